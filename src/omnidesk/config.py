@@ -1,0 +1,98 @@
+"""Settings from OMNIDESK_* environment variables, built once and passed in."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting omnidesk reads; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="OMNIDESK_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./omnidesk.db",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://…",
+    )
+    secret_key: str = Field(
+        "dev-insecure-change-me",
+        description="Signs session cookies and CSRF tokens; set a long random value in production.",
+    )
+    secret_key_file: Path | None = Field(None, description="Read the secret key from this file.")
+    log_level: str = Field("INFO", description="Python logging level.")
+    host: str = Field("127.0.0.1", description="Address `omnidesk serve` binds to.")
+    port: int = Field(8000, description="Port `omnidesk serve` binds to.")
+    public_url: str = Field("http://127.0.0.1:8000", description="Base URL used in links we send out.")
+    run_dispatcher: bool = Field(True, description="Run the outbox dispatcher inside the web server.")
+    dispatcher_poll_seconds: float = Field(1.0, description="Idle poll interval of the dispatcher.")
+    outbox_max_attempts: int = Field(6, description="Attempts before a delivery is dead-lettered.")
+    redis_url: str | None = Field(None, description="Redis URL for cross-process realtime fan-out.")
+    upload_dir: Path = Field(Path("./var/uploads"), description="Where attachments are stored.")
+    max_upload_bytes: int = Field(10 * 1024 * 1024, description="Largest attachment accepted.")
+    session_cookie_secure: bool = Field(False, description="Mark the session cookie Secure (HTTPS).")
+    login_rate_limit: int = Field(10, description="Failed logins allowed per IP and email in 5 min.")
+    widget_rate_limit: int = Field(
+        60, gt=0, description="Widget posts (sessions, messages, files) allowed per IP a minute.")
+    realtime_heartbeat_seconds: float = Field(
+        25.0, gt=0, description="Mean interval of WebSocket heartbeats (jittered down by 20%).")
+    imap_poll_seconds: float = Field(
+        60.0, ge=5, description="How often connected IMAP mailboxes are polled for new mail.")
+    smtp_receiver_port: int | None = Field(
+        None, ge=1, le=65535, description="Port of the built-in SMTP receiver; unset = off.")
+    smtp_receiver_host: str = Field("127.0.0.1", description="Address the SMTP receiver binds.")
+    inbound_mail_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated domains the SMTP receiver accepts "
+        "mail for; empty = the domains of the connected email channels.")
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint (…/v1) for generated, cited bot answers; "
+        "unset = extractive answers only.")
+    llm_model: str = Field("gpt-4o-mini", description="Model name sent to the LLM endpoint.")
+    llm_api_key: str | None = Field(None, description="Bearer key for the LLM endpoint.")
+    llm_api_key_file: Path | None = Field(None, description="Read the LLM API key from this file.")
+    llm_timeout_seconds: float = Field(
+        20.0, gt=0, description="Timeout of one LLM call; on timeout the bot answers extractively.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return level
+
+    @field_validator("inbound_mail_domains", mode="before")
+    @classmethod
+    def _split_domains(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [d.strip().lower() for d in value.split(",") if d.strip()]
+        return value
+
+    @property
+    def effective_secret_key(self) -> str:
+        """Return the secret key, preferring the *_FILE variant when set."""
+        if self.secret_key_file:
+            return self.secret_key_file.read_text().strip()
+        return self.secret_key
+
+    @property
+    def effective_llm_api_key(self) -> str | None:
+        """Return the LLM API key, preferring the *_FILE variant when set."""
+        if self.llm_api_key_file:
+            return self.llm_api_key_file.read_text().strip()
+        return self.llm_api_key
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Tell whether the database is SQLite."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Build the settings once per process."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Kernel: database, events, jobs, security, errors. No business rules."""

@@ -1,0 +1,230 @@
+"""The outbox dispatcher: fans events out to subscribers and runs deliveries with retries."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from omnidesk.core.db import utcnow
+from omnidesk.core.events import (
+    DEAD,
+    DONE,
+    PENDING,
+    RUNNING,
+    DeliveredEvent,
+    EventDelivery,
+    OutboxEvent,
+    PermanentError,
+    RetryLater,
+    SubscriberRegistry,
+)
+from omnidesk.core.scheduler import Schedule, fire_due_schedules
+
+log = logging.getLogger("omnidesk.dispatcher")
+CLAIM_BATCH = 10  # small, so a slow handler cannot outlive the lease of deliveries behind it
+
+
+@dataclass
+class DispatcherConfig:
+    """Tuning of retries and polling."""
+
+    max_attempts: int = 6
+    backoff_base_seconds: float = 2.0
+    backoff_cap_seconds: float = 600.0
+    lease_seconds: float = 120.0
+    batch_size: int = 100
+    poll_seconds: float = 1.0
+
+
+class Dispatcher:
+    """Deliver outbox events at least once; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        registry: SubscriberRegistry,
+        config: DispatcherConfig | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.registry = registry
+        self.config = config or DispatcherConfig()
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Ask the loop to look for work now (called after commits that wrote events)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Ask the loop to finish its current pass and return."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run_forever(self) -> None:
+        """Process work until stopped, sleeping between idle polls."""
+        while not self._stopping:
+            try:
+                worked = await self.run_once()
+            except Exception:  # keep the loop alive; the error is logged with context
+                log.exception("dispatcher pass failed")
+                worked = 0
+            if worked:
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.config.poll_seconds)
+            except TimeoutError:
+                pass
+
+    async def run_once(self) -> int:
+        """Fire due schedules, fan out new events and run due deliveries once."""
+        if self.registry.schedules:
+            await fire_due_schedules(self.session_factory, [
+                Schedule(name, seconds) for name, seconds in self.registry.schedules.items()])
+        fanned = await self.fan_out()
+        ran = await self.run_due()
+        return fanned + ran
+
+    async def drain(self, *, max_passes: int = 100) -> None:
+        """Run passes until nothing is due now (tests and the CLI use this)."""
+        for _ in range(max_passes):
+            if not await self.run_once():
+                return
+
+    async def fan_out(self) -> int:
+        """Create one delivery per interested subscriber for events not yet fanned out."""
+        async with self.session_factory() as session:
+            candidates = (
+                select(OutboxEvent.id)
+                .where(OutboxEvent.fanned_out.is_(False))
+                .order_by(OutboxEvent.id)
+                .limit(self.config.batch_size)
+                .scalar_subquery()
+            )
+            claimed = (await session.execute(
+                update(OutboxEvent)
+                .where(OutboxEvent.id.in_(candidates), OutboxEvent.fanned_out.is_(False))
+                .values(fanned_out=True)
+                .returning(OutboxEvent.id, OutboxEvent.name, OutboxEvent.workspace_id)
+            )).all()
+            rows = [
+                {"event_id": event_id, "workspace_id": workspace_id, "subscriber": sub.name,
+                 "status": PENDING, "attempts": 0, "next_attempt_at": utcnow(),
+                 "created_at": utcnow()}
+                for event_id, name, workspace_id in sorted(claimed)
+                for sub in self.registry.for_event(name)
+            ]
+            if rows:
+                await session.execute(insert(EventDelivery), rows)
+            await session.commit()
+            return len(claimed)
+
+    async def run_due(self) -> int:
+        """Claim due deliveries in small batches and run each in its own transaction."""
+        handled = 0
+        while handled < self.config.batch_size:
+            claimed = await self._claim_batch(CLAIM_BATCH)
+            for delivery_id in claimed:
+                await self._run(delivery_id)
+            handled += len(claimed)
+            if len(claimed) < CLAIM_BATCH:
+                break
+        return handled
+
+    async def _claim_batch(self, size: int) -> list[int]:
+        """Mark up to `size` due deliveries as running under a lease; return their ids."""
+        now = utcnow()
+        due = or_(
+            and_(EventDelivery.status == PENDING, EventDelivery.next_attempt_at <= now),
+            and_(EventDelivery.status == RUNNING, EventDelivery.locked_until < now),
+        )
+        async with self.session_factory() as session:
+            candidates = (
+                select(EventDelivery.id)
+                .where(due)
+                .order_by(EventDelivery.next_attempt_at, EventDelivery.id)
+                .limit(size)
+                .scalar_subquery()
+            )
+            claimed = (await session.scalars(
+                update(EventDelivery)
+                .where(EventDelivery.id.in_(candidates), due)
+                .values(status=RUNNING, attempts=EventDelivery.attempts + 1,
+                        locked_until=now + dt.timedelta(seconds=self.config.lease_seconds))
+                .returning(EventDelivery.id)
+            )).all()
+            await session.commit()
+        return sorted(claimed)
+
+    async def _run(self, delivery_id: int) -> None:
+        async with self.session_factory() as session:
+            delivery = await session.get(EventDelivery, delivery_id)
+            assert delivery is not None
+            row = await session.get(OutboxEvent, delivery.event_id)
+            subscriber = self.registry.get(delivery.subscriber)
+            if row is None or subscriber is None:
+                await self._finish(session, delivery, DEAD, "subscriber or event no longer exists")
+                return
+            event = DeliveredEvent(
+                id=row.id,
+                delivery_id=delivery.id,
+                name=row.name,
+                workspace_id=row.workspace_id,
+                payload=row.payload,
+                key=row.key,
+                attempt=delivery.attempts,
+                created_at=row.created_at,
+            )
+            try:
+                await asyncio.wait_for(
+                    subscriber.handler(event, session), timeout=subscriber.timeout_seconds
+                )
+            except Exception as exc:  # noqa: BLE001 - any handler failure is retried or dead-lettered
+                await session.rollback()
+                await self._failed(delivery_id, subscriber.max_attempts, exc)
+                return
+            await self._finish(session, delivery, DONE, None)
+
+    async def _finish(
+        self, session: AsyncSession, delivery: EventDelivery, status: str, error: str | None
+    ) -> None:
+        delivery.status = status
+        delivery.locked_until = None
+        delivery.last_error = error
+        delivery.done_at = utcnow()
+        await session.commit()
+
+    async def _failed(self, delivery_id: int, max_attempts: int | None, exc: Exception) -> None:
+        limit = max_attempts or self.config.max_attempts
+        async with self.session_factory() as session:
+            delivery = await session.get(EventDelivery, delivery_id)
+            assert delivery is not None
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            log.warning(
+                "delivery failed",
+                extra={"delivery_id": delivery_id, "subscriber": delivery.subscriber,
+                       "attempt": delivery.attempts, "error": error},
+            )
+            if isinstance(exc, PermanentError) or delivery.attempts >= limit:
+                await self._finish(session, delivery, DEAD, error)
+                return
+            delay = self.backoff(delivery.attempts)
+            if isinstance(exc, RetryLater):
+                delay = max(exc.seconds, 0.0)
+            delivery.status = PENDING
+            delivery.locked_until = None
+            delivery.last_error = error
+            delivery.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
+            await session.commit()
+
+    def backoff(self, attempt: int) -> float:
+        """Capped exponential backoff with jitter for the given attempt number."""
+        base = self.config.backoff_base_seconds * (2 ** max(attempt - 1, 0))
+        capped = min(base, self.config.backoff_cap_seconds)
+        return capped * random.uniform(0.5, 1.0)

@@ -1,0 +1,74 @@
+"""HTTP plumbing shared by every domain's routes: session and actor dependencies, errors.
+
+The actor resolver is injected by the app factory (it lives above the domains), so the
+domains' routes can require an authenticated actor without importing the web layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import Actor
+from omnidesk.core.errors import DomainError, NotAuthenticated
+
+ActorResolver = Callable[[Request, AsyncSession], Awaitable[Actor | None]]
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Yield a database session for one request; routes commit explicitly."""
+    async with request.app.state.session_factory() as session:
+        yield session
+
+
+async def get_actor(
+    request: Request, session: Annotated[AsyncSession, Depends(get_session)]
+) -> Actor:
+    """Return the authenticated actor (bearer token or session cookie) or answer 401."""
+    resolver: ActorResolver = request.app.state.actor_resolver
+    actor = await resolver(request, session)
+    if actor is None:
+        raise NotAuthenticated("send an API token as 'Authorization: Bearer <token>' or log in")
+    return actor
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+ActorDep = Annotated[Actor, Depends(get_actor)]
+LimitQuery = Annotated[int, Query(ge=1, le=200, description="Page size")]
+CursorQuery = Annotated[str | None, Query(description="Cursor from the previous page")]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer domain errors, validation errors and integrity errors as clear 4xx JSON."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        body = {"error": exc.code, "message": exc.message}
+        if exc.field:
+            body["field"] = exc.field
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(body, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+             "message": err.get("msg", "invalid")}
+            for err in exc.errors()
+        ]
+        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        return JSONResponse({"error": "invalid", "message": message, "problems": problems},
+                            status_code=422)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+        return JSONResponse(
+            {"error": "conflict", "message": "this would duplicate or orphan existing data"},
+            status_code=409,
+        )

@@ -1,0 +1,47 @@
+"""Operator view of the outbox: list deliveries by state and replay dead letters."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.db import utcnow
+from omnidesk.core.errors import InvalidInput, NotFound
+from omnidesk.core.events import DEAD, PENDING, EventDelivery, OutboxEvent
+
+
+async def list_deliveries(
+    session: AsyncSession, *, status: str, workspace_id: int | None = None, limit: int = 100
+) -> list[tuple[EventDelivery, str]]:
+    """Return (delivery, event name) pairs in a state, newest first."""
+    query = (
+        select(EventDelivery, OutboxEvent.name)
+        .join(OutboxEvent, OutboxEvent.id == EventDelivery.event_id)
+        .where(EventDelivery.status == status)
+    )
+    if workspace_id is not None:
+        query = query.where(EventDelivery.workspace_id == workspace_id)
+    rows = await session.execute(query.order_by(EventDelivery.id.desc()).limit(limit))
+    return [(delivery, name) for delivery, name in rows.all()]
+
+
+async def do_replay_delivery(
+    session: AsyncSession, *, delivery_id: int, workspace_id: int | None = None
+) -> tuple[EventDelivery, str]:
+    """Queue a dead-lettered delivery again with a fresh attempt budget."""
+    query = select(EventDelivery, OutboxEvent.name).join(
+        OutboxEvent, OutboxEvent.id == EventDelivery.event_id
+    ).where(EventDelivery.id == delivery_id)
+    if workspace_id is not None:
+        query = query.where(EventDelivery.workspace_id == workspace_id)
+    found = (await session.execute(query)).first()
+    if found is None:
+        raise NotFound("delivery not found")
+    delivery, name = found
+    if delivery.status != DEAD:
+        raise InvalidInput(f"only dead-lettered deliveries can be replayed (this one is "
+                           f"{delivery.status})")
+    delivery.status, delivery.attempts, delivery.next_attempt_at = PENDING, 0, utcnow()
+    delivery.locked_until = delivery.done_at = None
+    session.info["outbox_dirty"] = True
+    return delivery, name

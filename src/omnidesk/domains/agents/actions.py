@@ -1,0 +1,172 @@
+"""Writes of users, teams, skills and API tokens: mutate, audit and emit in one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.audit import audit
+from omnidesk.core.context import Actor
+from omnidesk.core.db import utcnow
+from omnidesk.core.errors import Conflict, InvalidInput, NotFound
+from omnidesk.core.events import emit
+from omnidesk.core.security import hash_password, new_api_token
+from omnidesk.domains.agents.models import ApiToken, Skill, Team, TeamMember, User, UserSkill
+from omnidesk.domains.agents.schemas import (
+    ApiTokenCreate,
+    SkillLevel,
+    TeamCreate,
+    TeamUpdate,
+    UserCreate,
+    UserUpdate,
+)
+from omnidesk.domains.agents.service import get_team, get_user, get_user_by_email
+
+
+async def do_ensure_skill(session: AsyncSession, *, workspace_id: int, name: str) -> Skill:
+    """Return the workspace's skill with this name, creating it if missing."""
+    skill = await session.scalar(
+        select(Skill).where(Skill.workspace_id == workspace_id, Skill.name == name)
+    )
+    if skill is None:
+        skill = Skill(workspace_id=workspace_id, name=name)
+        session.add(skill)
+        await session.flush()
+    return skill
+
+
+async def _set_skills(session: AsyncSession, user: User, skills: list[SkillLevel]) -> None:
+    user.skills.clear()
+    await session.flush()
+    for item in skills:
+        skill = await do_ensure_skill(session, workspace_id=user.workspace_id, name=item.name)
+        user.skills.append(
+            UserSkill(workspace_id=user.workspace_id, skill_id=skill.id, level=item.level,
+                      skill=skill)
+        )
+
+
+async def _set_teams(session: AsyncSession, user: User, team_ids: list[int]) -> None:
+    for team_id in team_ids:
+        await get_team(session, workspace_id=user.workspace_id, team_id=team_id)
+        user.memberships.append(TeamMember(workspace_id=user.workspace_id, team_id=team_id))
+
+
+async def do_create_user(session: AsyncSession, *, actor: Actor, user_in: UserCreate) -> User:
+    """Create a user in the actor's workspace (admins only); emails are unique."""
+    actor.require("admin")
+    email = user_in.email.strip().lower()
+    if await get_user_by_email(session, email=email):
+        raise Conflict(f"a user with email {email} already exists", field="email")
+    user = User(
+        workspace_id=actor.workspace_id, email=email, name=user_in.name, role=user_in.role,
+        locale=user_in.locale, languages=user_in.languages, capacity=user_in.capacity,
+        password_hash=hash_password(user_in.password) if user_in.password else None,
+        skills=[], memberships=[],
+    )
+    session.add(user)
+    await session.flush()
+    await _set_skills(session, user, user_in.skills)
+    await _set_teams(session, user, user_in.team_ids)
+    _record(session, actor, "user.created", "user", user.id, {"role": user.role})
+    return user
+
+
+async def do_update_user(
+    session: AsyncSession, *, actor: Actor, user_id: int, user_in: UserUpdate
+) -> User:
+    """Update a user; admins change anyone, others only their own profile basics."""
+    user = await get_user(session, workspace_id=actor.workspace_id, user_id=user_id)
+    changes = user_in.model_dump(exclude_unset=True)
+    if actor.user_id != user.id or {"role", "is_active", "capacity", "skills"} & set(changes):
+        actor.require("admin")
+    if changes.get("password"):
+        user.password_hash = hash_password(changes.pop("password"))
+    if "skills" in changes and user_in.skills is not None:
+        changes.pop("skills")
+        await _set_skills(session, user, user_in.skills)
+    for key, value in changes.items():
+        if value is not None:
+            setattr(user, key, value)
+    _record(session, actor, "user.updated", "user", user.id, {"fields": sorted(changes)})
+    return user
+
+
+async def do_create_team(session: AsyncSession, *, actor: Actor, team_in: TeamCreate) -> Team:
+    """Create a team with its members (admins only)."""
+    actor.require("admin")
+    exists = await session.scalar(
+        select(Team).where(Team.workspace_id == actor.workspace_id, Team.name == team_in.name)
+    )
+    if exists:
+        raise Conflict(f"team {team_in.name!r} already exists", field="name")
+    team = Team(workspace_id=actor.workspace_id, name=team_in.name, members=[],
+                description=team_in.description)
+    session.add(team)
+    await session.flush()
+    await _set_members(session, team, team_in.member_ids)
+    _record(session, actor, "team.created", "team", team.id, {"name": team.name})
+    return team
+
+
+async def do_update_team(
+    session: AsyncSession, *, actor: Actor, team_id: int, team_in: TeamUpdate
+) -> Team:
+    """Rename a team or replace its members (admins and supervisors)."""
+    actor.require("supervisor")
+    team = await get_team(session, workspace_id=actor.workspace_id, team_id=team_id)
+    if team_in.name is not None:
+        team.name = team_in.name
+    if team_in.description is not None:
+        team.description = team_in.description
+    if team_in.member_ids is not None:
+        await _set_members(session, team, team_in.member_ids)
+    _record(session, actor, "team.updated", "team", team.id, {})
+    return team
+
+
+async def _set_members(session: AsyncSession, team: Team, member_ids: list[int]) -> None:
+    for user_id in member_ids:
+        try:
+            await get_user(session, workspace_id=team.workspace_id, user_id=user_id)
+        except NotFound as exc:
+            raise InvalidInput(f"user {user_id} is not in this workspace",
+                               field="member_ids") from exc
+    team.members.clear()
+    await session.flush()
+    for user_id in dict.fromkeys(member_ids):
+        team.members.append(TeamMember(workspace_id=team.workspace_id, user_id=user_id))
+
+
+async def do_create_api_token(
+    session: AsyncSession, *, actor: Actor, token_in: ApiTokenCreate
+) -> tuple[ApiToken, str]:
+    """Create an API token; return the row and the clear token, shown once."""
+    actor.require("admin")
+    token, token_hash, prefix = new_api_token()
+    row = ApiToken(workspace_id=actor.workspace_id, user_id=actor.user_id, name=token_in.name,
+                   token_hash=token_hash, prefix=prefix, role=token_in.role)
+    session.add(row)
+    await session.flush()
+    _record(session, actor, "api_token.created", "api_token", row.id, {"name": row.name})
+    return row, token
+
+
+async def do_revoke_api_token(session: AsyncSession, *, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke an API token of the workspace."""
+    actor.require("admin")
+    row = await session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.workspace_id == actor.workspace_id)
+    )
+    if row is None:
+        raise NotFound("api token not found")
+    row.revoked_at = row.revoked_at or utcnow()
+    _record(session, actor, "api_token.revoked", "api_token", row.id, {})
+    return row
+
+
+def _record(session: AsyncSession, actor: Actor, name: str, obj: str, obj_id: int,
+            data: dict) -> None:
+    audit(session, workspace_id=actor.workspace_id, action=name, actor_kind=actor.audit_kind,
+          actor_id=actor.user_id, object_type=obj, object_id=obj_id, data=data)
+    emit(session, name, {f"{obj}_id": obj_id, **data}, workspace_id=actor.workspace_id)

@@ -1,0 +1,106 @@
+"""People who work in a workspace: users with roles, teams, skills and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped, utcnow
+
+ROLES = ("admin", "supervisor", "agent")
+DEFAULT_CAPACITY: dict[str, int] = {"voice": 1, "chat": 3, "email": 5}
+
+
+class User(Base, IdMixin, TimestampMixin, WorkspaceScoped):
+    """An admin, supervisor or agent who logs in to the workspace."""
+
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="agent")
+    locale: Mapped[str] = mapped_column(String(8), default="ko")
+    languages: Mapped[list[Any]] = mapped_column(default=lambda: ["ko"])
+    capacity: Mapped[dict[str, Any]] = mapped_column(default=lambda: dict(DEFAULT_CAPACITY))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[dt.datetime | None]
+
+    skills: Mapped[list[UserSkill]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    memberships: Mapped[list[TeamMember]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class Team(Base, IdMixin, TimestampMixin, WorkspaceScoped):
+    """A group of agents a conversation can be assigned to."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str | None] = mapped_column(String(500))
+
+    members: Mapped[list[TeamMember]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class TeamMember(Base, IdMixin, WorkspaceScoped):
+    """Membership of a user in a team."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    team_id: Mapped[int] = mapped_column(IdType, ForeignKey("teams.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+
+    team: Mapped[Team] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class Skill(Base, IdMixin, WorkspaceScoped):
+    """A routable competence such as installation or payments."""
+
+    __tablename__ = "skills"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str | None] = mapped_column(String(300))
+
+
+class UserSkill(Base, IdMixin, WorkspaceScoped):
+    """A user's proficiency (1–5) in a skill."""
+
+    __tablename__ = "user_skills"
+    __table_args__ = (UniqueConstraint("user_id", "skill_id"),)
+
+    user_id: Mapped[int] = mapped_column(IdType, ForeignKey("users.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(IdType, ForeignKey("skills.id", ondelete="CASCADE"))
+    level: Mapped[int] = mapped_column(default=3)
+
+    user: Mapped[User] = relationship(back_populates="skills")
+    skill: Mapped[Skill] = relationship(lazy="joined")
+
+
+class ApiToken(Base, IdMixin, WorkspaceScoped):
+    """A bearer token for the HTTP API; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    user_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16), default="admin")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]

@@ -1,0 +1,115 @@
+"""User, team, skill and API token schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+Role = Literal["admin", "supervisor", "agent"]
+CHANNEL_KINDS = {"voice", "chat", "email", "messaging", "sms", "social"}
+
+
+def check_capacity(value: dict[str, int]) -> dict[str, int]:
+    """Validate per-channel concurrent capacity limits."""
+    for channel, limit in value.items():
+        if channel not in CHANNEL_KINDS or not 0 <= limit <= 50:
+            raise ValueError(
+                f"capacity {channel}={limit}: channel in {sorted(CHANNEL_KINDS)}, limit 0..50"
+            )
+    return value
+
+
+class SkillLevel(BaseModel):
+    name: str = Field(min_length=1, max_length=80)
+    level: int = Field(3, ge=1, le=5)
+
+
+class UserCreate(BaseModel):
+    email: EmailStr
+    name: str = Field(min_length=1, max_length=200)
+    password: str | None = Field(None, min_length=8, max_length=200)
+    role: Role = "agent"
+    locale: Literal["ko", "en"] = "ko"
+    languages: list[str] = Field(default_factory=lambda: ["ko"])
+    capacity: dict[str, int] = Field(default_factory=lambda: {"voice": 1, "chat": 3, "email": 5})
+    skills: list[SkillLevel] = Field(default_factory=list)
+    team_ids: list[int] = Field(default_factory=list)
+
+    @field_validator("capacity")
+    @classmethod
+    def _capacity_sane(cls, value: dict[str, int]) -> dict[str, int]:
+        return check_capacity(value)
+
+
+class UserUpdate(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    password: str | None = Field(None, min_length=8, max_length=200)
+    role: Role | None = None
+    locale: Literal["ko", "en"] | None = None
+    languages: list[str] | None = None
+    capacity: dict[str, int] | None = None
+    skills: list[SkillLevel] | None = None
+    is_active: bool | None = None
+
+    @field_validator("capacity")
+    @classmethod
+    def _capacity_sane(cls, value: dict[str, int] | None) -> dict[str, int] | None:
+        return None if value is None else check_capacity(value)
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    name: str
+    role: str
+    locale: str
+    languages: list[str]
+    capacity: dict[str, int]
+    skills: list[SkillLevel]
+    team_ids: list[int]
+    is_active: bool
+    created_at: dt.datetime
+
+
+class TeamCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    description: str | None = Field(None, max_length=500)
+    member_ids: list[int] = Field(default_factory=list)
+
+
+class TeamUpdate(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    description: str | None = Field(None, max_length=500)
+    member_ids: list[int] | None = None
+
+
+class TeamRead(BaseModel):
+    id: int
+    name: str
+    description: str | None
+    member_ids: list[int]
+
+
+class ApiTokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    role: Role = "admin"
+
+
+class ApiTokenRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    prefix: str
+    role: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class ApiTokenCreated(ApiTokenRead):
+    token: str = Field(description="Shown once; only its hash is stored")

@@ -1,0 +1,142 @@
+"""Conversations, their messages and the append-only conversation event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
+
+STATUSES = ("open", "pending", "snoozed", "resolved")
+PRIORITIES = ("low", "normal", "high", "urgent")
+CHANNELS = (
+    "web", "api", "email", "sms", "voice", "whatsapp", "telegram", "line", "kakao",
+    "naver", "messenger", "instagram",
+)
+AUTHOR_KINDS = ("customer", "agent", "bot", "system")
+DELIVERY_STATUSES = ("pending", "sent", "delivered", "read", "failed")
+EVENT_KINDS = (
+    "created", "message", "assigned", "unassigned", "transferred", "first_response",
+    "resolved", "reopened", "snoozed", "status_changed", "priority_changed", "labels_changed",
+    "bot_handoff", "channel_switched", "returned_to_bot", "bot_action",
+)
+OWNERS = ("bot", "queued", "agent", "resolved")  # who answers the customer now
+HUMAN_OWNERS = ("queued", "agent")
+# Channels the bot serves when a workspace turns it on without listing channels.
+DEFAULT_BOT_CHANNELS = (
+    "web", "api", "sms", "whatsapp", "telegram", "line", "kakao", "naver", "messenger",
+    "instagram",
+)
+
+
+class Conversation(Base, IdMixin, WorkspaceScoped):
+    """One customer issue; messages on any channel belong to it."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        Index("ix_conversations_ws_status_last", "workspace_id", "status", "last_message_at"),
+        Index("ix_conversations_ws_assignee", "workspace_id", "assignee_id"),
+    )
+
+    customer_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    assignee_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    subject: Mapped[str | None] = mapped_column(String(300))
+    language: Mapped[str | None] = mapped_column(String(8))
+    intent: Mapped[str | None] = mapped_column(String(80))
+    owner: Mapped[str] = mapped_column(String(16), default="queued", server_default="queued")
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    first_customer_message_at: Mapped[dt.datetime | None]
+    first_response_at: Mapped[dt.datetime | None]
+    last_message_at: Mapped[dt.datetime | None]
+    last_customer_message_at: Mapped[dt.datetime | None]
+    last_agent_message_at: Mapped[dt.datetime | None]
+    waiting_since: Mapped[dt.datetime | None]
+    assigned_at: Mapped[dt.datetime | None]
+    resolved_at: Mapped[dt.datetime | None]
+    snoozed_until: Mapped[dt.datetime | None]
+    reopened_count: Mapped[int] = mapped_column(default=0)
+    message_count: Mapped[int] = mapped_column(default=0)
+
+    label_rows: Mapped[list[ConversationLabel]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ConversationLabel.label"
+    )
+
+    @property
+    def labels(self) -> list[str]:
+        """Return the conversation's labels, sorted."""
+        return [row.label for row in self.label_rows]
+
+
+class ConversationLabel(Base, IdMixin, WorkspaceScoped):
+    """A label on a conversation (a table, so filtering by label is an indexed join)."""
+
+    __tablename__ = "conversation_labels"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "label"),
+        Index("ix_conversation_labels_ws_label", "workspace_id", "label"),
+    )
+
+    conversation_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    label: Mapped[str] = mapped_column(String(64))
+
+
+class Message(Base, IdMixin, WorkspaceScoped):
+    """One message or private note in a conversation, on one channel."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "channel", "provider_message_id"),
+        Index("ix_messages_conversation_id_id", "conversation_id", "id"),
+    )
+
+    conversation_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(8))  # inbound | outbound | internal
+    author_kind: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    content_type: Mapped[str] = mapped_column(String(24), default="text")
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    is_private: Mapped[bool] = mapped_column(default=False)
+    provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ConversationEvent(Base, IdMixin, WorkspaceScoped):
+    """An append-only fact about a conversation (assigned, resolved, bot_handoff, …)."""
+
+    __tablename__ = "conversation_events"
+    __table_args__ = (Index("ix_conversation_events_conv_id", "conversation_id", "id"),)
+
+    conversation_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("conversations.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_kind: Mapped[str] = mapped_column(String(16), default="system")
+    actor_id: Mapped[int | None] = mapped_column(IdType)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+

@@ -1,0 +1,146 @@
+"""Conversation, message and event schemas (API in/out and channel intake)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["open", "pending", "snoozed", "resolved"]
+Priority = Literal["low", "normal", "high", "urgent"]
+AuthorKind = Literal["customer", "agent", "bot", "system"]
+
+
+class Attachment(BaseModel):
+    """Metadata of a file attached to a message (the bytes live in storage)."""
+
+    name: str
+    content_type: str
+    size: int = 0
+    url: str | None = None
+    storage_key: str | None = None
+
+
+class InboundMessage(BaseModel):
+    """A customer message as a channel adapter hands it to intake, channel-agnostic."""
+
+    channel: str
+    provider_message_id: str | None = None
+    identity_kind: str = Field(description="email, phone, web_visitor, kakao, line, telegram, …")
+    identity_value: str
+    identity_verified: bool = False
+    customer_name: str | None = None
+    customer_email: str | None = None
+    customer_phone: str | None = None
+    text: str = ""
+    content_type: str = "text"
+    attachments: list[Attachment] = Field(default_factory=list)
+    subject: str | None = None
+    thread_key: str | None = Field(None, description="Provider thread (email Message-ID chain, call SID)")
+    conversation_id: int | None = Field(None, description="Known conversation (e.g. a deflection link)")
+    sent_at: dt.datetime | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class DeliveryUpdate(BaseModel):
+    """A provider's status callback for an outbound message."""
+
+    channel: str
+    provider_message_id: str
+    status: Literal["sent", "delivered", "read", "failed"]
+    error: str | None = None
+    at: dt.datetime | None = None
+
+
+class MessageCreate(BaseModel):
+    """A message posted through the API by an agent, bot or the customer's app."""
+
+    text: str = Field(min_length=1, max_length=20000)
+    author_kind: AuthorKind = "agent"
+    is_private: bool = False
+    channel: str | None = Field(None, description="Reply channel; default the customer's last one")
+    content_type: str = "text"
+    attachments: list[Attachment] = Field(default_factory=list)
+
+
+class MessageRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    conversation_id: int
+    channel: str
+    direction: str
+    author_kind: str
+    author_id: int | None
+    text: str
+    content_type: str
+    attachments: list[Any]
+    is_private: bool
+    provider_message_id: str | None
+    delivery_status: str | None
+    created_at: dt.datetime
+
+
+class ConversationCreate(BaseModel):
+    """Open a conversation for a customer (API channel, agent-initiated outreach)."""
+
+    customer_id: int
+    channel: str = "api"
+    subject: str | None = Field(None, max_length=300)
+    priority: Priority = "normal"
+    team_id: int | None = None
+    assignee_id: int | None = None
+    labels: list[str] = Field(default_factory=list)
+    language: str | None = None
+    message: str | None = Field(None, max_length=20000, description="First customer message")
+
+
+class ConversationUpdate(BaseModel):
+    """Change status, priority, assignment or labels."""
+
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: int | None = None
+    team_id: int | None = None
+    labels: list[str] | None = None
+    snoozed_until: dt.datetime | None = None
+    language: str | None = None
+    intent: str | None = None
+    unassign: bool = False
+
+
+class ConversationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    customer_id: int
+    channel: str
+    status: str
+    priority: str
+    assignee_id: int | None
+    team_id: int | None
+    subject: str | None
+    labels: list[Any]
+    language: str | None
+    intent: str | None
+    created_at: dt.datetime
+    first_customer_message_at: dt.datetime | None
+    first_response_at: dt.datetime | None
+    last_message_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    snoozed_until: dt.datetime | None
+    reopened_count: int
+    message_count: int
+
+
+class ConversationEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    conversation_id: int
+    kind: str
+    actor_kind: str
+    actor_id: int | None
+    data: dict[str, Any]
+    created_at: dt.datetime

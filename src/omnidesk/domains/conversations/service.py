@@ -1,0 +1,213 @@
+"""Conversation reads: fetch with permission, inbox filters, messages and the event log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import Actor
+from omnidesk.core.db import get_in_workspace
+from omnidesk.core.pagination import paginate
+from omnidesk.domains.conversations.models import (
+    DEFAULT_BOT_CHANNELS,
+    Conversation,
+    ConversationEvent,
+    ConversationLabel,
+    Message,
+)
+
+
+def bot_serves_channel(workspace_settings: dict[str, Any] | None, channel: str) -> bool:
+    """Tell whether the workspace's bot answers new conversations on this channel."""
+    bot = (workspace_settings or {}).get("bot") or {}
+    channels = bot.get("channels")
+    return bool(bot.get("enabled")) and channel in (
+        DEFAULT_BOT_CHANNELS if channels is None else channels)
+
+
+@dataclass(frozen=True)
+class ConversationFilter:
+    """Inbox filters; assignee may be a user id, 'me' or 'none'."""
+
+    status: str | None = None
+    assignee: str | None = None
+    team_id: int | None = None
+    channel: str | None = None
+    label: str | None = None
+    priority: str | None = None
+    customer_id: int | None = None
+    team_ids: tuple[int, ...] | None = None
+
+
+async def get_conversation(
+    session: AsyncSession, *, workspace_id: int, conversation_id: int
+) -> Conversation:
+    """Return a conversation of the workspace or raise NotFound."""
+    return await get_in_workspace(session, Conversation, workspace_id=workspace_id,
+                                  object_id=conversation_id, what="conversation")
+
+
+async def access_conversation(
+    session: AsyncSession, *, actor: Actor, conversation_id: int
+) -> Conversation:
+    """Fetch a conversation the actor may see (every member of the workspace may)."""
+    return await get_conversation(session, workspace_id=actor.workspace_id,
+                                  conversation_id=conversation_id)
+
+
+def filtered_query(actor: Actor, flt: ConversationFilter) -> Select[tuple[Conversation]]:
+    """Build the inbox query for the actor's workspace and the given filters."""
+    query = select(Conversation).where(Conversation.workspace_id == actor.workspace_id)
+    if flt.status:
+        query = query.where(Conversation.status == flt.status)
+    if flt.assignee == "me":
+        query = query.where(Conversation.assignee_id == actor.user_id)
+    elif flt.assignee == "none":
+        query = query.where(Conversation.assignee_id.is_(None))
+    elif flt.assignee:
+        query = query.where(Conversation.assignee_id == int(flt.assignee))
+    if flt.team_id is not None:
+        query = query.where(Conversation.team_id == flt.team_id)
+    if flt.team_ids is not None:
+        query = query.where(Conversation.team_id.in_(flt.team_ids))
+    if flt.channel:
+        query = query.where(Conversation.channel == flt.channel)
+    if flt.priority:
+        query = query.where(Conversation.priority == flt.priority)
+    if flt.customer_id is not None:
+        query = query.where(Conversation.customer_id == flt.customer_id)
+    if flt.label:
+        labelled = select(ConversationLabel.conversation_id).where(
+            ConversationLabel.workspace_id == actor.workspace_id,
+            ConversationLabel.label == flt.label,
+        )
+        query = query.where(Conversation.id.in_(labelled))
+    return query
+
+
+async def list_conversations(
+    session: AsyncSession, *, actor: Actor, flt: ConversationFilter, cursor: str | None,
+    limit: int,
+) -> list[Conversation]:
+    """List conversations matching the filters, newest first, one page plus one row."""
+    query = paginate(filtered_query(actor, flt), Conversation.id, cursor=cursor, limit=limit)
+    return list((await session.scalars(query)).all())
+
+
+async def count_conversations(session: AsyncSession, *, actor: Actor,
+                              flt: ConversationFilter) -> int:
+    """Count conversations matching the filters (inbox view badges)."""
+    sub = filtered_query(actor, flt).with_only_columns(Conversation.id).subquery()
+    return int(await session.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+async def list_messages(
+    session: AsyncSession, *, workspace_id: int, conversation_id: int, after_id: int = 0,
+    include_private: bool = True, limit: int = 500,
+) -> list[Message]:
+    """List a conversation's messages in order, optionally only those after an id."""
+    query = select(Message).where(
+        Message.workspace_id == workspace_id,
+        Message.conversation_id == conversation_id,
+        Message.id > after_id,
+    )
+    if not include_private:
+        query = query.where(Message.is_private.is_(False))
+    return list((await session.scalars(query.order_by(Message.id).limit(limit))).all())
+
+
+async def list_events(
+    session: AsyncSession, *, workspace_id: int, conversation_id: int
+) -> list[ConversationEvent]:
+    """List the conversation's event log in order."""
+    rows = await session.scalars(
+        select(ConversationEvent)
+        .where(ConversationEvent.workspace_id == workspace_id,
+               ConversationEvent.conversation_id == conversation_id)
+        .order_by(ConversationEvent.id)
+    )
+    return list(rows.all())
+
+
+async def latest_conversation_for_customer(
+    session: AsyncSession, *, workspace_id: int, customer_id: int
+) -> Conversation | None:
+    """Return the customer's most recent conversation on any channel."""
+    return await session.scalar(
+        select(Conversation)
+        .where(Conversation.workspace_id == workspace_id, Conversation.customer_id == customer_id)
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    )
+
+
+async def find_message_by_provider_id(
+    session: AsyncSession, *, workspace_id: int, channel: str, provider_message_id: str
+) -> Message | None:
+    """Return a stored message by its provider id (dedupe of redelivered webhooks)."""
+    return await session.scalar(
+        select(Message).where(
+            Message.workspace_id == workspace_id,
+            Message.channel == channel,
+            Message.provider_message_id == provider_message_id,
+        )
+    )
+
+
+async def list_customer_messages(
+    session: AsyncSession, *, workspace_id: int, customer_id: int, after_id: int = 0,
+    channel: str | None = None, include_private: bool = False, limit: int = 500,
+) -> list[Message]:
+    """List a customer's messages across their conversations after an id, oldest first."""
+    owned = select(Conversation.id).where(Conversation.workspace_id == workspace_id,
+                                          Conversation.customer_id == customer_id)
+    query = select(Message).where(Message.workspace_id == workspace_id,
+                                  Message.conversation_id.in_(owned), Message.id > after_id)
+    if channel:
+        query = query.where(Message.channel == channel)
+    if not include_private:
+        query = query.where(Message.is_private.is_(False))
+    return list((await session.scalars(query.order_by(Message.id).limit(limit))).all())
+
+
+async def get_message(session: AsyncSession, *, workspace_id: int, message_id: int) -> Message:
+    """Return a message of the workspace or raise NotFound."""
+    return await get_in_workspace(session, Message, workspace_id=workspace_id,
+                                  object_id=message_id, what="message")
+
+
+async def get_last_messages(
+    session: AsyncSession, *, workspace_id: int, conversation_ids: set[int]
+) -> dict[int, Message]:
+    """Return each conversation's latest public message, keyed by conversation id (one query)."""
+    if not conversation_ids:
+        return {}
+    latest = (
+        select(func.max(Message.id))
+        .where(Message.workspace_id == workspace_id,
+               Message.conversation_id.in_(conversation_ids), Message.is_private.is_(False))
+        .group_by(Message.conversation_id)
+    )
+    rows = await session.scalars(select(Message).where(Message.id.in_(latest)))
+    return {m.conversation_id: m for m in rows.all()}
+
+
+async def find_conversation(
+    session: AsyncSession, *, workspace_id: int, conversation_id: int
+) -> Conversation | None:
+    """Return a conversation of the workspace, or None (threading hints may be stale)."""
+    return await session.scalar(select(Conversation).where(
+        Conversation.id == conversation_id, Conversation.workspace_id == workspace_id))
+
+
+async def get_last_inbound_message(session: AsyncSession, *, workspace_id: int,
+                                   conversation_id: int, channel: str) -> Message | None:
+    """Return the customer's latest message on a channel in a conversation (reply threading)."""
+    return await session.scalar(
+        select(Message).where(Message.workspace_id == workspace_id,
+                              Message.conversation_id == conversation_id,
+                              Message.channel == channel, Message.direction == "inbound")
+        .order_by(Message.id.desc()).limit(1))

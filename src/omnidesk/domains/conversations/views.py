@@ -1,0 +1,118 @@
+"""Conversations API: inbox filters, messages and the event log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from omnidesk.core.http import ActorDep, CursorQuery, LimitQuery, SessionDep
+from omnidesk.core.pagination import Page, page_of
+from omnidesk.domains.conversations import actions, service
+from omnidesk.domains.conversations.schemas import (
+    ConversationCreate,
+    ConversationEventRead,
+    ConversationRead,
+    ConversationUpdate,
+    MessageCreate,
+    MessageRead,
+    Priority,
+    Status,
+)
+
+router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
+
+
+@router.get("", response_model=Page[ConversationRead])
+async def list_conversations(
+    actor: ActorDep,
+    session: SessionDep,
+    status: Status | None = None,
+    assignee: Annotated[str | None, Query(pattern=r"^(me|none|\d+)$",
+                                          description="user id, 'me' or 'none'")] = None,
+    team_id: int | None = None,
+    channel: Annotated[str | None, Query(max_length=16)] = None,
+    label: Annotated[str | None, Query(max_length=64)] = None,
+    priority: Priority | None = None,
+    customer_id: int | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[ConversationRead]:
+    """List conversations, newest first, filtered by status, assignee, team, channel, label."""
+    flt = service.ConversationFilter(status=status, assignee=assignee, team_id=team_id,
+                                     channel=channel, label=label, priority=priority,
+                                     customer_id=customer_id)
+    rows = await service.list_conversations(session, actor=actor, flt=flt, cursor=cursor,
+                                            limit=limit)
+    items, next_cursor = page_of(rows, limit)
+    return Page(items=[ConversationRead.model_validate(c) for c in items],
+                next_cursor=next_cursor)
+
+
+@router.post("", response_model=ConversationRead, status_code=201)
+async def create_conversation(
+    conv_in: ConversationCreate, actor: ActorDep, session: SessionDep
+) -> ConversationRead:
+    """Open a conversation for a customer."""
+    conv = await actions.check_create_conversation(session, actor=actor, conv_in=conv_in)
+    await session.commit()
+    return ConversationRead.model_validate(conv)
+
+
+@router.get("/{conversation_id}", response_model=ConversationRead)
+async def read_conversation(
+    conversation_id: int, actor: ActorDep, session: SessionDep
+) -> ConversationRead:
+    """Return one conversation."""
+    conv = await service.access_conversation(session, actor=actor,
+                                             conversation_id=conversation_id)
+    return ConversationRead.model_validate(conv)
+
+
+@router.patch("/{conversation_id}", response_model=ConversationRead)
+async def update_conversation(
+    conversation_id: int, update: ConversationUpdate, actor: ActorDep, session: SessionDep
+) -> ConversationRead:
+    """Assign, transfer, resolve, snooze, reopen, reprioritize or relabel a conversation."""
+    conv = await actions.check_update_conversation(session, actor=actor,
+                                                   conversation_id=conversation_id,
+                                                   update=update)
+    await session.commit()
+    return ConversationRead.model_validate(conv)
+
+
+@router.get("/{conversation_id}/messages", response_model=list[MessageRead])
+async def list_messages(
+    conversation_id: int, actor: ActorDep, session: SessionDep,
+    after_id: Annotated[int, Query(ge=0)] = 0,
+) -> list[MessageRead]:
+    """List a conversation's messages (and private notes) in order."""
+    conv = await service.access_conversation(session, actor=actor,
+                                             conversation_id=conversation_id)
+    rows = await service.list_messages(session, workspace_id=actor.workspace_id,
+                                       conversation_id=conv.id, after_id=after_id)
+    return [MessageRead.model_validate(m) for m in rows]
+
+
+@router.post("/{conversation_id}/messages", response_model=MessageRead, status_code=201)
+async def post_message(
+    conversation_id: int, message_in: MessageCreate, actor: ActorDep, session: SessionDep
+) -> MessageRead:
+    """Post a reply, a private note, or (API channel) a customer message."""
+    msg = await actions.check_post_message(session, actor=actor,
+                                           conversation_id=conversation_id,
+                                           message_in=message_in)
+    await session.commit()
+    return MessageRead.model_validate(msg)
+
+
+@router.get("/{conversation_id}/events", response_model=list[ConversationEventRead])
+async def list_events(
+    conversation_id: int, actor: ActorDep, session: SessionDep
+) -> list[ConversationEventRead]:
+    """Return the conversation's append-only event log."""
+    conv = await service.access_conversation(session, actor=actor,
+                                             conversation_id=conversation_id)
+    rows = await service.list_events(session, workspace_id=actor.workspace_id,
+                                     conversation_id=conv.id)
+    return [ConversationEventRead.model_validate(e) for e in rows]

@@ -1,0 +1,153 @@
+"""Customer writes: create, update, attach identities and resolve an inbound identity."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.audit import audit
+from omnidesk.core.context import Actor
+from omnidesk.core.db import utcnow
+from omnidesk.core.errors import Conflict
+from omnidesk.core.events import emit
+from omnidesk.domains.customers.merge import do_merge_customers
+from omnidesk.domains.customers.models import Customer, CustomerIdentity
+from omnidesk.domains.customers.schemas import CustomerCreate, CustomerUpdate, IdentityIn
+from omnidesk.domains.customers.service import find_by_identity, get_customer
+
+
+async def do_create_customer(
+    session: AsyncSession, *, actor: Actor, customer_in: CustomerCreate
+) -> Customer:
+    """Create a customer with its identities; email and phone become identities too."""
+    identities = list(customer_in.identities)
+    if customer_in.email:
+        identities.append(IdentityIn(kind="email", value=customer_in.email.lower()))
+    if customer_in.phone:
+        identities.append(IdentityIn(kind="phone", value=customer_in.phone))
+    for identity in identities:
+        owner = await find_by_identity(session, workspace_id=actor.workspace_id,
+                                       kind=identity.kind, value=identity.value)
+        if owner is not None:
+            raise Conflict(f"{identity.kind} {identity.value} already belongs to customer "
+                           f"{owner.id}", field="identities")
+    customer = Customer(
+        workspace_id=actor.workspace_id, name=customer_in.name,
+        email=customer_in.email.lower() if customer_in.email else None, phone=customer_in.phone,
+        locale=customer_in.locale, external_id=customer_in.external_id,
+        attributes=customer_in.attributes, tags=customer_in.tags, identities=[],
+    )
+    session.add(customer)
+    await session.flush()
+    for identity in {(i.kind, i.value): i for i in identities}.values():
+        _attach(customer, identity.kind, identity.value, identity.verified)
+    await session.flush()
+    _record(session, actor, "customer.created", customer.id)
+    return customer
+
+
+async def do_update_customer(
+    session: AsyncSession, *, actor: Actor, customer_id: int, customer_in: CustomerUpdate
+) -> Customer:
+    """Update a customer's profile fields."""
+    customer = await get_customer(session, workspace_id=actor.workspace_id,
+                                  customer_id=customer_id)
+    changes = customer_in.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        setattr(customer, key, value.lower() if key == "email" and value else value)
+    if changes.get("email"):
+        await _ensure_identity(session, customer, "email", changes["email"].lower(), False)
+    if changes.get("phone"):
+        await _ensure_identity(session, customer, "phone", changes["phone"], False)
+    _record(session, actor, "customer.updated", customer.id, {"fields": sorted(changes)})
+    return customer
+
+
+async def do_add_identity(
+    session: AsyncSession, *, actor: Actor, customer_id: int, identity_in: IdentityIn
+) -> CustomerIdentity:
+    """Attach a channel identity to a customer; it must not belong to someone else."""
+    customer = await get_customer(session, workspace_id=actor.workspace_id,
+                                  customer_id=customer_id)
+    identity = await _ensure_identity(session, customer, identity_in.kind, identity_in.value,
+                                      identity_in.verified)
+    _record(session, actor, "customer.identity_added", customer.id, {"kind": identity.kind})
+    return identity
+
+
+async def do_resolve_identity(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    kind: str,
+    value: str,
+    verified: bool = False,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+) -> Customer:
+    """Return the customer behind an inbound identity, creating one on first contact."""
+    customer = await find_by_identity(session, workspace_id=workspace_id, kind=kind, value=value)
+    owner = await _match_verified(session, workspace_id, email, phone) if verified else None
+    if customer is not None and owner is not None and owner.id != customer.id:
+        # A verified email/phone proves both records are one person: fold this one in.
+        customer = await do_merge_customers(session, source=customer, target=owner,
+                                            reason="verified_identity")
+    customer = customer or owner
+    if customer is None:
+        customer = Customer(workspace_id=workspace_id, name=name, email=email, phone=phone,
+                            identities=[])
+        session.add(customer)
+        await session.flush()
+        emit(session, "customer.created", {"customer_id": customer.id, "via": kind},
+             workspace_id=workspace_id)
+    if not any(i.kind == kind and i.value == value for i in customer.identities):
+        _attach(customer, kind, value, verified)
+    customer.name = customer.name or name
+    customer.email = customer.email or email
+    customer.phone = customer.phone or phone
+    customer.last_seen_at = utcnow()
+    await session.flush()
+    return customer
+
+
+async def _match_verified(
+    session: AsyncSession, workspace_id: int, email: str | None, phone: str | None
+) -> Customer | None:
+    for kind, value in (("email", email), ("phone", phone)):
+        if value:
+            found = await find_by_identity(session, workspace_id=workspace_id, kind=kind,
+                                           value=value)
+            if found is not None:
+                return found
+    return None
+
+
+async def _ensure_identity(
+    session: AsyncSession, customer: Customer, kind: str, value: str, verified: bool
+) -> CustomerIdentity:
+    owner = await find_by_identity(session, workspace_id=customer.workspace_id, kind=kind,
+                                   value=value)
+    if owner is not None and owner.id != customer.id:
+        raise Conflict(f"{kind} {value} already belongs to customer {owner.id}", field="value")
+    for identity in customer.identities:
+        if identity.kind == kind and identity.value == value:
+            identity.verified = identity.verified or verified
+            return identity
+    identity = _attach(customer, kind, value, verified)
+    await session.flush()
+    return identity
+
+
+def _attach(customer: Customer, kind: str, value: str, verified: bool) -> CustomerIdentity:
+    identity = CustomerIdentity(workspace_id=customer.workspace_id, kind=kind, value=value,
+                                verified=verified)
+    customer.identities.append(identity)
+    return identity
+
+
+def _record(session: AsyncSession, actor: Actor, name: str, customer_id: int,
+            data: dict | None = None) -> None:
+    audit(session, workspace_id=actor.workspace_id, action=name, actor_kind=actor.audit_kind,
+          actor_id=actor.user_id, object_type="customer", object_id=customer_id, data=data or {})
+    emit(session, name, {"customer_id": customer_id, **(data or {})},
+         workspace_id=actor.workspace_id)

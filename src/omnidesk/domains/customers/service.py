@@ -1,0 +1,118 @@
+"""Customer reads: fetch, search by name/email/phone, and identity look-up."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.db import get_in_workspace
+from omnidesk.core.pagination import paginate
+from omnidesk.domains.customers.models import Customer, CustomerIdentity
+from omnidesk.domains.customers.schemas import MergeSuggestion
+
+
+async def get_customer(session: AsyncSession, *, workspace_id: int, customer_id: int) -> Customer:
+    """Return a customer of the workspace or raise NotFound."""
+    return await get_in_workspace(session, Customer, workspace_id=workspace_id,
+                                  object_id=customer_id, what="customer")
+
+
+async def get_customers_by_ids(
+    session: AsyncSession, *, workspace_id: int, customer_ids: set[int]
+) -> dict[int, Customer]:
+    """Return the workspace's customers with these ids, keyed by id (one query)."""
+    if not customer_ids:
+        return {}
+    rows = await session.scalars(
+        select(Customer).where(Customer.workspace_id == workspace_id,
+                               Customer.id.in_(customer_ids))
+    )
+    return {c.id: c for c in rows.all()}
+
+
+async def find_by_identity(
+    session: AsyncSession, *, workspace_id: int, kind: str, value: str
+) -> Customer | None:
+    """Return the customer owning this channel identity, if any."""
+    return await session.scalar(
+        select(Customer)
+        .join(CustomerIdentity, CustomerIdentity.customer_id == Customer.id)
+        .where(
+            CustomerIdentity.workspace_id == workspace_id,
+            CustomerIdentity.kind == kind,
+            CustomerIdentity.value == value,
+        )
+    )
+
+
+def search_query(workspace_id: int, q: str | None) -> Select[tuple[Customer]]:
+    """Build the customer search: name, email, phone digits or any identity value."""
+    query = select(Customer).where(
+        Customer.workspace_id == workspace_id, Customer.merged_into_id.is_(None)
+    )
+    if not q or not q.strip():
+        return query
+    term = q.strip()
+    like = f"%{term.lower()}%"
+    clauses = [Customer.name.ilike(f"%{term}%"), Customer.email.ilike(like)]
+    digits = re.sub(r"\D", "", term)
+    if len(digits) >= 4:
+        clauses.append(Customer.phone.like(f"%{digits.lstrip('0')}%"))
+    identity_match = select(CustomerIdentity.customer_id).where(
+        CustomerIdentity.workspace_id == workspace_id, CustomerIdentity.value.ilike(like)
+    )
+    clauses.append(Customer.id.in_(identity_match))
+    return query.where(or_(*clauses))
+
+
+async def list_customers(
+    session: AsyncSession, *, workspace_id: int, q: str | None, cursor: str | None, limit: int
+) -> list[Customer]:
+    """Search customers, newest first, one page plus one row."""
+    query = paginate(search_query(workspace_id, q), Customer.id, cursor=cursor, limit=limit)
+    return list((await session.scalars(query)).all())
+
+
+def _handles(customer: Customer) -> dict[str, set[str]]:
+    handles: dict[str, set[str]] = {"email": set(), "phone": set()}
+    for kind, value in (("email", customer.email), ("phone", customer.phone)):
+        if value:
+            handles[kind].add(value.lower())
+    for identity in customer.identities:
+        if identity.kind in handles:
+            handles[identity.kind].add(identity.value.lower())
+    return handles
+
+
+async def list_merge_suggestions(
+    session: AsyncSession, *, workspace_id: int, customer_id: int, limit: int = 10
+) -> list[MergeSuggestion]:
+    """Suggest live customers sharing an email, phone or exact name with this one."""
+    customer = await get_customer(session, workspace_id=workspace_id, customer_id=customer_id)
+    handles = _handles(customer)
+    values = handles["email"] | handles["phone"]
+    by_identity = select(CustomerIdentity.customer_id).where(
+        CustomerIdentity.workspace_id == workspace_id,
+        CustomerIdentity.kind.in_(("email", "phone")),
+        func.lower(CustomerIdentity.value).in_(values))
+    clauses = [Customer.id.in_(by_identity), func.lower(Customer.email).in_(values),
+               Customer.phone.in_(values)]
+    if customer.name and customer.name.strip():
+        clauses.append(Customer.name == customer.name)
+    rows = await session.scalars(
+        select(Customer).where(Customer.workspace_id == workspace_id, Customer.id != customer.id,
+                               Customer.merged_into_id.is_(None), or_(*clauses))
+        .order_by(Customer.id).limit(limit))
+    return [MergeSuggestion(customer_id=other.id, name=other.name,
+                            reasons=_reasons(customer, handles, other))
+            for other in rows.all()]
+
+
+def _reasons(customer: Customer, handles: dict[str, set[str]], other: Customer) -> list[str]:
+    theirs = _handles(other)
+    reasons = [f"same {kind}" for kind in ("email", "phone") if handles[kind] & theirs[kind]]
+    if customer.name and customer.name == other.name:
+        reasons.append("same name")
+    return reasons

@@ -1,0 +1,107 @@
+"""Customers API: search, create, update, identities."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from omnidesk.core.http import ActorDep, CursorQuery, LimitQuery, SessionDep
+from omnidesk.core.pagination import Page, page_of
+from omnidesk.domains.customers import actions, merge, service
+from omnidesk.domains.customers.schemas import (
+    CustomerCreate,
+    CustomerMerge,
+    CustomerRead,
+    CustomerSplit,
+    CustomerUpdate,
+    IdentityIn,
+    IdentityRead,
+    MergeSuggestion,
+)
+
+router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
+
+
+@router.get("", response_model=Page[CustomerRead])
+async def list_customers(
+    actor: ActorDep,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=200, description="Name, email or phone")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[CustomerRead]:
+    """Search customers by name, email, phone or any channel identity."""
+    rows = await service.list_customers(session, workspace_id=actor.workspace_id, q=q,
+                                        cursor=cursor, limit=limit)
+    items, next_cursor = page_of(rows, limit)
+    return Page(items=[CustomerRead.model_validate(c) for c in items], next_cursor=next_cursor)
+
+
+@router.post("", response_model=CustomerRead, status_code=201)
+async def create_customer(
+    customer_in: CustomerCreate, actor: ActorDep, session: SessionDep
+) -> CustomerRead:
+    """Create a customer with identities."""
+    customer = await actions.do_create_customer(session, actor=actor, customer_in=customer_in)
+    await session.commit()
+    return CustomerRead.model_validate(customer)
+
+
+@router.get("/{customer_id}", response_model=CustomerRead)
+async def read_customer(customer_id: int, actor: ActorDep, session: SessionDep) -> CustomerRead:
+    """Return one customer with identities."""
+    customer = await service.get_customer(session, workspace_id=actor.workspace_id,
+                                          customer_id=customer_id)
+    return CustomerRead.model_validate(customer)
+
+
+@router.patch("/{customer_id}", response_model=CustomerRead)
+async def update_customer(
+    customer_id: int, customer_in: CustomerUpdate, actor: ActorDep, session: SessionDep
+) -> CustomerRead:
+    """Update a customer's profile."""
+    customer = await actions.do_update_customer(session, actor=actor, customer_id=customer_id,
+                                                customer_in=customer_in)
+    await session.commit()
+    return CustomerRead.model_validate(customer)
+
+
+@router.post("/{customer_id}/identities", response_model=IdentityRead, status_code=201)
+async def add_identity(
+    customer_id: int, identity_in: IdentityIn, actor: ActorDep, session: SessionDep
+) -> IdentityRead:
+    """Attach a channel identity to a customer."""
+    identity = await actions.do_add_identity(session, actor=actor, customer_id=customer_id,
+                                             identity_in=identity_in)
+    await session.commit()
+    return IdentityRead.model_validate(identity)
+
+
+@router.post("/{customer_id}/merge", response_model=CustomerRead)
+async def merge_customer(customer_id: int, merge_in: CustomerMerge, actor: ActorDep,
+                         session: SessionDep) -> CustomerRead:
+    """Merge another customer into this one; its conversations and orders follow."""
+    customer = await merge.check_merge_customers(
+        session, actor=actor, customer_id=customer_id,
+        other_customer_id=merge_in.other_customer_id)
+    await session.commit()
+    return CustomerRead.model_validate(customer)
+
+
+@router.post("/{customer_id}/split", response_model=CustomerRead, status_code=201)
+async def split_customer(customer_id: int, split_in: CustomerSplit, actor: ActorDep,
+                         session: SessionDep) -> CustomerRead:
+    """Move identities and chosen conversations of this customer to a new customer."""
+    new = await merge.check_split_customer(session, actor=actor, customer_id=customer_id,
+                                           split_in=split_in)
+    await session.commit()
+    return CustomerRead.model_validate(new)
+
+
+@router.get("/{customer_id}/merge-suggestions", response_model=list[MergeSuggestion])
+async def merge_suggestions(customer_id: int, actor: ActorDep,
+                            session: SessionDep) -> list[MergeSuggestion]:
+    """List customers who share an email, phone or name with this one."""
+    return await service.list_merge_suggestions(session, workspace_id=actor.workspace_id,
+                                                customer_id=customer_id)

@@ -1,0 +1,1 @@
+"""The commerce domain."""

@@ -1,0 +1,137 @@
+"""Commerce reads: orders and products of a workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.domains.commerce.models import BehaviourEvent, Order, OrderItem, Product
+
+
+async def get_order_by_number(
+    session: AsyncSession, *, workspace_id: int, number: str
+) -> Order | None:
+    """Return an order by its store number (e.g. '#W2611340' or 'HB2026111900123')."""
+    return await session.scalar(
+        select(Order).where(Order.workspace_id == workspace_id, Order.external_id == number)
+    )
+
+
+async def list_orders_for_customer(
+    session: AsyncSession, *, workspace_id: int, customer_id: int, limit: int = 50
+) -> list[Order]:
+    """List a customer's orders, newest first."""
+    rows = await session.scalars(
+        select(Order)
+        .where(Order.workspace_id == workspace_id, Order.customer_id == customer_id)
+        .order_by(Order.placed_at.desc().nulls_last(), Order.id.desc())
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def lifetime_value(session: AsyncSession, *, workspace_id: int, customer_id: int) -> Decimal:
+    """Sum the totals of a customer's orders that were not cancelled."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Order.total), 0)).where(
+            Order.workspace_id == workspace_id,
+            Order.customer_id == customer_id,
+            Order.status != "cancelled",
+        )
+    )
+    return Decimal(total or 0)
+
+
+async def get_product_by_external_id(
+    session: AsyncSession, *, workspace_id: int, external_id: str
+) -> Product | None:
+    """Return a product by the store's id."""
+    return await session.scalar(
+        select(Product).where(Product.workspace_id == workspace_id,
+                              Product.external_id == external_id)
+    )
+
+
+async def count_orders(session: AsyncSession, *, workspace_id: int) -> int:
+    """Count the workspace's orders."""
+    return int(await session.scalar(
+        select(func.count(Order.id)).where(Order.workspace_id == workspace_id)) or 0)
+
+
+@dataclass(frozen=True)
+class OrderStats:
+    """A customer's order totals: count, spend (not cancelled), last order, item mix."""
+
+    orders: int
+    spent: Decimal
+    last_placed_at: dt.datetime | None
+    items: int
+    installation_items: int
+
+
+async def order_stats_by_customer(
+    session: AsyncSession, *, workspace_id: int, customer_ids: set[int] | None = None
+) -> dict[int, OrderStats]:
+    """Aggregate orders per customer in two grouped queries (all customers when ids is None)."""
+    live = case((Order.status != "cancelled", Order.total), else_=0)
+    query = (select(Order.customer_id, func.count(Order.id), func.coalesce(func.sum(live), 0),
+                    func.max(Order.placed_at))
+             .where(Order.workspace_id == workspace_id, Order.customer_id.is_not(None))
+             .group_by(Order.customer_id))
+    items_query = (select(Order.customer_id, func.count(OrderItem.id),
+                          func.coalesce(func.sum(case((OrderItem.needs_installation, 1),
+                                                      else_=0)), 0))
+                   .join(OrderItem, OrderItem.order_id == Order.id)
+                   .where(Order.workspace_id == workspace_id, Order.customer_id.is_not(None))
+                   .group_by(Order.customer_id))
+    if customer_ids is not None:
+        query = query.where(Order.customer_id.in_(customer_ids))
+        items_query = items_query.where(Order.customer_id.in_(customer_ids))
+    items = {row[0]: (int(row[1]), int(row[2])) for row in await session.execute(items_query)}
+    stats = {}
+    for customer_id, count, spent, last in await session.execute(query):
+        last = last.replace(tzinfo=dt.UTC) if last is not None and last.tzinfo is None else last
+        n_items, n_install = items.get(customer_id, (0, 0))
+        stats[customer_id] = OrderStats(int(count), Decimal(spent or 0), last, n_items, n_install)
+    return stats
+
+
+async def list_products(session: AsyncSession, *, workspace_id: int, limit: int = 200
+                        ) -> list[Product]:
+    """List the workspace's products by name."""
+    rows = await session.scalars(select(Product).where(Product.workspace_id == workspace_id)
+                                 .order_by(Product.name).limit(limit))
+    return list(rows.all())
+
+
+async def list_behaviour_events(
+    session: AsyncSession, *, workspace_id: int, customer_id: int, limit: int = 20
+) -> list[BehaviourEvent]:
+    """List a customer's latest store behaviour (views, carts, purchases), newest first."""
+    rows = await session.scalars(
+        select(BehaviourEvent)
+        .where(BehaviourEvent.workspace_id == workspace_id,
+               BehaviourEvent.customer_id == customer_id)
+        .order_by(BehaviourEvent.occurred_at.desc(), BehaviourEvent.id.desc()).limit(limit))
+    return list(rows.all())
+
+
+async def behaviour_counts(
+    session: AsyncSession, *, workspace_id: int, since: dt.datetime,
+    customer_ids: set[int] | None = None,
+) -> dict[int, dict[str, int]]:
+    """Count behaviour events per customer and kind since a time."""
+    query = (select(BehaviourEvent.customer_id, BehaviourEvent.kind, func.count(BehaviourEvent.id))
+             .where(BehaviourEvent.workspace_id == workspace_id,
+                    BehaviourEvent.occurred_at >= since)
+             .group_by(BehaviourEvent.customer_id, BehaviourEvent.kind))
+    if customer_ids is not None:
+        query = query.where(BehaviourEvent.customer_id.in_(customer_ids))
+    counts: dict[int, dict[str, int]] = {}
+    for customer_id, kind, count in await session.execute(query):
+        counts.setdefault(customer_id, {})[kind] = int(count)
+    return counts

@@ -1,0 +1,150 @@
+"""Commerce API: orders through the connector, order actions, sync, behaviour and webhooks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import APIRouter, Request
+
+from omnidesk.core.context import Actor
+from omnidesk.core.errors import InvalidInput, NotAuthenticated, NotFound
+from omnidesk.core.http import ActorDep, SessionDep
+from omnidesk.core.security import constant_time_equals, hmac_sha256_hex
+from omnidesk.domains.commerce import actions
+from omnidesk.domains.commerce.connector import CommerceConnector, JsonStoreConnector, connector_for
+from omnidesk.domains.commerce.schemas import (
+    AddressIn,
+    BehaviourIn,
+    CancelIn,
+    ItemsIn,
+    OrderRead,
+    OrderWebhookIn,
+    ProductRead,
+    RefundStatusRead,
+)
+from omnidesk.domains.workspaces.service import get_workspace, get_workspace_by_slug
+
+router = APIRouter(prefix="/api/v1/commerce", tags=["commerce"])
+SIGNATURE_HEADER = "x-omnidesk-signature"
+
+
+@asynccontextmanager
+async def _connector(session: SessionDep, actor: Actor) -> AsyncIterator[CommerceConnector]:
+    workspace = await get_workspace(session, workspace_id=actor.workspace_id)
+    async with httpx.AsyncClient() as http:
+        yield connector_for(session, actor, workspace.settings or {}, http)
+
+
+@router.get("/customers/{customer_id}/orders", response_model=list[OrderRead])
+async def list_orders(customer_id: int, actor: ActorDep, session: SessionDep) -> list[OrderRead]:
+    """List a customer's orders with their lines."""
+    async with _connector(session, actor) as store:
+        return await store.list_orders(customer_id)
+
+
+@router.get("/products", response_model=list[ProductRead])
+async def list_products(actor: ActorDep, session: SessionDep) -> list[ProductRead]:
+    """List the store's products."""
+    async with _connector(session, actor) as store:
+        return await store.list_products()
+
+
+@router.get("/orders/{number}", response_model=OrderRead)
+async def read_order(number: str, actor: ActorDep, session: SessionDep) -> OrderRead:
+    """Return one order by its store number."""
+    async with _connector(session, actor) as store:
+        return await store.get_order(number)
+
+
+@router.get("/orders/{number}/refund", response_model=RefundStatusRead)
+async def refund_status(number: str, actor: ActorDep, session: SessionDep) -> RefundStatusRead:
+    """Tell where an order's refund stands."""
+    async with _connector(session, actor) as store:
+        return await store.refund_status(number)
+
+
+@router.post("/orders/{number}/cancel", response_model=OrderRead)
+async def cancel_order(number: str, body: CancelIn, actor: ActorDep,
+                       session: SessionDep) -> OrderRead:
+    """Cancel a pending order."""
+    async with _connector(session, actor) as store:
+        order = await store.cancel_order(number, reason=body.reason)
+    await session.commit()
+    return order
+
+
+@router.post("/orders/{number}/address", response_model=OrderRead)
+async def change_address(number: str, body: AddressIn, actor: ActorDep,
+                         session: SessionDep) -> OrderRead:
+    """Change a pending order's delivery address."""
+    async with _connector(session, actor) as store:
+        order = await store.change_address(number, address=body.model_dump())
+    await session.commit()
+    return order
+
+
+@router.post("/orders/{number}/return", response_model=OrderRead)
+async def start_return(number: str, body: ItemsIn, actor: ActorDep,
+                       session: SessionDep) -> OrderRead:
+    """Start a return of delivered items."""
+    async with _connector(session, actor) as store:
+        order = await store.start_return(number, item_ids=body.item_ids)
+    await session.commit()
+    return order
+
+
+@router.post("/orders/{number}/exchange", response_model=OrderRead)
+async def start_exchange(number: str, body: ItemsIn, actor: ActorDep,
+                         session: SessionDep) -> OrderRead:
+    """Start an exchange of delivered items."""
+    async with _connector(session, actor) as store:
+        order = await store.start_exchange(number, item_ids=body.item_ids,
+                                           new_item_ids=body.new_item_ids)
+    await session.commit()
+    return order
+
+
+@router.post("/sync")
+async def sync_store(actor: ActorDep, session: SessionDep) -> dict[str, int]:
+    """Pull the store's JSON export now (json connector only; admins)."""
+    actor.require("admin")
+    async with _connector(session, actor) as store:
+        if not isinstance(store, JsonStoreConnector):
+            raise InvalidInput("this workspace's store is not synced from a JSON export")
+        report = await store.sync()
+    await session.commit()
+    return {"customers": report.customers, "orders": report.orders, "products": report.products}
+
+
+@router.post("/behaviour", status_code=201)
+async def record_behaviour(body: BehaviourIn, actor: ActorDep,
+                           session: SessionDep) -> dict[str, int]:
+    """Record a store behaviour event (view, cart, purchase…) for a customer."""
+    row = await actions.do_record_behaviour(session, actor=actor, behaviour_in=body)
+    await session.commit()
+    return {"id": row.id}
+
+
+@router.post("/webhooks/{workspace_slug}/orders", status_code=202)
+async def order_webhook(workspace_slug: str, request: Request,
+                        session: SessionDep) -> dict[str, str]:
+    """Apply a store's signed order webhook (X-Omnidesk-Signature: sha256=<hex HMAC>)."""
+    workspace = await get_workspace_by_slug(session, slug=workspace_slug)
+    if workspace is None:
+        raise NotFound("workspace not found")
+    raw = await request.body()
+    secret = ((workspace.settings or {}).get("commerce") or {}).get("webhook_secret")
+    expected = "sha256=" + hmac_sha256_hex(secret or workspace.secret, raw)
+    if not constant_time_equals(request.headers.get(SIGNATURE_HEADER, ""), expected):
+        raise NotAuthenticated("bad or missing webhook signature")
+    try:
+        body = OrderWebhookIn.model_validate(json.loads(raw))
+    except ValueError as exc:
+        raise InvalidInput(f"not an order webhook: {exc}") from exc
+    order = await actions.do_upsert_store_order(session, workspace_id=workspace.id,
+                                                order_in=body.order)
+    await session.commit()
+    return {"order_number": order.external_id, "status": order.status}

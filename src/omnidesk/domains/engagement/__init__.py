@@ -1,0 +1,1 @@
+"""Engagement: website chat widget sessions, widget settings and read receipts."""

@@ -1,0 +1,91 @@
+"""Engagement reads: widget settings, business-hours state, visitor sessions and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.security import constant_time_equals, hash_token, hmac_sha256_hex
+from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.service import list_customer_messages
+from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.customers.service import find_by_identity
+from omnidesk.domains.engagement.models import ReadMark, WidgetSession
+from omnidesk.domains.engagement.schemas import VisitorMessageRead, WidgetSettings
+from omnidesk.domains.workspaces.models import Workspace
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def widget_settings(workspace: Workspace) -> WidgetSettings:
+    """Return the workspace's widget settings with defaults filled in."""
+    return WidgetSettings.model_validate((workspace.settings or {}).get("widget") or {})
+
+
+def is_within_business_hours(workspace: Workspace, now: dt.datetime) -> bool:
+    """Tell whether the workspace's weekly business hours include this moment."""
+    hours = workspace.business_hours or {}
+    local = now.astimezone(ZoneInfo(hours.get("timezone") or workspace.timezone))
+    if local.date().isoformat() in set(hours.get("holidays") or []):
+        return False
+    spans = (hours.get("weekly") or {}).get(DAYS[local.weekday()], [])
+    clock = local.strftime("%H:%M")
+    return any(start <= clock < end for start, end in spans)
+
+
+def visitor_signature_ok(workspace: Workspace, user_id: str, signature: str | None) -> bool:
+    """Check an identified visitor's HMAC-SHA256(workspace secret, user_id) in constant time."""
+    if not signature:
+        return False
+    return constant_time_equals(signature.lower(), hmac_sha256_hex(workspace.secret, user_id))
+
+
+async def get_widget_session(
+    session: AsyncSession, *, workspace_id: int, token: str
+) -> WidgetSession | None:
+    """Return the workspace's visitor session for this token, or None."""
+    return await session.scalar(select(WidgetSession).where(
+        WidgetSession.workspace_id == workspace_id,
+        WidgetSession.token_hash == hash_token(token)))
+
+
+async def get_visitor_customer(
+    session: AsyncSession, *, widget_session: WidgetSession
+) -> Customer | None:
+    """Return the customer behind a visitor session once they have written."""
+    return await find_by_identity(
+        session, workspace_id=widget_session.workspace_id,
+        kind=widget_session.identity_kind, value=widget_session.identity_value)
+
+
+async def list_visitor_messages(
+    session: AsyncSession, *, widget_session: WidgetSession, after_id: int = 0
+) -> list[Message]:
+    """List the visitor's web chat messages after an id (never private notes)."""
+    customer = await get_visitor_customer(session, widget_session=widget_session)
+    if customer is None:
+        return []
+    return await list_customer_messages(
+        session, workspace_id=widget_session.workspace_id, customer_id=customer.id,
+        after_id=after_id, channel="web")
+
+
+async def get_read_mark(
+    session: AsyncSession, *, workspace_id: int, conversation_id: int, reader: str
+) -> int:
+    """Return the last message id this reader has seen in the conversation (0 if none)."""
+    value = await session.scalar(select(ReadMark.message_id).where(
+        ReadMark.workspace_id == workspace_id, ReadMark.conversation_id == conversation_id,
+        ReadMark.reader == reader))
+    return int(value or 0)
+
+
+def visitor_message(msg: Message, author_name: str | None) -> VisitorMessageRead:
+    """Describe a message for the widget (no internal fields)."""
+    return VisitorMessageRead(
+        id=msg.id, conversation_id=msg.conversation_id, author_kind=msg.author_kind,
+        author_name=author_name, text=msg.text, attachments=list(msg.attachments or []),
+        created_at=msg.created_at, client_message_id=(msg.meta or {}).get("client_message_id"))

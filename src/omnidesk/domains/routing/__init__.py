@@ -1,0 +1,1 @@
+"""Routing: queues, rules, agent matching, SLA clocks and the contact-center simulator."""

@@ -1,0 +1,292 @@
+"""Routing writes: enqueue, assign the next conversations, release, presence.
+
+Each action works in the caller's transaction and never commits. Every decision the engine makes
+is claimed with conditional UPDATEs (see ``claims``): two workers running ``do_assign_next`` at
+once never assign the same conversation and never push an agent past capacity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.db import utcnow
+from omnidesk.core.events import emit
+from omnidesk.domains.agents.service import get_user
+from omnidesk.domains.conversations.actions import do_assign
+from omnidesk.domains.conversations.service import get_conversation
+from omnidesk.domains.customers.service import get_customer
+from omnidesk.domains.routing import events as ev
+from omnidesk.domains.routing.claims import (
+    claim_capacity,
+    claim_entry,
+    insert_unless_exists,
+    lock_agents,
+    mirror,
+    release_capacity,
+    waiting_values,
+)
+from omnidesk.domains.routing.engine import PRIORITY_LEVELS, Assignment, Presence, match
+from omnidesk.domains.routing.models import CAPACITY_CLASSES, AgentStateRow, QueueEntry
+from omnidesk.domains.routing.rules import channel_class, evaluate_rules
+from omnidesk.domains.routing.service import (
+    get_agent_state,
+    get_default_queue,
+    get_entry,
+    get_queue,
+    is_active,
+    last_agent_for_customer,
+    list_candidate_agents,
+    list_entries,
+    list_rules,
+    queue_policy,
+    work_item,
+)
+from omnidesk.domains.routing.sla_actions import first_response_due
+
+
+async def do_enqueue(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    conversation_id: int,
+    text: str | None = None,
+    sentiment: float = 0.0,
+    now: dt.datetime | None = None,
+) -> QueueEntry | None:
+    """Put a conversation in the queue its rules choose; None when no queue is configured."""
+    now = now or utcnow()
+    entry = await get_entry(session, workspace_id=workspace_id, conversation_id=conversation_id)
+    if is_active(entry):
+        return entry
+    conv = await get_conversation(
+        session, workspace_id=workspace_id, conversation_id=conversation_id
+    )
+    customer = await get_customer(session, workspace_id=workspace_id, customer_id=conv.customer_id)
+    facts = routing_facts(conv, customer.attributes or {}, customer.tags or [], text)
+    default = await get_default_queue(session, workspace_id=workspace_id)
+    rules = await list_rules(session, workspace_id=workspace_id)
+    decision = evaluate_rules(rules, facts, default_queue_id=default.id if default else None)
+    if decision.queue_id is None:
+        return None
+    queue = await get_queue(session, workspace_id=workspace_id, queue_id=int(decision.queue_id))
+    sticky = await last_agent_for_customer(
+        session, workspace_id=workspace_id, customer_id=conv.customer_id, conversation_id=conv.id
+    )
+    values: dict[str, Any] = waiting_values(
+        queue_id=queue.id,
+        channel=channel_class(conv.channel),
+        language=conv.language,
+        required_skills=dict(queue.required_skills or {}),
+        sentiment=sentiment,
+        priority=PRIORITY_LEVELS.get(decision.priority, PRIORITY_LEVELS["normal"]),
+        vip=facts["tier"] == "vip" or "vip" in facts["tags"],
+        enqueued_at=now,
+        sla_due_at=await first_response_due(
+            session, conv=conv, priority=decision.priority, now=now
+        ),
+        rule_name=decision.rule_name,
+        finished_at=None,
+        last_agent_id=sticky[0] if sticky else None,
+        last_agent_at=sticky[1] if sticky else None,
+    )
+    entry, stored = await _store_entry(session, entry, conv, values)
+    if stored:
+        emit(session, ev.ROUTING_ENQUEUED, ev.entry_payload(entry), workspace_id=workspace_id)
+    return entry
+
+
+def routing_facts(
+    conv: Any, attributes: dict[str, Any], tags: list[Any], text: str | None
+) -> dict[str, Any]:
+    """Collect what routing rules may test about a conversation and its customer."""
+    return {
+        "channel": conv.channel, "language": conv.language, "intent": conv.intent,
+        "priority": conv.priority, "tier": str(attributes.get("tier") or "").lower() or None,
+        "segment": attributes.get("segment"), "tags": [str(t).lower() for t in tags],
+        "text": " ".join(part for part in (conv.subject, text) if part),
+    }  # fmt: skip
+
+
+async def _store_entry(
+    session: AsyncSession, entry: QueueEntry | None, conv: Any, values: dict[str, Any]
+) -> tuple[QueueEntry, bool]:
+    """Insert the entry or reuse a finished one; False when a concurrent enqueue got there first."""
+    if entry is not None:
+        stored = await claim_entry(
+            session, entry_id=entry.id, values=values, from_status=entry.status
+        )
+        if stored:
+            mirror(entry, values)
+        return entry, stored
+    created = await insert_unless_exists(session, QueueEntry, {
+        "workspace_id": conv.workspace_id, "conversation_id": conv.id,
+        "customer_id": conv.customer_id, **values}, "conversation_id")  # fmt: skip
+    stored = await get_entry(session, workspace_id=conv.workspace_id, conversation_id=conv.id)
+    assert stored is not None
+    return stored, created
+
+
+async def do_assign_next(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    queue_id: int,
+    now: dt.datetime | None = None,
+    limit: int = 50,
+) -> list[QueueEntry]:
+    """Match waiting conversations of a queue to online agents and claim each decision."""
+    now = now or utcnow()
+    queue = await get_queue(session, workspace_id=workspace_id, queue_id=queue_id)
+    agents = await list_candidate_agents(session, workspace_id=workspace_id, queue=queue, lock=True)
+    if not agents:
+        return []
+    entries = await list_entries(session, workspace_id=workspace_id, queue_id=queue_id)
+    by_id = {entry.id: entry for entry in entries}
+    decisions = match(
+        [work_item(e) for e in entries], agents, queue_policy(queue), now.timestamp()
+    )[:limit]
+    done = []
+    for decision in sorted(decisions, key=lambda d: int(d.item_id)):  # entries in id order
+        entry = by_id[int(decision.item_id)]
+        if await _apply(session, entry, decision, now):
+            done.append(entry)
+    return done
+
+
+async def _apply(
+    session: AsyncSession, entry: QueueEntry, decision: Assignment, now: dt.datetime
+) -> bool:
+    """Claim the entry, then the agent's capacity; undo the first if the second fails."""
+    agent_id = int(decision.agent_id)  # type: ignore[call-overload]
+    expires = decision.offer_expires_at
+    values = {
+        "status": "offered" if expires is not None else "assigned", "agent_id": agent_id,
+        "assigned_at": now,
+        "offer_expires_at": None if expires is None else dt.datetime.fromtimestamp(expires, dt.UTC),
+    }  # fmt: skip
+    if not await claim_entry(session, entry_id=entry.id, values=values):
+        return False
+    if not await claim_capacity(
+        session, workspace_id=entry.workspace_id, user_id=agent_id, channel=entry.channel, now=now
+    ):
+        await claim_entry(
+            session, entry_id=entry.id, values=waiting_values(), from_status=values["status"]
+        )
+        return False
+    mirror(entry, values)
+    if expires is not None:
+        emit(session, ev.ROUTING_OFFERED, ev.entry_payload(entry), workspace_id=entry.workspace_id)
+    else:
+        await _assign_conversation(session, entry, agent_id, "routing")
+    return True
+
+
+async def _assign_conversation(
+    session: AsyncSession, entry: QueueEntry, agent_id: int | None, reason: str
+) -> None:
+    conv = await get_conversation(
+        session, workspace_id=entry.workspace_id, conversation_id=entry.conversation_id
+    )
+    await do_assign(session, conv=conv, assignee_id=agent_id, reason=reason)
+
+
+async def do_release(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    conversation_id: int,
+    now: dt.datetime | None = None,
+) -> QueueEntry | None:
+    """Finish a conversation's entry (resolved) and give the agent's capacity back."""
+    now = now or utcnow()
+    entry = await get_entry(session, workspace_id=workspace_id, conversation_id=conversation_id)
+    if not is_active(entry):
+        return entry
+    assert entry is not None
+    held, agent_id = entry.status in ("offered", "assigned"), entry.agent_id
+    if agent_id is not None:
+        await lock_agents(session, workspace_id=workspace_id, user_ids=[agent_id])
+    values = {"status": "done", "finished_at": now, "offer_expires_at": None}
+    if await claim_entry(session, entry_id=entry.id, values=values, from_status=entry.status):
+        mirror(entry, values)
+        if held and agent_id is not None:
+            await release_capacity(
+                session, workspace_id=workspace_id, user_id=agent_id, channel=entry.channel, now=now
+            )
+    return entry
+
+
+async def do_set_presence(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    user_id: int,
+    presence: str,
+    now: dt.datetime | None = None,
+) -> AgentStateRow:
+    """Set an agent's presence; going offline puts their conversations back in the queue."""
+    now, state = now or utcnow(), Presence(presence)
+    user = await get_user(session, workspace_id=workspace_id, user_id=user_id)
+    row = await get_agent_state(session, workspace_id=workspace_id, user_id=user_id)
+    capacity = {f"{ch}_capacity": int((user.capacity or {}).get(ch, 0)) for ch in CAPACITY_CLASSES}
+    if row is None:
+        await insert_unless_exists(session, AgentStateRow, {
+            "workspace_id": workspace_id, "user_id": user_id, "presence": state.value,
+            "idle_since": now, "presence_changed_at": now, **capacity}, "user_id")  # fmt: skip
+    else:
+        await lock_agents(session, workspace_id=workspace_id, user_ids=[user_id])
+        values: dict[str, Any] = {"presence": state.value, "presence_changed_at": now, **capacity}
+        if row.presence == "offline" and state is Presence.ONLINE:
+            values["idle_since"] = now
+        await session.execute(
+            update(AgentStateRow)
+            .where(AgentStateRow.id == row.id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    if state is Presence.OFFLINE:
+        await _requeue_agent_work(session, workspace_id, user_id, now)
+    emit(
+        session,
+        ev.AGENT_PRESENCE_CHANGED,
+        {"user_id": user_id, "presence": state.value, "at": now.isoformat()},
+        workspace_id=workspace_id,
+    )
+    fresh = await get_agent_state(session, workspace_id=workspace_id, user_id=user_id)
+    assert fresh is not None
+    return fresh
+
+
+async def _requeue_agent_work(
+    session: AsyncSession, workspace_id: int, user_id: int, now: dt.datetime
+) -> None:
+    """Put an offline agent's offered and assigned conversations back to waiting."""
+    entries = await list_entries(
+        session, workspace_id=workspace_id, agent_id=user_id, statuses=("offered", "assigned")
+    )
+    for entry in entries:
+        values = waiting_values(last_agent_id=user_id, last_agent_at=now)
+        if not await claim_entry(
+            session, entry_id=entry.id, values=values, from_status=entry.status, agent_id=user_id
+        ):
+            continue
+        was_assigned = entry.status == "assigned"
+        mirror(entry, values)
+        if was_assigned:
+            await _assign_conversation(session, entry, None, "agent_offline")
+        emit(
+            session,
+            ev.ROUTING_REQUEUED,
+            ev.entry_payload(entry, previous_agent_id=user_id),
+            workspace_id=workspace_id,
+        )
+    await session.execute(
+        update(AgentStateRow)
+        .where(AgentStateRow.workspace_id == workspace_id, AgentStateRow.user_id == user_id)
+        .values(voice_load=0, chat_load=0, email_load=0, idle_since=now)
+        .execution_options(synchronize_session=False)
+    )

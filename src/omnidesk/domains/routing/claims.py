@@ -1,0 +1,139 @@
+"""Atomic claims: conditional UPDATEs whose row count says whether this worker won.
+
+Lock order, everywhere in routing: agent rows first (ascending user id), then queue entries, then
+the conversation. A single order means two transactions can wait for each other but never
+deadlock. On SQLite the whole database is one lock and FOR UPDATE is a no-op; the conditional
+UPDATEs alone keep the decisions exclusive there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import case, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
+
+RAW = {"synchronize_session": False}
+
+
+def load_column(channel: str) -> Any:
+    """Return the load column of a capacity class."""
+    return getattr(AgentStateRow, f"{channel}_load")
+
+
+async def lock_agents(session: AsyncSession, *, workspace_id: int, user_ids: Iterable[int]) -> None:
+    """Lock agent rows in ascending id order (PostgreSQL) before deciding for them."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return
+    await session.execute(
+        select(AgentStateRow.id)
+        .where(AgentStateRow.workspace_id == workspace_id, AgentStateRow.user_id.in_(ids))
+        .order_by(AgentStateRow.user_id)
+        .with_for_update()
+    )
+
+
+async def claim_entry(
+    session: AsyncSession,
+    *,
+    entry_id: int,
+    values: dict[str, Any],
+    from_status: str = "waiting",
+    agent_id: int | None = None,
+    queue_id: int | None = None,
+) -> bool:
+    """Move an entry out of ``from_status``; True only for the one worker that did it."""
+    conditions = [QueueEntry.id == entry_id, QueueEntry.status == from_status]
+    if agent_id is not None:
+        conditions.append(QueueEntry.agent_id == agent_id)
+    if queue_id is not None:
+        conditions.append(QueueEntry.queue_id == queue_id)
+    result = await session.execute(
+        update(QueueEntry).where(*conditions).values(**values).execution_options(**RAW)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def claim_capacity(
+    session: AsyncSession, *, workspace_id: int, user_id: int, channel: str, now: dt.datetime
+) -> bool:
+    """Take one unit of an online agent's capacity on a channel, if it is still free."""
+    load = load_column(channel)
+    capacity = getattr(AgentStateRow, f"{channel}_capacity")
+    conditions = [
+        AgentStateRow.workspace_id == workspace_id,
+        AgentStateRow.user_id == user_id,
+        AgentStateRow.presence == "online",
+        load < capacity,
+    ]
+    if channel == "chat":  # an agent on a call takes no chats (engine default voice_blocks)
+        conditions.append(AgentStateRow.voice_load == 0)
+    result = await session.execute(
+        update(AgentStateRow)
+        .where(*conditions)
+        .values({load: load + 1, AgentStateRow.last_assignment_at: now})
+        .execution_options(**RAW)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def release_capacity(
+    session: AsyncSession, *, workspace_id: int, user_id: int, channel: str, now: dt.datetime
+) -> bool:
+    """Give back one unit of capacity; the agent becomes idle when nothing is left."""
+    load = load_column(channel)
+    total = AgentStateRow.voice_load + AgentStateRow.chat_load + AgentStateRow.email_load
+    result = await session.execute(
+        update(AgentStateRow)
+        .where(
+            AgentStateRow.workspace_id == workspace_id,
+            AgentStateRow.user_id == user_id,
+            load > 0,
+        )
+        .values({
+            load: load - 1,
+            AgentStateRow.idle_since: case((total == 1, now), else_=AgentStateRow.idle_since),
+        })
+        .execution_options(**RAW)
+    )  # fmt: skip
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def insert_unless_exists(
+    session: AsyncSession, model: type[Any], values: dict[str, Any], unique_column: str
+) -> bool:
+    """INSERT .. ON CONFLICT DO NOTHING; True when this call created the row.
+
+    Not a savepoint: pysqlite savepoints opened outside an explicit transaction commit early.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=[unique_column])
+    )
+    result = await session.execute(statement)
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def mirror(entry: QueueEntry, values: dict[str, Any]) -> None:
+    """Copy values written by a raw UPDATE onto the loaded object, without dirtying it."""
+    for key, value in values.items():
+        set_committed_value(entry, key, value)
+
+
+def waiting_values(**extra: Any) -> dict[str, Any]:
+    """Return the column values that put an entry back to waiting."""
+    return {
+        "status": "waiting",
+        "agent_id": None,
+        "assigned_at": None,
+        "offer_expires_at": None,
+        **extra,
+    }

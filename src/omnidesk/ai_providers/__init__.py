@@ -1,0 +1,1 @@
+"""LLM and embedding backends (OpenAI-compatible endpoints, local models)."""

@@ -1,0 +1,1 @@
+"""Agent assist: customer 360, recognition templates, canned responses and live suggestions."""

@@ -1,0 +1,167 @@
+"""One bot turn: understand the customer's message, decide, and answer or hand off.
+
+The decision order is the handoff policy first (asked for a person, frustration, VIP), then the
+active task flow (unless the customer clearly switches to another task), a new task flow, small
+talk, the knowledge base, and finally a clarifying question or a handoff.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import system_actor
+from omnidesk.core.db import utcnow
+from omnidesk.core.errors import DomainError
+from omnidesk.domains.bot.answers import ChatClient, answer_question
+from omnidesk.domains.bot.delivery import deliver
+from omnidesk.domains.bot.dialogue import load_state
+from omnidesk.domains.bot.flows import (
+    cancel_order,
+    change_address,
+    membership,
+    order_status,
+    refund_status,
+    returns,
+)
+from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, is_yes
+from omnidesk.domains.bot.hours import format_moment, is_open, next_opening, weekly_summary
+from omnidesk.domains.bot.policy import (
+    FLOW_INTENTS,
+    bot_settings,
+    handoff_reason,
+    is_miss,
+    switches_flow,
+)
+from omnidesk.domains.bot.service import customer_history, is_vip, workspace_intent_model
+from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.service import get_conversation
+from omnidesk.domains.nlu.service import understand_message_async
+from omnidesk.domains.workspaces.service import get_workspace
+
+FlowStep = Callable[[Turn], Awaitable[Reply]]
+FLOWS: dict[str, FlowStep] = {
+    "order_status": order_status.advance, "cancel_order": cancel_order.advance,
+    "change_address": change_address.advance, "return_request": returns.advance,
+    "exchange_request": returns.advance, "refund_status": refund_status.advance,
+    "membership_tier": membership.advance,
+}
+HANGUL = re.compile(r"[가-힣]")
+LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+@dataclass(frozen=True)
+class BotDeps:
+    """What the bot needs from outside the domain, given by the entry layer."""
+
+    connector_for: Callable[..., Any]
+    llm: ChatClient | None = None
+    public_url: str = ""
+
+
+async def handle_customer_message(session: AsyncSession, deps: BotDeps, *, workspace_id: int,
+                                  conversation_id: int, message_id: int,
+                                  text: str) -> Message | None:
+    """Answer one customer message if the bot owns the conversation; return the bot's reply."""
+    conv = await get_conversation(session, workspace_id=workspace_id,
+                                  conversation_id=conversation_id)
+    if conv.owner != "bot":
+        return None  # a human owns it (or it is closed): the bot never talks over an agent
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    settings = bot_settings(workspace.settings)
+    history = await customer_history(session, conv=conv, before_id=message_id)
+    model = await workspace_intent_model(session, workspace_id=workspace_id)
+    understanding = await understand_message_async(text, model=model, history=history)
+    state = load_state(conv)
+    lang = _language(text, state.language or conv.language or workspace.default_locale)
+    state.language = lang
+    connector = deps.connector_for(session, system_actor(workspace_id), workspace.settings or {})
+    turn = Turn(session, workspace, conv, text, lang, understanding, state, settings, connector)
+    if not settings.serves(conv.channel):
+        reply = Reply("", "policy", handoff="bot_disabled")
+    else:
+        reply = await decide(turn, deps)
+    return await deliver(turn, reply, [*history, text], silent=not settings.serves(conv.channel))
+
+
+def _language(text: str, fallback: str | None) -> str:
+    """Return 'ko' or 'en' for this message; digits-only answers keep the conversation's."""
+    if HANGUL.search(text):
+        return "ko"
+    if len(LATIN_WORDS.findall(text)) >= 2:
+        return "en"
+    return "ko" if (fallback or "ko").startswith("ko") else "en"
+
+
+async def decide(turn: Turn, deps: BotDeps) -> Reply:
+    """Choose the reply to this turn (see the module docstring for the order)."""
+    state, u, settings = turn.state, turn.understanding, turn.settings
+    answering = state.step == "confirm" and (is_yes(turn.text) or is_no(turn.text))
+    reason = handoff_reason(u, settings, answering=answering)
+    if reason:
+        return Reply("", "policy", handoff=reason)
+    if not state.vip_checked:
+        state.vip_checked = True
+        if settings.handoff_vip and await is_vip(turn.session, workspace_id=turn.workspace.id,
+                                                 customer_id=turn.conv.customer_id,
+                                                 settings=settings):
+            return Reply("", "policy", handoff="vip_customer")
+    if state.flow and (answering or not switches_flow(u, settings, state.flow)):
+        return await run_flow(turn, state.flow)
+    intent = None if is_miss(u, settings) or u.intent is None else u.intent.intent
+    if intent in FLOW_INTENTS:
+        if intent not in settings.intents:
+            return Reply("", "policy", handoff="intent_not_enabled")
+        state.start(intent)
+        return await run_flow(turn, intent)
+    if intent == "greeting_thanks":
+        state.misses = 0
+        return Reply("" if not state.greeted else turn.say("thanks"), "template")
+    if intent == "business_hours":
+        return hours_reply(turn)
+    return await knowledge_reply(turn, deps)
+
+
+async def run_flow(turn: Turn, flow: str) -> Reply:
+    """Advance a task flow; a store failure ends it with a handoff."""
+    turn.state.misses = 0
+    try:
+        return await FLOWS[flow](turn)
+    except DomainError:
+        turn.state.finish()
+        return Reply(turn.say("flow_failed"), f"flow:{flow}", handoff="flow_failed")
+
+
+def hours_reply(turn: Turn) -> Reply:
+    """Tell the support hours and whether the team works now."""
+    hours, now = turn.workspace.business_hours, utcnow()
+    tz = turn.workspace.timezone
+    if is_open(hours, now, timezone=tz):
+        state = turn.say("hours_open")
+    else:
+        opens = next_opening(hours, now, timezone=tz)
+        state = turn.say("hours_closed", when=format_moment(opens, turn.lang)) if opens else ""
+    return Reply(turn.say("hours", hours=weekly_summary(hours, turn.lang), state=state),
+                 "template:business_hours")
+
+
+async def knowledge_reply(turn: Turn, deps: BotDeps) -> Reply:
+    """Answer from the knowledge base, else ask again or hand off."""
+    state, settings = turn.state, turn.settings
+    answer = await answer_question(
+        turn.session, workspace_id=turn.workspace.id, workspace_slug=turn.workspace.slug,
+        question=turn.text, lang=turn.lang, min_score=settings.answer_min_score,
+        base_url=deps.public_url, llm=deps.llm)
+    if answer is not None:
+        state.misses = 0
+        return Reply(answer.text, answer.source, citations=answer.citations)
+    if is_miss(turn.understanding, settings):
+        state.misses += 1
+        if state.misses >= settings.max_misses:
+            return Reply("", "policy", handoff="not_understood")
+        return Reply(turn.say("clarify"), "template")
+    return Reply("", "policy", handoff="no_answer")

@@ -1,0 +1,1 @@
+"""Task flows, one module per flow; each exposes ``advance(turn) -> Reply``."""

@@ -1,0 +1,145 @@
+"""What a flow works with: the turn, its reply, order lookup and short-answer parsing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import Actor, system_actor
+from omnidesk.domains.bot.dialogue import DialogueState
+from omnidesk.domains.bot.policy import BotSettings
+from omnidesk.domains.bot.texts import payment_name, say, status_name
+from omnidesk.domains.commerce.models import Order
+from omnidesk.domains.commerce.service import get_order_by_number, list_orders_for_customer
+from omnidesk.domains.conversations.models import Conversation
+from omnidesk.domains.nlu.schemas import MessageUnderstanding
+from omnidesk.domains.workspaces.models import Workspace
+
+ORDER_NUMBER = re.compile(r"#[A-Z]\d{6,10}\b|\b[A-Z]{1,4}-?\d{8,16}\b")
+YES = re.compile(r"^\s*(네|예|응|어|넵|넹|좋아요|좋습니다|맞아요|맞습니다|진행|그래요|부탁|yes|y|yeah|yep|"
+                 r"sure|ok|okay|confirm|go ahead|please do)\b", re.IGNORECASE)
+NO = re.compile(r"^\s*(아니|아뇨|아니요|안 할|그만|no|n|nope|don't|do not|stop|never mind)\b",
+                re.IGNORECASE)
+
+
+@dataclass
+class Reply:
+    """The bot's answer to one turn, its source, and what happens next."""
+
+    text: str
+    source: str
+    handoff: str | None = None
+    action: dict[str, Any] | None = None
+    citations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    """Everything a flow may read or change while answering one customer message."""
+
+    session: AsyncSession
+    workspace: Workspace
+    conv: Conversation
+    text: str
+    lang: str
+    understanding: MessageUnderstanding
+    state: DialogueState
+    settings: BotSettings
+    connector: Any
+
+    @property
+    def actor(self) -> Actor:
+        """Return the actor the bot acts as (the workspace's system actor)."""
+        return system_actor(self.workspace.id)
+
+    def say(self, key: str, **values: Any) -> str:
+        """Render a message in the customer's language."""
+        return say(key, self.lang, **values)
+
+    def entity(self, kind: str) -> str | None:
+        """Return the first entity of a kind in this message."""
+        return next((e.value for e in self.understanding.entities if e.kind == kind), None)
+
+
+def is_yes(text: str) -> bool:
+    """Tell whether a short answer agrees."""
+    return bool(YES.match(text)) and not is_no(text)
+
+
+def is_no(text: str) -> bool:
+    """Tell whether a short answer declines."""
+    return bool(NO.match(text))
+
+
+def order_number_in(turn: Turn) -> str | None:
+    """Return an order number written in the message, if any."""
+    match = ORDER_NUMBER.search(turn.text.upper())
+    return match.group(0).replace("-", "") if match else turn.entity("order_number")
+
+
+async def find_order(turn: Turn, number: str) -> Order | None:
+    """Look an order up by number (also with the store's prefix when only digits were given)."""
+    ws = turn.workspace.id
+    order = await get_order_by_number(turn.session, workspace_id=ws, number=number)
+    if order is None and number.isdigit():
+        order = await get_order_by_number(turn.session, workspace_id=ws, number=f"HB{number}")
+    return order
+
+
+async def owned_order(turn: Turn) -> Order | Reply:
+    """Return the verified customer's order in discussion, or a reply asking for it."""
+    state = turn.state
+    number = order_number_in(turn) or state.slots.get("order_number")
+    if not number:
+        state.step = "order"
+        return Reply(turn.say("order_ask", recent=await _recent(turn)), f"flow:{state.flow}")
+    order = await find_order(turn, number)
+    if order is None or order.customer_id != state.verified_customer_id:
+        state.slots.pop("order_number", None)
+        state.step = "order"
+        return Reply(turn.say("order_not_found", number=number), f"flow:{state.flow}")
+    state.slots["order_number"] = order.external_id
+    return order
+
+
+async def _recent(turn: Turn) -> str:
+    if turn.state.verified_customer_id is None:
+        return ""
+    orders = await list_orders_for_customer(turn.session, workspace_id=turn.workspace.id,
+                                            customer_id=turn.state.verified_customer_id)
+    listed = ", ".join(f"{o.external_id} ({status_name(o.status, turn.lang)})"
+                       for o in orders[:3])
+    return f" ({listed})" if listed else ""
+
+
+def items_text(order: Order, lang: str) -> str:
+    """Describe an order's lines briefly."""
+    names = [item.name for item in order.items]
+    more = len(names) - 2
+    text = ", ".join(names[:2])
+    return text + (f" 외 {more}건" if lang == "ko" else f" and {more} more") if more > 0 else text
+
+
+def money(amount: Any, currency: str) -> str:
+    """Format an amount for customers."""
+    return f"₩{int(amount):,}" if currency == "KRW" else f"{currency} {float(amount):,.2f}"
+
+
+def payment_method(order: Order) -> str:
+    """Return the order's payment method key (first payment of the history)."""
+    for payment in order.payments or []:
+        method = payment.get("method") or payment.get("payment_method_id")
+        if method:
+            return str(method)
+    return "card"
+
+
+def refund_text(order: Order, lang: str) -> str:
+    """Say when a refund arrives, by payment method (store policy)."""
+    method = payment_method(order)
+    if method.startswith("gift_card"):
+        return say("refund_instant", lang)
+    return say("refund_days", lang, method=payment_name(method, lang))

@@ -1,0 +1,78 @@
+"""Cancel a pending order: verify, check the status, ask the reason, confirm, cancel."""
+
+from __future__ import annotations
+
+import re
+
+from omnidesk.core.errors import Conflict
+from omnidesk.domains.bot.flows.base import (
+    Reply,
+    Turn,
+    is_no,
+    is_yes,
+    items_text,
+    money,
+    owned_order,
+    refund_text,
+)
+from omnidesk.domains.bot.flows.verification import verified_order
+from omnidesk.domains.bot.texts import reason_name, status_name
+
+SOURCE = "flow:cancel_order"
+MISTAKE = re.compile(r"실수|잘못|mistake|by accident|wrong", re.IGNORECASE)
+NOT_NEEDED = re.compile(r"필요\s*없|필요없|안\s*필요|마음이\s*바뀌|no longer|don'?t need|not need"
+                        r"|changed my mind", re.IGNORECASE)
+
+
+def reason_in(text: str) -> str | None:
+    """Map the customer's words to one of the two reasons the store accepts."""
+    if MISTAKE.search(text):
+        return "ordered by mistake"
+    if NOT_NEEDED.search(text):
+        return "no longer needed"
+    return None
+
+
+async def advance(turn: Turn) -> Reply:
+    """Move the cancellation one step forward."""
+    order = await verified_order(turn)
+    if isinstance(order, Reply):
+        return order
+    state, number = turn.state, order.external_id
+    if order.status != "pending":
+        state.finish()
+        return Reply(turn.say("policy_cancel", number=number,
+                              status=status_name(order.status, turn.lang)), SOURCE,
+                     action={"action": "cancel_refused", "order_number": number,
+                             "status": order.status})
+    if state.step == "confirm":
+        return await _confirmed(turn, number)
+    reason = state.slots.get("reason") or reason_in(turn.text)
+    if reason is None:
+        state.step = "reason"
+        return Reply(turn.say("cancel_reason", number=number), SOURCE)
+    state.slots["reason"], state.step = reason, "confirm"
+    return Reply(turn.say("cancel_confirm", number=number, items=items_text(order, turn.lang),
+                          total=money(order.total, order.currency),
+                          reason=reason_name(reason, turn.lang)), SOURCE)
+
+
+async def _confirmed(turn: Turn, number: str) -> Reply:
+    state = turn.state
+    if is_no(turn.text):
+        state.finish()
+        return Reply(turn.say("declined"), SOURCE,
+                     action={"action": "cancel_declined", "order_number": number})
+    if not is_yes(turn.text):
+        return Reply(turn.say("yes_no"), SOURCE)
+    reason = state.slots.get("reason", "no longer needed")
+    try:
+        await turn.connector.cancel_order(number, reason=reason)
+    except Conflict:
+        state.finish()
+        return Reply(turn.say("flow_failed"), SOURCE, handoff="flow_failed")
+    order = await owned_order(turn)
+    state.finish()
+    refund = refund_text(order, turn.lang) if not isinstance(order, Reply) else ""
+    return Reply(turn.say("cancel_done", number=number, refund=refund), SOURCE,
+                 action={"action": "order_cancelled", "order_number": number, "reason": reason})

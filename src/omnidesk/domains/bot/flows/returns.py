@@ -1,0 +1,108 @@
+"""Return or exchange items of a delivered order: verify, check, pick items, confirm, start.
+
+Exchanges are automated for a new unit of the same item; when the catalogue lists variants the
+customer must choose among, the flow cannot finish and hands off to an agent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from omnidesk.core.errors import Conflict, InvalidInput
+from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, is_yes, refund_text
+from omnidesk.domains.bot.flows.verification import verified_order
+from omnidesk.domains.bot.texts import status_name
+from omnidesk.domains.commerce.models import Order, OrderItem
+from omnidesk.domains.commerce.service import get_product_by_external_id
+
+ALL = re.compile(r"전부|모두|다\s*(해|반품|교환)|all|both|everything", re.IGNORECASE)
+
+
+def _line_id(item: OrderItem) -> str:
+    return item.item_external_id or str(item.id)
+
+
+def items_chosen(text: str, order: Order) -> list[str] | None:
+    """Read which lines the customer picked ('1, 2' or 'all'); None when unclear."""
+    lines = [_line_id(i) for i in order.items]
+    if ALL.search(text):
+        return lines
+    picked = {int(n) for n in re.findall(r"\d+", text) if 0 < int(n) <= len(lines)}
+    return [lines[n - 1] for n in sorted(picked)] or None
+
+
+async def advance(turn: Turn) -> Reply:
+    """Move the return or exchange one step forward."""
+    order = await verified_order(turn)
+    if isinstance(order, Reply):
+        return order
+    state, number, kind = turn.state, order.external_id, _kind(turn)
+    source = f"flow:{state.flow}"
+    if order.status != "delivered":
+        state.finish()
+        return Reply(turn.say("policy_return", number=number,
+                              status=status_name(order.status, turn.lang)), source,
+                     action={"action": f"{kind}_refused", "order_number": number,
+                             "status": order.status})
+    if state.step == "confirm" and state.slots.get("item_ids"):
+        return await _confirmed(turn, order, kind)
+    items = state.slots.get("item_ids") or _items_for(turn, order)
+    if items is None:
+        state.step = "items"
+        choices = ", ".join(f"{n}. {i.name}" for n, i in enumerate(order.items, 1))
+        return Reply(turn.say("items_ask", choices=choices), source)
+    if kind == "exchange" and await _has_variants(turn, order, items):
+        state.finish()
+        return Reply("", source, handoff="exchange_needs_variant_choice")
+    state.slots["item_ids"], state.step = items, "confirm"
+    names = ", ".join(i.name for i in order.items if _line_id(i) in items)
+    if kind == "exchange":
+        return Reply(turn.say("exchange_confirm", number=number, items=names,
+                              target=turn.say("exchange_same")), source)
+    return Reply(turn.say("return_confirm", number=number, items=names), source)
+
+
+def _kind(turn: Turn) -> str:
+    return "exchange" if turn.state.flow == "exchange_request" else "return"
+
+
+def _items_for(turn: Turn, order: Order) -> list[str] | None:
+    if len(order.items) == 1:
+        return [_line_id(order.items[0])]
+    return items_chosen(turn.text, order) if turn.state.step == "items" else None
+
+
+async def _has_variants(turn: Turn, order: Order, item_ids: list[str]) -> bool:
+    for item in order.items:
+        if _line_id(item) in item_ids and item.product_external_id:
+            product = await get_product_by_external_id(
+                turn.session, workspace_id=turn.workspace.id,
+                external_id=item.product_external_id)
+            if product and isinstance((product.attributes or {}).get("variants"), dict):
+                return True
+    return False
+
+
+async def _confirmed(turn: Turn, order: Order, kind: str) -> Reply:
+    state, number = turn.state, order.external_id
+    source = f"flow:{state.flow}"
+    if is_no(turn.text):
+        state.finish()
+        return Reply(turn.say("declined"), source,
+                     action={"action": f"{kind}_declined", "order_number": number})
+    if not is_yes(turn.text):
+        return Reply(turn.say("yes_no"), source)
+    items = list(state.slots["item_ids"])
+    try:
+        if kind == "exchange":
+            await turn.connector.start_exchange(number, item_ids=items, new_item_ids=items)
+        else:
+            await turn.connector.start_return(number, item_ids=items)
+    except (Conflict, InvalidInput):
+        state.finish()
+        return Reply(turn.say("flow_failed"), source, handoff="flow_failed")
+    state.finish()
+    text = (turn.say("exchange_done", number=number) if kind == "exchange" else
+            turn.say("return_done", number=number, refund=refund_text(order, turn.lang)))
+    return Reply(text, source, action={"action": f"{kind}_requested", "order_number": number,
+                                       "items": len(items)})

@@ -1,0 +1,68 @@
+"""Bot reads: settings, the intent model to use, the customer's history and VIP status."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from importlib import resources
+from threading import Lock
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import system_actor
+from omnidesk.domains.assist.service import build_profile
+from omnidesk.domains.bot.policy import BotSettings, bot_settings
+from omnidesk.domains.conversations.models import Conversation
+from omnidesk.domains.conversations.service import list_messages
+from omnidesk.domains.nlu.schemas import IntentModel
+from omnidesk.domains.nlu.service import get_active_intent_model, train_intent_model_from_rows
+from omnidesk.domains.workspaces.service import get_workspace
+
+HISTORY_MESSAGES = 20
+_shipped: dict[str, IntentModel] = {}
+_shipped_lock = Lock()
+
+
+async def get_bot_settings(session: AsyncSession, *, workspace_id: int) -> BotSettings:
+    """Return the workspace's bot settings with defaults filled in."""
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    return bot_settings(workspace.settings)
+
+
+def shipped_training_rows() -> list[dict[str, str]]:
+    """Return the labelled demo-store utterances shipped with omnidesk (ko + en)."""
+    data = resources.files("omnidesk.domains.bot").joinpath("data/intents.csv")
+    return list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8"))))
+
+
+def _shipped_model() -> IntentModel:
+    with _shipped_lock:  # train once per process, whoever asks first
+        if "model" not in _shipped:
+            _shipped["model"] = train_intent_model_from_rows(shipped_training_rows())
+        return _shipped["model"]
+
+
+async def workspace_intent_model(session: AsyncSession, *, workspace_id: int) -> IntentModel:
+    """Return the workspace's active model, else the model of the shipped utterances."""
+    model = await get_active_intent_model(session, workspace_id=workspace_id)
+    return model if model is not None else await asyncio.to_thread(_shipped_model)
+
+
+async def customer_history(session: AsyncSession, *, conv: Conversation,
+                           before_id: int) -> list[str]:
+    """Return the customer's earlier messages in the conversation, oldest first."""
+    rows = await list_messages(session, workspace_id=conv.workspace_id,
+                               conversation_id=conv.id, include_private=False, limit=500)
+    said = [m.text for m in rows if m.author_kind == "customer" and m.id < before_id]
+    return said[-HISTORY_MESSAGES:]
+
+
+async def is_vip(session: AsyncSession, *, workspace_id: int, customer_id: int,
+                 settings: BotSettings) -> bool:
+    """Tell whether the customer is in a tier or segment the workspace serves by humans."""
+    profile = await build_profile(session, actor=system_actor(workspace_id),
+                                  customer_id=customer_id)
+    keys = {profile.tier.key, *(s.key for s in profile.segments),
+            *(str(t).lower() for t in profile.tags)}
+    return bool(keys & {t.lower() for t in settings.vip_tiers})

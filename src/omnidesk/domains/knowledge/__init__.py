@@ -1,0 +1,1 @@
+"""Knowledge base: articles, versions, the help center and the search shared by bot and agents."""

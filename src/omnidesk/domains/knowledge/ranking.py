@@ -1,0 +1,96 @@
+"""Ranking: weighted query terms, BM25F re-scoring of index candidates, reciprocal-rank fusion."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+K1 = 1.2
+B = 0.75
+TITLE_WEIGHT = 2.0
+RRF_K = 60
+MIN_SIMILARITY = 0.1
+
+# How much each kind of query term counts relative to a term the customer typed.
+TYPED, COMPOUND_PIECE, CORRECTED, SYNONYM = 1.0, 0.5, 0.8, 0.7
+
+
+@dataclass(frozen=True)
+class WeightedTerm:
+    """A query term, how much it counts, and where it came from."""
+
+    term: str
+    weight: float
+    origin: str = "typed"
+
+
+@dataclass(frozen=True)
+class CandidateTerms:
+    """The stored terms of one candidate passage."""
+
+    passage_id: int
+    title_terms: str
+    body_terms: str
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Index totals BM25 needs: passage count, mean length, per-term passage counts."""
+
+    passages: int
+    mean_length: float
+    counts: Mapping[str, int]
+
+    def idf(self, term: str) -> float:
+        """Return the BM25 inverse document frequency (never negative)."""
+        n = self.counts.get(term, 0)
+        return math.log(1 + (self.passages - n + 0.5) / (n + 0.5))
+
+
+def bm25f_scores(
+    terms: Sequence[WeightedTerm], candidates: Iterable[CandidateTerms], stats: CorpusStats
+) -> dict[int, float]:
+    """Score candidates with BM25F: title matches count TITLE_WEIGHT times a body match."""
+    scores: dict[int, float] = {}
+    mean = stats.mean_length or 1.0
+    weights = [(wt.term, wt.weight * stats.idf(wt.term)) for wt in terms]
+    for cand in candidates:
+        title = Counter(cand.title_terms.split())
+        body = Counter(cand.body_terms.split())
+        length = sum(body.values()) + sum(title.values())
+        norm = K1 * (1 - B + B * length / mean)
+        score = 0.0
+        for term, weight in weights:
+            tf = TITLE_WEIGHT * title.get(term, 0) + body.get(term, 0)
+            if tf:
+                score += weight * tf * (K1 + 1) / (tf + norm)
+        if score > 0:
+            scores[cand.passage_id] = score
+    return scores
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
+    """Fuse ranked id lists: each list adds 1 / (k + rank) to an id's score."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def cosine_ranking(
+    query: Sequence[float], vectors: Mapping[int, Sequence[float]], limit: int,
+    min_similarity: float = MIN_SIMILARITY,
+) -> list[int]:
+    """Rank ids by cosine similarity of unit vectors to the query vector (weak ones left out)."""
+    import numpy as np
+
+    if not vectors:
+        return []
+    ids = list(vectors)
+    matrix = np.asarray([vectors[i] for i in ids], dtype=np.float32)
+    sims = matrix @ np.asarray(query, dtype=np.float32)
+    order = np.argsort(-sims)[:limit]
+    return [ids[i] for i in order if sims[i] >= min_similarity]

@@ -1,0 +1,1 @@
+"""Channel adapters: one sub-package per provider behind the protocol in ``base``."""

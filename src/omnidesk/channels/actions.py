@@ -1,0 +1,129 @@
+"""Channel writes: connect a channel, store webhook events once, finish their processing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.channels.base import ChannelAdapter, ParsedWebhook, RawRequest, WebhookEvent
+from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.models import ChannelConnection, InboundEvent
+from omnidesk.channels.service import get_connection
+from omnidesk.core.audit import audit
+from omnidesk.core.context import Actor
+from omnidesk.core.db import utcnow
+from omnidesk.core.errors import InvalidInput
+from omnidesk.core.events import emit
+
+EVENT_RECEIVED = "channel.event_received"
+EVENT_CONNECTED = "channel.connected"
+SECRET_HEADER_WORDS = ("authorization", "cookie", "token", "secret", "key")
+
+
+def safe_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Keep headers worth auditing (signatures, content type) and drop credentials."""
+    return {k.lower(): v for k, v in headers.items()
+            if not any(word in k.lower() for word in SECRET_HEADER_WORDS)}
+
+
+async def do_connect_channel(session: AsyncSession, *, workspace_id: int,
+                             adapter: ChannelAdapter, name: str, settings: dict[str, Any],
+                             cipher: SettingsCipher) -> ChannelConnection:
+    """Validate settings with the adapter's model and store them sealed (one per kind)."""
+    config = adapter.config_model.model_validate(settings)
+    sealed = cipher.seal(plain_settings(config))
+    connection = await get_connection(session, workspace_id=workspace_id, kind=adapter.kind)
+    if connection is None:
+        connection = ChannelConnection(workspace_id=workspace_id, kind=adapter.kind, name=name,
+                                       sealed_settings=sealed)
+        session.add(connection)
+    else:
+        connection.name, connection.sealed_settings = name, sealed
+    await session.flush()
+    return connection
+
+
+async def check_connect_channel(session: AsyncSession, *, actor: Actor,
+                                adapter: ChannelAdapter, name: str | None,
+                                settings: dict[str, Any],
+                                cipher: SettingsCipher) -> ChannelConnection:
+    """Let an admin connect a channel; invalid settings are a 422 naming each bad field."""
+    actor.require("admin")
+    try:
+        adapter.config_model.model_validate(settings)
+    except ValidationError as exc:
+        raise InvalidInput(f"invalid {adapter.kind} settings: {settings_problems(exc)}",
+                           field="settings") from None
+    connection = await do_connect_channel(session, workspace_id=actor.workspace_id,
+                                          adapter=adapter, name=name or adapter.kind,
+                                          settings=settings, cipher=cipher)
+    connection.is_active = True
+    audit(session, workspace_id=actor.workspace_id, action=EVENT_CONNECTED,
+          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="channel_connection",
+          object_id=connection.id, data={"kind": adapter.kind})  # never the settings
+    emit(session, EVENT_CONNECTED, {"connection_id": connection.id, "kind": adapter.kind},
+         workspace_id=actor.workspace_id)
+    return connection
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """Summarise a settings validation error by field, without echoing submitted values."""
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+                     for err in exc.errors())
+
+
+def plain_settings(model: Any) -> dict[str, Any]:
+    """Dump a settings model with SecretStr values in clear, for sealing only."""
+    out: dict[str, Any] = model.model_dump(mode="json")
+    for field_name in type(model).model_fields:
+        value = getattr(model, field_name)
+        if hasattr(value, "get_secret_value"):
+            out[field_name] = value.get_secret_value()
+        elif hasattr(type(value), "model_fields"):
+            out[field_name] = plain_settings(value)
+    return out
+
+
+def event_payload(event: WebhookEvent) -> dict[str, Any]:
+    """Serialise what an adapter understood of one event, for the processing job."""
+    return {"inbound": event.inbound.model_dump(mode="json") if event.inbound else None,
+            "delivery": event.delivery.model_dump(mode="json") if event.delivery else None,
+            "data": event.data}
+
+
+async def do_store_webhook(session: AsyncSession, *, connection: ChannelConnection,
+                           request: RawRequest, parsed: ParsedWebhook) -> list[int]:
+    """Insert each event unless its (channel, dedupe key) exists; emit one job per new row."""
+    stored: list[int] = []
+    for event in parsed.events:
+        values = {"workspace_id": connection.workspace_id, "connection_id": connection.id,
+                  "channel": connection.kind, "dedupe_key": event.dedupe_key[:255],
+                  "kind": event.kind, "sequence": event.data.get("update_id"),
+                  "raw_body": request.body, "headers": safe_headers(dict(request.headers)),
+                  "parsed": event_payload(event), "received_at": request.received_at}
+        row_id = await _insert_once(session, values)
+        if row_id is None:
+            continue
+        stored.append(row_id)
+        emit(session, EVENT_RECEIVED, {"inbound_event_id": row_id, "channel": connection.kind,
+                                       "kind": event.kind},
+             workspace_id=connection.workspace_id, key=f"channel-event:{row_id}")
+    return stored
+
+
+async def _insert_once(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert(InboundEvent).values(**values)
+                 .on_conflict_do_nothing(index_elements=["workspace_id", "channel",
+                                                         "dedupe_key"])
+                 .returning(InboundEvent.id))
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+def do_finish_event(row: InboundEvent, *, status: str, error: str | None = None) -> None:
+    """Record how processing of a stored event ended."""
+    row.status, row.error, row.processed_at = status, error, utcnow()

@@ -1,0 +1,1 @@
+"""The api channel adapter."""

@@ -1,0 +1,70 @@
+"""Turn a stored outbound message into an adapter send (recipient, threading, idempotency)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.channels.base import OutboundAttachment, OutboundMessage
+from omnidesk.core.db import utcnow
+from omnidesk.domains.conversations.models import Conversation, Message
+from omnidesk.domains.conversations.service import get_last_inbound_message
+from omnidesk.domains.customers.models import Customer
+
+IDENTITY_FOR_CHANNEL = {
+    "sms": "phone", "voice": "phone", "email": "email", "whatsapp": "whatsapp",
+    "telegram": "telegram", "line": "line", "kakao": "kakao", "naver": "naver",
+    "messenger": "messenger", "instagram": "instagram", "api": "api",
+}
+KAKAO_CALLBACK_SECONDS = 55  # Kakao's callback URL is valid for one minute, once
+
+
+def idempotency_key(message: Message) -> str:
+    """Return the key every attempt of this message's delivery shares."""
+    return f"omnidesk-msg-{message.workspace_id}-{message.id}"
+
+
+def recipient_for(channel: str, customer: Customer) -> str | None:
+    """Pick the customer's address on a channel: the newest identity of its kind."""
+    kind = IDENTITY_FOR_CHANNEL.get(channel)
+    values = [i.value for i in sorted(customer.identities, key=lambda i: i.id or 0)
+              if i.kind == kind]
+    if values:
+        return values[-1]
+    return {"phone": customer.phone, "email": customer.email}.get(kind or "")
+
+
+async def build_outbound(session: AsyncSession, *, message: Message, conversation: Conversation,
+                         recipient: str) -> OutboundMessage:
+    """Build the channel-agnostic send, threaded under the customer's last message."""
+    last = await get_last_inbound_message(session, workspace_id=message.workspace_id,
+                                          conversation_id=conversation.id,
+                                          channel=message.channel)
+    meta: dict[str, Any] = {"conversation_id": conversation.id,
+                            "author_kind": message.author_kind}
+    if conversation.last_customer_message_at is not None:
+        meta["last_customer_message_at"] = conversation.last_customer_message_at.isoformat()
+    references: tuple[str, ...] = ()
+    if last is not None:
+        references = tuple(last.meta.get("references") or ())
+        callback = last.meta.get("callback_url")
+        age = (utcnow() - last.created_at).total_seconds()
+        if callback and message.author_kind == "bot" and age <= KAKAO_CALLBACK_SECONDS:
+            meta["kakao_callback_url"] = callback
+    files = tuple(OutboundAttachment(name=a.get("name", "file"),
+                                     content_type=a.get("content_type",
+                                                        "application/octet-stream"),
+                                     url=a.get("url"))
+                  for a in message.attachments if isinstance(a, dict) and a.get("url"))
+    return OutboundMessage(
+        message_id=message.id, idempotency_key=idempotency_key(message), recipient=recipient,
+        text=message.text, subject=conversation.subject, attachments=files,
+        reply_to_provider_id=last.provider_message_id if last is not None else None,
+        references=references, meta=meta)
+
+
+def is_recent(received_at: dt.datetime, *, minutes: int = 10) -> bool:
+    """Tell whether an event is young enough that its message may still be in flight."""
+    return utcnow() - received_at <= dt.timedelta(minutes=minutes)

@@ -1,0 +1,39 @@
+"""Send a composed mail through the workspace's SMTP relay, off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+from omnidesk.channels.base import ChannelError
+from omnidesk.channels.email.config import SmtpSettings
+
+
+def _send_blocking(mail: EmailMessage, settings: SmtpSettings) -> None:
+    context = ssl.create_default_context()
+    smtp_class = smtplib.SMTP_SSL if settings.security == "tls" else smtplib.SMTP
+    kwargs = {"context": context} if settings.security == "tls" else {}
+    with smtp_class(settings.host, settings.port, timeout=settings.timeout_seconds,
+                    **kwargs) as smtp:  # type: ignore[arg-type]
+        if settings.security == "starttls":
+            smtp.starttls(context=context)
+        if settings.username and settings.password:
+            smtp.login(settings.username, settings.password.get_secret_value())
+        smtp.send_message(mail)
+
+
+async def send(mail: EmailMessage, settings: SmtpSettings) -> None:
+    """Deliver to the relay; 5xx replies are permanent, 4xx and network errors transient."""
+    try:
+        await asyncio.to_thread(_send_blocking, mail, settings)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        raise ChannelError(f"smtp refused recipients with {codes}",
+                           permanent=all(c >= 500 for c in codes)) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise ChannelError(f"smtp answered {exc.smtp_code}", permanent=exc.smtp_code >= 500,
+                           status_code=exc.smtp_code) from exc
+    except (smtplib.SMTPException, OSError) as exc:  # connect errors, timeouts, drops
+        raise ChannelError(f"smtp network error {type(exc).__name__}", permanent=False) from exc

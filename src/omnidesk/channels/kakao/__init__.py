@@ -1,0 +1,1 @@
+"""The kakao channel adapter."""

@@ -1,0 +1,53 @@
+"""Channel tables: per-workspace connections (sealed settings) and raw inbound events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped, utcnow
+
+RECEIVED, PROCESSED, IGNORED, FAILED = "received", "processed", "ignored", "failed"
+
+
+class ChannelConnection(Base, IdMixin, TimestampMixin, WorkspaceScoped):
+    """A workspace's account on one channel; secrets live only in the sealed settings."""
+
+    __tablename__ = "channel_connections"
+    __table_args__ = (UniqueConstraint("workspace_id", "kind"),)
+
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120))
+    sealed_settings: Mapped[str] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. the IMAP UID cursor
+
+    def __repr__(self) -> str:
+        return f"ChannelConnection(id={self.id}, kind={self.kind!r}, active={self.is_active})"
+
+
+class InboundEvent(Base, IdMixin, WorkspaceScoped):
+    """One provider event exactly as received, stored once per (channel, dedupe key)."""
+
+    __tablename__ = "channel_inbound_events"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "channel", "dedupe_key"),
+        Index("ix_channel_inbound_events_status_id", "status", "id"),
+    )
+
+    connection_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("channel_connections.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))
+    dedupe_key: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))
+    sequence: Mapped[int | None] = mapped_column(IdType)
+    raw_body: Mapped[bytes] = mapped_column(LargeBinary)
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    parsed: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default=RECEIVED)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[dt.datetime | None]

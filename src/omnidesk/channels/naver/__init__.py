@@ -1,0 +1,1 @@
+"""The naver channel adapter."""

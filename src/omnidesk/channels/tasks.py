@@ -1,0 +1,186 @@
+"""Channel jobs: process stored inbound events and deliver outbound messages, idempotently."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.channels import delivery
+from omnidesk.channels.actions import EVENT_RECEIVED, do_finish_event
+from omnidesk.channels.base import ChannelAdapter, ChannelError, OutboundMessage, SendResult
+from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.email.receiving import poll_each_mailbox
+from omnidesk.channels.models import IGNORED, PROCESSED, RECEIVED, InboundEvent
+from omnidesk.channels.retry import backoff_seconds
+from omnidesk.channels.service import connection_config, get_connection, get_inbound_event
+from omnidesk.channels.voice.adapter import deflection_message
+from omnidesk.channels.voice.deflection import deflection_link
+from omnidesk.core.events import (
+    DeliveredEvent,
+    PermanentError,
+    RetryLater,
+    Subscriber,
+    SubscriberRegistry,
+)
+from omnidesk.domains.conversations import events as ev
+from omnidesk.domains.conversations.actions import (
+    do_add_message,
+    do_apply_delivery_update,
+    do_mark_delivery_failed,
+    do_receive_inbound,
+    do_record_send_result,
+)
+from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.schemas import DeliveryUpdate, InboundMessage
+from omnidesk.domains.conversations.service import (
+    get_conversation,
+    get_message,
+    latest_conversation_for_customer,
+)
+from omnidesk.domains.customers.service import find_by_identity, get_customer
+from omnidesk.domains.workspaces.service import get_workspace
+
+log = logging.getLogger("omnidesk.channels.tasks")
+PROCESS_SUBSCRIBER = "channels.process_inbound_event"
+DELIVER_SUBSCRIBER = "channels.deliver_message"
+IMAP_SCHEDULE = "channels_imap_poll"
+
+
+def default_client() -> httpx.AsyncClient:
+    """Create the outbound HTTP client: short timeouts, no redirects to surprise hosts."""
+    return httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0), follow_redirects=False)
+
+
+@dataclass
+class ChannelJobs:
+    """The channel subscribers, bound to the adapters, the cipher and an HTTP client maker."""
+
+    adapters: Mapping[str, ChannelAdapter]
+    cipher: SettingsCipher
+    client_factory: Callable[[], httpx.AsyncClient] = default_client
+    max_delivery_attempts: int = 8
+    imap_poll_seconds: float = 60.0
+
+    def register(self, registry: SubscriberRegistry) -> None:
+        """Add the inbound-processing and outbound-delivery subscribers."""
+        # httpx logs request URLs at INFO; Telegram's carries the bot token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        registry.add(Subscriber(PROCESS_SUBSCRIBER, frozenset({EVENT_RECEIVED}),
+                                self.process_inbound_event, timeout_seconds=60))
+        registry.add(Subscriber(DELIVER_SUBSCRIBER, frozenset({ev.MESSAGE_CREATED}),
+                                self.deliver_message, max_attempts=self.max_delivery_attempts,
+                                timeout_seconds=60))
+        registry.every(self.imap_poll_seconds, name=IMAP_SCHEDULE)(self.poll_mailboxes)
+
+    async def poll_mailboxes(self, event: DeliveredEvent, session: AsyncSession) -> None:
+        """Fetch new mail of every IMAP-enabled email channel (each in its own savepoint)."""
+        if "email" in self.adapters:
+            await poll_each_mailbox(session, adapter=self.adapters["email"], cipher=self.cipher)
+
+    async def process_inbound_event(self, event: DeliveredEvent, session: AsyncSession) -> None:
+        """Hand a stored event to intake; statuses that beat our send record are retried."""
+        row = await get_inbound_event(session, event_id=event.payload["inbound_event_id"],
+                                      workspace_id=event.workspace_id)
+        if row is None or row.status != RECEIVED:
+            return
+        parsed = row.parsed
+        if parsed.get("inbound"):  # automated mail too: intake stores it as a private note
+            inbound = InboundMessage.model_validate(parsed["inbound"])
+            await do_receive_inbound(session, workspace_id=row.workspace_id, inbound=inbound)
+            do_finish_event(row, status=PROCESSED)
+        elif parsed.get("delivery"):
+            await self._apply_status(session, row)
+        elif row.kind == "ivr_deflection":
+            await self._deflect(session, row)
+        else:
+            do_finish_event(row, status=IGNORED, error=f"no handler for {row.kind}")
+
+    async def _apply_status(self, session: AsyncSession, row: InboundEvent) -> None:
+        update = DeliveryUpdate.model_validate(row.parsed["delivery"])
+        found = await do_apply_delivery_update(session, workspace_id=row.workspace_id,
+                                               update=update)
+        if found is None and delivery.is_recent(row.received_at):
+            raise RetryLater("status arrived before the send was recorded", seconds=20)
+        do_finish_event(row, status=PROCESSED if found else IGNORED)
+
+    async def _deflect(self, session: AsyncSession, row: InboundEvent) -> None:
+        data = row.parsed["data"]
+        connection = await get_connection(session, workspace_id=row.workspace_id, kind="voice")
+        if connection is None:
+            do_finish_event(row, status=IGNORED, error="voice channel no longer connected")
+            return
+        adapter = self.adapters["voice"]
+        workspace = await get_workspace(session, workspace_id=row.workspace_id)
+        link = deflection_link(data["link"], workspace, data["to"])
+        sms = deflection_message(row.id, data["to"], link, data["language"])
+        result = await self._send(adapter, sms,
+                                  connection_config(connection, adapter, self.cipher), attempt=1)
+        await self._record_deflection(session, row.workspace_id, data["to"], sms.text, result)
+        do_finish_event(row, status=PROCESSED)
+
+    async def _record_deflection(self, session: AsyncSession, workspace_id: int, phone: str,
+                                 text: str, result: SendResult) -> None:
+        """Show the texted link in the caller's conversation (sent already: never resent)."""
+        customer = await find_by_identity(session, workspace_id=workspace_id, kind="phone",
+                                          value=phone)
+        conv = customer and await latest_conversation_for_customer(
+            session, workspace_id=workspace_id, customer_id=customer.id)
+        if conv:
+            await do_add_message(session, conv=conv, text=text, author_kind="system",
+                                 channel="sms", provider_message_id=result.provider_message_id,
+                                 meta={"ivr_deflection": True})
+
+    async def deliver_message(self, event: DeliveredEvent, session: AsyncSession) -> None:
+        """Send an agent/bot message once; retry transient failures, dead-letter the rest."""
+        payload = event.payload
+        if payload.get("direction") != "outbound" or payload.get("is_private") or \
+                payload.get("channel") not in self.adapters:
+            return
+        workspace_id = event.workspace_id or 0
+        message = await get_message(session, workspace_id=workspace_id,
+                                    message_id=payload["message_id"])
+        if message.provider_message_id:  # already accepted by the provider: never resend
+            return
+        try:
+            result = await self._deliver(session, message, event.attempt)
+        except ChannelError as error:
+            if error.permanent or event.attempt >= self.max_delivery_attempts:
+                do_mark_delivery_failed(session, message=message, error=str(error))
+                await session.commit()  # the failure is a fact even though the job dies
+                raise PermanentError(str(error)) from error
+            raise RetryLater(str(error), seconds=backoff_seconds(
+                event.attempt, retry_after=error.retry_after)) from error
+        do_record_send_result(session, message=message,
+                              provider_message_id=result.provider_message_id,
+                              status=result.status)
+
+    async def _deliver(self, session: AsyncSession, message: Message,
+                       attempt: int) -> SendResult:
+        connection = await get_connection(session, workspace_id=message.workspace_id,
+                                          kind=message.channel)
+        if connection is None:
+            raise ChannelError(f"{message.channel} is not connected", permanent=True)
+        conversation = await get_conversation(session, workspace_id=message.workspace_id,
+                                              conversation_id=message.conversation_id)
+        customer = await get_customer(session, workspace_id=message.workspace_id,
+                                      customer_id=conversation.customer_id)
+        recipient = delivery.recipient_for(message.channel, customer)
+        if not recipient:
+            raise ChannelError(f"customer has no {message.channel} address", permanent=True)
+        adapter = self.adapters[message.channel]
+        outbound = await delivery.build_outbound(session, message=message,
+                                                 conversation=conversation, recipient=recipient)
+        config = connection_config(connection, adapter, self.cipher)
+        return await self._send(adapter, outbound, config, attempt)
+
+    async def _send(self, adapter: ChannelAdapter, outbound: OutboundMessage, config: Any,
+                    attempt: int) -> SendResult:
+        async with self.client_factory() as client:
+            log.info("sending", extra={"channel": adapter.kind, "attempt": attempt,
+                                       "message_id": outbound.message_id})
+            return await adapter.send_outbound(outbound, config, client)

@@ -1,0 +1,138 @@
+"""Telegram Bot API: secret-token webhooks in, sendMessage out, ordered by update_id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from omnidesk.channels.base import (
+    ChannelError,
+    OutboundMessage,
+    ParsedWebhook,
+    RawRequest,
+    SendResult,
+    WebhookEvent,
+)
+from omnidesk.channels.meta import from_unix
+from omnidesk.channels.retry import is_transient_status, request
+from omnidesk.channels.signing import require
+from omnidesk.channels.telegram.config import TelegramConfig
+from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
+
+MESSAGE_KEYS = ("message", "business_message", "channel_post")
+MAX_TEXT = 4096
+
+
+class TelegramAdapter:
+    """Private chats with a bot: messages, button presses and blocks."""
+
+    kind = "telegram"
+    capabilities = frozenset({"text", "attachments", "quick_replies"})
+    config_model = TelegramConfig
+
+    def verify_request(self, request: RawRequest, config: TelegramConfig) -> None:
+        """Compare X-Telegram-Bot-Api-Secret-Token with our secret (there is no HMAC)."""
+        require(request.header("X-Telegram-Bot-Api-Secret-Token"),
+                config.secret_token.get_secret_value(), what="Telegram secret token")
+
+    def parse_inbound(self, request: RawRequest, config: TelegramConfig) -> ParsedWebhook:
+        """Read one Update; its update_id is the dedupe key and the ordering sequence."""
+        update = request.json()
+        update_id = update.get("update_id")
+        if not isinstance(update_id, int):
+            return ParsedWebhook(ignored=["update without update_id"])
+        key = f"update:{update_id}"
+        event = _event(update, key)
+        if event is None:
+            return ParsedWebhook(ignored=[f"update keys {sorted(set(update) - {'update_id'})}"])
+        event.data["update_id"] = update_id
+        return ParsedWebhook(events=[event])
+
+    async def send_outbound(self, message: OutboundMessage, config: TelegramConfig,
+                            client: httpx.AsyncClient) -> SendResult:
+        """Call sendMessage; 429 carries parameters.retry_after, which we honour."""
+        if len(message.text) > MAX_TEXT:
+            raise ChannelError(f"text longer than {MAX_TEXT} characters", permanent=True)
+        body: dict[str, Any] = {"chat_id": message.recipient, "text": message.text}
+        if message.reply_to_provider_id and ":" in message.reply_to_provider_id:
+            body["reply_parameters"] = {
+                "message_id": int(message.reply_to_provider_id.rsplit(":", 1)[1]),
+                "allow_sending_without_reply": True}
+        # The token is part of the URL: never put this URL in an error or a log line.
+        url = f"{config.api_base_url}/bot{config.bot_token.get_secret_value()}/sendMessage"
+        response = await request(client, "POST", url, what="telegram sendMessage", json=body)
+        answer = _json(response)
+        if response.is_success and answer.get("ok"):
+            result = answer["result"]
+            return SendResult(provider_message_id=f"{result['chat']['id']}:{result['message_id']}")
+        raise _error(response, answer)
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _error(response: httpx.Response, answer: dict[str, Any]) -> ChannelError:
+    code = int(answer.get("error_code") or response.status_code)
+    retry_after = answer.get("parameters", {}).get("retry_after")
+    return ChannelError(f"telegram sendMessage failed with {code}",
+                        permanent=not is_transient_status(code), status_code=code,
+                        retry_after=float(retry_after) if retry_after is not None else None)
+
+
+def _event(update: dict[str, Any], key: str) -> WebhookEvent | None:
+    for name in MESSAGE_KEYS:
+        if name in update:
+            return WebhookEvent(dedupe_key=key, kind="message",
+                                inbound=_inbound(update[name]))
+    if "edited_message" in update:
+        edited = update["edited_message"]
+        return WebhookEvent(dedupe_key=key, kind="message_edited", data={
+            "provider_message_id": f"{edited['chat']['id']}:{edited['message_id']}",
+            "text": edited.get("text", "")})
+    if "callback_query" in update:
+        query = update["callback_query"]
+        message = query.get("message") or {"chat": {"id": query["from"]["id"]}}
+        inbound = _inbound({**message, "from": query["from"], "text": query.get("data", ""),
+                            "message_id": f"cb{query['id']}"})
+        inbound.content_type = "postback"
+        return WebhookEvent(dedupe_key=key, kind="message", inbound=inbound)
+    if "my_chat_member" in update:
+        member = update["my_chat_member"]
+        status = member.get("new_chat_member", {}).get("status")
+        return WebhookEvent(dedupe_key=key, kind="contact_blocked" if status == "kicked"
+                            else "contact_membership",
+                            data={"chat_id": member["chat"]["id"], "status": status})
+    return None
+
+
+def _inbound(message: dict[str, Any]) -> InboundMessage:
+    chat, sender = message["chat"], message.get("from", {})
+    name = " ".join(p for p in (sender.get("first_name"), sender.get("last_name")) if p)
+    files = _files(message)
+    text = message.get("text") or message.get("caption") or ""
+    return InboundMessage(
+        channel="telegram", provider_message_id=f"{chat['id']}:{message['message_id']}",
+        identity_kind="telegram", identity_value=str(chat["id"]), customer_name=name or None,
+        text=text, content_type="text" if text or not files else "media", attachments=files,
+        sent_at=from_unix(message.get("date")),
+        meta={"chat_type": chat.get("type"), "language": sender.get("language_code")})
+
+
+def _files(message: dict[str, Any]) -> list[Attachment]:
+    found = []
+    if message.get("photo"):
+        largest = message["photo"][-1]
+        found.append(("photo.jpg", "image/jpeg", largest["file_id"]))
+    for key in ("document", "voice", "video", "audio"):
+        if key in message:
+            item = message[key]
+            found.append((item.get("file_name", key), item.get("mime_type", "application/"
+                                                                "octet-stream"), item["file_id"]))
+    return [Attachment(name=n, content_type=c, storage_key=f"telegram-file:{f}")
+            for n, c, f in found]

@@ -1,0 +1,91 @@
+"""Twilio's request signature (X-Twilio-Signature) and REST error handling, for SMS and voice."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from omnidesk.channels.base import ChannelError, RawRequest, SignatureError
+from omnidesk.channels.retry import error_from_response, request
+from omnidesk.channels.signing import hmac_sha1_b64, same
+
+DEFAULT_PORTS = {"https": 443, "http": 80}
+# Twilio REST error codes that a retry cannot fix even though HTTP says 4xx/5xx.
+TRANSIENT_CODES = frozenset({20429, 20500, 20503})
+
+
+def signature(auth_token: str, url: str, params: Iterable[tuple[str, str]]) -> str:
+    """Compute X-Twilio-Signature: URL then each sorted name followed by its sorted values."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for name, value in params:
+        grouped[name].append(value)
+    signed = url + "".join(name + value for name in sorted(grouped)
+                           for value in sorted(grouped[name]))
+    return hmac_sha1_b64(auth_token, signed.encode("utf-8"))
+
+
+def url_variants(url: str) -> list[str]:
+    """Return the URL as given, with and without the default port (proxies rewrite it)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = DEFAULT_PORTS.get(parts.scheme)
+    with_port = urlunsplit(parts._replace(netloc=f"{host}:{port}")) if port else url
+    without_port = urlunsplit(parts._replace(netloc=host))
+    return list(dict.fromkeys([url, without_port, with_port]))
+
+
+def verify(request: RawRequest, auth_token: str, public_url: str | None) -> None:
+    """Check X-Twilio-Signature over the public URL and the form parameters (or body hash)."""
+    given = request.header("X-Twilio-Signature")
+    if not given:
+        raise SignatureError("missing X-Twilio-Signature")
+    url = public_url_for(request, public_url)
+    body_hash = dict(parse_qsl(urlsplit(url).query)).get("bodySHA256")
+    if body_hash is not None:
+        if not same(body_hash, hashlib.sha256(request.body).hexdigest()):
+            raise SignatureError("body does not match bodySHA256")
+        params: list[tuple[str, str]] = []
+    else:
+        params = request.form_pairs() if request.method.upper() == "POST" else []
+    for candidate in url_variants(url):
+        if same(given, signature(auth_token, candidate, params)):
+            return
+    raise SignatureError("bad X-Twilio-Signature")
+
+
+def public_url_for(request: RawRequest, public_url: str | None) -> str:
+    """Return the URL Twilio called: the configured public base plus the received path+query."""
+    if not public_url:
+        return request.url
+    received = urlsplit(request.url)
+    base = urlsplit(public_url)
+    return urlunsplit((base.scheme, base.netloc, received.path, received.query, ""))
+
+
+async def post_form(client: httpx.AsyncClient, url: str, *, account_sid: str, auth_token: str,
+                    data: list[tuple[str, str]], what: str) -> dict[str, object]:
+    """POST a form to Twilio's REST API and return the JSON resource, classifying failures."""
+    response = await request(client, "POST", url, what=what, content=urlencode(data).encode(),
+                             headers={"Content-Type": "application/x-www-form-urlencoded"},
+                             auth=(account_sid, auth_token))
+    if response.is_success:
+        return response.json()  # type: ignore[no-any-return]
+    error = error_from_response(response, what)
+    code = _error_code(response)
+    if code is not None:
+        error = ChannelError(f"{what}: Twilio error {code}", status_code=response.status_code,
+                             permanent=error.permanent and code not in TRANSIENT_CODES,
+                             retry_after=error.retry_after)
+    raise error
+
+
+def _error_code(response: httpx.Response) -> int | None:
+    try:
+        code = response.json().get("code")
+    except ValueError:
+        return None
+    return int(code) if isinstance(code, int) else None

@@ -1,0 +1,90 @@
+"""Webhook routes: verify, store raw once, answer within the provider's deadline, queue work."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.channels.actions import do_store_webhook
+from omnidesk.channels.base import ChannelAdapter, RawRequest, SignatureError
+from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.registry import build_registry
+from omnidesk.channels.service import connection_config, get_connection
+from omnidesk.core.db import utcnow
+from omnidesk.domains.workspaces.service import get_workspace_by_slug
+
+log = logging.getLogger("omnidesk.channels.webhooks")
+MAX_BODY_BYTES = 5 * 1024 * 1024
+
+
+def cipher_for(request: Request) -> SettingsCipher:
+    """Return the app's settings cipher, building it once from the app secret key."""
+    state = request.app.state
+    if getattr(state, "channel_cipher", None) is None:
+        state.channel_cipher = SettingsCipher(state.settings.effective_secret_key)
+    return state.channel_cipher  # type: ignore[no-any-return]
+
+
+async def raw_request(request: Request) -> RawRequest:
+    """Capture the request exactly as received (the body bytes are what is signed)."""
+    body = await request.body()
+    return RawRequest(method=request.method, url=str(request.url),
+                      headers=dict(request.headers), query=dict(request.query_params),
+                      body=body, received_at=utcnow(),
+                      remote_ip=request.client.host if request.client else None)
+
+
+def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRouter:
+    """Create the webhook router over a validated adapter registry."""
+    registry = adapters if adapters is not None else build_registry()
+    router = APIRouter(tags=["channels"])
+
+    @router.api_route("/channels/{kind}/{workspace_slug}/webhook", methods=["GET", "POST"],
+                      include_in_schema=True, summary="Provider webhook")
+    async def receive(kind: str, workspace_slug: str, request: Request) -> Response:
+        """Verify a provider's request, store its events once and answer immediately."""
+        adapter = registry.get(kind)
+        if adapter is None:
+            return Response(status_code=404)
+        if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
+            return Response(status_code=413)
+        raw = await raw_request(request)
+        async with request.app.state.session_factory() as session:
+            return await handle(session, adapter, workspace_slug, raw, cipher_for(request))
+
+    return router
+
+
+async def handle(session: AsyncSession, adapter: ChannelAdapter, workspace_slug: str,
+                 raw: RawRequest, cipher: SettingsCipher) -> Response:
+    """Verify, parse, store and commit; the answer never waits for processing."""
+    workspace = await get_workspace_by_slug(session, slug=workspace_slug)
+    connection = None if workspace is None else await get_connection(
+        session, workspace_id=workspace.id, kind=adapter.kind)
+    if connection is None:
+        return Response(status_code=404)
+    config = connection_config(connection, adapter, cipher)
+    try:
+        adapter.verify_request(raw, config)
+    except SignatureError as exc:
+        log.warning("webhook refused", extra={"channel": adapter.kind,
+                                              "workspace_id": connection.workspace_id,
+                                              "reason": exc.reason})
+        return Response(status_code=exc.status)
+    try:
+        parsed = adapter.parse_inbound(raw, config)
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("webhook unreadable", extra={"channel": adapter.kind,
+                                                 "error": type(exc).__name__})
+        return Response(status_code=400)
+    if parsed.ignored:
+        log.info("webhook parts ignored", extra={"channel": adapter.kind,
+                                                 "ignored": parsed.ignored[:20]})
+    await do_store_webhook(session, connection=connection, request=raw, parsed=parsed)
+    await session.commit()
+    answer = parsed.response
+    return Response(content=answer.body, status_code=answer.status,
+                    media_type=answer.media_type)

@@ -1,0 +1,118 @@
+"""The realtime hub: one event queue per client, with increasing ids and resume after reconnect.
+
+Like Zulip's event queues: a client gets a queue id and numbered events; after a dropped
+connection it reconnects with (queue_id, last_event_id) and receives what it missed from the
+queue's buffer. A queue that is gone (expired, or the server restarted) tells the client to
+catch up from the database instead, which is the source of truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from omnidesk.realtime.broker import Broker
+
+BUFFER_SIZE = 500
+QUEUE_TTL_SECONDS = 600.0
+
+
+@dataclass
+class ClientQueue:
+    """The numbered events waiting for (or already sent to) one client."""
+
+    id: str
+    principal: str
+    topics: frozenset[str]
+    events: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=BUFFER_SIZE))
+    last_id: int = 0
+    connections: int = 0
+    touched: float = field(default_factory=time.monotonic)
+    signal: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def push(self, event_type: str, data: dict[str, Any]) -> None:
+        """Number an event and wake the connection."""
+        self.last_id += 1
+        self.events.append({"id": self.last_id, "type": event_type, "data": data})
+        self.signal.set()
+
+    def since(self, last_event_id: int) -> list[dict[str, Any]] | None:
+        """Return events after an id, or None when some of them were already dropped."""
+        oldest = self.events[0]["id"] if self.events else self.last_id + 1
+        if last_event_id + 1 < oldest and last_event_id < self.last_id:
+            return None
+        return [e for e in self.events if e["id"] > last_event_id]
+
+
+class Hub:
+    """Route published events to the queues subscribed to their topic, on this process."""
+
+    def __init__(self, broker: Broker, *, heartbeat_seconds: float = 25.0) -> None:
+        self.broker = broker
+        self.heartbeat_seconds = heartbeat_seconds
+        self.queues: dict[str, ClientQueue] = {}
+        self.by_topic: dict[str, set[str]] = {}
+
+    async def start(self) -> None:
+        """Start receiving from the broker."""
+        await self.broker.start(self.deliver)
+
+    async def stop(self) -> None:
+        """Stop receiving and drop every queue."""
+        await self.broker.stop()
+        self.queues.clear()
+        self.by_topic.clear()
+
+    async def publish(self, topic: str, event_type: str, data: dict[str, Any]) -> None:
+        """Send an event to every client subscribed to a topic, on every process."""
+        await self.broker.publish(topic, {"type": event_type, "data": data})
+
+    def deliver(self, topic: str, message: dict[str, Any]) -> None:
+        """Push a broker message into this process's subscribed queues."""
+        for queue_id in list(self.by_topic.get(topic, ())):
+            queue = self.queues.get(queue_id)
+            if queue is not None:
+                queue.push(message["type"], message["data"])
+
+    def attach(
+        self, principal: str, topics: set[str], queue_id: str | None, last_event_id: int
+    ) -> tuple[ClientQueue, list[dict[str, Any]] | None]:
+        """Resume the client's queue when possible, else open a new one.
+
+        Returns the queue and the missed events; None means "not resumed, reload from the
+        database".
+        """
+        self.expire()
+        queue = self.queues.get(queue_id or "")
+        if queue is not None and queue.principal == principal and queue.topics == topics:
+            missed = queue.since(last_event_id)
+            if missed is not None:
+                queue.connections += 1
+                return queue, missed
+        queue = ClientQueue(id=secrets.token_urlsafe(12), principal=principal,
+                            topics=frozenset(topics), connections=1)
+        self.queues[queue.id] = queue
+        for topic in topics:
+            self.by_topic.setdefault(topic, set()).add(queue.id)
+        return queue, None
+
+    def detach(self, queue: ClientQueue) -> None:
+        """Note a closed connection; the queue lives on for a while so the client can resume."""
+        queue.connections = max(queue.connections - 1, 0)
+        queue.touched = time.monotonic()
+
+    def expire(self, ttl: float = QUEUE_TTL_SECONDS) -> None:
+        """Drop queues nobody has been connected to for ttl seconds."""
+        cutoff = time.monotonic() - ttl
+        for queue in [q for q in self.queues.values() if not q.connections and q.touched < cutoff]:
+            self.queues.pop(queue.id, None)
+            for topic in queue.topics:
+                ids = self.by_topic.get(topic)
+                if ids is not None:
+                    ids.discard(queue.id)
+                    if not ids:
+                        self.by_topic.pop(topic, None)

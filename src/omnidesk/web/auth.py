@@ -1,0 +1,142 @@
+"""Login, logout and resolving the actor from a bearer token or the session cookie."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import defaultdict, deque
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import Actor
+from omnidesk.core.db import utcnow
+from omnidesk.core.errors import NotFound
+from omnidesk.core.http import SessionDep
+from omnidesk.core.security import check_csrf_token, make_csrf_token, verify_password
+from omnidesk.domains.agents.service import authenticate_token, get_user, get_user_by_email
+
+router = APIRouter(include_in_schema=False)
+WINDOW_SECONDS = 300
+
+
+class RateLimiter:
+    """Count events per key in a sliding window (per process): failed logins, widget posts."""
+
+    def __init__(self, limit: int, *, window_seconds: float = WINDOW_SECONDS) -> None:
+        self.limit = limit
+        self.window_seconds = window_seconds
+        self.events: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+
+    def blocked(self, key: tuple[str, str]) -> bool:
+        """Tell whether this key has used up its events in the window."""
+        window = self.events[key]
+        while window and window[0] < time.monotonic() - self.window_seconds:
+            window.popleft()
+        return len(window) >= self.limit
+
+    def hit(self, key: tuple[str, str]) -> None:
+        """Record one event for the key."""
+        self.events[key].append(time.monotonic())
+
+    def reset(self, key: tuple[str, str]) -> None:
+        """Forget the key's events (e.g. after a successful login)."""
+        self.events.pop(key, None)
+
+
+def session_id(request: Request) -> str:
+    """Return the per-browser session nonce that CSRF tokens are bound to."""
+    sid = request.session.get("sid")
+    if not sid:
+        sid = secrets.token_urlsafe(16)
+        request.session["sid"] = sid
+    return sid
+
+
+def csrf_token(request: Request) -> str:
+    """Return a CSRF token for forms and HTMX posts of this session."""
+    return make_csrf_token(request.app.state.settings.effective_secret_key, session_id(request))
+
+
+def csrf_ok(request: Request, token: str | None) -> bool:
+    """Check a submitted CSRF token (form field or X-CSRF-Token header)."""
+    token = token or request.headers.get("x-csrf-token")
+    return check_csrf_token(request.app.state.settings.effective_secret_key,
+                            request.session.get("sid", ""), token)
+
+
+async def resolve_actor(request: Request, session: AsyncSession) -> Actor | None:
+    """Authenticate by 'Authorization: Bearer' token first, then by the session cookie."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        actor = await authenticate_token(session, token=header[7:].strip())
+        if actor is not None:
+            await session.commit()
+        return actor
+    user_id, workspace_id = request.session.get("user_id"), request.session.get("workspace_id")
+    if not user_id or not workspace_id:
+        return None
+    try:
+        user = await get_user(session, workspace_id=workspace_id, user_id=user_id)
+    except NotFound:
+        return None
+    if not user.is_active:
+        return None
+    return Actor(workspace_id=user.workspace_id, user_id=user.id, role=user.role)
+
+
+def _login_page(request: Request, *, error: str | None = None, email: str = "",
+                status: int = 200) -> HTMLResponse:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, "login.html",
+        {"error": error, "email": email, "csrf_token": csrf_token(request)},
+        status_code=status,
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request) -> Response:
+    """Show the login form."""
+    if request.session.get("user_id"):
+        return RedirectResponse("/inbox", status_code=303)
+    return _login_page(request)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(
+    request: Request,
+    session: SessionDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Check email and password, then start a session."""
+    if not csrf_ok(request, csrf):
+        return _login_page(request, error="csrf", email=email, status=400)
+    limiter: RateLimiter = request.app.state.login_limiter
+    key = (request.client.host if request.client else "?", email.strip().lower())
+    if limiter.blocked(key):
+        return _login_page(request, error="rate_limited", email=email, status=429)
+    user = await get_user_by_email(session, email=email) if email else None
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        limiter.hit(key)
+        return _login_page(request, error="invalid", email=email, status=401)
+    limiter.reset(key)
+    user.last_login_at = utcnow()
+    await session.commit()
+    request.session.clear()
+    request.session.update({"user_id": user.id, "workspace_id": user.workspace_id,
+                            "sid": secrets.token_urlsafe(16), "locale": user.locale})
+    return RedirectResponse("/inbox", status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request, csrf: Annotated[str | None, Form()] = None) -> Response:
+    """End the session."""
+    if not csrf_ok(request, csrf):
+        return Response("invalid CSRF token", status_code=400)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)

@@ -1,0 +1,121 @@
+"""The conversation view: full history across channels, reply box, side panels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.errors import NotFound
+from omnidesk.core.http import SessionDep
+from omnidesk.domains.agents.service import list_teams, list_users
+from omnidesk.domains.conversations.models import Conversation
+from omnidesk.domains.conversations.service import (
+    ConversationFilter,
+    access_conversation,
+    list_conversations,
+    list_messages,
+)
+from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.customers.service import get_customer, list_merge_suggestions
+from omnidesk.domains.engagement.service import get_read_mark
+from omnidesk.web.deps import AgentPage, agent_page, login_redirect, render
+from omnidesk.web.inbox import InboxQueryDep, list_context, nav_context
+
+router = APIRouter(include_in_schema=False)
+# Which reply channel each kind of customer identity makes possible.
+IDENTITY_CHANNELS = {"web_visitor": "web", "user_id": "web", "email": "email", "phone": "sms",
+                     "kakao": "kakao", "line": "line", "whatsapp": "whatsapp",
+                     "telegram": "telegram", "naver": "naver", "messenger": "messenger",
+                     "instagram": "instagram", "api": "api"}
+
+
+def reply_channels(conv: Conversation, customer: Customer) -> list[str]:
+    """List the channels a reply can go out on, the customer's last one first."""
+    found = [IDENTITY_CHANNELS[i.kind] for i in customer.identities if i.kind in IDENTITY_CHANNELS]
+    if customer.email:
+        found.append("email")
+    if customer.phone:
+        found.append("sms")
+    return list(dict.fromkeys([conv.channel, *found]))
+
+
+async def header_context(session: AsyncSession, page: AgentPage,
+                         conv: Conversation) -> dict[str, Any]:
+    """Load what the conversation header shows: people and teams to assign to."""
+    users = await list_users(session, workspace_id=page.actor.workspace_id)
+    teams = await list_teams(session, workspace_id=page.actor.workspace_id)
+    return {"conversation": conv, "agents": [u for u in users if u.is_active], "teams": teams,
+            "people": {u.id: u for u in users}}
+
+
+async def messages_context(session: AsyncSession, page: AgentPage, conv: Conversation,
+                           after_id: int = 0) -> dict[str, Any]:
+    """Load messages after an id, with author names and the customer's read mark."""
+    messages = await list_messages(session, workspace_id=page.actor.workspace_id,
+                                   conversation_id=conv.id, after_id=after_id)
+    users = await list_users(session, workspace_id=page.actor.workspace_id)
+    read_up_to = await get_read_mark(session, workspace_id=conv.workspace_id,
+                                     conversation_id=conv.id, reader="customer")
+    return {"messages": messages, "people": {u.id: u for u in users},
+            "customer_read_up_to": read_up_to, "conversation": conv}
+
+
+async def customer_context(session: AsyncSession, page: AgentPage,
+                           conv: Conversation) -> dict[str, Any]:
+    """Load the basic customer panel: profile, identities, recent conversations."""
+    customer = await get_customer(session, workspace_id=conv.workspace_id,
+                                  customer_id=conv.customer_id)
+    recent = await list_conversations(session, actor=page.actor,
+                                      flt=ConversationFilter(customer_id=customer.id),
+                                      cursor=None, limit=6)
+    suggestions = await list_merge_suggestions(session, workspace_id=conv.workspace_id,
+                                               customer_id=customer.id, limit=3)
+    return {"customer": customer, "recent": recent[:6], "merge_suggestions": suggestions,
+            "reply_channels": reply_channels(conv, customer)}
+
+
+@router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
+async def conversation_page(request: Request, session: SessionDep, conversation_id: int,
+                            query: InboxQueryDep) -> Response:
+    """Show one conversation beside the inbox list, with the customer panel."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    try:
+        conv = await access_conversation(session, actor=page.actor,
+                                         conversation_id=conversation_id)
+    except NotFound:
+        return render(request, page, "not_found.html", status_code=404)
+    context = {**await list_context(session, page, query, conv.id),
+               **await nav_context(session, page, query),
+               **await messages_context(session, page, conv),
+               **await header_context(session, page, conv),
+               **await customer_context(session, page, conv)}
+    return render(request, page, "inbox.html", **context)
+
+
+@router.get("/conversations/{conversation_id}/messages", response_class=HTMLResponse)
+async def messages_fragment(request: Request, session: SessionDep, conversation_id: int,
+                            after_id: int = 0) -> Response:
+    """Render the messages after an id (live updates and catch-up after a reconnect)."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    conv = await access_conversation(session, actor=page.actor, conversation_id=conversation_id)
+    return render(request, page, "conversation/_messages.html",
+                  **await messages_context(session, page, conv, after_id))
+
+
+@router.get("/conversations/{conversation_id}/header", response_class=HTMLResponse)
+async def header_fragment(request: Request, session: SessionDep,
+                          conversation_id: int) -> Response:
+    """Render the header with status, assignment, priority and labels."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    conv = await access_conversation(session, actor=page.actor, conversation_id=conversation_id)
+    return render(request, page, "conversation/_header.html",
+                  **await header_context(session, page, conv))

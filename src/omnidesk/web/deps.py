@@ -1,0 +1,66 @@
+"""What every agent page needs: the logged-in agent, their workspace, language and CSRF token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import Actor
+from omnidesk.domains.agents.models import User
+from omnidesk.domains.agents.service import get_user
+from omnidesk.domains.workspaces.models import Workspace
+from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.web.auth import csrf_ok, csrf_token, resolve_actor
+
+
+@dataclass(frozen=True)
+class AgentPage:
+    """The logged-in agent behind a page request."""
+
+    actor: Actor
+    user: User
+    workspace: Workspace
+
+    @property
+    def locale(self) -> str:
+        """Return the agent's UI language."""
+        return self.user.locale if self.user.locale in {"ko", "en"} else "ko"
+
+
+async def agent_page(request: Request, session: AsyncSession) -> AgentPage | None:
+    """Return the logged-in agent (session cookie only), or None."""
+    if request.headers.get("authorization"):
+        return None
+    actor = await resolve_actor(request, session)
+    if actor is None or actor.kind != "user" or actor.user_id is None:
+        return None
+    user = await get_user(session, workspace_id=actor.workspace_id, user_id=actor.user_id)
+    workspace = await get_workspace(session, workspace_id=actor.workspace_id)
+    return AgentPage(actor, user, workspace)
+
+
+def login_redirect(request: Request) -> Response:
+    """Send a logged-out browser to the login page (HTMX follows HX-Redirect)."""
+    if request.headers.get("hx-request"):
+        return Response(status_code=401, headers={"HX-Redirect": "/login"})
+    return RedirectResponse("/login", status_code=303)
+
+
+def csrf_failed(request: Request, token: str | None = None) -> Response | None:
+    """Answer 403 when a post carries no valid CSRF token (form field or X-CSRF-Token)."""
+    if csrf_ok(request, token):
+        return None
+    return Response("invalid or missing CSRF token", status_code=403)
+
+
+def render(request: Request, page: AgentPage, template: str, status_code: int = 200,
+           **values: Any) -> HTMLResponse:
+    """Render an agent template with the agent, workspace, language and CSRF token."""
+    context = {"user": page.user, "workspace": page.workspace, "locale": page.locale,
+               "csrf_token": csrf_token(request), **values}
+    return request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status_code)

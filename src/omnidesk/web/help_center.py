@@ -1,0 +1,274 @@
+"""The public help center per workspace (/help/<workspace>/<locale>/...) and its sitemap.
+
+Server-rendered pages with canonical URLs and hreflang links; search results refresh as the
+visitor types (HTMX partial), and "was this helpful?" votes post back with a CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from omnidesk.core.http import SessionDep
+from omnidesk.domains.knowledge import service
+from omnidesk.domains.knowledge.actions import (
+    do_publish_article,
+    do_restore_version,
+    do_unpublish_article,
+    do_update_article,
+)
+from omnidesk.domains.knowledge.rendering import render_markdown
+from omnidesk.domains.knowledge.schemas import ArticleUpdate
+from omnidesk.domains.knowledge.site import (
+    UI_STRINGS,
+    article_path,
+    category_name,
+    category_tree,
+    sitemap_xml,
+)
+from omnidesk.domains.knowledge.site_actions import do_vote
+from omnidesk.domains.workspaces.models import Workspace
+from omnidesk.domains.workspaces.service import get_workspace_by_slug
+from omnidesk.web.auth import csrf_ok, csrf_token, session_id
+from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
+
+router = APIRouter(prefix="/help", include_in_schema=False)
+LOCALES = ("ko", "en")
+PAGE_CACHE = "public, max-age=60"
+
+
+async def _workspace(session: SessionDep, workspace: str) -> Workspace | None:
+    return await get_workspace_by_slug(session, slug=workspace)
+
+
+def _page(request: Request, template: str, ws: Workspace, locale: str, *,
+          status_code: int = 200, **values: Any) -> HTMLResponse:
+    base = str(request.base_url).rstrip("/")
+    context = {"workspace": ws, "locale": locale, "t": UI_STRINGS[locale], "base_url": base,
+               "csrf_token": csrf_token(request), **values}
+    return request.app.state.templates.TemplateResponse(
+        request, f"help/{template}", context, status_code=status_code)
+
+
+def _not_found(request: Request, ws: Workspace | None, locale: str) -> Response:
+    if ws is None or locale not in LOCALES:
+        return HTMLResponse("<h1>404</h1>", status_code=404)
+    return _page(request, "not_found.html", ws, locale, status_code=404)
+
+
+@router.get("/{workspace}")
+async def help_root(workspace: str, session: SessionDep) -> Response:
+    """Send visitors to the help center in the workspace's default language."""
+    ws = await _workspace(session, workspace)
+    if ws is None:
+        return HTMLResponse("<h1>404</h1>", status_code=404)
+    locale = ws.default_locale if ws.default_locale in LOCALES else "ko"
+    return RedirectResponse(f"/help/{ws.slug}/{locale}", status_code=302)
+
+
+@router.get("/{workspace}/sitemap.xml")
+async def sitemap(workspace: str, request: Request, session: SessionDep) -> Response:
+    """List every public article URL for search engines."""
+    ws = await _workspace(session, workspace)
+    if ws is None:
+        return Response(status_code=404)
+    base = str(request.base_url).rstrip("/")
+    rows = await service.list_published(session, workspace_id=ws.id)
+    entries = [(f"{base}/help/{ws.slug}/{loc}", None) for loc in LOCALES]
+    entries += [(base + article_path(ws.slug, a.locale, a.slug), a.published_at) for a, _ in rows]
+    return Response(sitemap_xml(entries), media_type="application/xml")
+
+
+@router.get("/{workspace}/attachments/{attachment_id}/{filename}")
+async def attachment(workspace: str, attachment_id: int, filename: str,
+                     session: SessionDep) -> Response:
+    """Serve an article image or file."""
+    ws = await _workspace(session, workspace)
+    if ws is None:
+        return Response(status_code=404)
+    row = await service.get_attachment(session, workspace_id=ws.id, attachment_id=attachment_id)
+    disposition = "inline" if row.content_type.startswith("image/") else "attachment"
+    return Response(row.data, media_type=row.content_type, headers={
+        "Content-Disposition": f'{disposition}; filename="{row.id}"',
+        "Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/{workspace}/{locale}", response_class=HTMLResponse)
+async def home(workspace: str, locale: str, request: Request, session: SessionDep) -> Response:
+    """Show the search box, the category tree and the most helpful articles."""
+    ws = await _workspace(session, workspace)
+    if ws is None or locale not in LOCALES:
+        return _not_found(request, ws, locale)
+    rows = await service.list_published(session, workspace_id=ws.id, locale=locale)
+    counts: dict[int, int] = {}
+    for _, version in rows:
+        if version.category_id:
+            counts[version.category_id] = counts.get(version.category_id, 0) + 1
+    categories = await service.list_categories(session, workspace_id=ws.id)
+    popular = sorted(rows, key=lambda r: (-r[0].helpful_votes, r[1].title))[:8]
+    return _page(request, "home.html", ws, locale,
+                 tree=category_tree(categories, locale, counts), popular=popular)
+
+
+@router.get("/{workspace}/{locale}/categories/{slug}", response_class=HTMLResponse)
+async def category(workspace: str, locale: str, slug: str, request: Request,
+                   session: SessionDep) -> Response:
+    """List the public articles of a category."""
+    ws = await _workspace(session, workspace)
+    found = ws and locale in LOCALES and await service.get_category_by_slug(
+        session, workspace_id=ws.id, slug=slug)
+    if not ws or not found or slug == "internal":
+        return _not_found(request, ws, locale)
+    rows = await service.list_published(session, workspace_id=ws.id, locale=locale,
+                                        category_id=found.id)
+    return _page(request, "category.html", ws, locale, category=found,
+                 name=category_name(found, locale), articles=rows)
+
+
+@router.get("/{workspace}/{locale}/articles/{slug}", response_class=HTMLResponse)
+async def article(workspace: str, locale: str, slug: str, request: Request,
+                  session: SessionDep) -> Response:
+    """Show a published public article with related articles and the other language."""
+    ws = await _workspace(session, workspace)
+    found = ws and locale in LOCALES and await service.get_published(
+        session, workspace_id=ws.id, locale=locale, slug=slug)
+    if not ws or not found:
+        return _not_found(request, ws, locale)
+    art, version = found
+    html = render_markdown(version.body, link_for_slug=lambda s: article_path(ws.slug, locale, s))
+    related = [r for r in await service.list_published(session, workspace_id=ws.id, locale=locale)
+               if r[0].slug in set(version.related)]
+    translations = [t for t in await service.list_translations(session, article=art)
+                    if t.status == "published" and t.visibility == "public"]
+    response = _page(request, "article.html", ws, locale, article=art, version=version,
+                     body_html=html, related=related, translations=translations,
+                     path=article_path(ws.slug, locale, slug))
+    return response
+
+
+@router.get("/{workspace}/{locale}/search", response_class=HTMLResponse)
+async def search_page(workspace: str, locale: str, request: Request, session: SessionDep,
+                      q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    """Search public articles; HTMX requests get just the result list (instant results)."""
+    ws = await _workspace(session, workspace)
+    if ws is None or locale not in LOCALES:
+        return _not_found(request, ws, locale)
+    hits = await service.search(session, workspace_id=ws.id, query=q, locale=locale,
+                                limit=10) if q.strip() else []
+    template = "_results.html" if request.headers.get("hx-request") else "search.html"
+    return _page(request, template, ws, locale, q=q, hits=hits)
+
+
+@router.post("/{workspace}/{locale}/articles/{slug}/vote", response_class=HTMLResponse)
+async def vote(workspace: str, locale: str, slug: str, request: Request, session: SessionDep,
+               helpful: Annotated[str, Form()], csrf: Annotated[str | None, Form()] = None,
+               ) -> Response:
+    """Record "was this helpful?" once per visitor session."""
+    ws = await _workspace(session, workspace)
+    found = ws and locale in LOCALES and await service.get_published(
+        session, workspace_id=ws.id, locale=locale, slug=slug)
+    if not ws or not found:
+        return _not_found(request, ws, locale)
+    if not csrf_ok(request, csrf):
+        return Response("invalid or missing CSRF token", status_code=403)
+    voter = hashlib.sha256(f"{ws.id}:{session_id(request)}".encode()).hexdigest()
+    counted = await do_vote(session, workspace_id=ws.id, article_id=found[0].id,
+                            voter_key=voter, helpful=helpful == "yes")
+    await session.commit()
+    return _page(request, "_vote_done.html", ws, locale, counted=counted)
+
+
+# Admin pages: write, preview, publish and restore articles (agents read, supervisors edit).
+admin_router = APIRouter(prefix="/kb-admin", include_in_schema=False)
+FormText = Annotated[str, Form()]
+
+
+def _admin(request: Request, page: AgentPage, template: str, **values: Any) -> HTMLResponse:
+    return render(request, page, f"kb_admin/{template}", **values)
+
+
+@admin_router.get("", response_class=HTMLResponse)
+async def admin_list(request: Request, session: SessionDep) -> Response:
+    """List every article with its state and votes."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    articles = await service.list_articles(session, workspace_id=page.actor.workspace_id)
+    return _admin(request, page, "list.html", articles=articles)
+
+
+@admin_router.post("/preview", response_class=HTMLResponse)
+async def admin_preview(request: Request, session: SessionDep, body: FormText = "") -> Response:
+    """Render markdown the way readers will see it (sanitized)."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    return HTMLResponse(render_markdown(body))
+
+
+@admin_router.get("/articles/{article_id}", response_class=HTMLResponse)
+async def admin_edit(article_id: int, request: Request, session: SessionDep) -> Response:
+    """Show the editor with a live preview and the version history."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    art = await service.access_article(session, actor=page.actor, article_id=article_id)
+    versions = await service.list_versions(session, workspace_id=art.workspace_id,
+                                           article_id=art.id)
+    return _admin(request, page, "edit.html", article=art, versions=versions,
+                  preview=render_markdown(art.body))
+
+
+@admin_router.post("/articles/{article_id}", response_class=HTMLResponse)
+async def admin_save(
+    article_id: int, request: Request, session: SessionDep, title: FormText, body: FormText,
+    summary: FormText = "", tags: FormText = "", visibility: FormText = "public",
+    note: FormText = "", action: FormText = "save", csrf: FormText = "",
+) -> Response:
+    """Save the draft as a new version, then publish or unpublish when asked."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    if (denied := csrf_failed(request, csrf)) is not None:
+        return denied
+    update = ArticleUpdate(title=title, summary=summary, body=body, visibility=visibility,
+                           tags=[t.strip() for t in tags.split(",") if t.strip()], note=note)
+    await do_update_article(session, actor=page.actor, article_id=article_id, article_in=update)
+    if action == "publish":
+        await do_publish_article(session, actor=page.actor, article_id=article_id)
+    elif action == "unpublish":
+        await do_unpublish_article(session, actor=page.actor, article_id=article_id)
+    await session.commit()
+    return RedirectResponse(f"/kb-admin/articles/{article_id}", status_code=303)
+
+
+@admin_router.post("/articles/{article_id}/versions/{number}/restore")
+async def admin_restore(article_id: int, number: int, request: Request, session: SessionDep,
+                        csrf: FormText = "") -> Response:
+    """Restore an old version as the new draft."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    if (denied := csrf_failed(request, csrf)) is not None:
+        return denied
+    await do_restore_version(session, actor=page.actor, article_id=article_id, number=number)
+    await session.commit()
+    return RedirectResponse(f"/kb-admin/articles/{article_id}", status_code=303)
+
+
+@admin_router.get("/suggestions", response_class=HTMLResponse)
+async def agent_suggestions(request: Request, session: SessionDep, conversation_id: int,
+                            ) -> Response:
+    """Render the agent side panel: articles for the latest customer messages (HTMX partial)."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    hits = await service.suggest_for_conversation_id(session, actor=page.actor,
+                                                     conversation_id=conversation_id, limit=4)
+    base = str(request.base_url).rstrip("/")
+    links = {hit.passage_id: base + article_path(page.workspace.slug, hit.locale, hit.slug)
+             for hit in hits}
+    return _admin(request, page, "_suggestions.html", hits=hits, links=links)

@@ -1,0 +1,143 @@
+/* The agent workspace: live inbox and conversation over the realtime socket, reply box keys. */
+(function () {
+  "use strict";
+  var app = document.getElementById("app");
+  if (!app) return;
+  var pane = document.getElementById("conversation");
+  var conversationId = pane ? Number(pane.dataset.conversationId) : null;
+  var messages = document.getElementById("messages");
+  var csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"];
+  var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  var listTimer = null;
+  var typingTimer = null;
+  var lastTypingSent = 0;
+
+  function refreshList() {
+    clearTimeout(listTimer);
+    listTimer = setTimeout(function () { document.body.dispatchEvent(new Event("rt:list")); }, 150);
+  }
+  function lastMessageId() {
+    var items = messages ? messages.querySelectorAll(".msg") : [];
+    return items.length ? Number(items[items.length - 1].dataset.messageId) : 0;
+  }
+  function appendHtml(html) {
+    var box = document.createElement("div");
+    box.innerHTML = html;
+    var added = false;
+    Array.prototype.forEach.call(box.querySelectorAll(".msg"), function (el) {
+      if (!document.getElementById(el.id)) { messages.appendChild(el); added = true; }
+    });
+    if (added) { messages.scrollTop = messages.scrollHeight; markRead(); }
+  }
+  function fetchNewMessages() {
+    if (!conversationId) return;
+    fetch("/conversations/" + conversationId + "/messages?after_id=" + lastMessageId(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; }).then(appendHtml);
+  }
+  function markRead() {
+    var last = lastMessageId();
+    if (conversationId && last && document.visibilityState === "visible") {
+      socket.send({ type: "read", conversation_id: conversationId, message_id: last });
+    }
+  }
+  function showTyping(on) {
+    var el = document.getElementById("typing");
+    if (!el) return;
+    el.hidden = !on;
+    clearTimeout(typingTimer);
+    if (on) typingTimer = setTimeout(function () { el.hidden = true; }, 5000);
+  }
+  function setStatus(online) {
+    var el = document.getElementById("live-status");
+    if (!el) return;
+    el.textContent = online ? el.dataset.labelOn : el.dataset.labelOff;
+    el.classList.toggle("on", online);
+  }
+  function onEvent(msg) {
+    var data = msg.data || {};
+    if (msg.type === "message.created") {
+      refreshList();
+      if (data.conversation_id === conversationId) {
+        fetchNewMessages();
+        // A new customer message refreshes the article suggestions beside it.
+        if (data.author_kind === "customer") { showTyping(false); document.body.dispatchEvent(new Event("rt:message")); }
+      }
+    } else if (msg.type === "conversation.changed") {
+      refreshList();
+      if (data.conversation_id === conversationId) document.body.dispatchEvent(new Event("rt:header"));
+    } else if (msg.type === "agent.presence_changed" && data.user_id === Number(app.dataset.userId)) {
+      document.body.dispatchEvent(new Event("rt:presence"));
+    } else if (msg.type === "typing" && data.conversation_id === conversationId) {
+      showTyping(data.state !== false);
+    } else if (msg.type === "read" && data.conversation_id === conversationId) {
+      Array.prototype.forEach.call(document.querySelectorAll("[data-receipt]"), function (el) {
+        if (Number(el.dataset.receipt) <= data.message_id) { el.classList.add("read"); el.textContent = el.dataset.readLabel || el.textContent; }
+      });
+    }
+  }
+  var socket = new window.OmniSocket(scheme + location.host + "/ws", {
+    onEvent: onEvent,
+    onStatus: setStatus,
+    // A fresh queue means events may have been missed: reload from the database.
+    onReady: function (resumed) { if (!resumed) { refreshList(); fetchNewMessages(); markRead(); } },
+  });
+  socket.connect();
+
+  document.addEventListener("change", function (e) {
+    var form = e.target.closest("form[data-autosubmit]");
+    if (form) form.requestSubmit();
+  });
+
+  var composer = document.getElementById("composer");
+  if (!composer) return;
+  var text = document.getElementById("reply-text");
+  var error = document.getElementById("composer-error");
+  var fileInput = composer.querySelector("input[type=file]");
+  fileInput.addEventListener("change", function () {
+    composer.querySelector(".file-name").textContent = fileInput.files.length ? fileInput.files[0].name : "";
+  });
+  composer.addEventListener("change", function (e) {
+    if (e.target.name === "mode") composer.classList.toggle("note-mode", e.target.value === "note");
+  });
+  function insertSuggestion(el) {
+    // Suggestions (greeting, canned replies, articles) go into the reply box for the agent to edit.
+    var value = el.getAttribute("data-insert") || el.getAttribute("data-kb-insert") || el.textContent;
+    text.value = text.value.trim() ? text.value.replace(/\s*$/, "\n") + value : value;
+    text.focus();
+  }
+  document.addEventListener("click", function (e) {
+    var el = e.target.closest("[data-insert], [data-kb-insert]");
+    if (el) { e.preventDefault(); insertSuggestion(el); }
+  });
+  document.addEventListener("keydown", function (e) {
+    var el = e.target.closest && e.target.closest("[data-insert], [data-kb-insert]");
+    if (el && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); insertSuggestion(el); }
+  });
+  text.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); composer.requestSubmit(); }
+  });
+  text.addEventListener("input", function () {
+    var now = Date.now();
+    if (now - lastTypingSent > 2000) { lastTypingSent = now; socket.send({ type: "typing", conversation_id: conversationId, state: true }); }
+  });
+  composer.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (!text.value.trim() && !fileInput.files.length) return;
+    var body = new FormData(composer);
+    body.append("after_id", String(lastMessageId()));
+    error.textContent = "";
+    composer.classList.add("sending");
+    fetch(composer.action, { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } })
+      .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, text: t }; }); })
+      .then(function (res) {
+        composer.classList.remove("sending");
+        if (!res.ok) { error.textContent = res.text; return; }
+        text.value = ""; fileInput.value = ""; composer.querySelector(".file-name").textContent = "";
+        appendHtml(res.text);
+        refreshList();
+      })
+      .catch(function () { composer.classList.remove("sending"); error.textContent = "⚠"; });
+  });
+  if (messages) { messages.scrollTop = messages.scrollHeight; }
+  document.addEventListener("visibilitychange", markRead);
+})();

@@ -1,0 +1,207 @@
+/* The chat window inside the widget frame: session, history, live socket, durable sending. */
+(function () {
+  "use strict";
+  var root = document.getElementById("chat");
+  var slug = root.dataset.workspace;
+  var t = root.dataset;
+  var log = document.getElementById("log");
+  var text = document.getElementById("text");
+  var key = "omnidesk:" + slug + ":";
+  var hash = new URLSearchParams(location.hash.slice(1));
+  var token = null;
+  var lastId = 0;
+  var agentReadUpTo = 0;
+  var isOpen = false;
+  var unread = 0;
+  var outbox = JSON.parse(localStorage.getItem(key + "outbox") || "[]");
+  var socket = null;
+  var lastTypingSent = 0;
+  var typingTimer = null;
+
+  document.documentElement.style.setProperty("--brand", t.color);
+  parent.postMessage({ omnidesk: "config", color: t.color }, "*");
+
+  function api(path, options) {
+    options = options || {};
+    options.headers = Object.assign({ "X-Widget-Workspace": slug, "X-Widget-Token": token || "" }, options.headers || {});
+    return fetch(path, options).then(function (r) {
+      if (!r.ok) { var err = new Error("http " + r.status); err.status = r.status; throw err; }
+      return r.json();
+    });
+  }
+  function startSession() {
+    var body = { workspace: slug, token: hash.get("token") || localStorage.getItem(key + "token"), locale: t.locale,
+                 user_id: hash.get("userId"), signature: hash.get("signature"),
+                 name: hash.get("name") || localStorage.getItem(key + "name"), email: hash.get("email") || localStorage.getItem(key + "email") };
+    return api("/widget/api/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(function (s) { token = s.token; localStorage.setItem(key + "token", token); return s; });
+  }
+  function newId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function linkify(el, value) {
+    var re = /https?:\/\/[^\s<>"']+/gi, last = 0, m;
+    while ((m = re.exec(value))) {
+      var url = m[0].replace(/[.,!?)\]}'"]+$/, "");
+      el.appendChild(document.createTextNode(value.slice(last, m.index)));
+      var a = document.createElement("a");
+      a.href = url; a.textContent = url; a.target = "_blank"; a.rel = "noopener noreferrer nofollow";
+      el.appendChild(a);
+      last = m.index + url.length;
+      re.lastIndex = last;
+    }
+    el.appendChild(document.createTextNode(value.slice(last)));
+  }
+  function bubbleFor(m) {
+    var wrap = document.createElement("div");
+    // Bot turns stay visibly a bot's: their own class and label (the customer must know).
+    wrap.className = "msg " + (m.author_kind === "customer" ? "me" : m.author_kind === "bot" ? "agent bot" : "agent");
+    if (m.id) { wrap.id = "m-" + m.id; wrap.dataset.id = m.id; }
+    if (m.client_message_id) wrap.dataset.client = m.client_message_id;
+    if (m.author_kind !== "customer") {
+      var who = document.createElement("div"); who.className = "who"; who.textContent = m.author_kind === "bot" ? t.tBot : (m.author_name || t.tAgent); wrap.appendChild(who);
+    }
+    var bubble = document.createElement("div"); bubble.className = "bubble";
+    if (m.text && !(m.attachments && m.attachments.length && m.text === "")) linkify(bubble, m.text);
+    (m.attachments || []).forEach(function (a) {
+      if (!a.url) return;
+      if (/^image\//.test(a.content_type)) { var img = document.createElement("img"); img.src = a.url; img.alt = a.name; bubble.appendChild(img); }
+      else { var link = document.createElement("a"); link.href = a.url; link.textContent = a.name; link.target = "_blank"; link.rel = "noopener"; bubble.appendChild(link); }
+    });
+    wrap.appendChild(bubble);
+    var meta = document.createElement("div"); meta.className = "meta";
+    var when = m.created_at ? new Date(m.created_at) : new Date();
+    meta.textContent = when.toLocaleTimeString(t.locale === "ko" ? "ko-KR" : "en-US", { hour: "2-digit", minute: "2-digit" });
+    wrap.appendChild(meta);
+    return wrap;
+  }
+  function render(m) {
+    if (document.getElementById("m-" + m.id)) return false;
+    var pending = m.client_message_id && log.querySelector('[data-client="' + m.client_message_id + '"]');
+    var el = bubbleFor(m);
+    if (pending) pending.replaceWith(el); else log.appendChild(el);
+    lastId = Math.max(lastId, m.id);
+    if (m.author_kind !== "customer") { showTyping(false); if (!isOpen) { unread += 1; parent.postMessage({ omnidesk: "unread", count: unread }, "*"); } }
+    scrollDown();
+    return true;
+  }
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+  function paintReceipts() {
+    Array.prototype.forEach.call(log.querySelectorAll(".msg.me[data-id]"), function (el) {
+      var meta = el.querySelector(".meta");
+      if (Number(el.dataset.id) <= agentReadUpTo && !meta.querySelector(".read")) {
+        var r = document.createElement("span"); r.className = "read"; r.textContent = " · " + t.tRead; meta.appendChild(r);
+      }
+    });
+  }
+  function catchUp() {
+    return api("/widget/api/messages?after_id=" + lastId).then(function (res) {
+      res.messages.forEach(render);
+      agentReadUpTo = Math.max(agentReadUpTo, res.agent_read_up_to || 0);
+      paintReceipts();
+      markRead();
+    });
+  }
+  function markRead() {
+    if (isOpen && lastId && socket) socket.send({ type: "read", message_id: lastId });
+  }
+  function saveOutbox() { localStorage.setItem(key + "outbox", JSON.stringify(outbox)); }
+  function flushOutbox() {
+    if (!outbox.length || !token) return Promise.resolve();
+    var item = outbox[0];
+    return api("/widget/api/messages", { method: "POST", headers: { "Content-Type": "application/json" },
+                                         body: JSON.stringify({ text: item.text, client_message_id: item.id }) })
+      .then(function (m) { outbox.shift(); saveOutbox(); render(m); return flushOutbox(); })
+      .catch(function (err) {
+        if (err.status && err.status < 500 && err.status !== 401) { outbox.shift(); saveOutbox(); return flushOutbox(); }
+        var el = log.querySelector('[data-client="' + item.id + '"] .meta');
+        if (el) el.textContent = t.tFailed;
+        setTimeout(flushOutbox, 3000);
+      });
+  }
+  function sendText(value) {
+    var item = { id: newId(), text: value };
+    outbox.push(item); saveOutbox();
+    var el = bubbleFor({ author_kind: "customer", text: value, client_message_id: item.id });
+    el.classList.add("pending"); el.querySelector(".meta").textContent = t.tSending;
+    log.appendChild(el); scrollDown();
+    if (outbox.length === 1) flushOutbox();
+  }
+  function sendFile(file) {
+    if (file.size > Number(t.maxBytes)) { showError(t.tTooBig); return; }
+    var body = new FormData(); body.append("file", file); body.append("client_message_id", newId());
+    api("/widget/api/attachments", { method: "POST", body: body }).then(render)
+      .catch(function (err) { showError(err.status === 422 ? t.tBadType : t.tFailed); });
+  }
+  function showError(message) {
+    var el = document.getElementById("error"); el.textContent = message; el.hidden = false;
+    setTimeout(function () { el.hidden = true; }, 5000);
+  }
+  function showTyping(on) {
+    var el = document.getElementById("typing"); el.hidden = !on;
+    clearTimeout(typingTimer);
+    if (on) { typingTimer = setTimeout(function () { el.hidden = true; }, 5000); scrollDown(); }
+  }
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new window.OmniSocket(scheme + location.host + "/widget/ws", {
+      hello: function () { return { workspace: slug, token: token }; },
+      onStatus: function (online) { document.getElementById("conn").hidden = online; },
+      onReady: function () { catchUp().then(flushOutbox).catch(function () {}); },
+      onEvent: function (msg) {
+        var d = msg.data || {};
+        if (msg.type === "message.created") { render(d); markRead(); }
+        else if (msg.type === "typing") showTyping(d.state !== false);
+        else if (msg.type === "read" && d.reader === "agent") { agentReadUpTo = Math.max(agentReadUpTo, d.message_id); paintReceipts(); }
+      },
+    });
+    socket.connect();
+  }
+  function needsPrechat() {
+    return t.prechat && !localStorage.getItem(key + "prechat-done") && !hash.get("userId") && !lastId;
+  }
+  document.getElementById("composer").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var value = text.value.trim();
+    if (!value) return;
+    if (needsPrechat()) { document.getElementById("prechat").hidden = false; return; }
+    text.value = ""; text.style.height = "";
+    sendText(value);
+  });
+  document.getElementById("prechat").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var form = new FormData(e.target);
+    ["name", "email"].forEach(function (f) { if (form.get(f)) localStorage.setItem(key + f, form.get(f)); });
+    localStorage.setItem(key + "prechat-done", "1");
+    e.target.hidden = true;
+    startSession().then(function () { document.getElementById("composer").requestSubmit(); });
+  });
+  text.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); document.getElementById("composer").requestSubmit(); }
+  });
+  text.addEventListener("input", function () {
+    text.style.height = ""; text.style.height = Math.min(text.scrollHeight, 120) + "px";
+    var now = Date.now();
+    if (socket && now - lastTypingSent > 2000) { lastTypingSent = now; socket.send({ type: "typing", state: true }); }
+  });
+  document.getElementById("file").addEventListener("change", function (e) {
+    if (e.target.files.length) sendFile(e.target.files[0]);
+    e.target.value = "";
+  });
+  document.getElementById("close").addEventListener("click", function () { parent.postMessage({ omnidesk: "close" }, "*"); });
+  window.addEventListener("message", function (e) {
+    if (e.source !== parent || !e.data) return;
+    if (e.data.omnidesk === "open") { isOpen = true; unread = 0; parent.postMessage({ omnidesk: "unread", count: 0 }, "*"); markRead(); text.focus(); }
+    if (e.data.omnidesk === "closed") isOpen = false;
+  });
+  startSession().then(function () {
+    // Show what is stored right away; the socket's catch-up then fills any gap.
+    outbox.forEach(function (item) {
+      var el = bubbleFor({ author_kind: "customer", text: item.text, client_message_id: item.id });
+      el.classList.add("pending"); log.appendChild(el);
+    });
+    return catchUp();
+  }).then(connect).catch(function () { setTimeout(function () { location.reload(); }, 5000); });
+})();

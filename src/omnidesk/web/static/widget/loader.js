@@ -1,0 +1,75 @@
+/* omnidesk chat widget loader: <script src="https://desk.example/widget.js" data-workspace="slug" async></script>
+   Optional: data-user-id + data-signature (HMAC-SHA256 of the user id with the workspace secret),
+   data-name, data-email. Adds a launcher button and the chat window (an isolated iframe). */
+(function () {
+  "use strict";
+  var script = document.currentScript || document.querySelector("script[data-workspace][src*='widget.js']");
+  if (!script || window.__omnideskWidget) return;
+  window.__omnideskWidget = true;
+  var origin = new URL(script.src, location.href).origin;
+  var slug = script.dataset.workspace;
+  var identity = new URLSearchParams();
+  ["userId", "signature", "name", "email"].forEach(function (key) {
+    if (script.dataset[key]) identity.set(key, script.dataset[key]);
+  });
+  var lang = (navigator.language || "ko").slice(0, 2) === "en" ? "en" : "ko";
+  var host = document.createElement("div");
+  host.id = "omnidesk-widget";
+  var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+  var style = document.createElement("style");
+  style.textContent = [
+    ":host{all:initial}",
+    ".launcher{position:fixed;right:24px;bottom:24px;width:60px;height:60px;border-radius:50%;border:0;cursor:pointer;",
+    "background:var(--od-color,#3b5bdb);color:#fff;box-shadow:0 8px 24px rgba(0,0,0,.22);z-index:2147483000;display:grid;place-items:center;transition:transform .15s}",
+    ".launcher:hover{transform:scale(1.06)}.launcher svg{width:28px;height:28px}",
+    ".badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;border-radius:10px;background:#e03131;color:#fff;",
+    "font:600 12px/20px system-ui,sans-serif;text-align:center;padding:0 5px}.badge[hidden]{display:none}",
+    ".frame{position:fixed;right:24px;bottom:96px;width:380px;height:min(640px,calc(100vh - 120px));border:0;border-radius:18px;",
+    "box-shadow:0 16px 48px rgba(0,0,0,.25);z-index:2147483000;background:#fff;opacity:0;transform:translateY(12px);",
+    "pointer-events:none;transition:opacity .18s,transform .18s}",
+    ".frame.open{opacity:1;transform:none;pointer-events:auto}",
+    "@media (max-width:480px){.frame{right:0;bottom:0;width:100vw;height:100vh;border-radius:0}}"
+  ].join("");
+  var chat = '<svg viewBox="0 0 24 24" fill="currentColor"><path d="M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4 21l4.2-2.1c1.2.4 2.5.6 3.8.6 5.5 0 10-3.8 10-8.5S17.5 3 12 3z"/></svg>';
+  var close = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round"><path d="M6 6l12 12M18 6L6 18"/></svg>';
+  var button = document.createElement("button");
+  button.className = "launcher";
+  button.setAttribute("aria-label", lang === "ko" ? "상담 열기" : "Open chat");
+  button.innerHTML = chat + '<span class="badge" hidden>0</span>';
+  var frame = document.createElement("iframe");
+  frame.className = "frame";
+  frame.id = "omnidesk-frame";
+  frame.title = lang === "ko" ? "고객 상담 채팅" : "Support chat";
+  frame.setAttribute("allow", "clipboard-write");
+  frame.src = origin + "/widget/frame?workspace=" + encodeURIComponent(slug) + "#" + identity.toString();
+  // A constructed sheet works under the host site's strict CSP (no inline <style> needed).
+  if (root.adoptedStyleSheets !== undefined && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(style.textContent);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    root.appendChild(style);
+  }
+  root.appendChild(frame);
+  root.appendChild(button);
+  var open = false;
+  function setOpen(value) {
+    open = value;
+    frame.classList.toggle("open", open);
+    button.innerHTML = (open ? close : chat) + '<span class="badge" hidden>0</span>';
+    button.setAttribute("aria-expanded", String(open));
+    frame.contentWindow.postMessage({ omnidesk: open ? "open" : "closed" }, origin);
+  }
+  button.addEventListener("click", function () { setOpen(!open); });
+  window.addEventListener("message", function (e) {
+    if (e.origin !== origin || e.source !== frame.contentWindow || !e.data) return;
+    if (e.data.omnidesk === "config" && /^#[0-9a-f]{6}$/i.test(e.data.color)) host.style.setProperty("--od-color", e.data.color);
+    if (e.data.omnidesk === "close") setOpen(false);
+    if (e.data.omnidesk === "unread") {
+      var badge = root.querySelector(".badge");
+      badge.textContent = String(e.data.count);
+      badge.hidden = open || !e.data.count;
+    }
+  });
+  (document.body || document.documentElement).appendChild(host);
+})();

@@ -1,0 +1,172 @@
+"""The website chat widget: the embeddable script, its frame, visitor API and WebSocket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.channels.voice.deflection import do_start_deflected_session
+from omnidesk.core.db import utcnow
+from omnidesk.core.errors import NotAuthenticated, NotFound, RateLimited
+from omnidesk.core.http import SessionDep
+from omnidesk.domains.agents.service import list_users
+from omnidesk.domains.engagement.actions import (
+    do_receive_visitor_message,
+    do_start_widget_session,
+)
+from omnidesk.domains.engagement.models import WidgetSession
+from omnidesk.domains.engagement.schemas import (
+    VisitorMessageCreate,
+    WidgetSessionCreate,
+    WidgetSessionRead,
+)
+from omnidesk.domains.engagement.service import (
+    get_read_mark,
+    get_widget_session,
+    is_within_business_hours,
+    list_visitor_messages,
+    visitor_message,
+    widget_settings,
+)
+from omnidesk.domains.workspaces.models import Workspace
+from omnidesk.domains.workspaces.service import get_workspace_by_slug
+from omnidesk.web.attachments import store_upload
+from omnidesk.web.i18n import pick_language
+from omnidesk.web.security import widget_csp
+
+router = APIRouter(tags=["widget"])
+LOADER = Path(__file__).parent / "static" / "widget" / "loader.js"
+SlugHeader = Annotated[str, Header(alias="X-Widget-Workspace", max_length=64)]
+TokenHeader = Annotated[str, Header(alias="X-Widget-Token", max_length=200)]
+
+
+async def _workspace(session: AsyncSession, slug: str) -> Workspace:
+    workspace = await get_workspace_by_slug(session, slug=slug)
+    if workspace is None or workspace.archived_at is not None:
+        raise NotFound("unknown workspace")
+    return workspace
+
+
+async def _visitor(session: AsyncSession, slug: str, token: str) -> WidgetSession:
+    workspace = await _workspace(session, slug)
+    visitor = await get_widget_session(session, workspace_id=workspace.id, token=token)
+    if visitor is None:
+        raise NotAuthenticated("unknown or expired visitor token")
+    return visitor
+
+
+@router.get("/widget.js", include_in_schema=False)
+async def loader() -> Response:
+    """Serve the one-tag embeddable loader script."""
+    return FileResponse(LOADER, media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/widget/frame", response_class=HTMLResponse, include_in_schema=False)
+async def frame(request: Request, session: SessionDep,
+                workspace: Annotated[str, Query(max_length=64)]) -> Response:
+    """Render the chat window, in the browser's language, embeddable by allowed sites."""
+    ws = await _workspace(session, workspace)
+    settings = widget_settings(ws)
+    locale = pick_language(request.headers.get("accept-language"))
+    context = {"workspace": ws, "widget": settings, "locale": locale,
+               "online": is_within_business_hours(ws, utcnow()),
+               "title": settings.title_ko if locale == "ko" else settings.title_en,
+               "greeting": settings.greeting_ko if locale == "ko" else settings.greeting_en,
+               "offline": settings.offline_ko if locale == "ko" else settings.offline_en}
+    response = request.app.state.templates.TemplateResponse(request, "widget/frame.html",
+                                                            context)
+    response.headers["Content-Security-Policy"] = widget_csp(settings.frame_ancestors)
+    return response
+
+
+def limit_widget_posts(request: Request) -> None:
+    """Refuse a visitor's posts past the per-IP rate (bots hammering a public endpoint)."""
+    limiter = request.app.state.widget_limiter
+    key = (request.client.host if request.client else "?", "widget")
+    if limiter.blocked(key):
+        raise RateLimited("too many messages; please wait a minute")
+    limiter.hit(key)
+
+
+RateLimit = Depends(limit_widget_posts)
+
+
+@router.post("/widget/api/sessions", response_model=WidgetSessionRead, dependencies=[RateLimit])
+async def start_session(session: SessionDep, session_in: WidgetSessionCreate) -> Any:
+    """Start or restore a visitor session; identified visitors prove user_id with an HMAC."""
+    workspace = await _workspace(session, session_in.workspace)
+    row, token = await do_start_widget_session(session, workspace=workspace,
+                                               session_in=session_in)
+    await session.commit()
+    return WidgetSessionRead(token=token, verified=row.verified, name=row.name, email=row.email)
+
+
+@router.get("/widget/continue", include_in_schema=False)
+async def continue_from_call(session: SessionDep, workspace: Annotated[str, Query(max_length=64)],
+                             d: Annotated[str, Query(max_length=300)]) -> Response:
+    """Open web chat from the IVR's SMS link, as the caller, in the caller's conversation."""
+    ws = await _workspace(session, workspace)
+    started = await do_start_deflected_session(session, workspace=ws, token=d)
+    if started is None:
+        raise NotAuthenticated("this chat link is invalid or has expired")
+    await session.commit()
+    return RedirectResponse(f"/widget/frame?workspace={ws.slug}#token={started[1]}",
+                            status_code=303)
+
+
+async def _author_names(session: AsyncSession, workspace_id: int) -> dict[int, str]:
+    return {u.id: u.display_name or u.name
+            for u in await list_users(session, workspace_id=workspace_id)}
+
+
+@router.get("/widget/api/messages")
+async def visitor_messages(session: SessionDep, slug: SlugHeader, token: TokenHeader,
+                           after_id: Annotated[int, Query(ge=0)] = 0) -> JSONResponse:
+    """Return the visitor's chat messages after an id, and how far agents have read."""
+    visitor = await _visitor(session, slug, token)
+    rows = await list_visitor_messages(session, widget_session=visitor, after_id=after_id)
+    names = await _author_names(session, visitor.workspace_id)
+    read = 0
+    if rows:
+        read = await get_read_mark(session, workspace_id=visitor.workspace_id,
+                                   conversation_id=rows[-1].conversation_id, reader="agent")
+    messages = [visitor_message(m, names.get(m.author_id or 0)).model_dump(mode="json")
+                for m in rows]
+    return JSONResponse({"messages": messages, "agent_read_up_to": read})
+
+
+@router.post("/widget/api/messages", dependencies=[RateLimit])
+async def post_visitor_message(session: SessionDep, slug: SlugHeader, token: TokenHeader,
+                               message_in: VisitorMessageCreate) -> JSONResponse:
+    """Store a visitor's message (idempotent on client_message_id)."""
+    visitor = await _visitor(session, slug, token)
+    msg = await do_receive_visitor_message(session, widget_session=visitor, text=message_in.text,
+                                           client_message_id=message_in.client_message_id)
+    await session.commit()
+    return JSONResponse(visitor_message(msg, None).model_dump(mode="json"), status_code=201)
+
+
+@router.post("/widget/api/attachments", dependencies=[RateLimit])
+async def post_visitor_attachment(
+    request: Request, session: SessionDep, slug: SlugHeader, token: TokenHeader,
+    file: Annotated[UploadFile, File()],
+    client_message_id: Annotated[str, Form(min_length=8, max_length=64,
+                                           pattern=r"^[A-Za-z0-9_-]+$")],
+) -> JSONResponse:
+    """Store a visitor's image or file (size-limited, type-checked) as a message."""
+    visitor = await _visitor(session, slug, token)
+    workspace = await _workspace(session, slug)
+    limit = min(widget_settings(workspace).max_attachment_bytes,
+                request.app.state.settings.max_upload_bytes)
+    attachment = await store_upload(request.app.state.settings.upload_dir, visitor.workspace_id,
+                                    file, limit)
+    msg = await do_receive_visitor_message(session, widget_session=visitor, text="",
+                                           client_message_id=client_message_id,
+                                           attachments=[attachment])
+    await session.commit()
+    return JSONResponse(visitor_message(msg, None).model_dump(mode="json"), status_code=201)

@@ -1,0 +1,166 @@
+"""Shared fixtures: a database per backend (SQLite file, PostgreSQL), the app, personas."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from omnidesk.all_models import metadata
+from omnidesk.config import Settings
+from omnidesk.core.context import Actor, system_actor
+from omnidesk.core.db import create_engine, create_session_factory
+from omnidesk.domains.agents.actions import do_create_api_token, do_create_user
+from omnidesk.domains.agents.schemas import ApiTokenCreate, UserCreate
+from omnidesk.domains.workspaces.actions import do_create_workspace
+from omnidesk.domains.workspaces.schemas import WorkspaceCreate
+
+PG_URL = os.environ.get("OMNIDESK_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+_pg_ready: dict[str, object] = {}
+
+
+async def _ensure_database(url: str) -> None:
+    """Create the PostgreSQL test database when it does not exist yet."""
+    import asyncpg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0].replace("postgresql+asyncpg", "postgresql") + "/postgres"
+    conn = await asyncpg.connect(admin)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _reset_postgres(engine: AsyncEngine) -> None:
+    if not _pg_ready.get("database"):
+        await _ensure_database(str(engine.url.render_as_string(hide_password=False)))
+        _pg_ready["database"] = True
+    if _pg_ready.get("tables") != set(metadata.tables):  # a test module added models
+        _pg_ready["schema"] = False
+    async with engine.begin() as conn:
+        if not _pg_ready.get("schema"):
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+            await conn.run_sync(metadata.create_all)
+            _pg_ready["schema"] = True
+            _pg_ready["tables"] = set(metadata.tables)
+        else:
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Give each test a clean database on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'omnidesk.db'}"
+    return PG_URL
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    """Create the schema on a fresh database and yield its engine."""
+    engine = create_engine(db_url)
+    try:
+        if db_url.startswith("postgresql"):
+            await _reset_postgres(engine)
+        else:
+            async with engine.begin() as conn:
+                await conn.run_sync(metadata.create_all)
+    except OSError as exc:  # PostgreSQL not running
+        await engine.dispose()
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable at {db_url}: {exc} (make test starts it)")
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Return a session factory on the test database."""
+    return create_session_factory(engine)
+
+
+@pytest.fixture
+async def session(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """Yield one session on the test database."""
+    async with session_factory() as session:
+        yield session
+
+
+@dataclass
+class Persona:
+    """A workspace with an admin user, an agent, and an admin API token."""
+
+    workspace_id: int
+    slug: str
+    admin: Actor
+    agent: Actor
+    token: str
+    agent_email: str
+    password: str = "correct horse battery"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Return the Authorization header for the admin token."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def make_persona(session: AsyncSession, slug: str) -> Persona:
+    """Create a workspace with an admin, an agent and an admin API token."""
+    ws = await do_create_workspace(session, workspace_in=WorkspaceCreate(slug=slug, name=slug))
+    system = system_actor(ws.id)
+    admin = await do_create_user(session, actor=system, user_in=UserCreate(
+        email=f"admin@{slug}.example", name="Admin", password="correct horse battery",
+        role="admin"))
+    agent = await do_create_user(session, actor=system, user_in=UserCreate(
+        email=f"agent@{slug}.example", name="에이전트", password="correct horse battery",
+        role="agent"))
+    admin_actor = Actor(workspace_id=ws.id, user_id=admin.id, role="admin")
+    _, token = await do_create_api_token(session, actor=admin_actor,
+                                         token_in=ApiTokenCreate(name="tests"))
+    await session.commit()
+    return Persona(ws.id, slug, admin_actor, Actor(ws.id, agent.id, "agent"), token,
+                   agent.email)
+
+
+@pytest.fixture
+async def owner(session: AsyncSession) -> Persona:
+    """The main persona: workspace 'acme'."""
+    return await make_persona(session, "acme")
+
+
+@pytest.fixture
+async def outsider(session: AsyncSession, owner: Persona) -> Persona:
+    """Another tenant: workspace 'globex'."""
+    return await make_persona(session, "globex")
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """Settings for an app on the test database, dispatcher off (tests drive it)."""
+    return Settings(database_url=db_url, secret_key="test-secret", run_dispatcher=False,
+                    upload_dir=tmp_path / "uploads")
+
+
+@pytest.fixture
+async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client talking to the app in-process."""
+    from omnidesk.main import create_app
+
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        client.app = app  # type: ignore[attr-defined]
+        yield client
+    await app.state.engine.dispose()

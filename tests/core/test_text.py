@@ -1,0 +1,45 @@
+"""Tokenization and language detection shared by search and NLU."""
+
+from __future__ import annotations
+
+import pytest
+
+from omnidesk.core.text import detect_language, stem_english, tokenize
+
+
+def test_korean_is_split_into_content_morphemes_with_or_without_spaces() -> None:
+    assert tokenize("설치 기사님이 안왔어요") == ["설치", "기사", "안", "오"]
+    assert tokenize("설치기사님이안왔어요") == tokenize("설치 기사님이 안왔어요")
+
+
+def test_known_compounds_come_out_as_their_parts() -> None:
+    assert tokenize("무상보증기간") == ["무상", "보증", "기간"]
+
+
+def test_bare_jamo_and_emoticons_are_not_terms() -> None:
+    assert tokenize("기사님 안오심 ㅠㅠ") == ["기사", "안", "오"]
+
+
+def test_english_inside_korean_is_stemmed() -> None:
+    assert tokenize("VIP혜택 refunds") == ["vip", "혜택", "refund"]
+
+
+@pytest.mark.parametrize("words", [
+    ("install", "installer", "installation", "installed"),
+    ("cancel", "cancelled", "cancellation"),
+    ("arrive", "arrived", "arriving"),
+    ("refund", "refunds", "refunded", "refunding"),
+])
+def test_english_word_families_share_one_stem(words: tuple[str, ...]) -> None:
+    assert len({stem_english(w) for w in words}) == 1
+
+
+def test_english_stopwords_are_dropped() -> None:
+    assert tokenize("When will my order arrive?") == ["order", "arriv"]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("환불 언제 되나요", "ko"), ("when is my refund", "en"), ("VIP 혜택", "ko"), ("1234", "ko"),
+])
+def test_language_is_guessed_from_the_script(text: str, language: str) -> None:
+    assert detect_language(text) == language

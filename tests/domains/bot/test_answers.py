@@ -1,0 +1,93 @@
+"""Knowledge-base answers: extractive by default; an LLM on a real local server, checked."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI, Request
+
+from omnidesk.config import Settings
+from omnidesk.core.context import system_actor
+from omnidesk.domains.knowledge import demo as kb_demo
+from omnidesk.domains.knowledge.importing import import_markdown_folder
+from omnidesk.domains.workspaces.models import Workspace
+
+from ..assist.live_server import live_server
+from .conftest import Chat, Store
+
+ARTICLES = ("delivery-fee.md",)
+
+
+@pytest.fixture
+async def kb(session, store: Store, tmp_path: Path) -> Store:
+    """Import two demo help articles (ko + en) into the store's workspace."""
+    for locale in ("ko", "en"):
+        (tmp_path / locale).mkdir()
+        for name in ARTICLES:
+            shutil.copy(kb_demo.DEMO_FOLDER / locale / name, tmp_path / locale / name)
+    await import_markdown_folder(session, actor=system_actor(store.workspace_id), folder=tmp_path)
+    ws = await session.get(Workspace, store.workspace_id)
+    # One article makes BM25 scores small; the default bar is tuned on the full demo KB.
+    ws.settings = {**ws.settings, "bot": {**ws.settings["bot"], "answer_min_score": 0.1}}
+    await session.commit()
+    return store
+
+
+def _completions(answers: list[str], seen: list[dict]) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/v1/chat/completions")
+    async def complete(request: Request) -> dict:
+        seen.append(await request.json())
+        return {"choices": [{"message": {"role": "assistant", "content": answers.pop(0)}}]}
+
+    return app
+
+
+async def test_an_extractive_answer_links_the_article(visitor: Chat, kb: Store) -> None:
+    reply = await visitor.say("배송비는 얼마인가요?")
+    assert "/help/acme/ko/articles/delivery-fee" in reply
+    [message] = await visitor.bot_messages()
+    assert message.meta["bot"]["source"] == "kb_extractive"
+    assert message.meta["bot"]["citations"] == ["delivery-fee"]
+
+
+async def test_a_grounded_llm_answer_cites_and_never_sees_personal_data(
+        visitor: Chat, kb: Store, session) -> None:
+    from omnidesk.domains.knowledge.service import search
+
+    [passage] = await search(session, workspace_id=kb.workspace_id, query="배송비 알려주세요", limit=1,
+                             locale="ko")
+    sentence = passage.text.split(". ")[0].rstrip(".") + ". [1]"
+    seen: list[dict] = []
+    with live_server(_completions([sentence], seen)) as url:
+        visitor.settings = Settings(database_url="sqlite://", llm_base_url=f"{url}/v1",
+                                    llm_model="local-test")
+        reply = await visitor.say("배송비 알려주세요, 연락처는 minji.kim@example.com")
+    [message] = await visitor.bot_messages()
+    assert message.meta["bot"]["source"] == "kb_generated"
+    assert "[1]" not in reply and "/help/acme/ko/articles/" in reply
+    prompt = str(seen[0]["messages"])
+    assert "minji.kim@example.com" not in prompt and "@example.com" in prompt
+    assert seen[0]["model"] == "local-test"
+
+
+async def test_an_unsupported_llm_answer_falls_back_to_the_extract(visitor: Chat,
+                                                                   kb: Store) -> None:
+    seen: list[dict] = []
+    made_up = "배송비는 화성까지 무료이며 드론으로 한 시간 안에 도착합니다. [1]"
+    with live_server(_completions([made_up], seen)) as url:
+        visitor.settings = Settings(database_url="sqlite://", llm_base_url=f"{url}/v1")
+        reply = await visitor.say("배송비는 얼마인가요?")
+    assert seen and "화성" not in reply
+    [message] = await visitor.bot_messages()
+    assert message.meta["bot"]["source"] == "kb_extractive"
+
+
+async def test_an_unreachable_llm_falls_back_to_the_extract(visitor: Chat, kb: Store) -> None:
+    visitor.settings = Settings(database_url="sqlite://", llm_base_url="http://127.0.0.1:9/v1",
+                                llm_timeout_seconds=2)
+    reply = await visitor.say("How much is the delivery fee?")
+    assert "/help/acme/en/articles/delivery-fee" in reply

@@ -1,0 +1,155 @@
+"""The public help center, the agent suggestions API and the KB API, through the ASGI app."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import system_actor
+from omnidesk.domains.conversations.actions import do_receive_inbound
+from omnidesk.domains.conversations.schemas import InboundMessage
+from omnidesk.domains.knowledge import views
+from omnidesk.domains.knowledge.demo import DEMO_FOLDER, load_demo_categories
+from omnidesk.domains.knowledge.importing import import_markdown_folder
+from omnidesk.web import help_center
+from tests.conftest import Persona
+
+ARTICLES = ("ko/installation-no-show.md", "en/installation-no-show.md",
+            "ko/installation-booking.md", "ko/agent-installation-no-show.md")
+
+
+@pytest.fixture
+async def kb_client(client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
+                    tmp_path: Path) -> httpx.AsyncClient:
+    """The app with the knowledge routers, and a few demo articles in workspace 'acme'."""
+    app = client.app  # type: ignore[attr-defined]
+    paths = {getattr(r, "path", "") for r in app.routes}
+    for router in (views.router, help_center.router, help_center.admin_router):
+        if not any(getattr(r, "path", "") in paths for r in router.routes):
+            app.include_router(router)
+    for name in ARTICLES:
+        (tmp_path / "kb" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(DEMO_FOLDER / name, tmp_path / "kb" / name)
+    await load_demo_categories(session, owner.workspace_id)
+    await import_markdown_folder(session, actor=system_actor(owner.workspace_id),
+                                 folder=tmp_path / "kb")
+    await session.commit()
+    return client
+
+
+async def test_the_help_center_answers_the_no_show_question(kb_client: httpx.AsyncClient) -> None:
+    page = await kb_client.get("/help/acme/ko/search", params={"q": "설치 기사님이 안왔어요"},
+                               headers={"HX-Request": "true"})
+    assert page.status_code == 200 and "<html" not in page.text
+    links = re.findall(r'href="(/help/acme/[^"]+)"', page.text)
+    assert links[0] == "/help/acme/ko/articles/installation-no-show"
+    assert "<mark>" in page.text
+
+
+async def test_an_article_page_has_title_canonical_and_translation(
+        kb_client: httpx.AsyncClient) -> None:
+    page = await kb_client.get("/help/acme/ko/articles/installation-no-show")
+    assert page.status_code == 200
+    assert "<title>설치 기사님이 약속한 시간에 오지 않았어요 · acme</title>" in page.text
+    assert ('<link rel="canonical" href="http://testserver/help/acme/ko/articles/'
+            'installation-no-show">') in page.text
+    assert 'hreflang="en" href="http://testserver/help/acme/en/articles/installation-no-show"' \
+        in page.text
+    assert "<h2>저희가 해 드리는 것</h2>" in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+async def test_home_lists_categories_and_the_root_redirects(kb_client: httpx.AsyncClient) -> None:
+    assert (await kb_client.get("/help/acme")).headers["location"] == "/help/acme/ko"
+    home = await kb_client.get("/help/acme/en")
+    assert home.status_code == 200 and "Installation" in home.text
+    assert "Agents only" not in home.text
+
+
+async def test_internal_articles_are_not_published_to_the_help_center(
+        kb_client: httpx.AsyncClient) -> None:
+    assert (await kb_client.get("/help/acme/ko/articles/agent-installation-no-show")
+            ).status_code == 404
+    sitemap = await kb_client.get("/help/acme/sitemap.xml")
+    assert sitemap.headers["content-type"].startswith("application/xml")
+    assert "/help/acme/en/articles/installation-no-show</loc>" in sitemap.text
+    assert "agent-installation-no-show" not in sitemap.text
+
+
+async def test_a_visitor_votes_once(kb_client: httpx.AsyncClient) -> None:
+    page = await kb_client.get("/help/acme/ko/articles/installation-booking")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    url = "/help/acme/ko/articles/installation-booking/vote"
+    assert (await kb_client.post(url, data={"helpful": "yes"})).status_code == 403
+    first = await kb_client.post(url, data={"helpful": "yes", "csrf": token})
+    second = await kb_client.post(url, data={"helpful": "no", "csrf": token})
+    assert "감사합니다" in first.text and "이미" in second.text
+
+
+async def test_agents_get_suggestions_beside_the_conversation(
+        kb_client: httpx.AsyncClient, session: AsyncSession, owner: Persona) -> None:
+    message = await do_receive_inbound(session, workspace_id=owner.workspace_id,
+                                       inbound=InboundMessage(
+                                           channel="web", identity_kind="web_visitor",
+                                           identity_value="v-1", text="설치 기사님이 안왔어요"))
+    await session.commit()
+    response = await kb_client.get("/api/v1/kb/suggestions", headers=owner.headers,
+                                   params={"conversation_id": message.conversation_id})
+    assert response.status_code == 200
+    slugs = [hit["slug"] for hit in response.json()]
+    assert slugs[0] == "installation-no-show" and "agent-installation-no-show" in slugs
+    assert (await kb_client.get("/api/v1/kb/search", params={"q": "기사"})).status_code == 401
+
+
+async def test_the_api_creates_publishes_and_finds_an_article(
+        kb_client: httpx.AsyncClient, owner: Persona) -> None:
+    created = await kb_client.post("/api/v1/kb/articles", headers=owner.headers, json={
+        "slug": "sofa-pet", "title": "반려동물 있는 집 소파 고르기",
+        "body": "스크래치에 강한 원단"})
+    assert created.status_code == 201
+    article_id = created.json()["id"]
+    published = await kb_client.post(f"/api/v1/kb/articles/{article_id}/publish",
+                                      headers=owner.headers)
+    assert published.json()["status"] == "published"
+    hits = (await kb_client.get("/api/v1/kb/search", headers=owner.headers,
+                                params={"q": "강아지 스크래치 소파"})).json()
+    assert hits[0]["slug"] == "sofa-pet"
+
+
+async def test_an_uploaded_image_is_served_by_the_help_center(
+        kb_client: httpx.AsyncClient, owner: Persona) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    uploaded = await kb_client.post("/api/v1/kb/attachments", headers=owner.headers,
+                                    files={"file": ("guide.png", png, "image/png")})
+    assert uploaded.status_code == 201
+    body = uploaded.json()
+    assert body["markdown"] == f"![guide.png]({body['url']})"
+    served = await kb_client.get(body["url"])
+    assert served.content == png and served.headers["content-type"] == "image/png"
+    rejected = await kb_client.post("/api/v1/kb/attachments", headers=owner.headers,
+                                    files={"file": ("x.html", b"<script>", "text/html")})
+    assert rejected.status_code == 422
+
+
+async def test_the_agent_side_panel_offers_link_and_passage_inserts(
+        kb_client: httpx.AsyncClient, session: AsyncSession, owner: Persona) -> None:
+    message = await do_receive_inbound(session, workspace_id=owner.workspace_id,
+                                       inbound=InboundMessage(
+                                           channel="web", identity_kind="web_visitor",
+                                           identity_value="v-2", text="설치 기사님이 안왔어요"))
+    await session.commit()
+    login = await kb_client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
+    await kb_client.post("/login", data={"email": owner.agent_email, "password": owner.password,
+                                         "csrf": token})
+    panel = await kb_client.get("/kb-admin/suggestions",
+                                params={"conversation_id": message.conversation_id})
+    assert panel.status_code == 200
+    inserts = re.findall(r'data-kb-insert="([^"]+)"', panel.text)
+    assert inserts[0] == "http://testserver/help/acme/ko/articles/installation-no-show"
+    assert any("기사님" in text and "http" not in text for text in inserts)

@@ -1,0 +1,215 @@
+"""DB-backed routing on SQLite and PostgreSQL: enqueue, assign, offers, presence, release."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.db import utcnow
+from omnidesk.core.errors import Conflict
+from omnidesk.core.events import OutboxEvent
+from omnidesk.domains.agents.actions import do_create_team
+from omnidesk.domains.agents.schemas import TeamCreate
+from omnidesk.domains.conversations.service import get_conversation
+from omnidesk.domains.routing.actions import (
+    do_assign_next,
+    do_enqueue,
+    do_release,
+    do_set_presence,
+)
+from omnidesk.domains.routing.models import AgentStateRow
+from omnidesk.domains.routing.queue_actions import do_accept_offer, do_expire_offers, do_overflow
+from omnidesk.domains.routing.service import get_agent_state, get_entry
+from tests.conftest import Persona
+
+from .routing_setup import make_agent, make_conversation, make_queue, make_rule
+
+
+async def names(session: AsyncSession, prefix: str) -> list[str]:
+    rows = await session.scalars(
+        select(OutboxEvent.name).where(OutboxEvent.name.like(f"{prefix}%")).order_by(OutboxEvent.id)
+    )
+    return list(rows.all())
+
+
+async def test_rules_choose_the_queue_and_enqueue_is_idempotent(
+    session: AsyncSession, owner: Persona
+) -> None:
+    ws = owner.workspace_id
+    general = await make_queue(session, ws, "general", is_default=True)
+    vip = await make_queue(session, ws, "vip")
+    await make_rule(session, ws, vip, {"tier": "vip"}, priority="high")
+    plain, _ = await make_conversation(session, owner.admin)
+    special, _ = await make_conversation(session, owner.admin, attributes={"tier": "VIP"})
+    first = await do_enqueue(session, workspace_id=ws, conversation_id=plain)
+    again = await do_enqueue(session, workspace_id=ws, conversation_id=plain)
+    routed = await do_enqueue(session, workspace_id=ws, conversation_id=special)
+    assert first is not None and again is not None and routed is not None
+    assert first.id == again.id and first.queue_id == general
+    assert (routed.queue_id, routed.priority, routed.vip) == (vip, 3 - 1, True)
+    assert await names(session, "routing.") == ["routing.enqueued", "routing.enqueued"]
+
+
+async def test_assignment_respects_capacity_and_assigns_the_conversation(
+    session: AsyncSession, owner: Persona
+) -> None:
+    ws = owner.workspace_id
+    queue = await make_queue(session, ws, "general", is_default=True)
+    agent = await make_agent(session, owner.admin, "mina", capacity={"chat": 2})
+    convs = [(await make_conversation(session, owner.admin))[0] for _ in range(3)]
+    for conv in convs:
+        await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+    assigned = await do_assign_next(session, workspace_id=ws, queue_id=queue)
+    assert [e.conversation_id for e in assigned] == convs[:2]
+    assert {e.agent_id for e in assigned} == {agent}
+    state = await get_agent_state(session, workspace_id=ws, user_id=agent)
+    assert state is not None and state.chat_load == 2
+    conv = await get_conversation(session, workspace_id=ws, conversation_id=convs[0])
+    assert conv.assignee_id == agent
+    assert await do_assign_next(session, workspace_id=ws, queue_id=queue) == []
+    await do_release(session, workspace_id=ws, conversation_id=convs[0])
+    [third] = await do_assign_next(session, workspace_id=ws, queue_id=queue)
+    assert third.conversation_id == convs[2]
+
+
+async def test_language_and_skills_decide_who_gets_it(
+    session: AsyncSession, owner: Persona
+) -> None:
+    ws = owner.workspace_id
+    queue = await make_queue(
+        session, ws, "billing", is_default=True, required_skills={"billing": 3}
+    )
+    await make_agent(session, owner.admin, "novice", skills={"billing": 2})
+    await make_agent(session, owner.admin, "english", skills={"billing": 5}, languages=("en",))
+    expert = await make_agent(session, owner.admin, "expert", skills={"billing": 4})
+    conv, _ = await make_conversation(session, owner.admin, language="ko")
+    await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+    [entry] = await do_assign_next(session, workspace_id=ws, queue_id=queue)
+    assert entry.agent_id == expert
+
+
+async def test_voice_is_offered_then_accepted_or_expired(
+    session: AsyncSession, owner: Persona
+) -> None:
+    ws = owner.workspace_id
+    queue = await make_queue(session, ws, "phone", is_default=True, offer_timeout_seconds=15)
+    agent = await make_agent(session, owner.admin, "caller")
+    first, _ = await make_conversation(session, owner.admin, channel="voice")
+    second, _ = await make_conversation(session, owner.admin, channel="voice")
+    for conv in (first, second):
+        await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+    now = utcnow()
+    [offer] = await do_assign_next(session, workspace_id=ws, queue_id=queue, now=now)
+    assert offer.status == "offered" and offer.conversation_id == first
+    accepted = await do_accept_offer(
+        session,
+        workspace_id=ws,
+        user_id=agent,
+        conversation_id=first,
+        now=now + dt.timedelta(seconds=5),
+    )
+    assert accepted.status == "assigned"
+    await do_release(session, workspace_id=ws, conversation_id=first)
+    [offer] = await do_assign_next(session, workspace_id=ws, queue_id=queue, now=now)
+    late = now + dt.timedelta(seconds=16)
+    with pytest.raises(Conflict):
+        await do_accept_offer(
+            session, workspace_id=ws, user_id=agent, conversation_id=second, now=late
+        )
+    [expired] = await do_expire_offers(session, workspace_id=ws, now=late)
+    assert expired.status == "waiting" and expired.conversation_id == second
+    state = await get_agent_state(session, workspace_id=ws, user_id=agent)
+    assert state is not None and state.voice_load == 0
+    assert "routing.offer_expired" in await names(session, "routing.")
+
+
+async def test_going_offline_requeues_and_another_agent_takes_over(
+    session: AsyncSession, owner: Persona
+) -> None:
+    ws = owner.workspace_id
+    queue = await make_queue(session, ws, "general", is_default=True)
+    leaver = await make_agent(session, owner.admin, "leaver")
+    conv, _ = await make_conversation(session, owner.admin)
+    await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+    [entry] = await do_assign_next(session, workspace_id=ws, queue_id=queue)
+    assert entry.agent_id == leaver
+    await do_set_presence(session, workspace_id=ws, user_id=leaver, presence="offline")
+    entry = await get_entry(session, workspace_id=ws, conversation_id=conv)  # type: ignore[assignment]
+    assert (entry.status, entry.agent_id, entry.last_agent_id) == ("waiting", None, leaver)
+    assert (
+        await get_conversation(session, workspace_id=ws, conversation_id=conv)
+    ).assignee_id is None
+    state = await get_agent_state(session, workspace_id=ws, user_id=leaver)
+    assert state is not None and (state.presence, state.chat_load) == ("offline", 0)
+    helper = await make_agent(session, owner.admin, "helper")
+    [again] = await do_assign_next(session, workspace_id=ws, queue_id=queue)
+    assert again.agent_id == helper
+    assert "routing.requeued" in await names(session, "routing.")
+
+
+async def test_sticky_routing_returns_the_customer_to_their_last_agent(
+    session: AsyncSession, owner: Persona
+) -> None:
+    ws = owner.workspace_id
+    queue = await make_queue(session, ws, "general", is_default=True, sticky_window_seconds=86_400)
+    first_agent = await make_agent(session, owner.admin, "first")
+    conv, customer = await make_conversation(session, owner.admin)
+    await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+    [entry] = await do_assign_next(session, workspace_id=ws, queue_id=queue)
+    assert entry.agent_id == first_agent
+    await do_release(session, workspace_id=ws, conversation_id=conv)
+    await make_agent(session, owner.admin, "idle-longer")
+    await session.execute(  # make the other agent the longest idle
+        update(AgentStateRow)
+        .where(AgentStateRow.user_id != first_agent)
+        .values(idle_since=utcnow() - dt.timedelta(hours=1))
+    )
+    follow_up, _ = await make_conversation(session, owner.admin, customer_id=customer)
+    queued = await do_enqueue(session, workspace_id=ws, conversation_id=follow_up)
+    assert queued is not None and queued.last_agent_id == first_agent
+    [again] = await do_assign_next(session, workspace_id=ws, queue_id=queue)
+    assert again.agent_id == first_agent
+
+
+async def test_overflow_moves_long_waits_to_the_next_queue(
+    session: AsyncSession, owner: Persona
+) -> None:
+    ws = owner.workspace_id
+    backup = await make_queue(session, ws, "backup")
+    await make_queue(
+        session, ws, "front", is_default=True, overflow_queue_id=backup, overflow_after_seconds=60
+    )
+    conv, _ = await make_conversation(session, owner.admin)
+    then = utcnow()
+    await do_enqueue(session, workspace_id=ws, conversation_id=conv, now=then)
+    assert await do_overflow(session, workspace_id=ws, now=then + dt.timedelta(seconds=30)) == []
+    [moved] = await do_overflow(session, workspace_id=ws, now=then + dt.timedelta(seconds=61))
+    assert moved.queue_id == backup
+    count = await session.scalar(
+        select(func.count())
+        .select_from(OutboxEvent)
+        .where(OutboxEvent.name == "routing.overflowed")
+    )
+    assert count == 1
+
+
+async def test_a_team_queue_only_reaches_its_members(session: AsyncSession, owner: Persona) -> None:
+    ws = owner.workspace_id
+    outsider = await make_agent(session, owner.admin, "outsider")
+    member = await make_agent(session, owner.admin, "member")
+    await session.execute(  # the outsider has been idle the longest
+        update(AgentStateRow)
+        .where(AgentStateRow.user_id == outsider)
+        .values(idle_since=utcnow() - dt.timedelta(hours=2))
+    )
+    team = await do_create_team(
+        session, actor=owner.admin, team_in=TeamCreate(name="billing", member_ids=[member])
+    )
+    queue = await make_queue(session, ws, "billing", is_default=True, team_id=team.id)
+    conv, _ = await make_conversation(session, owner.admin)
+    await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+    [entry] = await do_assign_next(session, workspace_id=ws, queue_id=queue)
+    assert entry.agent_id == member

@@ -1,0 +1,114 @@
+"""In the demo store's widget the bot cancels a pending order, and hands off to a person."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from omnidesk.all_models import metadata
+from omnidesk.core.db import create_engine, create_session_factory
+from omnidesk.demo_extras import load_demo_extras
+from omnidesk.demo_loader import DEMO_PASSWORD, load_demo
+from omnidesk.domains.commerce.models import Order
+from omnidesk.domains.customers.models import Customer
+from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port
+
+
+async def _load_demo(url: str) -> tuple[str, str]:
+    """Load the demo workspace; return a pending order number and its customer's phone."""
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    async with create_session_factory(engine)() as session:
+        report = await load_demo(session)
+        await load_demo_extras(session, report.workspace_id)
+        await session.commit()
+        order, phone = (await session.execute(
+            select(Order.external_id, Customer.phone)
+            .join(Customer, Customer.id == Order.customer_id)
+            .where(Order.status == "pending", Customer.phone.like("+8210%"))
+            .order_by(Order.id).limit(1))).one()
+    await engine.dispose()
+    return order, "0" + phone.removeprefix("+82")
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str, str]]:
+    """Serve the full demo workspace (bot on, knowledge base, routing) on a free port."""
+    tmp: Path = tmp_path_factory.mktemp("demo")
+    url = f"sqlite+aiosqlite:///{tmp / 'demo.db'}"
+    order, phone = asyncio.run(_load_demo(url))
+    env = {**os.environ, "OMNIDESK_DATABASE_URL": url, "OMNIDESK_SECRET_KEY": "e2e-secret",
+           "OMNIDESK_UPLOAD_DIR": str(tmp / "uploads"),
+           "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.2", "OMNIDESK_LOG_LEVEL": "WARNING"}
+    env.pop("OMNIDESK_REDIS_URL", None)
+    server = LiveServer(free_port(), env, tmp / "server.log")
+    server.start()
+    yield server, order, phone
+    server.stop()
+
+
+def _open_chat(browser: Any, base: str) -> tuple[Any, Any]:
+    page = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 860}).new_page()
+    page.goto(base + "/demo/store")
+    page.click("#omnidesk-widget >> .launcher")
+    return page, page.frame_locator("#omnidesk-frame")
+
+
+def _say(chat: Any, text: str, expect: str) -> None:
+    before = chat.locator(".msg.bot[data-id]").count()
+    chat.locator("#text").fill(text)
+    chat.locator("#text").press("Enter")
+    chat.locator(".msg.bot[data-id]").nth(before).wait_for(timeout=20000)
+    chat.locator(".msg.bot[data-id]").filter(has_text=expect).last.wait_for(timeout=20000)
+
+
+def test_a_customer_verifies_and_cancels_a_pending_order_with_the_bot(
+    demo_server: tuple[LiveServer, str, str], browser: Any
+) -> None:
+    server, order, phone = demo_server
+    page, chat = _open_chat(browser, server.url)
+    _say(chat, "주문 취소하고 싶어요", "본인 확인")
+    _say(chat, f"{order} {phone}", "이유")
+    _say(chat, "실수로 주문했어요", "취소할까요")
+    _say(chat, "네", "취소했어요")
+    assert "환불" in chat.locator(".msg.bot[data-id]").last.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "bot-cancel-flow.png"))
+
+
+def test_asking_for_a_person_lands_with_an_agent_who_sees_the_summary(
+    demo_server: tuple[LiveServer, str, str], browser: Any
+) -> None:
+    server, _, _ = demo_server
+    _, chat = _open_chat(browser, server.url)
+    _say(chat, "세탁기 설치 일정 때문에 문의드려요. 상담원 연결해주세요", "상담원")
+
+    agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}).new_page()
+    agent.goto(server.url + "/login")
+    agent.fill("input[name=email]", "supervisor@hanbit.example")
+    agent.fill("input[name=password]", DEMO_PASSWORD)
+    agent.click("button[type=submit]")
+    agent.wait_for_url(server.url + "/inbox")
+    agent.goto(server.url + "/inbox?view=all&status=open")
+    item = agent.locator("#conv-list .conv-item").filter(has_text="한빛리빙 챗봇이에요")
+    item.first.wait_for(timeout=15000)
+    item.first.locator("a").click()
+    agent.locator("#messages .msg.customer").filter(has_text="세탁기 설치").wait_for(timeout=15000)
+    note = agent.locator("#messages .msg.note").filter(has_text="챗봇 인계")
+    note.wait_for(timeout=15000)
+    assert "상담원 연결" in note.inner_text()
+
+    # Beside it: help-center articles for the customer's question, one click into the reply.
+    agent.locator(".kb-suggestions [data-kb-insert]").first.wait_for(timeout=15000)
+    links = [v for v in agent.locator(".kb-suggestions [data-kb-insert]").evaluate_all(
+        "els => els.map(e => e.dataset.kbInsert)") if "/help/hanbit/" in v]
+    assert links, "a public help-center article is suggested with its link"
+    agent.locator(f'.kb-suggestions [data-kb-insert="{links[0]}"]').click()
+    assert agent.input_value("#reply-text") == links[0]
+    agent.screenshot(path=str(ARTIFACTS / "bot-handoff-agent.png"))

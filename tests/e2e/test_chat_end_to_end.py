@@ -1,0 +1,86 @@
+"""A visitor on the demo store and an agent in the workspace talk live, across a restart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import ARTIFACTS, LiveServer
+
+PASSWORD = "correct horse battery"
+QUESTION = "배송이 언제 오나요?"
+ANSWER = "내일 오전 중 도착 예정입니다. https://hanbit.example/track"
+WHILE_DOWN = "주소를 변경할 수 있을까요?"
+AFTER_RESTART = "네, 출고 전이라 변경 가능합니다."
+
+
+def _login(page: Any, base: str, email: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/inbox")
+    page.wait_for_selector("#live-status.on")
+
+
+def _count(locator: Any, text: str) -> int:
+    return locator.filter(has_text=text).count()
+
+
+def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
+    live_server: LiveServer, browser: Any
+) -> None:
+    base = live_server.url
+    agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 860}).new_page()
+    _login(agent, base, "agent@hanbit.example")
+
+    visitor = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 860}).new_page()
+    visitor.goto(base + "/demo/store")
+    visitor.click("#omnidesk-widget >> .launcher")
+    chat = visitor.frame_locator("#omnidesk-frame")
+    chat.locator("#text").fill(QUESTION)
+    chat.locator("#text").press("Enter")
+    chat.locator(".msg.me[data-id]").filter(has_text=QUESTION).wait_for()
+
+    # The agent's inbox shows the new conversation without a reload.
+    agent.locator("#conv-list .conv-item").filter(has_text=QUESTION).wait_for(timeout=10000)
+    agent.locator("#conv-list .conv-item").filter(has_text=QUESTION).locator("a").click()
+    agent.locator("#messages .msg.customer").filter(has_text=QUESTION).wait_for()
+    agent.fill("#reply-text", ANSWER)
+    agent.press("#reply-text", "Enter")
+    agent.locator("#messages .msg.agent").filter(has_text="내일 오전").wait_for()
+    reply = chat.locator(".msg.agent[data-id]").filter(has_text="내일 오전")
+    reply.wait_for(timeout=10000)
+    assert reply.locator("a").get_attribute("href") == "https://hanbit.example/track"
+
+    visitor.reload()
+    visitor.click("#omnidesk-widget >> .launcher")
+    chat = visitor.frame_locator("#omnidesk-frame")
+    chat.locator(".msg.agent[data-id]").filter(has_text="내일 오전").wait_for()
+    assert _count(chat.locator(".msg[data-id]"), QUESTION) == 1
+
+    # Restart mid-conversation: a message written while the server is down arrives once.
+    live_server.stop()
+    chat.locator("#text").fill(WHILE_DOWN)
+    chat.locator("#text").press("Enter")
+    live_server.start()
+    chat.locator(".msg.me[data-id]").filter(has_text=WHILE_DOWN).wait_for(timeout=30000)
+    agent.locator("#messages .msg.customer").filter(has_text=WHILE_DOWN).wait_for(timeout=30000)
+    agent.wait_for_selector("#live-status.on", timeout=30000)
+    agent.fill("#reply-text", AFTER_RESTART)
+    agent.press("#reply-text", "Enter")
+    chat.locator(".msg.agent[data-id]").filter(has_text=AFTER_RESTART).wait_for(timeout=15000)
+
+    visitor.wait_for_timeout(500)
+    visitor.screenshot(path=str(ARTIFACTS / "widget-demo-store.png"))
+    agent.screenshot(path=str(ARTIFACTS / "agent-workspace.png"))
+    for text in (QUESTION, "내일 오전", WHILE_DOWN, AFTER_RESTART):
+        assert _count(chat.locator(".msg[data-id]"), text) == 1, text
+        assert _count(agent.locator("#messages .msg"), text) == 1, text
+    assert chat.locator(".msg.pending").count() == 0
+
+    # An agent of another workspace never sees it.
+    outsider = browser.new_context(locale="ko-KR").new_page()
+    _login(outsider, base, "agent@globex.example")
+    assert QUESTION not in outsider.content()
+    conversation_url = agent.url.split("?")[0].replace(base, "")
+    assert outsider.goto(base + conversation_url).status == 404

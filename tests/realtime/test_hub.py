@@ -1,0 +1,61 @@
+"""The hub numbers events per client, resumes after a reconnect and fans out through Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from omnidesk.realtime.broker import LocalBroker, RedisBroker
+from omnidesk.realtime.hub import Hub
+
+REDIS_URL = os.environ.get("OMNIDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+async def test_a_client_resumes_from_its_last_event_id_and_gets_only_what_it_missed() -> None:
+    hub = Hub(LocalBroker())
+    await hub.start()
+    queue, missed = hub.attach("user:1", {"ws:1:agents"}, None, 0)
+    assert missed is None
+    for n in range(3):
+        await hub.publish("ws:1:agents", "message.created", {"n": n})
+    await hub.publish("ws:2:agents", "message.created", {"n": 99})
+    hub.detach(queue)
+    again, missed = hub.attach("user:1", {"ws:1:agents"}, queue.id, 1)
+    assert again is queue
+    assert [(e["id"], e["data"]["n"]) for e in missed or []] == [(2, 1), (3, 2)]
+
+
+async def test_a_queue_cannot_be_taken_over_by_another_principal_or_resumed_past_a_gap() -> None:
+    hub = Hub(LocalBroker())
+    await hub.start()
+    queue, _ = hub.attach("visitor:1", {"t"}, None, 0)
+    other, missed = hub.attach("visitor:2", {"t"}, queue.id, 0)
+    assert other is not queue and missed is None
+    for n in range(600):
+        queue.push("x", {"n": n})
+    assert queue.since(10) is None
+    assert len(queue.since(599) or []) == 1
+
+
+@pytest.mark.parametrize("count", [1])
+async def test_events_published_on_one_process_reach_a_client_on_another_through_redis(
+    count: int,
+) -> None:
+    redis = pytest.importorskip("redis.asyncio")
+    try:
+        await redis.from_url(REDIS_URL).ping()
+    except OSError as exc:
+        pytest.skip(f"Redis not reachable: {exc}")
+    sender, receiver = Hub(RedisBroker(REDIS_URL)), Hub(RedisBroker(REDIS_URL))
+    await sender.start()
+    await receiver.start()
+    try:
+        queue, _ = receiver.attach("user:7", {"ws:9:agents"}, None, 0)
+        await sender.publish("ws:9:agents", "conversation.changed", {"conversation_id": 5})
+        await asyncio.wait_for(queue.signal.wait(), timeout=5)
+        assert [e["data"] for e in queue.events] == [{"conversation_id": 5}]
+    finally:
+        await sender.stop()
+        await receiver.stop()

@@ -1,0 +1,64 @@
+"""The `omnidesk` command: help, migrations, demo loading and the store import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from omnidesk.cli import app
+from omnidesk.config import get_settings
+from tests.conftest import SHARED_DATA
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the CLI at a fresh SQLite file and migrate it."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("OMNIDESK_DATABASE_URL", url)
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    yield url
+    get_settings.cache_clear()
+
+
+def test_help_lists_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("serve", "worker", "db", "demo", "import", "admin", "outbox", "nlu", "kb",
+                    "simulate"):
+        assert command in result.output, command
+
+
+def test_the_store_import_loads_the_shared_store_export(database: str) -> None:
+    store = SHARED_DATA / "tau_retail"
+    if not store.exists():
+        pytest.skip(f"{store} is absent (the shared data folder is not checked out here)")
+    assert runner.invoke(app, ["admin", "create-workspace", "shop", "Shop"]).exit_code == 0
+    result = runner.invoke(app, ["import", "store", str(store), "--workspace", "shop"])
+    assert result.exit_code == 0, result.output
+    assert "imported 500 customers, 50 products, 1000 orders" in result.output
+    again = runner.invoke(app, ["import", "store", str(store), "--workspace", "shop"])
+    assert again.exit_code == 0 and "500 customers" in again.output
+
+
+def test_a_bad_import_path_is_a_clear_error(database: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["import", "store", str(tmp_path / "nope")])
+    assert result.exit_code == 1
+    assert "is not a folder" in result.output
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "users.json").write_text("{not json")
+    (tmp_path / "shop" / "orders.json").write_text("{}")
+    (tmp_path / "shop" / "products.json").write_text("{}")
+    result = runner.invoke(app, ["import", "store", str(tmp_path / "shop")])
+    assert result.exit_code == 1 and "not valid JSON" in result.output
+
+
+def test_creating_a_token_for_an_unknown_workspace_fails_cleanly(database: str) -> None:
+    result = runner.invoke(app, ["admin", "create-token", "--workspace", "ghost"])
+    assert result.exit_code == 1 and "no workspace with slug 'ghost'" in result.output

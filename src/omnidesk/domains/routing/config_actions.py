@@ -24,7 +24,7 @@ from omnidesk.domains.routing.models import (
     RoutingRuleRow,
     SlaPolicyRow,
 )
-from omnidesk.domains.routing.overview import get_rule_row, get_sla_policy
+from omnidesk.domains.routing.overview import get_rule_row, get_sla_policy, list_rule_rows
 from omnidesk.domains.routing.schemas import (
     QueueCreate,
     QueueUpdate,
@@ -37,6 +37,7 @@ from omnidesk.domains.routing.service import get_queue
 
 ROUTING_CONFIG_CHANGED = "routing.config_changed"
 NULLABLE_QUEUE_FIELDS = ("team_id", "overflow_queue_id", "overflow_after_seconds")
+MOVES = {"up": -1, "down": 1}
 
 
 async def check_create_queue(
@@ -189,6 +190,31 @@ def _conditions(conditions: Any) -> dict[str, Any]:
         return dict(conditions.stored())
     except ValueError as exc:
         raise InvalidInput(str(exc), field="conditions") from exc
+
+
+async def check_move_rule(
+    session: AsyncSession, *, actor: Actor, rule_id: int, direction: str
+) -> RoutingRuleRow:
+    """Move a rule one place up or down in evaluation order and renumber positions 0..n-1."""
+    actor.require("admin")
+    if direction not in MOVES:
+        raise InvalidInput("direction must be up or down", field="direction")
+    rows = await list_rule_rows(session, workspace_id=actor.workspace_id)
+    index = next((i for i, row in enumerate(rows) if row.id == rule_id), None)
+    if index is None:
+        raise NotFound("routing rule not found")
+    moved, other = rows[index], index + MOVES[direction]
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], moved
+    # Renumber every rule: positions set through the API may tie, and swapping two equal
+    # positions would change nothing.
+    changed = False
+    for position, row in enumerate(rows):
+        if row.position != position:
+            row.position, changed = position, True
+    if changed:
+        _record(session, actor, "routing.rule_moved", "routing_rule", rule_id)
+    return moved
 
 
 async def do_delete_rule(session: AsyncSession, *, actor: Actor, rule_id: int) -> None:

@@ -92,13 +92,113 @@ KO = {
 }
 
 
+ROUTING_KO = {  # the routing settings page; English is the msgid
+    "Routing": "라우팅",
+    "Routing rules": "라우팅 규칙",
+    "SLA policies": "SLA 정책",
+    "Default": "기본",
+    "Cancel": "취소",
+    "Delete": "삭제",
+    "Edit": "수정",
+    "On": "사용",
+    "Off": "사용 안 함",
+    "seconds": "초",
+    "Turn on": "켜기",
+    "Turn off": "끄기",
+    "Move up": "위로",
+    "Move down": "아래로",
+    "Add queue": "대기열 추가",
+    "Add rule": "규칙 추가",
+    "Add SLA policy": "SLA 정책 추가",
+    "New queue": "새 대기열",
+    "Edit queue": "대기열 수정",
+    "New rule": "새 규칙",
+    "Edit rule": "규칙 수정",
+    "New SLA policy": "새 SLA 정책",
+    "Edit SLA policy": "SLA 정책 수정",
+    "Delete this queue?": "이 대기열을 삭제할까요?",
+    "Delete this rule?": "이 규칙을 삭제할까요?",
+    "Delete this SLA policy?": "이 SLA 정책을 삭제할까요?",
+    "Any team": "모든 팀",
+    "No overflow": "넘김 없음",
+    "Unchanged": "그대로",
+    "Every conversation": "모든 대화",
+    "No queues yet.": "대기열이 없습니다.",
+    "No SLA policies yet.": "SLA 정책이 없습니다.",
+    "No rules yet: every conversation goes to the default queue.":
+        "규칙이 없습니다. 모든 대화가 기본 대기열로 갑니다.",
+    "Only admins can change routing; you see it read-only.":
+        "라우팅은 관리자만 바꿀 수 있습니다. 읽기 전용으로 보고 있습니다.",
+    ("Conversations the bot hands over go to the queue of the first active rule that "
+     "matches, else to the default queue. Agents of the queue's team who have its "
+     "skills get them."):
+        ("챗봇이 넘긴 대화는 조건이 맞는 첫 번째 사용 중인 규칙의 대기열로, 맞는 규칙이 없으면 기본 대기열로 갑니다. 대기열 팀의 상담원 중 "
+         "필요한 스킬을 가진 상담원이 받습니다."),
+    ("Checked from the top; the first active rule whose conditions all hold wins. "
+     "Within a condition any listed value may match."):
+        "위에서부터 확인하며, 조건이 모두 맞는 첫 번째 사용 중인 규칙이 적용됩니다. 한 조건 안에서는 나열한 값 중 하나만 맞으면 됩니다.",
+    "Conditions (comma separated; leave blank to match anything)":
+        "조건 (쉼표로 구분, 비워 두면 모두 해당)",
+    ("Targets are in business seconds of the workspace's business hours; the default "
+     "policy is the one in force."):
+        "목표 시간은 워크스페이스 영업시간 기준 초 단위이며, 기본 정책이 적용됩니다.",
+    "Offer a returning customer to their last agent within this time (0 = off).":
+        "이 시간 안에 다시 문의한 고객은 지난번 상담원에게 먼저 연결합니다 (0 = 사용 안 함).",
+    "name:level, comma separated (levels 1–5). Known skills: %(skills)s":
+        "스킬:레벨, 쉼표로 구분 (레벨 1–5). 등록된 스킬: %(skills)s",
+    "Words in the subject or first message, e.g. 환불, refund":
+        "제목이나 첫 메시지에 든 단어, 예: 환불, refund",
+    "after %(seconds)s s": "%(seconds)s초 후",
+    "e.g. ko, en": "예: ko, en",
+    "e.g. b2b": "예: b2b",
+    "e.g. refund, delivery_status": "예: refund, delivery_status",
+    "e.g. vip, gold": "예: vip, gold",
+    "Enter a number.": "숫자를 입력하세요.",
+    "Choose a queue.": "대기열을 고르세요.",
+    "Choose one of the listed values.": "목록에서 고르세요.",
+    "Write skills as name:level, e.g. installation:3.":
+        "스킬은 이름:레벨로 적으세요. 예: installation:3",
+    "This would duplicate existing settings.": "이미 있는 설정과 겹칩니다.",
+}
+ROUTING_CODES = {  # field labels, strategies and SLA metrics of that page: (ko, en)
+    "field:name": ("이름", "Name"),
+    "field:team_id": ("팀", "Team"),
+    "field:required_skills": ("필요 스킬", "Required skills"),
+    "field:strategy": ("배정 방식", "Strategy"),
+    "field:sticky_window_seconds": ("같은 상담원 연결 (초)", "Sticky window (seconds)"),
+    "field:overflow_queue_id": ("넘김 대기열", "Overflow queue"),
+    "field:overflow_after_seconds": ("넘기기까지 (초)", "Overflow after (seconds)"),
+    "field:offer_timeout_seconds": ("배정 제안 시간 (초)", "Offer timeout (seconds)"),
+    "field:is_default": ("기본값", "Default"),
+    "field:is_active": ("사용", "Active"),
+    "field:queue_id": ("보낼 대기열", "Target queue"),
+    "field:priority": ("우선순위", "Priority"),
+    "field:conditions": ("조건", "Conditions"),
+    "field:channel": ("채널", "Channels"),
+    "field:language": ("언어", "Languages"),
+    "field:intent": ("의도", "Intents"),
+    "field:tier": ("고객 등급", "Customer tiers"),
+    "field:segment": ("고객 세그먼트", "Segments"),
+    "field:keywords": ("키워드", "Keywords"),
+    "field:targets": ("목표 시간", "Targets"),
+    "field:warn_before_seconds": ("미리 경고 (초)", "Warn before (seconds)"),
+    "strategy:longest_idle": ("가장 오래 쉰 상담원", "Longest idle"),
+    "strategy:least_busy": ("업무가 가장 적은 상담원", "Least busy"),
+    "strategy:round_robin": ("순서대로", "Round robin"),
+    "strategy:best_skill": ("스킬이 가장 높은 상담원", "Best skill"),
+    "metric:first_response": ("첫 응답", "First response"),
+    "metric:resolution": ("해결", "Resolution"),
+}
+
+
 def entries(language: str) -> dict[str, str]:
     """Return msgid -> translation for a language."""
     pick = 0 if language == "ko" else 1
-    table = {k: (v if language == "ko" else k) for k, v in KO.items()}
+    table = {k: (v if language == "ko" else k) for k, v in {**KO, **ROUTING_KO}.items()}
     table.update({f"channel:{k}": v[pick] for k, v in CHANNEL_NAMES.items()})
     table.update({f"identity:{k}": v[pick] for k, v in IDENTITY_NAMES.items()})
     table.update({k: v[pick] for k, v in CODES.items()})
+    table.update({k: v[pick] for k, v in ROUTING_CODES.items()})
     return table
 
 

@@ -17,9 +17,12 @@ from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
+from omnidesk.core.files import URL_PREFIX
+from omnidesk.domains.conversations.models import Message
 
 EVENT_RECEIVED = "channel.event_received"
 EVENT_CONNECTED = "channel.connected"
+EVENT_MEDIA_REQUESTED = "channel.media_requested"
 SECRET_HEADER_WORDS = ("authorization", "cookie", "token", "secret", "key")
 
 
@@ -127,3 +130,28 @@ async def _insert_once(session: AsyncSession, values: dict[str, Any]) -> int | N
 def do_finish_event(row: InboundEvent, *, status: str, error: str | None = None) -> None:
     """Record how processing of a stored event ended."""
     row.status, row.error, row.processed_at = status, error, utcnow()
+
+
+def needs_download(attachment: Any) -> bool:
+    """Tell whether an attachment is a provider file we have not stored or tried yet."""
+    return (isinstance(attachment, dict) and not attachment.get("media")
+            and not str(attachment.get("url") or "").startswith(URL_PREFIX)
+            and bool(attachment.get("url") or attachment.get("storage_key")))
+
+
+def do_request_media(session: AsyncSession, *, message: Message) -> bool:
+    """Mark an inbound message's provider files pending and queue one download job for them."""
+    if not any(needs_download(a) for a in message.attachments):
+        return False
+    message.attachments = [{**a, "media": "pending"} if needs_download(a) else a
+                           for a in message.attachments]
+    emit(session, EVENT_MEDIA_REQUESTED, {"message_id": message.id, "channel": message.channel},
+         workspace_id=message.workspace_id, key=f"channel-media:{message.id}")
+    return True
+
+
+def do_record_media(message: Message, *, index: int, attachment: dict[str, Any]) -> None:
+    """Replace one attachment entry of a message: the stored file, or why it is missing."""
+    items = list(message.attachments)
+    items[index] = attachment
+    message.attachments = items  # a new list, so the JSON column is written

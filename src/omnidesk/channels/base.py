@@ -150,6 +150,15 @@ class SendResult:
     detail: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FetchedMedia:
+    """The bytes of an inbound file, as the provider served them."""
+
+    data: bytes
+    content_type: str | None = None
+    name: str | None = None
+
+
 @runtime_checkable
 class ChannelAdapter(Protocol):
     """What every channel provides: verify, parse and send."""
@@ -171,3 +180,27 @@ class ChannelAdapter(Protocol):
     ) -> SendResult:
         """Deliver one message, raising ChannelError(permanent=...) on failure."""
         ...
+
+
+@runtime_checkable
+class MediaFetcher(Protocol):
+    """Optional capability: download an inbound attachment from the provider."""
+
+    async def fetch_media(self, attachment: Mapping[str, Any], config: Any,
+                          http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
+        """Download one attachment, raising ChannelError(permanent=...) on failure."""
+        ...
+
+
+def supports_media(adapter: object) -> bool:
+    """Tell whether an adapter can download inbound attachments."""
+    return isinstance(adapter, MediaFetcher)
+
+
+async def fetch_media(adapter: object, attachment: Mapping[str, Any], config: Any,
+                      http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
+    """Download an attachment through the adapter; adapters without the capability refuse."""
+    if not isinstance(adapter, MediaFetcher):
+        kind = getattr(adapter, "kind", type(adapter).__name__)
+        raise ChannelError(f"{kind} cannot download media", permanent=True)
+    return await adapter.fetch_media(attachment, config, http, max_bytes=max_bytes)

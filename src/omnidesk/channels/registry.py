@@ -9,7 +9,7 @@ from types import MappingProxyType
 from pydantic import BaseModel
 
 from omnidesk.channels.api.adapter import ApiChannelAdapter
-from omnidesk.channels.base import ChannelAdapter
+from omnidesk.channels.base import ChannelAdapter, MediaFetcher
 from omnidesk.channels.email.adapter import EmailAdapter
 from omnidesk.channels.kakao.adapter import KakaoAdapter
 from omnidesk.channels.line.adapter import LineAdapter
@@ -50,6 +50,9 @@ def validate_adapter(adapter: object) -> None:
         raise RegistryError(f"{name}.config_model is not a pydantic model")
     if not inspect.iscoroutinefunction(adapter.send_outbound):
         raise RegistryError(f"{name}.send_outbound must be async")
+    if isinstance(adapter, MediaFetcher) and not inspect.iscoroutinefunction(
+            adapter.fetch_media):
+        raise RegistryError(f"{name}.fetch_media must be async")
     for method in ("verify_request", "parse_inbound"):
         if inspect.iscoroutinefunction(getattr(adapter, method)):
             raise RegistryError(f"{name}.{method} must be synchronous and fast")

@@ -5,16 +5,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels import delivery
-from omnidesk.channels.actions import EVENT_RECEIVED, do_finish_event
-from omnidesk.channels.base import ChannelAdapter, ChannelError, OutboundMessage, SendResult
+from omnidesk.channels.actions import EVENT_RECEIVED, do_finish_event, do_request_media
+from omnidesk.channels.base import (
+    ChannelAdapter,
+    ChannelError,
+    OutboundMessage,
+    SendResult,
+    supports_media,
+)
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import poll_each_mailbox
+from omnidesk.channels.media_jobs import MediaJobs
 from omnidesk.channels.models import IGNORED, PROCESSED, RECEIVED, InboundEvent
 from omnidesk.channels.retry import backoff_seconds
 from omnidesk.channels.service import connection_config, get_connection, get_inbound_event
@@ -65,6 +73,8 @@ class ChannelJobs:
     client_factory: Callable[[], httpx.AsyncClient] = default_client
     max_delivery_attempts: int = 8
     imap_poll_seconds: float = 60.0
+    upload_dir: Path | None = None  # attachment storage; None turns media downloads off
+    max_media_bytes: int = 10 * 1024 * 1024
 
     def register(self, registry: SubscriberRegistry) -> None:
         """Add the inbound-processing and outbound-delivery subscribers."""
@@ -76,6 +86,9 @@ class ChannelJobs:
                                 self.deliver_message, max_attempts=self.max_delivery_attempts,
                                 timeout_seconds=60))
         registry.every(self.imap_poll_seconds, name=IMAP_SCHEDULE)(self.poll_mailboxes)
+        if self.upload_dir is not None:
+            MediaJobs(self.adapters, self.cipher, self.client_factory, self.upload_dir,
+                      self.max_media_bytes).register(registry)
 
     async def poll_mailboxes(self, event: DeliveredEvent, session: AsyncSession) -> None:
         """Fetch new mail of every IMAP-enabled email channel (each in its own savepoint)."""
@@ -91,7 +104,10 @@ class ChannelJobs:
         parsed = row.parsed
         if parsed.get("inbound"):  # automated mail too: intake stores it as a private note
             inbound = InboundMessage.model_validate(parsed["inbound"])
-            await do_receive_inbound(session, workspace_id=row.workspace_id, inbound=inbound)
+            message = await do_receive_inbound(session, workspace_id=row.workspace_id,
+                                               inbound=inbound)
+            if self.upload_dir is not None and supports_media(self.adapters.get(row.channel)):
+                do_request_media(session, message=message)  # downloads run as their own job
             do_finish_event(row, status=PROCESSED)
         elif parsed.get("delivery"):
             await self._apply_status(session, row)

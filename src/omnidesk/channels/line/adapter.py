@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from omnidesk.channels.base import (
+    ChannelError,
+    FetchedMedia,
     OutboundMessage,
     ParsedWebhook,
     RawRequest,
@@ -15,6 +19,7 @@ from omnidesk.channels.base import (
     WebhookEvent,
 )
 from omnidesk.channels.line.config import LineConfig
+from omnidesk.channels.media import download, ref
 from omnidesk.channels.meta import from_unix
 from omnidesk.channels.retry import error_from_response, request
 from omnidesk.channels.signing import hmac_sha256_b64, require
@@ -22,6 +27,7 @@ from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
 
 RETRY_KEY_NAMESPACE = uuid.UUID("6f1d0c52-5b8e-4c4e-9b0a-6d6e6c696e65")
 CONTACT_EVENTS = {"follow": "contact_followed", "unfollow": "contact_blocked"}
+MESSAGE_ID = re.compile(r"^[0-9]{1,30}$")
 
 
 class LineAdapter:
@@ -67,6 +73,17 @@ class LineAdapter:
                 response.headers.get("x-line-request-id", retry_key)
             return SendResult(provider_message_id=str(sent[0].get("id") or request_id))
         raise error_from_response(response, "line push")
+
+    async def fetch_media(self, attachment: Mapping[str, Any], config: LineConfig,
+                          http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
+        """GET {data api}/v2/bot/message/{id}/content with the channel access token."""
+        message_id = ref(attachment, "line-content")
+        if not message_id or not MESSAGE_ID.match(message_id):
+            raise ChannelError("the attachment has no LINE message id", permanent=True)
+        token = config.channel_access_token.get_secret_value()
+        return await download(http, f"{config.data_api_base_url}/v2/bot/message/{message_id}"
+                              "/content", what="line content", max_bytes=max_bytes,
+                              headers={"Authorization": f"Bearer {token}"})
 
 
 def _message(message: OutboundMessage) -> dict[str, Any]:

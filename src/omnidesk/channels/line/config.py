@@ -15,3 +15,5 @@ class LineConfig(BaseModel):
     bot_user_id: str | None = Field(None, pattern=r"^U[0-9a-f]{32}$",
                                     description="The `destination` to accept, when set.")
     api_base_url: str = "https://api.line.me"
+    data_api_base_url: str = Field("https://api-data.line.me",
+                                   description="Where message content (files) is downloaded.")

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from omnidesk.channels import meta
 from omnidesk.channels.base import (
+    ChannelError,
+    FetchedMedia,
     OutboundMessage,
     ParsedWebhook,
     RawRequest,
     SendResult,
     WebhookEvent,
 )
+from omnidesk.channels.media import check_public_url, download, source_url
 from omnidesk.channels.messenger.config import MessengerConfig
 from omnidesk.domains.conversations.schemas import Attachment, DeliveryUpdate, InboundMessage
 
@@ -68,6 +72,16 @@ class MessengerAdapter:
         answer = await meta.post_graph(client, url, body=body, what="messenger send",
                                        token=config.page_access_token.get_secret_value())
         return SendResult(provider_message_id=answer["message_id"])
+
+    async def fetch_media(self, attachment: Mapping[str, Any], config: MessengerConfig,
+                          http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
+        """GET the attachment's payload.url (Meta's CDN, no token needed)."""
+        url = source_url(attachment)
+        if url is None:
+            raise ChannelError("the attachment has no URL", permanent=True)
+        await check_public_url(url, trusted_base=config.graph_base_url)
+        return await download(http, url, what=f"{self.kind} media", max_bytes=max_bytes,
+                              follow_redirects=True)
 
 
 def _message(message: OutboundMessage) -> dict[str, Any]:

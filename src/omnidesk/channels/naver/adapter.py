@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from omnidesk.channels.base import (
     ChannelError,
+    FetchedMedia,
     OutboundMessage,
     ParsedWebhook,
     RawRequest,
     SendResult,
     WebhookEvent,
 )
+from omnidesk.channels.media import check_public_url, download, source_url
 from omnidesk.channels.naver.config import NaverTalkConfig
 from omnidesk.channels.retry import request_ok
 from omnidesk.channels.signing import require
@@ -73,6 +76,16 @@ class NaverTalkAdapter:
             raise ChannelError(f"naver talktalk refused: resultCode {answer.get('resultCode')}",
                                permanent=True)
         return SendResult(provider_message_id=f"naver:{message.idempotency_key}")
+
+    async def fetch_media(self, attachment: Mapping[str, Any], config: NaverTalkConfig,
+                          http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
+        """GET the imageContent.imageUrl TalkTalk sent (a public image URL)."""
+        url = source_url(attachment)
+        if url is None:
+            raise ChannelError("the attachment has no URL", permanent=True)
+        await check_public_url(url, trusted_base=config.api_url)
+        return await download(http, url, what="naver talktalk image", max_bytes=max_bytes,
+                              follow_redirects=True)
 
 
 def _inbound(body: dict[str, Any], key: str, request: RawRequest) -> InboundMessage:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from omnidesk.channels import twilio
 from omnidesk.channels.base import (
+    ChannelError,
+    FetchedMedia,
     OutboundMessage,
     ParsedWebhook,
     RawRequest,
@@ -16,6 +19,7 @@ from omnidesk.channels.base import (
     WebhookEvent,
     WebhookResponse,
 )
+from omnidesk.channels.media import download, same_origin, source_url
 from omnidesk.channels.sms.config import TwilioSmsConfig
 from omnidesk.channels.status import map_status
 from omnidesk.domains.conversations.schemas import Attachment, DeliveryUpdate, InboundMessage
@@ -61,6 +65,20 @@ class TwilioSmsAdapter:
                             client: httpx.AsyncClient) -> SendResult:
         """Create a Message resource; Twilio answers 201 with its SID and status."""
         return await send_sms(message, config, client)
+
+    async def fetch_media(self, attachment: Mapping[str, Any], config: TwilioSmsConfig,
+                          http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
+        """GET the MediaUrl with the account's Basic auth, following Twilio's CDN redirect."""
+        url = source_url(attachment)
+        if url is None:
+            raise ChannelError("the attachment has no MediaUrl", permanent=True)
+        # Our credentials go only to the configured API host; httpx drops them on the
+        # redirect to Twilio's media CDN (another origin).
+        if not same_origin(url, config.api_base_url):
+            raise ChannelError("MediaUrl is not on the Twilio API host", permanent=True)
+        return await download(http, url, what="twilio media", max_bytes=max_bytes,
+                              follow_redirects=True,
+                              auth=(config.account_sid, config.auth_token.get_secret_value()))
 
 
 async def send_sms(message: OutboundMessage, config: TwilioSmsConfig,

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import PurePosixPath
 from typing import Any
 
 import httpx
 
 from omnidesk.channels.base import (
     ChannelError,
+    FetchedMedia,
     OutboundMessage,
     ParsedWebhook,
     RawRequest,
     SendResult,
     WebhookEvent,
 )
+from omnidesk.channels.media import download, ref, too_large
 from omnidesk.channels.meta import from_unix
 from omnidesk.channels.retry import is_transient_status, request
 from omnidesk.channels.signing import require
@@ -68,6 +72,29 @@ class TelegramAdapter:
             return SendResult(provider_message_id=f"{result['chat']['id']}:{result['message_id']}")
         raise _error(response, answer)
 
+    async def fetch_media(self, attachment: Mapping[str, Any], config: TelegramConfig,
+                          http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
+        """Call getFile for the file_path, then GET {api}/file/bot<token>/<file_path>."""
+        file_id = ref(attachment, "telegram-file")
+        if not file_id:
+            raise ChannelError("the attachment has no Telegram file_id", permanent=True)
+        token = config.bot_token.get_secret_value()
+        # The token is part of these URLs: never put them in an error or a log line.
+        response = await request(http, "GET", f"{config.api_base_url}/bot{token}/getFile",
+                                 params={"file_id": file_id}, what="telegram getFile")
+        answer = _json(response)
+        if not (response.is_success and answer.get("ok")):
+            raise _error(response, answer, "telegram getFile")
+        result = answer.get("result") or {}
+        path = str(result.get("file_path") or "")
+        if not path or ".." in path.split("/"):
+            raise ChannelError("telegram getFile gave no file_path", permanent=True)
+        if int(result.get("file_size") or 0) > max_bytes:
+            raise too_large(max_bytes)
+        fetched = await download(http, f"{config.api_base_url}/file/bot{token}/{path}",
+                                 what="telegram file", max_bytes=max_bytes)
+        return FetchedMedia(fetched.data, fetched.content_type, PurePosixPath(path).name)
+
 
 def _json(response: httpx.Response) -> dict[str, Any]:
     try:
@@ -77,10 +104,11 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _error(response: httpx.Response, answer: dict[str, Any]) -> ChannelError:
+def _error(response: httpx.Response, answer: dict[str, Any],
+           what: str = "telegram sendMessage") -> ChannelError:
     code = int(answer.get("error_code") or response.status_code)
     retry_after = answer.get("parameters", {}).get("retry_after")
-    return ChannelError(f"telegram sendMessage failed with {code}",
+    return ChannelError(f"{what} failed with {code}",
                         permanent=not is_transient_status(code), status_code=code,
                         retry_after=float(retry_after) if retry_after is not None else None)
 

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
 from omnidesk.channels import meta
 from omnidesk.channels.base import (
+    ChannelError,
+    FetchedMedia,
     OutboundMessage,
     ParsedWebhook,
     RawRequest,
     SendResult,
     WebhookEvent,
 )
+from omnidesk.channels.media import check_public_url, download, ref, too_large
+from omnidesk.channels.retry import request
 from omnidesk.channels.whatsapp.config import WhatsAppConfig
 from omnidesk.domains.conversations.schemas import Attachment, DeliveryUpdate, InboundMessage
 
 MEDIA_TYPES = ("image", "document", "audio", "video", "sticker")
 STATUSES = {"sent", "delivered", "read", "failed"}
+MEDIA_ID = re.compile(r"^[0-9A-Za-z_.-]{1,100}$")
 
 
 class WhatsAppAdapter:
@@ -66,6 +74,29 @@ class WhatsAppAdapter:
         answer = await meta.post_graph(client, url, token=config.access_token.get_secret_value(),
                                        body=message_body(message), what="whatsapp messages")
         return SendResult(provider_message_id=answer["messages"][0]["id"])
+
+    async def fetch_media(self, attachment: Mapping[str, Any], config: WhatsAppConfig,
+                          http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
+        """GET /{media-id} for a short-lived URL, then GET that URL with the same token."""
+        media_id = ref(attachment, "whatsapp-media")
+        if not media_id or not MEDIA_ID.match(media_id):
+            raise ChannelError("the attachment has no WhatsApp media id", permanent=True)
+        auth = {"Authorization": f"Bearer {config.access_token.get_secret_value()}"}
+        response = await request(http, "GET", f"{config.graph_base_url}/{config.api_version}/"
+                                 f"{media_id}", what="whatsapp media", headers=auth)
+        if not response.is_success:
+            raise meta.graph_error(response, "whatsapp media")
+        info = response.json()
+        if int(info.get("file_size") or 0) > max_bytes:
+            raise too_large(max_bytes)
+        url = str(info.get("url") or "")
+        await check_public_url(url, trusted_base=config.graph_base_url)
+        fetched = await download(http, url, what="whatsapp media file", max_bytes=max_bytes,
+                                 headers=auth)
+        if info.get("sha256") and hashlib.sha256(fetched.data).hexdigest() != info["sha256"]:
+            raise ChannelError("whatsapp media does not match its sha256", permanent=False)
+        return FetchedMedia(fetched.data, info.get("mime_type") or fetched.content_type,
+                            fetched.name)
 
 
 def message_body(message: OutboundMessage) -> dict[str, Any]:

@@ -86,8 +86,10 @@ KO = {
     "SLA breached": "SLA 위반", "Active conversations": "진행 중인 대화", "Queue": "대기열",
     "Waiting": "대기 시간", "Move to queue": "대기열 이동", "Assign to agent": "상담원 배정",
     "Nobody is waiting.": "대기 중인 대화가 없습니다.", "Agents": "상담원", "Chat": "채팅",
-    "No queues yet: create them with the routing API.":
-    "대기열이 없습니다. 라우팅 API로 만들어 주세요.",
+    "No queues yet: create them in the routing settings.":
+    "대기열이 없습니다. 라우팅 설정에서 만들어 주세요.",
+    "Downloading file…": "파일을 받는 중…", "File not available": "파일을 받을 수 없습니다",
+    "File not downloaded": "받지 않은 파일",
     "comma, separated": "쉼표로 구분", "e.g. delivery": "예: 배송", "until": "까지",
 }
 

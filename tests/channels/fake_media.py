@@ -118,6 +118,11 @@ class FakeMedia:
             if auth != f"Bearer {LINE_TOKEN}":
                 return JSONResponse({"message": "Authentication failed"}, 401)
             return self.file(path.split("/")[-2])
+        if path.startswith("/hop/"):  # a CDN redirect that stays on the provider's host
+            return RedirectResponse(f"{self.base_url}/fbcdn/{name}", 302)
+        if path.startswith("/bounce/"):  # a redirect that leaves it for a plain-http host
+            cdn = self.base_url.replace("127.0.0.1", "localhost")
+            return RedirectResponse(f"{cdn}/fbcdn/{name}", 302)
         if path.startswith(("/fbcdn/", "/naver-img/")):
             return self.file(name.removesuffix(".png"))
         return Response(b"", 404)

@@ -436,6 +436,24 @@ async def test_a_url_outside_the_provider_on_a_private_address_is_refused(
     assert world.media.received == []
 
 
+async def test_every_redirect_hop_of_a_provider_url_is_checked(world: World) -> None:
+    await world.connect("messenger")
+    base = world.media.base_url
+    for media_id, hop in (("hop1", "hop"), ("bounce1", "bounce")):
+        path, body, headers = _messenger_webhook(base, media_id)
+        body = body.replace(f"{base}/fbcdn/{media_id}.png".encode(),
+                            f"{base}/{hop}/{media_id}.png".encode())
+        headers["X-Hub-Signature-256"] = "sha256=" + hmac_sha256_hex("app_secret_test", body)
+        assert (await world.app_client.post(path, content=body, headers=headers)).status_code == 200
+    await world.run_jobs()
+    world.session.expire_all()
+    found = {m.provider_message_id: m.attachments[0]
+             for m in (await world.session.scalars(select(Message))).all()}
+    assert found["m_hop1"]["media"] == "stored"
+    assert found["m_bounce1"]["media"] == "failed" and "https" in found["m_bounce1"]["error"]
+    assert len(world.media.to("/fbcdn/bounce1.png")) == 0
+
+
 async def test_the_conversation_view_shows_stored_pending_and_failed_files(
         app_client: httpx.AsyncClient) -> None:
     template = app_client.app.state.templates.get_template(  # type: ignore[attr-defined]

@@ -68,6 +68,8 @@ async def download(client: httpx.AsyncClient, url: str, *, what: str, max_bytes:
     try:
         async with client.stream("GET", url, follow_redirects=follow_redirects,
                                  **kwargs) as response:
+            if response.is_redirect and not follow_redirects:
+                raise RedirectTo(str(response.url.join(response.headers["location"])))
             if not response.is_success:
                 await response.aread()
                 raise error_from_response(response, what)
@@ -86,6 +88,29 @@ async def download(client: httpx.AsyncClient, url: str, *, what: str, max_bytes:
     except httpx.TransportError as exc:
         raise ChannelError(f"{what}: network error {type(exc).__name__}",
                            permanent=False) from exc
+
+
+async def download_public(client: httpx.AsyncClient, url: str, *, trusted_base: str, what: str,
+                          max_bytes: int, max_redirects: int = 5) -> FetchedMedia:
+    """GET a provider-given URL, checking it and every redirect hop with `check_public_url`.
+
+    httpx's own redirect following would let a public URL bounce us into the private network.
+    """
+    for _ in range(max_redirects + 1):
+        await check_public_url(url, trusted_base=trusted_base)
+        try:
+            return await download(client, url, what=what, max_bytes=max_bytes)
+        except RedirectTo as hop:
+            url = hop.location
+    raise ChannelError(f"{what}: too many redirects", permanent=True)
+
+
+class RedirectTo(Exception):
+    """A 3xx answer whose Location the caller must check before following."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
 
 
 def _disposition_name(value: str | None) -> str | None:

@@ -27,7 +27,7 @@ from omnidesk.channels.twilio import signature
 from omnidesk.channels.webhooks import build_router
 from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher
-from omnidesk.core.events import DONE, PENDING, EventDelivery, SubscriberRegistry
+from omnidesk.core.events import DONE, PENDING, EventDelivery, OutboxEvent, SubscriberRegistry
 from omnidesk.domains.conversations.models import Message
 from tests.channels.fake_media import PNG, FakeMedia, script_answer
 from tests.channels.fake_provider import (
@@ -278,6 +278,7 @@ async def test_an_inbound_file_is_downloaded_stored_and_served(world: World, kin
     await world.receive(kind, "photo1")
     await world.run_jobs()
     message = await world.message()
+    ids = {"message_id": message.id, "conversation_id": message.conversation_id}
     [attachment] = message.attachments
     assert attachment["media"] == "stored", attachment
     assert attachment["content_type"] == "image/png" and attachment["size"] == len(PNG)
@@ -291,6 +292,10 @@ async def test_an_inbound_file_is_downloaded_stored_and_served(world: World, kin
     assert served.headers["content-type"] == "image/png"
     assert len(world.media.to(PROVIDERS[kind].media_path("photo1"))) == 1
     assert [d.status for d in await world.media_deliveries()] == [DONE]
+    # Open agent screens are told to redraw the message with its file.
+    updates = (await world.session.scalars(select(OutboxEvent.payload).where(
+        OutboxEvent.name == "message.updated"))).all()
+    assert updates == [ids]
 
 
 async def test_the_caption_is_kept_beside_the_file(world: World) -> None:

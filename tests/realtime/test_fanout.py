@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.dispatcher import Dispatcher
+from omnidesk.core.events import emit
 from omnidesk.domains.conversations.actions import do_add_message, do_receive_inbound
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.conversations.service import get_conversation
@@ -44,3 +45,19 @@ async def test_messages_fan_out_to_agents_and_to_the_visitor_but_notes_stay_inte
     assert alice.events[1]["data"]["author_name"] == "에이전트"
     assert set(alice.events[0]["data"]) >= {"id", "conversation_id", "author_kind", "created_at"}
     assert list(bob.events) == []
+
+
+async def test_changes_to_existing_messages_reach_agent_screens(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona
+) -> None:
+    hub = Hub(LocalBroker())
+    await hub.start()
+    agents, _ = hub.attach("user:1", {agents_topic(owner.workspace_id)}, None, 0)
+    for name in ("message.updated", "message.delivery_updated"):
+        emit(session, name, {"message_id": 7, "conversation_id": 3},
+             workspace_id=owner.workspace_id)
+    await session.commit()
+    session_factory.kw["info"] = {"realtime": hub}
+    await Dispatcher(session_factory, build_registry()).drain()
+    assert [(e["type"], e["data"]["message_id"]) for e in agents.events] == [
+        ("message.updated", 7), ("message.delivery_updated", 7)]

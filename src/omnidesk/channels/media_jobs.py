@@ -17,8 +17,15 @@ from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.retry import backoff_seconds
 from omnidesk.channels.service import connection_config, get_connection
 from omnidesk.core.errors import InvalidInput, NotFound
-from omnidesk.core.events import DeliveredEvent, RetryLater, Subscriber, SubscriberRegistry
+from omnidesk.core.events import (
+    DeliveredEvent,
+    RetryLater,
+    Subscriber,
+    SubscriberRegistry,
+    emit,
+)
 from omnidesk.core.files import ALLOWED, pick_type, store_file
+from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import get_message
 
@@ -67,9 +74,13 @@ class MediaJobs:
             for index in pending:
                 do_record_media(message, index=index, attachment=failed(
                     message.attachments[index], f"{message.channel} is not connected"))
+            _announce(session, message)
             return
         config = connection_config(connection, adapter, self.cipher)
         retry = await self._fetch_all(message, pending, adapter, config, event.attempt)
+        if any(a.get("media") != PENDING for i, a in enumerate(message.attachments)
+               if i in pending):
+            _announce(session, message)
         if retry is not None:
             await session.commit()  # keep the files stored so far; retry only the rest
             raise RetryLater(str(retry), seconds=backoff_seconds(
@@ -111,6 +122,13 @@ class MediaJobs:
         updated.update(name=stored.name, content_type=stored.content_type, size=stored.size,
                        url=stored.url, storage_key=stored.key, source=source, media=STORED)
         return updated
+
+
+def _announce(session: AsyncSession, message: Message) -> None:
+    """Tell open screens the message's files changed, so they redraw it."""
+    emit(session, ev.MESSAGE_UPDATED, {"message_id": message.id,
+                                       "conversation_id": message.conversation_id},
+         workspace_id=message.workspace_id)
 
 
 def _name(declared: Any, served: str | None, content_type: str) -> str:

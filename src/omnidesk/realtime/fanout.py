@@ -33,7 +33,8 @@ CONVERSATION_EVENTS = (
     ev.CONVERSATION_CREATED, ev.CONVERSATION_ASSIGNED, ev.CONVERSATION_STATUS_CHANGED,
     ev.CONVERSATION_UPDATED,
 )
-FANOUT_EVENTS = (ev.MESSAGE_CREATED, ev.MESSAGE_DELIVERY_UPDATED, *CONVERSATION_EVENTS)
+MESSAGE_CHANGES = (ev.MESSAGE_DELIVERY_UPDATED, ev.MESSAGE_UPDATED)
+FANOUT_EVENTS = (ev.MESSAGE_CREATED, *MESSAGE_CHANGES, *CONVERSATION_EVENTS)
 SUPERVISOR_SUBSCRIBER = "realtime.supervisors"
 ROUTING_EVENTS = (
     "routing.enqueued", "routing.offered", "routing.offer_expired", "routing.requeued",
@@ -52,9 +53,8 @@ async def fan_out(event: DeliveredEvent, session: AsyncSession) -> None:
         return
     if event.name == ev.MESSAGE_CREATED:
         await _message_created(hub, session, event.workspace_id, event.payload)
-    elif event.name == ev.MESSAGE_DELIVERY_UPDATED:
-        await hub.publish(agents_topic(event.workspace_id), "message.delivery_updated",
-                          dict(event.payload))
+    elif event.name in MESSAGE_CHANGES:
+        await hub.publish(agents_topic(event.workspace_id), event.name, dict(event.payload))
     else:
         data = {k: event.payload.get(k) for k in AGENT_FIELDS}
         await hub.publish(agents_topic(event.workspace_id), "conversation.changed",

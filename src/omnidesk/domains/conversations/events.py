@@ -17,6 +17,7 @@ CONVERSATION_BOT_HANDOFF = "conversation.bot_handoff"
 CONVERSATION_RETURNED_TO_BOT = "conversation.returned_to_bot"
 MESSAGE_CREATED = "message.created"
 MESSAGE_DELIVERY_UPDATED = "message.delivery_updated"
+MESSAGE_UPDATED = "message.updated"  # attachments changed, e.g. a provider file was downloaded
 
 
 def conversation_payload(conv: Conversation, **extra: Any) -> dict[str, Any]:

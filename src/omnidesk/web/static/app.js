@@ -34,6 +34,19 @@
     fetch("/conversations/" + conversationId + "/messages?after_id=" + lastMessageId(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : ""; }).then(appendHtml);
   }
+  function refreshMessage(messageId) {
+    // A delivery status or a downloaded file changed an existing message: redraw it in place.
+    var shown = document.querySelector('#messages .msg[data-message-id="' + messageId + '"]');
+    if (!shown) return;
+    fetch("/conversations/" + conversationId + "/messages?after_id=" + (messageId - 1), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        var box = document.createElement("div");
+        box.innerHTML = html;
+        var fresh = box.querySelector('.msg[data-message-id="' + messageId + '"]');
+        if (fresh) shown.replaceWith(fresh);
+      });
+  }
   function markRead() {
     var last = lastMessageId();
     if (conversationId && last && document.visibilityState === "visible") {
@@ -62,6 +75,8 @@
         // A new customer message refreshes the article suggestions beside it.
         if (data.author_kind === "customer") { showTyping(false); document.body.dispatchEvent(new Event("rt:message")); }
       }
+    } else if ((msg.type === "message.updated" || msg.type === "message.delivery_updated") && data.conversation_id === conversationId) {
+      refreshMessage(data.message_id);
     } else if (msg.type === "conversation.changed") {
       refreshList();
       if (data.conversation_id === conversationId) document.body.dispatchEvent(new Event("rt:header"));

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.domains.bot.service import shipped_training_rows
-from omnidesk.domains.commerce.models import Order, OrderItem
+from omnidesk.domains.commerce.models import Order, OrderItem, Product
 from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.models import Conversation, ConversationEvent, Message
 from omnidesk.domains.conversations.schemas import InboundMessage
@@ -186,3 +186,23 @@ async def order_status(session_factory, workspace_id: int, number: str) -> str:
                                                          Order.external_id == number))
         assert order is not None
         return order.status
+
+
+async def add_product(session_factory, workspace_id: int, external_id: str, name: str,
+                      variants: dict[str, dict]) -> None:
+    """Put a product with variants (tau-bench shape, keyed by item id) in the catalogue."""
+    async with session_factory() as session:
+        session.add(Product(workspace_id=workspace_id, external_id=external_id, name=name,
+                            price=min(Decimal(str(v["price"])) for v in variants.values()),
+                            attributes={"variants": {k: {"item_id": k, **v}
+                                                     for k, v in variants.items()}}))
+        await session.commit()
+
+
+async def get_order(session_factory, workspace_id: int, number: str) -> Order:
+    """Return an order as stored now."""
+    async with session_factory() as session:
+        order = await session.scalar(select(Order).where(Order.workspace_id == workspace_id,
+                                                         Order.external_id == number))
+        assert order is not None
+        return order

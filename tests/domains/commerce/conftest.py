@@ -16,7 +16,9 @@ from tests.conftest import SHARED_DATA, Persona
 STATUSES = ("pending", "processed", "delivered", "cancelled")
 VARIANTS = {"v-blue-m": {"item_id": "v-blue-m", "available": True, "price": 50},
             "v-red-m": {"item_id": "v-red-m", "available": True, "price": 50},
-            "v-black-m": {"item_id": "v-black-m", "available": False, "price": 50}}
+            "v-black-m": {"item_id": "v-black-m", "available": False, "price": 50},
+            "v-green-l": {"item_id": "v-green-l", "available": True, "price": 54.5,
+                          "options": {"color": "green", "size": "L"}}}
 
 
 @pytest.fixture

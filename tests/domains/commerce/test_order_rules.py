@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +12,8 @@ from omnidesk.core.audit import AuditEntry
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import OutboxEvent
 from omnidesk.domains.commerce.connector import DatabaseConnector
+from omnidesk.domains.commerce.service import get_order_by_number
+from omnidesk.domains.customers.models import Customer
 from tests.conftest import Persona
 
 
@@ -70,6 +74,46 @@ async def test_an_exchange_must_be_another_available_variant_of_the_same_product
         await store.start_exchange(number, item_ids=["v-blue-m"], new_item_ids=["v-black-m"])
     order = await store.start_exchange(number, item_ids=["v-blue-m"], new_item_ids=["v-red-m"])
     assert order.status == "exchange_requested"
+
+
+async def test_an_exchange_records_the_price_difference_and_who_settles_it(
+        session: AsyncSession, owner: Persona, orders: dict[str, str]) -> None:
+    store = _store(session, owner)
+    await store.start_exchange(orders["delivered"], item_ids=["v-blue-m"],
+                               new_item_ids=["v-green-l"], payment_method="credit_card_1")
+    await session.commit()
+    order = await store.get_order(orders["delivered"])
+    assert order.status == "exchange_requested"
+    row = await get_order_by_number(session, workspace_id=owner.workspace_id,
+                                    number=orders["delivered"])
+    [exchange] = row.fulfillments
+    assert exchange["new_item_ids"] == ["v-green-l"]
+    assert Decimal(exchange["price_difference"]) == Decimal("4.5")
+    assert exchange["payment_method"] == "credit_card_1"
+    entry = await session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "order.exchange_requested"))
+    assert entry is not None and entry.data["new_item_ids"] == ["v-green-l"]
+    [event] = (await session.scalars(select(OutboxEvent).where(
+        OutboxEvent.name == "commerce.order_updated"))).all()
+    assert event.payload["action"] == "exchange_requested"
+    assert event.payload["status"] == "exchange_requested"
+
+
+async def test_a_gift_card_must_cover_the_price_difference(
+        session: AsyncSession, owner: Persona, orders: dict[str, str]) -> None:
+    row = await get_order_by_number(session, workspace_id=owner.workspace_id,
+                                    number=orders["delivered"])
+    customer = await session.get(Customer, row.customer_id)
+    customer.attributes = {"payment_methods": [
+        {"id": "gift_card_1", "source": "gift_card", "balance": 3}]}
+    await session.commit()
+    store = _store(session, owner)
+    with pytest.raises(Conflict, match="cannot cover"):
+        await store.start_exchange(orders["delivered"], item_ids=["v-blue-m"],
+                                   new_item_ids=["v-green-l"], payment_method="gift_card_1")
+    order = await store.start_exchange(orders["delivered"], item_ids=["v-blue-m"],
+                                       new_item_ids=["v-red-m"], payment_method="gift_card_1")
+    assert order.status == "exchange_requested"  # same price: nothing to pay
 
 
 async def test_another_workspace_cannot_see_or_touch_the_orders(

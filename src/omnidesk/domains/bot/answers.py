@@ -22,6 +22,12 @@ from omnidesk.domains.knowledge.service import Passage, search
 log = logging.getLogger(__name__)
 MAX_QUOTE = 280
 MIN_MATCHED_TERMS = 2
+STYLES = {  # the workspace's tone (settings.bot.tone) for generated answers
+    ("ko", "friendly"): " Write in polite informal Korean (해요체).",
+    ("ko", "formal"): " Write in formal Korean (합쇼체, e.g. '확인했습니다', '알려 주십시오').",
+    ("en", "friendly"): " Write in a warm, casual style; contractions are fine.",
+    ("en", "formal"): " Write formally: no contractions, say 'we' for the store.",
+}
 
 
 class ChatClient(Protocol):
@@ -55,33 +61,36 @@ def article_url(base_url: str, workspace_slug: str, passage: Passage) -> str:
     return f"{base_url.rstrip('/')}/help/{workspace_slug}/{passage.locale}/articles/{passage.slug}"
 
 
-def extractive_answer(passage: Passage, *, lang: str, url: str) -> Answer:
+def extractive_answer(passage: Passage, *, lang: str, url: str,
+                      tone: str = "friendly") -> Answer:
     """Quote the passage's first sentences and link its article."""
     quote = " ".join(passage.text.split())
     if len(quote) > MAX_QUOTE:
         cut = max(quote.rfind(mark, 0, MAX_QUOTE) for mark in (". ", "다. ", "? ", "! "))
         quote = quote[: cut + 1] if cut > 40 else quote[: MAX_QUOTE - 1] + "…"
-    text = f"{quote}\n{say('kb_source', lang, title=passage.title, url=url)}"
+    text = f"{quote}\n{say('kb_source', lang, tone=tone, title=passage.title, url=url)}"
     return Answer(text, "kb_extractive", [passage.slug], passage.score)
 
 
-def _prompt(question: str, passages: list[Passage], lang: str) -> list[dict[str, str]]:
+def _prompt(question: str, passages: list[Passage], lang: str,
+            tone: str = "friendly") -> list[dict[str, str]]:
     numbered = "\n\n".join(f"[{n}] {p.title}\n{mask(p.text)}"
                            for n, p in enumerate(passages, 1))
     language = "Korean" if lang == "ko" else "English"
+    style = STYLES.get((lang if lang == "ko" else "en", tone), "")
     system = (f"You answer customers of an online store in {language}, in at most 3 short "
               "sentences, using ONLY the numbered passages. End every sentence with the number of "
               f"the passage that supports it, like [1]. If the passages do not answer the "
-              f"question, reply exactly {NO_ANSWER}.")
+              f"question, reply exactly {NO_ANSWER}.{style}")
     return [{"role": "system", "content": system},
             {"role": "user", "content": f"Passages:\n{numbered}\n\nQuestion: {mask(question)}"}]
 
 
 async def generated_answer(llm: ChatClient, question: str, passages: list[Passage], *,
-                           lang: str, urls: list[str]) -> Answer | None:
+                           lang: str, urls: list[str], tone: str = "friendly") -> Answer | None:
     """Ask the LLM for a cited answer; None when it fails, declines or is not grounded."""
     try:
-        raw = await llm.complete(_prompt(question, passages, lang), max_tokens=300,
+        raw = await llm.complete(_prompt(question, passages, lang, tone), max_tokens=300,
                                  temperature=0.0)
     except Exception as exc:  # noqa: BLE001 - any endpoint failure falls back to extractive
         log.warning("llm answer failed: %s", type(exc).__name__)
@@ -91,15 +100,16 @@ async def generated_answer(llm: ChatClient, question: str, passages: list[Passag
         log.info("llm answer rejected as ungrounded")
         return None
     cited = [passages[n - 1] for n in grounded.cited]
-    links = "\n".join(say("kb_source", lang, title=p.title, url=urls[passages.index(p)])
-                      for p in cited)
+    links = "\n".join(say("kb_source", lang, tone=tone, title=p.title,
+                          url=urls[passages.index(p)]) for p in cited)
     return Answer(f"{grounded.text}\n{links}", "kb_generated", [p.slug for p in cited],
                   max(p.score for p in cited))
 
 
 async def answer_question(session: AsyncSession, *, workspace_id: int, workspace_slug: str,
                           question: str, lang: str, min_score: float, base_url: str,
-                          llm: ChatClient | None = None) -> Answer | None:
+                          llm: ChatClient | None = None, tone: str = "friendly"
+                          ) -> Answer | None:
     """Answer from the knowledge base, or None when nothing there clearly answers."""
     passages = await relevant_passages(session, workspace_id=workspace_id, question=question,
                                        lang=lang, min_score=min_score)
@@ -107,8 +117,9 @@ async def answer_question(session: AsyncSession, *, workspace_id: int, workspace
         return None
     urls = [article_url(base_url, workspace_slug, p) for p in passages]
     if llm is not None:
-        generated = await generated_answer(llm, question, passages, lang=lang, urls=urls)
+        generated = await generated_answer(llm, question, passages, lang=lang, urls=urls,
+                                           tone=tone)
         if generated is not None:
             return generated
-    return extractive_answer(passages[0], lang=lang, url=urls[0])
+    return extractive_answer(passages[0], lang=lang, url=urls[0], tone=tone)
 

@@ -50,6 +50,7 @@ FLOWS: dict[str, FlowStep] = {
     "exchange_request": returns.advance, "refund_status": refund_status.advance,
     "membership_tier": membership.advance,
 }
+CHOICE_STEPS = ("variant",)
 HANGUL = re.compile(r"[가-힣]")
 LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
 
@@ -101,7 +102,8 @@ async def decide(turn: Turn, deps: BotDeps) -> Reply:
     """Choose the reply to this turn (see the module docstring for the order)."""
     state, u, settings = turn.state, turn.understanding, turn.settings
     answering = state.step == "confirm" and (is_yes(turn.text) or is_no(turn.text))
-    reason = handoff_reason(u, settings, answering=answering)
+    choosing = state.step in CHOICE_STEPS  # short picks like "흰색이요" fool the classifier
+    reason = handoff_reason(u, settings, answering=answering or choosing)
     if reason:
         return Reply("", "policy", handoff=reason)
     if not state.vip_checked:
@@ -155,7 +157,7 @@ async def knowledge_reply(turn: Turn, deps: BotDeps) -> Reply:
     answer = await answer_question(
         turn.session, workspace_id=turn.workspace.id, workspace_slug=turn.workspace.slug,
         question=turn.text, lang=turn.lang, min_score=settings.answer_min_score,
-        base_url=deps.public_url, llm=deps.llm)
+        base_url=deps.public_url, llm=deps.llm, tone=settings.tone)
     if answer is not None:
         state.misses = 0
         return Reply(answer.text, answer.source, citations=answer.citations)

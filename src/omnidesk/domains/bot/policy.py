@@ -47,8 +47,8 @@ def handoff_reason(u: MessageUnderstanding, settings: BotSettings, *,
                    answering: bool = False) -> str | None:
     """Return why this message must go to a human at once, or None.
 
-    While the customer answers a yes/no question, only an explicit request for a person (not the
-    classifier's guess: "네 바꿔주세요" is a yes) counts.
+    While the customer answers a yes/no question or picks from a list, only an explicit request
+    for a person (not the classifier's guess: "네 바꿔주세요" is a yes) counts.
     """
     intent = u.intent.intent if u.intent else None
     confident = u.intent is not None and u.intent.confidence >= settings.min_confidence

@@ -17,6 +17,7 @@ REASONS = {
     "flow_failed": ("처리 중 오류", "the task could not finish"),
     "intent_not_enabled": ("챗봇에 허용되지 않은 업무", "task not enabled for the bot"),
     "exchange_needs_variant_choice": ("교환 옵션 선택 필요", "exchange needs a variant choice"),
+    "exchange_no_variant_available": ("교환 가능한 옵션 없음", "no variant available to exchange"),
     "bot_disabled": ("챗봇 꺼짐", "bot turned off"),
 }
 

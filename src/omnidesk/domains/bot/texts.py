@@ -1,4 +1,9 @@
-"""What the bot says, in Korean and English, from templates (no free-form generation here)."""
+"""What the bot says, in Korean and English and in two tones, from templates.
+
+``TEXTS`` is the friendly tone (해요체, casual English with contractions); ``FORMAL_TEXTS`` holds
+the same keys in the formal tone (합쇼체, English without contractions, "Please", "We"). The
+workspace's ``settings.bot.tone`` picks the table in ``say``, the one place texts are rendered.
+"""
 
 from __future__ import annotations
 
@@ -68,6 +73,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "exchange_done": ("주문 {number}의 교환을 접수했어요. 상품 회수 방법은 이메일로 안내해 드려요.",
                       ("Your exchange for order {number} is open. You'll get an email on how "
                       "to send the items back.")),
+    "variant_ask": (("{item}({current})을(를) 어떤 옵션으로 교환하시겠어요? 번호나 옵션 이름으로 "
+                    "답해 주세요.\n{choices}"),
+                    ("Which option would you like instead of {item} ({current})? Reply with "
+                    "its number or the option:\n{choices}")),
+    "variant_unclear": ("어떤 옵션인지 잘 모르겠어요. 아래에서 번호로 골라 주세요.\n{choices}",
+                        ("Sorry, I couldn't tell which option you mean. Pick one by its "
+                        "number:\n{choices}")),
+    "variant_none": ("{item}은(는) 지금 교환할 수 있는 다른 옵션이 없어요.",
+                     "There's no other option of {item} available right now."),
+    "exchange_variant_confirm": (
+        ("주문 {number}을(를) 이렇게 교환 접수할까요?\n{changes}\n{difference} 교환할 상품을 "
+        "모두 말씀하셨는지 확인해 주세요. '네' 또는 '아니요'로 답해 주세요."),
+        ("Shall I open this exchange on order {number}?\n{changes}\n{difference} Make sure "
+        "you've listed every item to exchange. Reply 'yes' or 'no'.")),
+    "difference_pay": ("차액 {amount}은(는) 원래 결제수단({method})으로 추가 결제돼요.",
+                       ("You'll pay the difference of {amount} with your original payment "
+                       "method ({method}).")),
+    "difference_refund": ("차액 {amount}은(는) 원래 결제수단({method})으로 환불돼요.",
+                          ("You'll get the difference of {amount} back on your original "
+                          "payment method ({method}).")),
+    "difference_none": ("가격이 같아서 추가 결제나 환불은 없어요.",
+                        "It's the same price, so there's nothing to pay or refund."),
+    "price_same": ("가격 동일", "same price"),
     "refund_none": ("주문 {number}에는 진행 중인 환불이 없어요.",
                     "There is no refund on order {number}."),
     "refund_requested": ("주문 {number}의 환불({amount})이 접수되어 처리 중이에요. {refund}",
@@ -113,6 +141,151 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flow_failed": ("지금은 이 요청을 처리할 수 없어요.", "I can't complete this request right now."),
 }
 
+FORMAL_TEXTS: dict[str, tuple[str, str]] = {
+    "greeting": (
+        ("안녕하십니까, {workspace} 챗봇입니다. 주문 조회·취소·배송지 변경·반품/교환·환불·등급 "
+        "안내를 도와드리겠습니다. 언제든 '상담원'이라고 입력하시면 사람 상담원에게 연결해 "
+        "드리겠습니다."),
+        ("Hello, this is the {workspace} bot. We can check, cancel or re-address orders, start "
+        "returns and exchanges, and tell you about refunds and your membership. Please type "
+        "'agent' at any time to reach a person.")),
+    "thanks": ("도움이 되었다니 다행입니다. 더 필요하신 것이 있으시면 말씀해 주십시오.",
+               ("We are glad we could help. Please let us know if there is anything else we "
+               "can do for you.")),
+    "clarify": (("죄송합니다. 말씀하신 내용을 이해하지 못했습니다. 다르게 말씀해 주시겠습니까? "
+                "'상담원'이라고 입력하시면 사람 상담원에게 연결해 드리겠습니다."),
+                ("We apologize, but we did not understand your message. Could you please "
+                "rephrase it? Please type 'agent' to reach a person.")),
+    "verify_ask": (("본인 확인이 필요합니다. 주문번호와 주문하실 때 사용하신 휴대폰 번호나 "
+                   "이메일을 알려 주십시오."),
+                   ("We need to verify your identity first. Please send your order number and "
+                   "the phone number or email used for the order.")),
+    "verify_partial": ("주문번호와 휴대폰 번호(또는 이메일)를 함께 알려 주십시오.",
+                       "Please send both the order number and the phone number (or email)."),
+    "verify_failed": ("입력하신 정보가 주문 정보와 일치하지 않습니다. 다시 한번 확인해 주십시오.",
+                      ("The details do not match our records for this order. Please check "
+                      "them and try again.")),
+    "order_ask": ("어떤 주문인지 주문번호를 알려 주십시오.{recent}",
+                  "Please send the number of the order in question.{recent}"),
+    "order_not_found": ("주문번호 {number}을(를) 찾을 수 없습니다. 다시 확인해 주십시오.",
+                        "We cannot find order {number}. Please check the number."),
+    "order_status": ("주문 {number}({items})은 현재 '{status}' 상태입니다. 주문일: {placed}.",
+                     "Order {number} ({items}) is {status}. It was placed on {placed}."),
+    "cancel_reason": (("주문 {number}을(를) 취소하시는 사유를 알려 주십시오: "
+                      "'더 이상 필요 없음' 또는 '실수로 주문'."),
+                      ("Please tell us why you would like to cancel order {number}: "
+                      "'no longer needed' or 'ordered by mistake'.")),
+    "cancel_confirm": (("주문 {number}({items}, {total})을(를) '{reason}' 사유로 취소하시겠습니까? "
+                       "진행하시려면 '네', 그만두시려면 '아니요'라고 답해 주십시오."),
+                       ("Would you like us to cancel order {number} ({items}, {total}) because "
+                       "it was {reason}? Please reply 'yes' to proceed or 'no' to stop.")),
+    "cancel_done": ("주문 {number}을(를) 취소했습니다. {refund}",
+                    "Order {number} has been cancelled. {refund}"),
+    "address_ask": ("주문 {number}의 새 배송지 주소를 우편번호와 함께 알려 주십시오.",
+                    "Please send the new delivery address for order {number}, with the postcode."),
+    "address_confirm": (("주문 {number}의 배송지를 '{address}'(으)로 변경하시겠습니까? '네' 또는 "
+                        "'아니요'로 답해 주십시오."),
+                        ("Would you like us to change the delivery address of order {number} to "
+                        "'{address}'? Please reply 'yes' or 'no'.")),
+    "address_done": ("주문 {number}의 배송지를 변경했습니다.",
+                     "We have changed the delivery address of order {number}."),
+    "items_ask": ("어떤 상품인지 번호로 알려 주십시오 (여러 개인 경우 쉼표로 구분): {choices}",
+                  "Please reply with the numbers of the items (comma-separated): {choices}"),
+    "return_confirm": (("주문 {number}의 {items}을(를) 반품 접수하시겠습니까? 환불은 원래 "
+                       "결제수단으로 처리됩니다. '네' 또는 '아니요'로 답해 주십시오."),
+                       ("Would you like us to start a return of {items} from order {number}? "
+                       "The refund will go to the original payment method. Please reply 'yes' "
+                       "or 'no'.")),
+    "return_done": (("주문 {number}의 반품을 접수했습니다. 상품 회수 방법은 이메일로 안내해 "
+                    "드리겠습니다. {refund}"),
+                    ("We have opened your return for order {number}. You will receive an email "
+                    "on how to send the items back. {refund}")),
+    "exchange_confirm": (("주문 {number}의 {items}을(를) {target}(으)로 교환 접수하시겠습니까? "
+                         "교환할 상품을 모두 말씀하셨는지 확인해 주십시오. '네' 또는 '아니요'로 "
+                         "답해 주십시오."),
+                         ("Would you like us to exchange {items} from order {number} for "
+                         "{target}? Please make sure you have listed every item to exchange, "
+                         "and reply 'yes' or 'no'.")),
+    "exchange_same": ("같은 상품의 새 제품", "a new unit of the same item"),
+    "exchange_done": (("주문 {number}의 교환을 접수했습니다. 상품 회수 방법은 이메일로 안내해 "
+                      "드리겠습니다."),
+                      ("We have opened your exchange for order {number}. You will receive an "
+                      "email on how to send the items back.")),
+    "variant_ask": (("{item}({current})을(를) 어떤 옵션으로 교환하시겠습니까? 번호나 옵션 "
+                    "이름으로 답해 주십시오.\n{choices}"),
+                    ("Which option would you like instead of {item} ({current})? Please reply "
+                    "with its number or the option:\n{choices}")),
+    "variant_unclear": (("어떤 옵션을 말씀하시는지 확인하지 못했습니다. 아래에서 번호로 선택해 "
+                        "주십시오.\n{choices}"),
+                        ("We could not tell which option you mean. Please choose one by its "
+                        "number:\n{choices}")),
+    "variant_none": ("{item}은(는) 현재 교환할 수 있는 다른 옵션이 없습니다.",
+                     "There is no other option of {item} available at the moment."),
+    "exchange_variant_confirm": (
+        ("주문 {number}을(를) 다음과 같이 교환 접수하시겠습니까?\n{changes}\n{difference} 교환할 "
+        "상품을 모두 말씀하셨는지 확인해 주십시오. '네' 또는 '아니요'로 답해 주십시오."),
+        ("Would you like us to open the following exchange on order {number}?\n{changes}\n"
+        "{difference} Please make sure you have listed every item to exchange, and reply 'yes' "
+        "or 'no'.")),
+    "difference_pay": ("차액 {amount}은(는) 원래 결제수단({method})으로 추가 결제됩니다.",
+                       ("The difference of {amount} will be charged to your original payment "
+                       "method ({method}).")),
+    "difference_refund": ("차액 {amount}은(는) 원래 결제수단({method})으로 환불됩니다.",
+                          ("The difference of {amount} will be refunded to your original "
+                          "payment method ({method}).")),
+    "difference_none": ("가격이 같으므로 추가 결제나 환불은 없습니다.",
+                        "The price is the same, so there is nothing to pay or refund."),
+    "price_same": ("가격 동일", "same price"),
+    "refund_none": ("주문 {number}에는 진행 중인 환불이 없습니다.",
+                    "There is no refund on order {number}."),
+    "refund_requested": ("주문 {number}의 환불({amount})이 접수되어 처리 중입니다. {refund}",
+                         "The refund of {amount} for order {number} is being processed. {refund}"),
+    "refund_done": ("주문 {number}의 환불 {amount}이(가) 완료되었습니다. {refund}",
+                    "The refund of {amount} for order {number} has been issued. {refund}"),
+    "refund_instant": ("기프트카드 환불은 즉시 반영됩니다.",
+                       "Gift card refunds arrive immediately."),
+    "refund_days": ("{method} 환불은 영업일 기준 5~7일 이내에 반영됩니다.",
+                    "Refunds to {method} arrive within 5 to 7 business days."),
+    "membership": ("고객님의 등급은 {tier}이며, 적립 포인트는 {points}점입니다.{next}",
+                   "Your membership tier is {tier} and you have {points} points.{next}"),
+    "membership_next": (" {next_tier}까지 {remaining} 남았습니다.",
+                        " You need {remaining} more to reach {next_tier}."),
+    "policy_cancel": (("주문 {number}은(는) '{status}' 상태이므로 취소할 수 없습니다. 결제 완료"
+                      "(발송 전) 상태의 주문만 취소할 수 있습니다."),
+                      ("Order {number} is {status}, so it cannot be cancelled. Only pending "
+                      "orders can be cancelled.")),
+    "policy_address": (("주문 {number}은(는) '{status}' 상태이므로 배송지를 변경할 수 없습니다. "
+                       "발송 전 주문만 변경할 수 있습니다."),
+                       ("Order {number} is {status}, so its address cannot be changed. Only "
+                       "pending orders can be modified.")),
+    "policy_return": (("주문 {number}은(는) '{status}' 상태입니다. 반품과 교환은 배송 완료된 "
+                      "주문만 가능합니다."),
+                      ("Order {number} is {status}. Returns and exchanges are only for "
+                      "delivered orders.")),
+    "declined": ("알겠습니다. 진행하지 않았습니다. 다른 도움이 필요하시면 말씀해 주십시오.",
+                 ("Understood. We have not changed anything. Please let us know if there is "
+                 "anything else we can help with.")),
+    "yes_no": ("'네' 또는 '아니요'로 답해 주십시오.", "Please reply 'yes' or 'no'."),
+    "handoff": (("상담원에게 연결해 드리겠습니다. 지금까지의 내용을 전달해 두었으니 다시 설명하지 "
+                "않으셔도 됩니다."),
+                ("We are connecting you with an agent. They will see our conversation, so you "
+                "will not need to repeat yourself.")),
+    "handoff_closed": (("지금은 상담 시간이 아닙니다. 상담원이 {when}부터 답변드리겠습니다. "
+                       "{email}전화 회신을 원하시면 연락처를 남겨 주십시오."),
+                       ("Our team is away at the moment; an agent will answer from {when}. "
+                       "{email}If you would like a call back, please leave your phone number "
+                       "here.")),
+    "handoff_email": ("이메일({email})로 문의하셔도 되며, ", "You may also email {email}. "),
+    "hours": ("상담 시간은 {hours}입니다. {state}", "Our support hours are {hours}. {state}"),
+    "hours_open": ("지금은 상담 가능한 시간입니다.", "We are open now."),
+    "hours_closed": ("다음 상담 시작은 {when}입니다.", "We next open {when}."),
+    "kb_source": ("자세한 내용: {title} {url}", "More information: {title} {url}"),
+    "flow_failed": ("지금은 이 요청을 처리할 수 없습니다.",
+                    "We are unable to complete this request at the moment."),
+}
+TABLES = {"friendly": TEXTS, "formal": FORMAL_TEXTS}
+TONES = tuple(TABLES)
+
 STATUS_NAMES = {
     "pending": ("결제 완료(발송 전)", "pending (not shipped yet)"),
     "processed": ("발송 준비/배송 중", "processed (shipping)"),
@@ -130,15 +303,19 @@ PAYMENT_NAMES = {"card": ("신용카드", "credit card"), "kakaopay": ("카카�
                  "bank_transfer": ("계좌이체", "bank transfer"),
                  "gift_card": ("기프트카드", "gift card"), "paypal": ("페이팔", "PayPal"),
                  "credit_card": ("신용카드", "credit card")}
+OPTION_NAMES = {"color": ("색상", "color"), "colour": ("색상", "colour"), "size": ("사이즈", "size"),
+                "material": ("소재", "material"), "style": ("스타일", "style"),
+                "capacity": ("용량", "capacity"), "type": ("종류", "type"),
+                "mount": ("설치 방식", "mount"), "firmness": ("경도", "firmness")}
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "ko" else pair[1]
 
 
-def say(key: str, lang: str, **values: Any) -> str:
-    """Render one message in the language ('ko' or anything else for English)."""
-    return _pick(TEXTS[key], lang).format(**values)
+def say(key: str, lang: str, *, tone: str = "friendly", **values: Any) -> str:
+    """Render one message in the language ('ko' or anything else for English) and tone."""
+    return _pick(TABLES.get(tone, TEXTS)[key], lang).format(**values)
 
 
 def status_name(status: str, lang: str) -> str:
@@ -149,6 +326,17 @@ def status_name(status: str, lang: str) -> str:
 def reason_name(reason: str, lang: str) -> str:
     """Name a cancellation reason for customers."""
     return _pick(REASONS.get(reason, (reason, reason)), lang)
+
+
+def option_name(option: str, lang: str) -> str:
+    """Name a product option (color, size…) for customers."""
+    return _pick(OPTION_NAMES.get(option.lower(), (option, option)), lang)
+
+
+def option_rank(option: str) -> int:
+    """Order options as customers expect them (colour before size…), unknown ones last."""
+    names = list(OPTION_NAMES)
+    return names.index(option.lower()) if option.lower() in OPTION_NAMES else len(names)
 
 
 def payment_name(method: str, lang: str) -> str:

@@ -19,7 +19,7 @@ from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import emit
 from omnidesk.domains.commerce.models import BehaviourEvent, Order, OrderItem
 from omnidesk.domains.commerce.schemas import BehaviourIn
-from omnidesk.domains.commerce.service import get_order_by_number, get_product_by_external_id
+from omnidesk.domains.commerce.service import get_order_by_number, list_product_variants
 from omnidesk.domains.customers.actions import do_resolve_identity
 from omnidesk.domains.customers.service import get_customer
 
@@ -81,23 +81,42 @@ def _check_items(order: Order, item_ids: list[str]) -> None:
 
 
 async def _check_replacements(session: AsyncSession, order: Order, item_ids: list[str],
-                              new_item_ids: list[str]) -> None:
-    """Allow only an available, different variant of the same product (store policy)."""
+                              new_item_ids: list[str]) -> Decimal:
+    """Allow only an available, different variant of the same product (store policy).
+
+    Return the price difference the customer pays (positive) or gets back (negative).
+    """
     lines = {i.item_external_id or str(i.id): i for i in order.items}
+    difference = Decimal(0)
     for old_id, new_id in zip(item_ids, new_item_ids, strict=True):
         line = lines[old_id]
-        product = await get_product_by_external_id(
-            session, workspace_id=order.workspace_id, external_id=line.product_external_id or "")
-        variants = (product.attributes or {}).get("variants") if product else None
-        if not isinstance(variants, dict):
+        variants = await list_product_variants(session, workspace_id=order.workspace_id,
+                                               product_external_id=line.product_external_id)
+        if variants is None:
             continue  # the catalogue does not list variants: the store decides
         variant = variants.get(new_id)
         if variant is None or new_id == old_id:
             raise InvalidInput(f"{new_id} is not another variant of {line.name}",
                                field="new_item_ids")
-        if not variant.get("available", True):
+        if not variant.available:
             raise Conflict(f"variant {new_id} of {line.name} is not available",
                            field="new_item_ids")
+        difference += (variant.price - Decimal(str(line.price))) * line.quantity
+    return difference
+
+
+async def _check_gift_card(session: AsyncSession, order: Order, method: str,
+                           amount: Decimal) -> None:
+    """Refuse a gift card whose known balance cannot pay the amount (store policy)."""
+    if order.customer_id is None:
+        return
+    customer = await get_customer(session, workspace_id=order.workspace_id,
+                                  customer_id=order.customer_id)
+    for known in (customer.attributes or {}).get("payment_methods") or []:
+        if (isinstance(known, dict) and known.get("id") == method
+                and known.get("source") == "gift_card" and known.get("balance") is not None
+                and Decimal(str(known["balance"])) < amount):
+            raise Conflict(f"gift card {method} cannot cover {amount}", field="payment_method")
 
 
 async def do_start_return(session: AsyncSession, *, actor: Actor, number: str,
@@ -114,19 +133,30 @@ async def do_start_return(session: AsyncSession, *, actor: Actor, number: str,
 
 
 async def do_start_exchange(session: AsyncSession, *, actor: Actor, number: str,
-                            item_ids: list[str], new_item_ids: list[str]) -> Order:
-    """Open an exchange of delivered items for other variants."""
+                            item_ids: list[str], new_item_ids: list[str],
+                            payment_method: str | None = None) -> Order:
+    """Open an exchange of delivered items for other variants.
+
+    The price difference is recorded with the payment method that settles it (the customer
+    pays a positive difference, gets a negative one back).
+    """
     order = await access_order(session, actor=actor, number=number)
     _require_status(order, {"delivered"}, "exchange")
     _check_items(order, item_ids)
     if len(new_item_ids) != len(item_ids):
         raise InvalidInput("give one replacement per exchanged item", field="new_item_ids")
-    await _check_replacements(session, order, item_ids, new_item_ids)
+    difference = await _check_replacements(session, order, item_ids, new_item_ids)
+    if difference > 0 and payment_method:
+        await _check_gift_card(session, order, payment_method, difference)
     order.status = "exchange_requested"
     order.fulfillments = [*order.fulfillments, {"type": "exchange", "item_ids": item_ids,
                                                 "new_item_ids": new_item_ids,
+                                                "price_difference": str(difference),
+                                                "payment_method": payment_method,
                                                 "at": utcnow().isoformat()}]
-    _record(session, actor, order, "exchange_requested", {"items": len(item_ids)})
+    _record(session, actor, order, "exchange_requested",
+            {"items": len(item_ids), "new_item_ids": new_item_ids,
+             "price_difference": str(difference)})
     return order
 
 

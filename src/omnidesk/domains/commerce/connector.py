@@ -64,7 +64,8 @@ class CommerceConnector(Protocol):
     async def change_address(self, number: str, *, address: dict[str, Any]) -> OrderRead: ...
     async def start_return(self, number: str, *, item_ids: list[str]) -> OrderRead: ...
     async def start_exchange(self, number: str, *, item_ids: list[str],
-                             new_item_ids: list[str]) -> OrderRead: ...
+                             new_item_ids: list[str],
+                             payment_method: str | None = None) -> OrderRead: ...
     async def refund_status(self, number: str) -> RefundStatusRead: ...
 
 
@@ -133,10 +134,12 @@ class DatabaseConnector:
         return OrderRead.model_validate(order)
 
     async def start_exchange(self, number: str, *, item_ids: list[str],
-                             new_item_ids: list[str]) -> OrderRead:
-        """Start an exchange of delivered items."""
+                             new_item_ids: list[str],
+                             payment_method: str | None = None) -> OrderRead:
+        """Start an exchange of delivered items; the payment method settles the difference."""
         order = await actions.do_start_exchange(self.session, actor=self.actor, number=number,
-                                                item_ids=item_ids, new_item_ids=new_item_ids)
+                                                item_ids=item_ids, new_item_ids=new_item_ids,
+                                                payment_method=payment_method)
         return OrderRead.model_validate(order)
 
     async def refund_status(self, number: str) -> RefundStatusRead:
@@ -204,10 +207,13 @@ class JsonStoreConnector(DatabaseConnector):
         return await self._act(number, "return", {"item_ids": item_ids})
 
     async def start_exchange(self, number: str, *, item_ids: list[str],
-                             new_item_ids: list[str]) -> OrderRead:
-        """Ask the store to open an exchange."""
-        return await self._act(number, "exchange", {"item_ids": item_ids,
-                                                    "new_item_ids": new_item_ids})
+                             new_item_ids: list[str],
+                             payment_method: str | None = None) -> OrderRead:
+        """Ask the store to open an exchange (the payment method settles the difference)."""
+        body: dict[str, Any] = {"item_ids": item_ids, "new_item_ids": new_item_ids}
+        if payment_method:
+            body["payment_method_id"] = payment_method
+        return await self._act(number, "exchange", body)
 
 
 def connector_for(session: AsyncSession, actor: Actor, settings: dict[str, Any],

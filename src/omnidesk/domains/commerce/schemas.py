@@ -95,6 +95,8 @@ class ItemsIn(BaseModel):
 
     item_ids: list[str] = Field(min_length=1, max_length=50)
     new_item_ids: list[str] = Field(default_factory=list, max_length=50)
+    payment_method: str | None = Field(None, max_length=80,
+                                       description="Settles an exchange's price difference")
 
 
 class BehaviourIn(BaseModel):

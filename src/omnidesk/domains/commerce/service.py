@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +55,38 @@ async def get_product_by_external_id(
         select(Product).where(Product.workspace_id == workspace_id,
                               Product.external_id == external_id)
     )
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One item of a product the catalogue lists: its options, price and availability."""
+
+    item_id: str
+    options: dict[str, Any]
+    price: Decimal
+    available: bool
+
+
+def product_variants(product: Product) -> dict[str, Variant] | None:
+    """Return a product's variants by item id (tau-bench shape), or None when none are listed."""
+    listed = (product.attributes or {}).get("variants")
+    if not isinstance(listed, dict):
+        return None
+    return {str(item_id): Variant(str(item_id), dict(v.get("options") or {}),
+                                  Decimal(str(v.get("price", product.price))),
+                                  bool(v.get("available", True)))
+            for item_id, v in listed.items() if isinstance(v, dict)}
+
+
+async def list_product_variants(
+    session: AsyncSession, *, workspace_id: int, product_external_id: str | None
+) -> dict[str, Variant] | None:
+    """Return the variants of a product by item id; None when the catalogue lists none."""
+    if not product_external_id:
+        return None
+    product = await get_product_by_external_id(session, workspace_id=workspace_id,
+                                               external_id=product_external_id)
+    return product_variants(product) if product is not None else None
 
 
 async def count_orders(session: AsyncSession, *, workspace_id: int) -> int:

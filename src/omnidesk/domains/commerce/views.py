@@ -102,7 +102,8 @@ async def start_exchange(number: str, body: ItemsIn, actor: ActorDep,
     """Start an exchange of delivered items."""
     async with _connector(session, actor) as store:
         order = await store.start_exchange(number, item_ids=body.item_ids,
-                                           new_item_ids=body.new_item_ids)
+                                           new_item_ids=body.new_item_ids,
+                                           payment_method=body.payment_method)
     await session.commit()
     return order
 

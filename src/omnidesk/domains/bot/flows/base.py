@@ -56,8 +56,8 @@ class Turn:
         return system_actor(self.workspace.id)
 
     def say(self, key: str, **values: Any) -> str:
-        """Render a message in the customer's language."""
-        return say(key, self.lang, **values)
+        """Render a message in the customer's language and the workspace's tone."""
+        return say(key, self.lang, tone=self.settings.tone, **values)
 
     def entity(self, kind: str) -> str | None:
         """Return the first entity of a kind in this message."""
@@ -137,9 +137,9 @@ def payment_method(order: Order) -> str:
     return "card"
 
 
-def refund_text(order: Order, lang: str) -> str:
+def refund_text(turn: Turn, order: Order) -> str:
     """Say when a refund arrives, by payment method (store policy)."""
     method = payment_method(order)
     if method.startswith("gift_card"):
-        return say("refund_instant", lang)
-    return say("refund_days", lang, method=payment_name(method, lang))
+        return turn.say("refund_instant")
+    return turn.say("refund_days", method=payment_name(method, turn.lang))

@@ -73,6 +73,6 @@ async def _confirmed(turn: Turn, number: str) -> Reply:
         return Reply(turn.say("flow_failed"), SOURCE, handoff="flow_failed")
     order = await owned_order(turn)
     state.finish()
-    refund = refund_text(order, turn.lang) if not isinstance(order, Reply) else ""
+    refund = refund_text(turn, order) if not isinstance(order, Reply) else ""
     return Reply(turn.say("cancel_done", number=number, refund=refund), SOURCE,
                  action={"action": "order_cancelled", "order_number": number, "reason": reason})

@@ -19,6 +19,6 @@ async def advance(turn: Turn) -> Reply:
                                                                           "refund_none")
     amount = money(status.amount or order.total, status.currency)
     return Reply(turn.say(key, number=order.external_id, amount=amount,
-                          refund=refund_text(order, turn.lang)), SOURCE,
+                          refund=refund_text(turn, order)), SOURCE,
                  action={"action": "refund_looked_up", "order_number": order.external_id,
                          "status": status.status})

@@ -1,7 +1,6 @@
 """Return or exchange items of a delivered order: verify, check, pick items, confirm, start.
 
-Exchanges are automated for a new unit of the same item; when the catalogue lists variants the
-customer must choose among, the flow cannot finish and hands off to an agent.
+Exchanges then pick a target variant per item (``flows.exchange``) before the confirmation.
 """
 
 from __future__ import annotations
@@ -9,11 +8,11 @@ from __future__ import annotations
 import re
 
 from omnidesk.core.errors import Conflict, InvalidInput
+from omnidesk.domains.bot.flows import exchange
 from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, is_yes, refund_text
 from omnidesk.domains.bot.flows.verification import verified_order
 from omnidesk.domains.bot.texts import status_name
 from omnidesk.domains.commerce.models import Order, OrderItem
-from omnidesk.domains.commerce.service import get_product_by_external_id
 
 ALL = re.compile(r"전부|모두|다\s*(해|반품|교환)|all|both|everything", re.IGNORECASE)
 
@@ -51,14 +50,11 @@ async def advance(turn: Turn) -> Reply:
         state.step = "items"
         choices = ", ".join(f"{n}. {i.name}" for n, i in enumerate(order.items, 1))
         return Reply(turn.say("items_ask", choices=choices), source)
-    if kind == "exchange" and await _has_variants(turn, order, items):
-        state.finish()
-        return Reply("", source, handoff="exchange_needs_variant_choice")
-    state.slots["item_ids"], state.step = items, "confirm"
-    names = ", ".join(i.name for i in order.items if _line_id(i) in items)
+    state.slots["item_ids"] = items
     if kind == "exchange":
-        return Reply(turn.say("exchange_confirm", number=number, items=names,
-                              target=turn.say("exchange_same")), source)
+        return await exchange.advance(turn, order, items)
+    state.step = "confirm"
+    names = ", ".join(i.name for i in order.items if _line_id(i) in items)
     return Reply(turn.say("return_confirm", number=number, items=names), source)
 
 
@@ -72,17 +68,6 @@ def _items_for(turn: Turn, order: Order) -> list[str] | None:
     return items_chosen(turn.text, order) if turn.state.step == "items" else None
 
 
-async def _has_variants(turn: Turn, order: Order, item_ids: list[str]) -> bool:
-    for item in order.items:
-        if _line_id(item) in item_ids and item.product_external_id:
-            product = await get_product_by_external_id(
-                turn.session, workspace_id=turn.workspace.id,
-                external_id=item.product_external_id)
-            if product and isinstance((product.attributes or {}).get("variants"), dict):
-                return True
-    return False
-
-
 async def _confirmed(turn: Turn, order: Order, kind: str) -> Reply:
     state, number = turn.state, order.external_id
     source = f"flow:{state.flow}"
@@ -92,17 +77,15 @@ async def _confirmed(turn: Turn, order: Order, kind: str) -> Reply:
                      action={"action": f"{kind}_declined", "order_number": number})
     if not is_yes(turn.text):
         return Reply(turn.say("yes_no"), source)
+    if kind == "exchange":
+        return await exchange.start(turn, order)
     items = list(state.slots["item_ids"])
     try:
-        if kind == "exchange":
-            await turn.connector.start_exchange(number, item_ids=items, new_item_ids=items)
-        else:
-            await turn.connector.start_return(number, item_ids=items)
+        await turn.connector.start_return(number, item_ids=items)
     except (Conflict, InvalidInput):
         state.finish()
         return Reply(turn.say("flow_failed"), source, handoff="flow_failed")
     state.finish()
-    text = (turn.say("exchange_done", number=number) if kind == "exchange" else
-            turn.say("return_done", number=number, refund=refund_text(order, turn.lang)))
-    return Reply(text, source, action={"action": f"{kind}_requested", "order_number": number,
-                                       "items": len(items)})
+    return Reply(turn.say("return_done", number=number, refund=refund_text(turn, order)), source,
+                 action={"action": "return_requested", "order_number": number,
+                         "items": len(items)})

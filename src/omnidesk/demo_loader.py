@@ -144,7 +144,8 @@ async def _load_catalogue(session: AsyncSession, ws_id: int, data: DemoDataset,
     for order in data.orders:
         items = [OrderItem(workspace_id=ws_id, product_external_id=i.sku, name=i.name,
                            price=Decimal(i.price), quantity=i.quantity, options=dict(i.options),
-                           needs_installation=i.needs_installation) for i in order.items]
+                           needs_installation=i.needs_installation,
+                           item_external_id=i.item_id) for i in order.items]
         session.add(Order(
             workspace_id=ws_id, external_id=order.number,
             customer_id=customers[order.customer_key].id, status=order.status,

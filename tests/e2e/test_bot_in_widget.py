@@ -5,23 +5,25 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine, create_session_factory
 from omnidesk.demo_extras import load_demo_extras
 from omnidesk.demo_loader import DEMO_PASSWORD, load_demo
-from omnidesk.domains.commerce.models import Order
+from omnidesk.domains.commerce.models import Order, OrderItem
 from omnidesk.domains.customers.models import Customer
 from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port
 
 
-async def _load_demo(url: str) -> tuple[str, str]:
-    """Load the demo workspace; return a pending order number and its customer's phone."""
+async def _load_demo(url: str) -> tuple[str, str, str, str]:
+    """Load the demo workspace; return a pending order number and its customer's phone, and a
+    delivered one-line order of a sofa that comes in other colours with its customer's phone."""
     engine = create_engine(url)
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
@@ -34,23 +36,47 @@ async def _load_demo(url: str) -> tuple[str, str]:
             .join(Customer, Customer.id == Order.customer_id)
             .where(Order.status == "pending", Customer.phone.like("+8210%"))
             .order_by(Order.id).limit(1))).one()
+        one_line = (select(OrderItem.order_id).group_by(OrderItem.order_id)
+                    .having(func.count() == 1))
+        sofa, sofa_phone = (await session.execute(
+            select(Order.external_id, Customer.phone)
+            .join(Customer, Customer.id == Order.customer_id)
+            .join(OrderItem, OrderItem.order_id == Order.id)
+            .where(Order.status == "delivered", OrderItem.item_external_id == "HB-SOF-3F-1",
+                   Order.id.in_(one_line), Customer.phone.like("+8210%"))
+            .order_by(Order.id).limit(1))).one()
     await engine.dispose()
-    return order, "0" + phone.removeprefix("+82")
+    return order, _local(phone), sofa, _local(sofa_phone)
+
+
+def _local(phone: str) -> str:
+    return "0" + phone.removeprefix("+82")
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    """The served demo and the orders the scripted customers ask about."""
+
+    server: LiveServer
+    pending_order: str
+    pending_phone: str
+    sofa_order: str
+    sofa_phone: str
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str, str]]:
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """Serve the full demo workspace (bot on, knowledge base, routing) on a free port."""
     tmp: Path = tmp_path_factory.mktemp("demo")
     url = f"sqlite+aiosqlite:///{tmp / 'demo.db'}"
-    order, phone = asyncio.run(_load_demo(url))
+    order, phone, sofa, sofa_phone = asyncio.run(_load_demo(url))
     env = {**os.environ, "OMNIDESK_DATABASE_URL": url, "OMNIDESK_SECRET_KEY": "e2e-secret",
            "OMNIDESK_UPLOAD_DIR": str(tmp / "uploads"),
            "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.2", "OMNIDESK_LOG_LEVEL": "WARNING"}
     env.pop("OMNIDESK_REDIS_URL", None)
     server = LiveServer(free_port(), env, tmp / "server.log")
     server.start()
-    yield server, order, phone
+    yield DemoServer(server, order, phone, sofa, sofa_phone)
     server.stop()
 
 
@@ -70,9 +96,9 @@ def _say(chat: Any, text: str, expect: str) -> None:
 
 
 def test_a_customer_verifies_and_cancels_a_pending_order_with_the_bot(
-    demo_server: tuple[LiveServer, str, str], browser: Any
+    demo_server: DemoServer, browser: Any
 ) -> None:
-    server, order, phone = demo_server
+    server, order, phone = demo_server.server, demo_server.pending_order, demo_server.pending_phone
     page, chat = _open_chat(browser, server.url)
     _say(chat, "주문 취소하고 싶어요", "본인 확인")
     _say(chat, f"{order} {phone}", "이유")
@@ -83,9 +109,9 @@ def test_a_customer_verifies_and_cancels_a_pending_order_with_the_bot(
 
 
 def test_asking_for_a_person_lands_with_an_agent_who_sees_the_summary(
-    demo_server: tuple[LiveServer, str, str], browser: Any
+    demo_server: DemoServer, browser: Any
 ) -> None:
-    server, _, _ = demo_server
+    server = demo_server.server
     _, chat = _open_chat(browser, server.url)
     _say(chat, "세탁기 설치 일정 때문에 문의드려요. 상담원 연결해주세요", "상담원")
 
@@ -112,3 +138,19 @@ def test_asking_for_a_person_lands_with_an_agent_who_sees_the_summary(
     agent.locator(f'.kb-suggestions [data-kb-insert="{links[0]}"]').click()
     assert agent.input_value("#reply-text") == links[0]
     agent.screenshot(path=str(ARTIFACTS / "bot-handoff-agent.png"))
+
+
+def test_a_customer_exchanges_a_delivered_sofa_for_another_colour(
+    demo_server: DemoServer, browser: Any
+) -> None:
+    page, chat = _open_chat(browser, demo_server.server.url)
+    _say(chat, "소파 색상을 교환하고 싶어요", "본인 확인")
+    _say(chat, f"{demo_server.sofa_order} {demo_server.sofa_phone}", "어떤 옵션")
+    choices = chat.locator(".msg.bot[data-id]").last.inner_text()
+    assert "아이보리" in choices and "차콜" in choices
+    assert "네이비" not in choices  # out of stock
+    _say(chat, "아이보리로 바꿔주세요", "교환 접수할까요")
+    confirm = chat.locator(".msg.bot[data-id]").last.inner_text()
+    assert "웜그레이" in confirm and "아이보리" in confirm and "추가 결제나 환불은 없어요" in confirm
+    _say(chat, "네", "교환을 접수했어요")
+    page.screenshot(path=str(ARTIFACTS / "bot-exchange-flow.png"))

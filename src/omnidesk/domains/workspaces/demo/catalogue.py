@@ -86,6 +86,12 @@ def _p(sku, name, name_en, category, price, install, **attributes) -> DemoProduc
     return DemoProduct(sku, name, name_en, category, price, install, attributes)
 
 
+def _variants(sku: str, option: str, choices: list[tuple[str, int, bool]]) -> dict:
+    """List a product's variants (tau-bench shape): item id -> options, price, availability."""
+    return {f"{sku}-{n}": {"options": {option: value}, "price": price, "available": available}
+            for n, (value, price, available) in enumerate(choices, start=1)}
+
+
 PRODUCTS: list[DemoProduct] = [
     # 냉장고
     _p("HB-REF-875", "한빛 프레스코 4도어 냉장고 875L", "Hanbit Fresco 4-Door Refrigerator 875L",
@@ -96,7 +102,9 @@ PRODUCTS: list[DemoProduct] = [
     _p("HB-KIM-490", "한빛 김치냉장고 스탠드형 490L", "Hanbit Kimchi Refrigerator 490L",
        "냉장고", 1_690_000, True, capacity_l=490, energy_grade=1, color="글램 화이트"),
     _p("HB-REF-120", "한빛 미니 냉장고 120L", "Hanbit Compact Fridge 120L",
-       "냉장고", 329_000, False, capacity_l=120, energy_grade=3, color="화이트"),
+       "냉장고", 329_000, False, capacity_l=120, energy_grade=3, color="화이트",
+       variants=_variants("HB-REF-120", "color", [
+           ("화이트", 329_000, True), ("블랙", 339_000, True), ("민트", 329_000, False)])),
     # 세탁기·건조기
     _p("HB-WSH-24D", "한빛 드럼세탁기 24kg", "Hanbit Front-Load Washer 24kg",
        "세탁기", 1_290_000, True, capacity_kg=24, energy_grade=1, color="네이처 베이지"),
@@ -152,12 +160,17 @@ PRODUCTS: list[DemoProduct] = [
     _p("HB-SOF-4L", "한빛홈 모데나 4인 천연가죽 소파", "Hanbit Home Modena 4-Seat Leather Sofa",
        "소파", 2_190_000, True, brand="한빛홈", material="천연가죽", color="카멜"),
     _p("HB-SOF-3F", "한빛홈 코지 3인 패브릭 소파", "Hanbit Home Cozy 3-Seat Fabric Sofa",
-       "소파", 1_190_000, True, brand="한빛홈", material="아쿠아클린 패브릭", color="웜그레이"),
+       "소파", 1_190_000, True, brand="한빛홈", material="아쿠아클린 패브릭", color="웜그레이",
+       variants=_variants("HB-SOF-3F", "color", [
+           ("웜그레이", 1_190_000, True), ("아이보리", 1_190_000, True),
+           ("차콜", 1_190_000, True), ("네이비", 1_240_000, False)])),
     _p("HB-SOF-1R", "한빛홈 1인 전동 리클라이너", "Hanbit Home Power Recliner",
        "소파", 690_000, False, brand="한빛홈", material="기능성 패브릭"),
     # 침대·매트리스
     _p("HB-BED-QW", "한빛홈 오크 원목 침대 프레임 퀸", "Hanbit Home Oak Bed Frame Queen",
-       "침대 프레임", 790_000, True, brand="한빛홈", size="Q", material="오크 원목"),
+       "침대 프레임", 790_000, True, brand="한빛홈", size="Q", material="오크 원목",
+       variants=_variants("HB-BED-QW", "size", [
+           ("SS", 690_000, True), ("Q", 790_000, True), ("K", 890_000, True)])),
     _p("HB-BED-KL", "한빛홈 저상형 호텔 침대 프레임 킹", "Hanbit Home Low Hotel Bed Frame King",
        "침대 프레임", 990_000, True, brand="한빛홈", size="K"),
     _p("HB-BED-SS", "한빛홈 수납형 침대 프레임 슈퍼싱글", "Hanbit Home Storage Bed Frame SS",

@@ -242,7 +242,7 @@ class _Builder(DialogueMixin):
             options["old_appliance_pickup"] = rng.random() < 0.35
         quantity = 2 if product.category == "의자" and rng.random() < 0.3 else 1
         return DemoOrderItem(product.sku, product.name, product.price, quantity, options,
-                             product.needs_installation)
+                             product.needs_installation, _delivered_variant(product, options))
 
     def _status(self, placed: dt.datetime, items: list[DemoOrderItem]) -> tuple[str, dict | None]:
         """Order status and installation record consistent with the order's age."""
@@ -603,3 +603,11 @@ def generate_demo_dataset(*, seed: int = 7, now: dt.datetime | None = None) -> D
         customers=[builder.finish(d) for d in drafts], orders=orders,
         conversations=conversations,
     )
+
+
+def _delivered_variant(product: DemoProduct, options: dict) -> str | None:
+    """Return the variant whose options the order line has (the product's listed default)."""
+    for item_id, variant in product.attributes.get("variants", {}).items():
+        if all(options.get(k) == v for k, v in variant["options"].items()):
+            return str(item_id)
+    return None

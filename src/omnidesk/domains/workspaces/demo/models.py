@@ -83,6 +83,7 @@ class DemoOrderItem:
     quantity: int
     options: dict
     needs_installation: bool
+    item_id: str | None = None  # the catalogue variant delivered, when the product lists variants
 
 
 @dataclass(frozen=True)

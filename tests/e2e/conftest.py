@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -21,6 +22,7 @@ from tests.conftest import make_persona
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct horse battery"  # make_persona's users
 
 
 def free_port() -> int:
@@ -109,3 +111,13 @@ def browser() -> Iterator[object]:
             "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield browser
         browser.close()
+
+
+def log_in(page: Any, base: str, email: str, password: str = PASSWORD) -> None:
+    """Log in to the agent workspace and wait until its live connection is up."""
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/inbox")
+    page.wait_for_selector("#live-status.on")

@@ -18,7 +18,7 @@ from omnidesk.demo_extras import load_demo_extras
 from omnidesk.demo_loader import DEMO_PASSWORD, load_demo
 from omnidesk.domains.commerce.models import Order, OrderItem
 from omnidesk.domains.customers.models import Customer
-from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port
+from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, log_in
 
 
 async def _load_demo(url: str) -> tuple[str, str, str, str]:
@@ -116,11 +116,7 @@ def test_asking_for_a_person_lands_with_an_agent_who_sees_the_summary(
     _say(chat, "세탁기 설치 일정 때문에 문의드려요. 상담원 연결해주세요", "상담원")
 
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}).new_page()
-    agent.goto(server.url + "/login")
-    agent.fill("input[name=email]", "supervisor@hanbit.example")
-    agent.fill("input[name=password]", DEMO_PASSWORD)
-    agent.click("button[type=submit]")
-    agent.wait_for_url(server.url + "/inbox")
+    log_in(agent, server.url, "supervisor@hanbit.example", DEMO_PASSWORD)
     agent.goto(server.url + "/inbox?view=all&status=open")
     item = agent.locator("#conv-list .conv-item").filter(has_text="한빛리빙 챗봇이에요")
     item.first.wait_for(timeout=15000)

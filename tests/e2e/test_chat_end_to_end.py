@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.conftest import ARTIFACTS, LiveServer
+from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
 
-PASSWORD = "correct horse battery"
 QUESTION = "배송이 언제 오나요?"
 ANSWER = "내일 오전 중 도착 예정입니다. https://hanbit.example/track"
 WHILE_DOWN = "주소를 변경할 수 있을까요?"
 AFTER_RESTART = "네, 출고 전이라 변경 가능합니다."
-
-
-def _login(page: Any, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/inbox")
-    page.wait_for_selector("#live-status.on")
 
 
 def _count(locator: Any, text: str) -> int:
@@ -31,7 +21,7 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
 ) -> None:
     base = live_server.url
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 860}).new_page()
-    _login(agent, base, "agent@hanbit.example")
+    log_in(agent, base, "agent@hanbit.example")
 
     visitor = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 860}).new_page()
     visitor.goto(base + "/demo/store")
@@ -80,7 +70,7 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
 
     # An agent of another workspace never sees it.
     outsider = browser.new_context(locale="ko-KR").new_page()
-    _login(outsider, base, "agent@globex.example")
+    log_in(outsider, base, "agent@globex.example")
     assert QUESTION not in outsider.content()
     conversation_url = agent.url.split("?")[0].replace(base, "")
     assert outsider.goto(base + conversation_url).status == 404

@@ -12,9 +12,8 @@ from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.routing.actions import do_set_presence
 from omnidesk.domains.routing.models import RoutingQueue
-from tests.e2e.conftest import ARTIFACTS, LiveServer
+from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
 
-PASSWORD = "correct horse battery"
 QUESTION = "설치 기사님 방문 시간을 알고 싶어요"
 
 
@@ -48,11 +47,7 @@ def test_the_supervisor_sees_a_conversation_wait_and_then_get_assigned_live(
 
     workspace_id, agent_id = in_database(url, setup)
     page = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}).new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=email]", "admin@hanbit.example")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/inbox")
+    log_in(page, base, "admin@hanbit.example")
     page.click("a[href='/supervisor']")
     page.wait_for_url(base + "/supervisor")
     page.wait_for_selector("#live-status.on")

@@ -7,23 +7,13 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, log_in
 
-PASSWORD = "correct horse battery"
 # A real 1×1 PNG: the server checks the leading bytes against the declared type.
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _login(page: Any, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/inbox")
-    page.wait_for_selector("#live-status.on")
 
 
 def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, browser: Any) -> None:
@@ -37,11 +27,12 @@ def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, bro
     chat.locator(".msg.me[data-id]").filter(has_text="사진 보내드릴게요").wait_for()
 
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 860}).new_page()
-    _login(agent, base, "agent@hanbit.example")
+    log_in(agent, base, "agent@hanbit.example")
     item = agent.locator("#conv-list .conv-item").filter(has_text="사진 보내드릴게요")
     item.wait_for(timeout=10000)
     item.locator("a").click()
     agent.locator("#messages .msg.customer").filter(has_text="사진 보내드릴게요").wait_for()
+    agent.wait_for_selector("#live-status.on")  # the conversation page's own socket is up
 
     # The agent has the conversation open: the visitor sees their message marked read.
     chat.locator(".msg.me[data-id] .meta .read").first.wait_for(timeout=10000)

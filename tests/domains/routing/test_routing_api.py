@@ -165,3 +165,25 @@ async def test_manual_transfer_and_unassign_keep_entries_and_loads_consistent(
     conv = await get_conversation(session, workspace_id=ws, conversation_id=conv_id)
     assert entry is not None and (entry.status, entry.agent_id) == ("assigned", first)
     assert conv.assignee_id == first and await loads() == (1, 0)  # routing took it back
+
+
+async def test_an_admin_reorders_rules_through_the_api(
+    client: httpx.AsyncClient, owner: Persona, outsider: Persona
+) -> None:
+    h, api = owner.headers, "/api/v1/routing"
+    queue = (await client.post(f"{api}/queues", headers=h, json={"name": "전체"})).json()
+    ids = [(await client.post(f"{api}/rules", headers=h, json={
+        "name": name, "queue_id": queue["id"], "conditions": {"keywords": [name]}})).json()["id"]
+        for name in ("배송", "설치", "환불")]
+    moved = await client.post(f"{api}/rules/{ids[2]}/move", headers=h, json={"direction": "up"})
+    assert moved.status_code == 200, moved.text
+    assert [r["id"] for r in moved.json()] == [ids[0], ids[2], ids[1]]
+    listed = (await client.get(f"{api}/rules", headers=h)).json()
+    assert [r["id"] for r in listed] == [ids[0], ids[2], ids[1]]
+    assert [r["position"] for r in listed] == [0, 1, 2]
+    bad = await client.post(f"{api}/rules/{ids[0]}/move", headers=h, json={"direction": "left"})
+    assert bad.status_code == 422 and "direction" in bad.text
+    assert (await client.post(f"{api}/rules/{ids[0]}/move", headers=outsider.headers,
+                              json={"direction": "down"})).status_code == 404
+    assert [r["id"] for r in (await client.get(f"{api}/rules", headers=h)).json()] == [
+        ids[0], ids[2], ids[1]]

@@ -140,6 +140,10 @@ class RuleUpdate(BaseModel):
     is_active: bool | None = None
 
 
+class RuleMove(BaseModel):
+    direction: Literal["up", "down"]
+
+
 class RuleRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -18,6 +18,7 @@ from omnidesk.domains.routing.schemas import (
     QueueStats,
     QueueUpdate,
     RuleCreate,
+    RuleMove,
     RuleRead,
     RuleUpdate,
     SlaPolicyCreate,
@@ -98,6 +99,16 @@ async def update_rule(
     row = await config.check_update_rule(session, actor=actor, rule_id=rule_id, rule_in=rule_in)
     await session.commit()
     return RuleRead.model_validate(row)
+
+
+@router.post("/rules/{rule_id}/move", response_model=list[RuleRead])
+async def move_rule(rule_id: int, move: RuleMove, actor: ActorDep,
+                    session: SessionDep) -> list[RuleRead]:
+    """Move a rule one place up or down in evaluation order (admins); return the new order."""
+    await config.check_move_rule(session, actor=actor, rule_id=rule_id, direction=move.direction)
+    await session.commit()
+    return [RuleRead.model_validate(r) for r in await overview.list_rule_rows(
+        session, workspace_id=actor.workspace_id)]
 
 
 @router.delete("/rules/{rule_id}", status_code=204)

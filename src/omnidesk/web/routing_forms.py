@@ -1,17 +1,13 @@
 """The routing settings forms: posted text in, routing schemas out, a clear message on a typo.
 
-Every field arrives as text so that a letter in a number or a blank name becomes a message on
-the re-rendered form (with what the admin typed kept) instead of FastAPI's JSON 422. The same
+The reading helpers shared with the other settings pages live in `settings_forms`; the same
 schemas as the JSON API validate the values, so both doors accept exactly the same settings.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, get_args
-
-from pydantic import BaseModel, ValidationError
 
 from omnidesk.domains.routing.engine import PRIORITY_LEVELS
 from omnidesk.domains.routing.models import RoutingQueue, RoutingRuleRow, SlaPolicyRow
@@ -26,25 +22,16 @@ from omnidesk.domains.routing.schemas import (
     StrategyName,
 )
 from omnidesk.domains.routing.sla import METRICS
+from omnidesk.web.settings_forms import FormError, is_checked, number_text
+from omnidesk.web.settings_forms import integer as _integer
+from omnidesk.web.settings_forms import items as _items
+from omnidesk.web.settings_forms import number as _number
+from omnidesk.web.settings_forms import validate as _validate
 
 STRATEGIES: tuple[str, ...] = get_args(StrategyName)
 PRIORITIES = tuple(PRIORITY_LEVELS)
 TARGET_FIELDS = tuple(f"target_{p}_{m}" for p in PRIORITIES for m in METRICS)
 Form = Mapping[str, str]
-
-
-class FormError(ValueError):
-    """A posted value that cannot be read; ``message`` is a msgid or a validator's text."""
-
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def text_form(raw: Mapping[str, Any]) -> dict[str, str]:
-    """Keep the posted text fields (uploads have no place here), without the CSRF token."""
-    return {k: v for k, v in raw.items() if isinstance(v, str) and k != "csrf"}
 
 
 def queue_in(form: Form, *, update: bool) -> QueueCreate | QueueUpdate:
@@ -146,38 +133,6 @@ def skills_text(skills: Mapping[str, Any] | None) -> str:
     return ", ".join(f"{name}:{level}" for name, level in sorted((skills or {}).items()))
 
 
-def _validate(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        names = [part for part in error["loc"] if isinstance(part, str)]
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise FormError(names[-1] if names else None, message) from exc
-
-
-def _number(form: Form, field: str) -> float | None:
-    raw = form.get(field, "").strip().replace(",", "")
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise FormError(field, "Enter a number.") from None
-    if not math.isfinite(value):
-        raise FormError(field, "Enter a number.")
-    return value
-
-
-def _integer(form: Form, field: str) -> int | None:
-    raw = form.get(field, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise FormError(field, "Choose one of the listed values.")
-    return int(raw)
-
-
 def _skills(raw: str) -> dict[str, int]:
     skills: dict[str, int] = {}
     for item in _items(raw):
@@ -188,25 +143,7 @@ def _skills(raw: str) -> dict[str, int]:
     return skills
 
 
-def _items(raw: str) -> list[str]:
-    return [part.strip() for part in raw.replace("\n", ",").split(",") if part.strip()]
-
-
-def is_checked(form: Form, field: str) -> bool:
-    """Tell whether a checkbox was ticked."""
-    return form.get(field, "") not in ("", "0", "off", "false")
-
-
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def number_text(value: float | None) -> str:
-    """Write a stored number for a form or a table: 300.0 as 300, none as blank."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -10,7 +10,6 @@ HTMX posts get the page body back; plain form posts are redirected to the page (
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -29,23 +28,14 @@ from omnidesk.domains.routing.schemas import RuleUpdate
 from omnidesk.domains.routing.service import get_queue, list_queues
 from omnidesk.domains.routing.sla import METRICS
 from omnidesk.web import routing_forms as forms
-from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, render
+from omnidesk.web.deps import AgentPage, agent_page, render
 from omnidesk.web.i18n import translate
+from omnidesk.web.settings_forms import Editor, admin_post, describe_problem, is_partial
 from omnidesk.web.supervisor import supervisor_page
 
 router = APIRouter(include_in_schema=False)
 PATH = "/settings/routing"
 KINDS = ("queue", "rule", "sla")
-
-
-@dataclass
-class Editor:
-    """One form of the page: new (no id) or editing a stored object, with its problem if any."""
-
-    object_id: int | None = None
-    values: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
-    error_field: str | None = None
 
 
 async def _lookup(session: AsyncSession, page: AgentPage, kind: str, object_id: int) -> Any:
@@ -83,8 +73,7 @@ async def show(request: Request, session: AsyncSession, page: AgentPage, *,
                notice: str | None = None, status: int = 200) -> Response:
     """Render the page (the body alone for HTMX) with its three forms."""
     editors = {kind: Editor(values=forms.new_values(kind)) for kind in KINDS} | (editors or {})
-    partial = request.headers.get("hx-request") and not request.headers.get(
-        "hx-history-restore-request")
+    partial = is_partial(request)
     template = "settings/_routing.html" if partial else "settings/routing.html"
     response = render(request, page, template, status_code=status, editors=editors, error=error,
                       notice=notice, **await page_context(session, page))  # fmt: skip
@@ -100,21 +89,6 @@ def _focus(editors: dict[str, Editor], message: str | None) -> str | None:
     if wrong or not message and opened:
         return f"#{wrong or opened}-form"
     return "#routing" if message else None
-
-
-async def _admin_post(request: Request, session: AsyncSession) -> tuple[AgentPage | Response,
-                                                                        dict[str, str]]:
-    """Return the posting admin and the form, or the answer for a non-admin or a bad token."""
-    page = await supervisor_page(request, session)
-    if not isinstance(page, AgentPage):
-        return page, {}
-    if page.user.role != "admin":
-        return HTMLResponse("admins only", status_code=403), {}
-    raw = await request.form()
-    csrf = raw.get("csrf")
-    if (denied := csrf_failed(request, csrf if isinstance(csrf, str) else None)) is not None:
-        return denied, {}
-    return page, forms.text_form(raw)
 
 
 @router.get(PATH, response_class=HTMLResponse)
@@ -147,7 +121,7 @@ async def _change(request: Request, session: AsyncSession, kind: str, object_id:
     A problem with a form (`from_form`) is shown in that form with what was typed; one with a
     button (delete, move, on/off) above the page.
     """
-    page, form = await _admin_post(request, session)
+    page, form = await admin_post(request, session)
     if not isinstance(page, AgentPage):
         return page
     try:
@@ -160,7 +134,7 @@ async def _change(request: Request, session: AsyncSession, kind: str, object_id:
     except (forms.FormError, DomainError, IntegrityError) as exc:
         await session.rollback()  # nothing half-written stays; reload the expired agent
         page = await agent_page(request, session) or page
-        message, status, bad_field = _problem(page, exc)
+        message, status, bad_field = describe_problem(page, exc)
         if not from_form:
             return await show(request, session, page, error=message, status=status)
         editor = Editor(object_id, form, message, bad_field)
@@ -169,21 +143,6 @@ async def _change(request: Request, session: AsyncSession, kind: str, object_id:
     if not request.headers.get("hx-request"):
         return RedirectResponse(PATH, status_code=303)
     return await show(request, session, page, notice=translate(page.locale, "Saved."))
-
-
-def _problem(page: AgentPage, exc: Exception) -> tuple[str, int, str | None]:
-    """Describe an error for the form: its message (field label first), status and field."""
-    if isinstance(exc, IntegrityError):
-        return translate(page.locale, "This would duplicate existing settings."), 409, None
-    if isinstance(exc, forms.FormError):
-        message, status, bad_field = translate(page.locale, exc.message), 422, exc.field
-    else:
-        assert isinstance(exc, DomainError)
-        message, status, bad_field = exc.message, exc.status, exc.field
-    if bad_field:
-        label = translate(page.locale, f"field:{bad_field}")
-        message = f"{label}: {message}" if label != f"field:{bad_field}" else message
-    return message, status, bad_field
 
 
 async def _save_queue(session: AsyncSession, page: AgentPage, form: dict[str, str],

@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
+from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.domains.bot.dialogue import DialogueState
 from omnidesk.domains.bot.events import BOT_ACTION_TAKEN, BOT_SETTINGS_UPDATED
-from omnidesk.domains.bot.policy import BotSettings, bot_settings
+from omnidesk.domains.bot.policy import FLOW_INTENTS, BotSettings, bot_settings
 from omnidesk.domains.bot.service import shipped_training_rows
 from omnidesk.domains.bot.summary import handoff_summary
 from omnidesk.domains.conversations.actions import (
@@ -21,7 +22,7 @@ from omnidesk.domains.conversations.actions import (
     do_handoff_to_human,
     log_event,
 )
-from omnidesk.domains.conversations.models import Conversation, Message
+from omnidesk.domains.conversations.models import CHANNELS, Conversation, Message
 from omnidesk.domains.nlu.actions import do_store_model
 from omnidesk.domains.nlu.models import NluModel
 from omnidesk.domains.nlu.service import train_intent_model_from_rows
@@ -63,6 +64,17 @@ async def do_bot_handoff(
                              is_private=True, meta={"bot": {"kind": "handoff_summary",
                                                             "reason": reason}})
     return moved
+
+
+async def check_update_bot_settings(session: AsyncSession, *, actor: Actor,
+                                    changes: dict[str, Any]) -> BotSettings:
+    """Refuse unknown channels and intents the bot has no task flow for, then store the changes."""
+    actor.require("admin")  # an agent hears "forbidden" before any detail of the values
+    if unknown := sorted(set(changes.get("channels") or []) - set(CHANNELS)):
+        raise InvalidInput(f"unknown channels: {', '.join(unknown)}", field="channels")
+    if set(changes.get("intents") or []) - set(FLOW_INTENTS):
+        raise InvalidInput(f"intents must be among {', '.join(FLOW_INTENTS)}", field="intents")
+    return await do_update_bot_settings(session, actor=actor, changes=changes)
 
 
 async def do_update_bot_settings(session: AsyncSession, *, actor: Actor,

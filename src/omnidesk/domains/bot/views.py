@@ -7,14 +7,12 @@ from fastapi import APIRouter
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.domains.bot import actions, service
-from omnidesk.domains.bot.policy import FLOW_INTENTS
 from omnidesk.domains.bot.schemas import (
     BotSettingsRead,
     BotSettingsUpdate,
     NluModelRead,
     TrainIn,
 )
-from omnidesk.domains.conversations.models import CHANNELS
 from omnidesk.domains.nlu.schemas import TrainingError
 from omnidesk.domains.nlu.service import list_model_versions
 
@@ -32,12 +30,8 @@ async def read_settings(actor: ActorDep, session: SessionDep) -> BotSettingsRead
 async def update_settings(update: BotSettingsUpdate, actor: ActorDep,
                           session: SessionDep) -> BotSettingsRead:
     """Change the bot settings (admins): on/off per channel, greeting, tone, intents, policy."""
-    changes = update.model_dump(exclude_unset=True)
-    if set(changes.get("channels") or []) - set(CHANNELS):
-        raise InvalidInput("unknown channel", field="channels")
-    if set(changes.get("intents") or []) - set(FLOW_INTENTS):
-        raise InvalidInput(f"intents must be among {', '.join(FLOW_INTENTS)}", field="intents")
-    settings = await actions.do_update_bot_settings(session, actor=actor, changes=changes)
+    settings = await actions.check_update_bot_settings(
+        session, actor=actor, changes=update.model_dump(exclude_unset=True))
     await session.commit()
     return BotSettingsRead.model_validate(settings.model_dump())
 

@@ -16,6 +16,7 @@ from threading import Lock
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from omnidesk.domains.nlu.analysis import analyze_message as _analyze_message
 from omnidesk.domains.nlu.classifier import ProgressCallback
@@ -126,7 +127,8 @@ async def get_active_intent_model(session: AsyncSession, *, workspace_id: int
 
 
 async def list_model_versions(session: AsyncSession, *, workspace_id: int) -> list[NluModel]:
-    """List the workspace's stored model versions, newest first."""
+    """List the workspace's stored model versions, newest first, without their model bytes."""
     rows = await session.scalars(select(NluModel).where(NluModel.workspace_id == workspace_id)
+                                 .options(defer(NluModel.model_bytes, raiseload=True))
                                  .order_by(NluModel.version.desc()))
     return list(rows.all())

@@ -193,14 +193,98 @@ ROUTING_CODES = {  # field labels, strategies and SLA metrics of that page: (ko,
 }
 
 
+BOT_KO = {  # the bot settings page; English is the msgid
+    "Bot": "챗봇",
+    "Bot settings": "챗봇 설정",
+    "Handoff": "상담원 연결",
+    "Intent model": "의도 인식 모델",
+    "Train now": "지금 학습",
+    "Created": "만든 때",
+    "Accuracy (cross-validated)": "정확도 (교차 검증)",
+    "Examples": "학습 예문",
+    "Training time": "학습 시간",
+    "Active": "사용 중",
+    ("The bot answers first on the channels ticked below, runs the task flows you allow and "
+     "hands the conversation to a person by these rules."):
+        "챗봇은 아래에서 고른 채널에서 먼저 응답하고, 허용한 업무만 처리하며, 아래 규칙에 따라 상담원에게 대화를 넘깁니다.",
+    "Only admins can change the bot; you see it read-only.":
+        "챗봇 설정은 관리자만 바꿀 수 있습니다. 읽기 전용으로 보고 있습니다.",
+    "On other channels, and while the bot is off, conversations go straight to the queues.":
+        "다른 채널의 대화와 챗봇이 꺼져 있을 때의 대화는 바로 대기열로 갑니다.",
+    ("Said once, on the bot's first reply. Leave blank for the standard greeting shown in "
+     "grey, which says it is a bot."):
+        "챗봇의 첫 답변에 한 번 붙습니다. 비워 두면 회색으로 보이는 기본 인사말(챗봇임을 알리는 문장)을 씁니다.",
+    ("When a customer asks for a task that is not ticked, the bot hands the conversation to "
+     "a person."):
+        "고르지 않은 업무를 고객이 요청하면 챗봇이 상담원에게 대화를 넘깁니다.",
+    "Customer tiers, comma separated, e.g. vip, gold": "고객 등급, 쉼표로 구분. 예: vip, gold",
+    "Given to customers with the handoff notice outside business hours.":
+        "영업시간 외에 상담원 연결을 안내할 때 고객에게 알려 줍니다.",
+    "The bot acts on an intent only when it is at least this sure.":
+        "챗봇은 이 정도 이상 확신할 때만 요청을 처리합니다.",
+    "Messages in a row the bot does not understand before it hands off.":
+        "챗봇이 연달아 이해하지 못하면 상담원에게 넘기는 횟수입니다.",
+    "Hand off when the customer's frustration reaches this.":
+        "고객의 불만 정도가 이 값에 이르면 상담원에게 넘깁니다.",
+    "Hand off when the customer's sentiment falls to this.":
+        "고객의 감정 점수가 이 값 이하로 떨어지면 상담원에게 넘깁니다.",
+    "Tries at the order number and phone or email before a handoff.":
+        "주문번호와 전화번호 또는 이메일로 본인 확인을 시도할 수 있는 횟수입니다. 넘으면 상담원에게 넘깁니다.",
+    "The lowest knowledge-base match the bot answers with.":
+        "챗봇이 도움말 문서로 답할 때 필요한 최소 일치 점수입니다.",
+    ("The bot recognises what customers ask with this workspace's active model (without "
+     "one, with the model of the shipped example utterances)."):
+        "챗봇은 이 워크스페이스에서 사용 중인 모델로 고객의 요청을 알아듣습니다 (없으면 기본 예문으로 만든 모델을 씁니다).",
+    "Training… this takes a few seconds.": "학습하는 중… 몇 초 걸립니다.",
+    "Trains a new version from the shipped Korean and English utterances and makes it active.":
+        "기본 한국어·영어 예문으로 새 버전을 학습해 바로 사용합니다.",
+    "No trained versions yet: the bot uses the model of the shipped utterances.":
+        "학습한 버전이 없습니다. 챗봇은 기본 예문으로 만든 모델을 씁니다.",
+    "Trained and activated version %(version)s.": "버전 %(version)s을(를) 학습해 사용하기 시작했습니다.",
+    "Training failed; try again later.": "학습하지 못했습니다. 잠시 후 다시 시도하세요.",
+    "The active model did not change.": "사용 중인 모델은 그대로입니다.",
+}
+BOT_CODES = {  # field labels, tones, task flows and training sources of that page: (ko, en)
+    "field:enabled": ("챗봇 사용", "Bot on"),
+    "field:channels": ("챗봇이 응답할 채널", "Channels the bot answers on"),
+    "field:greeting": ("인사말", "Greeting"),
+    "field:greeting_ko": ("한국어 인사말", "Korean greeting"),
+    "field:greeting_en": ("영어 인사말", "English greeting"),
+    "field:tone": ("말투", "Tone"),
+    "field:intents": ("챗봇이 처리할 업무", "Tasks the bot may carry out"),
+    "field:min_confidence": ("최소 확신도", "Minimum confidence"),
+    "field:max_misses": ("이해 못 한 메시지 한도", "Misunderstood messages before handoff"),
+    "field:frustration_threshold": ("불만 기준", "Frustration threshold"),
+    "field:negative_sentiment_threshold": ("부정 감정 기준", "Negative sentiment threshold"),
+    "field:handoff_vip": ("VIP 고객은 바로 상담원에게", "Hand VIP customers to a person at once"),
+    "field:vip_tiers": ("VIP 등급", "VIP tiers"),
+    "field:max_verification_attempts": ("본인 확인 시도 횟수", "Verification attempts"),
+    "field:support_email": ("고객 지원 이메일", "Support email"),
+    "field:answer_min_score": ("도움말 답변 최소 점수", "Minimum answer score"),
+    "tone:friendly": ("친근하게 (해요체)", "Friendly"),
+    "tone:formal": ("격식 있게 (합쇼체)", "Formal"),
+    "intent:order_status": ("주문·배송 조회", "Order status"),
+    "intent:cancel_order": ("주문 취소", "Cancel an order"),
+    "intent:change_address": ("배송지 변경", "Change the delivery address"),
+    "intent:return_request": ("반품 접수", "Return an item"),
+    "intent:exchange_request": ("교환 접수", "Exchange an item"),
+    "intent:refund_status": ("환불 조회", "Refund status"),
+    "intent:membership_tier": ("회원 등급 안내", "Membership tier"),
+    "source:shipped": ("기본 예문", "Shipped utterances"),
+    "source:api": ("API로 보낸 예문", "Rows sent to the API"),
+    "source:demo": ("데모 데이터", "Demo data"),
+}
+
+
 def entries(language: str) -> dict[str, str]:
     """Return msgid -> translation for a language."""
     pick = 0 if language == "ko" else 1
-    table = {k: (v if language == "ko" else k) for k, v in {**KO, **ROUTING_KO}.items()}
+    table = {k: (v if language == "ko" else k) for k, v in {**KO, **ROUTING_KO, **BOT_KO}.items()}
     table.update({f"channel:{k}": v[pick] for k, v in CHANNEL_NAMES.items()})
     table.update({f"identity:{k}": v[pick] for k, v in IDENTITY_NAMES.items()})
     table.update({k: v[pick] for k, v in CODES.items()})
     table.update({k: v[pick] for k, v in ROUTING_CODES.items()})
+    table.update({k: v[pick] for k, v in BOT_CODES.items()})
     return table
 
 

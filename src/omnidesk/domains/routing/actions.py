@@ -14,38 +14,51 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import utcnow
+from omnidesk.core.errors import NotFound
 from omnidesk.core.events import emit
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.conversations.actions import do_assign
-from omnidesk.domains.conversations.service import get_conversation
-from omnidesk.domains.customers.service import get_customer
+from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.routing import events as ev
 from omnidesk.domains.routing.claims import (
     claim_capacity,
     claim_entry,
+    claim_waiting_entry,
+    insert_returning,
     insert_unless_exists,
     lock_agents,
     mirror,
     release_capacity,
     waiting_values,
 )
-from omnidesk.domains.routing.engine import PRIORITY_LEVELS, Assignment, Presence, match
-from omnidesk.domains.routing.models import CAPACITY_CLASSES, AgentStateRow, QueueEntry
+from omnidesk.domains.routing.engine import (
+    PRIORITY_LEVELS,
+    Assignment,
+    Presence,
+    WorkItem,
+    match,
+)
+from omnidesk.domains.routing.models import (
+    CAPACITY_CLASSES,
+    AgentStateRow,
+    QueueEntry,
+    RoutingQueue,
+)
 from omnidesk.domains.routing.rules import channel_class, evaluate_rules
 from omnidesk.domains.routing.service import (
+    enqueue_facts,
     get_agent_state,
-    get_default_queue,
     get_entry,
     get_queue,
+    hold_for_transaction,
     is_active,
-    last_agent_for_customer,
     list_candidate_agents,
     list_entries,
     list_rules,
+    list_waiting_items,
     queue_policy,
-    work_item,
 )
-from omnidesk.domains.routing.sla_actions import first_response_due
+from omnidesk.domains.routing.sla_actions import first_response_due_at
 
 
 async def do_enqueue(
@@ -59,23 +72,25 @@ async def do_enqueue(
 ) -> QueueEntry | None:
     """Put a conversation in the queue its rules choose; None when no queue is configured."""
     now = now or utcnow()
-    entry = await get_entry(session, workspace_id=workspace_id, conversation_id=conversation_id)
-    if is_active(entry):
-        return entry
-    conv = await get_conversation(
-        session, workspace_id=workspace_id, conversation_id=conversation_id
-    )
-    customer = await get_customer(session, workspace_id=workspace_id, customer_id=conv.customer_id)
-    facts = routing_facts(conv, customer.attributes or {}, customer.tags or [], text)
-    default = await get_default_queue(session, workspace_id=workspace_id)
+    found = await enqueue_facts(session, workspace_id=workspace_id, conversation_id=conversation_id)
+    if found is None:
+        raise NotFound("conversation not found")
+    if is_active(found.entry):
+        return found.entry
+    conv, default = found.conv, found.default_queue
+    hold_for_transaction(session, conv, default)  # do_assign_next reads both again
+    facts = routing_facts(conv, found.attributes, found.tags, text)
     rules = await list_rules(session, workspace_id=workspace_id)
     decision = evaluate_rules(rules, facts, default_queue_id=default.id if default else None)
     if decision.queue_id is None:
         return None
-    queue = await get_queue(session, workspace_id=workspace_id, queue_id=int(decision.queue_id))
-    sticky = await last_agent_for_customer(
-        session, workspace_id=workspace_id, customer_id=conv.customer_id, conversation_id=conv.id
+    queue = (
+        default
+        if default is not None and decision.queue_id == default.id
+        else await get_queue(session, workspace_id=workspace_id, queue_id=int(decision.queue_id))
     )
+    hold_for_transaction(session, queue)
+    sticky = found.sticky
     values: dict[str, Any] = waiting_values(
         queue_id=queue.id,
         channel=channel_class(conv.channel),
@@ -85,15 +100,15 @@ async def do_enqueue(
         priority=PRIORITY_LEVELS.get(decision.priority, PRIORITY_LEVELS["normal"]),
         vip=facts["tier"] == "vip" or "vip" in facts["tags"],
         enqueued_at=now,
-        sla_due_at=await first_response_due(
-            session, conv=conv, priority=decision.priority, now=now
+        sla_due_at=first_response_due_at(
+            found.sla_targets, found.business_hours, conv, decision.priority, now
         ),
         rule_name=decision.rule_name,
         finished_at=None,
         last_agent_id=sticky[0] if sticky else None,
         last_agent_at=sticky[1] if sticky else None,
     )
-    entry, stored = await _store_entry(session, entry, conv, values)
+    entry, stored = await _store_entry(session, found.entry, conv, values)
     if stored:
         emit(session, ev.ROUTING_ENQUEUED, ev.entry_payload(entry), workspace_id=workspace_id)
     return entry
@@ -122,12 +137,14 @@ async def _store_entry(
         if stored:
             mirror(entry, values)
         return entry, stored
-    created = await insert_unless_exists(session, QueueEntry, {
+    created = await insert_returning(session, QueueEntry, {
         "workspace_id": conv.workspace_id, "conversation_id": conv.id,
         "customer_id": conv.customer_id, **values}, "conversation_id")  # fmt: skip
+    if created is not None:
+        return created, True
     stored = await get_entry(session, workspace_id=conv.workspace_id, conversation_id=conv.id)
-    assert stored is not None
-    return stored, created
+    assert stored is not None  # a concurrent enqueue inserted it first
+    return stored, False
 
 
 async def do_assign_next(
@@ -140,26 +157,32 @@ async def do_assign_next(
 ) -> list[QueueEntry]:
     """Match waiting conversations of a queue to online agents and claim each decision."""
     now = now or utcnow()
-    queue = await get_queue(session, workspace_id=workspace_id, queue_id=queue_id)
+    queue = await _decision_queue(session, workspace_id, queue_id)
     agents = await list_candidate_agents(session, workspace_id=workspace_id, queue=queue, lock=True)
     if not agents:
         return []
-    entries = await list_entries(session, workspace_id=workspace_id, queue_id=queue_id)
-    by_id = {entry.id: entry for entry in entries}
-    decisions = match(
-        [work_item(e) for e in entries], agents, queue_policy(queue), now.timestamp()
-    )[:limit]
+    items = await list_waiting_items(session, workspace_id=workspace_id, queue_id=queue_id)
+    by_id = {item.id: item for item in items}
+    decisions = match(items, agents, queue_policy(queue), now.timestamp())[:limit]
     done = []
     for decision in sorted(decisions, key=lambda d: int(d.item_id)):  # entries in id order
-        entry = by_id[int(decision.item_id)]
-        if await _apply(session, entry, decision, now):
+        entry = await _apply(session, workspace_id, by_id[decision.item_id], decision, now)
+        if entry is not None:
             done.append(entry)
     return done
 
 
+async def _decision_queue(session: AsyncSession, workspace_id: int, queue_id: int) -> RoutingQueue:
+    """Return the queue, from the identity map when this session already read it (no re-read)."""
+    queue = await session.get(RoutingQueue, queue_id)
+    if queue is None or queue.workspace_id != workspace_id:
+        raise NotFound("routing queue not found")
+    return queue
+
+
 async def _apply(
-    session: AsyncSession, entry: QueueEntry, decision: Assignment, now: dt.datetime
-) -> bool:
+    session: AsyncSession, workspace_id: int, item: WorkItem, decision: Assignment, now: dt.datetime
+) -> QueueEntry | None:
     """Claim the entry, then the agent's capacity; undo the first if the second fails."""
     agent_id = int(decision.agent_id)  # type: ignore[call-overload]
     expires = decision.offer_expires_at
@@ -168,29 +191,32 @@ async def _apply(
         "assigned_at": now,
         "offer_expires_at": None if expires is None else dt.datetime.fromtimestamp(expires, dt.UTC),
     }  # fmt: skip
-    if not await claim_entry(session, entry_id=entry.id, values=values):
-        return False
+    entry_id = int(item.id)  # type: ignore[call-overload]
+    entry = await claim_waiting_entry(session, entry_id=entry_id, values=values)
+    if entry is None:
+        return None
     if not await claim_capacity(
-        session, workspace_id=entry.workspace_id, user_id=agent_id, channel=entry.channel, now=now
+        session, workspace_id=workspace_id, user_id=agent_id, channel=item.channel, now=now
     ):
-        await claim_entry(
-            session, entry_id=entry.id, values=waiting_values(), from_status=values["status"]
-        )
-        return False
-    mirror(entry, values)
+        undo = waiting_values()
+        await claim_entry(session, entry_id=entry.id, values=undo, from_status=values["status"])
+        mirror(entry, undo)
+        return None
     if expires is not None:
-        emit(session, ev.ROUTING_OFFERED, ev.entry_payload(entry), workspace_id=entry.workspace_id)
+        emit(session, ev.ROUTING_OFFERED, ev.entry_payload(entry), workspace_id=workspace_id)
     else:
         await _assign_conversation(session, entry, agent_id, "routing")
-    return True
+    return entry
 
 
 async def _assign_conversation(
     session: AsyncSession, entry: QueueEntry, agent_id: int | None, reason: str
 ) -> None:
-    conv = await get_conversation(
-        session, workspace_id=entry.workspace_id, conversation_id=entry.conversation_id
-    )
+    """Assign through the conversations domain; the conversation comes from the identity map
+    when do_enqueue loaded it in this session, else from one read."""
+    conv = await session.get(Conversation, entry.conversation_id)
+    if conv is None or conv.workspace_id != entry.workspace_id:
+        raise NotFound("conversation not found")
     await do_assign(session, conv=conv, assignee_id=agent_id, reason=reason)
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
 
 RAW = {"synchronize_session": False}
+FRESH = {"populate_existing": True}
 
 
 def load_column(channel: str) -> Any:
@@ -62,27 +64,62 @@ async def claim_entry(
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+async def claim_waiting_entry(
+    session: AsyncSession, *, entry_id: int, values: dict[str, Any]
+) -> QueueEntry | None:
+    """Move a waiting entry on, like ``claim_entry``, and return it (RETURNING, no re-read).
+
+    None when another worker claimed it first.
+    """
+    params = {"entry_id": entry_id, **{f"new_{key}": value for key, value in values.items()}}
+    return await session.scalar(
+        _claim_waiting_statement(tuple(values)), params, execution_options={**RAW, **FRESH}
+    )
+
+
+@cache
+def _claim_waiting_statement(keys: tuple[str, ...]) -> Any:
+    """Build the claim once per set of columns (building costs more than running it)."""
+    columns = QueueEntry.__table__.c
+    return (
+        update(QueueEntry)
+        .where(QueueEntry.id == bindparam("entry_id"), QueueEntry.status == "waiting")
+        .values({key: bindparam(f"new_{key}", type_=columns[key].type) for key in keys})
+        .returning(QueueEntry)
+    )
+
+
 async def claim_capacity(
     session: AsyncSession, *, workspace_id: int, user_id: int, channel: str, now: dt.datetime
 ) -> bool:
     """Take one unit of an online agent's capacity on a channel, if it is still free."""
+    result = await session.execute(
+        _claim_capacity_statement(channel),
+        {"b_workspace_id": workspace_id, "b_user_id": user_id, "b_now": now},
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+@cache
+def _claim_capacity_statement(channel: str) -> Any:
+    """Build the capacity claim of a capacity class once."""
     load = load_column(channel)
     capacity = getattr(AgentStateRow, f"{channel}_capacity")
     conditions = [
-        AgentStateRow.workspace_id == workspace_id,
-        AgentStateRow.user_id == user_id,
+        AgentStateRow.workspace_id == bindparam("b_workspace_id"),  # b_: not a column name
+        AgentStateRow.user_id == bindparam("b_user_id"),
         AgentStateRow.presence == "online",
         load < capacity,
     ]
     if channel == "chat":  # an agent on a call takes no chats (engine default voice_blocks)
         conditions.append(AgentStateRow.voice_load == 0)
-    result = await session.execute(
+    now = bindparam("b_now", type_=AgentStateRow.__table__.c.last_assignment_at.type)
+    return (
         update(AgentStateRow)
         .where(*conditions)
         .values({load: load + 1, AgentStateRow.last_assignment_at: now})
         .execution_options(**RAW)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 async def release_capacity(
@@ -120,6 +157,20 @@ async def insert_unless_exists(
     )
     result = await session.execute(statement)
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def insert_returning(
+    session: AsyncSession, model: type[Any], values: dict[str, Any], unique_column: str
+) -> Any | None:
+    """INSERT .. ON CONFLICT DO NOTHING RETURNING the row; None when it already existed."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[unique_column])
+        .returning(model)
+    )
+    return await session.scalar(statement)
 
 
 def mirror(entry: QueueEntry, values: dict[str, Any]) -> None:

@@ -1,19 +1,27 @@
 """Routing reads, and the translation of stored rows into the pure engine's types.
 
 Agent and entry rows are always read with ``populate_existing`` because their load and status
-columns are changed by conditional UPDATE statements that bypass the identity map.
+columns are changed by conditional UPDATE statements that bypass the identity map. The decision
+path (``enqueue_facts``, ``list_candidate_agents``, ``list_waiting_items``) reads plain rows in as
+few statements as it can: a routing decision has a 5 ms budget (docs: Performance budget).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased, joinedload
 
 from omnidesk.core.db import get_in_workspace
+from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import Skill, TeamMember, User, UserSkill
+from omnidesk.domains.conversations.models import Conversation
+from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.routing.engine import (
     AgentState,
     Presence,
@@ -31,8 +39,12 @@ from omnidesk.domains.routing.models import (
     SlaPolicyRow,
 )
 from omnidesk.domains.routing.rules import RoutingRule, parse_rule
+from omnidesk.domains.workspaces.models import Workspace
 
 FRESH = {"populate_existing": True}
+HELD_KEY = "routing.held_rows"
+WORKSPACE = bindparam("workspace_id")
+CAPACITY_ATTRS = tuple((ch, f"{ch}_capacity", f"{ch}_load") for ch in CAPACITY_CLASSES)
 POLICY_WEIGHTS = (
     "aging_rate", "priority_weight", "vip_boost", "sentiment_weight", "sla_weight",
     "default_target_seconds",
@@ -72,11 +84,7 @@ async def list_queues(session: AsyncSession, *, workspace_id: int) -> list[Routi
 
 async def list_rules(session: AsyncSession, *, workspace_id: int) -> list[RoutingRule]:
     """Return the workspace's active routing rules, parsed, in evaluation order."""
-    rows = await session.scalars(
-        select(RoutingRuleRow)
-        .where(RoutingRuleRow.workspace_id == workspace_id, RoutingRuleRow.is_active.is_(True))
-        .order_by(RoutingRuleRow.position, RoutingRuleRow.id)
-    )
+    rows = await session.scalars(_rules_query(), {"workspace_id": workspace_id})
     return [
         parse_rule(
             {"queue_id": row.queue_id, "conditions": row.conditions, "priority": row.priority,
@@ -84,6 +92,16 @@ async def list_rules(session: AsyncSession, *, workspace_id: int) -> list[Routin
         )
         for row in rows.all()
     ]  # fmt: skip
+
+
+@cache
+def _rules_query() -> Select[Any]:
+    """Build the active rules statement once."""
+    return (
+        select(RoutingRuleRow)
+        .where(RoutingRuleRow.workspace_id == WORKSPACE, RoutingRuleRow.is_active.is_(True))
+        .order_by(RoutingRuleRow.position, RoutingRuleRow.id)
+    )
 
 
 async def get_agent_state(
@@ -151,58 +169,195 @@ async def last_agent_for_customer(
     return found.agent_id, found.finished_at or found.assigned_at
 
 
+@dataclass(frozen=True, slots=True)
+class EnqueueFacts:
+    """Everything ``do_enqueue`` reads before it decides, loaded by one statement."""
+
+    conv: Conversation
+    attributes: dict[str, Any]
+    tags: list[Any]
+    business_hours: dict[str, Any]
+    entry: QueueEntry | None
+    default_queue: RoutingQueue | None
+    sla_targets: dict[str, Any] | None  # None: the workspace has no default SLA policy
+    sticky: tuple[int, dt.datetime] | None  # see last_agent_for_customer
+
+
+async def enqueue_facts(
+    session: AsyncSession, *, workspace_id: int, conversation_id: int
+) -> EnqueueFacts | None:
+    """Read a conversation with its customer, entry, default queue, SLA and sticky agent at once.
+
+    The same reads as get_conversation, get_customer, get_entry, get_default_queue,
+    get_default_sla_policy, the workspace's business hours and last_agent_for_customer, folded into
+    one statement (joins and scalar subqueries); None when the conversation does not exist.
+    """
+    rows = (
+        await session.execute(
+            _enqueue_facts_query(),
+            {"workspace_id": workspace_id, "conversation_id": conversation_id},
+        )
+    ).unique(lambda row: 0).all()  # all, so the labels collection is complete
+    if not rows:
+        return None
+    conv, customer_id, attributes, tags, hours, entry, queue, targets, *last = rows[0]
+    if customer_id is None:
+        raise NotFound("customer not found")
+    sticky = None if last[0] is None else (last[0], last[2] or last[1])
+    return EnqueueFacts(conv, attributes or {}, tags or [], hours, entry, queue, targets, sticky)
+
+
+@cache
+def _enqueue_facts_query() -> Select[Any]:
+    """Build the enqueue_facts statement once; building it costs more than running it."""
+    previous, default_queue = aliased(QueueEntry), aliased(RoutingQueue)
+    previous_id = (
+        select(QueueEntry.id)
+        .where(QueueEntry.workspace_id == WORKSPACE,
+               QueueEntry.customer_id == Conversation.customer_id,
+               QueueEntry.conversation_id != Conversation.id,
+               QueueEntry.status.in_(("assigned", "done")))
+        .order_by(QueueEntry.assigned_at.desc())
+        .limit(1)
+        .correlate(Conversation)
+        .scalar_subquery()
+    )  # fmt: skip
+    default_id = (
+        select(RoutingQueue.id)
+        .where(RoutingQueue.workspace_id == WORKSPACE, RoutingQueue.is_default.is_(True))
+        .order_by(RoutingQueue.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    sla_targets = (
+        select(SlaPolicyRow.targets)
+        .where(SlaPolicyRow.workspace_id == WORKSPACE, SlaPolicyRow.is_default.is_(True))
+        .order_by(SlaPolicyRow.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        select(Conversation, Customer.id, Customer.attributes, Customer.tags,
+               Workspace.business_hours, QueueEntry, default_queue, sla_targets,
+               previous.agent_id, previous.assigned_at, previous.finished_at)
+        .join(Workspace, Workspace.id == Conversation.workspace_id)
+        .outerjoin(Customer, (Customer.id == Conversation.customer_id)
+                   & (Customer.workspace_id == WORKSPACE))
+        .outerjoin(QueueEntry, (QueueEntry.conversation_id == Conversation.id)
+                   & (QueueEntry.workspace_id == WORKSPACE))
+        .outerjoin(default_queue, default_queue.id == default_id)
+        .outerjoin(previous, previous.id == previous_id)
+        .where(Conversation.id == bindparam("conversation_id"),
+               Conversation.workspace_id == WORKSPACE)
+        .options(joinedload(Conversation.label_rows))  # no second statement for the labels
+        .execution_options(**FRESH)
+    )  # fmt: skip
+
+
+def hold_for_transaction(session: AsyncSession, *objects: Any) -> None:
+    """Keep loaded rows referenced until the transaction ends.
+
+    The identity map holds objects weakly; holding them lets ``do_assign_next`` find the queue and
+    conversation that ``do_enqueue`` just read with ``session.get``, instead of reading them again.
+    """
+    transaction = session.sync_session.get_transaction()
+    held = session.info.get(HELD_KEY)
+    if held is None or held[0] is not transaction:
+        held = session.info[HELD_KEY] = (transaction, [])
+    held[1].extend(obj for obj in objects if obj is not None)
+
+
+AGENT_COLUMNS = (
+    AgentStateRow.user_id, AgentStateRow.presence, AgentStateRow.idle_since,
+    AgentStateRow.last_assignment_at,
+    *(getattr(AgentStateRow, f"{ch}_{what}") for ch in CAPACITY_CLASSES
+      for what in ("capacity", "load")),
+)  # fmt: skip
+ITEM_COLUMNS = (
+    QueueEntry.id, QueueEntry.channel, QueueEntry.language, QueueEntry.required_skills,
+    QueueEntry.priority, QueueEntry.vip, QueueEntry.sentiment, QueueEntry.enqueued_at,
+    QueueEntry.sla_due_at, QueueEntry.last_agent_id, QueueEntry.last_agent_at,
+)  # fmt: skip
+
+
 async def list_candidate_agents(
     session: AsyncSession, *, workspace_id: int, queue: RoutingQueue, lock: bool = False
 ) -> list[AgentState]:
     """Return the online agents who may serve a queue (its team, if any), as engine states.
 
-    Two statements whatever the number of agents. With ``lock`` the agent rows are locked in id
-    order (PostgreSQL) until the transaction ends, which serialises concurrent matching for the
-    same agents instead of letting it deadlock.
+    One statement whatever the number of agents: plain rows, one per agent and skill (an outer
+    join), not ORM objects. With ``lock`` the agent rows are locked in id order (PostgreSQL) until
+    the transaction ends, which serialises concurrent matching for the same agents instead of
+    letting it deadlock.
     """
+    params = {"workspace_id": workspace_id, "team_id": queue.team_id}
+    query = _candidates_query(queue.team_id is not None, lock)
+    rows = (await session.execute(query, params)).all()
+    agents: dict[int, AgentState] = {}
+    for row in rows:
+        agent = agents.get(row.user_id)
+        if agent is None:
+            agent = agents[row.user_id] = agent_state(row, row.languages, {})
+        if row.skill is not None:
+            agent.skills[row.skill] = row.level
+    return list(agents.values())
+
+
+@cache
+def _candidates_query(by_team: bool, lock: bool) -> Select[Any]:
+    """Build the candidate agents statement once per variant."""
+    levels = join(UserSkill, Skill, Skill.id == UserSkill.skill_id)
     query = (
-        select(AgentStateRow, User.languages)
+        select(*AGENT_COLUMNS, User.languages, Skill.name.label("skill"), UserSkill.level)
         .join(User, User.id == AgentStateRow.user_id)
-        .where(AgentStateRow.workspace_id == workspace_id, AgentStateRow.presence == "online",
+        .outerjoin(levels, UserSkill.user_id == AgentStateRow.user_id)
+        .where(AgentStateRow.workspace_id == WORKSPACE, AgentStateRow.presence == "online",
                User.is_active.is_(True))
         .order_by(AgentStateRow.user_id)
-        .execution_options(**FRESH)
     )  # fmt: skip
-    if queue.team_id is not None:
-        members = select(TeamMember.user_id).where(TeamMember.team_id == queue.team_id)
+    if by_team:
+        members = select(TeamMember.user_id).where(TeamMember.team_id == bindparam("team_id"))
         query = query.where(AgentStateRow.user_id.in_(members))
-    rows = (await session.execute(query.with_for_update(of=AgentStateRow) if lock else query)).all()
-    if not rows:
-        return []
-    skills: dict[int, dict[str, int]] = {row.user_id: {} for row, _ in rows}
-    levels = await session.execute(
-        select(UserSkill.user_id, Skill.name, UserSkill.level)
-        .join(Skill, Skill.id == UserSkill.skill_id)
-        .where(UserSkill.user_id.in_(list(skills)))
-    )
-    for user_id, name, level in levels.all():
-        skills[user_id][name] = level
-    return [agent_state(row, languages, skills[row.user_id]) for row, languages in rows]
+    return query.with_for_update(of=AgentStateRow) if lock else query
 
 
-def agent_state(
-    row: AgentStateRow, languages: list[Any] | None, skills: dict[str, int]
-) -> AgentState:
+async def list_waiting_items(
+    session: AsyncSession, *, workspace_id: int, queue_id: int, limit: int = 500
+) -> list[WorkItem]:
+    """Return a queue's waiting entries as engine items, oldest first, from plain rows."""
+    params = {"workspace_id": workspace_id, "queue_id": queue_id}
+    rows = await session.execute(_waiting_query(limit), params)
+    return [work_item(row) for row in rows.all()]
+
+
+@cache
+def _waiting_query(limit: int) -> Select[Any]:
+    """Build the waiting items statement once."""
+    return (
+        select(*ITEM_COLUMNS)
+        .where(QueueEntry.workspace_id == WORKSPACE, QueueEntry.status == "waiting",
+               QueueEntry.queue_id == bindparam("queue_id"))
+        .order_by(QueueEntry.enqueued_at, QueueEntry.id)
+        .limit(limit)
+    )  # fmt: skip
+
+
+def agent_state(row: Any, languages: list[Any] | None, skills: dict[str, int]) -> AgentState:
     """Build the engine's view of an agent from its state row, languages and skill levels."""
     return AgentState(
         id=row.user_id,
         presence=Presence(row.presence),
         languages=frozenset(languages or ()),
         skills=skills,
-        capacity={ch: getattr(row, f"{ch}_capacity") for ch in CAPACITY_CLASSES},
-        load={ch: getattr(row, f"{ch}_load") for ch in CAPACITY_CLASSES},
+        capacity={ch: getattr(row, name) for ch, name, _ in CAPACITY_ATTRS},
+        load={ch: getattr(row, name) for ch, _, name in CAPACITY_ATTRS},
         idle_since=to_seconds(row.idle_since) or 0.0,
         last_assignment_at=to_seconds(row.last_assignment_at) or float("-inf"),
     )
 
 
-def work_item(entry: QueueEntry) -> WorkItem:
-    """Build the engine's view of a waiting entry."""
+def work_item(entry: Any) -> WorkItem:
+    """Build the engine's view of a waiting entry (a QueueEntry or a row of ITEM_COLUMNS)."""
     return WorkItem(
         id=entry.id,
         channel=entry.channel,

@@ -33,18 +33,26 @@ async def workspace_calendar(session: AsyncSession, *, workspace_id: int) -> Bus
     return BusinessCalendar.from_config(workspace.business_hours)
 
 
-async def first_response_due(
-    session: AsyncSession, *, conv: Any, priority: str, now: dt.datetime
-) -> dt.datetime | None:
-    """Return when the first-response target falls due, counted from now in business hours."""
-    row = await get_default_sla_policy(session, workspace_id=conv.workspace_id)
-    if row is None:
-        return None
-    target = (row.targets.get(priority) or {}).get("first_response")
+def first_response_target(targets: dict[str, Any], conv: Any, priority: str) -> float | None:
+    """Return the first-response target in business seconds, None when none applies."""
+    target = (targets.get(priority) or {}).get("first_response")
     if target is None or conv.first_response_at is not None:
         return None
-    calendar = await workspace_calendar(session, workspace_id=conv.workspace_id)
-    return add_business_seconds(calendar, now, float(target))
+    return float(target)
+
+
+def first_response_due_at(
+    targets: dict[str, Any] | None,
+    business_hours: dict[str, Any],
+    conv: Any,
+    priority: str,
+    now: dt.datetime,
+) -> dt.datetime | None:
+    """Return the first-response due time from already loaded SLA targets and business hours."""
+    target = None if targets is None else first_response_target(targets, conv, priority)
+    if target is None:
+        return None
+    return add_business_seconds(BusinessCalendar.from_config(business_hours), now, target)
 
 
 async def status_intervals(

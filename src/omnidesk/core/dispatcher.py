@@ -7,8 +7,9 @@ import datetime as dt
 import logging
 import random
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Row, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.db import utcnow
@@ -40,6 +41,15 @@ class DispatcherConfig:
     lease_seconds: float = 120.0
     batch_size: int = 100
     poll_seconds: float = 1.0
+
+
+class _Claimed(NamedTuple):
+    """A delivery this dispatcher holds the lease of, with its event's columns (None if gone)."""
+
+    id: int
+    subscriber: str
+    attempts: int
+    event: Row[Any] | None
 
 
 class Dispatcher:
@@ -130,15 +140,19 @@ class Dispatcher:
         handled = 0
         while handled < self.config.batch_size:
             claimed = await self._claim_batch(CLAIM_BATCH)
-            for delivery_id in claimed:
-                await self._run(delivery_id)
+            for delivery in claimed:
+                await self._run(delivery)
             handled += len(claimed)
             if len(claimed) < CLAIM_BATCH:
                 break
         return handled
 
-    async def _claim_batch(self, size: int) -> list[int]:
-        """Mark up to `size` due deliveries as running under a lease; return their ids."""
+    async def _claim_batch(self, size: int) -> list[_Claimed]:
+        """Mark up to `size` due deliveries as running under a lease; return them with events.
+
+        The events are read in the claim's transaction (one query for the batch), so running a
+        delivery costs its handler's statements plus one UPDATE and the commit.
+        """
         now = utcnow()
         due = or_(
             and_(EventDelivery.status == PENDING, EventDelivery.next_attempt_at <= now),
@@ -152,33 +166,41 @@ class Dispatcher:
                 .limit(size)
                 .scalar_subquery()
             )
-            claimed = (await session.scalars(
+            claimed = (await session.execute(
                 update(EventDelivery)
                 .where(EventDelivery.id.in_(candidates), due)
                 .values(status=RUNNING, attempts=EventDelivery.attempts + 1,
                         locked_until=now + dt.timedelta(seconds=self.config.lease_seconds))
-                .returning(EventDelivery.id)
+                .returning(EventDelivery.id, EventDelivery.event_id, EventDelivery.subscriber,
+                           EventDelivery.attempts)
             )).all()
+            events: dict[int, Row[Any]] = {}
+            if claimed:
+                rows = await session.execute(
+                    select(OutboxEvent.id, OutboxEvent.name, OutboxEvent.workspace_id,
+                           OutboxEvent.payload, OutboxEvent.key, OutboxEvent.created_at)
+                    .where(OutboxEvent.id.in_({c.event_id for c in claimed})))
+                events = {row.id: row for row in rows.all()}
             await session.commit()
-        return sorted(claimed)
+        return sorted(_Claimed(c.id, c.subscriber, c.attempts, events.get(c.event_id))
+                      for c in claimed)
 
-    async def _run(self, delivery_id: int) -> None:
+    async def _run(self, claimed: _Claimed) -> None:
         async with self.session_factory() as session:
-            delivery = await session.get(EventDelivery, delivery_id)
-            assert delivery is not None
-            row = await session.get(OutboxEvent, delivery.event_id)
-            subscriber = self.registry.get(delivery.subscriber)
+            row = claimed.event
+            subscriber = self.registry.get(claimed.subscriber)
             if row is None or subscriber is None:
-                await self._finish(session, delivery, DEAD, "subscriber or event no longer exists")
+                await self._finish(session, claimed.id, DEAD,
+                                   "subscriber or event no longer exists")
                 return
             event = DeliveredEvent(
                 id=row.id,
-                delivery_id=delivery.id,
+                delivery_id=claimed.id,
                 name=row.name,
                 workspace_id=row.workspace_id,
                 payload=row.payload,
                 key=row.key,
-                attempt=delivery.attempts,
+                attempt=claimed.attempts,
                 created_at=row.created_at,
             )
             try:
@@ -187,17 +209,22 @@ class Dispatcher:
                 )
             except Exception as exc:  # noqa: BLE001 - any handler failure is retried or dead-lettered
                 await session.rollback()
-                await self._failed(delivery_id, subscriber.max_attempts, exc)
+                await self._failed(claimed.id, subscriber.max_attempts, exc)
                 return
-            await self._finish(session, delivery, DONE, None)
+            await self._finish(session, claimed.id, DONE, None)
 
     async def _finish(
-        self, session: AsyncSession, delivery: EventDelivery, status: str, error: str | None
+        self, session: AsyncSession, delivery_id: int, status: str, error: str | None
     ) -> None:
-        delivery.status = status
-        delivery.locked_until = None
-        delivery.last_error = error
-        delivery.done_at = utcnow()
+        """Mark a delivery finished in the session's transaction (with the handler's writes)."""
+        result = await session.execute(
+            update(EventDelivery)
+            .where(EventDelivery.id == delivery_id)
+            .values(status=status, locked_until=None, last_error=error, done_at=utcnow())
+            .execution_options(synchronize_session=False))
+        if result.rowcount != 1:  # the delivery is gone (its workspace was deleted)
+            await session.rollback()
+            return
         await session.commit()
 
     async def _failed(self, delivery_id: int, max_attempts: int | None, exc: Exception) -> None:
@@ -212,7 +239,7 @@ class Dispatcher:
                        "attempt": delivery.attempts, "error": error},
             )
             if isinstance(exc, PermanentError) or delivery.attempts >= limit:
-                await self._finish(session, delivery, DEAD, error)
+                await self._finish(session, delivery_id, DEAD, error)
                 return
             delay = self.backoff(delivery.attempts)
             if isinstance(exc, RetryLater):

@@ -336,12 +336,13 @@ async def _thread_for(session: AsyncSession, workspace_id: int, customer_id: int
     conv: Conversation | None = None
     if inbound.conversation_id is not None:  # a hint from another workspace is just ignored
         conv = await find_conversation(session, workspace_id=workspace_id,
-                                       conversation_id=inbound.conversation_id)
+                                       conversation_id=inbound.conversation_id,
+                                       load_labels=False)
         if conv is not None and conv.customer_id != customer_id:
             conv = None
     if conv is None:
         conv = await latest_conversation_for_customer(session, workspace_id=workspace_id,
-                                                      customer_id=customer_id)
+                                                      customer_id=customer_id, load_labels=False)
     if conv is not None and conv.status == "resolved" and reopen:
         if not await _within_reopen_window(session, conv):
             conv = None

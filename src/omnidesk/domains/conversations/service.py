@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from omnidesk.core.context import Actor
 from omnidesk.core.db import get_in_workspace
@@ -132,16 +133,25 @@ async def list_events(
     return list(rows.all())
 
 
+def _without_labels(query: Select[tuple[Conversation]], load_labels: bool
+                    ) -> Select[tuple[Conversation]]:
+    """Skip the labels' selectin query where the caller never reads them (the intake path).
+
+    ``raiseload``, not ``noload``: reading labels then raises instead of seeing an empty list;
+    a later query of the same conversation in the session loads them.
+    """
+    return query if load_labels else query.options(raiseload(Conversation.label_rows))
+
+
 async def latest_conversation_for_customer(
-    session: AsyncSession, *, workspace_id: int, customer_id: int
+    session: AsyncSession, *, workspace_id: int, customer_id: int, load_labels: bool = True
 ) -> Conversation | None:
     """Return the customer's most recent conversation on any channel."""
-    return await session.scalar(
+    return await session.scalar(_without_labels(
         select(Conversation)
         .where(Conversation.workspace_id == workspace_id, Conversation.customer_id == customer_id)
         .order_by(Conversation.id.desc())
-        .limit(1)
-    )
+        .limit(1), load_labels))
 
 
 async def find_message_by_provider_id(
@@ -196,11 +206,12 @@ async def get_last_messages(
 
 
 async def find_conversation(
-    session: AsyncSession, *, workspace_id: int, conversation_id: int
+    session: AsyncSession, *, workspace_id: int, conversation_id: int, load_labels: bool = True
 ) -> Conversation | None:
     """Return a conversation of the workspace, or None (threading hints may be stale)."""
-    return await session.scalar(select(Conversation).where(
-        Conversation.id == conversation_id, Conversation.workspace_id == workspace_id))
+    return await session.scalar(_without_labels(select(Conversation).where(
+        Conversation.id == conversation_id, Conversation.workspace_id == workspace_id),
+        load_labels))
 
 
 async def get_last_inbound_message(session: AsyncSession, *, workspace_id: int,

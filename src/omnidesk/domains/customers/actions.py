@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
@@ -86,28 +88,77 @@ async def do_resolve_identity(
     phone: str | None = None,
 ) -> Customer:
     """Return the customer behind an inbound identity, creating one on first contact."""
+    if not verified:  # the hot path: one UPDATE … RETURNING finds the customer and stamps it
+        customer = await _touch_by_identity(session, workspace_id, kind, value)
+        if customer is not None:
+            _fill_profile(customer, name, email, phone)
+            await session.flush()
+            return customer
+        return await _create_for_identity(session, workspace_id, kind, value, verified,
+                                          name=name, email=email, phone=phone)
     customer = await find_by_identity(session, workspace_id=workspace_id, kind=kind, value=value)
-    owner = await _match_verified(session, workspace_id, email, phone) if verified else None
+    owner = await _match_verified(session, workspace_id, email, phone)
     if customer is not None and owner is not None and owner.id != customer.id:
         # A verified email/phone proves both records are one person: fold this one in.
         customer = await do_merge_customers(session, source=customer, target=owner,
                                             reason="verified_identity")
     customer = customer or owner
     if customer is None:
-        customer = Customer(workspace_id=workspace_id, name=name, email=email, phone=phone,
-                            identities=[])
-        session.add(customer)
-        await session.flush()
-        emit(session, "customer.created", {"customer_id": customer.id, "via": kind},
-             workspace_id=workspace_id)
+        return await _create_for_identity(session, workspace_id, kind, value, verified,
+                                          name=name, email=email, phone=phone)
     if not any(i.kind == kind and i.value == value for i in customer.identities):
         _attach(customer, kind, value, verified)
-    customer.name = customer.name or name
-    customer.email = customer.email or email
-    customer.phone = customer.phone or phone
+    _fill_profile(customer, name, email, phone)
     customer.last_seen_at = utcnow()
     await session.flush()
     return customer
+
+
+async def _touch_by_identity(
+    session: AsyncSession, workspace_id: int, kind: str, value: str
+) -> Customer | None:
+    """Stamp last_seen_at on the identity's owner and return it, in one statement.
+
+    The owner has this identity by construction, so its identities are not loaded here (a later
+    query of the customer loads them; touching them before that raises instead of lazy loading).
+    """
+    owner_id = (
+        select(CustomerIdentity.customer_id)
+        .where(CustomerIdentity.workspace_id == workspace_id, CustomerIdentity.kind == kind,
+               CustomerIdentity.value == value)
+        .scalar_subquery()
+    )
+    now = utcnow()
+    result = await session.execute(
+        update(Customer)
+        .where(Customer.id == owner_id, Customer.workspace_id == workspace_id)
+        .values(last_seen_at=now, updated_at=now)
+        .returning(Customer)
+        .options(raiseload(Customer.identities))
+    )
+    return result.scalar_one_or_none()
+
+
+async def _create_for_identity(
+    session: AsyncSession, workspace_id: int, kind: str, value: str, verified: bool, *,
+    name: str | None, email: str | None, phone: str | None,
+) -> Customer:
+    """Create the customer of a first contact with its identity (one flush)."""
+    customer = Customer(workspace_id=workspace_id, name=name, email=email, phone=phone,
+                        last_seen_at=utcnow(), identities=[])
+    _attach(customer, kind, value, verified)
+    session.add(customer)
+    await session.flush()
+    emit(session, "customer.created", {"customer_id": customer.id, "via": kind},
+         workspace_id=workspace_id)
+    return customer
+
+
+def _fill_profile(customer: Customer, name: str | None, email: str | None,
+                  phone: str | None) -> None:
+    customer.name = customer.name or name
+    customer.email = customer.email or email
+    customer.phone = customer.phone or phone
 
 
 async def _match_verified(

@@ -441,6 +441,16 @@ async def test_a_url_outside_the_provider_on_a_private_address_is_refused(
     assert world.media.received == []
 
 
+async def test_an_unexpected_redirect_is_recorded_not_followed(world: World) -> None:
+    await world.connect("telegram")
+    world.media.script(f"/file/bot{TELEGRAM_TOKEN}/photos/moved1.png",
+                       script_answer(302, {}, location="http://10.0.0.5/x.png"))
+    await world.receive("telegram", "moved1")
+    await world.run_jobs()
+    [attachment] = (await world.message()).attachments
+    assert attachment["media"] == "failed" and "302" in attachment["error"]
+
+
 async def test_every_redirect_hop_of_a_provider_url_is_checked(world: World) -> None:
     await world.connect("messenger")
     base = world.media.base_url

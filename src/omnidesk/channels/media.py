@@ -63,54 +63,46 @@ async def check_public_url(url: str, *, trusted_base: str) -> None:
 
 
 async def download(client: httpx.AsyncClient, url: str, *, what: str, max_bytes: int,
-                   follow_redirects: bool = False, **kwargs: Any) -> FetchedMedia:
-    """GET a file, stopping as soon as it exceeds max_bytes; non-2xx answers are classified."""
-    try:
-        async with client.stream("GET", url, follow_redirects=follow_redirects,
-                                 **kwargs) as response:
-            if response.is_redirect and not follow_redirects:
-                raise RedirectTo(str(response.url.join(response.headers["location"])))
-            if not response.is_success:
-                await response.aread()
-                raise error_from_response(response, what)
-            if response.status_code == 202:  # LINE: audio/video still being prepared
-                raise ChannelError(f"{what}: the file is not ready yet", permanent=False)
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise too_large(max_bytes)
-            data = bytearray()
-            async for chunk in response.aiter_bytes(CHUNK):
-                data.extend(chunk)
-                if len(data) > max_bytes:
-                    raise too_large(max_bytes)
-            return FetchedMedia(bytes(data), response.headers.get("content-type"),
-                                _disposition_name(response.headers.get("content-disposition")))
-    except httpx.TransportError as exc:
-        raise ChannelError(f"{what}: network error {type(exc).__name__}",
-                           permanent=False) from exc
+                   follow_redirects: bool = False, trusted_base: str | None = None,
+                   max_redirects: int = 5, **kwargs: Any) -> FetchedMedia:
+    """GET a file, stopping as soon as it exceeds max_bytes; non-2xx answers are classified.
 
-
-async def download_public(client: httpx.AsyncClient, url: str, *, trusted_base: str, what: str,
-                          max_bytes: int, max_redirects: int = 5) -> FetchedMedia:
-    """GET a provider-given URL, checking it and every redirect hop with `check_public_url`.
-
-    httpx's own redirect following would let a public URL bounce us into the private network.
+    With `trusted_base`, the URL is provider-given: it and every redirect hop must pass
+    `check_public_url` before it is fetched (httpx's own redirect following would let a public
+    URL bounce us into the private network).
     """
     for _ in range(max_redirects + 1):
-        await check_public_url(url, trusted_base=trusted_base)
+        if trusted_base is not None:
+            await check_public_url(url, trusted_base=trusted_base)
         try:
-            return await download(client, url, what=what, max_bytes=max_bytes)
-        except RedirectTo as hop:
-            url = hop.location
+            async with client.stream("GET", url, follow_redirects=follow_redirects,
+                                     **kwargs) as response:
+                if trusted_base is not None and response.is_redirect:
+                    url = str(response.url.join(response.headers["location"]))
+                    continue
+                return await _read(response, what, max_bytes)
+        except httpx.TransportError as exc:
+            raise ChannelError(f"{what}: network error {type(exc).__name__}",
+                               permanent=False) from exc
     raise ChannelError(f"{what}: too many redirects", permanent=True)
 
 
-class RedirectTo(Exception):
-    """A 3xx answer whose Location the caller must check before following."""
-
-    def __init__(self, location: str) -> None:
-        super().__init__(location)
-        self.location = location
+async def _read(response: httpx.Response, what: str, max_bytes: int) -> FetchedMedia:
+    if not response.is_success:
+        await response.aread()
+        raise error_from_response(response, what)
+    if response.status_code == 202:  # LINE: audio/video still being prepared
+        raise ChannelError(f"{what}: the file is not ready yet", permanent=False)
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise too_large(max_bytes)
+    data = bytearray()
+    async for chunk in response.aiter_bytes(CHUNK):
+        data.extend(chunk)
+        if len(data) > max_bytes:
+            raise too_large(max_bytes)
+    return FetchedMedia(bytes(data), response.headers.get("content-type"),
+                        _disposition_name(response.headers.get("content-disposition")))
 
 
 def _disposition_name(value: str | None) -> str | None:

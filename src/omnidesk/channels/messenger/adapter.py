@@ -17,7 +17,7 @@ from omnidesk.channels.base import (
     SendResult,
     WebhookEvent,
 )
-from omnidesk.channels.media import download_public, source_url
+from omnidesk.channels.media import download, source_url
 from omnidesk.channels.messenger.config import MessengerConfig
 from omnidesk.domains.conversations.schemas import Attachment, DeliveryUpdate, InboundMessage
 
@@ -79,8 +79,8 @@ class MessengerAdapter:
         url = source_url(attachment)
         if url is None:
             raise ChannelError("the attachment has no URL", permanent=True)
-        return await download_public(http, url, trusted_base=config.graph_base_url, what=f"{self.kind} media",
-                                     max_bytes=max_bytes)
+        return await download(http, url, trusted_base=config.graph_base_url,
+                              what=f"{self.kind} media", max_bytes=max_bytes)
 
 
 def _message(message: OutboundMessage) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from omnidesk.channels.base import (
     SendResult,
     WebhookEvent,
 )
-from omnidesk.channels.media import download_public, source_url
+from omnidesk.channels.media import download, source_url
 from omnidesk.channels.naver.config import NaverTalkConfig
 from omnidesk.channels.retry import request_ok
 from omnidesk.channels.signing import require
@@ -83,8 +83,8 @@ class NaverTalkAdapter:
         url = source_url(attachment)
         if url is None:
             raise ChannelError("the attachment has no URL", permanent=True)
-        return await download_public(http, url, trusted_base=config.api_url, what="naver talktalk image",
-                                     max_bytes=max_bytes)
+        return await download(http, url, trusted_base=config.api_url,
+                              what="naver talktalk image", max_bytes=max_bytes)
 
 
 def _inbound(body: dict[str, Any], key: str, request: RawRequest) -> InboundMessage:

@@ -32,6 +32,14 @@ def verify_subscription(request: RawRequest, verify_token: str) -> None:
         raise SignatureError("bad hub.verify_token", status=403)
 
 
+def verify_webhook(request: RawRequest, *, verify_token: str, app_secret: str) -> None:
+    """Check a Meta webhook: the GET subscription handshake, or the signature of a POST."""
+    if request.method.upper() == "GET":
+        verify_subscription(request, verify_token)
+    else:
+        verify_signature(request, app_secret)
+
+
 def challenge_response(request: RawRequest) -> WebhookResponse:
     """Echo hub.challenge as the bare body, as Meta expects."""
     return WebhookResponse(body=request.query.get("hub.challenge", "").encode())

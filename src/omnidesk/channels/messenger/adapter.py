@@ -34,10 +34,8 @@ class MessengerAdapter:
 
     def verify_request(self, request: RawRequest, config: MessengerConfig) -> None:
         """Check the GET verify token, or X-Hub-Signature-256 over the raw POST body."""
-        if request.method.upper() == "GET":
-            meta.verify_subscription(request, config.verify_token.get_secret_value())
-        else:
-            meta.verify_signature(request, config.app_secret.get_secret_value())
+        meta.verify_webhook(request, verify_token=config.verify_token.get_secret_value(),
+                            app_secret=config.app_secret.get_secret_value())
 
     def parse_inbound(self, request: RawRequest, config: MessengerConfig) -> ParsedWebhook:
         """Echo the challenge, or loop over every entry and messaging/standby event."""

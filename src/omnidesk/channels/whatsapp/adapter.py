@@ -39,10 +39,8 @@ class WhatsAppAdapter:
 
     def verify_request(self, request: RawRequest, config: WhatsAppConfig) -> None:
         """Check the GET verify token, or X-Hub-Signature-256 over the raw POST body."""
-        if request.method.upper() == "GET":
-            meta.verify_subscription(request, config.verify_token.get_secret_value())
-        else:
-            meta.verify_signature(request, config.app_secret.get_secret_value())
+        meta.verify_webhook(request, verify_token=config.verify_token.get_secret_value(),
+                            app_secret=config.app_secret.get_secret_value())
 
     def parse_inbound(self, request: RawRequest, config: WhatsAppConfig) -> ParsedWebhook:
         """Echo the challenge, or read messages and statuses for our phone number id."""

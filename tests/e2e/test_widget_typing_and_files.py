@@ -76,4 +76,5 @@ def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, bro
     link.wait_for(timeout=10000)
     assert chat.locator(".msg.agent[data-id]").filter(has_text="설치 안내서").count() == 1
     href = link.get_attribute("href") or ""
-    assert href.startswith(("/", base))
+    pdf = httpx.get(href if href.startswith("http") else base + href)  # as the visitor: no cookies
+    assert pdf.status_code == 200 and pdf.content == PDF

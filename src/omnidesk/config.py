@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(None, description="Redis URL for cross-process realtime fan-out.")
     upload_dir: Path = Field(Path("./var/uploads"), description="Where attachments are stored.")
     max_upload_bytes: int = Field(10 * 1024 * 1024, description="Largest attachment accepted.")
+    max_body_bytes: int = Field(
+        1024 * 1024, gt=0, description="Largest request body of a route without its own limit; "
+        "counted while it streams in, whatever Content-Length says (413 beyond).")
+    max_webhook_body_bytes: int = Field(
+        5 * 1024 * 1024, gt=0, description="Largest provider webhook request body.")
     session_cookie_secure: bool = Field(False, description="Mark the session cookie Secure (HTTPS).")
     login_rate_limit: int = Field(10, description="Failed logins allowed per IP and email in 5 min.")
     widget_rate_limit: int = Field(
@@ -85,6 +90,12 @@ class Settings(BaseSettings):
         if self.llm_api_key_file:
             return self.llm_api_key_file.read_text().strip()
         return self.llm_api_key
+
+    @property
+    def body_limits(self) -> dict[str, int]:
+        """Return the request body limit per kind of route (uploads leave room for the form)."""
+        return {"default": self.max_body_bytes, "webhook": self.max_webhook_body_bytes,
+                "upload": self.max_upload_bytes + 64 * 1024}
 
     @property
     def is_sqlite(self) -> bool:

@@ -13,11 +13,11 @@ from omnidesk.channels.base import ChannelAdapter, RawRequest, SignatureError
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.service import connection_config, get_connection
+from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 
 log = logging.getLogger("omnidesk.channels.webhooks")
-MAX_BODY_BYTES = 5 * 1024 * 1024
 
 
 def cipher_for(request: Request) -> SettingsCipher:
@@ -44,13 +44,12 @@ def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRou
 
     @router.api_route("/channels/{kind}/{workspace_slug}/webhook", methods=["GET", "POST"],
                       include_in_schema=True, summary="Provider webhook")
+    @body_limit("webhook")
     async def receive(kind: str, workspace_slug: str, request: Request) -> Response:
         """Verify a provider's request, store its events once and answer immediately."""
         adapter = registry.get(kind)
         if adapter is None:
             return Response(status_code=404)
-        if int(request.headers.get("content-length") or 0) > MAX_BODY_BYTES:
-            return Response(status_code=413)
         raw = await raw_request(request)
         async with request.app.state.session_factory() as session:
             return await handle(session, adapter, workspace_slug, raw, cipher_for(request))

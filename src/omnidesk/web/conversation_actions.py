@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
@@ -33,6 +34,7 @@ def _problem(message: str, status: int = 422) -> Response:
 
 
 @router.post("/conversations/{conversation_id}/messages", response_class=HTMLResponse)
+@body_limit("upload")
 async def post_message(
     request: Request, session: SessionDep, conversation_id: int,
     text: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "reply",

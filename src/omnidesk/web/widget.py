@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.voice.deflection import do_start_deflected_session
+from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotAuthenticated, NotFound, RateLimited
 from omnidesk.core.http import SessionDep
@@ -152,6 +153,7 @@ async def post_visitor_message(session: SessionDep, slug: SlugHeader, token: Tok
 
 
 @router.post("/widget/api/attachments", dependencies=[RateLimit])
+@body_limit("upload")
 async def post_visitor_attachment(
     request: Request, session: SessionDep, slug: SlugHeader, token: TokenHeader,
     file: Annotated[UploadFile, File()],

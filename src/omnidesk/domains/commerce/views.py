@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import APIRouter, Request
 
+from omnidesk.core.body_limit import body_limit
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput, NotAuthenticated, NotFound
 from omnidesk.core.http import ActorDep, SessionDep
@@ -130,6 +131,7 @@ async def record_behaviour(body: BehaviourIn, actor: ActorDep,
 
 
 @router.post("/webhooks/{workspace_slug}/orders", status_code=202)
+@body_limit("webhook")
 async def order_webhook(workspace_slug: str, request: Request,
                         session: SessionDep) -> dict[str, str]:
     """Apply a store's signed order webhook (X-Omnidesk-Signature: sha256=<hex HMAC>)."""

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
+from omnidesk.core.body_limit import body_limit
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.domains.knowledge import actions, service, site_actions
 from omnidesk.domains.knowledge.schemas import (
@@ -166,6 +167,7 @@ async def delete_synonyms(synonym_set_id: int, actor: ActorDep, session: Session
 
 
 @router.post("/attachments", status_code=201)
+@body_limit("upload")
 async def upload_attachment(
     actor: ActorDep, session: SessionDep, file: Annotated[UploadFile, File()],
     article_id: Annotated[int | None, Form()] = None,

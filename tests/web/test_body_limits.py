@@ -39,12 +39,17 @@ def assert_refused(response: httpx.Response, limit: int) -> None:
     assert "too large" in body["message"]
 
 
+async def post_widget_message(client: httpx.AsyncClient, feed: Feed,
+                              **headers: str) -> httpx.Response:
+    """Post an anonymous widget message whose body is ``feed``."""
+    return await client.post("/widget/api/messages", content=feed, headers={
+        "Content-Type": "application/json", "X-Widget-Workspace": "acme", **headers})
+
+
 async def test_a_chunked_widget_post_without_a_length_is_refused_before_it_is_all_read(
         client: httpx.AsyncClient, settings: Settings) -> None:
     feed = Feed(HUNDRED_MB)
-    response = await client.post("/widget/api/messages", content=feed,
-                                 headers={"Content-Type": "application/json",
-                                          "X-Widget-Workspace": "acme", "X-Widget-Token": "x"})
+    response = await post_widget_message(client, feed)
     assert "content-length" not in response.request.headers  # sent chunked
     assert_refused(response, settings.max_body_bytes)
     assert not feed.finished
@@ -54,9 +59,7 @@ async def test_a_chunked_widget_post_without_a_length_is_refused_before_it_is_al
 async def test_a_body_that_lies_about_its_length_is_counted_not_trusted(
         client: httpx.AsyncClient, settings: Settings) -> None:
     feed = Feed(HUNDRED_MB)
-    response = await client.post("/widget/api/messages", content=feed,
-                                 headers={"Content-Type": "application/json",
-                                          "Content-Length": "40"})
+    response = await post_widget_message(client, feed, **{"Content-Length": "40"})
     assert response.request.headers["content-length"] == "40"
     assert_refused(response, settings.max_body_bytes)
     assert feed.sent <= settings.max_body_bytes + 2 * CHUNK
@@ -65,9 +68,7 @@ async def test_a_body_that_lies_about_its_length_is_counted_not_trusted(
 async def test_a_declared_oversize_body_is_refused_without_reading_a_byte(
         client: httpx.AsyncClient, settings: Settings) -> None:
     feed = Feed(HUNDRED_MB)
-    response = await client.post("/widget/api/messages", content=feed,
-                                 headers={"Content-Type": "application/json",
-                                          "Content-Length": str(HUNDRED_MB)})
+    response = await post_widget_message(client, feed, **{"Content-Length": str(HUNDRED_MB)})
     assert_refused(response, settings.max_body_bytes)
     assert feed.sent == 0
 

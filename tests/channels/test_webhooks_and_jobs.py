@@ -238,3 +238,38 @@ async def test_a_replayed_dead_letter_sends_once_the_cause_is_fixed(
     await session.refresh(reply)
     assert reply.delivery_status == "sent" and reply.delivery_error is None
     assert len(provider.to("/v21.0/106540352242922/messages")) == 2
+
+
+async def test_a_send_whose_commit_fails_is_never_sent_again_and_its_batch_still_runs(
+        app_client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
+        session_factory: async_sessionmaker[AsyncSession], provider: FakeProvider) -> None:
+    first = await reply_to_customer(app_client, session, owner, session_factory, provider)
+    for text in ("두 번째 답장", "세 번째 답장"):
+        await check_post_message(session, actor=owner.agent,
+                                 conversation_id=first.conversation_id,
+                                 message_in=MessageCreate(text=text))
+    await session.commit()
+    sends = "/v21.0/106540352242922/messages"
+    provider.script(sends, Scripted(200, {  # the id of the customer's own message: it collides
+        "messaging_product": "whatsapp", "messages": [{"id": "wamid.TEST0001"}]}))
+    jobs = dispatcher(session_factory, provider)
+    await jobs.drain()
+    retry = await session.scalar(select(EventDelivery).where(EventDelivery.status == PENDING))
+    assert retry is not None and retry.attempts == 1 and "IntegrityError" in retry.last_error
+    await session.execute(update(EventDelivery).values(next_attempt_at=dt.datetime.now(dt.UTC)))
+    await session.commit()
+    await jobs.drain()
+
+    texts = [r.json()["text"]["body"] for r in provider.to(sends)]
+    assert sorted(texts) == sorted(["취소해 드렸습니다.", "두 번째 답장", "세 번째 답장"])
+    replies = (await session.scalars(select(Message).where(
+        Message.direction == "outbound").order_by(Message.id))).all()
+    for reply in replies:
+        await session.refresh(reply)
+    assert [r.delivery_status for r in replies] == ["sent"] * 3
+    collided = [r for r in replies if r.provider_message_id is None]
+    assert len(collided) == 1 and collided[0].text == texts[0]
+    assert collided[0].meta["sent"]["provider_message_id"] == "wamid.TEST0001"
+    statuses = (await session.scalars(select(EventDelivery.status).where(
+        EventDelivery.subscriber == "channels.deliver_message"))).all()
+    assert set(statuses) == {"done"}

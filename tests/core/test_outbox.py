@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import datetime as dt
+
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.audit import AuditEntry
@@ -157,3 +159,61 @@ async def test_two_dispatchers_never_deliver_the_same_event_twice(
     assert len(calls) == 30 and len(set(calls)) == 30
     total = await session.scalar(select(func.count(EventDelivery.id)))
     assert total == 30
+
+
+async def test_a_delivery_whose_commit_fails_is_marked_apart_and_never_blocks_its_batch(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws_id = await _workspace(session)
+    registry = SubscriberRegistry()
+    runs: list[int] = []
+
+    @registry.subscribe("order.placed", name="copy")
+    async def copy(event: DeliveredEvent, db: AsyncSession) -> None:
+        runs.append(event.payload["n"])
+        if event.payload["n"] == 0:  # its writes break a unique constraint at commit time
+            db.add(Workspace(slug="outbox", name="duplicate slug"))
+        else:
+            db.add(AuditEntry(workspace_id=event.workspace_id, action="copied",
+                              object_id=str(event.payload["n"])))
+
+    for n in range(6):
+        emit(session, "order.placed", {"n": n}, workspace_id=ws_id)
+    await session.commit()
+    await Dispatcher(session_factory, registry, FAST).drain()
+
+    rows = (await session.scalars(select(EventDelivery).order_by(EventDelivery.id))).all()
+    assert [r.status for r in rows] == [DEAD] + [DONE] * 5
+    assert rows[0].attempts == FAST.max_attempts and rows[0].locked_until is None
+    assert "IntegrityError" in rows[0].last_error
+    assert sorted(runs) == [0] * FAST.max_attempts + [1, 2, 3, 4, 5]
+    copies = (await session.scalars(select(AuditEntry.object_id))).all()
+    assert sorted(copies) == ["1", "2", "3", "4", "5"]
+
+
+async def test_a_delivery_whose_last_attempt_died_with_its_process_is_dead_lettered(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws_id = await _workspace(session)
+    registry = SubscriberRegistry()
+    runs: list[int] = []
+
+    @registry.subscribe("order.placed", name="copy")
+    async def copy(event: DeliveredEvent, db: AsyncSession) -> None:
+        runs.append(event.attempt)
+
+    emit(session, "order.placed", {}, workspace_id=ws_id)
+    await session.commit()
+    dispatcher = Dispatcher(session_factory, registry, FAST)
+    await dispatcher.fan_out()
+    await session.execute(update(EventDelivery).values(  # a worker was killed mid-attempt
+        status="running", attempts=FAST.max_attempts,
+        locked_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+    await session.commit()
+    await dispatcher.drain()
+
+    delivery = await session.scalar(select(EventDelivery))
+    await session.refresh(delivery)
+    assert runs == []
+    assert delivery.status == DEAD and delivery.attempts == FAST.max_attempts
+    assert "attempt limit" in delivery.last_error

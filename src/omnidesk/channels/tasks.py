@@ -39,6 +39,7 @@ from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.actions import (
     do_add_message,
     do_apply_delivery_update,
+    do_link_provider_message,
     do_mark_delivery_failed,
     do_receive_inbound,
     do_record_send_result,
@@ -49,6 +50,7 @@ from omnidesk.domains.conversations.service import (
     get_conversation,
     get_message,
     latest_conversation_for_customer,
+    was_sent,
 )
 from omnidesk.domains.customers.service import find_by_identity, get_customer
 from omnidesk.domains.workspaces.service import get_workspace
@@ -136,8 +138,9 @@ class ChannelJobs:
         sms = deflection_message(row.id, data["to"], link, data["language"])
         result = await self._send(adapter, sms,
                                   connection_config(connection, adapter, self.cipher), attempt=1)
-        await self._record_deflection(session, row.workspace_id, data["to"], sms.text, result)
         do_finish_event(row, status=PROCESSED)
+        await session.commit()  # sent: a failure recording it below must not text them twice
+        await self._record_deflection(session, row.workspace_id, data["to"], sms.text, result)
 
     async def _record_deflection(self, session: AsyncSession, workspace_id: int, phone: str,
                                  text: str, result: SendResult) -> None:
@@ -160,7 +163,7 @@ class ChannelJobs:
         workspace_id = event.workspace_id or 0
         message = await get_message(session, workspace_id=workspace_id,
                                     message_id=payload["message_id"])
-        if message.provider_message_id:  # already accepted by the provider: never resend
+        if was_sent(message):  # already accepted by the provider: never resend
             return
         try:
             result = await self._deliver(session, message, event.attempt)
@@ -174,6 +177,8 @@ class ChannelJobs:
         do_record_send_result(session, message=message,
                               provider_message_id=result.provider_message_id,
                               status=result.status)
+        await session.commit()  # the "sent" marker: whatever fails next, never send it again
+        do_link_provider_message(message)  # unique per channel: may fail at the final commit
 
     async def _deliver(self, session: AsyncSession, message: Message,
                        attempt: int) -> SendResult:

@@ -141,7 +141,7 @@ class Dispatcher:
         while handled < self.config.batch_size:
             claimed = await self._claim_batch(CLAIM_BATCH)
             for delivery in claimed:
-                await self._run(delivery)
+                await self._run_isolated(delivery)
             handled += len(claimed)
             if len(claimed) < CLAIM_BATCH:
                 break
@@ -185,53 +185,75 @@ class Dispatcher:
         return sorted(_Claimed(c.id, c.subscriber, c.attempts, events.get(c.event_id))
                       for c in claimed)
 
+    async def _run_isolated(self, claimed: _Claimed) -> None:
+        """Run one claimed delivery; whatever it raises, the rest of its batch still runs."""
+        try:
+            await self._run(claimed)
+        except Exception:
+            log.exception("delivery could not be run or marked",
+                          extra={"delivery_id": claimed.id, "subscriber": claimed.subscriber})
+
     async def _run(self, claimed: _Claimed) -> None:
+        row = claimed.event
+        subscriber = self.registry.get(claimed.subscriber)
+        if row is None or subscriber is None:
+            await self._mark(claimed.id, DEAD, "subscriber or event no longer exists")
+            return
+        limit = subscriber.max_attempts or self.config.max_attempts
+        if claimed.attempts > limit:  # its last attempt died with its process (lease expired)
+            await self._mark(claimed.id, DEAD, "attempt limit reached: the last attempt "
+                             "did not finish", attempts=limit)
+            return
+        event = DeliveredEvent(
+            id=row.id,
+            delivery_id=claimed.id,
+            name=row.name,
+            workspace_id=row.workspace_id,
+            payload=row.payload,
+            key=row.key,
+            attempt=claimed.attempts,
+            created_at=row.created_at,
+        )
         async with self.session_factory() as session:
-            row = claimed.event
-            subscriber = self.registry.get(claimed.subscriber)
-            if row is None or subscriber is None:
-                await self._finish(session, claimed.id, DEAD,
-                                   "subscriber or event no longer exists")
-                return
-            event = DeliveredEvent(
-                id=row.id,
-                delivery_id=claimed.id,
-                name=row.name,
-                workspace_id=row.workspace_id,
-                payload=row.payload,
-                key=row.key,
-                attempt=claimed.attempts,
-                created_at=row.created_at,
-            )
             try:
                 await asyncio.wait_for(
                     subscriber.handler(event, session), timeout=subscriber.timeout_seconds
                 )
-            except Exception as exc:  # noqa: BLE001 - any handler failure is retried or dead-lettered
-                await session.rollback()
-                await self._failed(claimed.id, subscriber.max_attempts, exc)
+                await self._finish(session, claimed.id, DONE, None)
                 return
-            await self._finish(session, claimed.id, DONE, None)
+            except Exception as exc:  # noqa: BLE001 - a handler or its commit failed
+                await session.rollback()
+                failure = exc
+        # Marked in a separate transaction: the failed one cannot record its own outcome.
+        await self._failed(claimed.id, limit, failure)
 
     async def _finish(
-        self, session: AsyncSession, delivery_id: int, status: str, error: str | None
+        self, session: AsyncSession, delivery_id: int, status: str, error: str | None,
+        **values: Any,
     ) -> None:
         """Mark a delivery finished in the session's transaction (with the handler's writes)."""
         result = await session.execute(
             update(EventDelivery)
             .where(EventDelivery.id == delivery_id)
-            .values(status=status, locked_until=None, last_error=error, done_at=utcnow())
+            .values(status=status, locked_until=None, last_error=error, done_at=utcnow(),
+                    **values)
             .execution_options(synchronize_session=False))
         if result.rowcount != 1:  # the delivery is gone (its workspace was deleted)
             await session.rollback()
             return
         await session.commit()
 
-    async def _failed(self, delivery_id: int, max_attempts: int | None, exc: Exception) -> None:
-        limit = max_attempts or self.config.max_attempts
+    async def _mark(self, delivery_id: int, status: str, error: str, **values: Any) -> None:
+        """Finish a delivery in a transaction of its own."""
+        async with self.session_factory() as session:
+            await self._finish(session, delivery_id, status, error, **values)
+
+    async def _failed(self, delivery_id: int, limit: int, exc: Exception) -> None:
+        """Count a failed attempt: retry it later with backoff, or dead-letter it."""
         async with self.session_factory() as session:
             delivery = await session.get(EventDelivery, delivery_id)
-            assert delivery is not None
+            if delivery is None:  # its workspace was deleted meanwhile
+                return
             error = f"{type(exc).__name__}: {exc}"[:2000]
             log.warning(
                 "delivery failed",

@@ -21,6 +21,7 @@ from omnidesk.domains.agents.service import get_team, get_user
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.models import (
     CHANNELS,
+    SENT_MARKER,
     Conversation,
     ConversationEvent,
     ConversationLabel,
@@ -453,13 +454,23 @@ async def do_return_to_bot(
 
 def do_record_send_result(session: AsyncSession, *, message: Message,
                           provider_message_id: str, status: str) -> None:
-    """Store the provider's id and the furthest status of an accepted send; tell subscribers."""
-    message.provider_message_id = provider_message_id[:200]
+    """Record that the provider accepted a send (the "sent" marker); tell subscribers.
+
+    Commit this on its own right after the send: a message with the marker is never sent
+    again, whatever happens to the rest of the delivery's transaction.
+    """
+    message.meta = {**message.meta, SENT_MARKER: {"provider_message_id": provider_message_id,
+                                                  "at": utcnow().isoformat()}}
     # A replayed dead letter that now went out is no longer failed.
     previous = None if message.delivery_status == "failed" else message.delivery_status
     message.delivery_status = furthest_delivery_status(previous, status)
     message.delivery_error = None
     _announce_delivery(session, message)
+
+
+def do_link_provider_message(message: Message) -> None:
+    """Key a sent message by its provider id (unique per channel) so status callbacks find it."""
+    message.provider_message_id = message.meta[SENT_MARKER]["provider_message_id"][:200]
 
 
 def do_mark_delivery_failed(session: AsyncSession, *, message: Message, error: str) -> None:

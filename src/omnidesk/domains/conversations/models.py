@@ -97,6 +97,9 @@ class ConversationLabel(Base, IdMixin, WorkspaceScoped):
     label: Mapped[str] = mapped_column(String(64))
 
 
+SENT_MARKER = "sent"  # Message.meta key: the provider accepted the send (its id, when)
+
+
 class Message(Base, IdMixin, WorkspaceScoped):
     """One message or private note in a conversation, on one channel."""
 

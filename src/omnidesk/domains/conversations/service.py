@@ -14,6 +14,7 @@ from omnidesk.core.db import get_in_workspace
 from omnidesk.core.pagination import paginate
 from omnidesk.domains.conversations.models import (
     DEFAULT_BOT_CHANNELS,
+    SENT_MARKER,
     Conversation,
     ConversationEvent,
     ConversationLabel,
@@ -152,6 +153,11 @@ async def latest_conversation_for_customer(
         .where(Conversation.workspace_id == workspace_id, Conversation.customer_id == customer_id)
         .order_by(Conversation.id.desc())
         .limit(1), load_labels))
+
+
+def was_sent(message: Message) -> bool:
+    """Tell whether a provider already accepted this message (it is never sent again)."""
+    return bool(message.provider_message_id or message.meta.get(SENT_MARKER))
 
 
 async def find_message_by_provider_id(

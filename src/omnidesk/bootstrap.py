@@ -63,7 +63,8 @@ def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None
     session_factory = create_session_factory(engine)
     registry = registry or build_registry(settings)
     dispatcher = Dispatcher(session_factory, registry, DispatcherConfig(
-        max_attempts=settings.outbox_max_attempts, poll_seconds=settings.dispatcher_poll_seconds))
+        max_attempts=settings.outbox_max_attempts, lease_seconds=settings.outbox_lease_seconds,
+        poll_seconds=settings.dispatcher_poll_seconds))
     realtime = Hub(build_broker(settings.redis_url),
                    heartbeat_seconds=settings.realtime_heartbeat_seconds)
     session_factory.kw["info"] = {"wake": dispatcher.wake, "realtime": realtime}

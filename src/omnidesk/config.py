@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     run_dispatcher: bool = Field(True, description="Run the outbox dispatcher inside the web server.")
     dispatcher_poll_seconds: float = Field(1.0, description="Idle poll interval of the dispatcher.")
     outbox_max_attempts: int = Field(6, description="Attempts before a delivery is dead-lettered.")
+    outbox_lease_seconds: float = Field(
+        120.0, gt=0, description="How long a claimed delivery stays with its process; one whose "
+        "process died is run again after this. Keep it above the slowest handler's timeout (60 s).")
     redis_url: str | None = Field(None, description="Redis URL for cross-process realtime fan-out.")
     upload_dir: Path = Field(Path("./var/uploads"), description="Where attachments are stored.")
     max_upload_bytes: int = Field(10 * 1024 * 1024, description="Largest attachment accepted.")

@@ -217,3 +217,31 @@ async def test_a_delivery_whose_last_attempt_died_with_its_process_is_dead_lette
     assert runs == []
     assert delivery.status == DEAD and delivery.attempts == FAST.max_attempts
     assert "attempt limit" in delivery.last_error
+
+
+async def test_an_attempt_whose_lease_was_taken_over_does_not_apply_its_writes(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws_id = await _workspace(session)
+    registry = SubscriberRegistry()
+    other = Dispatcher(session_factory, registry, FAST)
+
+    @registry.subscribe("order.placed", name="copy")
+    async def copy(event: DeliveredEvent, db: AsyncSession) -> None:
+        db.add(AuditEntry(workspace_id=event.workspace_id, action="copied",
+                          object_id=str(event.attempt)))
+        if event.attempt == 1:  # too slow: its lease expires and another dispatcher runs it
+            async with session_factory() as expire:
+                await expire.execute(update(EventDelivery).values(
+                    locked_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+                await expire.commit()
+            await other.run_due()
+
+    emit(session, "order.placed", {}, workspace_id=ws_id)
+    await session.commit()
+    await Dispatcher(session_factory, registry, FAST).drain()
+
+    copies = (await session.scalars(select(AuditEntry.object_id))).all()
+    assert copies == ["2"]
+    delivery = await session.scalar(select(EventDelivery))
+    assert (delivery.status, delivery.attempts) == (DONE, 2)

@@ -197,11 +197,11 @@ class Dispatcher:
         row = claimed.event
         subscriber = self.registry.get(claimed.subscriber)
         if row is None or subscriber is None:
-            await self._mark(claimed.id, DEAD, "subscriber or event no longer exists")
+            await self._mark(claimed, DEAD, "subscriber or event no longer exists")
             return
         limit = subscriber.max_attempts or self.config.max_attempts
         if claimed.attempts > limit:  # its last attempt died with its process (lease expired)
-            await self._mark(claimed.id, DEAD, "attempt limit reached: the last attempt "
+            await self._mark(claimed, DEAD, "attempt limit reached: the last attempt "
                              "did not finish", attempts=limit)
             return
         event = DeliveredEvent(
@@ -219,58 +219,60 @@ class Dispatcher:
                 await asyncio.wait_for(
                     subscriber.handler(event, session), timeout=subscriber.timeout_seconds
                 )
-                await self._finish(session, claimed.id, DONE, None)
+                await self._finish(session, claimed, DONE, None)
                 return
             except Exception as exc:  # noqa: BLE001 - a handler or its commit failed
                 await session.rollback()
                 failure = exc
         # Marked in a separate transaction: the failed one cannot record its own outcome.
-        await self._failed(claimed.id, limit, failure)
+        await self._failed(claimed, limit, failure)
 
     async def _finish(
-        self, session: AsyncSession, delivery_id: int, status: str, error: str | None,
+        self, session: AsyncSession, claimed: _Claimed, status: str, error: str | None,
         **values: Any,
     ) -> None:
         """Mark a delivery finished in the session's transaction (with the handler's writes)."""
+        await self._settle(session, claimed, status=status, locked_until=None, last_error=error,
+                           done_at=utcnow(), **values)
+
+    async def _settle(self, session: AsyncSession, claimed: _Claimed, **values: Any) -> None:
+        """Update and commit a delivery only while this attempt still holds it.
+
+        A delivery whose lease expired and that another dispatcher took over is settled by
+        that one; this attempt's writes roll back.
+        """
         result = await session.execute(
             update(EventDelivery)
-            .where(EventDelivery.id == delivery_id)
-            .values(status=status, locked_until=None, last_error=error, done_at=utcnow(),
-                    **values)
+            .where(EventDelivery.id == claimed.id, EventDelivery.status == RUNNING,
+                   EventDelivery.attempts == claimed.attempts)
+            .values(**values)
             .execution_options(synchronize_session=False))
-        if result.rowcount != 1:  # the delivery is gone (its workspace was deleted)
+        if result.rowcount != 1:  # taken over, or gone (its workspace was deleted)
             await session.rollback()
             return
         await session.commit()
 
-    async def _mark(self, delivery_id: int, status: str, error: str, **values: Any) -> None:
+    async def _mark(self, claimed: _Claimed, status: str, error: str, **values: Any) -> None:
         """Finish a delivery in a transaction of its own."""
         async with self.session_factory() as session:
-            await self._finish(session, delivery_id, status, error, **values)
+            await self._finish(session, claimed, status, error, **values)
 
-    async def _failed(self, delivery_id: int, limit: int, exc: Exception) -> None:
+    async def _failed(self, claimed: _Claimed, limit: int, exc: Exception) -> None:
         """Count a failed attempt: retry it later with backoff, or dead-letter it."""
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        log.warning("delivery failed", extra={"delivery_id": claimed.id, "error": error,
+                                              "subscriber": claimed.subscriber,
+                                              "attempt": claimed.attempts})
+        if isinstance(exc, PermanentError) or claimed.attempts >= limit:
+            await self._mark(claimed, DEAD, error)
+            return
+        delay = self.backoff(claimed.attempts)
+        if isinstance(exc, RetryLater):
+            delay = max(exc.seconds, 0.0)
         async with self.session_factory() as session:
-            delivery = await session.get(EventDelivery, delivery_id)
-            if delivery is None:  # its workspace was deleted meanwhile
-                return
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-            log.warning(
-                "delivery failed",
-                extra={"delivery_id": delivery_id, "subscriber": delivery.subscriber,
-                       "attempt": delivery.attempts, "error": error},
-            )
-            if isinstance(exc, PermanentError) or delivery.attempts >= limit:
-                await self._finish(session, delivery_id, DEAD, error)
-                return
-            delay = self.backoff(delivery.attempts)
-            if isinstance(exc, RetryLater):
-                delay = max(exc.seconds, 0.0)
-            delivery.status = PENDING
-            delivery.locked_until = None
-            delivery.last_error = error
-            delivery.next_attempt_at = utcnow() + dt.timedelta(seconds=delay)
-            await session.commit()
+            await self._settle(session, claimed, status=PENDING, locked_until=None,
+                               last_error=error,
+                               next_attempt_at=utcnow() + dt.timedelta(seconds=delay))
 
     def backoff(self, attempt: int) -> float:
         """Capped exponential backoff with jitter for the given attempt number."""

@@ -30,6 +30,7 @@ from omnidesk.domains.customers.views import router as customers_router
 from omnidesk.domains.knowledge.views import router as knowledge_router
 from omnidesk.domains.routing.views import router as routing_router
 from omnidesk.domains.workspaces.views import router as workspaces_router
+from omnidesk.settings_sections import build_settings_checks
 from omnidesk.subscribers import build_llm_client
 from omnidesk.web import (
     admin_api,
@@ -124,6 +125,7 @@ def create_app(
     app.state.registry = runtime.registry
     app.state.llm_client = build_llm_client(settings)
     app.state.actor_resolver = resolve_actor
+    app.state.settings_checks = build_settings_checks()
     app.state.login_limiter = RateLimiter(settings.login_rate_limit)
     app.state.widget_limiter = RateLimiter(settings.widget_rate_limit, window_seconds=60)
     app.state.realtime = runtime.realtime

@@ -7,7 +7,7 @@ domains' routes can require an authenticated actor without importing the web lay
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -59,7 +59,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
             {"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
-             "message": err.get("msg", "invalid")}
+             "message": _message(err)}
             for err in exc.errors()
         ]
         message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
@@ -72,3 +72,12 @@ def install_error_handlers(app: FastAPI) -> None:
             {"error": "conflict", "message": "this would duplicate or orphan existing data"},
             status_code=409,
         )
+
+
+def _message(err: dict[str, Any]) -> str:
+    """Say what is wrong, with the parser's reason for a body that is not valid JSON."""
+    message = str(err.get("msg", "invalid"))
+    reason = (err.get("ctx") or {}).get("error")
+    if err.get("type") == "json_invalid" and reason:
+        message = f"{message}: {reason}"
+    return message

@@ -72,8 +72,9 @@ def settings_in(form: Form) -> dict[str, Any]:
     data: dict[str, Any] = {
         "enabled": is_checked(form, "enabled"),
         "channels": _ticked(form, "channels"),
-        "greeting": {lang: text for lang in LANGUAGES
-                     if (text := form.get(f"greeting_{lang}", "").strip())},
+        # the PATCH merges greetings per language, so an emptied field sends null (removes it)
+        "greeting": {lang: form.get(f"greeting_{lang}", "").strip() or None
+                     for lang in LANGUAGES},
         "tone": form.get("tone", ""),
         "intents": _ticked(form, "intents"),
         "handoff_vip": is_checked(form, "handoff_vip"),

@@ -47,8 +47,8 @@ def queue_in(form: Form, *, update: bool) -> QueueCreate | QueueUpdate:
         "offer_timeout_seconds": _number(form, "offer_timeout_seconds"),
         "is_default": is_checked(form, "is_default"),
     }
-    if update and data["offer_timeout_seconds"] is None:
-        del data["offer_timeout_seconds"]
+    # a blank field keeps the stored value (or the default); only team and overflow clear
+    data = {k: v for k, v in data.items() if v is not None or k in QueueUpdate.nullable}
     return _validate(QueueUpdate if update else QueueCreate, data)  # type: ignore[return-value]
 
 

@@ -115,12 +115,11 @@ async def do_update_team(
     """Rename a team or replace its members (admins and supervisors)."""
     actor.require("supervisor")
     team = await get_team(session, workspace_id=actor.workspace_id, team_id=team_id)
-    if team_in.name is not None:
-        team.name = team_in.name
-    if team_in.description is not None:
-        team.description = team_in.description
-    if team_in.member_ids is not None:
-        await _set_members(session, team, team_in.member_ids)
+    changes = team_in.changes()
+    if "member_ids" in changes:
+        await _set_members(session, team, changes.pop("member_ids"))
+    for key, value in changes.items():  # null clears the description
+        setattr(team, key, value)
     _record(session, actor, "team.updated", "team", team.id, {})
     return team
 

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from omnidesk.core.schemas import Patch
+
 Role = Literal["admin", "supervisor", "agent"]
 CHANNEL_KINDS = {"voice", "chat", "email", "messaging", "sms", "social"}
 
@@ -43,7 +45,7 @@ class UserCreate(BaseModel):
         return check_capacity(value)
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(Patch):
     name: str | None = Field(None, min_length=1, max_length=200)
     password: str | None = Field(None, min_length=8, max_length=200)
     role: Role | None = None
@@ -81,7 +83,9 @@ class TeamCreate(BaseModel):
     member_ids: list[int] = Field(default_factory=list)
 
 
-class TeamUpdate(BaseModel):
+class TeamUpdate(Patch):
+    nullable = frozenset({"description"})
+
     name: str | None = Field(None, min_length=1, max_length=120)
     description: str | None = Field(None, max_length=500)
     member_ids: list[int] | None = None

@@ -14,6 +14,7 @@ from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
+from omnidesk.core.schemas import merge_patch
 from omnidesk.domains.assist.recognition import (
     CONDITIONS,
     DEFAULT_TEMPLATES,
@@ -62,9 +63,7 @@ async def do_update_recognition_settings(
     actor.require("supervisor")
     changes = check_recognition_settings(settings_in)
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
-    current = dict((workspace.settings or {}).get("recognition") or {})
-    current.update(changes)
-    workspace.settings = {**(workspace.settings or {}), "recognition": current}
+    workspace.settings = merge_patch(workspace.settings, {"recognition": changes})
     audit(session, workspace_id=actor.workspace_id, action="recognition.updated",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="workspace",
           object_id=actor.workspace_id, data={"fields": sorted(changes)})

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from omnidesk.core.schemas import Patch
 from omnidesk.domains.commerce.schemas import OrderRead
 
 
@@ -123,7 +124,7 @@ class CannedResponseCreate(BaseModel):
     team_id: int | None = None
 
 
-class CannedResponseUpdate(BaseModel):
+class CannedResponseUpdate(Patch):
     """Changes to a canned response."""
 
     shortcut: str | None = Field(None, min_length=1, max_length=40, pattern=r"^[\w가-힣.-]+$")
@@ -202,7 +203,7 @@ class RecognitionTemplate(BaseModel):
     text: str = Field(min_length=1, max_length=500)
 
 
-class RecognitionSettings(BaseModel):
+class RecognitionSettings(Patch):
     """The workspace's recognition templates; a PATCH replaces only the lists it gives."""
 
     greeting: list[RecognitionTemplate] | None = Field(None, max_length=50)

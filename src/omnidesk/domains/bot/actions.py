@@ -12,6 +12,7 @@ from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
+from omnidesk.core.schemas import merge_patch
 from omnidesk.domains.bot.dialogue import DialogueState
 from omnidesk.domains.bot.events import BOT_ACTION_TAKEN, BOT_SETTINGS_UPDATED
 from omnidesk.domains.bot.policy import FLOW_INTENTS, BotSettings, bot_settings
@@ -83,7 +84,7 @@ async def do_update_bot_settings(session: AsyncSession, *, actor: Actor,
     actor.require("admin")
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
     current = bot_settings(workspace.settings).model_dump()
-    updated = BotSettings.model_validate({**current, **changes})
+    updated = BotSettings.model_validate(merge_patch(current, changes))
     workspace.settings = {**(workspace.settings or {}), "bot": updated.model_dump()}
     audit(session, workspace_id=actor.workspace_id, action="bot.settings_updated",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="workspace",

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from omnidesk.core.schemas import Patch
 from omnidesk.domains.bot.policy import BotSettings
 
 
@@ -14,14 +15,16 @@ class BotSettingsRead(BotSettings):
     """The workspace's bot settings, defaults filled in."""
 
 
-class BotSettingsUpdate(BaseModel):
-    """Change some bot settings; omitted fields stay as they are."""
+class BotSettingsUpdate(Patch):
+    """Change some bot settings (a merge patch): omitted fields stay, null clears support_email."""
 
     model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"support_email"})
 
     enabled: bool | None = None
     channels: list[str] | None = None
-    greeting: dict[str, str] | None = None
+    greeting: dict[str, str | None] | None = Field(
+        None, description="Per language; a language set to null loses its greeting")
     tone: Literal["friendly", "formal"] | None = None
     intents: list[str] | None = None
     min_confidence: float | None = Field(None, ge=0, le=1)

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class CommerceSettings(BaseModel):
+    """A workspace's `settings["commerce"]`: the store connector and its endpoints."""
+
+    connector: Literal["database", "json"] = "database"
+    export_url: str | None = Field(None, max_length=2000)
+    api_url: str | None = Field(None, max_length=2000)
+    api_key: str | None = Field(None, max_length=500)
+    webhook_secret: str | None = Field(None, max_length=500)
 
 
 class OrderItemRead(BaseModel):

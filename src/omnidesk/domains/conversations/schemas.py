@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from omnidesk.core.schemas import Patch
+
 Status = Literal["open", "pending", "snoozed", "resolved"]
 Priority = Literal["low", "normal", "high", "urgent"]
 AuthorKind = Literal["customer", "agent", "bot", "system"]
@@ -96,8 +98,10 @@ class ConversationCreate(BaseModel):
     message: str | None = Field(None, max_length=20000, description="First customer message")
 
 
-class ConversationUpdate(BaseModel):
-    """Change status, priority, assignment or labels."""
+class ConversationUpdate(Patch):
+    """Change status, priority, assignment or labels; null clears assignee, team or snooze."""
+
+    nullable = frozenset({"assignee_id", "team_id", "snoozed_until"})
 
     status: Status | None = None
     priority: Priority | None = None

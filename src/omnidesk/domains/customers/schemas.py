@@ -8,6 +8,7 @@ from typing import Any
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from omnidesk.core.schemas import Patch
 from omnidesk.domains.customers.models import IDENTITY_KINDS
 
 
@@ -60,7 +61,11 @@ class CustomerCreate(BaseModel):
         return to_e164(value) if value else None
 
 
-class CustomerUpdate(BaseModel):
+class CustomerUpdate(Patch):
+    """Change some profile fields; name, email, phone and locale may be cleared with null."""
+
+    nullable = frozenset({"name", "email", "phone", "locale"})
+
     name: str | None = Field(None, max_length=200)
     email: EmailStr | None = None
     phone: str | None = None

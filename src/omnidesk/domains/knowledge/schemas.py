@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from omnidesk.core.schemas import Patch
+
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 LOCALE = r"^(ko|en)$"
 VISIBILITY = r"^(public|internal)$"
@@ -24,7 +26,9 @@ class ArticleCreate(BaseModel):
     translation_of: str | None = Field(None, description="Slug of the article this translates")
 
 
-class ArticleUpdate(BaseModel):
+class ArticleUpdate(Patch):
+    nullable = frozenset({"category"})
+
     title: str | None = Field(None, min_length=1, max_length=300)
     summary: str | None = Field(None, max_length=2000)
     body: str | None = Field(None, max_length=200_000)

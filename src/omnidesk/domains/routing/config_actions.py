@@ -36,7 +36,6 @@ from omnidesk.domains.routing.schemas import (
 from omnidesk.domains.routing.service import get_queue
 
 ROUTING_CONFIG_CHANGED = "routing.config_changed"
-NULLABLE_QUEUE_FIELDS = ("team_id", "overflow_queue_id", "overflow_after_seconds")
 MOVES = {"up": -1, "down": 1}
 
 
@@ -56,7 +55,7 @@ async def check_update_queue(
     actor.require("admin")
     queue = await get_queue(session, workspace_id=actor.workspace_id, queue_id=queue_id)
     changes = {k: v for k, v in queue_in.model_dump(exclude_unset=True).items()
-               if v is not None or k in NULLABLE_QUEUE_FIELDS}  # fmt: skip
+               if v is not None or k in QueueUpdate.nullable}  # fmt: skip
     if "overflow_queue_id" in changes or "overflow_after_seconds" in changes:
         target = changes.get("overflow_queue_id", queue.overflow_queue_id)
         after = changes.get("overflow_after_seconds", queue.overflow_after_seconds)

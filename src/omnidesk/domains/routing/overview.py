@@ -10,10 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import get_in_workspace, utcnow
+from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.routing.models import (
     ACTIVE_ENTRY_STATUSES,
@@ -67,14 +68,29 @@ async def list_agent_states(session: AsyncSession, *, workspace_id: int) -> list
     """Return every active user's presence, load and capacity (offline when never set)."""
     rows = (
         await session.execute(
-            select(User, AgentStateRow)
-            .outerjoin(AgentStateRow, AgentStateRow.user_id == User.id)
-            .where(User.workspace_id == workspace_id, User.is_active.is_(True))
-            .order_by(User.name, User.id)
-            .execution_options(**FRESH)
+            _agent_states(workspace_id).where(User.is_active.is_(True)).order_by(User.name, User.id)
         )
     ).all()
     return [agent_state_read(user, state) for user, state in rows]
+
+
+async def get_agent_state_read(
+    session: AsyncSession, *, workspace_id: int, user_id: int
+) -> AgentStateRead:
+    """Return one user's presence, load and capacity (active or not) or raise NotFound."""
+    row = (await session.execute(_agent_states(workspace_id).where(User.id == user_id))).first()
+    if row is None:
+        raise NotFound("user not found")
+    return agent_state_read(*row)
+
+
+def _agent_states(workspace_id: int) -> Select[tuple[User, AgentStateRow]]:
+    return (
+        select(User, AgentStateRow)
+        .outerjoin(AgentStateRow, AgentStateRow.user_id == User.id)
+        .where(User.workspace_id == workspace_id)
+        .execution_options(**FRESH)
+    )
 
 
 def agent_state_read(user: User, state: AgentStateRow | None) -> AgentStateRead:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from omnidesk.core.schemas import Patch
 from omnidesk.domains.conversations.models import CHANNELS
 from omnidesk.domains.routing.engine import PRIORITY_LEVELS
 from omnidesk.domains.routing.rules import parse_rule
@@ -37,8 +38,10 @@ def check_weights(value: dict[str, float]) -> dict[str, float]:
     return value
 
 
-class QueueFields(BaseModel):
+class QueueFields(Patch):
     """Fields shared by queue create and update (all optional on update)."""
+
+    nullable = frozenset({"team_id", "overflow_queue_id", "overflow_after_seconds"})
 
     team_id: int | None = None
     required_skills: SkillLevels | None = None
@@ -131,7 +134,9 @@ class RuleCreate(BaseModel):
     is_active: bool = True
 
 
-class RuleUpdate(BaseModel):
+class RuleUpdate(Patch):
+    nullable = frozenset({"priority"})
+
     name: str | None = Field(None, min_length=1, max_length=120)
     queue_id: int | None = None
     conditions: RuleConditions | None = None
@@ -181,7 +186,7 @@ class SlaPolicyCreate(BaseModel):
     _targets = field_validator("targets")(check_targets)
 
 
-class SlaPolicyUpdate(BaseModel):
+class SlaPolicyUpdate(Patch):
     name: str | None = Field(None, min_length=1, max_length=120)
     targets: dict[str, dict[str, float]] | None = None
     warn_before_seconds: float | None = Field(None, ge=0, le=86400)

@@ -179,6 +179,10 @@ async def check_set_presence(
         raise InvalidInput("this API token belongs to no user; name the agent", field="user_id")
     if user_id != actor.user_id:
         actor.require("supervisor")
+    user = await get_user(session, workspace_id=actor.workspace_id, user_id=user_id)
+    if not user.is_active and presence != "offline":
+        raise Conflict(f"user {user_id} is deactivated; only 'offline' is possible",
+                       field="presence")
     row = await do_set_presence(
         session, workspace_id=actor.workspace_id, user_id=user_id, presence=presence
     )

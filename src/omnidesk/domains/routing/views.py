@@ -176,8 +176,8 @@ async def _set_presence(
 ) -> AgentStateRead:
     await check_set_presence(session, actor=actor, user_id=user_id, presence=presence)
     await session.commit()
-    agents = await overview.list_agent_states(session, workspace_id=actor.workspace_id)
-    return next(a for a in agents if a.user_id == user_id)
+    return await overview.get_agent_state_read(session, workspace_id=actor.workspace_id,
+                                               user_id=user_id)
 
 
 @router.get("/agents", response_model=list[AgentStateRead])

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
-from omnidesk.core.errors import Conflict
+from omnidesk.core.errors import Conflict, InvalidInput
 from omnidesk.core.events import emit
+from omnidesk.core.schemas import merge_patch
 from omnidesk.domains.workspaces.models import DEFAULT_BUSINESS_HOURS, Workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate, WorkspaceUpdate
 from omnidesk.domains.workspaces.service import get_workspace, get_workspace_by_slug
@@ -30,18 +35,47 @@ async def do_create_workspace(
     return workspace
 
 
+SectionCheck = Callable[[Any], object]
+"""Validates one settings section (e.g. ``bot``) as its owning domain reads it; raises on bad data."""
+
+
+def merge_settings(current: dict[str, Any] | None, patch: dict[str, Any],
+                   checks: Mapping[str, SectionCheck]) -> dict[str, Any]:
+    """Merge a settings patch (RFC 7386) and validate every section it touched."""
+    merged: dict[str, Any] = merge_patch(current or {}, patch)
+    for key in patch:
+        if key in merged and (check := checks.get(key)) is not None:
+            try:
+                check(merged[key])
+            except ValidationError as exc:
+                raise InvalidInput(f"settings.{key}: {_first_problem(exc)}",
+                                   field=f"settings.{key}") from exc
+            except (ValueError, TypeError, AttributeError, KeyError) as exc:
+                raise InvalidInput(f"settings.{key}: {exc}", field=f"settings.{key}") from exc
+    return merged
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error.get("loc", ()))
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
+
+
 async def do_update_workspace(
-    session: AsyncSession, *, actor: Actor, workspace_in: WorkspaceUpdate
+    session: AsyncSession, *, actor: Actor, workspace_in: WorkspaceUpdate,
+    settings_checks: Mapping[str, SectionCheck] | None = None,
 ) -> Workspace:
-    """Update the actor's workspace settings (admins only)."""
+    """Update the actor's workspace (admins only); settings merge and are validated per section."""
     actor.require("admin")
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
-    changes = workspace_in.model_dump(exclude_unset=True)
+    changes = workspace_in.changes()
     if workspace_in.business_hours is not None:  # validated by the schema; stored compactly
         changes["business_hours"] = workspace_in.business_hours.stored()
+    if "settings" in changes:
+        changes["settings"] = merge_settings(workspace.settings, changes["settings"],
+                                             settings_checks or {})
     for key, value in changes.items():
-        if value is not None:
-            setattr(workspace, key, value)
+        setattr(workspace, key, value)
     audit(session, workspace_id=workspace.id, action="workspace.updated", actor_id=actor.user_id,
           actor_kind=actor.audit_kind, object_type="workspace", object_id=workspace.id,
           data={"fields": sorted(changes)})

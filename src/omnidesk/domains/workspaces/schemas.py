@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from omnidesk.core.schemas import Patch
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -115,11 +117,15 @@ class WorkspaceCreate(BaseModel):
     timezone: TimeZoneName = "Asia/Seoul"
 
 
-class WorkspaceUpdate(BaseModel):
+class WorkspaceUpdate(Patch):
+    """Change some workspace fields; `settings` is a JSON Merge Patch over the stored settings."""
+
     name: str | None = Field(None, min_length=1, max_length=200)
     default_locale: str | None = Field(None, pattern=r"^(ko|en)$")
     timezone: TimeZoneName | None = None
-    settings: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = Field(
+        None, description="Merged into the stored settings (RFC 7386): keys left out stay, "
+        "objects merge, null removes a key")
     business_hours: BusinessHours | None = None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.domains.workspaces.actions import do_update_workspace
@@ -21,9 +21,12 @@ async def read_workspace(actor: ActorDep, session: SessionDep) -> WorkspaceRead:
 
 @router.patch("", response_model=WorkspaceRead)
 async def update_workspace(
-    workspace_in: WorkspaceUpdate, actor: ActorDep, session: SessionDep
+    workspace_in: WorkspaceUpdate, actor: ActorDep, session: SessionDep, request: Request
 ) -> WorkspaceRead:
-    """Change the workspace's name, locale, timezone, settings or business hours."""
-    workspace = await do_update_workspace(session, actor=actor, workspace_in=workspace_in)
+    """Change the workspace's name, locale, timezone, business hours or (merged) settings."""
+    # Each settings section is checked by the domain that reads it; the app factory wires them.
+    checks = getattr(request.app.state, "settings_checks", {})
+    workspace = await do_update_workspace(session, actor=actor, workspace_in=workspace_in,
+                                          settings_checks=checks)
     await session.commit()
     return WorkspaceRead.model_validate(workspace)

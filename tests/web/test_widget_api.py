@@ -9,18 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.security import hmac_sha256_hex
 from omnidesk.domains.workspaces.service import get_workspace
 from tests.conftest import Persona
+from tests.web.widget_helpers import start_session as _session
+from tests.web.widget_helpers import widget_headers as _headers
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-async def _session(client: httpx.AsyncClient, slug: str, **extra: str) -> dict:
-    response = await client.post("/widget/api/sessions", json={"workspace": slug, **extra})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def _headers(slug: str, token: str) -> dict[str, str]:
-    return {"X-Widget-Workspace": slug, "X-Widget-Token": token}
 
 
 async def test_a_visitor_keeps_their_history_and_another_visitor_cannot_read_it(

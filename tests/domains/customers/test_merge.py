@@ -54,7 +54,8 @@ async def test_a_visitor_identified_with_a_verified_email_becomes_the_email_cust
     assert visitor_id != by_mail.customer_id
     await receive(session, owner, channel="web", identity_kind="user_id",
                   identity_value="shop-user-7", identity_verified=True,
-                  customer_email="minji@example.org", provider_message_id="w2")
+                  customer_email="minji@example.org", email_verified=True,
+                  provider_message_id="w2")
     await drain(session_factory, settings)
     assert await customer_of(session, on_web.id) == by_mail.customer_id
     visitor = await fresh(session, visitor_id)

@@ -77,9 +77,10 @@ async def _import_users(session: AsyncSession, workspace_id: int, users: dict[st
         if email:  # first, so the user_id below matches this customer by its email identity
             await do_resolve_identity(session, workspace_id=workspace_id, kind="email",
                                       value=email, verified=True, name=name, email=email)
+        # The store's own export vouches for its users' emails (an admin imports it).
         customer = await do_resolve_identity(session, workspace_id=workspace_id, kind="user_id",
                                              value=user_id, verified=True, name=name,
-                                             email=email)
+                                             email=email, email_verified=True)
         customer.external_id = user_id
         customer.locale = customer.locale or "en"
         customer.attributes = {**customer.attributes, "address": user.get("address", {}),

@@ -317,7 +317,8 @@ async def do_receive_inbound(
     customer = await do_resolve_identity(
         session, workspace_id=workspace_id, kind=inbound.identity_kind,
         value=inbound.identity_value, verified=inbound.identity_verified,
-        name=inbound.customer_name, email=inbound.customer_email, phone=inbound.customer_phone)
+        name=inbound.customer_name, email=inbound.customer_email, phone=inbound.customer_phone,
+        email_verified=inbound.email_verified, phone_verified=inbound.phone_verified)
     # Auto-replies and bounces (RFC 3834) become a private system note: no reopen, no ack.
     automated = bool(inbound.meta.get("automated"))
     conv = await _thread_for(session, workspace_id, customer.id, inbound, reopen=not automated)

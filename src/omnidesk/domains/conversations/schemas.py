@@ -35,6 +35,8 @@ class InboundMessage(BaseModel):
     customer_name: str | None = None
     customer_email: str | None = None
     customer_phone: str | None = None
+    email_verified: bool = Field(False, description="customer_email is proven (signed)")
+    phone_verified: bool = Field(False, description="customer_phone is proven (signed)")
     text: str = ""
     content_type: str = "text"
     attachments: list[Attachment] = Field(default_factory=list)

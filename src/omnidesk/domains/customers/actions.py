@@ -14,7 +14,7 @@ from omnidesk.core.events import emit
 from omnidesk.domains.customers.merge import do_merge_customers
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 from omnidesk.domains.customers.schemas import CustomerCreate, CustomerUpdate, IdentityIn
-from omnidesk.domains.customers.service import find_by_identity, get_customer
+from omnidesk.domains.customers.service import find_by_identity, get_customer, normalize_email
 
 
 async def do_create_customer(
@@ -86,9 +86,18 @@ async def do_resolve_identity(
     name: str | None = None,
     email: str | None = None,
     phone: str | None = None,
+    email_verified: bool = False,
+    phone_verified: bool = False,
 ) -> Customer:
-    """Return the customer behind an inbound identity, creating one on first contact."""
-    if not verified:  # the hot path: one UPDATE … RETURNING finds the customer and stamps it
+    """Return the customer behind an inbound identity, creating one on first contact.
+
+    Only proven handles (``verified`` for the identity, ``email_verified`` / ``phone_verified``
+    for the others; see `customers.service.signed_attributes`) may link or merge customers; unproven email
+    and phone only fill the profile's empty contact fields.
+    """
+    proven = _proven_handles(email if email_verified else None,
+                             phone if phone_verified else None)
+    if not verified and not proven:  # the hot path: one UPDATE … RETURNING finds the customer
         customer = await _touch_by_identity(session, workspace_id, kind, value)
         if customer is not None:
             _fill_profile(customer, name, email, phone)
@@ -97,21 +106,52 @@ async def do_resolve_identity(
         return await _create_for_identity(session, workspace_id, kind, value, verified,
                                           name=name, email=email, phone=phone)
     customer = await find_by_identity(session, workspace_id=workspace_id, kind=kind, value=value)
-    owner = await _match_verified(session, workspace_id, email, phone)
-    if customer is not None and owner is not None and owner.id != customer.id:
-        # A verified email/phone proves both records are one person: fold this one in.
+    owner = await _match_proven(session, workspace_id, proven)
+    if customer is not None and owner is not None and owner.id != customer.id and verified:
+        # Both the identity and the email/phone are proven: one person, fold this record in.
         customer = await do_merge_customers(session, source=customer, target=owner,
                                             reason="verified_identity")
     customer = customer or owner
     if customer is None:
-        return await _create_for_identity(session, workspace_id, kind, value, verified,
-                                          name=name, email=email, phone=phone)
-    if not any(i.kind == kind and i.value == value for i in customer.identities):
+        customer = await _create_for_identity(session, workspace_id, kind, value, verified,
+                                              name=name, email=email, phone=phone)
+    elif not any(i.kind == kind and i.value == value for i in customer.identities):
         _attach(customer, kind, value, verified)
+    await _prove_handles(session, customer, proven)
     _fill_profile(customer, name, email, phone)
     customer.last_seen_at = utcnow()
     await session.flush()
     return customer
+
+
+def _proven_handles(email: str | None, phone: str | None) -> list[tuple[str, str]]:
+    handles = [("email", normalize_email(email))] if email else []
+    return handles + ([("phone", phone)] if phone else [])
+
+
+async def _match_proven(
+    session: AsyncSession, workspace_id: int, proven: list[tuple[str, str]]
+) -> Customer | None:
+    """Return the customer owning one of the proven handles (never an unproven one)."""
+    for kind, value in proven:
+        found = await find_by_identity(session, workspace_id=workspace_id, kind=kind,
+                                       value=value)
+        if found is not None:
+            return found
+    return None
+
+
+async def _prove_handles(session: AsyncSession, customer: Customer,
+                         proven: list[tuple[str, str]]) -> None:
+    """Mark the customer's proven handles verified, adding those nobody else owns."""
+    for kind, value in proven:
+        mine = next((i for i in customer.identities if i.kind == kind and i.value == value),
+                    None)
+        if mine is not None:
+            mine.verified = True
+        elif await find_by_identity(session, workspace_id=customer.workspace_id, kind=kind,
+                                    value=value) is None:
+            _attach(customer, kind, value, True)
 
 
 async def _touch_by_identity(
@@ -159,18 +199,6 @@ def _fill_profile(customer: Customer, name: str | None, email: str | None,
     customer.name = customer.name or name
     customer.email = customer.email or email
     customer.phone = customer.phone or phone
-
-
-async def _match_verified(
-    session: AsyncSession, workspace_id: int, email: str | None, phone: str | None
-) -> Customer | None:
-    for kind, value in (("email", email), ("phone", phone)):
-        if value:
-            found = await find_by_identity(session, workspace_id=workspace_id, kind=kind,
-                                           value=value)
-            if found is not None:
-                return found
-    return None
 
 
 async def _ensure_identity(

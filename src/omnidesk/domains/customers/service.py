@@ -1,4 +1,4 @@
-"""Customer reads: fetch, search by name/email/phone, and identity look-up."""
+"""Customer reads: fetch, search by name/email/phone, identity look-up and verification."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import get_in_workspace
 from omnidesk.core.pagination import paginate
+from omnidesk.core.security import constant_time_equals, hmac_sha256_hex
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 from omnidesk.domains.customers.schemas import MergeSuggestion
 
@@ -116,3 +117,49 @@ def _reasons(customer: Customer, handles: dict[str, set[str]], other: Customer) 
     if customer.name and customer.name == other.name:
         reasons.append("same name")
     return reasons
+
+
+# Identity verification: the one rule for what a contact has proven about themselves.
+#
+# Only attributes covered by a valid signature (the site's HMAC-SHA256, keyed with the workspace
+# secret, over the claimed attributes) or proven by a one-time code are verified. Everything else
+# a contact says about themselves (an email typed into a pre-chat form, an email or phone in a
+# message, an unsigned attribute sent next to a signed user id, an API channel user's email) is
+# unverified contact info: it may fill an empty profile field, and never merges customers,
+# attaches a visitor to an existing customer, reveals history or subscribes them to another
+# customer's realtime events. `customers.actions.do_resolve_identity` applies the rule.
+#
+# Signing scheme (the widget's `data-signature`):
+# - `hex(HMAC-SHA256(secret, user_id))` proves the user id alone (unchanged since the start);
+# - `hex(HMAC-SHA256(secret, "user_id=<id>\nemail=<email>"))` proves the user id and the email,
+#   byte for byte as sent (one `name=value` line per attribute, in the order of SIGNABLE).
+SIGNABLE = ("user_id", "email")
+
+
+def signing_message(claims: dict[str, str]) -> str:
+    """Return the canonical text a site signs to vouch for several attributes at once."""
+    return "\n".join(f"{name}={claims[name]}" for name in SIGNABLE if claims.get(name))
+
+
+def signed_attributes(secret: str, *, user_id: str | None, email: str | None,
+                      signature: str | None) -> frozenset[str]:
+    """Return the attributes a signature proves: nothing, the user id, or user id and email."""
+    if not user_id or not signature or _has_line_break(user_id):
+        return frozenset()
+    given = signature.strip().lower()
+    if email and not _has_line_break(email) and constant_time_equals(given, hmac_sha256_hex(
+            secret, signing_message({"user_id": user_id, "email": email}))):
+        return frozenset({"user_id", "email"})
+    if constant_time_equals(given, hmac_sha256_hex(secret, user_id)):
+        return frozenset({"user_id"})
+    return frozenset()
+
+
+def normalize_email(value: str) -> str:
+    """Return the form an email identity is stored and matched in."""
+    return value.strip().lower()
+
+
+def _has_line_break(value: str) -> bool:
+    """A value holding a line break could shift attributes between lines of the message."""
+    return "\n" in value or "\r" in value

@@ -14,9 +14,10 @@ from omnidesk.core.security import hash_token
 from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
+from omnidesk.domains.customers.service import signed_attributes
 from omnidesk.domains.engagement.models import READERS, ReadMark, WidgetSession
 from omnidesk.domains.engagement.schemas import WidgetSessionCreate
-from omnidesk.domains.engagement.service import get_widget_session, visitor_signature_ok
+from omnidesk.domains.engagement.service import get_widget_session
 from omnidesk.domains.workspaces.models import Workspace
 
 
@@ -27,9 +28,11 @@ async def do_start_widget_session(
 
     A visitor whose user_id signature fails is treated as anonymous, never as that user; an
     identified session is only restored for the same verified user (not after a sign-out).
+    Only what the signature covers is verified (`customers.service.signed_attributes`).
     """
-    verified = bool(session_in.user_id) and visitor_signature_ok(
-        workspace, session_in.user_id or "", session_in.signature)
+    proven = signed_attributes(workspace.secret, user_id=session_in.user_id,
+                               email=session_in.email, signature=session_in.signature)
+    verified = "user_id" in proven
     if session_in.token:
         current = await get_widget_session(session, workspace_id=workspace.id,
                                            token=session_in.token)
@@ -37,7 +40,8 @@ async def do_start_widget_session(
                 not verified or current.identity_value == session_in.user_id):
             current.last_seen_at = utcnow()
             current.name = session_in.name or current.name
-            current.email = session_in.email or current.email
+            if session_in.email:
+                current.email, current.email_verified = session_in.email, "email" in proven
             current.locale = session_in.locale or current.locale
             return current, session_in.token
     token = secrets.token_urlsafe(32)
@@ -46,7 +50,7 @@ async def do_start_widget_session(
         identity_kind="user_id" if verified else "web_visitor",
         identity_value=session_in.user_id if verified else f"v_{secrets.token_urlsafe(18)}",
         verified=verified, name=session_in.name, email=session_in.email,
-        locale=session_in.locale)
+        email_verified="email" in proven, locale=session_in.locale)
     session.add(row)
     await session.flush()
     return row, token
@@ -63,7 +67,8 @@ async def do_receive_visitor_message(
         identity_kind=widget_session.identity_kind,
         identity_value=widget_session.identity_value,
         identity_verified=widget_session.verified, customer_name=widget_session.name,
-        customer_email=widget_session.email, text=text, attachments=attachments or [],
+        customer_email=widget_session.email, email_verified=widget_session.email_verified,
+        text=text, attachments=attachments or [],
         content_type="file" if attachments and not text else "text",
         meta={**(meta or {}), "client_message_id": client_message_id,
               **({"language": widget_session.locale} if widget_session.locale else {})},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
@@ -17,6 +17,8 @@ class WidgetSession(Base, IdMixin, WorkspaceScoped):
 
     Only the SHA-256 of the token is stored. Anonymous visitors get a server-made
     `web_visitor` id; identified visitors (HMAC-verified) use the site's `user_id`.
+    `email_verified` says whether the signature covered the email too (else it is only
+    contact info the visitor typed; see `customers.service.signed_attributes`).
     """
 
     __tablename__ = "widget_sessions"
@@ -27,6 +29,7 @@ class WidgetSession(Base, IdMixin, WorkspaceScoped):
     verified: Mapped[bool] = mapped_column(default=False)
     name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(254))
+    email_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.security import constant_time_equals, hash_token, hmac_sha256_hex
+from omnidesk.core.security import hash_token
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import list_customer_messages
 from omnidesk.domains.customers.models import Customer
@@ -34,13 +34,6 @@ def is_within_business_hours(workspace: Workspace, now: dt.datetime) -> bool:
     spans = (hours.get("weekly") or {}).get(DAYS[local.weekday()], [])
     clock = local.strftime("%H:%M")
     return any(start <= clock < end for start, end in spans)
-
-
-def visitor_signature_ok(workspace: Workspace, user_id: str, signature: str | None) -> bool:
-    """Check an identified visitor's HMAC-SHA256(workspace secret, user_id) in constant time."""
-    if not signature:
-        return False
-    return constant_time_equals(signature.lower(), hmac_sha256_hex(workspace.secret, user_id))
 
 
 async def get_widget_session(

@@ -1,5 +1,6 @@
 /* omnidesk chat widget loader: <script src="https://desk.example/widget.js" data-workspace="slug" async></script>
-   Optional: data-user-id + data-signature (HMAC-SHA256 of the user id with the workspace secret),
+   Optional: data-user-id + data-signature (HMAC-SHA256 of the user id, or of "user_id=<id>\nemail=<email>"
+   to vouch for data-email too, keyed with the workspace secret),
    data-name, data-email. Adds a launcher button and the chat window (an isolated iframe). */
 (function () {
   "use strict";

@@ -92,8 +92,8 @@ async def do_resolve_identity(
     """Return the customer behind an inbound identity, creating one on first contact.
 
     Only proven handles (``verified`` for the identity, ``email_verified`` / ``phone_verified``
-    for the others; see `customers.service.signed_attributes`) may link or merge customers; unproven email
-    and phone only fill the profile's empty contact fields.
+    for the others; see `customers.service.signed_attributes`) may link or merge customers;
+    unproven email and phone only fill the profile's empty contact fields.
     """
     proven = _proven_handles(email if email_verified else None,
                              phone if phone_verified else None)

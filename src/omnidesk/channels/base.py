@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 import httpx
 from pydantic import BaseModel
 
+from omnidesk.core.text import storable_json
 from omnidesk.domains.conversations.schemas import DeliveryUpdate, InboundMessage
 
 Capability = Literal[
@@ -71,7 +72,7 @@ class RawRequest:
     def json(self) -> Any:
         """Decode a JSON body; a malformed body is a permanent parse error."""
         try:
-            return json.loads(self.body)
+            return storable_json(json.loads(self.body))  # no NUL or lone surrogate goes on
         except ValueError as exc:
             raise ValueError(f"body is not JSON: {exc}") from exc
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, TypeVar
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, MetaData, event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -13,10 +14,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from omnidesk.core.errors import NotFound
+from omnidesk.core.text import UNSTORABLE, dumps_storable, storable, storable_json
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -103,16 +105,41 @@ async def get_in_workspace(session: AsyncSession, model: type[ModelT], *, worksp
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Create the async engine, with WAL and foreign keys turned on for SQLite."""
-    kwargs: dict[str, Any] = {"echo": echo}
+    """Create the async engine, with WAL and foreign keys turned on for SQLite.
+
+    Every value bound to the database passes through ``core.text.storable`` (strings) or
+    ``dumps_storable`` (JSON), so text from any way in — webhooks, mail, the widget, the API,
+    imports — is stored the same on both databases instead of failing on one of them.
+    """
+    kwargs: dict[str, Any] = {"echo": echo, "json_serializer": dumps_storable}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
     else:
         kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)
+    event.listen(engine.sync_engine, "before_cursor_execute", _storable_parameters, retval=True)
     if url.startswith("sqlite"):
         _tune_sqlite(engine)
     return engine
+
+
+def _storable_parameters(_conn: Any, _cursor: Any, statement: str, parameters: Any,
+                         _context: Any, executemany: bool) -> tuple[str, Any]:
+    if executemany:
+        return statement, [_storable_row(row) for row in parameters]
+    return statement, _storable_row(parameters)
+
+
+def _storable_row(row: Any) -> Any:
+    """Return the row's parameters with unstorable strings cleaned (the same object if none)."""
+    if isinstance(row, dict):
+        if any(isinstance(v, str) and UNSTORABLE.search(v) for v in row.values()):
+            return {k: storable(v) if isinstance(v, str) else v for k, v in row.items()}
+        return row
+    if isinstance(row, list | tuple) and any(isinstance(v, str) and UNSTORABLE.search(v)
+                                             for v in row):
+        return type(row)(storable(v) if isinstance(v, str) else v for v in row)
+    return row
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -126,6 +153,26 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
 
+class StorableSession(Session):
+    """A session whose flushed objects hold storable text, so what a route answers is stored."""
+
+
+@event.listens_for(StorableSession, "before_flush")
+def _storable_objects(session: Session, _context: Any, _instances: Any) -> None:
+    new = session.new
+    for obj in (*new, *session.dirty):
+        state = sa_inspect(obj)
+        keys = ([p.key for p in state.mapper.column_attrs] if obj in new
+                else list(state.committed_state))
+        for key in keys:
+            value = state.dict.get(key)
+            if isinstance(value, str | dict | list):
+                cleaned = storable_json(value)
+                if cleaned is not value:
+                    setattr(obj, key, cleaned)
+
+
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Create the session factory; objects stay readable after commit."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True,
+                              sync_session_class=StorableSession)

@@ -1,4 +1,4 @@
-"""Korean/English text utilities shared by search and NLU: language guess and tokenization.
+"""Text utilities: what may be stored, and Korean/English language guess and tokenization.
 
 Korean is split into morphemes with kiwipiepy (nouns, verb/adjective stems, roots; compounds come
 out as their parts); English is case-folded and lightly stemmed. The Kiwi model ships inside the
@@ -7,6 +7,7 @@ out as their parts); English is case-folded and lightly stemmed. The Kiwi model 
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import unicodedata
@@ -46,6 +47,44 @@ EN_SUFFIXES = (
 DOUBLE_END = re.compile(r"([bdfglmnprtz])\1$")
 
 _kiwi_lock = threading.Lock()
+
+# Neither database stores these: PostgreSQL refuses NUL in text and \u0000 in JSONB, and no
+# driver can encode a lone surrogate. Other C0 controls (bar tab, newline, return) break XML,
+# terminals and mail headers, so they go too.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|[\ud800-\udfff]")
+# JSON text that may hide one of them (json.dumps escapes all of them, some as \b or \f).
+UNSTORABLE_ESCAPE = re.compile(r"\\(?:u00[01]|u[dD][89a-fA-F]|[bf])")
+
+
+def _storable_char(match: re.Match[str]) -> str:
+    return "\ufffd" if match.group() >= "\ud800" else ""
+
+
+def storable(text: str) -> str:
+    """Drop NUL and C0 controls (but tab, newline, return); mark lone surrogates with U+FFFD."""
+    return UNSTORABLE.sub(_storable_char, text) if UNSTORABLE.search(text) else text
+
+
+def storable_json(value: Any) -> Any:
+    """Return a JSON-like value with every string (keys too) storable; the same object if clean."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        pairs = [(storable_json(k), storable_json(v)) for k, v in value.items()]
+        if all(k2 is k and v2 is v for (k2, v2), (k, v) in zip(pairs, value.items(),
+                                                                strict=True)):
+            return value
+        return dict(pairs)
+    if isinstance(value, list | tuple):
+        items = [storable_json(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    return value
+
+
+def dumps_storable(value: Any) -> str:
+    """Serialise a value for a JSON column, storable on both databases."""
+    text = json.dumps(value)
+    return json.dumps(storable_json(value)) if UNSTORABLE_ESCAPE.search(text) else text
 
 
 def normalize(text: str) -> str:

@@ -41,12 +41,27 @@ def test_core_imports_nothing_above_it() -> None:
             assert not bad, f"{module} imports {bad}"
 
 
+def _is_manifest_data(module: str) -> bool:
+    """Tell whether a module is pure channel manifest data (the part of channels domains read)."""
+    parts = module.split(".")
+    return module.startswith("omnidesk.channels.") and (
+        parts[2] == "manifests" or (len(parts) >= 4 and parts[3] == "manifest"))
+
+
 def test_domains_never_import_channels_web_or_entry_points() -> None:
     forbidden = {"channels", "web", "realtime", "ai_providers", "entry"}
     for module, imported in _modules().items():
         if _layer(module) == "domains":
-            bad = {m for m in imported if _layer(m) in forbidden}
+            bad = {m for m in imported if _layer(m) in forbidden and not _is_manifest_data(m)}
             assert not bad, f"{module} imports {bad}"
+
+
+def test_channel_manifests_are_pure_data() -> None:
+    for module, imported in _modules().items():
+        if _is_manifest_data(module) and module.count(".") >= 2:
+            bad = {m for m in imported
+                   if not (m.startswith("omnidesk.core.channel_manifest") or _is_manifest_data(m))}
+            assert not bad, f"{module} imports {bad}: manifests are data domains may read"
 
 
 def test_domains_use_each_other_only_through_reads_writes_and_types() -> None:
@@ -88,3 +103,56 @@ def test_web_pages_build_no_queries() -> None:
             if isinstance(node, ast.ImportFrom) and node.module == "sqlalchemy":
                 names = {a.name for a in node.names}
                 assert not names & {"select", "update", "delete", "insert", "text"}, path
+
+
+# Where a channel kind's word means something else, with the reason it is not a channel there.
+OTHER_MEANINGS: dict[str, dict[str, str]] = {
+    "email": {
+        "domains/customers/": "the customer's email address (profile field, identity kind)",
+        "domains/agents/": "a user's email address",
+        "domains/nlu/entities.py": "an entity kind found in text",
+        "domains/bot/flows/verification.py": "the entity and identity the bot verifies",
+        "domains/assist/contact.py": "a profile field of the contact card",
+        "domains/assist/warnings.py": "a PII kind",
+        "domains/commerce/store_import.py": "a shop user's email field and identity kind",
+        "core/pii.py": "a PII kind",
+        "core/channel_manifest.py": "an agent capacity class",
+        "web/auth.py": "the login form's email field",
+    },
+    "voice": {"core/channel_manifest.py": "an agent capacity class",
+              "domains/routing/engine.py": "the voice capacity class (a call blocks chats)",
+              "domains/agents/models.py": "an agent capacity class",
+              },
+    "web": {"main.py": "the web/ package directory",
+            "web/widget.py": "a rate-limit bucket name"},
+    "api": {"domains/bot/views.py": "where training rows came from"},
+}
+ALLOWED_TREES = ("migrations/", "domains/workspaces/demo/", "channels/registry.py",
+                 "channels/manifests.py")
+
+
+def _kinds() -> set[str]:
+    return {p.parent.name for p in SRC.joinpath("channels").glob("*/manifest.py")}
+
+
+def _allowed(rel: str, word: str, kinds: set[str]) -> bool:
+    parts = rel.split("/")
+    if parts[0] == "channels" and len(parts) > 2 and parts[1] in kinds:
+        return True  # inside a channel package (Instagram's adapter lives in messenger/)
+    if rel.startswith(ALLOWED_TREES):
+        return True
+    return any(rel.startswith(prefix) for prefix in OTHER_MEANINGS.get(word, {}))
+
+
+def test_no_channel_kind_is_named_outside_its_package() -> None:
+    kinds = _kinds()
+    assert len(kinds) >= 12, kinds
+    found = []
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Constant) and node.value in kinds
+                    and not _allowed(rel, node.value, kinds)):
+                found.append(f"{rel}:{node.lineno} {node.value!r}")
+    assert not found, "channel kinds named outside channels/<kind>/ (use the manifest):\n" + \
+        "\n".join(found)

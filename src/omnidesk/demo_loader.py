@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.channels.manifests import is_realtime
 from omnidesk.core.audit import audit
 from omnidesk.core.events import emit
 from omnidesk.core.security import hash_password
@@ -212,7 +213,7 @@ def _history(ws_id: int, conv: Conversation, item: DemoConversation,
                 "inbound" if kind == "customer" else "outbound"),
             author_kind=kind, author_id=assignee.id if assignee and kind == "agent" else None,
             text=message.text, is_private=message.is_private, created_at=at,
-            delivery_status="read" if kind in {"agent", "bot"} and channel != "web" else None))
+            delivery_status="read" if kind in {"agent", "bot"} and not is_realtime(channel) else None))
         conv.message_count += 1
         if message.is_private:
             continue

@@ -15,11 +15,6 @@ from pydantic import BaseModel
 from omnidesk.core.text import storable_json
 from omnidesk.domains.conversations.schemas import DeliveryUpdate, InboundMessage
 
-Capability = Literal[
-    "text", "html", "attachments", "templates", "delivery_status", "read_receipts",
-    "threading", "voice", "ivr", "quick_replies", "sync_reply",
-]
-
 
 class SignatureError(Exception):
     """The request is not provably from the provider: answer 401/403 and store nothing."""

@@ -8,16 +8,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.base import OutboundAttachment, OutboundMessage
+from omnidesk.channels.manifests import BY_KIND
 from omnidesk.core.db import utcnow
 from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.conversations.service import get_last_inbound_message
 from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.customers.service import profile_handle
 
-IDENTITY_FOR_CHANNEL = {
-    "sms": "phone", "voice": "phone", "email": "email", "whatsapp": "whatsapp",
-    "telegram": "telegram", "line": "line", "kakao": "kakao", "naver": "naver",
-    "messenger": "messenger", "instagram": "instagram", "api": "api",
-}
 KAKAO_CALLBACK_SECONDS = 55  # Kakao's callback URL is valid for one minute, once
 
 
@@ -28,12 +25,12 @@ def idempotency_key(message: Message) -> str:
 
 def recipient_for(channel: str, customer: Customer) -> str | None:
     """Pick the customer's address on a channel: the newest identity of its kind."""
-    kind = IDENTITY_FOR_CHANNEL.get(channel)
+    kind = BY_KIND[channel].identity_kind if channel in BY_KIND else None
     values = [i.value for i in sorted(customer.identities, key=lambda i: i.id or 0)
               if i.kind == kind]
     if values:
         return values[-1]
-    return {"phone": customer.phone, "email": customer.email}.get(kind or "")
+    return profile_handle(customer, kind) if kind else None
 
 
 async def build_outbound(session: AsyncSession, *, message: Message, conversation: Conversation,

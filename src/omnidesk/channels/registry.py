@@ -1,34 +1,19 @@
-"""The explicit map of channel kinds to adapters, validated once at start-up."""
+"""The explicit map of channel kinds to manifests and adapters, validated once at start-up."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Mapping
 from types import MappingProxyType
 
 from pydantic import BaseModel
 
-from omnidesk.channels.api.adapter import ApiChannelAdapter
 from omnidesk.channels.base import ChannelAdapter, MediaFetcher
-from omnidesk.channels.email.adapter import EmailAdapter
-from omnidesk.channels.kakao.adapter import KakaoAdapter
-from omnidesk.channels.line.adapter import LineAdapter
-from omnidesk.channels.messenger.adapter import InstagramAdapter, MessengerAdapter
-from omnidesk.channels.naver.adapter import NaverTalkAdapter
-from omnidesk.channels.sms.adapter import TwilioSmsAdapter
-from omnidesk.channels.telegram.adapter import TelegramAdapter
-from omnidesk.channels.voice.adapter import TwilioVoiceAdapter
-from omnidesk.channels.whatsapp.adapter import WhatsAppAdapter
+from omnidesk.channels.manifests import MANIFESTS
+from omnidesk.core.channel_manifest import CAPABILITY_NAMES, CAPACITY_CLASSES, ChannelManifest
 
-ADAPTER_CLASSES: tuple[type, ...] = (
-    ApiChannelAdapter, EmailAdapter, KakaoAdapter, LineAdapter, MessengerAdapter,
-    InstagramAdapter, NaverTalkAdapter, TwilioSmsAdapter, TelegramAdapter, TwilioVoiceAdapter,
-    WhatsAppAdapter,
-)
-KNOWN_CAPABILITIES = frozenset({
-    "text", "html", "attachments", "templates", "delivery_status", "read_receipts",
-    "threading", "voice", "ivr", "quick_replies", "sync_reply",
-})
+KNOWN_CAPABILITIES = CAPABILITY_NAMES
 
 
 class RegistryError(Exception):
@@ -58,10 +43,44 @@ def validate_adapter(adapter: object) -> None:
             raise RegistryError(f"{name}.{method} must be synchronous and fast")
 
 
-def build_registry(classes: tuple[type, ...] = ADAPTER_CLASSES) -> Mapping[str, ChannelAdapter]:
-    """Instantiate and validate every adapter; kinds must be unique."""
+def resolve_hook(hook: str) -> type:
+    """Import a manifest hook "module:Class"; a broken hook is a RegistryError."""
+    module_name, _, attr = hook.partition(":")
+    try:
+        found = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise RegistryError(f"manifest hook {hook!r} does not resolve: {exc}") from None
+    if not inspect.isclass(found):
+        raise RegistryError(f"manifest hook {hook!r} is not a class")
+    return found
+
+
+def validate_manifest(manifest: ChannelManifest) -> type | None:
+    """Check a manifest's own facts and return its adapter class (None: no provider)."""
+    if manifest.capacity_class not in CAPACITY_CLASSES:
+        raise RegistryError(f"{manifest.kind}: unknown capacity class {manifest.capacity_class!r}")
+    if manifest.adapter is None:
+        return None
+    adapter_class = resolve_hook(manifest.adapter)
+    if getattr(adapter_class, "kind", None) != manifest.kind:
+        raise RegistryError(f"{manifest.adapter} is not the adapter of {manifest.kind!r}")
+    if manifest.config and resolve_hook(manifest.config) is not adapter_class.config_model:
+        raise RegistryError(f"{manifest.kind}: config hook differs from the adapter's model")
+    if adapter_class.capabilities != manifest.capabilities.names:
+        raise RegistryError(f"{manifest.kind}: adapter capabilities differ from the manifest")
+    return adapter_class
+
+
+def adapter_classes(manifests: tuple[ChannelManifest, ...] = MANIFESTS) -> tuple[type, ...]:
+    """Return the adapter class of every manifest that has a provider, validated."""
+    found = (validate_manifest(m) for m in manifests)
+    return tuple(c for c in found if c is not None)
+
+
+def build_registry(classes: tuple[type, ...] | None = None) -> Mapping[str, ChannelAdapter]:
+    """Instantiate and validate every adapter (by default, the manifests'); kinds are unique."""
     adapters: dict[str, ChannelAdapter] = {}
-    for adapter_class in classes:
+    for adapter_class in classes if classes is not None else adapter_classes():
         adapter = adapter_class()
         validate_adapter(adapter)
         if adapter.kind in adapters:

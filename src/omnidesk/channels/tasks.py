@@ -21,13 +21,16 @@ from omnidesk.channels.base import (
     supports_media,
 )
 from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.email.manifest import MANIFEST as EMAIL
 from omnidesk.channels.email.receiving import poll_each_mailbox
 from omnidesk.channels.media_jobs import MediaJobs
 from omnidesk.channels.models import IGNORED, PROCESSED, RECEIVED, InboundEvent
 from omnidesk.channels.retry import backoff_seconds
 from omnidesk.channels.service import connection_config, get_connection, get_inbound_event
+from omnidesk.channels.sms.manifest import MANIFEST as SMS
 from omnidesk.channels.voice.adapter import deflection_message
 from omnidesk.channels.voice.deflection import deflection_link
+from omnidesk.channels.voice.manifest import MANIFEST as VOICE
 from omnidesk.core.events import (
     DeliveredEvent,
     PermanentError,
@@ -94,8 +97,8 @@ class ChannelJobs:
 
     async def poll_mailboxes(self, event: DeliveredEvent, session: AsyncSession) -> None:
         """Fetch new mail of every IMAP-enabled email channel (each in its own savepoint)."""
-        if "email" in self.adapters:
-            await poll_each_mailbox(session, adapter=self.adapters["email"], cipher=self.cipher)
+        if EMAIL.kind in self.adapters:
+            await poll_each_mailbox(session, adapter=self.adapters[EMAIL.kind], cipher=self.cipher)
 
     async def process_inbound_event(self, event: DeliveredEvent, session: AsyncSession) -> None:
         """Hand a stored event to intake; statuses that beat our send record are retried."""
@@ -128,11 +131,11 @@ class ChannelJobs:
 
     async def _deflect(self, session: AsyncSession, row: InboundEvent) -> None:
         data = row.parsed["data"]
-        connection = await get_connection(session, workspace_id=row.workspace_id, kind="voice")
+        connection = await get_connection(session, workspace_id=row.workspace_id, kind=VOICE.kind)
         if connection is None:
             do_finish_event(row, status=IGNORED, error="voice channel no longer connected")
             return
-        adapter = self.adapters["voice"]
+        adapter = self.adapters[VOICE.kind]
         workspace = await get_workspace(session, workspace_id=row.workspace_id)
         link = deflection_link(data["link"], workspace, data["to"])
         sms = deflection_message(row.id, data["to"], link, data["language"])
@@ -151,7 +154,7 @@ class ChannelJobs:
             session, workspace_id=workspace_id, customer_id=customer.id)
         if conv:
             await do_add_message(session, conv=conv, text=text, author_kind="system",
-                                 channel="sms", provider_message_id=result.provider_message_id,
+                                 channel=SMS.kind, provider_message_id=result.provider_message_id,
                                  meta={"ivr_deflection": True})
 
     async def deliver_message(self, event: DeliveredEvent, session: AsyncSession) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.channels.manifests import is_realtime
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
 from omnidesk.domains.agents.service import get_user
@@ -66,7 +67,7 @@ async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
     await hub.publish(agents_topic(workspace_id), "message.created", {
         key: payload.get(key) for key in ("message_id", "conversation_id", "customer_id",
                                            "channel", "author_kind", "is_private")})
-    if payload.get("is_private") or payload.get("channel") != "web":
+    if payload.get("is_private") or not is_realtime(payload.get("channel")):
         return
     try:
         msg = await get_message(session, workspace_id=workspace_id,

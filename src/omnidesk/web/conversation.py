@@ -8,6 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.channels.manifests import IDENTITY_KINDS, channels_for_identity
+from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.errors import NotFound
 from omnidesk.core.http import SessionDep
 from omnidesk.domains.agents.service import list_teams, list_users
@@ -19,26 +21,27 @@ from omnidesk.domains.conversations.service import (
     list_messages,
 )
 from omnidesk.domains.customers.models import Customer
-from omnidesk.domains.customers.service import get_customer, list_merge_suggestions
+from omnidesk.domains.customers.service import (
+    get_customer,
+    list_merge_suggestions,
+    profile_handle,
+)
 from omnidesk.domains.engagement.service import get_read_mark
 from omnidesk.web.deps import AgentPage, agent_page, login_redirect, render
 from omnidesk.web.inbox import InboxQueryDep, list_context, nav_context
 
 router = APIRouter(include_in_schema=False)
-# Which reply channel each kind of customer identity makes possible.
-IDENTITY_CHANNELS = {"web_visitor": "web", "user_id": "web", "email": "email", "phone": "sms",
-                     "kakao": "kakao", "line": "line", "whatsapp": "whatsapp",
-                     "telegram": "telegram", "naver": "naver", "messenger": "messenger",
-                     "instagram": "instagram", "api": "api"}
+# Which reply channel each kind of customer identity makes possible (the first channel listed
+# for it; the website's user id is answered in the widget).
+IDENTITY_CHANNELS = {kind: (channels_for_identity(kind) or (WEB.kind,))[0]
+                     for kind in IDENTITY_KINDS}
 
 
 def reply_channels(conv: Conversation, customer: Customer) -> list[str]:
     """List the channels a reply can go out on, the customer's last one first."""
     found = [IDENTITY_CHANNELS[i.kind] for i in customer.identities if i.kind in IDENTITY_CHANNELS]
-    if customer.email:
-        found.append("email")
-    if customer.phone:
-        found.append("sms")
+    found += [IDENTITY_CHANNELS[kind] for kind in IDENTITY_CHANNELS
+              if profile_handle(customer, kind)]
     return list(dict.fromkeys([conv.channel, *found]))
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from omnidesk.channels.api import signing
 from omnidesk.channels.api.config import ApiChannelConfig
+from omnidesk.channels.api.manifest import MANIFEST
 from omnidesk.channels.base import (
     OutboundMessage,
     ParsedWebhook,
@@ -50,8 +51,8 @@ class ApiEvent(BaseModel):
 class ApiChannelAdapter:
     """A business's own app or backend as a channel."""
 
-    kind = "api"
-    capabilities = frozenset({"text", "attachments", "delivery_status", "read_receipts"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = ApiChannelConfig
 
     def verify_request(self, request: RawRequest, config: ApiChannelConfig) -> None:

@@ -16,6 +16,7 @@ from omnidesk.channels.base import (
 from omnidesk.channels.email import compose, mime, smtp_client
 from omnidesk.channels.email.config import EmailConfig
 from omnidesk.channels.email.html import sanitize
+from omnidesk.channels.email.manifest import MANIFEST
 from omnidesk.channels.email.quotes import split_reply
 from omnidesk.channels.signing import require
 from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
@@ -27,8 +28,8 @@ TRUSTED_SOURCES = frozenset({"SMTP", "IMAP"})
 class EmailAdapter:
     """A support mailbox."""
 
-    kind = "email"
-    capabilities = frozenset({"text", "html", "attachments", "threading"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = EmailConfig
 
     def verify_request(self, request: RawRequest, config: EmailConfig) -> None:

@@ -16,14 +16,15 @@ from omnidesk.channels.base import (
 )
 from omnidesk.channels.kakao import alimtalk, counsel, skill
 from omnidesk.channels.kakao.config import KakaoConfig
+from omnidesk.channels.kakao.manifest import MANIFEST
 from omnidesk.channels.retry import request_ok
 
 
 class KakaoAdapter:
     """One webhook URL for skill and dealer traffic, told apart by the body's shape."""
 
-    kind = "kakao"
-    capabilities = frozenset({"text", "templates", "quick_replies", "sync_reply"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = KakaoConfig
 
     def verify_request(self, request: RawRequest, config: KakaoConfig) -> None:

@@ -19,6 +19,7 @@ from omnidesk.channels.base import (
     WebhookEvent,
 )
 from omnidesk.channels.line.config import LineConfig
+from omnidesk.channels.line.manifest import MANIFEST
 from omnidesk.channels.media import download, ref
 from omnidesk.channels.meta import from_unix
 from omnidesk.channels.retry import error_from_response, request
@@ -33,8 +34,8 @@ MESSAGE_ID = re.compile(r"^[0-9]{1,30}$")
 class LineAdapter:
     """One-to-one chats with a LINE Official Account."""
 
-    kind = "line"
-    capabilities = frozenset({"text", "attachments", "quick_replies"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = LineConfig
 
     def verify_request(self, request: RawRequest, config: LineConfig) -> None:

@@ -17,8 +17,10 @@ from omnidesk.channels.base import (
     SendResult,
     WebhookEvent,
 )
+from omnidesk.channels.instagram.manifest import MANIFEST as INSTAGRAM
 from omnidesk.channels.media import download, source_url
 from omnidesk.channels.messenger.config import MessengerConfig
+from omnidesk.channels.messenger.manifest import MANIFEST
 from omnidesk.domains.conversations.schemas import Attachment, DeliveryUpdate, InboundMessage
 
 CHANNEL_BY_OBJECT = {"page": "messenger", "instagram": "instagram"}
@@ -27,9 +29,8 @@ CHANNEL_BY_OBJECT = {"page": "messenger", "instagram": "instagram"}
 class MessengerAdapter:
     """Page and Instagram conversations: messages, postbacks, deliveries and reads."""
 
-    kind = "messenger"
-    capabilities = frozenset({"text", "attachments", "delivery_status", "read_receipts",
-                              "quick_replies"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = MessengerConfig
 
     def verify_request(self, request: RawRequest, config: MessengerConfig) -> None:
@@ -143,4 +144,5 @@ def _inbound(channel: str, raw: dict[str, Any], sender: str, mid: str, text: str
 class InstagramAdapter(MessengerAdapter):
     """Instagram Direct: the same platform, keyed by the Instagram professional account."""
 
-    kind = "instagram"
+    kind = INSTAGRAM.kind
+    capabilities = INSTAGRAM.capabilities.names

@@ -19,6 +19,7 @@ from omnidesk.channels.base import (
 )
 from omnidesk.channels.media import download, source_url
 from omnidesk.channels.naver.config import NaverTalkConfig
+from omnidesk.channels.naver.manifest import MANIFEST
 from omnidesk.channels.retry import request_ok
 from omnidesk.channels.signing import require
 from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
@@ -29,8 +30,8 @@ STATE_EVENTS = {"open": "chat_opened", "leave": "chat_left", "echo": "echo"}
 class NaverTalkAdapter:
     """Chats with a TalkTalk partner account."""
 
-    kind = "naver"
-    capabilities = frozenset({"text", "attachments", "quick_replies"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = NaverTalkConfig
 
     def verify_request(self, request: RawRequest, config: NaverTalkConfig) -> None:

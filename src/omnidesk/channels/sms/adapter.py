@@ -21,6 +21,7 @@ from omnidesk.channels.base import (
 )
 from omnidesk.channels.media import download, same_origin, source_url
 from omnidesk.channels.sms.config import TwilioSmsConfig
+from omnidesk.channels.sms.manifest import MANIFEST
 from omnidesk.channels.status import map_status
 from omnidesk.domains.conversations.schemas import Attachment, DeliveryUpdate, InboundMessage
 
@@ -35,8 +36,8 @@ STATUS_MAP: dict[str, str | None] = {
 class TwilioSmsAdapter:
     """SMS/MMS (and WhatsApp-through-Twilio) over Twilio's Messaging API."""
 
-    kind = "sms"
-    capabilities = frozenset({"text", "attachments", "delivery_status"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = TwilioSmsConfig
 
     def verify_request(self, request: RawRequest, config: TwilioSmsConfig) -> None:

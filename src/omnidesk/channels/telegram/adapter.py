@@ -22,6 +22,7 @@ from omnidesk.channels.meta import from_unix
 from omnidesk.channels.retry import is_transient_status, request
 from omnidesk.channels.signing import require
 from omnidesk.channels.telegram.config import TelegramConfig
+from omnidesk.channels.telegram.manifest import MANIFEST
 from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
 
 MESSAGE_KEYS = ("message", "business_message", "channel_post")
@@ -31,8 +32,8 @@ MAX_TEXT = 4096
 class TelegramAdapter:
     """Private chats with a bot: messages, button presses and blocks."""
 
-    kind = "telegram"
-    capabilities = frozenset({"text", "attachments", "quick_replies"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = TelegramConfig
 
     def verify_request(self, request: RawRequest, config: TelegramConfig) -> None:

@@ -21,6 +21,7 @@ from omnidesk.channels.sms.config import TwilioSmsConfig
 from omnidesk.channels.voice import twiml
 from omnidesk.channels.voice.config import TwilioVoiceConfig
 from omnidesk.channels.voice.ivr import IvrInput, choose
+from omnidesk.channels.voice.manifest import MANIFEST
 from omnidesk.domains.conversations.schemas import InboundMessage
 
 XML = "text/xml"
@@ -29,8 +30,8 @@ XML = "text/xml"
 class TwilioVoiceAdapter:
     """Phone calls: menu in Korean/English by key press or speech, queue, dial or deflect."""
 
-    kind = "voice"
-    capabilities = frozenset({"voice", "ivr", "text", "sync_reply"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = TwilioVoiceConfig
 
     def verify_request(self, request: RawRequest, config: TwilioVoiceConfig) -> None:

@@ -22,6 +22,7 @@ from omnidesk.channels.base import (
 from omnidesk.channels.media import check_public_url, download, ref, too_large
 from omnidesk.channels.retry import request
 from omnidesk.channels.whatsapp.config import WhatsAppConfig
+from omnidesk.channels.whatsapp.manifest import MANIFEST
 from omnidesk.domains.conversations.schemas import Attachment, DeliveryUpdate, InboundMessage
 
 MEDIA_TYPES = ("image", "document", "audio", "video", "sticker")
@@ -32,9 +33,8 @@ MEDIA_ID = re.compile(r"^[0-9A-Za-z_.-]{1,100}$")
 class WhatsAppAdapter:
     """Customer messages and delivery statuses of one WhatsApp number."""
 
-    kind = "whatsapp"
-    capabilities = frozenset({"text", "attachments", "templates", "delivery_status",
-                              "read_receipts"})
+    kind = MANIFEST.kind
+    capabilities = MANIFEST.capabilities.names
     config_model = WhatsAppConfig
 
     def verify_request(self, request: RawRequest, config: WhatsAppConfig) -> None:

@@ -7,10 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from omnidesk.channels.manifests import KINDS
+from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.schemas import Patch
+from omnidesk.domains.agents.models import DEFAULT_CAPACITY
 
 Role = Literal["admin", "supervisor", "agent"]
-CHANNEL_KINDS = {"voice", "chat", "email", "messaging", "sms", "social"}
+# Agents are sized per capacity class; a per-channel-kind limit and the older work types are kept.
+CHANNEL_KINDS = {*CAPACITY_CLASSES, "messaging", "social", *KINDS}
 
 
 def check_capacity(value: dict[str, int]) -> dict[str, int]:
@@ -35,7 +39,7 @@ class UserCreate(BaseModel):
     role: Role = "agent"
     locale: Literal["ko", "en"] = "ko"
     languages: list[str] = Field(default_factory=lambda: ["ko"])
-    capacity: dict[str, int] = Field(default_factory=lambda: {"voice": 1, "chat": 3, "email": 5})
+    capacity: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_CAPACITY))
     skills: list[SkillLevel] = Field(default_factory=list)
     team_ids: list[int] = Field(default_factory=list)
 

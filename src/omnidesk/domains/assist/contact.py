@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.channels.whatsapp.manifest import MANIFEST as WHATSAPP
 from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput
@@ -21,7 +22,7 @@ from omnidesk.domains.customers.models import Customer, CustomerIdentity, Custom
 from omnidesk.domains.customers.service import get_customer
 
 PII_FIELDS = ("name", "email", "phone", "identities", "address")
-MASKED_IDENTITY_KINDS = {"email": mask_email, "phone": mask_phone, "whatsapp": mask_phone}
+MASKED_IDENTITY_KINDS = {"email": mask_email, "phone": mask_phone, WHATSAPP.identity_kind: mask_phone}
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from omnidesk.channels.manifests import MANIFESTS
+
 INTENTS: dict[str, tuple[str, str]] = {
     "order_status": ("주문 조회", "order status"), "delivery_delay": ("배송 지연", "delivery delay"),
     "cancel_order": ("주문 취소", "order cancellation"),
@@ -42,12 +44,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "resolved": ("해결", "resolved"), "reopened_resolved": ("재문의 후 해결", "resolved after reopening"),
     "open": ("진행 중", "open"), "pending": ("대기", "pending"), "snoozed": ("보류", "snoozed"),
 }
-CHANNELS: dict[str, tuple[str, str]] = {
-    "web": ("웹 채팅", "web chat"), "kakao": ("카카오톡", "KakaoTalk"), "email": ("이메일", "email"),
-    "sms": ("문자", "SMS"), "voice": ("전화", "phone"), "line": ("LINE", "LINE"),
-    "naver": ("네이버 톡톡", "Naver TalkTalk"), "whatsapp": ("WhatsApp", "WhatsApp"),
-    "telegram": ("텔레그램", "Telegram"), "messenger": ("메신저", "Messenger"), "api": ("API", "API"),
-}
+CHANNELS: dict[str, tuple[str, str]] = {m.kind: (m.name_ko, m.name_en) for m in MANIFESTS}
 SOURCES: dict[str, tuple[str, str]] = {
     "canned": ("상용구", "canned"), "conversation": ("지난 상담", "past reply"),
     "article": ("도움말", "article"), "llm": ("AI", "AI"),

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from omnidesk.channels.manifests import is_realtime
 from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import InvalidInput
@@ -104,7 +105,7 @@ async def do_add_message(
         direction=direction, author_kind=author_kind, author_id=author_id, text=text,
         content_type=content_type, attachments=attachments or [], is_private=is_private,
         provider_message_id=provider_message_id, meta=meta or {}, created_at=now,
-        delivery_status="pending" if needs_delivery and channel != "web" else None,
+        delivery_status="pending" if needs_delivery and not is_realtime(channel) else None,
     )
     session.add(msg)
     conv.message_count += 1

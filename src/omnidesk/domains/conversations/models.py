@@ -8,14 +8,12 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from omnidesk.channels.manifests import BOT_DEFAULT_KINDS, KINDS
 from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
 
 STATUSES = ("open", "pending", "snoozed", "resolved")
 PRIORITIES = ("low", "normal", "high", "urgent")
-CHANNELS = (
-    "web", "api", "email", "sms", "voice", "whatsapp", "telegram", "line", "kakao",
-    "naver", "messenger", "instagram",
-)
+CHANNELS = KINDS  # derived from the channel manifests
 AUTHOR_KINDS = ("customer", "agent", "bot", "system")
 DELIVERY_STATUSES = ("pending", "sent", "delivered", "read", "failed")
 EVENT_KINDS = (
@@ -26,10 +24,7 @@ EVENT_KINDS = (
 OWNERS = ("bot", "queued", "agent", "resolved")  # who answers the customer now
 HUMAN_OWNERS = ("queued", "agent")
 # Channels the bot serves when a workspace turns it on without listing channels.
-DEFAULT_BOT_CHANNELS = (
-    "web", "api", "sms", "whatsapp", "telegram", "line", "kakao", "naver", "messenger",
-    "instagram",
-)
+DEFAULT_BOT_CHANNELS = BOT_DEFAULT_KINDS
 
 
 class Conversation(Base, IdMixin, WorkspaceScoped):

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from omnidesk.channels.api.manifest import MANIFEST as API
 from omnidesk.core.schemas import Patch
 
 Status = Literal["open", "pending", "snoozed", "resolved"]
@@ -90,7 +91,7 @@ class ConversationCreate(BaseModel):
     """Open a conversation for a customer (API channel, agent-initiated outreach)."""
 
     customer_id: int
-    channel: str = "api"
+    channel: str = API.kind
     subject: str | None = Field(None, max_length=300)
     priority: Priority = "normal"
     team_id: int | None = None

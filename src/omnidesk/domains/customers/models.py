@@ -8,22 +8,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from omnidesk.channels.manifests import IDENTITY_KINDS as MANIFEST_IDENTITY_KINDS
 from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped, utcnow
 
-IDENTITY_KINDS = (
-    "email",
-    "phone",
-    "web_visitor",
-    "user_id",
-    "kakao",
-    "line",
-    "whatsapp",
-    "telegram",
-    "naver",
-    "messenger",
-    "instagram",
-    "api",
-)
+IDENTITY_KINDS = MANIFEST_IDENTITY_KINDS  # each channel's sender id kind, plus user_id
 
 
 class Customer(Base, IdMixin, TimestampMixin, WorkspaceScoped):

@@ -76,6 +76,11 @@ async def list_customers(
     return list((await session.scalars(query)).all())
 
 
+def profile_handle(customer: Customer, identity_kind: str) -> str | None:
+    """Return the profile's own address of an identity kind (its email or phone), if any."""
+    return {"email": customer.email, "phone": customer.phone}.get(identity_kind)
+
+
 def _handles(customer: Customer) -> dict[str, set[str]]:
     handles: dict[str, set[str]] = {"email": set(), "phone": set()}
     for kind, value in (("email", customer.email), ("phone", customer.phone)):

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.security import hash_token
@@ -63,7 +64,7 @@ async def do_receive_visitor_message(
     """Store a widget message through intake; a retried client_message_id stores nothing new."""
     widget_session.last_seen_at = utcnow()
     inbound = InboundMessage(
-        channel="web", provider_message_id=f"{widget_session.id}:{client_message_id}",
+        channel=WEB.kind, provider_message_id=f"{widget_session.id}:{client_message_id}",
         identity_kind=widget_session.identity_kind,
         identity_value=widget_session.identity_value,
         identity_verified=widget_session.verified, customer_name=widget_session.name,

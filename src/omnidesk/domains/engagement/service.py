@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.security import hash_token
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import list_customer_messages
@@ -63,7 +64,7 @@ async def list_visitor_messages(
         return []
     return await list_customer_messages(
         session, workspace_id=widget_session.workspace_id, customer_id=customer.id,
-        after_id=after_id, channel="web")
+        after_id=after_id, channel=WEB.kind)
 
 
 async def get_read_mark(

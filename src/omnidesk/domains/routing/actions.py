@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import emit
@@ -39,7 +40,6 @@ from omnidesk.domains.routing.engine import (
     match,
 )
 from omnidesk.domains.routing.models import (
-    CAPACITY_CLASSES,
     AgentStateRow,
     QueueEntry,
     RoutingQueue,

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.db import utcnow
 from omnidesk.domains.agents.models import Team, User
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.routing.actions import do_enqueue
 from omnidesk.domains.routing.models import (
-    CAPACITY_CLASSES,
     AgentStateRow,
     RoutingQueue,
     RoutingRuleRow,

@@ -16,7 +16,6 @@ from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceSco
 
 ENTRY_STATUSES = ("waiting", "offered", "assigned", "done", "abandoned")
 ACTIVE_ENTRY_STATUSES = ("waiting", "offered", "assigned")
-CAPACITY_CLASSES = ("voice", "chat", "email")
 
 
 class RoutingQueue(Base, IdMixin, TimestampMixin, WorkspaceScoped):

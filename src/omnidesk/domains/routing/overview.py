@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.db import get_in_workspace, utcnow
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.routing.models import (
     ACTIVE_ENTRY_STATUSES,
-    CAPACITY_CLASSES,
     AgentStateRow,
     QueueEntry,
     RoutingQueue,

@@ -14,12 +14,11 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from omnidesk.channels.manifests import capacity_class
 from omnidesk.domains.routing.engine import PRIORITY_LEVELS
 
 LIST_CONDITIONS = ("channel", "language", "intent", "tier", "segment")
 CONDITIONS = (*LIST_CONDITIONS, "keywords")
-VOICE_KINDS = frozenset({"voice"})
-EMAIL_KINDS = frozenset({"email"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +91,8 @@ def evaluate_rules(
 
 
 def channel_class(kind: str) -> str:
-    """Map a channel kind to the capacity class agents are sized in: voice, email or chat."""
-    if kind in VOICE_KINDS:
-        return "voice"
-    return "email" if kind in EMAIL_KINDS else "chat"
+    """Map a channel kind to the capacity class agents are sized in (its manifest says)."""
+    return capacity_class(kind)
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from sqlalchemy import Select, bindparam, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
+from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.db import get_in_workspace
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import Skill, TeamMember, User, UserSkill
@@ -31,7 +32,6 @@ from omnidesk.domains.routing.engine import (
 )
 from omnidesk.domains.routing.models import (
     ACTIVE_ENTRY_STATUSES,
-    CAPACITY_CLASSES,
     AgentStateRow,
     QueueEntry,
     RoutingQueue,

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.audit import audit
+from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
@@ -31,7 +32,7 @@ from omnidesk.domains.routing.claims import (
     release_capacity,
     waiting_values,
 )
-from omnidesk.domains.routing.models import CAPACITY_CLASSES, AgentStateRow, QueueEntry
+from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
 from omnidesk.domains.routing.service import get_agent_state, get_entry, get_queue, is_active
 
 # conversation.assigned reasons written by routing itself: its entries already agree

@@ -11,22 +11,11 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
+from omnidesk.channels.manifests import MANIFESTS, identity_names
+
 HERE = Path(__file__).parent
-CHANNEL_NAMES = {
-    "web": ("웹 채팅", "Web chat"), "api": ("API", "API"), "email": ("이메일", "Email"),
-    "sms": ("문자", "SMS"), "voice": ("전화", "Voice"), "whatsapp": ("WhatsApp", "WhatsApp"),
-    "telegram": ("텔레그램", "Telegram"), "line": ("LINE", "LINE"),
-    "kakao": ("카카오톡", "KakaoTalk"), "naver": ("네이버 톡톡", "Naver TalkTalk"),
-    "messenger": ("메신저", "Messenger"), "instagram": ("인스타그램", "Instagram"),
-}
-IDENTITY_NAMES = {
-    "email": ("이메일", "Email"), "phone": ("전화번호", "Phone"),
-    "web_visitor": ("웹 방문자", "Web visitor"), "user_id": ("회원 ID", "User ID"),
-    "kakao": ("카카오", "Kakao"), "line": ("LINE", "LINE"), "whatsapp": ("WhatsApp", "WhatsApp"),
-    "telegram": ("텔레그램", "Telegram"), "naver": ("네이버", "Naver"),
-    "messenger": ("메신저", "Messenger"), "instagram": ("인스타그램", "Instagram"),
-    "api": ("API", "API"),
-}
+CHANNEL_NAMES = {m.kind: (m.name_ko, m.name_en) for m in MANIFESTS}  # from the manifests
+IDENTITY_NAMES = {**identity_names(), "user_id": ("회원 ID", "User ID")}
 CODES = {  # statuses, priorities, roles, author kinds, delivery states
     "open": ("진행 중", "Open"), "pending": ("대기", "Pending"), "snoozed": ("보류", "Snoozed"),
     "resolved": ("해결됨", "Resolved"), "low": ("낮음", "Low"), "normal": ("보통", "Normal"),

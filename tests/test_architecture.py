@@ -118,6 +118,7 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
         "core/pii.py": "a PII kind",
         "core/channel_manifest.py": "an agent capacity class",
         "web/auth.py": "the login form's email field",
+        "domains/engagement/actions.py": "the widget visitor's email, proven by the site",
     },
     "voice": {"core/channel_manifest.py": "an agent capacity class",
               "domains/routing/engine.py": "the voice capacity class (a call blocks chats)",

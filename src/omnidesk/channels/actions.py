@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -107,6 +108,8 @@ async def do_store_webhook(session: AsyncSession, *, connection: ChannelConnecti
                   "kind": event.kind, "sequence": event.data.get("update_id"),
                   "raw_body": request.body, "headers": safe_headers(dict(request.headers)),
                   "parsed": event_payload(event), "received_at": request.received_at}
+        if event.seen_as and await _stored_under(session, connection, event.seen_as):
+            continue  # a replay of an id-less event within its window
         row_id = await _insert_once(session, values)
         if row_id is None:
             continue
@@ -125,6 +128,14 @@ async def _insert_once(session: AsyncSession, values: dict[str, Any]) -> int | N
                                                          "dedupe_key"])
                  .returning(InboundEvent.id))
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def _stored_under(session: AsyncSession, connection: ChannelConnection,
+                        keys: tuple[str, ...]) -> bool:
+    found = await session.scalar(select(InboundEvent.id).where(
+        InboundEvent.workspace_id == connection.workspace_id,
+        InboundEvent.channel == connection.kind, InboundEvent.dedupe_key.in_(keys)).limit(1))
+    return found is not None
 
 
 def do_finish_event(row: InboundEvent, *, status: str, error: str | None = None) -> None:

@@ -90,6 +90,8 @@ class WebhookEvent:
     inbound: InboundMessage | None = None
     delivery: DeliveryUpdate | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    # Keys under which the same event may already be stored (see channels/replay.py).
+    seen_as: tuple[str, ...] = ()
 
 
 @dataclass

@@ -28,12 +28,15 @@ def test_a_request_without_the_url_token_is_refused() -> None:
         adapter.verify_request(raw_request(URL.replace("secret", "guess"), b"{}"), config())
 
 
-def test_a_send_event_is_a_customer_message_and_a_repeat_gets_its_own_key() -> None:
+def test_a_send_event_is_a_customer_message_keyed_by_its_content_not_its_arrival() -> None:
     body = fixture_bytes("naver", "send_text.json")
     [event] = adapter.parse_inbound(raw_request(URL, body), config()).events
     assert event.inbound.text == "주문 취소하고 싶어요"
     assert event.inbound.identity_value == "al-2eGuGr5WQOnco1_V-FQ"
-    later = raw_request(URL, body, received_at=RECEIVED_AT + dt.timedelta(seconds=3))
+    assert event.inbound.provider_message_id == event.dedupe_key
+    replay = raw_request(URL, body, received_at=RECEIVED_AT + dt.timedelta(seconds=3))
+    assert adapter.parse_inbound(replay, config()).events[0].dedupe_key == event.dedupe_key
+    later = raw_request(URL, body, received_at=RECEIVED_AT + dt.timedelta(hours=1))
     assert adapter.parse_inbound(later, config()).events[0].dedupe_key != event.dedupe_key
 
 

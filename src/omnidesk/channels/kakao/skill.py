@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import json
 from typing import Any
 
 from omnidesk.channels.base import RawRequest, SignatureError, WebhookEvent, WebhookResponse
 from omnidesk.channels.kakao.config import SkillSettings
+from omnidesk.channels.replay import content_digest, replay_keys
 from omnidesk.channels.signing import require
 from omnidesk.domains.conversations.schemas import InboundMessage
 
@@ -52,11 +52,10 @@ def ack(body: dict[str, Any], settings: SkillSettings) -> WebhookResponse:
 
 
 def event(request: RawRequest, body: dict[str, Any]) -> WebhookEvent:
-    """Describe the utterance; Kakao sends no event id, so the key is request-unique."""
+    """Describe the utterance; Kakao sends no event id, so the key is the user + the content."""
     user_request = body["userRequest"]
     user = user_request["user"]
-    digest = hashlib.sha256(request.body).hexdigest()[:24]
-    key = f"skill:{digest}:{int(request.received_at.timestamp() * 1000)}"
+    key, seen_as = replay_keys(f"skill:{user['id']}:{content_digest(body)}", request.received_at)
     params = {k: v.get("value") for k, v in body.get("action", {}).get("detailParams", {}).items()}
     inbound = InboundMessage(
         channel="kakao", provider_message_id=key, identity_kind="kakao",
@@ -66,4 +65,4 @@ def event(request: RawRequest, body: dict[str, Any]) -> WebhookEvent:
               "block": user_request.get("block", {}).get("name"),
               "intent": body.get("intent", {}).get("name"), "params": params,
               "callback_url": user_request.get("callbackUrl")})
-    return WebhookEvent(dedupe_key=key, kind="message", inbound=inbound)
+    return WebhookEvent(dedupe_key=key, kind="message", inbound=inbound, seen_as=seen_as)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +19,7 @@ from omnidesk.channels.base import (
 from omnidesk.channels.media import download, source_url
 from omnidesk.channels.naver.config import NaverTalkConfig
 from omnidesk.channels.naver.manifest import MANIFEST
+from omnidesk.channels.replay import content_digest, replay_keys
 from omnidesk.channels.retry import request_ok
 from omnidesk.channels.signing import require
 from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
@@ -40,22 +40,22 @@ class NaverTalkAdapter:
                 what="TalkTalk path token")
 
     def parse_inbound(self, request: RawRequest, config: NaverTalkConfig) -> ParsedWebhook:
-        """Read one event; TalkTalk sends no id and does not redeliver, so keys are per request."""
+        """Read one event; TalkTalk sends no id, so the key is the event, user and content."""
         body = request.json()
         name, user = body.get("event"), body.get("user")
-        stamp = int(request.received_at.timestamp() * 1_000_000)
-        key = f"{hashlib.sha256(request.body).hexdigest()[:24]}:{stamp}"
+        key, seen_as = replay_keys(f"{name}:{user}:{content_digest(body)}", request.received_at)
         if name == "send" and user:
             return ParsedWebhook(events=[WebhookEvent(dedupe_key=key, kind="message",
-                                                      inbound=_inbound(body, key, request))])
+                                                      inbound=_inbound(body, key, request),
+                                                      seen_as=seen_as)])
         if name == "friend" and user:
             on = body.get("options", {}).get("set") == "on"
             return ParsedWebhook(events=[WebhookEvent(
                 dedupe_key=key, kind="contact_followed" if on else "contact_unfollowed",
-                data={"user": user})])
+                data={"user": user}, seen_as=seen_as)])
         if name in STATE_EVENTS and user:
             return ParsedWebhook(events=[WebhookEvent(
-                dedupe_key=key, kind=STATE_EVENTS[name],
+                dedupe_key=key, kind=STATE_EVENTS[name], seen_as=seen_as,
                 data={"user": user, "inflow": body.get("options", {}).get("inflow")})])
         return ParsedWebhook(ignored=[f"event {name}"])
 

@@ -42,15 +42,14 @@ REQUESTS = {
 }
 
 
-def cipher_of(client: httpx.AsyncClient) -> SettingsCipher:
-    return SettingsCipher(client.app.state.settings.effective_secret_key)  # type: ignore[attr-defined]
-
-
-async def connect(session: AsyncSession, owner: Persona, kind: str,
-                  cipher: SettingsCipher) -> None:
+async def connect(client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
+                  kind: str) -> SettingsCipher:
+    """Connect the channel with the app's cipher, and return that cipher."""
+    cipher = SettingsCipher(client.app.state.settings.effective_secret_key)  # type: ignore[attr-defined]
     await do_connect_channel(session, workspace_id=owner.workspace_id, adapter=ADAPTERS[kind],
                              name=kind, settings=SETTINGS[kind], cipher=cipher)
     await session.commit()
+    return cipher
 
 
 async def stored(session: AsyncSession, session_factory: async_sessionmaker[AsyncSession],
@@ -68,9 +67,7 @@ async def stored(session: AsyncSession, session_factory: async_sessionmaker[Asyn
 async def test_a_byte_identical_replay_stores_nothing_new_and_answers_2xx(
         kind: str, client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
         session_factory: async_sessionmaker[AsyncSession]) -> None:
-    cipher = cipher_of(client)
-    await connect(session, owner, kind, cipher)
-    query, body = REQUESTS[kind]
+    cipher, (query, body) = await connect(client, session, owner, kind), REQUESTS[kind]
     for _ in range(3):
         answer = await client.post(f"/channels/{kind}/{owner.slug}/webhook{query}",
                                    content=body, headers={"Content-Type": "application/json"})
@@ -82,9 +79,7 @@ async def test_a_byte_identical_replay_stores_nothing_new_and_answers_2xx(
 async def test_the_same_words_after_the_replay_window_are_a_new_message(
         kind: str, client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
         session_factory: async_sessionmaker[AsyncSession]) -> None:
-    cipher = cipher_of(client)
-    await connect(session, owner, kind, cipher)
-    query, body = REQUESTS[kind]
+    cipher, (query, body) = await connect(client, session, owner, kind), REQUESTS[kind]
     url = f"http://testserver/channels/{kind}/{owner.slug}/webhook{query}"
     window = dt.timedelta(seconds=REPLAY_WINDOW_SECONDS)
     for at in (RECEIVED_AT, RECEIVED_AT + window * 0.5, RECEIVED_AT + window * 0.95,
@@ -99,8 +94,7 @@ async def test_the_same_words_after_the_replay_window_are_a_new_message(
 async def test_a_replayed_call_start_stores_one_call_message(
         client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
         session_factory: async_sessionmaker[AsyncSession]) -> None:
-    cipher = cipher_of(client)
-    await connect(session, owner, "voice", cipher)
+    cipher = await connect(client, session, owner, "voice")
     hook = f"/channels/voice/{owner.slug}/webhook"
     params = {"CallSid": "CA" + "7" * 32, "From": "+821012345678", "To": "+15005550006",
               "AccountSid": TWILIO_SID, "CallStatus": "ringing"}

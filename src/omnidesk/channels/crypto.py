@@ -32,7 +32,7 @@ class SettingsCipher:
     def open(self, token: str) -> dict[str, Any]:
         """Decrypt settings; a wrong key raises ValueError without revealing anything."""
         try:
-            return json.loads(self._fernet.decrypt(token.encode()))  # type: ignore[no-any-return]
+            return json.loads(self._fernet.decrypt(token.encode()))
         except InvalidToken:
             raise ValueError("channel settings cannot be decrypted with this key") from None
 

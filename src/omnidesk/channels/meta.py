@@ -47,9 +47,9 @@ def challenge_response(request: RawRequest) -> WebhookResponse:
 
 def from_unix(seconds: str | float | None, *, millis: bool = False) -> dt.datetime | None:
     """Convert a Unix timestamp (seconds, or milliseconds) to aware UTC."""
-    if seconds in (None, ""):
+    if seconds is None or seconds == "":
         return None
-    value = float(seconds) / (1000 if millis else 1)  # type: ignore[arg-type]
+    value = float(seconds) / (1000 if millis else 1)
     return dt.datetime.fromtimestamp(value, dt.UTC)
 
 
@@ -74,7 +74,7 @@ async def post_graph(client: httpx.AsyncClient, url: str, *, token: str, body: d
     response = await request(client, "POST", url, what=what, json=body,
                              headers={"Authorization": f"Bearer {token}"})
     if response.is_success:
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
     raise graph_error(response, what)
 
 

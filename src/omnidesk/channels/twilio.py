@@ -73,7 +73,7 @@ async def post_form(client: httpx.AsyncClient, url: str, *, account_sid: str, au
                              headers={"Content-Type": "application/x-www-form-urlencoded"},
                              auth=(account_sid, auth_token))
     if response.is_success:
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
     error = error_from_response(response, what)
     code = _error_code(response)
     if code is not None:

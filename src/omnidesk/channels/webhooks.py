@@ -25,7 +25,7 @@ def cipher_for(request: Request) -> SettingsCipher:
     state = request.app.state
     if getattr(state, "channel_cipher", None) is None:
         state.channel_cipher = SettingsCipher(state.settings.effective_secret_key)
-    return state.channel_cipher  # type: ignore[no-any-return]
+    return state.channel_cipher
 
 
 async def raw_request(request: Request) -> RawRequest:

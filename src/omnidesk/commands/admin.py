@@ -24,7 +24,7 @@ async def _workspace_id(session: AsyncSession, slug: str) -> int:
     workspace = await get_workspace_by_slug(session, slug=slug)
     if workspace is None:
         fail(f"no workspace with slug {slug!r} (see `omnidesk admin workspaces`)")
-    return workspace.id  # type: ignore[union-attr]
+    return workspace.id
 
 
 @admin_app.command("workspaces")
@@ -62,7 +62,7 @@ def create_user(
     async def work(session: AsyncSession) -> int:
         actor = system_actor(await _workspace_id(session, workspace))
         user = await do_create_user(session, actor=actor, user_in=UserCreate(
-            email=email, name=name, password=password, role=role))  # type: ignore[arg-type]
+            email=email, name=name, password=password, role=role))
         await session.commit()
         return user.id
 
@@ -80,7 +80,7 @@ def create_token(
     async def work(session: AsyncSession) -> str:
         actor = system_actor(await _workspace_id(session, workspace))
         _, token = await do_create_api_token(session, actor=actor, token_in=ApiTokenCreate(
-            name=name, role=role))  # type: ignore[arg-type]
+            name=name, role=role))
         await session.commit()
         return token
 

@@ -33,14 +33,14 @@ def _read_settings(path: Path) -> dict[str, Any]:
         fail(f"{path} is not JSON: {exc}")
     if not isinstance(data, dict):
         fail(f"{path} must hold a JSON object of settings")
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 async def _workspace(session: AsyncSession, slug: str) -> Workspace:
     workspace = await get_workspace_by_slug(session, slug=slug)
     if workspace is None:
         fail(f"no workspace with slug {slug!r} (see `omnidesk admin workspaces`)")
-    return workspace  # type: ignore[return-value]
+    return workspace
 
 
 @app.command("connect")

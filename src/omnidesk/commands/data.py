@@ -69,7 +69,7 @@ def import_store(
         total = len(data["users"]) + len(data["orders"])
         with Progress(transient=True) as progress:
             task = progress.add_task("importing", total=total)
-            report = await do_import_store(session, workspace_id=ws.id, data=data,  # type: ignore
+            report = await do_import_store(session, workspace_id=ws.id, data=data,
                                            progress=lambda: progress.advance(task))
         await session.commit()
         return (f"imported {report.customers} customers, {report.products} products, "

@@ -27,7 +27,7 @@ async def _workspace_id(session: AsyncSession, slug: str) -> int:
     ws = await get_workspace_by_slug(session, slug=slug)
     if ws is None:
         fail(f"no workspace {slug!r}; run `omnidesk demo load` first, or use --demo")
-    return ws.id  # type: ignore[union-attr]
+    return ws.id
 
 
 async def _evaluate_on_demo(queries: list) -> dict:

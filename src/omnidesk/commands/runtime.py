@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -38,7 +38,7 @@ def run_with_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         raise  # unreachable: fail exits
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     """Print an error for the user and exit non-zero."""
     err_console.print(f"[red]error:[/red] {message}")
     raise typer.Exit(code)

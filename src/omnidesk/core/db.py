@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, MetaData, event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    InstrumentedAttribute,
+    Mapped,
+    Session,
+    mapped_column,
+)
 from sqlalchemy.types import TypeDecorator
 
 from omnidesk.core.errors import NotFound
@@ -82,26 +89,38 @@ class TimestampMixin:
 class WorkspaceScoped:
     """Tenant column: every domain table belongs to exactly one workspace."""
 
-    @declared_attr
-    def workspace_id(cls) -> Mapped[int]:
-        return mapped_column(
-            IdType, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True, nullable=False
-        )
+    workspace_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("workspaces.id", ondelete="CASCADE"), index=True, nullable=False
+    )
 
 
-ModelT = TypeVar("ModelT")
+class WorkspaceRow(Protocol):
+    """A table with an integer id that belongs to a workspace (IdMixin + WorkspaceScoped)."""
+
+    id: ClassVar[InstrumentedAttribute[int]]
+    workspace_id: ClassVar[InstrumentedAttribute[int]]
+
+
+ModelT = TypeVar("ModelT", bound=WorkspaceRow)
 
 
 async def get_in_workspace(session: AsyncSession, model: type[ModelT], *, workspace_id: int,
                            object_id: int, what: str) -> ModelT:
     """Fetch a row of a workspace-scoped table by id, or raise NotFound ("<what> not found")."""
     row = await session.scalar(
-        select(model).where(model.id == object_id,  # type: ignore[attr-defined]
-                            model.workspace_id == workspace_id)  # type: ignore[attr-defined]
+        select(model).where(model.id == object_id, model.workspace_id == workspace_id)
     )
     if row is None:
         raise NotFound(f"{what} not found")
     return row
+
+
+def rowcount(result: Result[*tuple[Any, ...]]) -> int:
+    """Return how many rows an executed UPDATE or DELETE matched (checks a conditional claim)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"rowcount needs the result of an UPDATE or DELETE, "
+                        f"not {type(result).__name__}")
+    return result.rowcount
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:

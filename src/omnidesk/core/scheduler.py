@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from omnidesk.core.db import Base, utcnow
+from omnidesk.core.db import Base, rowcount, utcnow
 from omnidesk.core.events import emit
 
 
@@ -71,4 +71,4 @@ async def _claim(session: AsyncSession, schedule: Schedule) -> bool:
         .where(ScheduleState.name == schedule.name, ScheduleState.next_run_at <= now)
         .values(next_run_at=now + dt.timedelta(seconds=schedule.every_seconds), last_run_at=now)
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1

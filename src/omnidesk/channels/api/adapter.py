@@ -121,6 +121,6 @@ def _convert(event: ApiEvent) -> WebhookEvent | None:
     if event.type == "status" and event.message_id and event.status in {
             "delivered", "read", "failed"}:
         update = DeliveryUpdate(channel="api", provider_message_id=event.message_id,
-                                status=event.status, at=event.sent_at)  # type: ignore[arg-type]
+                                status=event.status, at=event.sent_at)
         return WebhookEvent(dedupe_key=event.id, kind="status", delivery=update)
     return None

@@ -31,7 +31,7 @@ class FetchedMail:
 
 def _connect(settings: ImapSettings) -> imaplib.IMAP4:
     client_class = imaplib.IMAP4_SSL if settings.use_ssl else imaplib.IMAP4
-    client = client_class(settings.host, settings.port, timeout=30)  # type: ignore[call-arg]
+    client = client_class(settings.host, settings.port, timeout=30)
     client.login(settings.username, settings.password.get_secret_value())
     return client
 

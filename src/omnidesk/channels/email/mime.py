@@ -95,7 +95,8 @@ def _walk(msg: EmailMessage) -> tuple[str, str | None, list[ParsedAttachment]]:
     for part in msg.walk():
         if part.is_multipart() or part.get_content_type() == "message/delivery-status":
             continue
-        payload = part.get_payload(decode=True) or b""
+        decoded = part.get_payload(decode=True)  # bytes or None for a non-multipart part
+        payload = decoded if isinstance(decoded, bytes) else b""
         filename = part.get_filename()
         if filename or part.get_content_disposition() == "attachment":
             files.append(ParsedAttachment(filename or "attachment", part.get_content_type(),

@@ -62,8 +62,10 @@ async def poll_all_mailboxes(session_factory: async_sessionmaker[AsyncSession], 
     for connection_id in ids:
         async with session_factory() as session:
             connection = await session.get(ChannelConnection, connection_id)
+            if connection is None:  # removed since the list was read
+                continue
             try:
-                total += await poll_mailbox(session, connection=connection,  # type: ignore[arg-type]
+                total += await poll_mailbox(session, connection=connection,
                                             adapter=adapter, cipher=cipher)
                 await session.commit()
             except (OSError, ValueError, imaplib.IMAP4.error) as exc:

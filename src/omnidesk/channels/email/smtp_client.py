@@ -11,12 +11,16 @@ from omnidesk.channels.base import ChannelError
 from omnidesk.channels.email.config import SmtpSettings
 
 
+def _connect(settings: SmtpSettings, context: ssl.SSLContext) -> smtplib.SMTP:
+    if settings.security == "tls":
+        return smtplib.SMTP_SSL(settings.host, settings.port,
+                                timeout=settings.timeout_seconds, context=context)
+    return smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
+
+
 def _send_blocking(mail: EmailMessage, settings: SmtpSettings) -> None:
     context = ssl.create_default_context()
-    smtp_class = smtplib.SMTP_SSL if settings.security == "tls" else smtplib.SMTP
-    kwargs = {"context": context} if settings.security == "tls" else {}
-    with smtp_class(settings.host, settings.port, timeout=settings.timeout_seconds,
-                    **kwargs) as smtp:  # type: ignore[arg-type]
+    with _connect(settings, context) as smtp:
         if settings.security == "starttls":
             smtp.starttls(context=context)
         if settings.username and settings.password:

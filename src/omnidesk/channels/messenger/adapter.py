@@ -108,10 +108,10 @@ def _events(channel: str, raw: dict[str, Any], standby: bool) -> list[WebhookEve
                 for mid in raw["delivery"].get("mids") or []]
     if "read" in raw:
         watermark = raw["read"].get("watermark")
+        read_at = meta.from_unix(watermark, millis=True) if watermark else None
         return [WebhookEvent(dedupe_key=f"{sender}:read:{watermark}", kind="read_watermark",
                              data={"recipient": sender, "channel": channel,
-                                   "watermark": meta.from_unix(watermark, millis=True)
-                                   .isoformat() if watermark else None})]
+                                   "watermark": read_at.isoformat() if read_at else None})]
     if "message" in raw:
         return [WebhookEvent(dedupe_key=f"{raw['message'].get('mid')}:echo", kind="echo",
                              data={"mid": raw["message"].get("mid")})]

@@ -108,7 +108,7 @@ def status_event(channel: str, sid: str, form: dict[str, str]) -> WebhookEvent |
     if status is None:
         return None
     error = f"twilio {form['ErrorCode']}" if form.get("ErrorCode") else None
-    update = DeliveryUpdate(channel=channel, provider_message_id=sid, status=status,  # type: ignore[arg-type]
+    update = DeliveryUpdate(channel=channel, provider_message_id=sid, status=status,
                             error=error)
     return WebhookEvent(dedupe_key=f"{sid}:{provider_status}", kind="status", delivery=update,
                         data={"provider_status": provider_status})

@@ -59,8 +59,8 @@ class TwilioVoiceAdapter:
 
     def _menu_step(self, request: RawRequest, config: TwilioVoiceConfig, form: dict[str, str],
                    call_sid: str) -> ParsedWebhook:
-        menu, language = config.menu, request.query.get("lang", config.menu.default_language)
-        language = language if language in menu.prompts else menu.default_language
+        menu = config.menu
+        language = menu.spoken_language(request.query.get("lang"), menu.default_language)
         retry = int(request.query.get("retry", "0") or 0)
         caller = IvrInput(digits=form.get("Digits", ""), speech=form.get("SpeechResult", ""),
                           confidence=float(form.get("Confidence", "0") or 0))
@@ -73,20 +73,20 @@ class TwilioVoiceAdapter:
             body = twiml.menu(menu, path=config.webhook_path, language=language,
                               retry=next_retry)
         elif option is None:
-            body = twiml.enqueue(menu.connecting[language], menu.fallback_queue, language)  # type: ignore[index]
+            body = twiml.enqueue(menu.connecting[language], menu.fallback_queue, language)
         elif option.action == "language":
-            language = option.target if option.target in menu.prompts else language
+            language = menu.spoken_language(option.target, language)
             body = twiml.menu(menu, path=config.webhook_path, language=language, retry=0)
         elif option.action == "queue":
-            body = twiml.enqueue(menu.connecting[language], option.target, language)  # type: ignore[index]
+            body = twiml.enqueue(menu.connecting[language], option.target, language)
         elif option.action == "dial":
-            body = twiml.dial(menu.connecting[language], option.target, language)  # type: ignore[index]
+            body = twiml.dial(menu.connecting[language], option.target, language)
         else:
             parsed.events.append(WebhookEvent(
                 dedupe_key=f"{call_sid}:deflect", kind="ivr_deflection",
                 data={"to": form.get("From", ""), "language": language,
                       "link": config.deflection_link}))
-            body = twiml.goodbye(menu.deflected[language], language)  # type: ignore[index]
+            body = twiml.goodbye(menu.deflected[language], language)
         if option is not None:
             parsed.events.append(WebhookEvent(
                 dedupe_key=f"{call_sid}:choice:{retry}", kind="ivr_choice",

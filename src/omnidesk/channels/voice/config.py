@@ -7,7 +7,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 Language = Literal["ko", "en"]
-SPEECH_LOCALES: dict[str, str] = {"ko": "ko-KR", "en": "en-US"}
+SPEECH_LOCALES: dict[Language, str] = {"ko": "ko-KR", "en": "en-US"}
+
+
+def _connecting_lines() -> dict[Language, str]:
+    return {"ko": "상담원을 연결해 드리겠습니다.", "en": "Connecting you to an agent."}
+
+
+def _deflected_lines() -> dict[Language, str]:
+    return {"ko": "문자로 상담 링크를 보내드렸습니다. 감사합니다.",
+            "en": "We have texted you a link to chat with us. Thank you."}
 
 
 class IvrOption(BaseModel):
@@ -28,12 +37,8 @@ class IvrMenu(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     prompts: dict[Language, str] = Field(description="Menu prompt read out per language.")
-    connecting: dict[Language, str] = Field(
-        default_factory=lambda: {"ko": "상담원을 연결해 드리겠습니다.",
-                                 "en": "Connecting you to an agent."})
-    deflected: dict[Language, str] = Field(
-        default_factory=lambda: {"ko": "문자로 상담 링크를 보내드렸습니다. 감사합니다.",
-                                 "en": "We have texted you a link to chat with us. Thank you."})
+    connecting: dict[Language, str] = Field(default_factory=_connecting_lines)
+    deflected: dict[Language, str] = Field(default_factory=_deflected_lines)
     options: list[IvrOption]
     default_language: Language = "ko"
     fallback_queue: str = Field("support", description="Queue used after too many retries.")
@@ -41,6 +46,10 @@ class IvrMenu(BaseModel):
     timeout_seconds: int = Field(5, ge=1, le=30)
     speech_model: str = Field("phone_call", description="Pinned STT model (defaults changed).")
     speech_confidence_floor: float = Field(0.5, ge=0, le=1)
+
+    def spoken_language(self, requested: str | None, fallback: Language) -> Language:
+        """Return the requested language when the menu has a prompt in it, else the fallback."""
+        return next((lang for lang in self.prompts if lang == requested), fallback)
 
 
 class TwilioVoiceConfig(BaseModel):

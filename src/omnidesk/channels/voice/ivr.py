@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from omnidesk.channels.voice.config import IvrMenu, IvrOption
+from omnidesk.channels.voice.config import IvrMenu, IvrOption, Language
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def _normalise(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
-def choose(menu: IvrMenu, caller: IvrInput, language: str) -> IvrOption | None:
+def choose(menu: IvrMenu, caller: IvrInput, language: Language) -> IvrOption | None:
     """Pick the option for a key press, else for spoken keywords above the confidence floor."""
     if caller.digits:
         return next((o for o in menu.options if o.digit == caller.digits[:1]), None)
@@ -35,7 +35,7 @@ def choose(menu: IvrMenu, caller: IvrInput, language: str) -> IvrOption | None:
     spoken = _normalise(caller.speech)
     for option in menu.options:
         for lang in (language, *[k for k in option.keywords if k != language]):
-            words = option.keywords.get(lang, [])  # type: ignore[call-overload]
+            words = option.keywords.get(lang, [])
             if any(_normalise(w) in spoken for w in words):
                 return option
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
-from omnidesk.channels.voice.config import SPEECH_LOCALES, IvrMenu
+from omnidesk.channels.voice.config import SPEECH_LOCALES, IvrMenu, Language
 
 ALLOWED_VERBS = frozenset({"Response", "Gather", "Say", "Redirect", "Enqueue", "Dial",
                            "Hangup"})
@@ -37,23 +37,25 @@ def step_url(path: str, **params: str | int) -> str:
     return f"{path}?{urlencode(params)}"
 
 
-def menu(menu: IvrMenu, *, path: str, language: str, retry: int) -> bytes:
+def menu(menu: IvrMenu, *, path: str, language: Language, retry: int) -> bytes:
     """Render the menu: a DTMF+speech Gather around the prompt, then a retry redirect."""
     doc = Twiml()
     locale = SPEECH_LOCALES[language]
-    hints = ",".join(w for o in menu.options for w in o.keywords.get(language, []))  # type: ignore[call-overload]
+    hints = ",".join(w for o in menu.options for w in o.keywords.get(language, []))
     gather = doc.add("Gather", input="dtmf speech", numDigits="1",
                      timeout=str(menu.timeout_seconds), language=locale,
                      speechModel=menu.speech_model,
                      action=step_url(path, step="menu", lang=language, retry=retry),
-                     method="POST", **({"hints": hints} if hints else {}))
-    doc.add("Say", menu.prompts[language], parent=gather, language=locale)  # type: ignore[index]
+                     method="POST")
+    if hints:
+        gather.set("hints", hints)
+    doc.add("Say", menu.prompts[language], parent=gather, language=locale)
     doc.add("Redirect", step_url(path, step="menu", lang=language, retry=retry + 1),
             method="POST")
     return doc.render()
 
 
-def enqueue(text: str, queue: str, language: str) -> bytes:
+def enqueue(text: str, queue: str, language: Language) -> bytes:
     """Say a line, then put the caller in a named queue."""
     doc = Twiml()
     doc.add("Say", text, language=SPEECH_LOCALES[language])
@@ -61,7 +63,7 @@ def enqueue(text: str, queue: str, language: str) -> bytes:
     return doc.render()
 
 
-def dial(text: str, number: str, language: str) -> bytes:
+def dial(text: str, number: str, language: Language) -> bytes:
     """Say a line, then forward the call to a number."""
     doc = Twiml()
     doc.add("Say", text, language=SPEECH_LOCALES[language])
@@ -69,7 +71,7 @@ def dial(text: str, number: str, language: str) -> bytes:
     return doc.render()
 
 
-def goodbye(text: str, language: str) -> bytes:
+def goodbye(text: str, language: Language) -> bytes:
     """Say a line and hang up."""
     doc = Twiml()
     doc.add("Say", text, language=SPEECH_LOCALES[language])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
@@ -81,8 +81,9 @@ async def _english_names(session: AsyncSession, workspace_id: int,
               if i.product_external_id}
     if not by_sku:
         return {}
-    rows = await session.execute(select(Product.external_id, Product.attributes).where(
-        Product.workspace_id == workspace_id, Product.external_id.in_(by_sku)))
+    stmt: Select[str, dict[str, Any]] = select(Product.external_id, Product.attributes).where(
+        Product.workspace_id == workspace_id, Product.external_id.in_(by_sku))
+    rows = await session.execute(stmt)
     return {by_sku[sku]: str(attrs["name_en"]) for sku, attrs in rows
             if isinstance(attrs, dict) and attrs.get("name_en")}
 

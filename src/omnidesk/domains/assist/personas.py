@@ -79,7 +79,7 @@ def cluster_personas(facts: list[CustomerFacts], *, max_personas: int = 5) -> li
     matrix = _standardize(np.array([feature_row(f) for f in facts], dtype=float))
     k = max(2, min(max_personas, len(facts) // 3))
     model = KMeans(n_clusters=k, n_init=10, random_state=0).fit(matrix)
-    personas = []
+    personas: list[Persona] = []
     for label in range(k):
         members = tuple(f.customer_id for f, lab in zip(facts, model.labels_, strict=True)
                         if lab == label)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
@@ -61,11 +61,12 @@ async def access_canned_response(session: AsyncSession, *, actor: Actor,
 async def resolved_threads(session: AsyncSession, *, workspace_id: int,
                            exclude_id: int | None) -> dict[int, suggestions.Thread]:
     """Return recent resolved conversations' public messages and whose they were, in two queries."""
-    heads = (await session.execute(
+    stmt: Select[int, str | None, dict[str, Any], str | None] = (
         select(Conversation.id, Customer.name, Conversation.attributes, Conversation.language)
         .join(Customer, Customer.id == Conversation.customer_id)
         .where(Conversation.workspace_id == workspace_id, Conversation.status == "resolved")
-        .order_by(Conversation.id.desc()).limit(RESOLVED_POOL))).all()
+        .order_by(Conversation.id.desc()).limit(RESOLVED_POOL))
+    heads = (await session.execute(stmt)).all()
     threads = {conv_id: suggestions.Thread(customer_name=name, language=language,
                                            order_number=(attributes or {}).get("order_number"))
                for conv_id, name, attributes, language in heads if conv_id != exclude_id}

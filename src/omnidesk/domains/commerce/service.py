@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.commerce.models import BehaviourEvent, Order, OrderItem, Product
@@ -111,10 +111,12 @@ async def order_stats_by_customer(
 ) -> dict[int, OrderStats]:
     """Aggregate orders per customer in two grouped queries (all customers when ids is None)."""
     live = case((Order.status != "cancelled", Order.total), else_=0)
-    query = (select(Order.customer_id, func.count(Order.id), func.coalesce(func.sum(live), 0),
-                    func.max(Order.placed_at))
-             .where(Order.workspace_id == workspace_id, Order.customer_id.is_not(None))
-             .group_by(Order.customer_id))
+    # Row shape: customer id (never NULL here), orders, amount spent, last order time.
+    query: Select[int, int, Decimal, dt.datetime | None] = (
+        select(Order.customer_id, func.count(Order.id), func.coalesce(func.sum(live), 0),
+               func.max(Order.placed_at))
+        .where(Order.workspace_id == workspace_id, Order.customer_id.is_not(None))
+        .group_by(Order.customer_id))
     items_query = (select(Order.customer_id, func.count(OrderItem.id),
                           func.coalesce(func.sum(case((OrderItem.needs_installation, 1),
                                                       else_=0)), 0))

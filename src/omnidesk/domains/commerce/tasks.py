@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.core.db import rowcount
 from omnidesk.core.events import DeliveredEvent, Subscriber, SubscriberRegistry
 from omnidesk.domains.commerce.models import BehaviourEvent, Order
 
@@ -21,7 +22,7 @@ async def do_move_customer_commerce(
             update(model).where(model.workspace_id == workspace_id,
                                 model.customer_id == from_customer_id)
             .values(customer_id=to_customer_id).execution_options(synchronize_session=False))
-        moved += result.rowcount if model is Order else 0
+        moved += rowcount(result) if model is Order else 0
     return moved
 
 

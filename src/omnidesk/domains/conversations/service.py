@@ -60,7 +60,7 @@ async def access_conversation(
                                   conversation_id=conversation_id)
 
 
-def filtered_query(actor: Actor, flt: ConversationFilter) -> Select[tuple[Conversation]]:
+def filtered_query(actor: Actor, flt: ConversationFilter) -> Select[Conversation]:
     """Build the inbox query for the actor's workspace and the given filters."""
     query = select(Conversation).where(Conversation.workspace_id == actor.workspace_id)
     if flt.status:
@@ -134,8 +134,8 @@ async def list_events(
     return list(rows.all())
 
 
-def _without_labels(query: Select[tuple[Conversation]], load_labels: bool
-                    ) -> Select[tuple[Conversation]]:
+def _without_labels(query: Select[Conversation], load_labels: bool
+                    ) -> Select[Conversation]:
     """Skip the labels' selectin query where the caller never reads them (the intake path).
 
     ``raiseload``, not ``noload``: reading labels then raises instead of seeing an empty list;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import get_in_workspace
@@ -48,7 +48,7 @@ async def find_by_identity(
     )
 
 
-def search_query(workspace_id: int, q: str | None) -> Select[tuple[Customer]]:
+def search_query(workspace_id: int, q: str | None) -> Select[Customer]:
     """Build the customer search: name, email, phone digits or any identity value."""
     query = select(Customer).where(
         Customer.workspace_id == workspace_id, Customer.merged_into_id.is_(None)
@@ -103,8 +103,9 @@ async def list_merge_suggestions(
         CustomerIdentity.workspace_id == workspace_id,
         CustomerIdentity.kind.in_(("email", "phone")),
         func.lower(CustomerIdentity.value).in_(values))
-    clauses = [Customer.id.in_(by_identity), func.lower(Customer.email).in_(values),
-               Customer.phone.in_(values)]
+    clauses: list[ColumnElement[bool]] = [
+        Customer.id.in_(by_identity), func.lower(Customer.email).in_(values),
+        Customer.phone.in_(values)]
     if customer.name and customer.name.strip():
         clauses.append(Customer.name == customer.name)
     rows = await session.scalars(

@@ -34,7 +34,7 @@ def article_markdown(
 async def export_site_settings(session: AsyncSession, *, workspace_id: int) -> dict[str, Any]:
     """Return the category tree and synonym sets as plain data."""
     categories = await list_categories(session, workspace_id=workspace_id)
-    slug_of = {c.id: c.slug for c in categories}
+    slug_of: dict[int | None, str] = {c.id: c.slug for c in categories}
     return {
         "categories": [{"slug": c.slug, "names": c.names, "parent": slug_of.get(c.parent_id),
                         "position": c.position} for c in categories],
@@ -63,8 +63,9 @@ async def restore_site_settings(
 async def export_knowledge_base(session: AsyncSession, *, workspace_id: int, folder: Path) -> int:
     """Write every article to folder/<locale>/<slug>.md and the site settings; return the count."""
     articles = await list_articles(session, workspace_id=workspace_id)
-    categories = {c.id: c.slug for c in await list_categories(session, workspace_id=workspace_id)}
-    slugs = {a.id: a.slug for a in articles}
+    categories: dict[int | None, str] = {
+        c.id: c.slug for c in await list_categories(session, workspace_id=workspace_id)}
+    slugs: dict[int | None, str] = {a.id: a.slug for a in articles}
     for article in articles:
         path = folder / article.locale / f"{article.slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -65,7 +65,7 @@ async def _upsert_term_counts(
     changed = {term[:120]: n for term, n in deltas.items() if n}
     if not changed:
         return
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     rows = [{"workspace_id": workspace_id, "term": t, "passages": n, "generation": generation}
             for t, n in changed.items()]
     for start in range(0, len(rows), 500):

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, column, func, literal_column, select, table
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType
 
 from omnidesk.core.text import detect_language
 from omnidesk.domains.knowledge.analysis import plan_query
@@ -31,8 +33,9 @@ LANGUAGE_BOOST = 1.3
 # Terms in more than this share of passages do not pick candidates (they still score).
 COMMON_SHARE = 0.25
 FTS = table("kb_passages_fts", column("rowid"))
-FTS_TABLE = literal_column("kb_passages_fts")
-SEARCH_VECTOR = literal_column("kb_passages.search_vector")
+# FTS5's hidden column named after its table: only an operand of MATCH and bm25(), no value.
+FTS_TABLE = literal_column("kb_passages_fts", NullType())
+SEARCH_VECTOR = literal_column("kb_passages.search_vector", TSVECTOR())
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ async def _lexical(
     session: AsyncSession, plan: list[WeightedTerm], snapshot: IndexSnapshot, *,
     workspace_id: int, locale: str | None, include_internal: bool,
 ) -> Candidates:
-    stmt = _candidate_statement(session.bind.dialect.name, _picking_terms(plan, snapshot))
+    stmt = _candidate_statement(session.get_bind().dialect.name, _picking_terms(plan, snapshot))
     stmt = stmt.where(KbPassage.workspace_id == workspace_id).limit(CANDIDATES)
     if locale:
         stmt = stmt.where(KbPassage.locale == locale)
@@ -145,10 +148,13 @@ async def search(
     """Return the best passages for a query, at most `per_article` from one article."""
     snapshot = await load_snapshot(session, workspace_id)
     plan = plan_query(query, snapshot.vocabulary, snapshot.synonym_sets)
-    scope = {"workspace_id": workspace_id, "locale": locale, "include_internal": include_internal}
-    found = await _lexical(session, plan, snapshot, **scope) if plan else Candidates({}, {}, {})
+    found = Candidates({}, {}, {})
+    if plan:
+        found = await _lexical(session, plan, snapshot, workspace_id=workspace_id,
+                               locale=locale, include_internal=include_internal)
     if embedder is not None:
-        dense = await _dense(session, query, embedder, snapshot, **scope)
+        dense = await _dense(session, query, embedder, snapshot, workspace_id=workspace_id,
+                             locale=locale, include_internal=include_internal)
         lexical = sorted(found.scores, key=lambda p: -found.scores[p])
         found.scores = reciprocal_rank_fusion([lexical, dense])
         await _describe(session, found, dense)

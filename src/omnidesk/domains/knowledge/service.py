@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
@@ -116,7 +116,7 @@ async def get_category_by_slug(
         KbCategory.workspace_id == workspace_id, KbCategory.slug == slug))
 
 
-def _published(workspace_id: int, include_internal: bool):
+def _published(workspace_id: int, include_internal: bool) -> Select[KbArticle, KbArticleVersion]:
     stmt = select(KbArticle, KbArticleVersion).join(
         KbArticleVersion, KbArticleVersion.id == KbArticle.published_version_id
     ).where(KbArticle.workspace_id == workspace_id, KbArticle.status == PUBLISHED)

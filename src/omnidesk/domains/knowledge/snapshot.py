@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.knowledge.models import KbIndexState, KbPassage, KbSynonymSet, KbTerm
@@ -46,12 +47,13 @@ async def _stats(session: AsyncSession, workspace_id: int, counts: dict[str, int
 
 
 async def _synonyms(session: AsyncSession, workspace_id: int) -> list[SynonymSet]:
-    rows = await session.scalars(select(KbSynonymSet.phrases).where(
-        KbSynonymSet.workspace_id == workspace_id))
-    return [SynonymSet.from_phrases(p) for p in rows.all()]
+    rows: Sequence[list[str]] = (await session.scalars(select(KbSynonymSet.phrases).where(
+        KbSynonymSet.workspace_id == workspace_id))).all()
+    return [SynonymSet.from_phrases(p) for p in rows]
 
 
-async def _terms_since(session: AsyncSession, workspace_id: int, generation: int) -> dict:
+async def _terms_since(session: AsyncSession, workspace_id: int,
+                       generation: int) -> dict[str, int]:
     rows = await session.execute(select(KbTerm.term, KbTerm.passages).where(
         KbTerm.workspace_id == workspace_id, KbTerm.generation > generation))
     return dict(rows.all())
@@ -79,7 +81,7 @@ async def _refresh(session: AsyncSession, snapshot: IndexSnapshot, workspace_id:
 async def load_snapshot(session: AsyncSession, workspace_id: int) -> IndexSnapshot:
     """Return the cached snapshot, brought up to date when the index generation moved."""
     generation = await current_generation(session, workspace_id)
-    cache = _CACHES.setdefault(session.bind.sync_engine, {})
+    cache = _CACHES.setdefault(session.get_bind().engine, {})
     snapshot = cache.get(workspace_id)
     if snapshot is None or snapshot.generation > generation:
         snapshot = await _load(session, workspace_id, generation)
@@ -96,7 +98,7 @@ async def load_vectors(
     """Return passage vectors for the visible passages, cached with the snapshot."""
     key = (include_internal, locale)
     if key not in snapshot.vectors:
-        stmt = select(KbPassage.id, KbPassage.vector).where(
+        stmt: Select[int, list[float] | None] = select(KbPassage.id, KbPassage.vector).where(
             KbPassage.workspace_id == workspace_id, KbPassage.vector.is_not(None))
         if not include_internal:
             stmt = stmt.where(KbPassage.visibility == "public")

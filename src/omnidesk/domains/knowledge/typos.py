@@ -67,7 +67,7 @@ class Vocabulary:
             self.counts[term] = count
 
     def __contains__(self, term: object) -> bool:
-        return self.counts.get(term, 0) > 0  # type: ignore[call-overload]
+        return isinstance(term, str) and self.counts.get(term, 0) > 0
 
     def count(self, term: str) -> int:
         """Return how many passages contain the term."""

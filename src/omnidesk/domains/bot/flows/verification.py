@@ -34,8 +34,8 @@ async def ensure_verified(turn: Turn) -> Reply | None:
         state.step = "verify"
         return Reply(turn.say("verify_partial" if partial else "verify_ask"), "flow:verify")
     order = await find_order(turn, number)
-    owner = order and order.customer_id and await _customer(turn, order.customer_id)
-    if owner and _matches(owner, contact):
+    owner = await _customer(turn, order.customer_id) if order and order.customer_id else None
+    if order and owner and _matches(owner, contact):
         state.verified_customer_id = owner.id
         state.verified_by = "email" if "@" in contact else "phone"
         state.slots["order_number"], state.step, state.verify_failures = order.external_id, None, 0

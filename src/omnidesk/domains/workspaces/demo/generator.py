@@ -79,6 +79,13 @@ class _Draft:
     attributes: dict = field(default_factory=dict)
 
 
+def _phone_of(draft: _Draft) -> str:
+    """Return the draft's phone; phone channels are only picked for customers who have one."""
+    if draft.phone is None:
+        raise ValueError(f"customer draft {draft.key} has no phone for a phone channel")
+    return draft.phone
+
+
 def _pick(rng: random.Random, weighted) -> str:
     """Choose a key from (key, weight) pairs."""
     return rng.choices([k for k, _ in weighted], weights=[w for _, w in weighted])[0]
@@ -454,7 +461,7 @@ class _Builder(DialogueMixin):
                 "web_visitor": lambda: f"wv_{rng.getrandbits(64):016x}",
                 "kakao": lambda: str(rng.randint(10**9, 4 * 10**9)),
                 "line": lambda: f"U{rng.getrandbits(128):032x}",
-                "whatsapp": lambda: draft.phone,
+                "whatsapp": lambda: _phone_of(draft),
                 "telegram": lambda: str(rng.randint(10**8, 7 * 10**9)),
                 "naver": lambda: f"nv_{rng.getrandbits(48):012x}",
                 "messenger": lambda: str(rng.randint(10**15, 10**16 - 1)),

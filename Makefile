@@ -12,6 +12,7 @@ help:
 	@echo "make run    - install, migrate, load the demo workspace if empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test extras, start PostgreSQL/Redis if needed, run the whole suite"
 	@echo "make worker - run the outbox dispatcher as its own process"
+	@echo "make lint   - ruff and the mypy type check (config in pyproject.toml)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +52,4 @@ clean:
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy

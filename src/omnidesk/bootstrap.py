@@ -65,7 +65,7 @@ def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None
     dispatcher = Dispatcher(session_factory, registry, DispatcherConfig(
         max_attempts=settings.outbox_max_attempts, lease_seconds=settings.outbox_lease_seconds,
         poll_seconds=settings.dispatcher_poll_seconds))
-    realtime = Hub(build_broker(settings.redis_url),
+    realtime = Hub(build_broker(settings.redis_url, prefix=settings.realtime_channel_prefix),
                    heartbeat_seconds=settings.realtime_heartbeat_seconds)
     session_factory.kw["info"] = {"wake": dispatcher.wake, "realtime": realtime}
     return Runtime(engine, session_factory, registry, dispatcher, realtime, settings)

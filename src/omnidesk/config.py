@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 
 class Settings(BaseSettings):
@@ -35,6 +37,10 @@ class Settings(BaseSettings):
         120.0, gt=0, description="How long a claimed delivery stays with its process; one whose "
         "process died is run again after this. Keep it above the slowest handler's timeout (60 s).")
     redis_url: str | None = Field(None, description="Redis URL for cross-process realtime fan-out.")
+    redis_channel_prefix: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.:/-]+$", description="Prefix of this deployment's Redis "
+        "realtime channels; unset = `omnidesk:<database name>:rt:`, so deployments sharing "
+        "one Redis never see each other's events.")
     upload_dir: Path = Field(Path("./var/uploads"), description="Where attachments are stored.")
     max_upload_bytes: int = Field(10 * 1024 * 1024, description="Largest attachment accepted.")
     max_body_bytes: int = Field(
@@ -99,6 +105,14 @@ class Settings(BaseSettings):
         """Return the request body limit per kind of route (uploads leave room for the form)."""
         return {"default": self.max_body_bytes, "webhook": self.max_webhook_body_bytes,
                 "upload": self.max_upload_bytes + 64 * 1024}
+
+    @property
+    def realtime_channel_prefix(self) -> str:
+        """Return the Redis channel prefix: the setting, else derived from the database name."""
+        if self.redis_channel_prefix:
+            return self.redis_channel_prefix
+        name = make_url(self.database_url).database or "omnidesk"
+        return "omnidesk:" + re.sub(r"[^A-Za-z0-9_.:/-]", "_", name) + ":rt:"
 
     @property
     def is_sqlite(self) -> bool:

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from omnidesk.config import Settings
 from omnidesk.realtime.broker import LocalBroker, RedisBroker
 from omnidesk.realtime.hub import Hub
 
@@ -39,15 +40,20 @@ async def test_a_queue_cannot_be_taken_over_by_another_principal_or_resumed_past
     assert len(queue.since(599) or []) == 1
 
 
-@pytest.mark.parametrize("count", [1])
-async def test_events_published_on_one_process_reach_a_client_on_another_through_redis(
-    count: int,
-) -> None:
+async def require_redis() -> None:
+    """Skip unless the test Redis answers."""
     redis = pytest.importorskip("redis.asyncio")
     try:
         await redis.from_url(REDIS_URL).ping()
     except OSError as exc:
         pytest.skip(f"Redis not reachable: {exc}")
+
+
+@pytest.mark.parametrize("count", [1])
+async def test_events_published_on_one_process_reach_a_client_on_another_through_redis(
+    count: int,
+) -> None:
+    await require_redis()
     sender, receiver = Hub(RedisBroker(REDIS_URL)), Hub(RedisBroker(REDIS_URL))
     await sender.start()
     await receiver.start()
@@ -59,3 +65,36 @@ async def test_events_published_on_one_process_reach_a_client_on_another_through
     finally:
         await sender.stop()
         await receiver.stop()
+
+
+async def test_deployments_sharing_one_redis_do_not_see_each_others_events() -> None:
+    await require_redis()
+    shop_a = Settings(database_url="postgresql+asyncpg://db.internal/shop_a")
+    shop_b = Settings(database_url="postgresql+asyncpg://db.internal/shop_b")
+    prefixes = shop_a.realtime_channel_prefix, shop_b.realtime_channel_prefix
+    assert prefixes == ("omnidesk:shop_a:rt:", "omnidesk:shop_b:rt:")
+    a_sender, a_receiver, b_receiver = (Hub(RedisBroker(REDIS_URL, prefix=p))
+                                        for p in (*prefixes[:1], *prefixes))
+    hubs = (a_sender, a_receiver, b_receiver)
+    for hub in hubs:
+        await hub.start()
+    try:
+        mine, _ = a_receiver.attach("user:1", {"ws:1:agents"}, None, 0)
+        theirs, _ = b_receiver.attach("user:1", {"ws:1:agents"}, None, 0)
+        await a_sender.publish("ws:1:agents", "message.created", {"text": "shop a only"})
+        await asyncio.wait_for(mine.signal.wait(), timeout=5)
+        await b_receiver.publish("ws:1:agents", "message.created", {"text": "shop b only"})
+        await asyncio.wait_for(theirs.signal.wait(), timeout=5)  # b's own event arrives...
+        assert [e["data"]["text"] for e in theirs.events] == ["shop b only"]  # ...a's never did
+        assert [e["data"]["text"] for e in mine.events] == ["shop a only"]
+    finally:
+        for hub in hubs:
+            await hub.stop()
+
+
+def test_the_redis_channel_prefix_is_a_setting_that_refuses_glob_characters() -> None:
+    assert Settings(redis_channel_prefix="acme-prod:").realtime_channel_prefix == "acme-prod:"
+    assert Settings(database_url="sqlite+aiosqlite:///./var/my db.sqlite"
+                    ).realtime_channel_prefix == "omnidesk:./var/my_db.sqlite:rt:"
+    with pytest.raises(ValueError):
+        Settings(redis_channel_prefix="acme*")

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 log = logging.getLogger("omnidesk.realtime")
 Deliver = Callable[[str, dict[str, Any]], None]
-CHANNEL_PREFIX = "omnidesk:rt:"
+DEFAULT_PREFIX = "omnidesk:rt:"
 
 
 class Broker(Protocol):
@@ -43,12 +43,17 @@ class LocalBroker:
 
 
 class RedisBroker:
-    """Publish to Redis channels; every process subscribes to the pattern and delivers locally."""
+    """Publish to Redis channels; every process subscribes to the pattern and delivers locally.
 
-    def __init__(self, url: str) -> None:
+    Channels are named ``<prefix><topic>``; deployments sharing one Redis use different
+    prefixes, so none sees another's events.
+    """
+
+    def __init__(self, url: str, *, prefix: str = DEFAULT_PREFIX) -> None:
         from redis import asyncio as aioredis
 
         self._redis = aioredis.from_url(url, decode_responses=True)
+        self.prefix = prefix
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
@@ -60,7 +65,7 @@ class RedisBroker:
 
     async def publish(self, topic: str, message: dict[str, Any]) -> None:
         """Publish one message on the topic's channel."""
-        await self._redis.publish(CHANNEL_PREFIX + topic, json.dumps(message, default=str))
+        await self._redis.publish(self.prefix + topic, json.dumps(message, default=str))
 
     async def stop(self) -> None:
         """Cancel the listener and close the connection."""
@@ -75,12 +80,12 @@ class RedisBroker:
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
-                    await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+                    await pubsub.psubscribe(self.prefix + "*")
                     self._ready.set()
                     delay = 0.5
                     async for item in pubsub.listen():
                         if item.get("type") == "pmessage":
-                            topic = item["channel"][len(CHANNEL_PREFIX):]
+                            topic = item["channel"][len(self.prefix):]
                             deliver(topic, json.loads(item["data"]))
             except asyncio.CancelledError:
                 raise
@@ -90,6 +95,6 @@ class RedisBroker:
                 delay = min(delay * 2, 10.0)
 
 
-def build_broker(redis_url: str | None) -> Broker:
-    """Choose Redis when a URL is configured, else the in-process broker."""
-    return RedisBroker(redis_url) if redis_url else LocalBroker()
+def build_broker(redis_url: str | None, *, prefix: str = DEFAULT_PREFIX) -> Broker:
+    """Choose Redis (channels under ``prefix``) when a URL is configured, else in-process."""
+    return RedisBroker(redis_url, prefix=prefix) if redis_url else LocalBroker()

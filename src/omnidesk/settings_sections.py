@@ -22,7 +22,7 @@ from omnidesk.domains.commerce.schemas import CommerceSettings
 from omnidesk.domains.engagement.schemas import WidgetSettings
 from omnidesk.domains.workspaces.actions import SectionCheck
 
-_HOURS = TypeAdapter(Annotated[float, Field(gt=0, le=24 * 366, allow_inf_nan=False)])
+_HOURS: TypeAdapter[float] = TypeAdapter(Annotated[float, Field(gt=0, le=24 * 366, allow_inf_nan=False)])
 
 
 def _list_of_objects(value: Any) -> list[dict[str, Any]]:

@@ -64,9 +64,10 @@ def validate_manifest(manifest: ChannelManifest) -> type | None:
     adapter_class = resolve_hook(manifest.adapter)
     if getattr(adapter_class, "kind", None) != manifest.kind:
         raise RegistryError(f"{manifest.adapter} is not the adapter of {manifest.kind!r}")
-    if manifest.config and resolve_hook(manifest.config) is not adapter_class.config_model:
+    config_model = getattr(adapter_class, "config_model", None)
+    if manifest.config and resolve_hook(manifest.config) is not config_model:
         raise RegistryError(f"{manifest.kind}: config hook differs from the adapter's model")
-    if adapter_class.capabilities != manifest.capabilities.names:
+    if getattr(adapter_class, "capabilities", None) != manifest.capabilities.names:
         raise RegistryError(f"{manifest.kind}: adapter capabilities differ from the manifest")
     return adapter_class
 

@@ -163,7 +163,11 @@ class ChannelAdapter(Protocol):
 
     kind: str
     capabilities: frozenset[str]
-    config_model: type[BaseModel]
+
+    @property
+    def config_model(self) -> type[BaseModel]:
+        """The pydantic model of a connection's settings (read-only: each adapter names its own)."""
+        ...
 
     def verify_request(self, request: RawRequest, config: Any) -> None:
         """Raise SignatureError unless the request provably comes from the provider."""

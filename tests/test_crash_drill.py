@@ -46,6 +46,7 @@ SECRET = "drill-secret"
 LINE_SECRET = "line-channel-secret"
 USERS = [f"U{n:032x}" for n in range(1, 5)]
 ROUNDS = 2  # each kills both processes once
+FLOWING = 6  # messages acknowledged before each kill, so it lands mid-stream
 SEED = int(os.environ.get("OMNIDESK_DRILL_SEED", time.time_ns() % 10_000))
 PUSH = "/v2/bot/message/push"
 
@@ -237,7 +238,10 @@ async def chaos(processes: dict[str, Process], rng: random.Random, stream: Strea
     """Each round, SIGKILL the worker and the server at random moments, then restart both."""
     for _ in range(ROUNDS):
         for name in rng.sample(sorted(processes), k=len(processes)):
-            await asyncio.sleep(rng.uniform(0.2, 1.0))
+            flowing = len(stream.acked) + FLOWING
+            while len(stream.acked) < flowing and processes["server"].pid is not None:
+                await asyncio.sleep(0.02)  # messages are streaming through (or the server is down)
+            await asyncio.sleep(rng.uniform(0.0, 0.5))
             await processes[name].kill()
             kills.append((name, round(time.monotonic() - started, 2)))
         for process in processes.values():
@@ -309,6 +313,7 @@ async def test_killing_the_server_and_the_worker_loses_and_doubles_nothing(
                     customers_and_agent(f"http://127.0.0.1:{port}", owner.slug, owner.token,
                                         conversation_id, stream),
                     chaos(processes, rng, stream, kills, started))
+                streamed = time.monotonic() - started
                 deadline = time.monotonic() + 30
                 while not await drained(session):
                     assert time.monotonic() < deadline, "the restarted processes did not catch up"
@@ -341,7 +346,8 @@ async def test_killing_the_server_and_the_worker_loses_and_doubles_nothing(
     assert len(pushes) - len(keys) <= len(kills)  # a resend only when a kill cut a send short
     assert await session.scalar(select(func.count()).select_from(EventDelivery)
                                 .where(EventDelivery.status == DEAD)) == 0
-    print(f"\ncrash drill (seed {SEED}): boot {boot:.1f}s, total {total:.1f}s, "
+    print(f"\ncrash drill (seed {SEED}): boot {boot:.1f}s, stream ends {streamed:.1f}s, "
+          f"drained {total:.1f}s, "
           f"{len(stream.acked)} messages acked ({stream.redeliveries} redeliveries), "
           f"{len(stream.replies_acked)}+{len(stream.replies_unknown)} replies posted "
           f"(acked+unknown), {len(outbound)} stored, {len(pushes)} pushes, kills at {kills}")

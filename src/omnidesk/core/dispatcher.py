@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Row, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.core.db import utcnow
+from omnidesk.core.db import rowcount, utcnow
 from omnidesk.core.events import (
     DEAD,
     DONE,
@@ -247,7 +247,7 @@ class Dispatcher:
                    EventDelivery.attempts == claimed.attempts)
             .values(**values)
             .execution_options(synchronize_session=False))
-        if result.rowcount != 1:  # taken over, or gone (its workspace was deleted)
+        if rowcount(result) != 1:  # taken over, or gone (its workspace was deleted)
             await session.rollback()
             return
         await session.commit()

@@ -53,7 +53,7 @@ from omnidesk.web import (
     widget_ws,
 )
 from omnidesk.web import customer360 as customer360_web
-from omnidesk.web.auth import RateLimiter, resolve_actor
+from omnidesk.web.auth import RateLimiter, csrf_ok, resolve_actor
 from omnidesk.web.i18n import install_i18n
 from omnidesk.web.security import install_security_headers
 
@@ -125,6 +125,7 @@ def create_app(
     app.state.registry = runtime.registry
     app.state.llm_client = build_llm_client(settings)
     app.state.actor_resolver = resolve_actor
+    app.state.csrf_check = csrf_ok
     app.state.settings_checks = build_settings_checks()
     app.state.login_limiter = RateLimiter(settings.login_rate_limit)
     app.state.widget_limiter = RateLimiter(settings.widget_rate_limit, window_seconds=60)

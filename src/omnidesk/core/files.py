@@ -92,6 +92,16 @@ def too_large(max_bytes: int) -> InvalidInput:
     return InvalidInput(f"files are limited to {max_bytes // (1024 * 1024)} MB", field="file")
 
 
+def check_file(data: bytes, *, content_type: str | None, max_bytes: int) -> tuple[str, str]:
+    """Check a file's size, allowed type and content; return its clean type and extension."""
+    if len(data) > max_bytes:
+        raise too_large(max_bytes)
+    if not data:
+        raise InvalidInput("the file is empty", field="file")
+    content_type = normalise_type(content_type)
+    return content_type, check_type(content_type, data[:16])
+
+
 def store_file(upload_dir: Path, workspace_id: int, data: bytes, *, content_type: str,
                name: str | None, max_bytes: int, content_key: str | None = None) -> StoredFile:
     """Check a file's size and type and write it under an unguessable key.
@@ -99,12 +109,7 @@ def store_file(upload_dir: Path, workspace_id: int, data: bytes, *, content_type
     With ``content_key`` (a provider's id for the file) the key is derived from it and the
     bytes, so storing the same download twice writes one file.
     """
-    if len(data) > max_bytes:
-        raise too_large(max_bytes)
-    if not data:
-        raise InvalidInput("the file is empty", field="file")
-    content_type = normalise_type(content_type)
-    ext = check_type(content_type, data[:16])
+    content_type, ext = check_file(data, content_type=content_type, max_bytes=max_bytes)
     if content_key is None:
         token = secrets.token_urlsafe(24)
     else:

@@ -9,16 +9,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
-from omnidesk.core.errors import DomainError, NotAuthenticated
+from omnidesk.core.errors import DomainError, NotAuthenticated, PermissionDenied
 
 ActorResolver = Callable[[Request, AsyncSession], Awaitable[Actor | None]]
+CsrfCheck = Callable[[Request, str | None], bool]
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -38,7 +39,23 @@ async def get_actor(
     return actor
 
 
+async def require_csrf_with_cookie(
+    request: Request, csrf: Annotated[str | None, Form(description="CSRF token (browsers)")] = None,
+) -> None:
+    """Refuse (403) a form post authenticated by the session cookie without its CSRF token.
+
+    A browser sends the cookie along with any site's form post; a bearer token it never sends
+    by itself. The check is injected by the app factory (``app.state.csrf_check``).
+    """
+    if request.headers.get("authorization"):
+        return
+    check: CsrfCheck = request.app.state.csrf_check
+    if not check(request, csrf):
+        raise PermissionDenied("invalid or missing CSRF token (form field csrf or X-CSRF-Token)")
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+CsrfWithCookie = Depends(require_csrf_with_cookie)
 ActorDep = Annotated[Actor, Depends(get_actor)]
 LimitQuery = Annotated[int, Query(ge=1, le=200, description="Page size")]
 CursorQuery = Annotated[str | None, Query(description="Cursor from the previous page")]

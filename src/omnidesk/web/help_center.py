@@ -32,7 +32,7 @@ from omnidesk.domains.knowledge.site import (
 from omnidesk.domains.knowledge.site_actions import do_vote
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
-from omnidesk.web.auth import csrf_ok, csrf_token, session_id
+from omnidesk.web.auth import csrf_ok, csrf_token, resolve_actor, session_id
 from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
 
 router = APIRouter(prefix="/help", include_in_schema=False)
@@ -83,17 +83,22 @@ async def sitemap(workspace: str, request: Request, session: SessionDep) -> Resp
 
 
 @router.get("/{workspace}/attachments/{attachment_id}/{filename}")
-async def attachment(workspace: str, attachment_id: int, filename: str,
+async def attachment(workspace: str, attachment_id: int, filename: str, request: Request,
                      session: SessionDep) -> Response:
-    """Serve an article image or file."""
+    """Serve an article image or file: to anyone when a public article shows it, else to staff."""
     ws = await _workspace(session, workspace)
     if ws is None:
         return Response(status_code=404)
     row = await service.get_attachment(session, workspace_id=ws.id, attachment_id=attachment_id)
+    public = await service.is_public_attachment(session, attachment=row)
+    if not public:
+        staff = await resolve_actor(request, session)
+        if staff is None or staff.workspace_id != ws.id:
+            return Response(status_code=404)
     disposition = "inline" if row.content_type.startswith("image/") else "attachment"
     return Response(row.data, media_type=row.content_type, headers={
         "Content-Disposition": f'{disposition}; filename="{row.id}"',
-        "Cache-Control": "public, max-age=86400"})
+        "Cache-Control": "public, max-age=86400" if public else "private, no-store"})
 
 
 @router.get("/{workspace}/{locale}", response_class=HTMLResponse)

@@ -121,19 +121,84 @@ async def test_the_api_creates_publishes_and_finds_an_article(
     assert hits[0]["slug"] == "sofa-pet"
 
 
-async def test_an_uploaded_image_is_served_by_the_help_center(
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+async def upload(client: httpx.AsyncClient, owner: Persona, **form: str) -> dict:
+    """Upload PNG as an article image with the admin's API token."""
+    uploaded = await client.post("/api/v1/kb/attachments", headers=owner.headers, data=form,
+                                 files={"file": ("guide.png", PNG, "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
+    return uploaded.json()  # type: ignore[no-any-return]
+
+
+async def add_article(client: httpx.AsyncClient, owner: Persona, slug: str, body: str,
+                      *, visibility: str = "public", publish: bool = True) -> int:
+    """Create an article (published unless told otherwise) and return its id."""
+    created = await client.post("/api/v1/kb/articles", headers=owner.headers, json={
+        "slug": slug, "title": slug, "body": body, "visibility": visibility})
+    article_id: int = created.json()["id"]
+    if publish:
+        await client.post(f"/api/v1/kb/articles/{article_id}/publish", headers=owner.headers)
+    return article_id
+
+
+async def test_an_uploaded_image_is_served_by_the_help_center_once_a_public_article_shows_it(
         kb_client: httpx.AsyncClient, owner: Persona) -> None:
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-    uploaded = await kb_client.post("/api/v1/kb/attachments", headers=owner.headers,
-                                    files={"file": ("guide.png", png, "image/png")})
-    assert uploaded.status_code == 201
-    body = uploaded.json()
+    body = await upload(kb_client, owner)
     assert body["markdown"] == f"![guide.png]({body['url']})"
+    assert (await kb_client.get(body["url"])).status_code == 404  # not shown anywhere yet
+    await add_article(kb_client, owner, "with-image", f"설명\n\n{body['markdown']}")
     served = await kb_client.get(body["url"])
-    assert served.content == png and served.headers["content-type"] == "image/png"
+    assert served.content == PNG and served.headers["content-type"] == "image/png"
+    assert served.headers["cache-control"].startswith("public")
     rejected = await kb_client.post("/api/v1/kb/attachments", headers=owner.headers,
                                     files={"file": ("x.html", b"<script>", "text/html")})
     assert rejected.status_code == 422
+
+
+async def test_attachments_of_internal_or_draft_articles_are_not_public(
+        kb_client: httpx.AsyncClient, owner: Persona) -> None:
+    internal = await upload(kb_client, owner)
+    await add_article(kb_client, owner, "staff-only", internal["markdown"], visibility="internal")
+    draft_id = await add_article(kb_client, owner, "draft", "soon", publish=False)
+    linked = await upload(kb_client, owner, article_id=str(draft_id))
+    for url in (internal["url"], linked["url"]):
+        assert (await kb_client.get(url)).status_code == 404
+        staff = await kb_client.get(url, headers=owner.headers)  # the editor's preview
+        assert staff.status_code == 200 and staff.headers["cache-control"] == "private, no-store"
+    await kb_client.post(f"/api/v1/kb/articles/{draft_id}/publish", headers=owner.headers)
+    assert (await kb_client.get(linked["url"])).status_code == 200
+
+
+async def test_an_upload_whose_content_is_not_its_type_is_refused(
+        kb_client: httpx.AsyncClient, owner: Persona) -> None:
+    for name, data, kind in (("fake.png", b"<svg onload=alert(1)>", "image/png"),
+                             ("page.pdf", b"<html><script>", "application/pdf"),
+                             ("x.txt", b"MZ\x00\x00binary", "text/plain"),
+                             ("x.svg", b"<svg/>", "image/svg+xml")):
+        refused = await kb_client.post("/api/v1/kb/attachments", headers=owner.headers,
+                                       files={"file": (name, data, kind)})
+        assert refused.status_code == 422, name
+
+
+async def test_a_cookie_session_upload_needs_the_csrf_token(
+        kb_client: httpx.AsyncClient, owner: Persona) -> None:
+    login = await kb_client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
+    await kb_client.post("/login", data={"email": f"admin@{owner.slug}.example",
+                                         "password": owner.password, "csrf": token})
+    page = await kb_client.get("/inbox")
+    csrf = re.search(r'"X-CSRF-Token": "([^"]+)"', page.text).group(1)
+    files = {"file": ("guide.png", PNG, "image/png")}
+    forged = await kb_client.post("/api/v1/kb/attachments", files=files)
+    assert forged.status_code == 403 and "CSRF" in forged.json()["message"]
+    assert (await kb_client.post("/api/v1/kb/attachments", files=files,
+                                 data={"csrf": "nope"})).status_code == 403
+    by_field = await kb_client.post("/api/v1/kb/attachments", files=files, data={"csrf": csrf})
+    by_header = await kb_client.post("/api/v1/kb/attachments", files=files,
+                                     headers={"X-CSRF-Token": csrf})
+    assert by_field.status_code == 201 and by_header.status_code == 201
 
 
 async def test_the_agent_side_panel_offers_link_and_passage_inserts(

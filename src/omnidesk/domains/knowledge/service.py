@@ -173,6 +173,14 @@ async def get_attachment(
     return row
 
 
+async def is_public_attachment(session: AsyncSession, *, attachment: KbAttachment) -> bool:
+    """Tell whether a published public article shows the attachment (linked or embedded)."""
+    shown = or_(KbArticle.id == attachment.article_id,
+                KbArticleVersion.body.contains(f"/attachments/{attachment.id}/"))
+    stmt = _published(attachment.workspace_id, include_internal=False).where(shown).limit(1)
+    return (await session.execute(stmt)).first() is not None
+
+
 async def suggest_for_conversation(
     session: AsyncSession, *, workspace_id: int, customer_messages: Sequence[str],
     locale: str | None = None, limit: int = 3,

@@ -9,6 +9,7 @@ from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import emit
+from omnidesk.core.files import check_file, clean_name
 from omnidesk.domains.knowledge import events
 from omnidesk.domains.knowledge.index import bump_generation
 from omnidesk.domains.knowledge.models import (
@@ -22,10 +23,6 @@ from omnidesk.domains.knowledge.schemas import CategoryCreate, SynonymSetCreate
 from omnidesk.domains.knowledge.service import get_article, get_category_by_slug
 
 EDITOR_ROLE = "supervisor"
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = frozenset({
-    "image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
-})
 
 
 async def do_create_category(
@@ -106,19 +103,16 @@ async def do_vote(
 
 
 async def do_add_attachment(
-    session: AsyncSession, *, actor: Actor, filename: str, content_type: str, data: bytes,
-    article_id: int | None = None,
+    session: AsyncSession, *, actor: Actor, filename: str, content_type: str | None, data: bytes,
+    max_bytes: int, article_id: int | None = None,
 ) -> KbAttachment:
-    """Store an image or file for articles (size- and type-checked)."""
+    """Store an image or file for articles (size, type and content checked like all uploads)."""
     actor.require(EDITOR_ROLE)
-    if content_type not in ATTACHMENT_TYPES:
-        raise InvalidInput(f"files of type {content_type!r} are not accepted", field="file")
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput("attachments are limited to 10 MB", field="file")
+    content_type, _ = check_file(data, content_type=content_type, max_bytes=max_bytes)
     if article_id is not None:
         await get_article(session, workspace_id=actor.workspace_id, article_id=article_id)
     row = KbAttachment(workspace_id=actor.workspace_id, article_id=article_id,
-                       filename=filename[:255], content_type=content_type, size=len(data),
+                       filename=clean_name(filename), content_type=content_type, size=len(data),
                        data=data, uploaded_by=actor.user_id)
     session.add(row)
     await session.flush()

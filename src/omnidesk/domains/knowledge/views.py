@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from omnidesk.core.body_limit import body_limit
-from omnidesk.core.http import ActorDep, SessionDep
+from omnidesk.core.http import ActorDep, CsrfWithCookie, SessionDep
 from omnidesk.domains.knowledge import actions, service, site_actions
 from omnidesk.domains.knowledge.schemas import (
     ArticleCreate,
@@ -166,17 +166,18 @@ async def delete_synonyms(synonym_set_id: int, actor: ActorDep, session: Session
     await session.commit()
 
 
-@router.post("/attachments", status_code=201)
+@router.post("/attachments", status_code=201, dependencies=[CsrfWithCookie])
 @body_limit("upload")
 async def upload_attachment(
-    actor: ActorDep, session: SessionDep, file: Annotated[UploadFile, File()],
+    request: Request, actor: ActorDep, session: SessionDep, file: Annotated[UploadFile, File()],
     article_id: Annotated[int | None, Form()] = None,
 ) -> dict:
     """Upload an image or file; returns the markdown to embed it."""
     data = await file.read()
     row = await site_actions.do_add_attachment(
         session, actor=actor, filename=file.filename or "file", article_id=article_id,
-        content_type=file.content_type or "application/octet-stream", data=data)
+        content_type=file.content_type, data=data,
+        max_bytes=request.app.state.settings.max_upload_bytes)
     await session.commit()
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
     url = f"/help/{workspace.slug}/attachments/{row.id}/{quote(row.filename)}"

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from omnidesk.commands import channels as channel_commands
+from omnidesk.commands import events as event_commands
 from omnidesk.commands import kb as kb_commands
 from omnidesk.commands import nlu as nlu_commands
 from omnidesk.commands import simulate as simulate_commands
@@ -28,6 +29,7 @@ app.add_typer(outbox_app, name="outbox")
 app.add_typer(nlu_commands.app, name="nlu")
 app.add_typer(kb_commands.app, name="kb")
 app.add_typer(channel_commands.app, name="channels")
+app.add_typer(event_commands.app, name="events")
 if hasattr(simulate_commands, "simulate_command"):
     app.command("simulate", help="Simulate routing against Erlang C")(
         simulate_commands.simulate_command)

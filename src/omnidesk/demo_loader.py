@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.manifests import is_realtime
-from omnidesk.core.audit import audit
-from omnidesk.core.events import emit
 from omnidesk.core.security import hash_password
 from omnidesk.domains.agents.models import Skill, Team, TeamMember, User, UserSkill
 from omnidesk.domains.commerce.models import Order, OrderItem, Product
@@ -26,6 +24,7 @@ from omnidesk.domains.conversations.models import (
     Message,
 )
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
+from omnidesk.domains.workspaces.actions import do_record_demo_loaded
 from omnidesk.domains.workspaces.demo import (
     DemoConversation,
     DemoDataset,
@@ -76,10 +75,7 @@ async def load_demo(session: AsyncSession, *, seed: int = 7,
     customers = await _load_customers(session, ws.id, data, report)
     await _load_catalogue(session, ws.id, data, customers, report)
     await _load_conversations(session, ws.id, data, users, customers, report)
-    audit(session, workspace_id=ws.id, action="demo.loaded", actor_kind="system",
-          object_type="workspace", object_id=ws.id)
-    emit(session, "demo.loaded", {"workspace_id": ws.id, "conversations": report.conversations},
-         workspace_id=ws.id)
+    do_record_demo_loaded(session, workspace_id=ws.id, conversations=report.conversations)
     return report
 
 

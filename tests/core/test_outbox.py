@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
+import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,6 +15,7 @@ from omnidesk.core.events import (
     DEAD,
     DONE,
     DeliveredEvent,
+    Event,
     EventDelivery,
     OutboxEvent,
     PermanentError,
@@ -27,6 +30,25 @@ from omnidesk.domains.workspaces.models import Workspace
 FAST = DispatcherConfig(backoff_base_seconds=0, backoff_cap_seconds=0, max_attempts=4)
 
 
+class ThingHappened(Event):
+    name: ClassVar[str] = "test.thing_happened"
+    example: ClassVar[dict[str, Any]] = {"n": 1}
+
+    n: int
+
+
+class TicketOpened(Event):
+    name: ClassVar[str] = "test.ticket_opened"
+    example: ClassVar[dict[str, Any]] = {"id": "a"}
+
+    id: str
+
+
+class Nothing(Event):
+    name: ClassVar[str] = "test.nothing"
+    example: ClassVar[dict[str, Any]] = {}
+
+
 async def _workspace(session: AsyncSession) -> int:
     ws = Workspace(slug="outbox", name="outbox")
     session.add(ws)
@@ -38,9 +60,9 @@ async def test_an_event_is_stored_only_when_its_transaction_commits(
     session: AsyncSession,
 ) -> None:
     ws_id = await _workspace(session)
-    emit(session, "thing.happened", {"n": 1}, workspace_id=ws_id)
+    emit(session, ThingHappened(n=1), workspace_id=ws_id)
     await session.rollback()
-    emit(session, "thing.happened", {"n": 2}, workspace_id=ws_id)
+    emit(session, ThingHappened(n=2), workspace_id=ws_id)
     await session.commit()
     payloads = (await session.scalars(select(OutboxEvent.payload))).all()
     assert payloads == [{"n": 2}]
@@ -53,7 +75,7 @@ async def test_a_handler_failing_twice_still_applies_each_event_exactly_once(
     registry = SubscriberRegistry()
     attempts: dict[int, int] = {}
 
-    @registry.subscribe("order.placed", name="audit.copy")
+    @registry.subscribe(ThingHappened, name="audit.copy")
     async def copy_to_audit(event: DeliveredEvent, db: AsyncSession) -> None:
         db.add(AuditEntry(workspace_id=event.workspace_id, action="copied",
                           object_id=str(event.id)))
@@ -63,8 +85,8 @@ async def test_a_handler_failing_twice_still_applies_each_event_exactly_once(
             raise ConnectionError("downstream unavailable")
 
     for n in range(5):
-        emit(session, "order.placed", {"n": n}, workspace_id=ws_id)
-    emit(session, "unrelated.event", {}, workspace_id=ws_id)
+        emit(session, ThingHappened(n=n), workspace_id=ws_id)
+    emit(session, Nothing(), workspace_id=ws_id)
     await session.commit()
 
     await Dispatcher(session_factory, registry, FAST).drain()
@@ -84,16 +106,16 @@ async def test_a_failing_handler_is_dead_lettered_without_blocking_others(
     registry = SubscriberRegistry()
     seen: list[str] = []
 
-    @registry.subscribe("ticket.opened", name="always.fails")
+    @registry.subscribe(TicketOpened, name="always.fails")
     async def broken(event: DeliveredEvent, db: AsyncSession) -> None:
         raise ValueError("bug in handler")
 
-    @registry.subscribe("ticket.opened", name="works")
-    async def works(event: DeliveredEvent, db: AsyncSession) -> None:
-        seen.append(event.payload["id"])
+    @registry.subscribe(TicketOpened, name="works", reads=("id",))
+    async def works(event: DeliveredEvent[TicketOpened], db: AsyncSession) -> None:
+        seen.append(event.data.id)
 
     for n in ("a", "b"):
-        emit(session, "ticket.opened", {"id": n}, workspace_id=ws_id)
+        emit(session, TicketOpened(id=n), workspace_id=ws_id)
     await session.commit()
     await Dispatcher(session_factory, registry, FAST).drain()
 
@@ -107,7 +129,7 @@ async def test_a_failing_handler_is_dead_lettered_without_blocking_others(
     await do_replay_delivery(session, delivery_id=dead[0].id)
     await session.commit()
     registry.subscribers["always.fails"] = Subscriber(  # the bug is fixed; replay succeeds
-        "always.fails", frozenset({"ticket.opened"}), works)
+        "always.fails", (TicketOpened,), works)
     await Dispatcher(session_factory, registry, FAST).drain()
     await session.refresh(dead[0])
     assert dead[0].status == DONE
@@ -119,15 +141,15 @@ async def test_permanent_errors_dead_letter_at_once_and_retry_later_waits(
     ws_id = await _workspace(session)
     registry = SubscriberRegistry()
 
-    @registry.subscribe("send.sms", name="permanent")
+    @registry.subscribe(Nothing, name="permanent")
     async def permanent(event: DeliveredEvent, db: AsyncSession) -> None:
         raise PermanentError("invalid number")
 
-    @registry.subscribe("send.sms", name="rate.limited")
+    @registry.subscribe(Nothing, name="rate.limited")
     async def limited(event: DeliveredEvent, db: AsyncSession) -> None:
         raise RetryLater("429", seconds=3600)
 
-    emit(session, "send.sms", {}, workspace_id=ws_id)
+    emit(session, Nothing(), workspace_id=ws_id)
     await session.commit()
     await Dispatcher(session_factory, registry, FAST).drain()
     rows = {d.subscriber: d for d in (await session.scalars(select(EventDelivery))).all()}
@@ -146,13 +168,13 @@ async def test_two_dispatchers_never_deliver_the_same_event_twice(
     registry = SubscriberRegistry()
     calls: list[int] = []
 
-    @registry.subscribe("tick", name="count")
+    @registry.subscribe(ThingHappened, name="count")
     async def count(event: DeliveredEvent, db: AsyncSession) -> None:
         calls.append(event.id)
         await asyncio.sleep(0)
 
     for n in range(30):
-        emit(session, "tick", {"n": n}, workspace_id=ws_id)
+        emit(session, ThingHappened(n=n), workspace_id=ws_id)
     await session.commit()
     first, second = (Dispatcher(session_factory, registry, FAST) for _ in range(2))
     await asyncio.gather(first.drain(), second.drain())
@@ -168,17 +190,17 @@ async def test_a_delivery_whose_commit_fails_is_marked_apart_and_never_blocks_it
     registry = SubscriberRegistry()
     runs: list[int] = []
 
-    @registry.subscribe("order.placed", name="copy")
-    async def copy(event: DeliveredEvent, db: AsyncSession) -> None:
-        runs.append(event.payload["n"])
-        if event.payload["n"] == 0:  # its writes break a unique constraint at commit time
+    @registry.subscribe(ThingHappened, name="copy", reads=("n",))
+    async def copy(event: DeliveredEvent[ThingHappened], db: AsyncSession) -> None:
+        runs.append(event.data.n)
+        if event.data.n == 0:  # its writes break a unique constraint at commit time
             db.add(Workspace(slug="outbox", name="duplicate slug"))
         else:
             db.add(AuditEntry(workspace_id=event.workspace_id, action="copied",
-                              object_id=str(event.payload["n"])))
+                              object_id=str(event.data.n)))
 
     for n in range(6):
-        emit(session, "order.placed", {"n": n}, workspace_id=ws_id)
+        emit(session, ThingHappened(n=n), workspace_id=ws_id)
     await session.commit()
     await Dispatcher(session_factory, registry, FAST).drain()
 
@@ -198,11 +220,11 @@ async def test_a_delivery_whose_last_attempt_died_with_its_process_is_dead_lette
     registry = SubscriberRegistry()
     runs: list[int] = []
 
-    @registry.subscribe("order.placed", name="copy")
+    @registry.subscribe(Nothing, name="copy")
     async def copy(event: DeliveredEvent, db: AsyncSession) -> None:
         runs.append(event.attempt)
 
-    emit(session, "order.placed", {}, workspace_id=ws_id)
+    emit(session, Nothing(), workspace_id=ws_id)
     await session.commit()
     dispatcher = Dispatcher(session_factory, registry, FAST)
     await dispatcher.fan_out()
@@ -226,7 +248,7 @@ async def test_an_attempt_whose_lease_was_taken_over_does_not_apply_its_writes(
     registry = SubscriberRegistry()
     other = Dispatcher(session_factory, registry, FAST)
 
-    @registry.subscribe("order.placed", name="copy")
+    @registry.subscribe(Nothing, name="copy")
     async def copy(event: DeliveredEvent, db: AsyncSession) -> None:
         db.add(AuditEntry(workspace_id=event.workspace_id, action="copied",
                           object_id=str(event.attempt)))
@@ -237,7 +259,7 @@ async def test_an_attempt_whose_lease_was_taken_over_does_not_apply_its_writes(
                 await expire.commit()
             await other.run_due()
 
-    emit(session, "order.placed", {}, workspace_id=ws_id)
+    emit(session, Nothing(), workspace_id=ws_id)
     await session.commit()
     await Dispatcher(session_factory, registry, FAST).drain()
 
@@ -245,3 +267,50 @@ async def test_an_attempt_whose_lease_was_taken_over_does_not_apply_its_writes(
     assert copies == ["2"]
     delivery = await session.scalar(select(EventDelivery))
     assert (delivery.status, delivery.attempts) == (DONE, 2)
+
+
+async def test_no_delivery_is_written_for_an_event_the_subscribers_predicate_refuses(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws_id = await _workspace(session)
+    registry = SubscriberRegistry()
+    seen: list[int] = []
+
+    @registry.subscribe(ThingHappened, name="evens", reads=("n",), when=lambda e: e.n % 2 == 0)
+    async def evens(event: DeliveredEvent[ThingHappened], db: AsyncSession) -> None:
+        seen.append(event.data.n)
+
+    for n in range(4):
+        emit(session, ThingHappened(n=n), workspace_id=ws_id)
+    await session.commit()
+    await Dispatcher(session_factory, registry, FAST).drain()
+    assert sorted(seen) == [0, 2]
+    assert await session.scalar(select(func.count(EventDelivery.id))) == 2
+
+
+def test_a_subscriber_cannot_read_a_field_its_events_do_not_carry() -> None:
+    registry = SubscriberRegistry()
+
+    async def handler(event: DeliveredEvent[Any], db: AsyncSession) -> None:
+        return None
+
+    with pytest.raises(ValueError, match="test.ticket_opened.*'n'"):
+        registry.subscribe(ThingHappened, TicketOpened, name="both", reads=("n",))(handler)
+
+
+async def test_a_stored_payload_its_model_rejects_is_dead_lettered_with_the_reason(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws_id = await _workspace(session)
+    registry = SubscriberRegistry()
+
+    @registry.subscribe(ThingHappened, name="reader", reads=("n",), when=lambda e: e.n > 0)
+    async def reader(event: DeliveredEvent[ThingHappened], db: AsyncSession) -> None:
+        return None
+
+    session.add(OutboxEvent(workspace_id=ws_id, name=ThingHappened.name, payload={"n": "x"}))
+    await session.commit()
+    await Dispatcher(session_factory, registry, FAST).drain()
+    [delivery] = (await session.scalars(select(EventDelivery))).all()
+    assert delivery.status == DEAD and delivery.attempts == 1
+    assert "ThingHappened" in (delivery.last_error or "")

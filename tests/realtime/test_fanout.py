@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import emit
 from omnidesk.domains.conversations.actions import do_add_message, do_receive_inbound
+from omnidesk.domains.conversations.events import MessageDeliveryUpdated, MessageUpdated
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.conversations.service import get_conversation
 from omnidesk.realtime.broker import LocalBroker
@@ -53,9 +54,10 @@ async def test_changes_to_existing_messages_reach_agent_screens(
     hub = Hub(LocalBroker())
     await hub.start()
     agents, _ = hub.attach("user:1", {agents_topic(owner.workspace_id)}, None, 0)
-    for name in ("message.updated", "message.delivery_updated"):
-        emit(session, name, {"message_id": 7, "conversation_id": 3},
-             workspace_id=owner.workspace_id)
+    emit(session, MessageUpdated(message_id=7, conversation_id=3),
+         workspace_id=owner.workspace_id)
+    emit(session, MessageDeliveryUpdated(message_id=7, conversation_id=3, status="sent"),
+         workspace_id=owner.workspace_id)
     await session.commit()
     session_factory.kw["info"] = {"realtime": hub}
     await Dispatcher(session_factory, build_registry()).drain()

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.base import ChannelAdapter, ParsedWebhook, RawRequest, WebhookEvent
 from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.events import ChannelConnected, ChannelEventReceived, ChannelMediaRequested
 from omnidesk.channels.models import ChannelConnection, InboundEvent
 from omnidesk.channels.service import get_connection
 from omnidesk.core.audit import audit
@@ -21,9 +22,6 @@ from omnidesk.core.events import emit
 from omnidesk.core.files import URL_PREFIX
 from omnidesk.domains.conversations.models import Message
 
-EVENT_RECEIVED = "channel.event_received"
-EVENT_CONNECTED = "channel.connected"
-EVENT_MEDIA_REQUESTED = "channel.media_requested"
 SECRET_HEADER_WORDS = ("authorization", "cookie", "token", "secret", "key")
 
 
@@ -65,10 +63,10 @@ async def check_connect_channel(session: AsyncSession, *, actor: Actor,
                                           adapter=adapter, name=name or adapter.kind,
                                           settings=settings, cipher=cipher)
     connection.is_active = True
-    audit(session, workspace_id=actor.workspace_id, action=EVENT_CONNECTED,
+    audit(session, workspace_id=actor.workspace_id, action=ChannelConnected.name,
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="channel_connection",
           object_id=connection.id, data={"kind": adapter.kind})  # never the settings
-    emit(session, EVENT_CONNECTED, {"connection_id": connection.id, "kind": adapter.kind},
+    emit(session, ChannelConnected(connection_id=connection.id, kind=adapter.kind),
          workspace_id=actor.workspace_id)
     return connection
 
@@ -114,8 +112,8 @@ async def do_store_webhook(session: AsyncSession, *, connection: ChannelConnecti
         if row_id is None:
             continue
         stored.append(row_id)
-        emit(session, EVENT_RECEIVED, {"inbound_event_id": row_id, "channel": connection.kind,
-                                       "kind": event.kind},
+        emit(session, ChannelEventReceived(inbound_event_id=row_id, channel=connection.kind,
+                                           kind=event.kind),
              workspace_id=connection.workspace_id, key=f"channel-event:{row_id}")
     return stored
 
@@ -156,7 +154,7 @@ def do_request_media(session: AsyncSession, *, message: Message) -> bool:
         return False
     message.attachments = [{**a, "media": "pending"} if needs_download(a) else a
                            for a in message.attachments]
-    emit(session, EVENT_MEDIA_REQUESTED, {"message_id": message.id, "channel": message.channel},
+    emit(session, ChannelMediaRequested(message_id=message.id, channel=message.channel),
          workspace_id=message.workspace_id, key=f"channel-media:{message.id}")
     return True
 

@@ -11,21 +11,16 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.channels.actions import EVENT_MEDIA_REQUESTED, do_record_media
+from omnidesk.channels.actions import do_record_media
 from omnidesk.channels.base import ChannelAdapter, ChannelError, fetch_media
 from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.events import ChannelMediaRequested
 from omnidesk.channels.retry import backoff_seconds
 from omnidesk.channels.service import connection_config, get_connection
 from omnidesk.core.errors import InvalidInput, NotFound
-from omnidesk.core.events import (
-    DeliveredEvent,
-    RetryLater,
-    Subscriber,
-    SubscriberRegistry,
-    emit,
-)
+from omnidesk.core.events import DeliveredEvent, RetryLater, SubscriberRegistry, emit
 from omnidesk.core.files import ALLOWED, pick_type, store_file
-from omnidesk.domains.conversations import events as ev
+from omnidesk.domains.conversations.events import MessageUpdated
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import get_message
 
@@ -52,15 +47,17 @@ class MediaJobs:
 
     def register(self, registry: SubscriberRegistry) -> None:
         """Add the download subscriber."""
-        registry.add(Subscriber(MEDIA_SUBSCRIBER, frozenset({EVENT_MEDIA_REQUESTED}),
-                                self.fetch_message_media, max_attempts=self.max_attempts,
-                                timeout_seconds=120))
+        registry.subscribe(ChannelMediaRequested, name=MEDIA_SUBSCRIBER, reads=("message_id",),
+                           max_attempts=self.max_attempts, timeout_seconds=120)(
+            self.fetch_message_media)
 
-    async def fetch_message_media(self, event: DeliveredEvent, session: AsyncSession) -> None:
+    async def fetch_message_media(
+        self, event: DeliveredEvent[ChannelMediaRequested], session: AsyncSession
+    ) -> None:
         """Store each pending file; retry transient failures, record permanent ones."""
         try:
             message = await get_message(session, workspace_id=event.workspace_id or 0,
-                                        message_id=event.payload["message_id"])
+                                        message_id=event.data.message_id)
         except NotFound:
             return  # deleted since: nothing to show
         pending = [i for i, a in enumerate(message.attachments)
@@ -126,8 +123,7 @@ class MediaJobs:
 
 def _announce(session: AsyncSession, message: Message) -> None:
     """Tell open screens the message's files changed, so they redraw it."""
-    emit(session, ev.MESSAGE_UPDATED, {"message_id": message.id,
-                                       "conversation_id": message.conversation_id},
+    emit(session, MessageUpdated(message_id=message.id, conversation_id=message.conversation_id),
          workspace_id=message.workspace_id)
 
 

@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels import delivery
-from omnidesk.channels.actions import EVENT_RECEIVED, do_finish_event, do_request_media
+from omnidesk.channels.actions import do_finish_event, do_request_media
 from omnidesk.channels.base import (
     ChannelAdapter,
     ChannelError,
@@ -23,6 +23,7 @@ from omnidesk.channels.base import (
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.manifest import MANIFEST as EMAIL
 from omnidesk.channels.email.receiving import poll_each_mailbox
+from omnidesk.channels.events import ChannelEventReceived
 from omnidesk.channels.media_jobs import MediaJobs
 from omnidesk.channels.models import IGNORED, PROCESSED, RECEIVED, InboundEvent
 from omnidesk.channels.retry import backoff_seconds
@@ -31,14 +32,14 @@ from omnidesk.channels.sms.manifest import MANIFEST as SMS
 from omnidesk.channels.voice.adapter import deflection_message
 from omnidesk.channels.voice.deflection import deflection_link
 from omnidesk.channels.voice.manifest import MANIFEST as VOICE
+from omnidesk.core.errors import NotFound
 from omnidesk.core.events import (
     DeliveredEvent,
     PermanentError,
     RetryLater,
-    Subscriber,
+    ScheduleFired,
     SubscriberRegistry,
 )
-from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.actions import (
     do_add_message,
     do_apply_delivery_update,
@@ -47,6 +48,7 @@ from omnidesk.domains.conversations.actions import (
     do_receive_inbound,
     do_record_send_result,
 )
+from omnidesk.domains.conversations.events import MessageCreated
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.schemas import DeliveryUpdate, InboundMessage
 from omnidesk.domains.conversations.service import (
@@ -85,24 +87,33 @@ class ChannelJobs:
         """Add the inbound-processing and outbound-delivery subscribers."""
         # httpx logs request URLs at INFO; Telegram's carries the bot token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
-        registry.add(Subscriber(PROCESS_SUBSCRIBER, frozenset({EVENT_RECEIVED}),
-                                self.process_inbound_event, timeout_seconds=60))
-        registry.add(Subscriber(DELIVER_SUBSCRIBER, frozenset({ev.MESSAGE_CREATED}),
-                                self.deliver_message, max_attempts=self.max_delivery_attempts,
-                                timeout_seconds=60))
+        registry.subscribe(ChannelEventReceived, name=PROCESS_SUBSCRIBER,
+                           reads=("inbound_event_id",))(self.process_inbound_event)
+        registry.subscribe(MessageCreated, name=DELIVER_SUBSCRIBER, when=self.sends,
+                           reads=("direction", "is_private", "channel", "message_id"),
+                           max_attempts=self.max_delivery_attempts)(self.deliver_message)
         registry.every(self.imap_poll_seconds, name=IMAP_SCHEDULE)(self.poll_mailboxes)
         if self.upload_dir is not None:
             MediaJobs(self.adapters, self.cipher, self.client_factory, self.upload_dir,
                       self.max_media_bytes).register(registry)
 
-    async def poll_mailboxes(self, event: DeliveredEvent, session: AsyncSession) -> None:
+    def sends(self, event: MessageCreated) -> bool:
+        """Tell whether a new message goes out through a provider (public, outbound)."""
+        return (event.direction == "outbound" and not event.is_private
+                and event.channel in self.adapters)
+
+    async def poll_mailboxes(
+        self, event: DeliveredEvent[ScheduleFired], session: AsyncSession
+    ) -> None:
         """Fetch new mail of every IMAP-enabled email channel (each in its own savepoint)."""
         if EMAIL.kind in self.adapters:
             await poll_each_mailbox(session, adapter=self.adapters[EMAIL.kind], cipher=self.cipher)
 
-    async def process_inbound_event(self, event: DeliveredEvent, session: AsyncSession) -> None:
+    async def process_inbound_event(
+        self, event: DeliveredEvent[ChannelEventReceived], session: AsyncSession
+    ) -> None:
         """Hand a stored event to intake; statuses that beat our send record are retried."""
-        row = await get_inbound_event(session, event_id=event.payload["inbound_event_id"],
+        row = await get_inbound_event(session, event_id=event.data.inbound_event_id,
                                       workspace_id=event.workspace_id)
         if row is None or row.status != RECEIVED:
             return
@@ -157,15 +168,15 @@ class ChannelJobs:
                                  channel=SMS.kind, provider_message_id=result.provider_message_id,
                                  meta={"ivr_deflection": True})
 
-    async def deliver_message(self, event: DeliveredEvent, session: AsyncSession) -> None:
+    async def deliver_message(
+        self, event: DeliveredEvent[MessageCreated], session: AsyncSession
+    ) -> None:
         """Send an agent/bot message once; retry transient failures, dead-letter the rest."""
-        payload = event.payload
-        if payload.get("direction") != "outbound" or payload.get("is_private") or \
-                payload.get("channel") not in self.adapters:
-            return
-        workspace_id = event.workspace_id or 0
-        message = await get_message(session, workspace_id=workspace_id,
-                                    message_id=payload["message_id"])
+        try:
+            message = await get_message(session, workspace_id=event.workspace_id or 0,
+                                        message_id=event.data.message_id)
+        except NotFound:
+            return  # deleted since: nothing to send
         if was_sent(message):  # already accepted by the provider: never resend
             return
         try:

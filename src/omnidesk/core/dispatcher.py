@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from pydantic import ValidationError
 from sqlalchemy import Row, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,10 +20,12 @@ from omnidesk.core.events import (
     PENDING,
     RUNNING,
     DeliveredEvent,
+    Event,
     EventDelivery,
     OutboxEvent,
     PermanentError,
     RetryLater,
+    Subscriber,
     SubscriberRegistry,
 )
 from omnidesk.core.scheduler import Schedule, fire_due_schedules
@@ -108,7 +111,7 @@ class Dispatcher:
                 return
 
     async def fan_out(self) -> int:
-        """Create one delivery per interested subscriber for events not yet fanned out."""
+        """Create one delivery per subscriber that would act on each event not yet fanned out."""
         async with self.session_factory() as session:
             candidates = (
                 select(OutboxEvent.id)
@@ -121,19 +124,37 @@ class Dispatcher:
                 update(OutboxEvent)
                 .where(OutboxEvent.id.in_(candidates), OutboxEvent.fanned_out.is_(False))
                 .values(fanned_out=True)
-                .returning(OutboxEvent.id, OutboxEvent.name, OutboxEvent.workspace_id)
+                .returning(OutboxEvent.id, OutboxEvent.name, OutboxEvent.workspace_id,
+                           OutboxEvent.payload)
             )).all()
             rows = [
-                {"event_id": event_id, "workspace_id": workspace_id, "subscriber": sub.name,
+                {"event_id": event_id, "workspace_id": workspace_id, "subscriber": name,
                  "status": PENDING, "attempts": 0, "next_attempt_at": utcnow(),
                  "created_at": utcnow()}
-                for event_id, name, workspace_id in sorted(claimed)
-                for sub in self.registry.for_event(name)
+                for event_id, event_name, workspace_id, payload in sorted(claimed)
+                for name in self.interested(event_name, payload)
             ]
             if rows:
                 await session.execute(insert(EventDelivery), rows)
             await session.commit()
             return len(claimed)
+
+    def interested(self, event_name: str, payload: dict[str, Any]) -> list[str]:
+        """Name the subscribers whose declared types and predicate take this event.
+
+        A payload its model rejects still gets its deliveries, so the failure shows as a
+        dead letter naming the error rather than as silence.
+        """
+        subscribers = self.registry.for_name(event_name)
+        if all(s.when is None for s in subscribers):
+            return [s.name for s in subscribers]
+        model = next(e for s in subscribers for e in s.events if e.name == event_name)
+        try:
+            event = model.model_validate(payload)
+        except ValidationError:
+            log.warning("unreadable event payload", extra={"event": event_name})
+            return [s.name for s in subscribers]
+        return [s.name for s in subscribers if _wants(s, event)]
 
     async def run_due(self) -> int:
         """Claim due deliveries in small batches and run each in its own transaction."""
@@ -204,16 +225,14 @@ class Dispatcher:
             await self._mark(claimed, DEAD, "attempt limit reached: the last attempt "
                              "did not finish", attempts=limit)
             return
-        event = DeliveredEvent(
-            id=row.id,
-            delivery_id=claimed.id,
-            name=row.name,
-            workspace_id=row.workspace_id,
-            payload=row.payload,
-            key=row.key,
-            attempt=claimed.attempts,
-            created_at=row.created_at,
-        )
+        try:
+            data = _parse(subscriber, row.name, row.payload)
+        except PermanentError as exc:
+            await self._mark(claimed, DEAD, f"PermanentError: {exc}"[:2000])
+            return
+        event = DeliveredEvent(id=row.id, delivery_id=claimed.id, workspace_id=row.workspace_id,
+                               data=data, key=row.key, attempt=claimed.attempts,
+                               created_at=row.created_at)
         async with self.session_factory() as session:
             try:
                 await asyncio.wait_for(
@@ -279,3 +298,23 @@ class Dispatcher:
         base = self.config.backoff_base_seconds * (2 ** max(attempt - 1, 0))
         capped = min(base, self.config.backoff_cap_seconds)
         return capped * random.uniform(0.5, 1.0)
+
+
+def _wants(subscriber: Subscriber, event: Event) -> bool:
+    """Ask a subscriber's predicate; one that fails keeps its delivery (the run shows why)."""
+    try:
+        return subscriber.wants(event)
+    except Exception:
+        log.exception("subscriber predicate failed", extra={"subscriber": subscriber.name})
+        return True
+
+
+def _parse(subscriber: Subscriber, event_name: str, payload: dict[str, Any]) -> Event:
+    """Read a stored payload as the subscriber's declared model; a mismatch cannot heal."""
+    model = next((e for e in subscriber.events if e.name == event_name), None)
+    if model is None:
+        raise PermanentError(f"{subscriber.name} does not handle {event_name}")
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise PermanentError(f"payload does not match {model.__name__}: {exc}") from exc

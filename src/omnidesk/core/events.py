@@ -1,9 +1,11 @@
 """Domain events through a transactional outbox, delivered at least once to code subscribers.
 
-An action calls ``emit`` inside its transaction; the event row commits or rolls back with the
-state change. The dispatcher fans each event out to one delivery row per interested subscriber,
-then runs deliveries with retries, backoff and a dead-letter state. A handler's own writes commit
-in the same transaction that marks its delivery done, so database effects happen once.
+Every event is a typed payload (an ``Event`` subclass declared in its domain's ``events.py``).
+An action calls ``emit`` with one inside its transaction; the event row commits or rolls back
+with the state change. The dispatcher fans each event out to one delivery row per subscriber
+that declared its type and whose predicate accepts it, then runs deliveries with retries,
+backoff and a dead-letter state; handlers receive the parsed model. A handler's own writes
+commit in the same transaction that marks its delivery done, so database effects happen once.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Generic, TypeVar
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -61,21 +64,72 @@ class EventDelivery(Base, IdMixin):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class Event(BaseModel):
+    """A domain event's payload: a subclass per event, named `noun.verb_past`, with an example.
+
+    Subclasses that set ``name`` join the catalogue when their module is imported; bases that
+    only share fields leave it unset. ``example`` is a payload every consumer must accept (the
+    catalogue test emits it through the real outbox and dispatcher).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: ClassVar[str]
+    example: ClassVar[dict[str, Any]]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        name = cls.__dict__.get("name")
+        if name is None:
+            return
+        known = CATALOGUE.get(name)
+        if known is not None and known.__qualname__ != cls.__qualname__:
+            raise ValueError(f"event {name!r} declared twice ({known.__module__}, {cls.__module__})")
+        CATALOGUE[name] = cls
+
+    @classmethod
+    def domain(cls) -> str:
+        """Return the package that declares the event (e.g. conversations, channels, core)."""
+        parts = cls.__module__.split(".")
+        return parts[2] if len(parts) > 3 and parts[1] == "domains" else parts[1]
+
+
+CATALOGUE: dict[str, type[Event]] = {}
+
+
+class ScheduleFired(Event):
+    """A named schedule came due (see ``core.scheduler``); its subscriber does the work."""
+
+    name: ClassVar[str] = "schedule.fired"
+    example: ClassVar[dict[str, Any]] = {"schedule": "routing_tick"}
+
+    schedule: str
+
+
+E = TypeVar("E", bound=Event)
+
+
 @dataclass(frozen=True)
-class DeliveredEvent:
-    """What a handler receives: the event and which attempt this is."""
+class DeliveredEvent(Generic[E]):
+    """What a handler receives: the parsed event and which attempt this is."""
 
     id: int
     delivery_id: int
-    name: str
     workspace_id: int | None
-    payload: dict[str, Any]
+    data: E
     key: str | None
     attempt: int
     created_at: dt.datetime
 
+    @property
+    def name(self) -> str:
+        """Return the event's catalogue name."""
+        return self.data.name
 
-Handler = Callable[[DeliveredEvent, AsyncSession], Awaitable[None]]
+
+Handler = Callable[[DeliveredEvent[Any], AsyncSession], Awaitable[None]]
+Predicate = Callable[[Any], bool]
 
 
 class HandlerError(Exception):
@@ -96,17 +150,34 @@ class RetryLater(HandlerError):
 
 @dataclass(frozen=True)
 class Subscriber:
-    """A named handler for a set of event names ("*" for all)."""
+    """A named handler of some event types, with the fields it reads and an optional filter.
+
+    ``when`` runs on the parsed event at fan-out: no delivery row is written for an event the
+    handler would ignore. ``reads`` names every field the predicate and handler use; the
+    registry refuses a subscriber that reads a field one of its event types does not carry.
+    """
 
     name: str
-    events: frozenset[str]
+    events: tuple[type[Event], ...]
     handler: Handler
+    reads: tuple[str, ...] = ()
+    when: Predicate | None = None
     max_attempts: int | None = None
     timeout_seconds: float = 60.0
 
-    def wants(self, event_name: str) -> bool:
-        """Tell whether this subscriber takes events of this name."""
-        return "*" in self.events or event_name in self.events
+    @property
+    def event_names(self) -> frozenset[str]:
+        """Return the catalogue names this subscriber handles."""
+        return frozenset(e.name for e in self.events)
+
+    def wants(self, event: Event) -> bool:
+        """Tell whether a delivery of this event would do anything."""
+        return isinstance(event, self.events) and (self.when is None or self.when(event))
+
+    def missing_reads(self) -> dict[str, list[str]]:
+        """Return, per event name, the declared reads that event's model does not carry."""
+        out = {e.name: [f for f in self.reads if f not in e.model_fields] for e in self.events}
+        return {name: fields for name, fields in out.items() if fields}
 
 
 @dataclass
@@ -117,35 +188,45 @@ class SubscriberRegistry:
     schedules: dict[str, float] = field(default_factory=dict)
 
     def add(self, subscriber: Subscriber) -> None:
-        """Register a subscriber; names are unique."""
+        """Register a subscriber; names are unique and every declared read must exist."""
         if subscriber.name in self.subscribers:
             raise ValueError(f"subscriber {subscriber.name!r} registered twice")
+        if not subscriber.events:
+            raise ValueError(f"subscriber {subscriber.name!r} handles no event type")
+        missing = subscriber.missing_reads()
+        if missing:
+            raise ValueError(f"subscriber {subscriber.name!r} reads fields its events do not "
+                             f"carry: {missing}")
         self.subscribers[subscriber.name] = subscriber
 
     def subscribe(
-        self, *events: str, name: str, max_attempts: int | None = None
+        self, *events: type[Event], name: str, reads: tuple[str, ...] = (),
+        when: Predicate | None = None, max_attempts: int | None = None,
+        timeout_seconds: float = 60.0,
     ) -> Callable[[Handler], Handler]:
-        """Decorate a handler to register it for these event names."""
+        """Decorate a handler to register it for these event types."""
 
         def register(handler: Handler) -> Handler:
-            self.add(Subscriber(name, frozenset(events), handler, max_attempts))
+            self.add(Subscriber(name, events, handler, reads, when, max_attempts,
+                                timeout_seconds))
             return handler
 
         return register
 
     def every(self, seconds: float, *, name: str) -> Callable[[Handler], Handler]:
-        """Decorate a handler to run every `seconds` (as the subscriber of `schedule.<name>`)."""
+        """Decorate a handler to run every `seconds` (as subscriber `schedule.<name>`)."""
 
         def register(handler: Handler) -> Handler:
             self.schedules[name] = seconds
-            self.add(Subscriber(f"schedule.{name}", frozenset({f"schedule.{name}"}), handler))
+            self.add(Subscriber(f"schedule.{name}", (ScheduleFired,), handler, ("schedule",),
+                                lambda event: event.schedule == name))
             return handler
 
         return register
 
-    def for_event(self, event_name: str) -> list[Subscriber]:
-        """Return the subscribers that want this event."""
-        return [s for s in self.subscribers.values() if s.wants(event_name)]
+    def for_name(self, event_name: str) -> list[Subscriber]:
+        """Return the subscribers that handle events of this name (before their predicates)."""
+        return [s for s in self.subscribers.values() if event_name in s.event_names]
 
     def get(self, name: str) -> Subscriber | None:
         """Return a subscriber by name."""
@@ -153,15 +234,11 @@ class SubscriberRegistry:
 
 
 def emit(
-    session: AsyncSession,
-    name: str,
-    payload: dict[str, Any],
-    *,
-    workspace_id: int | None,
-    key: str | None = None,
+    session: AsyncSession, event: Event, *, workspace_id: int | None, key: str | None = None
 ) -> OutboxEvent:
     """Add a domain event to the current transaction; it is delivered only if that commits."""
-    row = OutboxEvent(workspace_id=workspace_id, name=name, payload=payload, key=key)
+    row = OutboxEvent(workspace_id=workspace_id, name=type(event).name,
+                      payload=event.model_dump(mode="json"), key=key)
     session.add(row)
     session.info["outbox_dirty"] = True
     return row

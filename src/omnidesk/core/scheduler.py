@@ -1,4 +1,4 @@
-"""Periodic work through the outbox: each due schedule emits one `schedule.<name>` event.
+"""Periodic work through the outbox: each due schedule emits one `schedule.fired` event.
 
 Schedules are claimed with a conditional UPDATE on their row, so with several dispatcher
 processes each period fires once; the work itself runs as an ordinary subscriber with retries
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from omnidesk.core.db import Base, rowcount, utcnow
-from omnidesk.core.events import emit
+from omnidesk.core.events import ScheduleFired, emit
 
 
 class ScheduleState(Base):
@@ -31,15 +31,10 @@ class ScheduleState(Base):
 
 @dataclass(frozen=True)
 class Schedule:
-    """Emit `schedule.<name>` every `every_seconds`."""
+    """Emit `schedule.fired` for `name` every `every_seconds`."""
 
     name: str
     every_seconds: float
-
-    @property
-    def event_name(self) -> str:
-        """Return the event this schedule emits."""
-        return f"schedule.{self.name}"
 
 
 async def fire_due_schedules(
@@ -50,8 +45,7 @@ async def fire_due_schedules(
     for schedule in schedules:
         async with session_factory() as session:
             if await _claim(session, schedule):
-                emit(session, schedule.event_name, {"schedule": schedule.name},
-                     workspace_id=None)
+                emit(session, ScheduleFired(schedule=schedule.name), workspace_id=None)
                 await session.commit()
                 fired += 1
     return fired

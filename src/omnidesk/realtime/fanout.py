@@ -20,6 +20,7 @@ from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.service import get_message
 from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.engagement.service import visitor_message
+from omnidesk.domains.routing import events as routing
 from omnidesk.realtime.hub import Hub
 from omnidesk.realtime.topics import (
     VISITOR_IDENTITY_KINDS,
@@ -30,50 +31,72 @@ from omnidesk.realtime.topics import (
 
 log = logging.getLogger("omnidesk.realtime")
 SUBSCRIBER_NAME = "realtime.fanout"
-CONVERSATION_EVENTS = (
-    ev.CONVERSATION_CREATED, ev.CONVERSATION_ASSIGNED, ev.CONVERSATION_STATUS_CHANGED,
-    ev.CONVERSATION_UPDATED,
-)
-MESSAGE_CHANGES = (ev.MESSAGE_DELIVERY_UPDATED, ev.MESSAGE_UPDATED)
-FANOUT_EVENTS = (ev.MESSAGE_CREATED, *MESSAGE_CHANGES, *CONVERSATION_EVENTS)
+CHANGES_SUBSCRIBER = "realtime.message_changes"
+CONVERSATIONS_SUBSCRIBER = "realtime.conversations"
 SUPERVISOR_SUBSCRIBER = "realtime.supervisors"
+CONVERSATION_EVENTS = (ev.ConversationCreated, ev.ConversationAssigned,
+                       ev.ConversationStatusChanged, ev.ConversationUpdated)
+MESSAGE_CHANGES = (ev.MessageDeliveryUpdated, ev.MessageUpdated)
 ROUTING_EVENTS = (
-    "routing.enqueued", "routing.offered", "routing.offer_expired", "routing.requeued",
-    "routing.overflowed", "routing.synced", "routing.config_changed", "agent.presence_changed",
-    "sla.warning", "sla.breached",
+    routing.RoutingEnqueued, routing.RoutingOffered, routing.RoutingOfferExpired,
+    routing.RoutingRequeued, routing.RoutingOverflowed, routing.RoutingSynced,
+    routing.RoutingConfigChanged, routing.AgentPresenceChanged, routing.SlaWarning,
+    routing.SlaBreached,
 )
-ROUTING_FIELDS = ("conversation_id", "queue_id", "status", "agent_id", "user_id", "presence")
+ROUTING_FIELDS = {"conversation_id", "queue_id", "status", "agent_id", "user_id", "presence"}
+MESSAGE_FIELDS = ("message_id", "conversation_id", "customer_id", "channel", "author_kind",
+                  "is_private")
 AGENT_FIELDS = ("conversation_id", "customer_id", "status", "priority", "assignee_id", "team_id",
-                "channel", "change")
+                "channel")
 
 
-async def fan_out(event: DeliveredEvent, session: AsyncSession) -> None:
-    """Publish one committed domain event to the screens that show it."""
+def _hub(event: DeliveredEvent[Any], session: AsyncSession) -> Hub | None:
+    """Return the process's hub, or None when there are no screens to update."""
     hub: Hub | None = session.info.get("realtime")
+    return None if event.workspace_id is None else hub
+
+
+async def fan_out(event: DeliveredEvent[ev.MessageCreated], session: AsyncSession) -> None:
+    """Publish a committed new message to agent screens and the visitor's widgets."""
+    hub = _hub(event, session)
+    if hub is not None and event.workspace_id is not None:
+        await _message_created(hub, session, event.workspace_id, event.data)
+
+
+async def fan_out_change(
+    event: DeliveredEvent[ev.MessageDeliveryUpdated | ev.MessageUpdated], session: AsyncSession
+) -> None:
+    """Tell agent screens a message's delivery status or files changed."""
+    hub = _hub(event, session)
+    if hub is not None and event.workspace_id is not None:
+        await hub.publish(agents_topic(event.workspace_id), event.name,
+                          event.data.model_dump(mode="json"))
+
+
+async def fan_out_conversation(
+    event: DeliveredEvent[ev.ConversationFacts], session: AsyncSession
+) -> None:
+    """Tell agent screens a conversation changed (and how, for assignments)."""
+    hub = _hub(event, session)
     if hub is None or event.workspace_id is None:
         return
-    if event.name == ev.MESSAGE_CREATED:
-        await _message_created(hub, session, event.workspace_id, event.payload)
-    elif event.name in MESSAGE_CHANGES:
-        await hub.publish(agents_topic(event.workspace_id), event.name, dict(event.payload))
-    else:
-        data = {k: event.payload.get(k) for k in AGENT_FIELDS}
-        await hub.publish(agents_topic(event.workspace_id), "conversation.changed",
-                          {**data, "event": event.name})
+    data = event.data.model_dump(mode="json", include={*AGENT_FIELDS, "change"})
+    data.setdefault("change", None)
+    await hub.publish(agents_topic(event.workspace_id), "conversation.changed",
+                      {**data, "event": event.name})
 
 
 async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
-                           payload: dict[str, Any]) -> None:
-    await hub.publish(agents_topic(workspace_id), "message.created", {
-        key: payload.get(key) for key in ("message_id", "conversation_id", "customer_id",
-                                           "channel", "author_kind", "is_private")})
-    if payload.get("is_private") or not is_realtime(payload.get("channel")):
+                           payload: ev.MessageCreated) -> None:
+    await hub.publish(agents_topic(workspace_id), "message.created",
+                      payload.model_dump(mode="json", include=set(MESSAGE_FIELDS)))
+    if payload.is_private or not is_realtime(payload.channel):
         return
     try:
         msg = await get_message(session, workspace_id=workspace_id,
-                                message_id=payload["message_id"])
+                                message_id=payload.message_id)
         customer = await get_customer(session, workspace_id=workspace_id,
-                                      customer_id=payload["customer_id"])
+                                      customer_id=payload.customer_id)
     except NotFound:
         return  # deleted since: nothing to show
     author = None
@@ -87,21 +110,26 @@ async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
                               "message.created", data)
 
 
-async def fan_out_routing(event: DeliveredEvent, session: AsyncSession) -> None:
+async def fan_out_routing(event: DeliveredEvent[Any], session: AsyncSession) -> None:
     """Tell supervisor screens about routing, SLA and presence changes; agents about presence."""
-    hub: Hub | None = session.info.get("realtime")
+    hub = _hub(event, session)
     if hub is None or event.workspace_id is None:
         return
-    data = {k: event.payload.get(k) for k in ROUTING_FIELDS if k in event.payload}
+    data = event.data.model_dump(mode="json", include=ROUTING_FIELDS)
     await hub.publish(supervisors_topic(event.workspace_id), "routing.changed",
                       {**data, "event": event.name})
-    if event.name == "agent.presence_changed":
+    if isinstance(event.data, routing.AgentPresenceChanged):
         await hub.publish(agents_topic(event.workspace_id), "agent.presence_changed", data)
 
 
 def register(registry: SubscriberRegistry) -> None:
-    """Add the realtime fan-out subscribers."""
-    registry.subscribe(*FANOUT_EVENTS, name=SUBSCRIBER_NAME, max_attempts=3)(fan_out)
+    """Add the realtime fan-out subscribers (the routing one forwards whichever of
+    ROUTING_FIELDS each event carries, so it declares no required reads)."""
+    registry.subscribe(ev.MessageCreated, name=SUBSCRIBER_NAME, max_attempts=3,
+                       reads=MESSAGE_FIELDS)(fan_out)
+    registry.subscribe(*MESSAGE_CHANGES, name=CHANGES_SUBSCRIBER, max_attempts=3,
+                       reads=("message_id", "conversation_id"))(fan_out_change)
+    registry.subscribe(*CONVERSATION_EVENTS, name=CONVERSATIONS_SUBSCRIBER, max_attempts=3,
+                       reads=AGENT_FIELDS)(fan_out_conversation)
     registry.subscribe(*ROUTING_EVENTS, name=SUPERVISOR_SUBSCRIBER, max_attempts=3)(
-        fan_out_routing
-    )
+        fan_out_routing)

@@ -18,6 +18,7 @@ from omnidesk.domains.agents.actions import (
     do_update_user,
 )
 from omnidesk.domains.agents.schemas import SkillLevel, TeamCreate, UserCreate, UserUpdate
+from omnidesk.domains.conversations.events import ConversationBotHandoff
 from omnidesk.domains.conversations.service import get_conversation
 from omnidesk.domains.routing.actions import do_set_presence
 from omnidesk.domains.routing.demo import load_routing_demo
@@ -65,8 +66,9 @@ async def test_a_handed_off_korean_vip_installation_goes_first_to_a_free_install
     await Dispatcher(session_factory, SubscriberRegistry(), FAST).drain()
     dispatcher = routing_dispatcher(session_factory)
     for conv_id in (normal, vip):
-        emit(session, "conversation.bot_handoff",
-             {"conversation_id": conv_id, "text": HANDOFF_TEXT}, workspace_id=ws)
+        conv = await get_conversation(session, workspace_id=ws, conversation_id=conv_id)
+        emit(session, ConversationBotHandoff.of(conv, reason="customer_asked", text=HANDOFF_TEXT),
+             workspace_id=ws)
         await session.commit()
         await dispatcher.drain()
     first = await get_entry(session, workspace_id=ws, conversation_id=normal)

@@ -9,8 +9,9 @@ from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
-from omnidesk.core.events import emit
+from omnidesk.core.events import Event, emit
 from omnidesk.core.security import hash_password, new_api_token
+from omnidesk.domains.agents import events as ev
 from omnidesk.domains.agents.models import ApiToken, Skill, Team, TeamMember, User, UserSkill
 from omnidesk.domains.agents.schemas import (
     ApiTokenCreate,
@@ -68,7 +69,8 @@ async def do_create_user(session: AsyncSession, *, actor: Actor, user_in: UserCr
     await session.flush()
     await _set_skills(session, user, user_in.skills)
     await _set_teams(session, user, user_in.team_ids)
-    _record(session, actor, "user.created", "user", user.id, {"role": user.role})
+    _record(session, actor, ev.UserCreated(user_id=user.id, role=user.role), "user", user.id,
+            {"role": user.role})
     return user
 
 
@@ -88,7 +90,8 @@ async def do_update_user(
     for key, value in changes.items():
         if value is not None:
             setattr(user, key, value)
-    _record(session, actor, "user.updated", "user", user.id, {"fields": sorted(changes)})
+    _record(session, actor, ev.UserUpdated(user_id=user.id, fields=sorted(changes)), "user",
+            user.id, {"fields": sorted(changes)})
     return user
 
 
@@ -105,7 +108,8 @@ async def do_create_team(session: AsyncSession, *, actor: Actor, team_in: TeamCr
     session.add(team)
     await session.flush()
     await _set_members(session, team, team_in.member_ids)
-    _record(session, actor, "team.created", "team", team.id, {"name": team.name})
+    _record(session, actor, ev.TeamCreated(team_id=team.id, team_name=team.name), "team", team.id,
+            {"name": team.name})
     return team
 
 
@@ -120,7 +124,7 @@ async def do_update_team(
         await _set_members(session, team, changes.pop("member_ids"))
     for key, value in changes.items():  # null clears the description
         setattr(team, key, value)
-    _record(session, actor, "team.updated", "team", team.id, {})
+    _record(session, actor, ev.TeamUpdated(team_id=team.id), "team", team.id, {})
     return team
 
 
@@ -147,7 +151,8 @@ async def do_create_api_token(
                    token_hash=token_hash, prefix=prefix, role=token_in.role)
     session.add(row)
     await session.flush()
-    _record(session, actor, "api_token.created", "api_token", row.id, {"name": row.name})
+    _record(session, actor, ev.ApiTokenCreated(api_token_id=row.id, token_name=row.name),
+            "api_token", row.id, {"name": row.name})
     return row, token
 
 
@@ -160,12 +165,13 @@ async def do_revoke_api_token(session: AsyncSession, *, actor: Actor, token_id: 
     if row is None:
         raise NotFound("api token not found")
     row.revoked_at = row.revoked_at or utcnow()
-    _record(session, actor, "api_token.revoked", "api_token", row.id, {})
+    _record(session, actor, ev.ApiTokenRevoked(api_token_id=row.id), "api_token", row.id, {})
     return row
 
 
-def _record(session: AsyncSession, actor: Actor, name: str, obj: str, obj_id: int,
+def _record(session: AsyncSession, actor: Actor, event: Event, obj: str, obj_id: int,
             data: dict) -> None:
-    audit(session, workspace_id=actor.workspace_id, action=name, actor_kind=actor.audit_kind,
-          actor_id=actor.user_id, object_type=obj, object_id=obj_id, data=data)
-    emit(session, name, {f"{obj}_id": obj_id, **data}, workspace_id=actor.workspace_id)
+    audit(session, workspace_id=actor.workspace_id, action=event.name,
+          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type=obj, object_id=obj_id,
+          data=data)
+    emit(session, event, workspace_id=actor.workspace_id)

@@ -9,6 +9,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput, PermissionDenied
 from omnidesk.core.events import emit
 from omnidesk.domains.agents.service import get_team
+from omnidesk.domains.assist import events as ev
 from omnidesk.domains.assist.contact import do_add_note, do_reveal_pii
 from omnidesk.domains.assist.facts import gather_facts
 from omnidesk.domains.assist.models import CannedResponse
@@ -23,10 +24,11 @@ __all__ = ["do_add_note", "do_assign_personas", "do_create_canned_response",
            "do_delete_canned_response", "do_reveal_pii", "do_update_canned_response"]
 
 
-def _record(session: AsyncSession, actor: Actor, name: str, canned_id: int) -> None:
-    audit(session, workspace_id=actor.workspace_id, action=name, actor_kind=actor.audit_kind,
-          actor_id=actor.user_id, object_type="canned_response", object_id=canned_id)
-    emit(session, name, {"canned_response_id": canned_id}, workspace_id=actor.workspace_id)
+def _record(session: AsyncSession, actor: Actor, event: ev.CannedResponseChanged) -> None:
+    audit(session, workspace_id=actor.workspace_id, action=event.name,
+          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="canned_response",
+          object_id=event.canned_response_id)
+    emit(session, event, workspace_id=actor.workspace_id)
 
 
 def _check_may_edit(actor: Actor, row: CannedResponse) -> None:
@@ -56,7 +58,7 @@ async def do_create_canned_response(session: AsyncSession, *, actor: Actor,
         created_by=actor.user_id)
     session.add(row)
     await session.flush()
-    _record(session, actor, "canned_response.created", row.id)
+    _record(session, actor, ev.CannedResponseCreated(canned_response_id=row.id))
     return row
 
 
@@ -68,7 +70,7 @@ async def do_update_canned_response(session: AsyncSession, *, actor: Actor, cann
     for key, value in canned_in.model_dump(exclude_unset=True).items():
         if value is not None:
             setattr(row, key, value)
-    _record(session, actor, "canned_response.updated", row.id)
+    _record(session, actor, ev.CannedResponseUpdated(canned_response_id=row.id))
     return row
 
 
@@ -77,7 +79,7 @@ async def do_delete_canned_response(session: AsyncSession, *, actor: Actor,
     """Delete a canned response the actor may edit."""
     row = await access_canned_response(session, actor=actor, canned_id=canned_id)
     _check_may_edit(actor, row)
-    _record(session, actor, "canned_response.deleted", row.id)
+    _record(session, actor, ev.CannedResponseDeleted(canned_response_id=row.id))
     await session.delete(row)
 
 
@@ -97,6 +99,6 @@ async def do_assign_personas(session: AsyncSession, *, actor: Actor) -> list[Per
     audit(session, workspace_id=actor.workspace_id, action="personas.assigned",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="workspace",
           object_id=actor.workspace_id, data={"personas": len(personas)})
-    emit(session, "personas.assigned", {"personas": [p.key for p in personas]},
+    emit(session, ev.PersonasAssigned(personas=[p.key for p in personas]),
          workspace_id=actor.workspace_id)
     return personas

@@ -18,6 +18,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.core.pii import mask_email, mask_name, mask_phone, mask_text
+from omnidesk.domains.assist.events import CustomerNoteAdded, CustomerPiiRevealed
 from omnidesk.domains.customers.models import Customer, CustomerIdentity, CustomerNote
 from omnidesk.domains.customers.service import get_customer
 
@@ -105,9 +106,8 @@ async def do_reveal_pii(
     audit(session, workspace_id=actor.workspace_id, action="pii.revealed",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
           object_id=customer.id, data={"fields": chosen, "reason": (reason or "")[:200]})
-    emit(session, "customer.pii_revealed", {"customer_id": customer.id, "fields": chosen,
-                                            "actor_id": actor.user_id},
-         workspace_id=actor.workspace_id)
+    emit(session, CustomerPiiRevealed(customer_id=customer.id, fields=chosen,
+                                      actor_id=actor.user_id), workspace_id=actor.workspace_id)
     return revealed_contact(customer, chosen)
 
 
@@ -138,6 +138,6 @@ async def do_add_note(
     audit(session, workspace_id=actor.workspace_id, action="customer.note_added",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
           object_id=customer.id, data={"note_id": note.id})
-    emit(session, "customer.note_added", {"customer_id": customer.id, "note_id": note.id},
+    emit(session, CustomerNoteAdded(customer_id=customer.id, note_id=note.id),
          workspace_id=actor.workspace_id)
     return note

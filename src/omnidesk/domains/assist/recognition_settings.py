@@ -15,6 +15,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.core.schemas import merge_patch
+from omnidesk.domains.assist.events import RecognitionUpdated
 from omnidesk.domains.assist.recognition import (
     CONDITIONS,
     DEFAULT_TEMPLATES,
@@ -67,6 +68,5 @@ async def do_update_recognition_settings(
     audit(session, workspace_id=actor.workspace_id, action="recognition.updated",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="workspace",
           object_id=actor.workspace_id, data={"fields": sorted(changes)})
-    emit(session, "recognition.updated", {"fields": sorted(changes)},
-         workspace_id=actor.workspace_id)
+    emit(session, RecognitionUpdated(fields=sorted(changes)), workspace_id=actor.workspace_id)
     return read_recognition_settings(workspace.settings)

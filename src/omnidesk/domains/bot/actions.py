@@ -14,7 +14,7 @@ from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.core.schemas import merge_patch
 from omnidesk.domains.bot.dialogue import DialogueState
-from omnidesk.domains.bot.events import BOT_ACTION_TAKEN, BOT_SETTINGS_UPDATED
+from omnidesk.domains.bot.events import BotActionTaken, BotSettingsUpdated
 from omnidesk.domains.bot.policy import FLOW_INTENTS, BotSettings, bot_settings
 from omnidesk.domains.bot.service import shipped_training_rows
 from omnidesk.domains.bot.summary import handoff_summary
@@ -41,8 +41,10 @@ def do_record_bot_action(session: AsyncSession, *, conv: Conversation,
                          action: dict[str, Any]) -> None:
     """Record what the bot did on the conversation (event log + outbox event)."""
     log_event(session, conv, "bot_action", actor_kind="bot", data=action)
-    emit(session, BOT_ACTION_TAKEN, {"conversation_id": conv.id,
-                                     "customer_id": conv.customer_id, **action},
+    details = {k: v for k, v in action.items() if k not in {"action", "order_number"}}
+    emit(session, BotActionTaken(conversation_id=conv.id, customer_id=conv.customer_id,
+                                 action=str(action["action"]),
+                                 order_number=action.get("order_number"), details=details),
          workspace_id=conv.workspace_id)
 
 
@@ -59,7 +61,7 @@ async def do_bot_handoff(
                               customer_messages=customer_messages, locale=locale)
     moved = await do_handoff_to_human(session, conv=conv, reason=reason, intent=intent,
                                       language=language, slots=state.public_slots(),
-                                      summary=summary)
+                                      summary=summary, text="\n".join(customer_messages))
     if moved:
         await do_add_message(session, conv=conv, text="\n".join(summary), author_kind="bot",
                              is_private=True, meta={"bot": {"kind": "handoff_summary",
@@ -89,8 +91,7 @@ async def do_update_bot_settings(session: AsyncSession, *, actor: Actor,
     audit(session, workspace_id=actor.workspace_id, action="bot.settings_updated",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="workspace",
           object_id=actor.workspace_id, data={"fields": sorted(changes)})
-    emit(session, BOT_SETTINGS_UPDATED, {"fields": sorted(changes)},
-         workspace_id=actor.workspace_id)
+    emit(session, BotSettingsUpdated(fields=sorted(changes)), workspace_id=actor.workspace_id)
     return updated
 
 

@@ -9,25 +9,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import DeliveredEvent, Handler, SubscriberRegistry
 from omnidesk.domains.bot.engine import BotDeps, handle_customer_message
-from omnidesk.domains.conversations.events import MESSAGE_CREATED
+from omnidesk.domains.conversations.events import MessageCreated
 
 log = logging.getLogger(__name__)
+
+
+def for_the_bot(event: MessageCreated) -> bool:
+    """Tell whether the bot answers this message: a customer's public words, bot-owned thread."""
+    return (event.author_kind == "customer" and not event.is_private
+            and event.owner in (None, "bot"))
 
 
 def make_handler(deps: BotDeps) -> Handler:
     """Build the message.created handler bound to the bot's dependencies."""
 
-    async def answer_customer(event: DeliveredEvent, session: AsyncSession) -> None:
+    async def answer_customer(event: DeliveredEvent[MessageCreated],
+                              session: AsyncSession) -> None:
         """Answer a customer's public message when the bot owns the conversation."""
-        payload = event.payload
-        if (event.workspace_id is None or payload.get("author_kind") != "customer"
-                or payload.get("is_private") or payload.get("owner") not in (None, "bot")):
+        if event.workspace_id is None:
             return
         try:
             await handle_customer_message(
                 session, deps, workspace_id=event.workspace_id,
-                conversation_id=int(payload["conversation_id"]),
-                message_id=int(payload["message_id"]), text=str(payload.get("text") or ""))
+                conversation_id=event.data.conversation_id, message_id=event.data.message_id,
+                text=event.data.text)
         except NotFound:
             log.info("bot skipped a message of a deleted conversation",
                      extra={"event_id": event.id})
@@ -37,4 +42,6 @@ def make_handler(deps: BotDeps) -> Handler:
 
 def register(registry: SubscriberRegistry, deps: BotDeps) -> None:
     """Add the bot's subscriber."""
-    registry.subscribe(MESSAGE_CREATED, name="bot.answer")(make_handler(deps))
+    registry.subscribe(MessageCreated, name="bot.answer", when=for_the_bot,
+                       reads=("author_kind", "is_private", "owner", "conversation_id",
+                              "message_id", "text"))(make_handler(deps))

@@ -17,13 +17,12 @@ from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import emit
+from omnidesk.domains.commerce.events import OrderCreated, OrderUpdated
 from omnidesk.domains.commerce.models import BehaviourEvent, Order, OrderItem
 from omnidesk.domains.commerce.schemas import BehaviourIn
 from omnidesk.domains.commerce.service import get_order_by_number, list_product_variants
 from omnidesk.domains.customers.actions import do_resolve_identity
 from omnidesk.domains.customers.service import get_customer
-
-ORDER_CREATED, ORDER_UPDATED = "commerce.order_created", "commerce.order_updated"
 
 
 async def access_order(session: AsyncSession, *, actor: Actor, number: str) -> Order:
@@ -45,8 +44,8 @@ def _record(session: AsyncSession, actor: Actor, order: Order, action: str,
     audit(session, workspace_id=actor.workspace_id, action=f"order.{action}",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="order",
           object_id=order.external_id, data=data)
-    emit(session, ORDER_UPDATED, {"order_number": order.external_id, "customer_id":
-                                  order.customer_id, "status": order.status, "action": action},
+    emit(session, OrderUpdated(order_number=order.external_id, customer_id=order.customer_id,
+                               status=order.status, action=action),
          workspace_id=actor.workspace_id)
 
 
@@ -200,9 +199,9 @@ async def do_upsert_store_order(session: AsyncSession, *, workspace_id: int,
     order.placed_at = order.placed_at or utcnow()
     session.add(order)
     await session.flush()
-    emit(session, ORDER_CREATED if created else ORDER_UPDATED,
-         {"order_number": number, "customer_id": order.customer_id, "status": order.status,
-          "action": "synced"}, workspace_id=workspace_id)
+    event = OrderCreated if created else OrderUpdated
+    emit(session, event(order_number=number, customer_id=order.customer_id, status=order.status,
+                        action="synced"), workspace_id=workspace_id)
     return order
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
+from omnidesk.domains.commerce.events import StoreImported
 from omnidesk.domains.commerce.models import Order, OrderItem, Product
 from omnidesk.domains.customers.actions import do_resolve_identity
 from omnidesk.domains.customers.models import Customer
@@ -62,8 +63,8 @@ async def do_import_store(
     customers = await _import_users(session, workspace_id, data["users"], report, progress)
     await _import_products(session, workspace_id, data["products"], report)
     await _import_orders(session, workspace_id, data["orders"], customers, report, progress)
-    emit(session, "commerce.imported", {"customers": report.customers, "orders": report.orders,
-                                        "products": report.products}, workspace_id=workspace_id)
+    emit(session, StoreImported(customers=report.customers, orders=report.orders,
+                                products=report.products), workspace_id=workspace_id)
     return report
 
 

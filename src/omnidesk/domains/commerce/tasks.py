@@ -6,10 +6,9 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import rowcount
-from omnidesk.core.events import DeliveredEvent, Subscriber, SubscriberRegistry
+from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
 from omnidesk.domains.commerce.models import BehaviourEvent, Order
-
-CUSTOMER_MERGED = "customer.merged"
+from omnidesk.domains.customers.events import CustomerMerged
 
 
 async def do_move_customer_commerce(
@@ -26,14 +25,16 @@ async def do_move_customer_commerce(
     return moved
 
 
-async def follow_customer_merge(event: DeliveredEvent, session: AsyncSession) -> None:
+async def follow_customer_merge(
+    event: DeliveredEvent[CustomerMerged], session: AsyncSession
+) -> None:
     """Move the merged customer's orders to the surviving customer (idempotent)."""
     await do_move_customer_commerce(session, workspace_id=event.workspace_id or 0,
-                                    from_customer_id=event.payload["merged_customer_id"],
-                                    to_customer_id=event.payload["customer_id"])
+                                    from_customer_id=event.data.merged_customer_id,
+                                    to_customer_id=event.data.customer_id)
 
 
 def register(registry: SubscriberRegistry) -> None:
     """Subscribe commerce to customer merges."""
-    registry.add(Subscriber("commerce.follow_customer_merge", frozenset({CUSTOMER_MERGED}),
-                            follow_customer_merge))
+    registry.subscribe(CustomerMerged, name="commerce.follow_customer_merge",
+                       reads=("customer_id", "merged_customer_id"))(follow_customer_merge)

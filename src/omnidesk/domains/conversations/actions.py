@@ -45,6 +45,7 @@ from omnidesk.domains.conversations.service import (
 )
 from omnidesk.domains.customers.actions import do_resolve_identity
 from omnidesk.domains.customers.service import get_customer
+from omnidesk.domains.nlu.service import score_sentiment
 from omnidesk.domains.workspaces.service import get_workspace
 
 DELIVERY_RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3}
@@ -62,6 +63,14 @@ def log_event(
     return row
 
 
+def detect_sentiment(text: str | None) -> ev.DetectedSentiment:
+    """Return the sentiment NLU finds in a customer's words (neutral for no text)."""
+    if not text:
+        return ev.DetectedSentiment()
+    found = score_sentiment(text)
+    return ev.DetectedSentiment(label=found.label, score=found.score)
+
+
 def _check_channel(channel: str) -> str:
     if channel not in CHANNELS:
         raise InvalidInput(f"unknown channel {channel!r}", field="channel")
@@ -71,9 +80,9 @@ def _check_channel(channel: str) -> str:
 async def do_open_conversation(
     session: AsyncSession, *, workspace_id: int, customer_id: int, channel: str,
     subject: str | None = None, priority: str = "normal", language: str | None = None,
-    actor_kind: str = "customer", actor_id: int | None = None,
+    actor_kind: str = "customer", actor_id: int | None = None, text: str | None = None,
 ) -> Conversation:
-    """Open a new conversation for a customer."""
+    """Open a new conversation for a customer (`text`: the opening message routing reads)."""
     conv = Conversation(workspace_id=workspace_id, customer_id=customer_id, label_rows=[],
                         channel=_check_channel(channel), subject=subject, priority=priority,
                         language=language, status="open",
@@ -82,7 +91,7 @@ async def do_open_conversation(
     await session.flush()
     log_event(session, conv, "created", actor_kind=actor_kind, actor_id=actor_id,
               data={"channel": channel})
-    emit(session, ev.CONVERSATION_CREATED, ev.conversation_payload(conv),
+    emit(session, ev.ConversationCreated.of(conv, text=text, sentiment=detect_sentiment(text)),
          workspace_id=workspace_id)
     return conv
 
@@ -116,8 +125,8 @@ async def do_add_message(
         elif author_kind in {"agent", "bot"}:
             _on_reply(session, conv, now, author_kind, author_id)
     await session.flush()
-    emit(session, ev.MESSAGE_CREATED, ev.message_payload(msg, conv),
-         workspace_id=conv.workspace_id)
+    sentiment = detect_sentiment(text) if inbound and not is_private else ev.DetectedSentiment()
+    emit(session, ev.MessageCreated.of(msg, conv, sentiment), workspace_id=conv.workspace_id)
     return msg
 
 
@@ -141,8 +150,7 @@ def _on_reply(session: AsyncSession, conv: Conversation, now: dt.datetime, autho
             seconds = (now - conv.first_customer_message_at).total_seconds()
             log_event(session, conv, "first_response", actor_kind="agent", actor_id=author_id,
                       data={"seconds": round(seconds, 3)})
-            emit(session, ev.CONVERSATION_FIRST_RESPONDED,
-                 ev.conversation_payload(conv, seconds=round(seconds, 3)),
+            emit(session, ev.ConversationFirstResponded.of(conv, seconds=round(seconds, 3)),
                  workspace_id=conv.workspace_id)
     conv.waiting_since = None
 
@@ -156,7 +164,7 @@ async def check_post_message(
         raise InvalidInput("a customer message cannot be a private note", field="is_private")
     channel = message_in.channel or conv.channel
     if message_in.author_kind == "customer" and conv.status == "resolved":
-        await _reopen(session, conv, actor_kind="customer", actor_id=None)
+        await _reopen(session, conv, actor_kind="customer", actor_id=None, text=message_in.text)
     author_id = actor.user_id if message_in.author_kind == "agent" else None
     return await do_add_message(
         session, conv=conv, text=message_in.text, author_kind=message_in.author_kind,
@@ -175,6 +183,7 @@ async def check_create_conversation(
         session, workspace_id=actor.workspace_id, customer_id=conv_in.customer_id,
         channel=conv_in.channel, subject=conv_in.subject, priority=conv_in.priority,
         language=conv_in.language, actor_kind=actor.audit_kind, actor_id=actor.user_id,
+        text=conv_in.message or None,
     )
     if conv_in.labels:
         _set_labels(conv, conv_in.labels)
@@ -210,7 +219,7 @@ async def do_assign(
     data = {"from_assignee_id": previous[0], "to_assignee_id": assignee_id,
             "from_team_id": previous[1], "to_team_id": conv.team_id, "reason": reason}
     log_event(session, conv, kind, actor_kind=actor_kind, actor_id=actor_id, data=data)
-    emit(session, ev.CONVERSATION_ASSIGNED, ev.conversation_payload(conv, change=kind, **data),
+    emit(session, ev.ConversationAssigned.of(conv, change=kind, **data),
          workspace_id=conv.workspace_id)
     return conv
 
@@ -234,28 +243,27 @@ async def do_set_status(
         conv.waiting_since = None
         conv.owner = "resolved"
         log_event(session, conv, "resolved", actor_kind=actor_kind, actor_id=actor_id)
-        emit(session, ev.CONVERSATION_RESOLVED, ev.conversation_payload(conv),
-             workspace_id=conv.workspace_id)
+        emit(session, ev.ConversationResolved.of(conv), workspace_id=conv.workspace_id)
     else:
         log_event(session, conv, "snoozed" if status == "snoozed" else "status_changed",
                   actor_kind=actor_kind, actor_id=actor_id,
                   data={"from": previous, "to": status})
-    emit(session, ev.CONVERSATION_STATUS_CHANGED,
-         ev.conversation_payload(conv, previous_status=previous), workspace_id=conv.workspace_id)
+    emit(session, ev.ConversationStatusChanged.of(conv, previous_status=previous),
+         workspace_id=conv.workspace_id)
     return conv
 
 
 async def _reopen(session: AsyncSession, conv: Conversation, *, actor_kind: str,
-                  actor_id: int | None, status: str = "open") -> Conversation:
+                  actor_id: int | None, status: str = "open",
+                  text: str | None = None) -> Conversation:
     conv.status, conv.resolved_at, conv.snoozed_until = status, None, None
     conv.reopened_count += 1
     conv.owner = "agent" if conv.assignee_id is not None else await _unassigned_owner(
         session, conv.workspace_id, conv.channel)
     log_event(session, conv, "reopened", actor_kind=actor_kind, actor_id=actor_id)
-    emit(session, ev.CONVERSATION_REOPENED, ev.conversation_payload(conv),
+    emit(session, ev.ConversationReopened.of(conv, text=text, sentiment=detect_sentiment(text)),
          workspace_id=conv.workspace_id)
-    emit(session, ev.CONVERSATION_STATUS_CHANGED,
-         ev.conversation_payload(conv, previous_status="resolved"),
+    emit(session, ev.ConversationStatusChanged.of(conv, previous_status="resolved"),
          workspace_id=conv.workspace_id)
     return conv
 
@@ -296,7 +304,7 @@ async def check_update_conversation(
     for key in ("language", "intent"):
         if fields.get(key):
             setattr(conv, key, fields[key])
-    emit(session, ev.CONVERSATION_UPDATED, ev.conversation_payload(conv, fields=sorted(fields)),
+    emit(session, ev.ConversationUpdated.of(conv, fields=sorted(fields)),
          workspace_id=conv.workspace_id)
     return conv
 
@@ -350,11 +358,13 @@ async def _thread_for(session: AsyncSession, workspace_id: int, customer_id: int
         if not await _within_reopen_window(session, conv):
             conv = None
         else:
-            await _reopen(session, conv, actor_kind="customer", actor_id=None)
+            await _reopen(session, conv, actor_kind="customer", actor_id=None,
+                          text=inbound.text)
     if conv is None:
         conv = await do_open_conversation(
             session, workspace_id=workspace_id, customer_id=customer_id, channel=inbound.channel,
-            subject=inbound.subject, language=inbound.meta.get("language"))
+            subject=inbound.subject, language=inbound.meta.get("language"),
+            text=inbound.text if reopen else None)
     return conv
 
 
@@ -386,8 +396,8 @@ async def do_apply_delivery_update(
     msg.delivery_status = update.status
     conv = await get_conversation(session, workspace_id=workspace_id,
                                   conversation_id=msg.conversation_id)
-    emit(session, ev.MESSAGE_DELIVERY_UPDATED,
-         {"message_id": msg.id, "conversation_id": conv.id, "status": msg.delivery_status},
+    emit(session, ev.MessageDeliveryUpdated(message_id=msg.id, conversation_id=conv.id,
+                                            status=msg.delivery_status),
          workspace_id=workspace_id)
     return msg
 
@@ -421,9 +431,12 @@ async def do_hold_bot_turn(session: AsyncSession, *, conv: Conversation) -> bool
 async def do_handoff_to_human(
     session: AsyncSession, *, conv: Conversation, reason: str, intent: str | None = None,
     language: str | None = None, slots: dict[str, Any] | None = None,
-    summary: list[str] | None = None,
+    summary: list[str] | None = None, text: str | None = None,
 ) -> bool:
-    """Hand a bot-owned conversation to the human queue once; a repeat does nothing."""
+    """Hand a bot-owned conversation to the human queue once; a repeat does nothing.
+
+    ``text`` is what the customer said to the bot: routing rules match it.
+    """
     if not await move_owner(session, conv, to="queued", allowed=("bot",)):
         return False
     conv.intent = intent or conv.intent
@@ -431,8 +444,9 @@ async def do_handoff_to_human(
     context = {"reason": reason, "intent": conv.intent, "language": conv.language,
                "slots": slots or {}, "summary": summary or []}
     log_event(session, conv, "bot_handoff", actor_kind="bot", data=context)
-    emit(session, ev.CONVERSATION_BOT_HANDOFF, ev.conversation_payload(conv, **context),
-         workspace_id=conv.workspace_id)
+    emit(session, ev.ConversationBotHandoff.of(
+        conv, reason=reason, slots=slots or {}, summary=summary or [], text=text,
+        sentiment=detect_sentiment(text)), workspace_id=conv.workspace_id)
     return True
 
 
@@ -449,8 +463,7 @@ async def do_return_to_bot(
     data = {"reason": reason, "from_assignee_id": previous}
     log_event(session, conv, "returned_to_bot", actor_kind=actor_kind, actor_id=actor_id,
               data=data)
-    emit(session, ev.CONVERSATION_RETURNED_TO_BOT, ev.conversation_payload(conv, **data),
-         workspace_id=conv.workspace_id)
+    emit(session, ev.ConversationReturnedToBot.of(conv, **data), workspace_id=conv.workspace_id)
     return True
 
 
@@ -497,6 +510,7 @@ def furthest_delivery_status(current: str | None, incoming: str) -> str:
 
 
 def _announce_delivery(session: AsyncSession, message: Message) -> None:
-    emit(session, ev.MESSAGE_DELIVERY_UPDATED,
-         {"message_id": message.id, "conversation_id": message.conversation_id,
-          "status": message.delivery_status}, workspace_id=message.workspace_id)
+    emit(session, ev.MessageDeliveryUpdated(message_id=message.id,
+                                            conversation_id=message.conversation_id,
+                                            status=message.delivery_status),
+         workspace_id=message.workspace_id)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.events import DeliveredEvent, Subscriber, SubscriberRegistry, emit
+from omnidesk.core.events import DeliveredEvent, SubscriberRegistry, emit
+from omnidesk.domains.conversations.events import ConversationCustomerChanged
 from omnidesk.domains.conversations.models import Conversation
-
-CUSTOMER_MERGED = "customer.merged"
-CUSTOMER_SPLIT = "customer.split"
-CONVERSATIONS_MOVED = "conversation.customer_changed"
+from omnidesk.domains.customers.events import CustomerMerged, CustomerSplit
 
 
 async def do_move_conversations(
@@ -27,32 +25,33 @@ async def do_move_conversations(
         .returning(Conversation.id).execution_options(synchronize_session="fetch"))
     moved = sorted(result.scalars().all())
     if moved:  # a redelivered event finds nothing left to move and emits nothing
-        emit(session, CONVERSATIONS_MOVED,
-             {"conversation_ids": moved, "from_customer_id": from_customer_id,
-              "customer_id": to_customer_id}, workspace_id=workspace_id)
+        emit(session, ConversationCustomerChanged(
+            conversation_ids=moved, from_customer_id=from_customer_id,
+            customer_id=to_customer_id), workspace_id=workspace_id)
     return moved
 
 
-async def follow_customer_merge(event: DeliveredEvent, session: AsyncSession) -> None:
+async def follow_customer_merge(
+    event: DeliveredEvent[CustomerMerged], session: AsyncSession
+) -> None:
     """Move the merged customer's conversations to the surviving customer."""
     await do_move_conversations(session, workspace_id=event.workspace_id or 0,
-                                from_customer_id=event.payload["merged_customer_id"],
-                                to_customer_id=event.payload["customer_id"])
+                                from_customer_id=event.data.merged_customer_id,
+                                to_customer_id=event.data.customer_id)
 
 
-async def follow_customer_split(event: DeliveredEvent, session: AsyncSession) -> None:
+async def follow_customer_split(event: DeliveredEvent[CustomerSplit], session: AsyncSession) -> None:
     """Move the conversations chosen in a split to the new customer."""
-    chosen = list(event.payload.get("conversation_ids") or [])
-    if chosen:
-        await do_move_conversations(session, workspace_id=event.workspace_id or 0,
-                                    from_customer_id=event.payload["customer_id"],
-                                    to_customer_id=event.payload["new_customer_id"],
-                                    conversation_ids=chosen)
+    await do_move_conversations(session, workspace_id=event.workspace_id or 0,
+                                from_customer_id=event.data.customer_id,
+                                to_customer_id=event.data.new_customer_id,
+                                conversation_ids=event.data.conversation_ids)
 
 
 def register(registry: SubscriberRegistry) -> None:
-    """Subscribe conversations to customer merges and splits."""
-    registry.add(Subscriber("conversations.follow_customer_merge",
-                            frozenset({CUSTOMER_MERGED}), follow_customer_merge))
-    registry.add(Subscriber("conversations.follow_customer_split",
-                            frozenset({CUSTOMER_SPLIT}), follow_customer_split))
+    """Subscribe conversations to customer merges and splits (splits that move conversations)."""
+    registry.subscribe(CustomerMerged, name="conversations.follow_customer_merge",
+                       reads=("customer_id", "merged_customer_id"))(follow_customer_merge)
+    registry.subscribe(CustomerSplit, name="conversations.follow_customer_split",
+                       reads=("customer_id", "new_customer_id", "conversation_ids"),
+                       when=lambda e: bool(e.conversation_ids))(follow_customer_split)

@@ -11,6 +11,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict
 from omnidesk.core.events import emit
+from omnidesk.domains.customers import events as ev
 from omnidesk.domains.customers.merge import do_merge_customers
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 from omnidesk.domains.customers.schemas import CustomerCreate, CustomerUpdate, IdentityIn
@@ -43,7 +44,7 @@ async def do_create_customer(
     for identity in {(i.kind, i.value): i for i in identities}.values():
         _attach(customer, identity.kind, identity.value, identity.verified)
     await session.flush()
-    _record(session, actor, "customer.created", customer.id)
+    _record(session, actor, ev.CustomerCreated(customer_id=customer.id))
     return customer
 
 
@@ -60,7 +61,7 @@ async def do_update_customer(
         await _ensure_identity(session, customer, "email", changes["email"].lower(), False)
     if changes.get("phone"):
         await _ensure_identity(session, customer, "phone", changes["phone"], False)
-    _record(session, actor, "customer.updated", customer.id, {"fields": sorted(changes)})
+    _record(session, actor, ev.CustomerUpdated(customer_id=customer.id, fields=sorted(changes)))
     return customer
 
 
@@ -72,7 +73,8 @@ async def do_add_identity(
                                   customer_id=customer_id)
     identity = await _ensure_identity(session, customer, identity_in.kind, identity_in.value,
                                       identity_in.verified)
-    _record(session, actor, "customer.identity_added", customer.id, {"kind": identity.kind})
+    _record(session, actor,
+            ev.CustomerIdentityAdded(customer_id=customer.id, kind=identity.kind))
     return identity
 
 
@@ -189,7 +191,7 @@ async def _create_for_identity(
     _attach(customer, kind, value, verified)
     session.add(customer)
     await session.flush()
-    emit(session, "customer.created", {"customer_id": customer.id, "via": kind},
+    emit(session, ev.CustomerCreated(customer_id=customer.id, via=kind),
          workspace_id=workspace_id)
     return customer
 
@@ -224,9 +226,10 @@ def _attach(customer: Customer, kind: str, value: str, verified: bool) -> Custom
     return identity
 
 
-def _record(session: AsyncSession, actor: Actor, name: str, customer_id: int,
-            data: dict | None = None) -> None:
-    audit(session, workspace_id=actor.workspace_id, action=name, actor_kind=actor.audit_kind,
-          actor_id=actor.user_id, object_type="customer", object_id=customer_id, data=data or {})
-    emit(session, name, {"customer_id": customer_id, **(data or {})},
-         workspace_id=actor.workspace_id)
+def _record(session: AsyncSession, actor: Actor,
+            event: ev.CustomerCreated | ev.CustomerUpdated | ev.CustomerIdentityAdded) -> None:
+    data = event.model_dump(exclude={"customer_id", "via"})
+    audit(session, workspace_id=actor.workspace_id, action=event.name,
+          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
+          object_id=event.customer_id, data=data)
+    emit(session, event, workspace_id=actor.workspace_id)

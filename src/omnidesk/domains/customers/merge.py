@@ -14,12 +14,11 @@ from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
+from omnidesk.domains.customers import events as ev
 from omnidesk.domains.customers.models import Customer, CustomerNote
 from omnidesk.domains.customers.schemas import CustomerSplit
 from omnidesk.domains.customers.service import get_customer
 
-CUSTOMER_MERGED = "customer.merged"
-CUSTOMER_SPLIT = "customer.split"
 PROFILE_FIELDS = ("name", "email", "phone", "locale", "external_id")
 
 
@@ -45,11 +44,11 @@ async def do_merge_customers(
         .values(customer_id=target.id).execution_options(synchronize_session=False))
     await session.flush()
     data = {"merged_customer_id": source.id, "reason": reason}
-    audit(session, workspace_id=target.workspace_id, action=CUSTOMER_MERGED,
+    audit(session, workspace_id=target.workspace_id, action=ev.CustomerMerged.name,
           actor_kind=actor_kind, actor_id=actor_id, object_type="customer",
           object_id=target.id, data=data)
-    emit(session, CUSTOMER_MERGED, {"customer_id": target.id, **data},
-         workspace_id=target.workspace_id)
+    emit(session, ev.CustomerMerged(customer_id=target.id, merged_customer_id=source.id,
+                                 reason=reason), workspace_id=target.workspace_id)
     return target
 
 
@@ -93,9 +92,8 @@ async def check_split_customer(
     await session.flush()
     data = {"new_customer_id": new.id, "identity_ids": sorted(i.id for i in moving),
             "conversation_ids": sorted(set(split_in.conversation_ids))}
-    audit(session, workspace_id=actor.workspace_id, action=CUSTOMER_SPLIT,
+    audit(session, workspace_id=actor.workspace_id, action=ev.CustomerSplit.name,
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
           object_id=customer.id, data=data)
-    emit(session, CUSTOMER_SPLIT, {"customer_id": customer.id, **data},
-         workspace_id=actor.workspace_id)
+    emit(session, ev.CustomerSplit(customer_id=customer.id, **data), workspace_id=actor.workspace_id)
     return new

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.audit import audit
@@ -57,12 +56,12 @@ def _event(article: KbArticle) -> dict:
             "version": article.version_number}
 
 
-def _record(session: AsyncSession, actor: Actor, article: KbArticle, name: str,
-            payload: BaseModel, data: dict | None = None) -> None:
-    audit(session, workspace_id=article.workspace_id, action=name, actor_id=actor.user_id,
+def _record(session: AsyncSession, actor: Actor, article: KbArticle,
+            event: events.ArticleFacts, data: dict | None = None) -> None:
+    audit(session, workspace_id=article.workspace_id, action=event.name, actor_id=actor.user_id,
           actor_kind=actor.audit_kind, object_type="kb_article", object_id=article.id,
           data=data or {})
-    emit(session, name, payload.model_dump(), workspace_id=article.workspace_id)
+    emit(session, event, workspace_id=article.workspace_id)
 
 
 async def do_create_article(
@@ -92,7 +91,7 @@ async def do_create_article(
     await session.flush()
     _snapshot(session, article, actor=actor, changed=["created"], note="created")
     await session.flush()
-    _record(session, actor, article, events.ARTICLE_CREATED, events.ArticleEvent(**_event(article)))
+    _record(session, actor, article, events.ArticleCreated(**_event(article)))
     return article
 
 
@@ -114,7 +113,7 @@ async def do_update_article(
     article.updated_at = utcnow()
     _snapshot(session, article, actor=actor, changed=changed, note=article_in.note)
     await session.flush()
-    _record(session, actor, article, events.ARTICLE_UPDATED, events.ArticleEvent(**_event(article)),
+    _record(session, actor, article, events.ArticleUpdated(**_event(article)),
             {"fields": changed})
     return article
 
@@ -137,7 +136,7 @@ async def do_publish_article(
         group_id=article.translation_of_id), embedder=embedder)
     payload = events.ArticlePublished(**_event(article), visibility=version.visibility,
                                       passages=passages)
-    _record(session, actor, article, events.ARTICLE_PUBLISHED, payload)
+    _record(session, actor, article, payload)
     return article
 
 
@@ -149,8 +148,7 @@ async def do_unpublish_article(
     article = await get_article(session, workspace_id=actor.workspace_id, article_id=article_id)
     article.status, article.published_version_id = DRAFT, None
     await unindex_article(session, workspace_id=article.workspace_id, article_id=article.id)
-    _record(session, actor, article, events.ARTICLE_UNPUBLISHED,
-            events.ArticleEvent(**_event(article)))
+    _record(session, actor, article, events.ArticleUnpublished(**_event(article)))
     return article
 
 
@@ -168,7 +166,7 @@ async def do_restore_version(
         setattr(article, field, getattr(old, field))
     _snapshot(session, article, actor=actor, changed=changed, note=f"restored version {number}")
     await session.flush()
-    _record(session, actor, article, events.ARTICLE_RESTORED,
+    _record(session, actor, article,
             events.ArticleRestored(**_event(article), restored_from=number))
     if publish:
         return await do_publish_article(session, actor=actor, article_id=article.id,

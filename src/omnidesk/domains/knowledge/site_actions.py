@@ -60,8 +60,7 @@ async def do_create_synonym_set(
     session.add(row)
     await session.flush()
     await bump_generation(session, workspace_id=actor.workspace_id)
-    emit(session, events.SYNONYMS_CHANGED,
-         events.SynonymsChanged(synonym_set_id=row.id, action="created").model_dump(),
+    emit(session, events.SynonymsChanged(synonym_set_id=row.id, action="created"),
          workspace_id=actor.workspace_id)
     return row
 
@@ -77,8 +76,7 @@ async def do_delete_synonym_set(
         raise NotFound(f"synonym set {synonym_set_id} not found")
     await session.delete(row)
     await bump_generation(session, workspace_id=actor.workspace_id)
-    emit(session, events.SYNONYMS_CHANGED,
-         events.SynonymsChanged(synonym_set_id=synonym_set_id, action="deleted").model_dump(),
+    emit(session, events.SynonymsChanged(synonym_set_id=synonym_set_id, action="deleted"),
          workspace_id=actor.workspace_id)
 
 
@@ -96,8 +94,7 @@ async def do_vote(
     counter = KbArticle.helpful_votes if helpful else KbArticle.unhelpful_votes
     await session.execute(update(KbArticle).where(KbArticle.id == article.id).values(
         {counter: counter + 1}))
-    emit(session, events.ARTICLE_VOTED,
-         events.ArticleVoted(article_id=article.id, helpful=helpful).model_dump(),
+    emit(session, events.ArticleVoted(article_id=article.id, helpful=helpful),
          workspace_id=workspace_id)
     return True
 

@@ -9,11 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import emit
+from omnidesk.domains.nlu.events import NluModelActivated, NluModelStored
 from omnidesk.domains.nlu.models import NluModel
 from omnidesk.domains.nlu.schemas import IntentModel
-
-NLU_MODEL_STORED = "nlu.model_stored"
-NLU_MODEL_ACTIVATED = "nlu.model_activated"
 
 
 async def do_store_model(
@@ -28,8 +26,8 @@ async def do_store_model(
                    labels=list(model.labels), source=source, is_active=False)
     session.add(row)
     await session.flush()
-    emit(session, NLU_MODEL_STORED, {"version": row.version, "labels": len(row.labels),
-                                     "source": source}, workspace_id=workspace_id)
+    emit(session, NluModelStored(version=row.version, labels=len(row.labels), source=source),
+         workspace_id=workspace_id)
     if activate:
         await do_activate_model(session, workspace_id=workspace_id, version=row.version)
     return row
@@ -48,7 +46,7 @@ async def do_activate_model(session: AsyncSession, *, workspace_id: int,
                           .execution_options(synchronize_session=False))
     row.is_active = True
     await session.flush()
-    emit(session, NLU_MODEL_ACTIVATED, {"version": version}, workspace_id=workspace_id)
+    emit(session, NluModelActivated(version=version), workspace_id=workspace_id)
     return row
 
 

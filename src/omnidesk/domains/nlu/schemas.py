@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from omnidesk.domains.nlu.analysis import MessageAnalysis
 from omnidesk.domains.nlu.classifier import OOS_LABEL, IntentModel, IntentPrediction, TrainingError
 from omnidesk.domains.nlu.entities import Entity
-from omnidesk.domains.nlu.sentiment import Sentiment
+from omnidesk.domains.nlu.sentiment import SENTIMENT_LABELS, Sentiment
 
 __all__ = [
     "OOS_LABEL",
+    "SENTIMENT_LABELS",
     "Entity",
     "IntentModel",
     "IntentPrediction",

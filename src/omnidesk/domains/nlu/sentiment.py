@@ -10,6 +10,7 @@ from omnidesk.core.text import normalize
 from omnidesk.domains.nlu import lexicon
 
 NEUTRAL_BAND = 0.15
+SENTIMENT_LABELS = ("negative", "neutral", "positive")
 _EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 

@@ -30,6 +30,8 @@ from omnidesk.domains.nlu.schemas import (
     MessageAnalysis,
     MessageUnderstanding,
 )
+from omnidesk.domains.nlu.sentiment import Sentiment
+from omnidesk.domains.nlu.sentiment import score_sentiment as _score_sentiment
 from omnidesk.domains.nlu.training import Row, train_from_rows
 
 LOADED_MODELS_KEPT = 32
@@ -45,6 +47,11 @@ def detect_language(text: str) -> str:
 def analyze_message(text: str, history: Sequence[str] = ()) -> MessageAnalysis:
     """Return language, sentiment and frustration of a message given the customer's history."""
     return _analyze_message(text, history)
+
+
+def score_sentiment(text: str) -> Sentiment:
+    """Return the sentiment label and score in [-1, 1] of one message (lexicon, fast)."""
+    return _score_sentiment(text)
 
 
 def extract_entities(

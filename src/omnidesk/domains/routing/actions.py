@@ -68,9 +68,13 @@ async def do_enqueue(
     conversation_id: int,
     text: str | None = None,
     sentiment: float = 0.0,
+    sentiment_label: str | None = None,
     now: dt.datetime | None = None,
 ) -> QueueEntry | None:
-    """Put a conversation in the queue its rules choose; None when no queue is configured."""
+    """Put a conversation in the queue its rules choose; None when no queue is configured.
+
+    ``text`` and the sentiment are the customer's words that brought it here (rules test them).
+    """
     now = now or utcnow()
     found = await enqueue_facts(session, workspace_id=workspace_id, conversation_id=conversation_id)
     if found is None:
@@ -79,7 +83,7 @@ async def do_enqueue(
         return found.entry
     conv, default = found.conv, found.default_queue
     hold_for_transaction(session, conv, default)  # do_assign_next reads both again
-    facts = routing_facts(conv, found.attributes, found.tags, text)
+    facts = routing_facts(conv, found.attributes, found.tags, text, sentiment_label)
     rules = await list_rules(session, workspace_id=workspace_id)
     decision = evaluate_rules(rules, facts, default_queue_id=default.id if default else None)
     if decision.queue_id is None:
@@ -110,19 +114,20 @@ async def do_enqueue(
     )
     entry, stored = await _store_entry(session, found.entry, conv, values)
     if stored:
-        emit(session, ev.ROUTING_ENQUEUED, ev.entry_payload(entry), workspace_id=workspace_id)
+        emit(session, ev.RoutingEnqueued.of(entry), workspace_id=workspace_id)
     return entry
 
 
 def routing_facts(
-    conv: Any, attributes: dict[str, Any], tags: list[Any], text: str | None
+    conv: Any, attributes: dict[str, Any], tags: list[Any], text: str | None,
+    sentiment: str | None = None,
 ) -> dict[str, Any]:
     """Collect what routing rules may test about a conversation and its customer."""
     return {
         "channel": conv.channel, "language": conv.language, "intent": conv.intent,
         "priority": conv.priority, "tier": str(attributes.get("tier") or "").lower() or None,
         "segment": attributes.get("segment"), "tags": [str(t).lower() for t in tags],
-        "text": " ".join(part for part in (conv.subject, text) if part),
+        "text": " ".join(part for part in (conv.subject, text) if part), "sentiment": sentiment,
     }  # fmt: skip
 
 
@@ -203,7 +208,7 @@ async def _apply(
         mirror(entry, undo)
         return None
     if expires is not None:
-        emit(session, ev.ROUTING_OFFERED, ev.entry_payload(entry), workspace_id=workspace_id)
+        emit(session, ev.RoutingOffered.of(entry), workspace_id=workspace_id)
     else:
         await _assign_conversation(session, entry, agent_id, "routing")
     return entry
@@ -276,12 +281,8 @@ async def do_set_presence(
         )
     if state is Presence.OFFLINE:
         await _requeue_agent_work(session, workspace_id, user_id, now)
-    emit(
-        session,
-        ev.AGENT_PRESENCE_CHANGED,
-        {"user_id": user_id, "presence": state.value, "at": now.isoformat()},
-        workspace_id=workspace_id,
-    )
+    emit(session, ev.AgentPresenceChanged(user_id=user_id, presence=state.value, at=now),
+         workspace_id=workspace_id)
     fresh = await get_agent_state(session, workspace_id=workspace_id, user_id=user_id)
     assert fresh is not None
     return fresh
@@ -304,12 +305,8 @@ async def _requeue_agent_work(
         mirror(entry, values)
         if was_assigned:
             await _assign_conversation(session, entry, None, "agent_offline")
-        emit(
-            session,
-            ev.ROUTING_REQUEUED,
-            ev.entry_payload(entry, previous_agent_id=user_id),
-            workspace_id=workspace_id,
-        )
+        emit(session, ev.RoutingRequeued.of(entry, previous_agent_id=user_id),
+             workspace_id=workspace_id)
     await session.execute(
         update(AgentStateRow)
         .where(AgentStateRow.workspace_id == workspace_id, AgentStateRow.user_id == user_id)

@@ -17,6 +17,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import emit
 from omnidesk.domains.agents.service import get_team, list_skills
+from omnidesk.domains.routing.events import RoutingConfigChanged
 from omnidesk.domains.routing.models import (
     ACTIVE_ENTRY_STATUSES,
     QueueEntry,
@@ -35,7 +36,7 @@ from omnidesk.domains.routing.schemas import (
 )
 from omnidesk.domains.routing.service import get_queue
 
-ROUTING_CONFIG_CHANGED = "routing.config_changed"
+NULLABLE_QUEUE_FIELDS = ("team_id", "overflow_queue_id", "overflow_after_seconds")
 MOVES = {"up": -1, "down": 1}
 
 
@@ -267,5 +268,5 @@ async def do_delete_sla_policy(session: AsyncSession, *, actor: Actor, policy_id
 def _record(session: AsyncSession, actor: Actor, action: str, obj: str, obj_id: int) -> None:
     audit(session, workspace_id=actor.workspace_id, action=action, actor_kind=actor.audit_kind,
           actor_id=actor.user_id, object_type=obj, object_id=obj_id)  # fmt: skip
-    emit(session, ROUTING_CONFIG_CHANGED, {"action": action, "object_type": obj, "object_id": obj_id},
-         workspace_id=actor.workspace_id)  # fmt: skip
+    emit(session, RoutingConfigChanged(action=action, object_type=obj, object_id=obj_id),
+         workspace_id=actor.workspace_id)

@@ -88,12 +88,8 @@ async def do_expire_offers(
         await release_capacity(
             session, workspace_id=workspace_id, user_id=agent_id, channel=entry.channel, now=now
         )
-        emit(
-            session,
-            ev.ROUTING_OFFER_EXPIRED,
-            ev.entry_payload(entry, previous_agent_id=agent_id),
-            workspace_id=workspace_id,
-        )
+        emit(session, ev.RoutingOfferExpired.of(entry, previous_agent_id=agent_id),
+             workspace_id=workspace_id)
         expired.append(entry)
     return expired
 
@@ -122,11 +118,7 @@ async def do_overflow(
             values = {"queue_id": queue.overflow_queue_id}
             if await claim_entry(session, entry_id=entry.id, queue_id=queue.id, values=values):
                 mirror(entry, values)
-                emit(
-                    session,
-                    ev.ROUTING_OVERFLOWED,
-                    ev.entry_payload(entry, from_queue_id=queue.id),
-                    workspace_id=workspace_id,
-                )
+                emit(session, ev.RoutingOverflowed.of(entry, from_queue_id=queue.id),
+                     workspace_id=workspace_id)
                 moved.append(entry)
     return moved

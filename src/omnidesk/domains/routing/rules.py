@@ -17,7 +17,7 @@ from typing import Any
 from omnidesk.channels.manifests import capacity_class
 from omnidesk.domains.routing.engine import PRIORITY_LEVELS
 
-LIST_CONDITIONS = ("channel", "language", "intent", "tier", "segment")
+LIST_CONDITIONS = ("channel", "language", "intent", "tier", "segment", "sentiment")
 CONDITIONS = (*LIST_CONDITIONS, "keywords")
 
 

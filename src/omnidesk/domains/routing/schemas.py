@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from omnidesk.core.schemas import Patch
 from omnidesk.domains.conversations.models import CHANNELS
+from omnidesk.domains.nlu.schemas import SENTIMENT_LABELS
 from omnidesk.domains.routing.engine import PRIORITY_LEVELS
 from omnidesk.domains.routing.rules import parse_rule
 from omnidesk.domains.routing.service import POLICY_WEIGHTS
@@ -100,6 +101,7 @@ class RuleConditions(BaseModel):
     intent: list[str] = Field(default_factory=list)
     tier: list[str] = Field(default_factory=list)
     segment: list[str] = Field(default_factory=list)
+    sentiment: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
 
     @field_validator("channel")
@@ -108,6 +110,14 @@ class RuleConditions(BaseModel):
         unknown = set(value) - set(CHANNELS)
         if unknown:
             raise ValueError(f"unknown channels {sorted(unknown)}; known: {list(CHANNELS)}")
+        return value
+
+    @field_validator("sentiment")
+    @classmethod
+    def _known_sentiments(cls, value: list[str]) -> list[str]:
+        unknown = set(value) - set(SENTIMENT_LABELS)
+        if unknown:
+            raise ValueError(f"unknown sentiments {sorted(unknown)}; known: {list(SENTIMENT_LABELS)}")
         return value
 
     @field_validator("language", "intent", "tier", "segment", "keywords")

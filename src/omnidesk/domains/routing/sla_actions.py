@@ -12,6 +12,7 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.events import emit
 from omnidesk.domains.conversations.service import get_conversation, list_events
 from omnidesk.domains.routing.business_hours import BusinessCalendar, add_business_seconds
+from omnidesk.domains.routing.events import SLA_EVENTS
 from omnidesk.domains.routing.models import SlaClockRow
 from omnidesk.domains.routing.service import get_default_sla_policy
 from omnidesk.domains.routing.sla import (
@@ -106,16 +107,12 @@ async def do_check_sla(
         ).all()
     }
     for name, clock in sla_events({m: r.state for m, r in stored.items()}, clocks):
+        event = SLA_EVENTS[name](conversation_id=conversation_id, metric=clock.metric,
+                                 state=clock.state, target_seconds=clock.target_seconds,
+                                 elapsed_seconds=round(clock.elapsed_seconds, 3))
         emit(
             session,
-            name,
-            {
-                "conversation_id": conversation_id,
-                "metric": clock.metric,
-                "state": clock.state,
-                "target_seconds": clock.target_seconds,
-                "elapsed_seconds": round(clock.elapsed_seconds, 3),
-            },
+            event,
             workspace_id=workspace_id,
             key=f"{name}:{conversation_id}:{clock.metric}",
         )

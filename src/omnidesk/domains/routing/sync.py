@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
+from omnidesk.domains.agents.events import UserUpdated
+from omnidesk.domains.conversations.events import ConversationAssigned
 from omnidesk.domains.routing.actions import do_assign_next
 from omnidesk.domains.routing.service import list_queues
 from omnidesk.domains.routing.transfers import (
@@ -22,15 +24,27 @@ from omnidesk.domains.routing.transfers import (
 USER_FIELDS = frozenset({"capacity", "is_active"})
 
 
-async def sync_manual_assignment(event: DeliveredEvent, session: AsyncSession) -> None:
+def by_a_person(event: ConversationAssigned) -> bool:
+    """Tell whether a person (not routing itself) made the assignment change."""
+    return event.reason not in ROUTING_REASONS
+
+
+def changes_routing(event: UserUpdated) -> bool:
+    """Tell whether a user change touches routing (capacity, deactivation)."""
+    return bool(USER_FIELDS & set(event.fields))
+
+
+async def sync_manual_assignment(
+    event: DeliveredEvent[ConversationAssigned], session: AsyncSession
+) -> None:
     """Update the queue entry and loads after a person assigned, transferred or unassigned."""
-    if event.workspace_id is None or event.payload.get("reason") in ROUTING_REASONS:
+    if event.workspace_id is None:
         return
     try:
         entry = await do_sync_assignment(
             session,
             workspace_id=event.workspace_id,
-            conversation_id=int(event.payload["conversation_id"]),
+            conversation_id=event.data.conversation_id,
         )
     except NotFound:
         return  # deleted since
@@ -38,14 +52,14 @@ async def sync_manual_assignment(event: DeliveredEvent, session: AsyncSession) -
         await do_assign_next(session, workspace_id=event.workspace_id, queue_id=entry.queue_id)
 
 
-async def sync_user_changes(event: DeliveredEvent, session: AsyncSession) -> None:
+async def sync_user_changes(event: DeliveredEvent[UserUpdated], session: AsyncSession) -> None:
     """Apply a changed capacity or deactivation to the agent's routing state at once."""
     workspace_id = event.workspace_id
-    if workspace_id is None or not USER_FIELDS & set(event.payload.get("fields") or ()):
+    if workspace_id is None:
         return
     try:
         row = await do_apply_user_changes(
-            session, workspace_id=workspace_id, user_id=int(event.payload["user_id"])
+            session, workspace_id=workspace_id, user_id=event.data.user_id
         )
     except NotFound:
         return
@@ -56,7 +70,7 @@ async def sync_user_changes(event: DeliveredEvent, session: AsyncSession) -> Non
 
 def register(registry: SubscriberRegistry) -> None:
     """Add the subscribers that sync routing with manual assignment and user changes."""
-    registry.subscribe("conversation.assigned", name="routing.sync_assignment")(
-        sync_manual_assignment
-    )
-    registry.subscribe("user.updated", name="routing.sync_user")(sync_user_changes)
+    registry.subscribe(ConversationAssigned, name="routing.sync_assignment", when=by_a_person,
+                       reads=("conversation_id", "reason"))(sync_manual_assignment)
+    registry.subscribe(UserUpdated, name="routing.sync_user", when=changes_routing,
+                       reads=("user_id", "fields"))(sync_user_changes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import utcnow
-from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
+from omnidesk.core.events import DeliveredEvent, ScheduleFired, SubscriberRegistry
 from omnidesk.domains.routing.queue_actions import do_expire_offers, do_overflow
 from omnidesk.domains.routing.service import list_entries
 from omnidesk.domains.routing.sla_actions import do_check_sla
@@ -15,7 +15,7 @@ TICK_SECONDS = 15.0
 SLA_STATUSES = ("waiting", "offered", "assigned")
 
 
-async def run_routing_tick(event: DeliveredEvent, session: AsyncSession) -> None:
+async def run_routing_tick(event: DeliveredEvent[ScheduleFired], session: AsyncSession) -> None:
     """Run the time-driven routing rules for every workspace once."""
     now = utcnow()
     for workspace in await list_workspaces(session):

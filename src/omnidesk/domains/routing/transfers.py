@@ -89,8 +89,8 @@ async def _hand_to(session: AsyncSession, entry: QueueEntry, agent_id: int, now:
         .values({load: load + 1, AgentStateRow.last_assignment_at: now})
         .execution_options(synchronize_session=False)
     )  # a person decided: the load may exceed capacity, routing then gives them nothing new
-    emit(session, ev.ROUTING_SYNCED, ev.entry_payload(entry, previous_agent_id=holder),
-         workspace_id=entry.workspace_id)  # fmt: skip
+    emit(session, ev.RoutingSynced.of(entry, previous_agent_id=holder),
+         workspace_id=entry.workspace_id)
 
 
 async def _back_to_waiting(
@@ -108,9 +108,9 @@ async def _back_to_waiting(
     if holder is not None:
         await release_capacity(session, workspace_id=entry.workspace_id, user_id=holder,
                                channel=entry.channel, now=now)  # fmt: skip
-    payload = ev.entry_payload(entry, previous_agent_id=holder, from_queue_id=previous_queue,
-                               reason=reason)  # fmt: skip
-    emit(session, ev.ROUTING_REQUEUED, payload, workspace_id=entry.workspace_id)
+    emit(session, ev.RoutingRequeued.of(entry, previous_agent_id=holder,
+                                        from_queue_id=previous_queue, reason=reason),
+         workspace_id=entry.workspace_id)
 
 
 async def ensure_agent_state(

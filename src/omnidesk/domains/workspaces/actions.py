@@ -13,6 +13,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.errors import Conflict, InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.core.schemas import merge_patch
+from omnidesk.domains.workspaces.events import DemoLoaded, WorkspaceCreated, WorkspaceUpdated
 from omnidesk.domains.workspaces.models import DEFAULT_BUSINESS_HOURS, Workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate, WorkspaceUpdate
 from omnidesk.domains.workspaces.service import get_workspace, get_workspace_by_slug
@@ -30,7 +31,7 @@ async def do_create_workspace(
     await session.flush()
     audit(session, workspace_id=workspace.id, action="workspace.created", actor_kind="system",
           object_type="workspace", object_id=workspace.id)
-    emit(session, "workspace.created", {"workspace_id": workspace.id, "slug": workspace.slug},
+    emit(session, WorkspaceCreated(workspace_id=workspace.id, slug=workspace.slug),
          workspace_id=workspace.id)
     return workspace
 
@@ -79,6 +80,14 @@ async def do_update_workspace(
     audit(session, workspace_id=workspace.id, action="workspace.updated", actor_id=actor.user_id,
           actor_kind=actor.audit_kind, object_type="workspace", object_id=workspace.id,
           data={"fields": sorted(changes)})
-    emit(session, "workspace.updated", {"workspace_id": workspace.id, "fields": sorted(changes)},
+    emit(session, WorkspaceUpdated(workspace_id=workspace.id, fields=sorted(changes)),
          workspace_id=workspace.id)
     return workspace
+
+
+def do_record_demo_loaded(session: AsyncSession, *, workspace_id: int, conversations: int) -> None:
+    """Audit and announce that the demo workspace was generated."""
+    audit(session, workspace_id=workspace_id, action=DemoLoaded.name, actor_kind="system",
+          object_type="workspace", object_id=workspace_id)
+    emit(session, DemoLoaded(workspace_id=workspace_id, conversations=conversations),
+         workspace_id=workspace_id)

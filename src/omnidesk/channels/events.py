@@ -1,0 +1,39 @@
+"""The channel layer's events: connections, stored webhook events, media downloads."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from omnidesk.core.events import Event
+
+
+class ChannelConnected(Event):
+    """An admin connected (or reconfigured) a channel account (never its settings)."""
+
+    name: ClassVar[str] = "channel.connected"
+    example: ClassVar[dict[str, Any]] = {"connection_id": 2, "kind": "sms"}
+
+    connection_id: int
+    kind: str
+
+
+class ChannelEventReceived(Event):
+    """A verified provider event was stored once; the processing job takes it from here."""
+
+    name: ClassVar[str] = "channel.event_received"
+    example: ClassVar[dict[str, Any]] = {"inbound_event_id": 30, "channel": "sms",
+                                         "kind": "message"}
+
+    inbound_event_id: int
+    channel: str
+    kind: str
+
+
+class ChannelMediaRequested(Event):
+    """An inbound message has provider files to download into attachment storage."""
+
+    name: ClassVar[str] = "channel.media_requested"
+    example: ClassVar[dict[str, Any]] = {"message_id": 90, "channel": "whatsapp"}
+
+    message_id: int
+    channel: str

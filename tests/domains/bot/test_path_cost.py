@@ -1,0 +1,48 @@
+"""The cost of one bot-answered inbound message: events, deliveries and SQL statements.
+
+Measured on the first message of a signed-in widget visitor whom the bot answers (intake,
+commit, then the real dispatcher with the application's subscribers). Before the event
+catalogue it cost 4 events, 8 deliveries (4 of which did nothing: routing for a bot-owned
+conversation, delivery jobs for an inbound and a widget message, the bot reading its own
+reply) and 75 statements; the budgets below keep it from growing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from omnidesk.core.events import DONE, EventDelivery, OutboxEvent
+from tests.domains.conversations.test_intake_statements import counting
+
+from .conftest import Chat
+
+EVENTS = ["bot.action_taken", "conversation.created", "message.created", "message.created"]
+DELIVERIES = [  # each one acts: screens get the change, the bot answers the customer
+    ("conversation.created", "realtime.conversations"),
+    ("message.created", "bot.answer"),
+    ("message.created", "realtime.fanout"),
+    ("message.created", "realtime.fanout"),
+]
+STATEMENTS = 71  # intake 13 + fan-out, claims and the bot's reads and writes
+
+
+async def test_a_bot_answered_message_creates_no_delivery_that_does_nothing(
+    engine: AsyncEngine, signed_in: Chat
+) -> None:
+    await signed_in.drain()  # the workspace's own events and first schedules
+    async with signed_in.session_factory() as session:
+        before = await session.scalar(select(OutboxEvent.id).order_by(OutboxEvent.id.desc()))
+    with counting(engine) as statements:
+        reply = await signed_in.say("제 회원 등급이랑 포인트 알려주세요")
+    assert "12,500" in reply
+    async with signed_in.session_factory() as session:
+        events = dict((await session.execute(select(OutboxEvent.id, OutboxEvent.name)
+                                             .where(OutboxEvent.id > before))).all())
+        deliveries = (await session.execute(
+            select(EventDelivery.event_id, EventDelivery.subscriber, EventDelivery.status)
+            .where(EventDelivery.event_id > before))).all()
+    assert sorted(events.values()) == EVENTS
+    assert sorted((events[d.event_id], d.subscriber) for d in deliveries) == DELIVERIES
+    assert {d.status for d in deliveries} == {DONE}
+    assert len(statements) <= STATEMENTS, len(statements)

@@ -34,6 +34,7 @@ from omnidesk.core.db import create_engine, create_session_factory
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
 from omnidesk.domains.conversations.actions import do_receive_inbound
+from omnidesk.domains.conversations.events import MessageCreated
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.workspaces.models import Workspace
 
@@ -136,7 +137,7 @@ async def _dispatch(factory: async_sessionmaker[AsyncSession],
     registry = SubscriberRegistry()
     delivered = 0
 
-    @registry.subscribe("message.created", name="bench.noop")
+    @registry.subscribe(MessageCreated, name="bench.noop")
     async def noop(event: DeliveredEvent, session: object) -> None:
         nonlocal delivered
         delivered += 1

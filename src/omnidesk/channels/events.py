@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from omnidesk.channels.manifests import KINDS
 from omnidesk.core.events import Event
 
 
@@ -11,7 +12,7 @@ class ChannelConnected(Event):
     """An admin connected (or reconfigured) a channel account (never its settings)."""
 
     name: ClassVar[str] = "channel.connected"
-    example: ClassVar[dict[str, Any]] = {"connection_id": 2, "kind": "sms"}
+    example: ClassVar[dict[str, Any]] = {"connection_id": 2, "kind": KINDS[0]}
 
     connection_id: int
     kind: str
@@ -21,7 +22,7 @@ class ChannelEventReceived(Event):
     """A verified provider event was stored once; the processing job takes it from here."""
 
     name: ClassVar[str] = "channel.event_received"
-    example: ClassVar[dict[str, Any]] = {"inbound_event_id": 30, "channel": "sms",
+    example: ClassVar[dict[str, Any]] = {"inbound_event_id": 30, "channel": KINDS[0],
                                          "kind": "message"}
 
     inbound_event_id: int
@@ -33,7 +34,7 @@ class ChannelMediaRequested(Event):
     """An inbound message has provider files to download into attachment storage."""
 
     name: ClassVar[str] = "channel.media_requested"
-    example: ClassVar[dict[str, Any]] = {"message_id": 90, "channel": "whatsapp"}
+    example: ClassVar[dict[str, Any]] = {"message_id": 90, "channel": KINDS[0]}
 
     message_id: int
     channel: str

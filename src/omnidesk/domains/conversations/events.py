@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, Field
 
 from omnidesk.core.events import Event
-from omnidesk.domains.conversations.models import Conversation, Message
+from omnidesk.domains.conversations.models import CHANNELS, Conversation, Message
 
 
 class DetectedSentiment(BaseModel):
@@ -22,7 +22,7 @@ class DetectedSentiment(BaseModel):
 
 
 CONVERSATION: dict[str, Any] = {
-    "conversation_id": 41, "customer_id": 7, "channel": "sms", "status": "open",
+    "conversation_id": 41, "customer_id": 7, "channel": CHANNELS[0], "status": "open",
     "priority": "normal", "assignee_id": None, "team_id": None, "language": "ko",
     "intent": None, "owner": "queued",
 }
@@ -171,7 +171,7 @@ class MessageCreated(Event):
 
     name: ClassVar[str] = "message.created"
     example: ClassVar[dict[str, Any]] = {
-        "message_id": 90, "conversation_id": 41, "customer_id": 7, "channel": "sms",
+        "message_id": 90, "conversation_id": 41, "customer_id": 7, "channel": CHANNELS[0],
         "direction": "inbound", "author_kind": "customer", "author_id": None,
         "is_private": False, **WORDS, "conversation_status": "open", "assignee_id": None,
         "owner": "queued"}

@@ -128,11 +128,11 @@ class Dispatcher:
                            OutboxEvent.payload)
             )).all()
             rows = [
-                {"event_id": event_id, "workspace_id": workspace_id, "subscriber": name,
+                {"event_id": row.id, "workspace_id": row.workspace_id, "subscriber": name,
                  "status": PENDING, "attempts": 0, "next_attempt_at": utcnow(),
                  "created_at": utcnow()}
-                for event_id, event_name, workspace_id, payload in sorted(claimed)
-                for name in self.interested(event_name, payload)
+                for row in sorted(claimed, key=_first)
+                for name in self.interested(row.name, row.payload)
             ]
             if rows:
                 await session.execute(insert(EventDelivery), rows)
@@ -298,6 +298,11 @@ class Dispatcher:
         base = self.config.backoff_base_seconds * (2 ** max(attempt - 1, 0))
         capped = min(base, self.config.backoff_cap_seconds)
         return capped * random.uniform(0.5, 1.0)
+
+
+def _first(row: Row[Any]) -> int:
+    """Order claimed events by id."""
+    return int(row[0])
 
 
 def _wants(subscriber: Subscriber, event: Event) -> bool:

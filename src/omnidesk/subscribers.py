@@ -28,6 +28,7 @@ def build_registry(settings: Settings | None = None) -> SubscriberRegistry:
     settings = settings or get_settings()
     registry = SubscriberRegistry()
     ChannelJobs(build_adapters(), SettingsCipher(settings.effective_secret_key),
+                max_delivery_attempts=settings.outbox_max_attempts,
                 imap_poll_seconds=settings.imap_poll_seconds, upload_dir=settings.upload_dir,
                 max_media_bytes=settings.max_upload_bytes).register(registry)
     fanout.register(registry)

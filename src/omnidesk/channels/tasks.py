@@ -78,7 +78,7 @@ class ChannelJobs:
     adapters: Mapping[str, ChannelAdapter]
     cipher: SettingsCipher
     client_factory: Callable[[], httpx.AsyncClient] = default_client
-    max_delivery_attempts: int = 8
+    max_delivery_attempts: int = 6  # the app passes OMNIDESK_OUTBOX_MAX_ATTEMPTS
     imap_poll_seconds: float = 60.0
     upload_dir: Path | None = None  # attachment storage; None turns media downloads off
     max_media_bytes: int = 10 * 1024 * 1024

@@ -21,6 +21,7 @@ from omnidesk.config import Settings, get_settings
 from omnidesk.core.body_limit import BodyLimitMiddleware
 from omnidesk.core.events import SubscriberRegistry
 from omnidesk.core.http import install_error_handlers
+from omnidesk.domains.agents.models import SESSION_LIFETIME
 from omnidesk.domains.agents.views import router as agents_router
 from omnidesk.domains.assist.views import router as assist_router
 from omnidesk.domains.bot.views import router as bot_router
@@ -135,7 +136,8 @@ def create_app(
     install_security_headers(app)
     app.add_middleware(SessionMiddleware, secret_key=settings.effective_secret_key,
                        session_cookie="omnidesk_session", same_site="lax",
-                       https_only=settings.session_cookie_secure, max_age=14 * 24 * 3600)
+                       https_only=settings.session_cookie_secure,
+                       max_age=int(SESSION_LIFETIME.total_seconds()))
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits)  # outermost: first to count
     for router in [*ROUTERS, build_channel_router(), build_channel_admin_router()]:

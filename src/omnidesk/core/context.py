@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from omnidesk.core.errors import PermissionDenied
 
@@ -17,11 +17,18 @@ class Actor:
     user_id: int | None
     role: str
     kind: str = "user"  # user | token | system
+    session_id: int | None = None  # the login session behind a browser request
 
     def require(self, role: str) -> None:
         """Raise PermissionDenied unless this actor has at least the given role."""
         if ROLE_RANK.get(self.role, 0) < ROLE_RANK[role]:
             raise PermissionDenied(f"this action needs the {role} role")
+
+    def capped(self, role: str) -> Actor:
+        """Return this actor with at most the given role (a token never outranks its owner)."""
+        if ROLE_RANK.get(role, 0) >= ROLE_RANK.get(self.role, 0):
+            return self
+        return replace(self, role=role)
 
     @property
     def audit_kind(self) -> str:

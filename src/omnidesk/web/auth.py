@@ -12,11 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
-from omnidesk.core.db import utcnow
-from omnidesk.core.errors import NotFound
 from omnidesk.core.http import SessionDep
 from omnidesk.core.security import check_csrf_token, make_csrf_token, verify_password
-from omnidesk.domains.agents.service import authenticate_token, get_user, get_user_by_email
+from omnidesk.domains.agents.actions import do_end_session, do_start_session
+from omnidesk.domains.agents.service import (
+    authenticate_session,
+    authenticate_token,
+    get_user_by_email,
+)
 
 router = APIRouter(include_in_schema=False)
 WINDOW_SECONDS = 300
@@ -75,16 +78,16 @@ async def resolve_actor(request: Request, session: AsyncSession) -> Actor | None
         if actor is not None:
             await session.commit()
         return actor
-    user_id, workspace_id = request.session.get("user_id"), request.session.get("workspace_id")
-    if not user_id or not workspace_id:
+    key = request.session.get("key")
+    if not isinstance(key, str):
         return None
-    try:
-        user = await get_user(session, workspace_id=workspace_id, user_id=user_id)
-    except NotFound:
+    actor = await authenticate_session(session, key=key)
+    if actor is None:  # revoked or expired: forget it, so /login stops redirecting to /inbox
+        request.session.clear()
         return None
-    if not user.is_active:
-        return None
-    return Actor(workspace_id=user.workspace_id, user_id=user.id, role=user.role)
+    if session.dirty:
+        await session.commit()
+    return actor
 
 
 def _login_page(request: Request, *, error: str | None = None, email: str = "",
@@ -125,18 +128,24 @@ async def login(
         limiter.hit(key)
         return _login_page(request, error="invalid", email=email, status=401)
     limiter.reset(key)
-    user.last_login_at = utcnow()
+    session_key = await do_start_session(session, user=user)
     await session.commit()
     request.session.clear()
-    request.session.update({"user_id": user.id, "workspace_id": user.workspace_id,
+    request.session.update({"key": session_key, "user_id": user.id,
+                            "workspace_id": user.workspace_id,
                             "sid": secrets.token_urlsafe(16), "locale": user.locale})
     return RedirectResponse("/inbox", status_code=303)
 
 
 @router.post("/logout")
-async def logout(request: Request, csrf: Annotated[str | None, Form()] = None) -> Response:
-    """End the session."""
+async def logout(request: Request, session: SessionDep,
+                 csrf: Annotated[str | None, Form()] = None) -> Response:
+    """End the session, here and on every process (its row is revoked)."""
     if not csrf_ok(request, csrf):
         return Response("invalid CSRF token", status_code=400)
+    key = request.session.get("key")
+    if isinstance(key, str):
+        await do_end_session(session, key=key)
+        await session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)

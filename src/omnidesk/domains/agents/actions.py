@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import secrets
+
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.audit import audit
@@ -10,9 +12,17 @@ from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import Event, emit
-from omnidesk.core.security import hash_password, new_api_token
+from omnidesk.core.security import hash_password, hash_token, new_api_token
 from omnidesk.domains.agents import events as ev
-from omnidesk.domains.agents.models import ApiToken, Skill, Team, TeamMember, User, UserSkill
+from omnidesk.domains.agents.models import (
+    ApiToken,
+    Skill,
+    Team,
+    TeamMember,
+    User,
+    UserSession,
+    UserSkill,
+)
 from omnidesk.domains.agents.schemas import (
     ApiTokenCreate,
     SkillLevel,
@@ -84,15 +94,49 @@ async def do_update_user(
         actor.require("admin")
     if changes.get("password"):
         user.password_hash = hash_password(changes.pop("password"))
+        # The session that changed its own password stays; every other one ends.
+        own = actor.session_id if actor.user_id == user.id else None
+        await do_revoke_sessions(session, user_id=user.id, keep_session_id=own)
     if "skills" in changes and user_in.skills is not None:
         changes.pop("skills")
         await _set_skills(session, user, user_in.skills)
+    if (changes.get("role") not in (None, user.role)
+            or changes.get("is_active") is False and user.is_active):
+        await do_revoke_sessions(session, user_id=user.id)
     for key, value in changes.items():
         if value is not None:
             setattr(user, key, value)
     _record(session, actor, ev.UserUpdated(user_id=user.id, fields=sorted(changes)), "user",
             user.id, {"fields": sorted(changes)})
     return user
+
+
+async def do_start_session(session: AsyncSession, *, user: User) -> str:
+    """Open a login session for the user; return its key (kept only in the signed cookie)."""
+    key = secrets.token_urlsafe(32)
+    session.add(UserSession(workspace_id=user.workspace_id, user_id=user.id,
+                            key_hash=hash_token(key)))
+    user.last_login_at = utcnow()
+    await session.flush()
+    return key
+
+
+async def do_end_session(session: AsyncSession, *, key: str) -> None:
+    """Revoke one login session (logout); an unknown or ended key changes nothing."""
+    await session.execute(
+        update(UserSession)
+        .where(UserSession.key_hash == hash_token(key), UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow()))
+
+
+async def do_revoke_sessions(session: AsyncSession, *, user_id: int,
+                             keep_session_id: int | None = None) -> None:
+    """Revoke every live login session of a user (but the one to keep, if any)."""
+    query = update(UserSession).where(UserSession.user_id == user_id,
+                                      UserSession.revoked_at.is_(None))
+    if keep_session_id is not None:
+        query = query.where(UserSession.id != keep_session_id)
+    await session.execute(query.values(revoked_at=utcnow()))
 
 
 async def do_create_team(session: AsyncSession, *, actor: Actor, team_in: TeamCreate) -> Team:

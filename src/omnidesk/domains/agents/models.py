@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped, utcnow
 
 ROLES = ("admin", "supervisor", "agent")
+SESSION_LIFETIME = dt.timedelta(days=14)
 DEFAULT_CAPACITY: dict[str, int] = {"voice": 1, "chat": 3, "email": 5}
 
 
@@ -103,4 +104,22 @@ class ApiToken(Base, IdMixin, WorkspaceScoped):
     role: Mapped[str] = mapped_column(String(16), default="admin")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class UserSession(Base, IdMixin, WorkspaceScoped):
+    """A browser's login; the signed cookie holds its key, so ending the row ends the login.
+
+    Logout revokes one row; a password change, role change or deactivation revokes the user's
+    rows. Every process reads the same rows, so a revocation holds everywhere at once.
+    """
+
+    __tablename__ = "user_sessions"
+
+    user_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None]

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
 from omnidesk.core.db import get_in_workspace, utcnow
 from omnidesk.core.security import hash_token
-from omnidesk.domains.agents.models import ApiToken, Skill, Team, User
+from omnidesk.domains.agents.models import (
+    SESSION_LIFETIME,
+    ApiToken,
+    Skill,
+    Team,
+    User,
+    UserSession,
+)
 from omnidesk.domains.agents.schemas import SkillLevel, TeamRead, UserRead
+
+SEEN_EVERY = dt.timedelta(minutes=5)
 
 
 async def get_user(session: AsyncSession, *, workspace_id: int, user_id: int) -> User:
@@ -54,12 +65,41 @@ async def list_skills(session: AsyncSession, *, workspace_id: int) -> list[Skill
 
 
 async def authenticate_token(session: AsyncSession, *, token: str) -> Actor | None:
-    """Resolve a bearer token to an actor, or None when unknown or revoked."""
-    row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    if row is None or row.revoked_at is not None:
+    """Resolve a bearer token to an actor, or None when unknown, revoked or its owner inactive.
+
+    The token acts with its own role capped by its owner's current role, so demoting the
+    owner demotes their tokens, and deactivating the owner stops them.
+    """
+    found = (await session.execute(
+        select(ApiToken, User).outerjoin(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(token)))).first()
+    if found is None or found[0].revoked_at is not None:
+        return None
+    row, owner = found
+    if row.user_id is not None and (owner is None or not owner.is_active):
         return None
     row.last_used_at = utcnow()
-    return Actor(workspace_id=row.workspace_id, user_id=row.user_id, role=row.role, kind="token")
+    actor = Actor(workspace_id=row.workspace_id, user_id=row.user_id, role=row.role, kind="token")
+    return actor if owner is None else actor.capped(owner.role)
+
+
+async def authenticate_session(session: AsyncSession, *, key: str) -> Actor | None:
+    """Resolve a login session's key to its user, or None once revoked, expired or inactive.
+
+    Stamps last_seen_at at most every few minutes, so a busy agent costs no write per request.
+    """
+    now = utcnow()
+    found = (await session.execute(
+        select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .where(UserSession.key_hash == hash_token(key), UserSession.revoked_at.is_(None),
+               UserSession.created_at > now - SESSION_LIFETIME, User.is_active.is_(True)))).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.last_seen_at < now - SEEN_EVERY:
+        row.last_seen_at = now
+    return Actor(workspace_id=user.workspace_id, user_id=user.id, role=user.role,
+                 session_id=row.id)
 
 
 async def list_api_tokens(session: AsyncSession, *, workspace_id: int) -> list[ApiToken]:

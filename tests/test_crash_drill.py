@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
@@ -281,47 +282,52 @@ async def prepare(session: AsyncSession, owner: Persona, provider_url: str) -> i
     return first.conversation_id
 
 
+@pytest.fixture
+def forker(db_url: str, tmp_path: Path) -> Iterator[Forker]:
+    """The preloaded parent, started first so its imports overlap the database set-up."""
+    env = {**os.environ, "OMNIDESK_DATABASE_URL": db_url, "OMNIDESK_SECRET_KEY": SECRET,
+           "OMNIDESK_UPLOAD_DIR": str(tmp_path / "uploads"), "OMNIDESK_LOG_LEVEL": "INFO",
+           "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.1", "OMNIDESK_OUTBOX_LEASE_SECONDS": "3",
+           "OMNIDESK_RUN_DISPATCHER": "false"}  # the worker does the work, as in production
+    env.pop("OMNIDESK_REDIS_URL", None)
+    with Forker(env) as parent:
+        yield parent
+
+
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 @pytest.mark.timeout(120)
 async def test_killing_the_server_and_the_worker_loses_and_doubles_nothing(
-        db_url: str, session: AsyncSession, owner: Persona, tmp_path: Path) -> None:
+        forker: Forker, session: AsyncSession, owner: Persona, tmp_path: Path) -> None:
     provider = FakeProvider()
+    port = free_port()
+    processes = {
+        "server": Process(forker, ["serve", "--port", str(port)], tmp_path / "server.log",
+                          "Application startup complete"),
+        "worker": Process(forker, ["worker"], tmp_path / "worker.log", "worker started"),
+    }
     with contextlib.contextmanager(serve)(provider.app) as provider_url:
         provider.base_url = provider_url
         conversation_id = await prepare(session, owner, provider_url)
-        port = free_port()
-        env = {**os.environ, "OMNIDESK_DATABASE_URL": db_url, "OMNIDESK_SECRET_KEY": SECRET,
-               "OMNIDESK_UPLOAD_DIR": str(tmp_path / "uploads"), "OMNIDESK_LOG_LEVEL": "INFO",
-               "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.1", "OMNIDESK_OUTBOX_LEASE_SECONDS": "3",
-               "OMNIDESK_RUN_DISPATCHER": "false"}  # the worker does the work, as in production
-        env.pop("OMNIDESK_REDIS_URL", None)
-        with Forker(env) as forker:
-            processes = {
-                "server": Process(forker, ["serve", "--port", str(port)],
-                                  tmp_path / "server.log", "Application startup complete"),
-                "worker": Process(forker, ["worker"], tmp_path / "worker.log",
-                                  "worker started"),
-            }
-            started = time.monotonic()
-            try:
-                for process in processes.values():
-                    process.start()
-                await asyncio.gather(*(p.wait_ready() for p in processes.values()))
-                boot = time.monotonic() - started
-                stream, kills, rng = Stream(), [], random.Random(SEED)
-                await asyncio.gather(
-                    customers_and_agent(f"http://127.0.0.1:{port}", owner.slug, owner.token,
-                                        conversation_id, stream),
-                    chaos(processes, rng, stream, kills, started))
-                streamed = time.monotonic() - started
-                deadline = time.monotonic() + 30
-                while not await drained(session):
-                    assert time.monotonic() < deadline, "the restarted processes did not catch up"
-                    await asyncio.sleep(0.2)
-                total = time.monotonic() - started
-            finally:
-                for process in processes.values():
-                    await process.kill(signal.SIGTERM)
+        started = time.monotonic()
+        try:
+            for process in processes.values():
+                process.start()
+            await asyncio.gather(*(p.wait_ready() for p in processes.values()))
+            boot = time.monotonic() - started
+            stream, kills, rng = Stream(), [], random.Random(SEED)
+            await asyncio.gather(
+                customers_and_agent(f"http://127.0.0.1:{port}", owner.slug, owner.token,
+                                    conversation_id, stream),
+                chaos(processes, rng, stream, kills, started))
+            streamed = time.monotonic() - started
+            deadline = time.monotonic() + 30
+            while not await drained(session):
+                assert time.monotonic() < deadline, "the restarted processes did not catch up"
+                await asyncio.sleep(0.2)
+            total = time.monotonic() - started
+        finally:
+            for process in processes.values():
+                await process.kill(signal.SIGTERM)
 
     inbound = (await session.execute(
         select(Message.provider_message_id, func.count()).where(

@@ -181,6 +181,7 @@ async def post_until_acked(http: httpx.AsyncClient, url: str, body: bytes,
             answer = await http.post(url, content=body, headers=headers)
             if answer.is_success:
                 return
+            assert answer.status_code >= 500, answer.text  # a refusal would never heal
         except httpx.HTTPError:
             pass
         stream.redeliveries += 1

@@ -114,7 +114,7 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
         "domains/bot/flows/verification.py": "the entity and identity the bot verifies",
         "domains/assist/contact.py": "a profile field of the contact card",
         "domains/assist/warnings.py": "a PII kind",
-        "domains/commerce/store_import.py": "a shop user's email field and identity kind",
+        "domains/commerce/import_actions.py": "a shop user's email field and identity kind",
         "core/pii.py": "a PII kind",
         "core/channel_manifest.py": "an agent capacity class",
         "web/auth.py": "the login form's email field",
@@ -157,3 +157,24 @@ def test_no_channel_kind_is_named_outside_its_package() -> None:
                 found.append(f"{rel}:{node.lineno} {node.value!r}")
     assert not found, "channel kinds named outside channels/<kind>/ (use the manifest):\n" + \
         "\n".join(found)
+
+
+EMITTING_KERNEL = {"core/scheduler.py"}  # fires `schedule.fired`; the work is a subscriber's
+
+
+def _emits_here(rel: str) -> bool:
+    """Tell whether a module may emit events: actions (`do_*` writes) and jobs only."""
+    name = rel.rsplit("/", 1)[-1]
+    return (name in {"actions.py", "tasks.py"} or name.endswith(("_actions.py", "_jobs.py"))
+            or rel in EMITTING_KERNEL)
+
+
+def test_events_are_emitted_only_from_actions_and_jobs() -> None:
+    found = []
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "emit" and not _emits_here(rel)):
+                found.append(f"{rel}:{node.lineno}")
+    assert not found, "emit() outside actions and jobs:\n" + "\n".join(found)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
-from omnidesk.domains.assist.recognition_settings import check_recognition_settings
+from omnidesk.domains.assist.recognition_actions import check_recognition_settings
 from omnidesk.domains.assist.schemas import RecognitionSettings
 from omnidesk.domains.assist.segments import segments_from_settings
 from omnidesk.domains.assist.tiers import tiers_from_settings

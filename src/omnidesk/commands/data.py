@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.commands.runtime import fail, run_with_session
 from omnidesk.core.errors import InvalidInput
-from omnidesk.domains.commerce.store_import import do_import_store, read_store_export
+from omnidesk.domains.commerce.import_actions import do_import_store, read_store_export
 from omnidesk.domains.workspaces.service import count_workspaces, get_workspace_by_slug
 
 demo_app = typer.Typer(help="The demo workspace", no_args_is_help=True)

@@ -20,7 +20,7 @@ from omnidesk.domains.conversations.actions import (
 )
 from omnidesk.domains.conversations.schemas import ConversationUpdate, MessageCreate
 from omnidesk.domains.conversations.service import access_conversation
-from omnidesk.domains.customers.merge import check_merge_customers
+from omnidesk.domains.customers.merge_actions import check_merge_customers
 from omnidesk.web.attachments import store_upload
 from omnidesk.web.conversation import header_context, messages_context
 from omnidesk.web.deps import agent_page, csrf_failed, login_redirect, render

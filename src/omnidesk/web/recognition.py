@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
 from omnidesk.domains.assist.recognition import CONDITIONS, VARIABLES
-from omnidesk.domains.assist.recognition_settings import (
+from omnidesk.domains.assist.recognition_actions import (
     do_update_recognition_settings,
     read_recognition_settings,
 )

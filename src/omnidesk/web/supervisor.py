@@ -19,7 +19,7 @@ from omnidesk.core.http import SessionDep
 from omnidesk.domains.customers.service import get_customers_by_ids
 from omnidesk.domains.routing.overview import list_active_entries, list_agent_states, queue_stats
 from omnidesk.domains.routing.service import list_queues
-from omnidesk.domains.routing.transfers import (
+from omnidesk.domains.routing.transfer_actions import (
     check_set_presence,
     do_move_to_agent,
     do_move_to_queue,

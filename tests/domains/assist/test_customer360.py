@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.audit import AuditEntry
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.assist import recognition
-from omnidesk.domains.assist.contact import do_reveal_pii
+from omnidesk.domains.assist.contact_actions import do_reveal_pii
 from omnidesk.domains.assist.customer360 import build_profile
 from omnidesk.domains.assist.service import recognition_messages
 from omnidesk.domains.assist.tiers import tier_progress, tiers_from_settings

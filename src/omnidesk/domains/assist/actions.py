@@ -10,7 +10,7 @@ from omnidesk.core.errors import InvalidInput, PermissionDenied
 from omnidesk.core.events import emit
 from omnidesk.domains.agents.service import get_team
 from omnidesk.domains.assist import events as ev
-from omnidesk.domains.assist.contact import do_add_note, do_reveal_pii
+from omnidesk.domains.assist.contact_actions import do_add_note, do_reveal_pii
 from omnidesk.domains.assist.facts import gather_facts
 from omnidesk.domains.assist.models import CannedResponse
 from omnidesk.domains.assist.personas import Persona, cluster_personas

@@ -1,6 +1,6 @@
 """A customer's personal data as agents see it: masked by default, revealed only with a log row.
 
-Also the customer's notes. The full 360 view (orders, conversations, tiers) is assembled in
+Also the customer's notes; revealing and note-taking (writes) are in `contact_actions.py`. The full 360 view (orders, conversations, tiers) is assembled in
 `customer360.py`; both live in assist because the layer contract lets one domain use another only
 through models/schemas/service/actions, and commerce and conversations already depend on customers.
 """
@@ -13,14 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.whatsapp.manifest import MANIFEST as WHATSAPP
-from omnidesk.core.audit import audit
-from omnidesk.core.context import Actor
-from omnidesk.core.errors import InvalidInput
-from omnidesk.core.events import emit
 from omnidesk.core.pii import mask_email, mask_name, mask_phone, mask_text
-from omnidesk.domains.assist.events import CustomerNoteAdded, CustomerPiiRevealed
 from omnidesk.domains.customers.models import Customer, CustomerIdentity, CustomerNote
-from omnidesk.domains.customers.service import get_customer
 
 PII_FIELDS = ("name", "email", "phone", "identities", "address")
 MASKED_IDENTITY_KINDS = {"email": mask_email, "phone": mask_phone, WHATSAPP.identity_kind: mask_phone}
@@ -92,25 +86,6 @@ def revealed_contact(customer: Customer, fields: list[str]) -> ContactView:
     return view
 
 
-async def do_reveal_pii(
-    session: AsyncSession, *, actor: Actor, customer_id: int, fields: list[str] | None = None,
-    reason: str | None = None,
-) -> ContactView:
-    """Unmask a customer's personal data for this actor and write the `pii.revealed` audit row."""
-    chosen = sorted(set(fields or PII_FIELDS))
-    unknown = set(chosen) - set(PII_FIELDS)
-    if unknown:
-        raise InvalidInput(f"cannot reveal {sorted(unknown)}", field="fields")
-    customer = await get_customer(session, workspace_id=actor.workspace_id,
-                                  customer_id=customer_id)
-    audit(session, workspace_id=actor.workspace_id, action="pii.revealed",
-          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
-          object_id=customer.id, data={"fields": chosen, "reason": (reason or "")[:200]})
-    emit(session, CustomerPiiRevealed(customer_id=customer.id, fields=chosen,
-                                      actor_id=actor.user_id), workspace_id=actor.workspace_id)
-    return revealed_contact(customer, chosen)
-
-
 async def list_notes(
     session: AsyncSession, *, workspace_id: int, customer_id: int, limit: int = 20
 ) -> list[CustomerNote]:
@@ -120,24 +95,3 @@ async def list_notes(
         .where(CustomerNote.workspace_id == workspace_id, CustomerNote.customer_id == customer_id)
         .order_by(CustomerNote.id.desc()).limit(limit))
     return list(rows.all())
-
-
-async def do_add_note(
-    session: AsyncSession, *, actor: Actor, customer_id: int, body: str
-) -> CustomerNote:
-    """Add a note about a customer."""
-    text = body.strip()
-    if not text:
-        raise InvalidInput("a note needs some text", field="body")
-    customer = await get_customer(session, workspace_id=actor.workspace_id,
-                                  customer_id=customer_id)
-    note = CustomerNote(workspace_id=actor.workspace_id, customer_id=customer.id,
-                        author_id=actor.user_id, body=text[:4000])
-    session.add(note)
-    await session.flush()
-    audit(session, workspace_id=actor.workspace_id, action="customer.note_added",
-          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
-          object_id=customer.id, data={"note_id": note.id})
-    emit(session, CustomerNoteAdded(customer_id=customer.id, note_id=note.id),
-         workspace_id=actor.workspace_id)
-    return note

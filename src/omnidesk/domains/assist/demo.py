@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import system_actor
 from omnidesk.domains.assist.actions import do_assign_personas, do_create_canned_response
-from omnidesk.domains.assist.recognition_settings import do_update_recognition_settings
+from omnidesk.domains.assist.recognition_actions import do_update_recognition_settings
 from omnidesk.domains.assist.schemas import CannedResponseCreate, RecognitionSettings
 from omnidesk.domains.assist.service import list_canned_responses
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.domains.assist import actions, service
-from omnidesk.domains.assist.contact import do_add_note, do_reveal_pii
+from omnidesk.domains.assist.contact_actions import do_add_note, do_reveal_pii
 from omnidesk.domains.assist.customer360 import build_profile
-from omnidesk.domains.assist.recognition_settings import (
+from omnidesk.domains.assist.recognition_actions import (
     do_update_recognition_settings,
     read_recognition_settings,
 )

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from omnidesk.domains.commerce import actions
+from omnidesk.domains.commerce.import_actions import ImportReport, do_import_store
 from omnidesk.domains.commerce.schemas import (
     OrderRead,
     ProductRead,
@@ -30,7 +31,6 @@ from omnidesk.domains.commerce.service import (
     list_products,
     order_stats_by_customer,
 )
-from omnidesk.domains.commerce.store_import import ImportReport, do_import_store
 from omnidesk.domains.customers.service import get_customer
 
 

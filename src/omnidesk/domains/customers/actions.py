@@ -12,7 +12,7 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict
 from omnidesk.core.events import emit
 from omnidesk.domains.customers import events as ev
-from omnidesk.domains.customers.merge import do_merge_customers
+from omnidesk.domains.customers.merge_actions import do_merge_customers
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 from omnidesk.domains.customers.schemas import CustomerCreate, CustomerUpdate, IdentityIn
 from omnidesk.domains.customers.service import find_by_identity, get_customer, normalize_email

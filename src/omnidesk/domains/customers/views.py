@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from omnidesk.core.http import ActorDep, CursorQuery, LimitQuery, SessionDep
 from omnidesk.core.pagination import Page, page_of
-from omnidesk.domains.customers import actions, merge, service
+from omnidesk.domains.customers import actions, merge_actions, service
 from omnidesk.domains.customers.schemas import (
     CustomerCreate,
     CustomerMerge,
@@ -82,7 +82,7 @@ async def add_identity(
 async def merge_customer(customer_id: int, merge_in: CustomerMerge, actor: ActorDep,
                          session: SessionDep) -> CustomerRead:
     """Merge another customer into this one; its conversations and orders follow."""
-    customer = await merge.check_merge_customers(
+    customer = await merge_actions.check_merge_customers(
         session, actor=actor, customer_id=customer_id,
         other_customer_id=merge_in.other_customer_id)
     await session.commit()
@@ -93,7 +93,7 @@ async def merge_customer(customer_id: int, merge_in: CustomerMerge, actor: Actor
 async def split_customer(customer_id: int, split_in: CustomerSplit, actor: ActorDep,
                          session: SessionDep) -> CustomerRead:
     """Move identities and chosen conversations of this customer to a new customer."""
-    new = await merge.check_split_customer(session, actor=actor, customer_id=customer_id,
+    new = await merge_actions.check_split_customer(session, actor=actor, customer_id=customer_id,
                                            split_in=split_in)
     await session.commit()
     return CustomerRead.model_validate(new)

@@ -23,7 +23,7 @@ from omnidesk.domains.routing.models import (
     RoutingRuleRow,
     SlaPolicyRow,
 )
-from omnidesk.domains.routing.transfers import do_sync_assignment
+from omnidesk.domains.routing.transfer_actions import do_sync_assignment
 
 DELIVERY, INSTALL, BILLING, ENGLISH, GENERAL = "배송·주문", "설치·A/S", "결제·회원", "English", "전체"
 QUEUES: list[dict[str, Any]] = [

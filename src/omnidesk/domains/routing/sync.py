@@ -15,7 +15,7 @@ from omnidesk.domains.agents.events import UserUpdated
 from omnidesk.domains.conversations.events import ConversationAssigned
 from omnidesk.domains.routing.actions import do_assign_next
 from omnidesk.domains.routing.service import list_queues
-from omnidesk.domains.routing.transfers import (
+from omnidesk.domains.routing.transfer_actions import (
     ROUTING_REASONS,
     do_apply_user_changes,
     do_sync_assignment,

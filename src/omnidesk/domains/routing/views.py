@@ -26,7 +26,7 @@ from omnidesk.domains.routing.schemas import (
     SlaPolicyUpdate,
 )
 from omnidesk.domains.routing.service import get_queue, list_queues
-from omnidesk.domains.routing.transfers import (
+from omnidesk.domains.routing.transfer_actions import (
     check_set_presence,
     do_move_to_agent,
     do_move_to_queue,

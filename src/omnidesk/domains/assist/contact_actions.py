@@ -1,0 +1,54 @@
+"""Contact card writes: reveal a customer's personal data (audited), add a note."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.audit import audit
+from omnidesk.core.context import Actor
+from omnidesk.core.errors import InvalidInput
+from omnidesk.core.events import emit
+from omnidesk.domains.assist.contact import PII_FIELDS, ContactView, revealed_contact
+from omnidesk.domains.assist.events import CustomerNoteAdded, CustomerPiiRevealed
+from omnidesk.domains.customers.models import CustomerNote
+from omnidesk.domains.customers.service import get_customer
+
+
+async def do_reveal_pii(
+    session: AsyncSession, *, actor: Actor, customer_id: int, fields: list[str] | None = None,
+    reason: str | None = None,
+) -> ContactView:
+    """Unmask a customer's personal data for this actor and write the `pii.revealed` audit row."""
+    chosen = sorted(set(fields or PII_FIELDS))
+    unknown = set(chosen) - set(PII_FIELDS)
+    if unknown:
+        raise InvalidInput(f"cannot reveal {sorted(unknown)}", field="fields")
+    customer = await get_customer(session, workspace_id=actor.workspace_id,
+                                  customer_id=customer_id)
+    audit(session, workspace_id=actor.workspace_id, action="pii.revealed",
+          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
+          object_id=customer.id, data={"fields": chosen, "reason": (reason or "")[:200]})
+    emit(session, CustomerPiiRevealed(customer_id=customer.id, fields=chosen,
+                                      actor_id=actor.user_id), workspace_id=actor.workspace_id)
+    return revealed_contact(customer, chosen)
+
+
+async def do_add_note(
+    session: AsyncSession, *, actor: Actor, customer_id: int, body: str
+) -> CustomerNote:
+    """Add a note about a customer."""
+    text = body.strip()
+    if not text:
+        raise InvalidInput("a note needs some text", field="body")
+    customer = await get_customer(session, workspace_id=actor.workspace_id,
+                                  customer_id=customer_id)
+    note = CustomerNote(workspace_id=actor.workspace_id, customer_id=customer.id,
+                        author_id=actor.user_id, body=text[:4000])
+    session.add(note)
+    await session.flush()
+    audit(session, workspace_id=actor.workspace_id, action="customer.note_added",
+          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
+          object_id=customer.id, data={"note_id": note.id})
+    emit(session, CustomerNoteAdded(customer_id=customer.id, note_id=note.id),
+         workspace_id=actor.workspace_id)
+    return note

@@ -1,0 +1,62 @@
+"""The IVR deflection job texts the caller a chat link once, whatever fails after the send."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from omnidesk.channels.actions import do_connect_channel, do_store_webhook
+from omnidesk.channels.base import ParsedWebhook, WebhookEvent
+from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.models import InboundEvent
+from omnidesk.channels.registry import build_registry
+from omnidesk.channels.tasks import ChannelJobs
+from omnidesk.core.dispatcher import Dispatcher
+from omnidesk.core.events import EventDelivery, SubscriberRegistry
+from omnidesk.domains.conversations.actions import do_receive_inbound
+from omnidesk.domains.conversations.schemas import InboundMessage
+from tests.channels.conftest import raw_request
+from tests.channels.contract_configs import CONFIGS
+from tests.channels.fake_provider import TWILIO_SID, TWILIO_TOKEN, FakeProvider, Scripted
+from tests.conftest import Persona
+
+ADAPTERS = build_registry()
+CIPHER = SettingsCipher("test-secret")
+CALLER = "+821012345678"
+SENDS = f"/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
+
+
+async def test_a_deflection_text_whose_record_fails_is_not_sent_again(
+        session: AsyncSession, owner: Persona, provider: FakeProvider,
+        session_factory: async_sessionmaker[AsyncSession]) -> None:
+    connection = await do_connect_channel(
+        session, workspace_id=owner.workspace_id, adapter=ADAPTERS["voice"], name="IVR",
+        cipher=CIPHER, settings={**CONFIGS["voice"], "account_sid": TWILIO_SID,
+                                 "auth_token": TWILIO_TOKEN, "api_base_url": provider.base_url})
+    await do_receive_inbound(session, workspace_id=owner.workspace_id, inbound=InboundMessage(
+        channel="sms", provider_message_id="SM" + "c" * 32, identity_kind="phone",
+        identity_value=CALLER, text="전화 드렸어요"))
+    await do_store_webhook(session, connection=connection, request=raw_request(
+        "https://acme.example/channels/voice/acme/webhook"), parsed=ParsedWebhook(events=[
+            WebhookEvent(dedupe_key="CA1:deflect", kind="ivr_deflection",
+                         data={"to": CALLER, "language": "ko",
+                               "link": "https://acme.example/chat"})]))
+    await session.commit()
+    provider.script(SENDS, Scripted(201, {  # the sid of the caller's own text: recording collides
+        "sid": "SM" + "c" * 32, "status": "queued", "to": CALLER}))
+    registry = SubscriberRegistry()
+    ChannelJobs(ADAPTERS, CIPHER, max_delivery_attempts=3).register(registry)
+    jobs = Dispatcher(session_factory, registry)
+
+    await jobs.drain()
+    await session.execute(update(EventDelivery).values(next_attempt_at=dt.datetime.now(dt.UTC)))
+    await session.commit()
+    await jobs.drain()
+
+    assert len(provider.to(SENDS)) == 1
+    assert "https://acme.example/chat" in dict(provider.to(SENDS)[0].form())["Body"]
+    assert await session.scalar(select(InboundEvent.status)) == "processed"
+    statuses = (await session.scalars(select(EventDelivery.status))).all()
+    assert "pending" not in statuses and "running" not in statuses

@@ -3,8 +3,9 @@ nothing is stored twice, and every reply reaches the provider once.
 
 A provider (this test) streams signed LINE webhooks into `omnidesk serve` and redelivers each
 until it gets a 2xx, as LINE does; an agent posts replies through the API. A separate
-`omnidesk worker` and the server's own dispatcher process the events and push the replies to a
-local LINE-like server. Both processes are killed with SIGKILL at random points and restarted.
+`omnidesk worker` (the server's own dispatcher is off, as in production with workers) processes
+the events and pushes the replies to a local LINE-like server. Both processes are killed with
+SIGKILL at random points while messages flow, twice each, and restarted.
 """
 
 from __future__ import annotations

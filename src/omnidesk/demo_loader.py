@@ -30,10 +30,22 @@ from omnidesk.domains.workspaces.demo import (
     DemoDataset,
     generate_demo_dataset,
 )
-from omnidesk.domains.workspaces.models import DEFAULT_BUSINESS_HOURS, Workspace
+from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 
 DEMO_PASSWORD = "omnidesk-demo"
+# The demo store's support hours, stated once: the bot, widget, routing/SLA, the help center
+# (its footer and the {{hours}} in the contact-hours article) and the store page read them here.
+DEMO_BUSINESS_HOURS: dict[str, Any] = {
+    "timezone": "Asia/Seoul",
+    "weekly": {**{day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
+               "sat": [["09:00", "13:00"]]},
+    "holidays": [
+        {"date": "2026-12-25", "name": "성탄절"},
+        {"date": "2026-12-31", "name": "연말 단축 운영", "hours": [["09:00", "15:00"]]},
+        {"date": "2027-01-01", "name": "신정"},
+    ],
+}
 DEMO_SETTINGS: dict[str, Any] = {
     "reopen_window_hours": 72,
     "tiers": [
@@ -67,7 +79,7 @@ async def load_demo(session: AsyncSession, *, seed: int = 7,
         return DemoReport(created=False, workspace_id=existing.id)
     ws = Workspace(slug=data.workspace_slug, name=data.workspace_name, default_locale="ko",
                    timezone="Asia/Seoul", settings=dict(DEMO_SETTINGS),
-                   business_hours=dict(DEFAULT_BUSINESS_HOURS), created_by="demo")
+                   business_hours=dict(DEMO_BUSINESS_HOURS), created_by="demo")
     session.add(ws)
     await session.flush()
     report = DemoReport(created=True, workspace_id=ws.id)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from omnidesk.core.http import SessionDep
+from omnidesk.domains.workspaces.service import get_workspace_by_slug, workspace_calendar
+
 router = APIRouter(include_in_schema=False)
 DEMO_SLUG = "hanbit"
 # The page plays a customer's website: its own policy, allowing the widget's script and frame.
@@ -13,9 +16,11 @@ STORE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src '
 
 
 @router.get("/demo/store", response_class=HTMLResponse)
-async def demo_store(request: Request) -> Response:
+async def demo_store(request: Request, session: SessionDep) -> Response:
     """Show the demo store's refrigerator page; the widget talks to workspace `hanbit`."""
+    workspace = await get_workspace_by_slug(session, slug=DEMO_SLUG)
+    hours = workspace_calendar(workspace).weekly_summary("ko") if workspace else None
     response = request.app.state.templates.TemplateResponse(
-        request, "demo_store.html", {"locale": "ko", "slug": DEMO_SLUG})
+        request, "demo_store.html", {"locale": "ko", "slug": DEMO_SLUG, "hours": hours})
     response.headers["Content-Security-Policy"] = STORE_CSP
     return response

@@ -7,11 +7,14 @@ visitor types (HTMX partial), and "was this helpful?" votes post back with a CSR
 from __future__ import annotations
 
 import hashlib
+import html
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from omnidesk.core.db import utcnow
 from omnidesk.core.http import SessionDep
 from omnidesk.domains.knowledge import service
 from omnidesk.domains.knowledge.actions import (
@@ -31,7 +34,7 @@ from omnidesk.domains.knowledge.site import (
 )
 from omnidesk.domains.knowledge.site_actions import do_vote
 from omnidesk.domains.workspaces.models import Workspace
-from omnidesk.domains.workspaces.service import get_workspace_by_slug
+from omnidesk.domains.workspaces.service import get_workspace_by_slug, workspace_calendar
 from omnidesk.web.auth import csrf_ok, csrf_token, resolve_actor, session_id
 from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
 
@@ -47,8 +50,11 @@ async def _workspace(session: SessionDep, workspace: str) -> Workspace | None:
 def _page(request: Request, template: str, ws: Workspace, locale: str, *,
           status_code: int = 200, **values: Any) -> HTMLResponse:
     base = str(request.base_url).rstrip("/")
+    calendar, now = workspace_calendar(ws), utcnow()  # the hours bot, widget and routing use
+    holidays = [calendar.holiday_text(h, locale) for h in calendar.upcoming_holidays(now, 3)]
     context = {"workspace": ws, "locale": locale, "t": UI_STRINGS[locale], "base_url": base,
-               "csrf_token": csrf_token(request), **values}
+               "csrf_token": csrf_token(request), "hours": calendar.state(now, locale),
+               "holidays": holidays, **values}
     return request.app.state.templates.TemplateResponse(
         request, f"help/{template}", context, status_code=status_code)
 
@@ -143,7 +149,8 @@ async def article(workspace: str, locale: str, slug: str, request: Request,
     if not ws or not found:
         return _not_found(request, ws, locale)
     art, version = found
-    html = render_markdown(version.body, link_for_slug=lambda s: article_path(ws.slug, locale, s))
+    body = workspace_calendar(ws).fill(version.body, locale, utcnow())  # {{hours}}, {{holidays}}
+    html = render_markdown(body, link_for_slug=lambda s: article_path(ws.slug, locale, s))
     related = [r for r in await service.list_published(session, workspace_id=ws.id, locale=locale)
                if r[0].slug in set(version.related)]
     translations = [t for t in await service.list_translations(session, article=art)
@@ -163,6 +170,8 @@ async def search_page(workspace: str, locale: str, request: Request, session: Se
         return _not_found(request, ws, locale)
     hits = await service.search(session, workspace_id=ws.id, query=q, locale=locale,
                                 limit=10) if q.strip() else []
+    calendar, now = workspace_calendar(ws), utcnow()
+    hits = [replace(h, snippet=calendar.fill(h.snippet, locale, now, html.escape)) for h in hits]
     template = "_results.html" if request.headers.get("hx-request") else "search.html"
     return _page(request, template, ws, locale, q=q, hits=hits)
 

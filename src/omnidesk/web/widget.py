@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -28,13 +28,13 @@ from omnidesk.domains.engagement.schemas import (
 from omnidesk.domains.engagement.service import (
     get_read_mark,
     get_widget_session,
-    is_within_business_hours,
     list_visitor_messages,
     visitor_message,
     widget_settings,
 )
 from omnidesk.domains.workspaces.models import Workspace
-from omnidesk.domains.workspaces.service import get_workspace_by_slug
+from omnidesk.domains.workspaces.schemas import CalendarStateRead
+from omnidesk.domains.workspaces.service import get_workspace_by_slug, workspace_calendar
 from omnidesk.web.attachments import store_upload
 from omnidesk.web.i18n import pick_language
 from omnidesk.web.security import widget_csp
@@ -74,8 +74,9 @@ async def frame(request: Request, session: SessionDep,
     ws = await _workspace(session, workspace)
     settings = widget_settings(ws)
     locale = pick_language(request.headers.get("accept-language"))
+    hours = _hours(ws, locale)
     context = {"workspace": ws, "widget": settings, "locale": locale,
-               "online": is_within_business_hours(ws, utcnow()),
+               "online": hours.open, "hours": hours,
                "title": settings.title_ko if locale == "ko" else settings.title_en,
                "greeting": settings.greeting_ko if locale == "ko" else settings.greeting_en,
                "offline": settings.offline_ko if locale == "ko" else settings.offline_en}
@@ -83,6 +84,18 @@ async def frame(request: Request, session: SessionDep,
                                                             context)
     response.headers["Content-Security-Policy"] = widget_csp(settings.frame_ancestors)
     return response
+
+
+def _hours(workspace: Workspace, locale: str) -> CalendarStateRead:
+    """Return the away state by the workspace's business calendar (the one bot and routing use)."""
+    return CalendarStateRead.model_validate(workspace_calendar(workspace).state(utcnow(), locale))
+
+
+@router.get("/widget/api/state", response_model=CalendarStateRead)
+async def away_state(session: SessionDep, workspace: Annotated[str, Query(max_length=64)],
+                     locale: Annotated[Literal["ko", "en"], Query()] = "ko") -> Any:
+    """Say whether a person answers now (online/away), when that changes, and the hours."""
+    return _hours(await _workspace(session, workspace), locale)
 
 
 def limit_widget_posts(request: Request) -> None:

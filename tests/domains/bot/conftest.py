@@ -31,7 +31,6 @@ from omnidesk.subscribers import build_registry
 ALWAYS_OPEN = {"timezone": "Asia/Seoul", "holidays": [],
                "weekly": {d: [["00:00", "24:00"]] for d in
                           ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}}
-NEVER_OPEN_TODAY = {"timezone": "Asia/Seoul", "holidays": [], "weekly": {}}
 PHONE, EMAIL = "010-2345-6789", "minji.kim@example.com"
 PENDING, DELIVERED, PROCESSED, CANCELLED = ("HB2026111900123", "HB2026111000456",
                                             "HB2026111500789", "HB2026110100321")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from zoneinfo import ZoneInfo
 
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.conversations.actions import (
@@ -14,8 +15,9 @@ from omnidesk.domains.conversations.actions import (
     do_set_status,
 )
 from omnidesk.domains.conversations.models import OWNERS, Conversation
+from omnidesk.domains.workspaces.schemas import WEEKDAYS
 
-from .conftest import NEVER_OPEN_TODAY, PENDING, Chat, Store, make_store
+from .conftest import PENDING, Chat, Store, make_store
 
 CUSTOMER_LINES = ("주문 취소하고 싶어요", "Where is my order?", "상담원 연결해 주세요", "네",
                   "Tell me a joke", f"{PENDING} 환불 언제 되나요?", "안녕하세요")
@@ -127,10 +129,9 @@ async def test_outside_business_hours_the_bot_says_when_a_person_answers(
     from omnidesk.domains.workspaces.schemas import WorkspaceCreate
 
     ws = await do_create_workspace(session, workspace_in=WorkspaceCreate(slug="night", name="N"))
-    weekday = dt.datetime.now(dt.UTC).strftime("%a").lower()[:3]
-    hours = {**NEVER_OPEN_TODAY, "weekly": {d: [["09:00", "18:00"]] for d in
-                                             ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-                                             if d != weekday}}
+    today = dt.datetime.now(ZoneInfo("Asia/Seoul")).date().isoformat()
+    hours = {"timezone": "Asia/Seoul", "holidays": [today],  # closed all of today
+             "weekly": {d: [["09:00", "18:00"]] for d in WEEKDAYS}}
     await make_store(session, ws.id, hours=hours)
     chat = Chat(session_factory, ws.id, ("user_id", "u-minji", True))
     reply = await chat.say("사람이랑 얘기하고 싶어요")

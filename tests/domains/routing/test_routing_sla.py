@@ -1,17 +1,13 @@
-"""Business hours, holidays and SLA clocks that pause while waiting on the customer."""
+"""SLA clocks that count open business time and pause while waiting on the customer.
+
+The calendar itself is tested in tests/domains/workspaces/test_calendar.py.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from omnidesk.domains.routing.business_hours import (
-    BusinessCalendar,
-    add_business_seconds,
-    business_seconds_between,
-)
 from omnidesk.domains.routing.sla import (
     SLA_BREACHED,
     SLA_WARNING,
@@ -21,10 +17,11 @@ from omnidesk.domains.routing.sla import (
     intervals_from_changes,
     sla_events,
 )
+from omnidesk.domains.workspaces.service import Calendar
 
 SEOUL = ZoneInfo("Asia/Seoul")
 WEEKDAY = [["09:00", "18:00"]]
-CALENDAR = BusinessCalendar.from_config(
+CALENDAR = Calendar.from_config(
     {
         "timezone": "Asia/Seoul",
         "weekly": {day: WEEKDAY for day in ("mon", "tue", "wed", "thu", "fri")},
@@ -36,56 +33,6 @@ HOUR = 3600.0
 
 def seoul(day: int, hour: int, minute: int = 0, month: int = 12) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, minute, tzinfo=SEOUL)
-
-
-def test_only_opening_hours_count() -> None:
-    # Monday 2026-12-21 17:00 to Tuesday 10:00 Seoul: one hour Monday, one hour Tuesday
-    assert business_seconds_between(CALENDAR, seoul(21, 17), seoul(22, 10)) == 2 * HOUR
-
-
-def test_weekends_and_holidays_are_closed() -> None:
-    # Thursday 24th 17:00 -> Monday 28th 10:00: Friday 25th is Christmas, then a weekend
-    assert business_seconds_between(CALENDAR, seoul(24, 17), seoul(28, 10)) == 2 * HOUR
-
-
-def test_adding_business_time_skips_closed_days() -> None:
-    assert add_business_seconds(CALENDAR, seoul(24, 17), 2 * HOUR) == seoul(28, 10)
-    assert add_business_seconds(CALENDAR, seoul(26, 3), 0) == seoul(28, 9)
-
-
-def test_adding_and_measuring_are_inverse() -> None:
-    start = seoul(21, 8, 30).astimezone(dt.UTC)
-    for seconds in (1.0, 5 * HOUR, 9 * HOUR, 40 * HOUR + 17):
-        end = add_business_seconds(CALENDAR, start, seconds)
-        assert business_seconds_between(CALENDAR, start, end) == pytest.approx(seconds)
-
-
-def test_daylight_saving_days_have_their_real_length() -> None:
-    calendar = BusinessCalendar.always_open("America/New_York")
-    new_york = ZoneInfo("America/New_York")
-    start = dt.datetime(2026, 3, 8, 0, 0, tzinfo=new_york)  # clocks spring forward at 02:00
-    end = dt.datetime(2026, 3, 9, 0, 0, tzinfo=new_york)
-    assert business_seconds_between(calendar, start, end) == 23 * HOUR
-
-
-def test_overnight_and_24h_ranges() -> None:
-    night = BusinessCalendar.from_config(
-        {"timezone": "UTC", "weekly": {"mon": [["22:00", "06:00"]]}}
-    )
-    start = dt.datetime(2026, 12, 21, 12, tzinfo=dt.UTC)
-    assert business_seconds_between(night, start, start + dt.timedelta(days=1)) == 8 * HOUR
-    whole = BusinessCalendar.from_config({"weekly": {"sat": [["00:00", "24:00"]]}})
-    saturday = dt.datetime(2026, 12, 26, tzinfo=dt.UTC)
-    assert business_seconds_between(whole, saturday, saturday + dt.timedelta(days=2)) == 24 * HOUR
-
-
-def test_bad_calendars_are_rejected() -> None:
-    with pytest.raises(ValueError, match="weekdays"):
-        BusinessCalendar.from_config({"weekly": {"funday": WEEKDAY}})
-    with pytest.raises(ValueError, match="no opening hours"):
-        add_business_seconds(BusinessCalendar.from_config({"weekly": {}}), seoul(1, 1), 1)
-    with pytest.raises(ValueError, match="naive"):
-        business_seconds_between(CALENDAR, dt.datetime(2026, 1, 1), seoul(1, 1))
 
 
 POLICY = SlaPolicy.from_config(

@@ -6,9 +6,9 @@ from omnidesk.core.db import utcnow
 from omnidesk.domains.bot.actions import do_bot_handoff, do_bot_reply, do_record_bot_action
 from omnidesk.domains.bot.dialogue import save_state
 from omnidesk.domains.bot.flows.base import Reply, Turn
-from omnidesk.domains.bot.hours import format_moment, is_open, next_opening
 from omnidesk.domains.conversations.actions import do_hold_bot_turn
 from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.workspaces.service import workspace_calendar
 
 
 def greeting(turn: Turn) -> str:
@@ -18,13 +18,13 @@ def greeting(turn: Turn) -> str:
 
 
 def handoff_message(turn: Turn) -> str:
-    """Say a person will take over, or when they will if the team is away."""
-    hours, tz, now = turn.workspace.business_hours, turn.workspace.timezone, utcnow()
-    if is_open(hours, now, timezone=tz):
+    """Say a person will take over, or when they will if the team is away (business calendar)."""
+    calendar, now = workspace_calendar(turn.workspace), utcnow()
+    if calendar.is_open(now):
         return turn.say("handoff")
-    opens = next_opening(hours, now, timezone=tz)
+    opens = calendar.next_open(now)
     email = turn.settings.support_email
-    return turn.say("handoff_closed", when=format_moment(opens, turn.lang) if opens else "-",
+    return turn.say("handoff_closed", when=calendar.format_moment(opens, turn.lang) if opens else "-",
                     email=turn.say("handoff_email", email=email) if email else "")
 
 

@@ -29,7 +29,6 @@ from omnidesk.domains.bot.flows import (
     returns,
 )
 from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, is_yes
-from omnidesk.domains.bot.hours import format_moment, is_open, next_opening, weekly_summary
 from omnidesk.domains.bot.policy import (
     FLOW_INTENTS,
     bot_settings,
@@ -41,7 +40,7 @@ from omnidesk.domains.bot.service import customer_history, is_vip, workspace_int
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import get_conversation
 from omnidesk.domains.nlu.service import understand_message_async
-from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
 
 FlowStep = Callable[[Turn], Awaitable[Reply]]
 FLOWS: dict[str, FlowStep] = {
@@ -139,15 +138,15 @@ async def run_flow(turn: Turn, flow: str) -> Reply:
 
 
 def hours_reply(turn: Turn) -> Reply:
-    """Tell the support hours and whether the team works now."""
-    hours, now = turn.workspace.business_hours, utcnow()
-    tz = turn.workspace.timezone
-    if is_open(hours, now, timezone=tz):
+    """Tell the support hours and whether the team works now, by the business calendar."""
+    calendar, now = workspace_calendar(turn.workspace), utcnow()
+    if calendar.is_open(now):
         state = turn.say("hours_open")
     else:
-        opens = next_opening(hours, now, timezone=tz)
-        state = turn.say("hours_closed", when=format_moment(opens, turn.lang)) if opens else ""
-    return Reply(turn.say("hours", hours=weekly_summary(hours, turn.lang), state=state),
+        opens = calendar.next_open(now)
+        when = calendar.format_moment(opens, turn.lang) if opens else None
+        state = turn.say("hours_closed", when=when) if when else ""
+    return Reply(turn.say("hours", hours=calendar.weekly_summary(turn.lang), state=state),
                  "template:business_hours")
 
 
@@ -160,7 +159,8 @@ async def knowledge_reply(turn: Turn, deps: BotDeps) -> Reply:
         base_url=deps.public_url, llm=deps.llm, tone=settings.tone)
     if answer is not None:
         state.misses = 0
-        return Reply(answer.text, answer.source, citations=answer.citations)
+        text = workspace_calendar(turn.workspace).fill(answer.text, turn.lang, utcnow())
+        return Reply(text, answer.source, citations=answer.citations)
     if is_miss(turn.understanding, settings):
         state.misses += 1
         if state.misses >= settings.max_misses:

@@ -1,9 +1,6 @@
-"""Engagement reads: widget settings, business-hours state, visitor sessions and history."""
+"""Engagement reads: widget settings, visitor sessions and history."""
 
 from __future__ import annotations
-
-import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,23 +15,10 @@ from omnidesk.domains.engagement.models import ReadMark, WidgetSession
 from omnidesk.domains.engagement.schemas import VisitorMessageRead, WidgetSettings
 from omnidesk.domains.workspaces.models import Workspace
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
 
 def widget_settings(workspace: Workspace) -> WidgetSettings:
     """Return the workspace's widget settings with defaults filled in."""
     return WidgetSettings.model_validate((workspace.settings or {}).get("widget") or {})
-
-
-def is_within_business_hours(workspace: Workspace, now: dt.datetime) -> bool:
-    """Tell whether the workspace's weekly business hours include this moment."""
-    hours = workspace.business_hours or {}
-    local = now.astimezone(ZoneInfo(hours.get("timezone") or workspace.timezone))
-    if local.date().isoformat() in set(hours.get("holidays") or []):
-        return False
-    spans = (hours.get("weekly") or {}).get(DAYS[local.weekday()], [])
-    clock = local.strftime("%H:%M")
-    return any(start <= clock < end for start, end in spans)
 
 
 async def get_widget_session(

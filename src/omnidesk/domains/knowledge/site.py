@@ -28,6 +28,11 @@ UI_STRINGS = {
         "home": "홈",
         "updated": "업데이트",
         "not_found": "찾으시는 글이 없어요.",
+        "support_hours": "상담 시간",
+        "open_now": "지금 상담 가능",
+        "closed_now": "지금은 상담 시간이 아니에요",
+        "next_opening": "다음 상담 시작",
+        "holidays": "휴무일",
     },
     "en": {
         "help_center": "Help Center",
@@ -47,6 +52,11 @@ UI_STRINGS = {
         "home": "Home",
         "updated": "Updated",
         "not_found": "We could not find that article.",
+        "support_hours": "Support hours",
+        "open_now": "Open now",
+        "closed_now": "Closed now",
+        "next_opening": "Next opening",
+        "holidays": "Holidays",
     },
 }
 

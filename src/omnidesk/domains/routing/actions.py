@@ -59,6 +59,7 @@ from omnidesk.domains.routing.service import (
     queue_policy,
 )
 from omnidesk.domains.routing.sla_actions import first_response_due_at
+from omnidesk.domains.workspaces.service import calendar_from
 
 
 async def do_enqueue(
@@ -105,7 +106,10 @@ async def do_enqueue(
         vip=facts["tier"] == "vip" or "vip" in facts["tags"],
         enqueued_at=now,
         sla_due_at=first_response_due_at(
-            found.sla_targets, found.business_hours, conv, decision.priority, now
+            found.sla_targets,
+            calendar_from(found.business_hours, timezone=found.timezone,
+                          override=queue.business_hours),
+            conv, decision.priority, now
         ),
         rule_name=decision.rule_name,
         finished_at=None,

@@ -46,7 +46,8 @@ async def check_create_queue(
     """Create a queue after checking its name, team, skills and overflow target."""
     actor.require("admin")
     queue = RoutingQueue(workspace_id=actor.workspace_id, name=queue_in.name)
-    return await _save_queue(session, actor, queue, queue_in.model_dump(exclude_none=True), "created")
+    values = queue_in.model_dump(exclude_none=True)
+    return await _save_queue(session, actor, queue, _stored_hours(queue_in, values), "created")
 
 
 async def check_update_queue(
@@ -63,7 +64,14 @@ async def check_update_queue(
         if (target is None) != (after is None):
             raise InvalidInput("overflow_queue_id and overflow_after_seconds go together",
                                field="overflow_queue_id")  # fmt: skip
-    return await _save_queue(session, actor, queue, changes, "updated")
+    return await _save_queue(session, actor, queue, _stored_hours(queue_in, changes), "updated")
+
+
+def _stored_hours(queue_in: QueueCreate | QueueUpdate, values: dict[str, Any]) -> dict[str, Any]:
+    """Keep a queue's own hours in the calendar's stored form."""
+    if queue_in.business_hours is not None:
+        values["business_hours"] = queue_in.business_hours.stored()
+    return values
 
 
 async def _save_queue(

@@ -36,6 +36,8 @@ class RoutingQueue(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     offer_timeout_seconds: Mapped[float] = mapped_column(default=20.0)
     weights: Mapped[dict[str, Any]] = mapped_column(default=dict)  # QueuePolicy weight overrides
     is_default: Mapped[bool] = mapped_column(default=False)
+    # Its own hours over the workspace's (workspaces.calendar override); None: the workspace's
+    business_hours: Mapped[dict[str, Any] | None]
 
 
 class RoutingRuleRow(Base, IdMixin, TimestampMixin, WorkspaceScoped):

@@ -14,6 +14,7 @@ from omnidesk.domains.routing.engine import PRIORITY_LEVELS
 from omnidesk.domains.routing.rules import parse_rule
 from omnidesk.domains.routing.service import POLICY_WEIGHTS
 from omnidesk.domains.routing.sla import METRICS
+from omnidesk.domains.workspaces.schemas import BusinessHours, CalendarStateRead
 
 StrategyName = Literal["longest_idle", "least_busy", "round_robin", "best_skill"]
 PriorityName = Literal["low", "normal", "high", "urgent"]
@@ -42,7 +43,8 @@ def check_weights(value: dict[str, float]) -> dict[str, float]:
 class QueueFields(Patch):
     """Fields shared by queue create and update (all optional on update)."""
 
-    nullable = frozenset({"team_id", "overflow_queue_id", "overflow_after_seconds"})
+    nullable = frozenset({"team_id", "overflow_queue_id", "overflow_after_seconds",
+                          "business_hours"})
 
     team_id: int | None = None
     required_skills: SkillLevels | None = None
@@ -53,6 +55,7 @@ class QueueFields(Patch):
     offer_timeout_seconds: float | None = Field(None, ge=5, le=600)
     weights: dict[str, float] | None = None
     is_default: bool | None = None
+    business_hours: BusinessHours | None = None  # its own hours; null: the workspace's
 
     _skills = field_validator("required_skills")(
         lambda v: None if v is None else check_skill_levels(v)
@@ -89,6 +92,14 @@ class QueueRead(BaseModel):
     offer_timeout_seconds: float
     weights: dict[str, float]
     is_default: bool
+    business_hours: dict[str, Any] | None
+
+
+class QueueHoursRead(CalendarStateRead):
+    """Whether a queue is open by its calendar (its own hours or else the workspace's)."""
+
+    queue_id: int
+    own_hours: bool
 
 
 class RuleConditions(BaseModel):

@@ -40,6 +40,7 @@ from omnidesk.domains.routing.models import (
 )
 from omnidesk.domains.routing.rules import RoutingRule, parse_rule
 from omnidesk.domains.workspaces.models import Workspace
+from omnidesk.domains.workspaces.service import Calendar, calendar_from, get_workspace
 
 FRESH = {"populate_existing": True}
 HELD_KEY = "routing.held_rows"
@@ -60,6 +61,31 @@ async def get_queue(session: AsyncSession, *, workspace_id: int, queue_id: int) 
     """Return a queue of the workspace or raise NotFound."""
     return await get_in_workspace(session, RoutingQueue, workspace_id=workspace_id,
                                   object_id=queue_id, what="routing queue")
+
+
+async def get_queue_calendar(
+    session: AsyncSession, *, workspace_id: int, queue_id: int
+) -> tuple[RoutingQueue, Calendar]:
+    """Return a queue and the calendar it works by: its own hours over the workspace's."""
+    queue = await get_queue(session, workspace_id=workspace_id, queue_id=queue_id)
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    return queue, calendar_from(workspace.business_hours, timezone=workspace.timezone,
+                                override=queue.business_hours)
+
+
+async def get_conversation_calendar(
+    session: AsyncSession, *, workspace_id: int, conversation_id: int
+) -> Calendar:
+    """Return the calendar a conversation's SLA clocks run by: its queue's, else the workspace's."""
+    hours, timezone, queue_hours = (await session.execute(
+        select(Workspace.business_hours, Workspace.timezone, RoutingQueue.business_hours)
+        .select_from(Workspace)
+        .outerjoin(QueueEntry, (QueueEntry.workspace_id == Workspace.id)
+                   & (QueueEntry.conversation_id == conversation_id))
+        .outerjoin(RoutingQueue, RoutingQueue.id == QueueEntry.queue_id)
+        .where(Workspace.id == workspace_id)
+    )).one()  # fmt: skip
+    return calendar_from(hours, timezone=timezone, override=queue_hours)
 
 
 async def get_default_queue(session: AsyncSession, *, workspace_id: int) -> RoutingQueue | None:
@@ -177,6 +203,7 @@ class EnqueueFacts:
     attributes: dict[str, Any]
     tags: list[Any]
     business_hours: dict[str, Any]
+    timezone: str  # the workspace's, for its business calendar
     entry: QueueEntry | None
     default_queue: RoutingQueue | None
     sla_targets: dict[str, Any] | None  # None: the workspace has no default SLA policy
@@ -200,11 +227,12 @@ async def enqueue_facts(
     ).unique(lambda row: 0).all()  # all, so the labels collection is complete
     if not rows:
         return None
-    conv, customer_id, attributes, tags, hours, entry, queue, targets, *last = rows[0]
+    conv, customer_id, attributes, tags, hours, timezone, entry, queue, targets, *last = rows[0]
     if customer_id is None:
         raise NotFound("customer not found")
     sticky = None if last[0] is None else (last[0], last[2] or last[1])
-    return EnqueueFacts(conv, attributes or {}, tags or [], hours, entry, queue, targets, sticky)
+    return EnqueueFacts(conv, attributes or {}, tags or [], hours, timezone, entry, queue, targets,
+                        sticky)
 
 
 @cache
@@ -238,7 +266,8 @@ def _enqueue_facts_query() -> Select[Any]:
     )
     return (
         select(Conversation, Customer.id, Customer.attributes, Customer.tags,
-               Workspace.business_hours, QueueEntry, default_queue, sla_targets,
+               Workspace.business_hours, Workspace.timezone, QueueEntry, default_queue,
+               sla_targets,
                previous.agent_id, previous.assigned_at, previous.finished_at)
         .join(Workspace, Workspace.id == Conversation.workspace_id)
         .outerjoin(Customer, (Customer.id == Conversation.customer_id)

@@ -1,7 +1,8 @@
 """SLA clocks: first-response and resolution targets per priority, counted in business hours.
 
 The clock runs only while the conversation is neither waiting on the customer (``pending``,
-``snoozed``) nor resolved, and only inside the workspace's business hours. Each target reports
+``snoozed``) nor resolved, and only while the business calendar (``workspaces.calendar``: the
+conversation's queue's hours, else the workspace's) is open. Each target reports
 ``ok``, ``warning`` (within ``warn_before_seconds`` of its target), ``breached``, or once the
 conversation answered it, ``met`` / ``missed``.
 """
@@ -13,11 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from omnidesk.domains.routing.business_hours import (
-    BusinessCalendar,
-    add_business_seconds,
-    business_seconds_between,
-)
+from omnidesk.domains.workspaces.service import Calendar
 
 PAUSED_STATUSES = frozenset({"pending", "snoozed"})
 STOPPED_STATUSES = frozenset({"resolved"})
@@ -79,7 +76,7 @@ def intervals_from_changes(
 
 
 def elapsed_business_seconds(
-    calendar: BusinessCalendar, intervals: Iterable[StatusInterval], until: dt.datetime
+    calendar: Calendar, intervals: Iterable[StatusInterval], until: dt.datetime
 ) -> float:
     """Return the business seconds the clock ran up to ``until``, skipping paused spans."""
     total = 0.0
@@ -88,13 +85,13 @@ def elapsed_business_seconds(
             continue
         end = until if span.end is None else min(span.end, until)
         if end > span.start:
-            total += business_seconds_between(calendar, span.start, end)
+            total += calendar.working_seconds(span.start, end)
     return total
 
 
 def evaluate_sla(
     policy: SlaPolicy,
-    calendar: BusinessCalendar,
+    calendar: Calendar,
     *,
     priority: str,
     intervals: Sequence[StatusInterval],
@@ -133,7 +130,7 @@ def sla_events(
 
 def _clock(
     policy: SlaPolicy,
-    calendar: BusinessCalendar,
+    calendar: Calendar,
     metric: str,
     target: float,
     elapsed: float,
@@ -149,5 +146,5 @@ def _clock(
     if remaining <= 0:
         return SlaClock(metric, target, elapsed, "breached", paused, None)
     state = "warning" if remaining <= policy.warn_before_seconds else "ok"
-    due = None if paused else add_business_seconds(calendar, now, remaining)
+    due = None if paused else calendar.add_working_seconds(now, remaining)
     return SlaClock(metric, target, elapsed, state, paused, due)

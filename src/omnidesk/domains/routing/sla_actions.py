@@ -11,10 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.db import utcnow
 from omnidesk.core.events import emit
 from omnidesk.domains.conversations.service import get_conversation, list_events
-from omnidesk.domains.routing.business_hours import BusinessCalendar, add_business_seconds
 from omnidesk.domains.routing.events import SLA_EVENTS
 from omnidesk.domains.routing.models import SlaClockRow
-from omnidesk.domains.routing.service import get_default_sla_policy
+from omnidesk.domains.routing.service import get_conversation_calendar, get_default_sla_policy
 from omnidesk.domains.routing.sla import (
     SlaClock,
     SlaPolicy,
@@ -23,15 +22,9 @@ from omnidesk.domains.routing.sla import (
     intervals_from_changes,
     sla_events,
 )
-from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.domains.workspaces.service import Calendar
 
 STATUS_EVENT_KINDS = ("status_changed", "snoozed")
-
-
-async def workspace_calendar(session: AsyncSession, *, workspace_id: int) -> BusinessCalendar:
-    """Return the workspace's business-hours calendar."""
-    workspace = await get_workspace(session, workspace_id=workspace_id)
-    return BusinessCalendar.from_config(workspace.business_hours)
 
 
 def first_response_target(targets: dict[str, Any], conv: Any, priority: str) -> float | None:
@@ -44,16 +37,16 @@ def first_response_target(targets: dict[str, Any], conv: Any, priority: str) -> 
 
 def first_response_due_at(
     targets: dict[str, Any] | None,
-    business_hours: dict[str, Any],
+    calendar: Calendar,
     conv: Any,
     priority: str,
     now: dt.datetime,
 ) -> dt.datetime | None:
-    """Return the first-response due time from already loaded SLA targets and business hours."""
+    """Return the first-response due time from already loaded SLA targets and calendar."""
     target = None if targets is None else first_response_target(targets, conv, priority)
     if target is None:
         return None
-    return add_business_seconds(BusinessCalendar.from_config(business_hours), now, target)
+    return calendar.add_working_seconds(now, target)
 
 
 async def status_intervals(
@@ -91,7 +84,8 @@ async def do_check_sla(
     )
     clocks = evaluate_sla(
         policy,
-        await workspace_calendar(session, workspace_id=workspace_id),
+        await get_conversation_calendar(
+            session, workspace_id=workspace_id, conversation_id=conversation_id),
         priority=conv.priority,
         now=now,
         first_response_at=conv.first_response_at,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import AwareDatetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
+from omnidesk.core.db import utcnow
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.domains.routing import config_actions as config
 from omnidesk.domains.routing import overview
@@ -14,6 +18,7 @@ from omnidesk.domains.routing.schemas import (
     ConversationMove,
     PresenceUpdate,
     QueueCreate,
+    QueueHoursRead,
     QueueRead,
     QueueStats,
     QueueUpdate,
@@ -25,12 +30,13 @@ from omnidesk.domains.routing.schemas import (
     SlaPolicyRead,
     SlaPolicyUpdate,
 )
-from omnidesk.domains.routing.service import get_queue, list_queues
+from omnidesk.domains.routing.service import get_queue, get_queue_calendar, list_queues
 from omnidesk.domains.routing.transfer_actions import (
     check_set_presence,
     do_move_to_agent,
     do_move_to_queue,
 )
+from omnidesk.domains.workspaces.schemas import CalendarStateRead
 
 router = APIRouter(prefix="/api/v1/routing", tags=["routing"])
 
@@ -55,6 +61,20 @@ async def read_queue(queue_id: int, actor: ActorDep, session: SessionDep) -> Que
     """Return one queue."""
     return QueueRead.model_validate(
         await get_queue(session, workspace_id=actor.workspace_id, queue_id=queue_id))
+
+
+@router.get("/queues/{queue_id}/hours", response_model=QueueHoursRead)
+async def read_queue_hours(
+    queue_id: int, actor: ActorDep, session: SessionDep,
+    at: Annotated[AwareDatetime | None, Query(description="Instant to check; now if absent")] = None,
+    locale: Annotated[Literal["ko", "en"], Query()] = "ko",
+) -> QueueHoursRead:
+    """Say whether a queue is open by its calendar, and when it next opens or closes."""
+    queue, calendar = await get_queue_calendar(
+        session, workspace_id=actor.workspace_id, queue_id=queue_id)
+    state = CalendarStateRead.model_validate(calendar.state(at or utcnow(), locale))
+    return QueueHoursRead(**state.model_dump(), queue_id=queue.id,
+                          own_hours=queue.business_hours is not None)
 
 
 @router.patch("/queues/{queue_id}", response_model=QueueRead)

@@ -26,7 +26,7 @@ async def do_create_workspace(
     if await get_workspace_by_slug(session, slug=workspace_in.slug):
         raise Conflict(f"workspace {workspace_in.slug!r} already exists", field="slug")
     workspace = Workspace(**workspace_in.model_dump(), created_by=created_by)
-    workspace.business_hours = {**DEFAULT_BUSINESS_HOURS, "timezone": workspace_in.timezone}
+    workspace.business_hours = dict(DEFAULT_BUSINESS_HOURS)  # in the workspace's time zone
     session.add(workspace)
     await session.flush()
     audit(session, workspace_id=workspace.id, action="workspace.created", actor_kind="system",

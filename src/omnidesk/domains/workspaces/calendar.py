@@ -20,7 +20,7 @@ from stored ``business_hours`` (see ``schemas.BusinessHours``). Its rules:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,6 +36,7 @@ Window = tuple[dt.datetime, dt.datetime]  # UTC
 WHOLE_DAY: tuple[LocalRange, ...] = ((dt.time(0), dt.time(0), True),)
 ALWAYS = {"ko": "연중무휴 24시간", "en": "24/7"}
 CLOSED = {"ko": "휴무", "en": "Closed"}
+NO_HOLIDAYS = {"ko": "예정된 휴무일 없음", "en": "none scheduled"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,23 @@ class Holiday:
     day: dt.date
     name: str | None = None
     hours: tuple[LocalRange, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenState:
+    """Where the calendar stands at one instant, in the words shown to customers."""
+
+    open: bool
+    next_open: dt.datetime | None  # the instant itself while open
+    next_close: dt.datetime | None  # None: does not close within a year
+    summary: str  # weekly_summary
+    next_open_text: str | None  # format_moment(next_open) while closed
+    timezone: str  # the zone's abbreviation at that instant
+
+    @property
+    def next_change(self) -> dt.datetime | None:
+        """Return when the state flips (opens or closes next), or None."""
+        return self.next_close if self.open else self.next_open
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,15 @@ class Calendar:
             remaining -= length
         raise ValueError("the calendar has no opening hours in the next ten years")
 
+    def state(self, at: dt.datetime, locale: str) -> OpenState:
+        """Return whether it is open at ``at``, when that changes, and the words for it."""
+        is_open = self.is_open(at)
+        opens = self.next_open(at)
+        return OpenState(
+            open=is_open, next_open=opens, next_close=self.next_close(at),
+            summary=self.weekly_summary(locale), timezone=self.timezone_label(at),
+            next_open_text=None if is_open or opens is None else self.format_moment(opens, locale))
+
     def weekly_rows(self, locale: str) -> list[tuple[str, str]]:
         """Return one (weekday name, hours or 'Closed') row per weekday, Monday first."""
         names = _day_names(locale)
@@ -184,6 +211,20 @@ class Calendar:
                 else f"{_day_names('en')[day.weekday()]} {day.day} {_month_name(day.month)}")
         label = f"{when} {holiday.name}" if holiday.name else when
         return f"{label} · {_ranges_text(holiday.hours) or CLOSED[lang]}"
+
+    def fill(self, text: str, locale: str, at: dt.datetime,
+             quote: Callable[[str], str] = str) -> str:
+        """Put this calendar's words in place of ``{{hours}}`` and ``{{holidays}}`` in a text.
+
+        Help-center articles state the hours this way, so they never disagree with the calendar;
+        ``quote`` escapes the inserted words (``html.escape`` for an HTML snippet).
+        """
+        if "{{" not in text:
+            return text
+        hours = f"{self.weekly_summary(locale)} ({self.timezone_label(at)})"
+        holidays = ", ".join(self.holiday_text(h, locale) for h in self.upcoming_holidays(at))
+        return (text.replace("{{hours}}", quote(hours))
+                .replace("{{holidays}}", quote(holidays or NO_HOLIDAYS[_lang(locale)])))
 
     def format_moment(self, moment: dt.datetime, locale: str) -> str:
         """Say an instant in local time: '11월 24일(월) 09:00' or 'Mon 24 Nov 09:00'."""

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from omnidesk.core.db import Base, IdMixin, TimestampMixin
 
+# A new workspace's hours, in the workspace's own time zone (no "timezone" key: the calendar
+# follows Workspace.timezone). Hours set to {} mean none configured: open around the clock.
 DEFAULT_BUSINESS_HOURS: dict[str, Any] = {
-    "timezone": "Asia/Seoul",
     "weekly": {
         day: [["09:00", "18:00"]] for day in ("mon", "tue", "wed", "thu", "fri")
     },

@@ -110,6 +110,20 @@ class BusinessHours(BaseModel):
         return data
 
 
+class CalendarStateRead(BaseModel):
+    """Whether a business calendar is open at an instant, when that changes, and its hours."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    open: bool
+    next_open: dt.datetime | None
+    next_close: dt.datetime | None
+    next_change: dt.datetime | None
+    summary: str
+    next_open_text: str | None
+    timezone: str
+
+
 class WorkspaceCreate(BaseModel):
     slug: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str = Field(min_length=1, max_length=200)

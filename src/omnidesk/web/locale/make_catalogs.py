@@ -34,6 +34,7 @@ KO = {
     "1 hour": "1시간", "3 days": "3일", "4 hours": "4시간", "Agent": "상담원", "All": "전체",
     "All channels": "모든 채널", "Any priority": "모든 우선순위", "Any status": "모든 상태",
     "Apply": "적용", "Assignee": "담당자", "Attach a file": "파일 첨부", "Away": "상담 시간 외",
+    "Support hours": "상담 시간", "Next opening: %(when)s": "다음 상담 시작: %(when)s",
     "Back to the inbox": "받은 대화함으로", "Before we start, please tell us who you are.":
     "상담을 시작하기 전에 성함과 연락처를 알려 주세요.", "Channel": "채널", "Close": "닫기",
     "Connecting…": "연결 중…", "Customer": "고객", "Customer is typing…": "고객이 입력 중…",

@@ -196,6 +196,25 @@
     if (e.data.omnidesk === "open") { isOpen = true; unread = 0; parent.postMessage({ omnidesk: "unread", count: 0 }, "*"); markRead(); text.focus(); }
     if (e.data.omnidesk === "closed") isOpen = false;
   });
+  // Online/away follows the workspace's business calendar: re-read it when it next changes.
+  function paintHours(s) {
+    document.getElementById("away-dot").classList.toggle("on", s.open);
+    document.getElementById("away-label").textContent = s.open ? t.tOnline : t.tAway;
+    document.getElementById("away-notice").hidden = s.open;
+    document.getElementById("away-hours").textContent = s.summary;
+    document.getElementById("away-next").textContent = s.next_open_text ? " · " + t.tNext.replace("{when}", s.next_open_text) : "";
+  }
+  function scheduleHours(at) {
+    var wait = at ? Date.parse(at) - Date.now() + 1000 : 3600000;
+    setTimeout(refreshHours, Math.min(Math.max(wait, 5000), 3600000));
+  }
+  function refreshHours() {
+    fetch("/widget/api/state?workspace=" + encodeURIComponent(slug) + "&locale=" + encodeURIComponent(t.locale))
+      .then(function (r) { if (!r.ok) throw new Error("http " + r.status); return r.json(); })
+      .then(function (s) { paintHours(s); scheduleHours(s.next_change); })
+      .catch(function () { scheduleHours(null); });
+  }
+  scheduleHours(t.nextChange || null);
   startSession().then(function () {
     // Show what is stored right away; the socket's catch-up then fills any gap.
     outbox.forEach(function (item) {

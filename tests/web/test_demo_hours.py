@@ -1,0 +1,64 @@
+"""The demo store's hours are stated once (DEMO_BUSINESS_HOURS) and every page shows those."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import system_actor
+from omnidesk.demo_loader import DEMO_BUSINESS_HOURS
+from omnidesk.domains.knowledge.demo import DEMO_FOLDER, load_demo_categories
+from omnidesk.domains.knowledge.importing import import_markdown_folder
+from omnidesk.domains.workspaces.models import Workspace
+from omnidesk.web.demo_store import DEMO_SLUG
+from tests.conftest import make_persona
+
+HOURS_KO = "월–금 09:00–18:00, 토 09:00–13:00"
+HOURS_EN = "Mon–Fri 09:00–18:00, Sat 09:00–13:00"
+ARTICLES = ("ko/contact-hours.md", "en/contact-hours.md", "ko/membership-vip-benefits.md",
+            "en/membership-vip-benefits.md")
+CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+
+
+async def demo_workspace(session: AsyncSession, tmp_path: Path) -> None:
+    persona = await make_persona(session, DEMO_SLUG)
+    workspace = await session.get(Workspace, persona.workspace_id)
+    assert workspace is not None
+    workspace.business_hours = dict(DEMO_BUSINESS_HOURS)
+    for name in ARTICLES:
+        (tmp_path / "kb" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(DEMO_FOLDER / name, tmp_path / "kb" / name)
+    await load_demo_categories(session, persona.workspace_id)
+    await import_markdown_folder(session, actor=system_actor(persona.workspace_id),
+                                 folder=tmp_path / "kb")
+    await session.commit()
+
+
+def test_the_demo_articles_state_no_hours_of_their_own() -> None:
+    for name in ARTICLES:
+        body = (DEMO_FOLDER / name).read_text(encoding="utf-8")
+        assert not CLOCK.search(body), f"{name} states hours; use {{{{hours}}}}"
+        assert "{{hours}}" in body
+
+
+async def test_store_footer_help_center_and_widget_show_the_demo_hours(
+        client: httpx.AsyncClient, session: AsyncSession, tmp_path: Path) -> None:
+    await demo_workspace(session, tmp_path)
+    footer = (await client.get("/demo/store")).text.split('class="store-foot"')[1]
+    assert HOURS_KO in footer and "1588-4321" in footer
+    for locale, hours in (("ko", HOURS_KO), ("en", HOURS_EN)):
+        article = (await client.get(f"/help/{DEMO_SLUG}/{locale}/articles/contact-hours")).text
+        body = article.split('id="support-hours"')[0]
+        assert body.count(hours) >= 3 and "{{" not in article  # chat, phone and VIP rows
+        assert article.split('id="support-hours"')[1].count(hours) == 1  # the footer
+        vip = (await client.get(f"/help/{DEMO_SLUG}/{locale}/articles/membership-vip-benefits"))
+        assert hours in vip.text and "{{" not in vip.text
+    found = await client.get(f"/help/{DEMO_SLUG}/ko/search", params={"q": "VIP 전용 상담 전화"})
+    assert "membership-vip-benefits" in found.text and "{{" not in found.text
+    frame = await client.get("/widget/frame", params={"workspace": DEMO_SLUG},
+                             headers={"Accept-Language": "ko"})
+    assert HOURS_KO in frame.text

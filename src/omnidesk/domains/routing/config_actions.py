@@ -53,7 +53,7 @@ async def check_create_queue(
 async def check_update_queue(
     session: AsyncSession, *, actor: Actor, queue_id: int, queue_in: QueueUpdate
 ) -> RoutingQueue:
-    """Change a queue; fields left out keep their value, null clears team or overflow."""
+    """Change a queue; fields left out keep their value, null clears team, overflow or hours."""
     actor.require("admin")
     queue = await get_queue(session, workspace_id=actor.workspace_id, queue_id=queue_id)
     changes = {k: v for k, v in queue_in.model_dump(exclude_unset=True).items()

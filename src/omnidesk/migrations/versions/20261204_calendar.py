@@ -1,7 +1,7 @@
 """A queue's own business calendar (overrides the workspace's hours)
 
 Revision ID: 20261204_calendar
-Revises: 20261204_identity
+Revises: 20261204_identity_sessions
 Create Date: 2026-12-04
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "20261204_calendar"
-down_revision = "20261204_identity"
+down_revision = "20261204_identity_sessions"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "omnidesk"
 ENTRY = {"omnidesk.main", "omnidesk.worker", "omnidesk.bootstrap", "omnidesk.cli", "omnidesk.subscribers",
-         "omnidesk.all_models", "omnidesk.demo_loader", "omnidesk.demo_extras"}
+         "omnidesk.all_models", "omnidesk.demo_loader", "omnidesk.demo_extras",
+         "omnidesk.settings_sections"}
 
 
 def _modules() -> dict[str, set[str]]:
@@ -178,3 +179,19 @@ def test_events_are_emitted_only_from_actions_and_jobs() -> None:
                     and node.func.id == "emit" and not _emits_here(rel)):
                 found.append(f"{rel}:{node.lineno}")
     assert not found, "emit() outside actions and jobs:\n" + "\n".join(found)
+
+
+def test_every_documented_route_parses_json_strictly() -> None:
+    from fastapi.routing import APIRoute
+
+    from omnidesk.config import Settings
+    from omnidesk.core.api import ApiRoute
+    from omnidesk.main import create_app
+
+    app = create_app(Settings(database_url="sqlite+aiosqlite://", secret_key="x"))
+    routes = []
+    for route in app.routes:  # FastAPI keeps each included router's routes inside it
+        routes += getattr(getattr(route, "original_router", None), "routes", None) or [route]
+    documented = [r for r in routes if isinstance(r, APIRoute) and r.include_in_schema]
+    loose = [r.path for r in documented if not isinstance(r, ApiRoute)]
+    assert len(documented) > 90 and not loose, f"routes without route_class=ApiRoute: {loose}"

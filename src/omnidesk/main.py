@@ -18,6 +18,7 @@ from omnidesk.bootstrap import build_runtime
 from omnidesk.channels.views import build_router as build_channel_admin_router
 from omnidesk.channels.webhooks import build_router as build_channel_router
 from omnidesk.config import Settings, get_settings
+from omnidesk.core.api import ERROR_RESPONSES
 from omnidesk.core.body_limit import BodyLimitMiddleware
 from omnidesk.core.events import SubscriberRegistry
 from omnidesk.core.http import install_error_handlers
@@ -141,7 +142,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits)  # outermost: first to count
     for router in [*ROUTERS, build_channel_router(), build_channel_admin_router()]:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
 
     @app.get("/healthz", include_in_schema=False)

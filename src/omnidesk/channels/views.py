@@ -12,6 +12,7 @@ from omnidesk.channels.registry import build_registry
 from omnidesk.channels.schemas import ChannelConnect, ChannelConnectionRead
 from omnidesk.channels.service import describe_connection, list_workspace_connections
 from omnidesk.channels.webhooks import cipher_for
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.errors import NotFound
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.domains.workspaces.service import get_workspace
@@ -20,7 +21,7 @@ from omnidesk.domains.workspaces.service import get_workspace
 def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRouter:
     """Create the channel admin routes over a validated adapter registry."""
     registry = adapters if adapters is not None else build_registry()
-    router = APIRouter(prefix="/api/v1/channels", tags=["channels"])
+    router = APIRouter(prefix="/api/v1/channels", tags=["channels"], route_class=ApiRoute)
 
     @router.get("", response_model=list[ChannelConnectionRead])
     async def list_channels(request: Request, actor: ActorDep,

@@ -13,6 +13,7 @@ from omnidesk.channels.base import ChannelAdapter, RawRequest, SignatureError
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.service import connection_config, get_connection
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
@@ -40,7 +41,7 @@ async def raw_request(request: Request) -> RawRequest:
 def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRouter:
     """Create the webhook router over a validated adapter registry."""
     registry = adapters if adapters is not None else build_registry()
-    router = APIRouter(tags=["channels"])
+    router = APIRouter(tags=["channels"], route_class=ApiRoute)
 
     @router.api_route("/channels/{kind}/{workspace_slug}/webhook", methods=["GET", "POST"],
                       include_in_schema=True, summary="Provider webhook")

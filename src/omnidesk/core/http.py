@@ -11,12 +11,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.exceptions import HTTPException
 
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import DomainError, NotAuthenticated, PermissionDenied
+from omnidesk.core.schemas import AfterId
 
 ActorResolver = Callable[[Request, AsyncSession], Awaitable[Actor | None]]
 CsrfCheck = Callable[[Request, str | None], bool]
@@ -58,7 +60,13 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 CsrfWithCookie = Depends(require_csrf_with_cookie)
 ActorDep = Annotated[Actor, Depends(get_actor)]
 LimitQuery = Annotated[int, Query(ge=1, le=200, description="Page size")]
-CursorQuery = Annotated[str | None, Query(description="Cursor from the previous page")]
+AfterIdQuery = Annotated[AfterId, Query(description="Only what came after this id (0 = all)")]
+CursorQuery = Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9_-]+$",
+                                          description="next_cursor from the previous page")]
+
+
+HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+              413: "too_large", 429: "rate_limited"}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -82,6 +90,24 @@ def install_error_handlers(app: FastAPI) -> None:
         message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         return JSONResponse({"error": "invalid", "message": message, "problems": problems},
                             status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> Response:
+        # Starlette's own answers (unknown path, 405 with its Allow header, unreadable body)
+        # keep their headers and get the same JSON shape as every other error.
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        body = {"error": HTTP_CODES.get(exc.status_code, "http_error"), "message": str(exc.detail)}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refused a value its column cannot hold (a number out of range, text longer
+        # than the column); the transaction rolled back, nothing was stored.
+        return JSONResponse(
+            {"error": "invalid", "message": "a value is out of range or too long to be stored"},
+            status_code=422,
+        )
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:

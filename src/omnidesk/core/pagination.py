@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select
 
 from omnidesk.core.errors import InvalidInput
+from omnidesk.core.schemas import MAX_ID
 
 T = TypeVar("T")
 
@@ -30,11 +31,13 @@ def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         kind, value = base64.urlsafe_b64decode(padded).decode().split(":", 1)
-        if kind != "id":
-            raise ValueError(kind)
-        return int(value)
+        last_id = int(value)
+        if kind != "id" or not 1 <= last_id <= MAX_ID:
+            raise ValueError(cursor)
+        return last_id
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("invalid cursor", field="cursor") from exc
+        raise InvalidInput("invalid cursor: pass next_cursor from the previous page unchanged",
+                           field="cursor") from exc
 
 
 def paginate(query: Select[Any], id_column: Any, *, cursor: str | None, limit: int) -> Select[Any]:

@@ -19,6 +19,9 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 """A row id as clients send it (path, query, body or form): 1 .. 2**63-1, the range both
 databases store, so an id out of range is a 422 instead of an overflow in the driver."""
 
+AfterId = Annotated[int, Field(ge=0, le=MAX_ID)]
+"""The last id a client has seen (0 = none yet), for "what is new since" reads."""
+
 NULL_NOT_ALLOWED = "may not be null; leave the field out to keep its value"
 
 

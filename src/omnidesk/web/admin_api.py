@@ -8,11 +8,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.events import EventDelivery
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.core.outbox import do_replay_delivery, list_deliveries
+from omnidesk.core.schemas import Id
 
-router = APIRouter(prefix="/api/v1/admin/deliveries", tags=["admin"])
+router = APIRouter(prefix="/api/v1/admin/deliveries", tags=["admin"], route_class=ApiRoute)
 
 
 class DeliveryRead(BaseModel):
@@ -50,7 +52,7 @@ async def read_deliveries(
 
 
 @router.post("/{delivery_id}/replay", response_model=DeliveryRead)
-async def replay_delivery(delivery_id: int, actor: ActorDep, session: SessionDep) -> DeliveryRead:
+async def replay_delivery(delivery_id: Id, actor: ActorDep, session: SessionDep) -> DeliveryRead:
     """Put a dead-lettered delivery back in the queue with a fresh attempt budget."""
     actor.require("admin")
     delivery, name = await do_replay_delivery(session, delivery_id=delivery_id,

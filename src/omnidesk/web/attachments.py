@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 
 from omnidesk.core.files import ALLOWED, KEY, store_file, too_large
+from omnidesk.core.schemas import Id
 from omnidesk.domains.conversations.schemas import Attachment
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +31,7 @@ async def store_upload(upload_dir: Path, workspace_id: int, upload: UploadFile,
 
 
 @router.get("/attachments/{workspace_id}/{name}")
-async def download(request: Request, workspace_id: int, name: str) -> Response:
+async def download(request: Request, workspace_id: Id, name: str) -> Response:
     """Serve a stored attachment; images inline, everything else as a download."""
     key = f"{workspace_id}/{name}"
     if not KEY.match(key):

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.channels.manifests import IDENTITY_KINDS, channels_for_identity
 from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.errors import NotFound
-from omnidesk.core.http import SessionDep
+from omnidesk.core.http import AfterIdQuery, SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_teams, list_users
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.service import (
@@ -81,7 +82,7 @@ async def customer_context(session: AsyncSession, page: AgentPage,
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
-async def conversation_page(request: Request, session: SessionDep, conversation_id: int,
+async def conversation_page(request: Request, session: SessionDep, conversation_id: Id,
                             query: InboxQueryDep) -> Response:
     """Show one conversation beside the inbox list, with the customer panel."""
     page = await agent_page(request, session)
@@ -101,8 +102,8 @@ async def conversation_page(request: Request, session: SessionDep, conversation_
 
 
 @router.get("/conversations/{conversation_id}/messages", response_class=HTMLResponse)
-async def messages_fragment(request: Request, session: SessionDep, conversation_id: int,
-                            after_id: int = 0) -> Response:
+async def messages_fragment(request: Request, session: SessionDep, conversation_id: Id,
+                            after_id: AfterIdQuery = 0) -> Response:
     """Render the messages after an id (live updates and catch-up after a reconnect)."""
     page = await agent_page(request, session)
     if page is None:
@@ -114,7 +115,7 @@ async def messages_fragment(request: Request, session: SessionDep, conversation_
 
 @router.get("/conversations/{conversation_id}/header", response_class=HTMLResponse)
 async def header_fragment(request: Request, session: SessionDep,
-                          conversation_id: int) -> Response:
+                          conversation_id: Id) -> Response:
     """Render the header with status, assignment, priority and labels."""
     page = await agent_page(request, session)
     if page is None:

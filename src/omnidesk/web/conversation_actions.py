@@ -13,6 +13,7 @@ from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
+from omnidesk.core.schemas import AfterId, Id
 from omnidesk.domains.conversations.actions import (
     check_post_message,
     check_update_conversation,
@@ -36,9 +37,9 @@ def _problem(message: str, status: int = 422) -> Response:
 @router.post("/conversations/{conversation_id}/messages", response_class=HTMLResponse)
 @body_limit("upload")
 async def post_message(
-    request: Request, session: SessionDep, conversation_id: int,
+    request: Request, session: SessionDep, conversation_id: Id,
     text: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "reply",
-    channel: Annotated[str, Form()] = "", after_id: Annotated[int, Form()] = 0,
+    channel: Annotated[str, Form()] = "", after_id: Annotated[AfterId, Form()] = 0,
     file: UploadFile | None = None,
 ) -> Response:
     """Send a reply (or add a private note) and render the messages after `after_id`."""
@@ -87,7 +88,7 @@ async def _update(request: Request, session: SessionDep, conversation_id: int,
 
 
 @router.post("/conversations/{conversation_id}/return-to-bot", response_class=HTMLResponse)
-async def return_to_bot(request: Request, session: SessionDep, conversation_id: int) -> Response:
+async def return_to_bot(request: Request, session: SessionDep, conversation_id: Id) -> Response:
     """Give the conversation back to the bot (the agent decides the bot can finish it)."""
     page = await agent_page(request, session)
     if page is None:
@@ -104,8 +105,8 @@ async def return_to_bot(request: Request, session: SessionDep, conversation_id: 
 
 
 @router.post("/customers/{customer_id}/merge", response_class=HTMLResponse)
-async def merge_customer(request: Request, session: SessionDep, customer_id: int,
-                         other_customer_id: Annotated[int, Form()]) -> Response:
+async def merge_customer(request: Request, session: SessionDep, customer_id: Id,
+                         other_customer_id: Annotated[Id, Form()]) -> Response:
     """Merge another customer (and their history) into this one, then reload the page."""
     page = await agent_page(request, session)
     if page is None:
@@ -122,7 +123,7 @@ async def merge_customer(request: Request, session: SessionDep, customer_id: int
 
 
 @router.post("/conversations/{conversation_id}/assign", response_class=HTMLResponse)
-async def assign(request: Request, session: SessionDep, conversation_id: int,
+async def assign(request: Request, session: SessionDep, conversation_id: Id,
                  assignee_id: Annotated[str, Form()] = "",
                  team_id: Annotated[str, Form()] = "") -> Response:
     """Assign or transfer to an agent and/or team ('' unassigns the agent)."""
@@ -135,7 +136,7 @@ async def assign(request: Request, session: SessionDep, conversation_id: int,
 
 
 @router.post("/conversations/{conversation_id}/status", response_class=HTMLResponse)
-async def set_status(request: Request, session: SessionDep, conversation_id: int,
+async def set_status(request: Request, session: SessionDep, conversation_id: Id,
                      status: Annotated[str, Form(pattern="^(open|pending|snoozed|resolved)$")],
                      snooze: Annotated[str, Form()] = "1d") -> Response:
     """Resolve, snooze (for a while), reopen or set pending."""
@@ -147,7 +148,7 @@ async def set_status(request: Request, session: SessionDep, conversation_id: int
 
 
 @router.post("/conversations/{conversation_id}/priority", response_class=HTMLResponse)
-async def set_priority(request: Request, session: SessionDep, conversation_id: int,
+async def set_priority(request: Request, session: SessionDep, conversation_id: Id,
                        priority: Annotated[str, Form(pattern="^(low|normal|high|urgent)$")],
                        ) -> Response:
     """Change the priority."""
@@ -155,7 +156,7 @@ async def set_priority(request: Request, session: SessionDep, conversation_id: i
 
 
 @router.post("/conversations/{conversation_id}/labels", response_class=HTMLResponse)
-async def set_labels(request: Request, session: SessionDep, conversation_id: int,
+async def set_labels(request: Request, session: SessionDep, conversation_id: Id,
                      labels: Annotated[str, Form()] = "") -> Response:
     """Replace the labels with a comma-separated list."""
     wanted = [label.strip() for label in labels.split(",") if label.strip()]

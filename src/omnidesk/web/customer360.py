@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.assist.actions import do_reveal_pii
 from omnidesk.domains.assist.labels import labeller
 from omnidesk.domains.assist.service import build_assist, build_profile
@@ -42,7 +43,7 @@ def _error(request: Request, exc: DomainError) -> Response:
 
 
 @router.get("/conversations/{conversation_id}/panel/customer360", response_class=HTMLResponse)
-async def customer360_panel(conversation_id: int, request: Request, session: SessionDep,
+async def customer360_panel(conversation_id: Id, request: Request, session: SessionDep,
                             locale: Annotated[str | None, Query(pattern="^(ko|en)$")] = None
                             ) -> Response:
     """Render the customer 360 panel of a conversation."""
@@ -60,7 +61,7 @@ async def customer360_panel(conversation_id: int, request: Request, session: Ses
 
 
 @router.post("/customers/{customer_id}/reveal", response_class=HTMLResponse)
-async def reveal_contact(customer_id: int, request: Request, session: SessionDep,
+async def reveal_contact(customer_id: Id, request: Request, session: SessionDep,
                          csrf: Annotated[str | None, Form()] = None,
                          reason: Annotated[str | None, Form(max_length=200)] = None) -> Response:
     """Reveal the customer's contact details (logged) and render the contact block."""
@@ -80,7 +81,7 @@ async def reveal_contact(customer_id: int, request: Request, session: SessionDep
 
 
 @router.get("/conversations/{conversation_id}/panel/assist", response_class=HTMLResponse)
-async def assist_panel(conversation_id: int, request: Request, session: SessionDep,
+async def assist_panel(conversation_id: Id, request: Request, session: SessionDep,
                        draft: Annotated[str | None, Query(max_length=4000)] = None,
                        text: Annotated[str | None, Query(max_length=4000)] = None,
                        locale: Annotated[str | None, Query(pattern="^(ko|en)$")] = None

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from omnidesk.core.db import utcnow
 from omnidesk.core.http import SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.knowledge import service
 from omnidesk.domains.knowledge.actions import (
     do_publish_article,
@@ -89,7 +90,7 @@ async def sitemap(workspace: str, request: Request, session: SessionDep) -> Resp
 
 
 @router.get("/{workspace}/attachments/{attachment_id}/{filename}")
-async def attachment(workspace: str, attachment_id: int, filename: str, request: Request,
+async def attachment(workspace: str, attachment_id: Id, filename: str, request: Request,
                      session: SessionDep) -> Response:
     """Serve an article image or file: to anyone when a public article shows it, else to staff."""
     ws = await _workspace(session, workspace)
@@ -224,7 +225,7 @@ async def admin_preview(request: Request, session: SessionDep, body: FormText = 
 
 
 @admin_router.get("/articles/{article_id}", response_class=HTMLResponse)
-async def admin_edit(article_id: int, request: Request, session: SessionDep) -> Response:
+async def admin_edit(article_id: Id, request: Request, session: SessionDep) -> Response:
     """Show the editor with a live preview and the version history."""
     page = await agent_page(request, session)
     if page is None:
@@ -238,7 +239,7 @@ async def admin_edit(article_id: int, request: Request, session: SessionDep) -> 
 
 @admin_router.post("/articles/{article_id}", response_class=HTMLResponse)
 async def admin_save(
-    article_id: int, request: Request, session: SessionDep, title: FormText, body: FormText,
+    article_id: Id, request: Request, session: SessionDep, title: FormText, body: FormText,
     summary: FormText = "", tags: FormText = "", visibility: FormText = "public",
     note: FormText = "", action: FormText = "save", csrf: FormText = "",
 ) -> Response:
@@ -260,7 +261,7 @@ async def admin_save(
 
 
 @admin_router.post("/articles/{article_id}/versions/{number}/restore")
-async def admin_restore(article_id: int, number: int, request: Request, session: SessionDep,
+async def admin_restore(article_id: Id, number: Id, request: Request, session: SessionDep,
                         csrf: FormText = "") -> Response:
     """Restore an old version as the new draft."""
     page = await agent_page(request, session)
@@ -274,7 +275,7 @@ async def admin_restore(article_id: int, number: int, request: Request, session:
 
 
 @admin_router.get("/suggestions", response_class=HTMLResponse)
-async def agent_suggestions(request: Request, session: SessionDep, conversation_id: int,
+async def agent_suggestions(request: Request, session: SessionDep, conversation_id: Id,
                             ) -> Response:
     """Render the agent side panel: articles for the latest customer messages (HTMX partial)."""
     page = await agent_page(request, session)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.errors import DomainError, NotFound
 from omnidesk.core.http import SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_skills, list_teams
 from omnidesk.domains.conversations.models import CHANNELS
 from omnidesk.domains.routing import config_actions as config
@@ -193,10 +194,10 @@ def _routes(kind: str, segment: str) -> None:
     async def create(request: Request, session: SessionDep) -> Response:
         return await _change(request, session, kind, None, SAVES[kind])
 
-    async def update(request: Request, session: SessionDep, object_id: int) -> Response:
+    async def update(request: Request, session: SessionDep, object_id: Id) -> Response:
         return await _change(request, session, kind, object_id, SAVES[kind])
 
-    async def delete(request: Request, session: SessionDep, object_id: int) -> Response:
+    async def delete(request: Request, session: SessionDep, object_id: Id) -> Response:
         return await _change(request, session, kind, object_id,
                              lambda s, p, _f, i: _delete(s, p, kind, i), from_form=False)
 
@@ -216,14 +217,14 @@ for _kind, _segment in (("queue", "queues"), ("rule", "rules"), ("sla", "sla-pol
 
 
 @router.post(f"{PATH}/rules/{{rule_id}}/move", response_class=HTMLResponse)
-async def move_rule(request: Request, session: SessionDep, rule_id: int) -> Response:
+async def move_rule(request: Request, session: SessionDep, rule_id: Id) -> Response:
     """Move a rule one place up or down (`direction` = up | down)."""
     return await _change(request, session, "rule", rule_id, lambda s, p, f, i: config.check_move_rule(
         s, actor=p.actor, rule_id=i, direction=f.get("direction", "")), from_form=False)
 
 
 @router.post(f"{PATH}/rules/{{rule_id}}/active", response_class=HTMLResponse)
-async def set_rule_active(request: Request, session: SessionDep, rule_id: int) -> Response:
+async def set_rule_active(request: Request, session: SessionDep, rule_id: Id) -> Response:
     """Switch a rule on or off (`is_active` checked or not)."""
     return await _change(request, session, "rule", rule_id, lambda s, p, f, i: config.check_update_rule(
         s, actor=p.actor, rule_id=i, rule_in=RuleUpdate(is_active=forms.is_checked(f, "is_active"))),

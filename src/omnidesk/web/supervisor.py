@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.customers.service import get_customers_by_ids
 from omnidesk.domains.routing.overview import list_active_entries, list_agent_states, queue_stats
 from omnidesk.domains.routing.service import list_queues
@@ -112,8 +113,8 @@ async def _act(request: Request, session: AsyncSession, csrf: str | None, action
 
 
 @router.post("/supervisor/conversations/{conversation_id}/queue", response_class=HTMLResponse)
-async def move_to_queue(request: Request, session: SessionDep, conversation_id: int,
-                        queue_id: Annotated[int, Form()],
+async def move_to_queue(request: Request, session: SessionDep, conversation_id: Id,
+                        queue_id: Annotated[Id, Form()],
                         csrf: Annotated[str | None, Form()] = None) -> Response:
     """Move a conversation to another queue."""
     return await _act(request, session, csrf, lambda page: do_move_to_queue(
@@ -121,8 +122,8 @@ async def move_to_queue(request: Request, session: SessionDep, conversation_id: 
 
 
 @router.post("/supervisor/conversations/{conversation_id}/agent", response_class=HTMLResponse)
-async def move_to_agent(request: Request, session: SessionDep, conversation_id: int,
-                        agent_id: Annotated[int, Form()],
+async def move_to_agent(request: Request, session: SessionDep, conversation_id: Id,
+                        agent_id: Annotated[Id, Form()],
                         csrf: Annotated[str | None, Form()] = None) -> Response:
     """Assign a conversation to an agent."""
     return await _act(request, session, csrf, lambda page: do_move_to_agent(
@@ -130,7 +131,7 @@ async def move_to_agent(request: Request, session: SessionDep, conversation_id: 
 
 
 @router.post("/supervisor/agents/{user_id}/presence", response_class=HTMLResponse)
-async def set_agent_presence(request: Request, session: SessionDep, user_id: int,
+async def set_agent_presence(request: Request, session: SessionDep, user_id: Id,
                              presence: Annotated[str, Form(pattern="^(online|busy|away|offline)$")],
                              csrf: Annotated[str | None, Form()] = None) -> Response:
     """Change an agent's presence."""

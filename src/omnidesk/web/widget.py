@@ -10,10 +10,11 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.voice.deflection import do_start_deflected_session
+from omnidesk.core.api import RATE_LIMITED, ApiRoute
 from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotAuthenticated, NotFound, RateLimited
-from omnidesk.core.http import SessionDep
+from omnidesk.core.http import AfterIdQuery, SessionDep
 from omnidesk.domains.agents.service import list_users
 from omnidesk.domains.engagement.actions import (
     do_receive_visitor_message,
@@ -39,7 +40,7 @@ from omnidesk.web.attachments import store_upload
 from omnidesk.web.i18n import pick_language
 from omnidesk.web.security import widget_csp
 
-router = APIRouter(tags=["widget"])
+router = APIRouter(tags=["widget"], route_class=ApiRoute, responses=RATE_LIMITED)
 LOADER = Path(__file__).parent / "static" / "widget" / "loader.js"
 SlugHeader = Annotated[str, Header(alias="X-Widget-Workspace", max_length=64)]
 TokenHeader = Annotated[str, Header(alias="X-Widget-Token", max_length=200)]
@@ -140,7 +141,7 @@ async def _author_names(session: AsyncSession, workspace_id: int) -> dict[int, s
 
 @router.get("/widget/api/messages")
 async def visitor_messages(session: SessionDep, slug: SlugHeader, token: TokenHeader,
-                           after_id: Annotated[int, Query(ge=0)] = 0) -> JSONResponse:
+                           after_id: AfterIdQuery = 0) -> JSONResponse:
     """Return the visitor's chat messages after an id, and how far agents have read."""
     visitor = await _visitor(session, slug, token)
     rows = await list_visitor_messages(session, widget_session=visitor, after_id=after_id)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from omnidesk.channels.manifests import KINDS
 from omnidesk.core.channel_manifest import CAPACITY_CLASSES
-from omnidesk.core.schemas import Patch
+from omnidesk.core.schemas import Id, Patch
 from omnidesk.domains.agents.models import DEFAULT_CAPACITY
 
 Role = Literal["admin", "supervisor", "agent"]
@@ -41,7 +41,7 @@ class UserCreate(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["ko"])
     capacity: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_CAPACITY))
     skills: list[SkillLevel] = Field(default_factory=list)
-    team_ids: list[int] = Field(default_factory=list)
+    team_ids: list[Id] = Field(default_factory=list)
 
     @field_validator("capacity")
     @classmethod
@@ -84,7 +84,7 @@ class UserRead(BaseModel):
 class TeamCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     description: str | None = Field(None, max_length=500)
-    member_ids: list[int] = Field(default_factory=list)
+    member_ids: list[Id] = Field(default_factory=list)
 
 
 class TeamUpdate(Patch):
@@ -92,7 +92,7 @@ class TeamUpdate(Patch):
 
     name: str | None = Field(None, min_length=1, max_length=120)
     description: str | None = Field(None, max_length=500)
-    member_ids: list[int] | None = None
+    member_ids: list[Id] | None = None
 
 
 class TeamRead(BaseModel):

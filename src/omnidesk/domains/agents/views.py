@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.http import ActorDep, SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.agents import actions, service
 from omnidesk.domains.agents.schemas import (
     ApiTokenCreate,
@@ -18,7 +20,7 @@ from omnidesk.domains.agents.schemas import (
     UserUpdate,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["users and teams"])
+router = APIRouter(prefix="/api/v1", tags=["users and teams"], route_class=ApiRoute)
 
 
 @router.get("/users", response_model=list[UserRead])
@@ -37,7 +39,7 @@ async def create_user(user_in: UserCreate, actor: ActorDep, session: SessionDep)
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-async def read_user(user_id: int, actor: ActorDep, session: SessionDep) -> UserRead:
+async def read_user(user_id: Id, actor: ActorDep, session: SessionDep) -> UserRead:
     """Return one user."""
     return service.user_read(
         await service.get_user(session, workspace_id=actor.workspace_id, user_id=user_id))
@@ -45,7 +47,7 @@ async def read_user(user_id: int, actor: ActorDep, session: SessionDep) -> UserR
 
 @router.patch("/users/{user_id}", response_model=UserRead)
 async def update_user(
-    user_id: int, user_in: UserUpdate, actor: ActorDep, session: SessionDep
+    user_id: Id, user_in: UserUpdate, actor: ActorDep, session: SessionDep
 ) -> UserRead:
     """Update a user."""
     user = await actions.do_update_user(session, actor=actor, user_id=user_id, user_in=user_in)
@@ -69,7 +71,7 @@ async def create_team(team_in: TeamCreate, actor: ActorDep, session: SessionDep)
 
 
 @router.get("/teams/{team_id}", response_model=TeamRead)
-async def read_team(team_id: int, actor: ActorDep, session: SessionDep) -> TeamRead:
+async def read_team(team_id: Id, actor: ActorDep, session: SessionDep) -> TeamRead:
     """Return one team."""
     return service.team_read(
         await service.get_team(session, workspace_id=actor.workspace_id, team_id=team_id))
@@ -77,7 +79,7 @@ async def read_team(team_id: int, actor: ActorDep, session: SessionDep) -> TeamR
 
 @router.patch("/teams/{team_id}", response_model=TeamRead)
 async def update_team(
-    team_id: int, team_in: TeamUpdate, actor: ActorDep, session: SessionDep
+    team_id: Id, team_in: TeamUpdate, actor: ActorDep, session: SessionDep
 ) -> TeamRead:
     """Rename a team or replace its members."""
     team = await actions.do_update_team(session, actor=actor, team_id=team_id, team_in=team_in)
@@ -104,7 +106,7 @@ async def create_token(
 
 
 @router.delete("/api-tokens/{token_id}", response_model=ApiTokenRead)
-async def revoke_token(token_id: int, actor: ActorDep, session: SessionDep) -> ApiTokenRead:
+async def revoke_token(token_id: Id, actor: ActorDep, session: SessionDep) -> ApiTokenRead:
     """Revoke an API token."""
     row = await actions.do_revoke_api_token(session, actor=actor, token_id=token_id)
     await session.commit()

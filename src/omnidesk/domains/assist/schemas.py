@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from omnidesk.core.schemas import Patch
+from omnidesk.core.schemas import Id, Patch
 from omnidesk.domains.commerce.schemas import OrderRead
 
 
@@ -121,7 +121,7 @@ class CannedResponseCreate(BaseModel):
     body: str = Field(min_length=1, max_length=5000)
     locale: str | None = Field(None, pattern="^(ko|en)$")
     scope: str = Field("workspace", pattern="^(workspace|team|personal)$")
-    team_id: int | None = None
+    team_id: Id | None = None
 
 
 class CannedResponseUpdate(Patch):

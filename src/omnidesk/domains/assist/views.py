@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.http import ActorDep, SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.assist import actions, service
 from omnidesk.domains.assist.contact_actions import do_add_note, do_reveal_pii
 from omnidesk.domains.assist.customer360 import build_profile
@@ -29,13 +31,13 @@ from omnidesk.domains.assist.schemas import (
 from omnidesk.domains.assist.segments import segments_from_settings
 from omnidesk.domains.workspaces.service import get_workspace
 
-router = APIRouter(prefix="/api/v1", tags=["assist"])
+router = APIRouter(prefix="/api/v1", tags=["assist"], route_class=ApiRoute)
 LocaleQuery = Annotated[str | None, Query(pattern="^(ko|en)$")]
 
 
 @router.get("/customers/{customer_id}/profile", response_model=CustomerProfile)
-async def read_profile(customer_id: int, actor: ActorDep, session: SessionDep,
-                       locale: LocaleQuery = None, conversation_id: int | None = None
+async def read_profile(customer_id: Id, actor: ActorDep, session: SessionDep,
+                       locale: LocaleQuery = None, conversation_id: Id | None = None
                        ) -> CustomerProfile:
     """Return the customer 360 profile (seen beside a conversation, if given), masked."""
     return await build_profile(session, actor=actor, customer_id=customer_id, locale=locale,
@@ -43,7 +45,7 @@ async def read_profile(customer_id: int, actor: ActorDep, session: SessionDep,
 
 
 @router.post("/customers/{customer_id}/reveal", response_model=ContactRead)
-async def reveal(customer_id: int, body: RevealIn, actor: ActorDep,
+async def reveal(customer_id: Id, body: RevealIn, actor: ActorDep,
                  session: SessionDep) -> ContactRead:
     """Unmask the customer's personal data; the read is written to the audit log."""
     contact = await do_reveal_pii(session, actor=actor, customer_id=customer_id,
@@ -53,7 +55,7 @@ async def reveal(customer_id: int, body: RevealIn, actor: ActorDep,
 
 
 @router.post("/customers/{customer_id}/notes", status_code=201)
-async def add_note(customer_id: int, body: NoteIn, actor: ActorDep,
+async def add_note(customer_id: Id, body: NoteIn, actor: ActorDep,
                    session: SessionDep) -> dict[str, Any]:
     """Add a note about the customer."""
     note = await do_add_note(session, actor=actor, customer_id=customer_id, body=body.body)
@@ -62,7 +64,7 @@ async def add_note(customer_id: int, body: NoteIn, actor: ActorDep,
 
 
 @router.get("/customers/{customer_id}/segments", response_model=list[NamedRead])
-async def customer_segments(customer_id: int, actor: ActorDep, session: SessionDep,
+async def customer_segments(customer_id: Id, actor: ActorDep, session: SessionDep,
                             locale: LocaleQuery = None) -> list[NamedRead]:
     """List the segments the customer belongs to."""
     return await service.customer_segments(session, workspace_id=actor.workspace_id,
@@ -88,7 +90,7 @@ async def refresh_personas(actor: ActorDep, session: SessionDep) -> list[dict[st
 
 
 @router.get("/conversations/{conversation_id}/assist", response_model=AssistRead)
-async def read_assist(conversation_id: int, request: Request, actor: ActorDep,
+async def read_assist(conversation_id: Id, request: Request, actor: ActorDep,
                       session: SessionDep, draft: Annotated[str | None, Query(max_length=4000)]
                       = None, locale: LocaleQuery = None) -> AssistRead:
     """Return suggestions, greeting/closing, next actions, summary and draft warnings."""
@@ -115,7 +117,7 @@ async def create_canned(body: CannedResponseCreate, actor: ActorDep,
 
 
 @router.patch("/canned-responses/{canned_id}", response_model=CannedResponseRead)
-async def update_canned(canned_id: int, body: CannedResponseUpdate, actor: ActorDep,
+async def update_canned(canned_id: Id, body: CannedResponseUpdate, actor: ActorDep,
                         session: SessionDep) -> CannedResponseRead:
     """Change a canned response."""
     row = await actions.do_update_canned_response(session, actor=actor, canned_id=canned_id,
@@ -125,7 +127,7 @@ async def update_canned(canned_id: int, body: CannedResponseUpdate, actor: Actor
 
 
 @router.delete("/canned-responses/{canned_id}", status_code=204)
-async def delete_canned(canned_id: int, actor: ActorDep, session: SessionDep) -> Response:
+async def delete_canned(canned_id: Id, actor: ActorDep, session: SessionDep) -> Response:
     """Delete a canned response."""
     await actions.do_delete_canned_response(session, actor=actor, canned_id=canned_id)
     await session.commit()

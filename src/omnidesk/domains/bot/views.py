@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.domains.bot import actions, service
@@ -16,7 +17,7 @@ from omnidesk.domains.bot.schemas import (
 from omnidesk.domains.nlu.schemas import TrainingError
 from omnidesk.domains.nlu.service import list_model_versions
 
-router = APIRouter(prefix="/api/v1/bot", tags=["bot"])
+router = APIRouter(prefix="/api/v1/bot", tags=["bot"], route_class=ApiRoute)
 
 
 @router.get("/settings", response_model=BotSettingsRead)

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from omnidesk.core.schemas import Id
+
 
 class CommerceSettings(BaseModel):
     """A workspace's `settings["commerce"]`: the store connector and its endpoints."""
@@ -112,7 +114,7 @@ class ItemsIn(BaseModel):
 class BehaviourIn(BaseModel):
     """A store behaviour event to record."""
 
-    customer_id: int
+    customer_id: Id
     kind: str = Field(pattern="^(view|click|search|cart|purchase|wishlist)$")
     product_external_id: str | None = Field(None, max_length=64)
     url: str | None = Field(None, max_length=500)

@@ -9,10 +9,12 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import APIRouter, Request
 
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.body_limit import body_limit
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput, NotAuthenticated, NotFound
 from omnidesk.core.http import ActorDep, SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.core.security import constant_time_equals, hmac_sha256_hex
 from omnidesk.domains.commerce import actions
 from omnidesk.domains.commerce.connector import CommerceConnector, JsonStoreConnector, connector_for
@@ -28,7 +30,7 @@ from omnidesk.domains.commerce.schemas import (
 )
 from omnidesk.domains.workspaces.service import get_workspace, get_workspace_by_slug
 
-router = APIRouter(prefix="/api/v1/commerce", tags=["commerce"])
+router = APIRouter(prefix="/api/v1/commerce", tags=["commerce"], route_class=ApiRoute)
 SIGNATURE_HEADER = "x-omnidesk-signature"
 
 
@@ -40,7 +42,7 @@ async def _connector(session: SessionDep, actor: Actor) -> AsyncIterator[Commerc
 
 
 @router.get("/customers/{customer_id}/orders", response_model=list[OrderRead])
-async def list_orders(customer_id: int, actor: ActorDep, session: SessionDep) -> list[OrderRead]:
+async def list_orders(customer_id: Id, actor: ActorDep, session: SessionDep) -> list[OrderRead]:
     """List a customer's orders with their lines."""
     async with _connector(session, actor) as store:
         return await store.list_orders(customer_id)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from omnidesk.channels.api.manifest import MANIFEST as API
-from omnidesk.core.schemas import Patch
+from omnidesk.core.schemas import Id, Patch
 
 Status = Literal["open", "pending", "snoozed", "resolved"]
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -43,7 +43,7 @@ class InboundMessage(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list)
     subject: str | None = None
     thread_key: str | None = Field(None, description="Provider thread (email Message-ID chain, call SID)")
-    conversation_id: int | None = Field(None, description="Known conversation (e.g. a deflection link)")
+    conversation_id: Id | None = Field(None, description="Known conversation (e.g. a deflection link)")
     sent_at: dt.datetime | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
 
@@ -90,12 +90,12 @@ class MessageRead(BaseModel):
 class ConversationCreate(BaseModel):
     """Open a conversation for a customer (API channel, agent-initiated outreach)."""
 
-    customer_id: int
+    customer_id: Id
     channel: str = API.kind
     subject: str | None = Field(None, max_length=300)
     priority: Priority = "normal"
-    team_id: int | None = None
-    assignee_id: int | None = None
+    team_id: Id | None = None
+    assignee_id: Id | None = None
     labels: list[str] = Field(default_factory=list)
     language: str | None = None
     message: str | None = Field(None, max_length=20000, description="First customer message")
@@ -108,8 +108,8 @@ class ConversationUpdate(Patch):
 
     status: Status | None = None
     priority: Priority | None = None
-    assignee_id: int | None = None
-    team_id: int | None = None
+    assignee_id: Id | None = None
+    team_id: Id | None = None
     labels: list[str] | None = None
     snoozed_until: dt.datetime | None = None
     language: str | None = None

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from omnidesk.core.http import ActorDep, CursorQuery, LimitQuery, SessionDep
+from omnidesk.core.api import ApiRoute
+from omnidesk.core.http import ActorDep, AfterIdQuery, CursorQuery, LimitQuery, SessionDep
 from omnidesk.core.pagination import Page, page_of
+from omnidesk.core.schemas import Id
 from omnidesk.domains.conversations import actions, service
 from omnidesk.domains.conversations.schemas import (
     ConversationCreate,
@@ -20,7 +22,7 @@ from omnidesk.domains.conversations.schemas import (
     Status,
 )
 
-router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
+router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"], route_class=ApiRoute)
 
 
 @router.get("", response_model=Page[ConversationRead])
@@ -30,11 +32,11 @@ async def list_conversations(
     status: Status | None = None,
     assignee: Annotated[str | None, Query(pattern=r"^(me|none|\d+)$",
                                           description="user id, 'me' or 'none'")] = None,
-    team_id: int | None = None,
+    team_id: Id | None = None,
     channel: Annotated[str | None, Query(max_length=16)] = None,
     label: Annotated[str | None, Query(max_length=64)] = None,
     priority: Priority | None = None,
-    customer_id: int | None = None,
+    customer_id: Id | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[ConversationRead]:
@@ -61,7 +63,7 @@ async def create_conversation(
 
 @router.get("/{conversation_id}", response_model=ConversationRead)
 async def read_conversation(
-    conversation_id: int, actor: ActorDep, session: SessionDep
+    conversation_id: Id, actor: ActorDep, session: SessionDep
 ) -> ConversationRead:
     """Return one conversation."""
     conv = await service.access_conversation(session, actor=actor,
@@ -71,7 +73,7 @@ async def read_conversation(
 
 @router.patch("/{conversation_id}", response_model=ConversationRead)
 async def update_conversation(
-    conversation_id: int, update: ConversationUpdate, actor: ActorDep, session: SessionDep
+    conversation_id: Id, update: ConversationUpdate, actor: ActorDep, session: SessionDep
 ) -> ConversationRead:
     """Assign, transfer, resolve, snooze, reopen, reprioritize or relabel a conversation."""
     conv = await actions.check_update_conversation(session, actor=actor,
@@ -83,8 +85,8 @@ async def update_conversation(
 
 @router.get("/{conversation_id}/messages", response_model=list[MessageRead])
 async def list_messages(
-    conversation_id: int, actor: ActorDep, session: SessionDep,
-    after_id: Annotated[int, Query(ge=0)] = 0,
+    conversation_id: Id, actor: ActorDep, session: SessionDep,
+    after_id: AfterIdQuery = 0,
 ) -> list[MessageRead]:
     """List a conversation's messages (and private notes) in order."""
     conv = await service.access_conversation(session, actor=actor,
@@ -96,7 +98,7 @@ async def list_messages(
 
 @router.post("/{conversation_id}/messages", response_model=MessageRead, status_code=201)
 async def post_message(
-    conversation_id: int, message_in: MessageCreate, actor: ActorDep, session: SessionDep
+    conversation_id: Id, message_in: MessageCreate, actor: ActorDep, session: SessionDep
 ) -> MessageRead:
     """Post a reply, a private note, or (API channel) a customer message."""
     msg = await actions.check_post_message(session, actor=actor,
@@ -108,7 +110,7 @@ async def post_message(
 
 @router.get("/{conversation_id}/events", response_model=list[ConversationEventRead])
 async def list_events(
-    conversation_id: int, actor: ActorDep, session: SessionDep
+    conversation_id: Id, actor: ActorDep, session: SessionDep
 ) -> list[ConversationEventRead]:
     """Return the conversation's append-only event log."""
     conv = await service.access_conversation(session, actor=actor,

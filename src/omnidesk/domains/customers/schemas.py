@@ -8,7 +8,7 @@ from typing import Any
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from omnidesk.core.schemas import Patch
+from omnidesk.core.schemas import Id, Patch
 from omnidesk.domains.customers.models import IDENTITY_KINDS
 
 
@@ -98,14 +98,14 @@ class CustomerRead(BaseModel):
 class CustomerMerge(BaseModel):
     """Merge another customer into this one; the other's history moves here."""
 
-    other_customer_id: int
+    other_customer_id: Id
 
 
 class CustomerSplit(BaseModel):
     """Move identities (and chosen conversations) of a customer to a new customer."""
 
-    identity_ids: list[int] = Field(min_length=1)
-    conversation_ids: list[int] = Field(default_factory=list)
+    identity_ids: list[Id] = Field(min_length=1)
+    conversation_ids: list[Id] = Field(default_factory=list)
     name: str | None = Field(None, max_length=200)
 
 

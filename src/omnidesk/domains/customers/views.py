@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.http import ActorDep, CursorQuery, LimitQuery, SessionDep
 from omnidesk.core.pagination import Page, page_of
+from omnidesk.core.schemas import Id
 from omnidesk.domains.customers import actions, merge_actions, service
 from omnidesk.domains.customers.schemas import (
     CustomerCreate,
@@ -20,7 +22,7 @@ from omnidesk.domains.customers.schemas import (
     MergeSuggestion,
 )
 
-router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
+router = APIRouter(prefix="/api/v1/customers", tags=["customers"], route_class=ApiRoute)
 
 
 @router.get("", response_model=Page[CustomerRead])
@@ -49,7 +51,7 @@ async def create_customer(
 
 
 @router.get("/{customer_id}", response_model=CustomerRead)
-async def read_customer(customer_id: int, actor: ActorDep, session: SessionDep) -> CustomerRead:
+async def read_customer(customer_id: Id, actor: ActorDep, session: SessionDep) -> CustomerRead:
     """Return one customer with identities."""
     customer = await service.get_customer(session, workspace_id=actor.workspace_id,
                                           customer_id=customer_id)
@@ -58,7 +60,7 @@ async def read_customer(customer_id: int, actor: ActorDep, session: SessionDep) 
 
 @router.patch("/{customer_id}", response_model=CustomerRead)
 async def update_customer(
-    customer_id: int, customer_in: CustomerUpdate, actor: ActorDep, session: SessionDep
+    customer_id: Id, customer_in: CustomerUpdate, actor: ActorDep, session: SessionDep
 ) -> CustomerRead:
     """Update a customer's profile."""
     customer = await actions.do_update_customer(session, actor=actor, customer_id=customer_id,
@@ -69,7 +71,7 @@ async def update_customer(
 
 @router.post("/{customer_id}/identities", response_model=IdentityRead, status_code=201)
 async def add_identity(
-    customer_id: int, identity_in: IdentityIn, actor: ActorDep, session: SessionDep
+    customer_id: Id, identity_in: IdentityIn, actor: ActorDep, session: SessionDep
 ) -> IdentityRead:
     """Attach a channel identity to a customer."""
     identity = await actions.do_add_identity(session, actor=actor, customer_id=customer_id,
@@ -79,7 +81,7 @@ async def add_identity(
 
 
 @router.post("/{customer_id}/merge", response_model=CustomerRead)
-async def merge_customer(customer_id: int, merge_in: CustomerMerge, actor: ActorDep,
+async def merge_customer(customer_id: Id, merge_in: CustomerMerge, actor: ActorDep,
                          session: SessionDep) -> CustomerRead:
     """Merge another customer into this one; its conversations and orders follow."""
     customer = await merge_actions.check_merge_customers(
@@ -90,7 +92,7 @@ async def merge_customer(customer_id: int, merge_in: CustomerMerge, actor: Actor
 
 
 @router.post("/{customer_id}/split", response_model=CustomerRead, status_code=201)
-async def split_customer(customer_id: int, split_in: CustomerSplit, actor: ActorDep,
+async def split_customer(customer_id: Id, split_in: CustomerSplit, actor: ActorDep,
                          session: SessionDep) -> CustomerRead:
     """Move identities and chosen conversations of this customer to a new customer."""
     new = await merge_actions.check_split_customer(session, actor=actor, customer_id=customer_id,
@@ -100,7 +102,7 @@ async def split_customer(customer_id: int, split_in: CustomerSplit, actor: Actor
 
 
 @router.get("/{customer_id}/merge-suggestions", response_model=list[MergeSuggestion])
-async def merge_suggestions(customer_id: int, actor: ActorDep,
+async def merge_suggestions(customer_id: Id, actor: ActorDep,
                             session: SessionDep) -> list[MergeSuggestion]:
     """List customers who share an email, phone or name with this one."""
     return await service.list_merge_suggestions(session, workspace_id=actor.workspace_id,

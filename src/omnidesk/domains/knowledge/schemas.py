@@ -83,7 +83,7 @@ class CategoryCreate(BaseModel):
     slug: str = Field(min_length=1, max_length=80, pattern=SLUG)
     names: dict[str, str] = Field(description="Name per locale: {'ko': '배송', 'en': …}")
     parent: str | None = None
-    position: int = 0
+    position: int = Field(0, ge=0, le=100000)
 
 
 class CategoryRead(BaseModel):

@@ -7,8 +7,10 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.body_limit import body_limit
 from omnidesk.core.http import ActorDep, CsrfWithCookie, SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.knowledge import actions, service, site_actions
 from omnidesk.domains.knowledge.schemas import (
     ArticleCreate,
@@ -24,7 +26,7 @@ from omnidesk.domains.knowledge.schemas import (
 from omnidesk.domains.knowledge.search import Passage
 from omnidesk.domains.workspaces.service import get_workspace
 
-router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"])
+router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"], route_class=ApiRoute)
 LocaleQuery = Annotated[str | None, Query(pattern=r"^(ko|en)$")]
 
 
@@ -46,7 +48,7 @@ async def search_passages(
 
 @router.get("/suggestions", response_model=list[PassageRead])
 async def suggest(
-    actor: ActorDep, session: SessionDep, conversation_id: int,
+    actor: ActorDep, session: SessionDep, conversation_id: Id,
     limit: Annotated[int, Query(ge=1, le=10)] = 3,
 ) -> list[PassageRead]:
     """Suggest articles for the latest customer messages of a conversation."""
@@ -76,14 +78,14 @@ async def create_article(article_in: ArticleCreate, actor: ActorDep,
 
 
 @router.get("/articles/{article_id}", response_model=ArticleRead)
-async def read_article(article_id: int, actor: ActorDep, session: SessionDep) -> ArticleRead:
+async def read_article(article_id: Id, actor: ActorDep, session: SessionDep) -> ArticleRead:
     """Return one article with its current draft."""
     article = await service.access_article(session, actor=actor, article_id=article_id)
     return ArticleRead.model_validate(article)
 
 
 @router.patch("/articles/{article_id}", response_model=ArticleRead)
-async def update_article(article_id: int, article_in: ArticleUpdate, actor: ActorDep,
+async def update_article(article_id: Id, article_in: ArticleUpdate, actor: ActorDep,
                          session: SessionDep) -> ArticleRead:
     """Save draft changes as a new version; the live version is untouched until publish."""
     article = await actions.do_update_article(session, actor=actor, article_id=article_id,
@@ -93,7 +95,7 @@ async def update_article(article_id: int, article_in: ArticleUpdate, actor: Acto
 
 
 @router.post("/articles/{article_id}/publish", response_model=ArticleRead)
-async def publish_article(article_id: int, actor: ActorDep, session: SessionDep) -> ArticleRead:
+async def publish_article(article_id: Id, actor: ActorDep, session: SessionDep) -> ArticleRead:
     """Publish the latest version and index it."""
     article = await actions.do_publish_article(session, actor=actor, article_id=article_id)
     await session.commit()
@@ -101,7 +103,7 @@ async def publish_article(article_id: int, actor: ActorDep, session: SessionDep)
 
 
 @router.post("/articles/{article_id}/unpublish", response_model=ArticleRead)
-async def unpublish_article(article_id: int, actor: ActorDep, session: SessionDep) -> ArticleRead:
+async def unpublish_article(article_id: Id, actor: ActorDep, session: SessionDep) -> ArticleRead:
     """Take an article off the help center and out of search."""
     article = await actions.do_unpublish_article(session, actor=actor, article_id=article_id)
     await session.commit()
@@ -109,7 +111,7 @@ async def unpublish_article(article_id: int, actor: ActorDep, session: SessionDe
 
 
 @router.get("/articles/{article_id}/versions", response_model=list[VersionRead])
-async def list_versions(article_id: int, actor: ActorDep, session: SessionDep) -> list[VersionRead]:
+async def list_versions(article_id: Id, actor: ActorDep, session: SessionDep) -> list[VersionRead]:
     """List an article's versions, newest first."""
     article = await service.access_article(session, actor=actor, article_id=article_id)
     rows = await service.list_versions(session, workspace_id=actor.workspace_id,
@@ -118,7 +120,7 @@ async def list_versions(article_id: int, actor: ActorDep, session: SessionDep) -
 
 
 @router.post("/articles/{article_id}/versions/{number}/restore", response_model=ArticleRead)
-async def restore_version(article_id: int, number: int, actor: ActorDep, session: SessionDep,
+async def restore_version(article_id: Id, number: Id, actor: ActorDep, session: SessionDep,
                           publish: bool = False) -> ArticleRead:
     """Copy an old version into a new one (and publish it when asked)."""
     article = await actions.do_restore_version(session, actor=actor, article_id=article_id,
@@ -160,7 +162,7 @@ async def create_synonyms(synonyms_in: SynonymSetCreate, actor: ActorDep,
 
 
 @router.delete("/synonyms/{synonym_set_id}", status_code=204)
-async def delete_synonyms(synonym_set_id: int, actor: ActorDep, session: SessionDep) -> None:
+async def delete_synonyms(synonym_set_id: Id, actor: ActorDep, session: SessionDep) -> None:
     """Remove a synonym set."""
     await site_actions.do_delete_synonym_set(session, actor=actor, synonym_set_id=synonym_set_id)
     await session.commit()
@@ -170,7 +172,7 @@ async def delete_synonyms(synonym_set_id: int, actor: ActorDep, session: Session
 @body_limit("upload")
 async def upload_attachment(
     request: Request, actor: ActorDep, session: SessionDep, file: Annotated[UploadFile, File()],
-    article_id: Annotated[int | None, Form()] = None,
+    article_id: Annotated[Id | None, Form()] = None,
 ) -> dict:
     """Upload an image or file; returns the markdown to embed it."""
     data = await file.read()

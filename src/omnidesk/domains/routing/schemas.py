@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from omnidesk.core.schemas import Patch
+from omnidesk.core.schemas import Id, Patch
 from omnidesk.domains.conversations.models import CHANNELS
 from omnidesk.domains.nlu.schemas import SENTIMENT_LABELS
 from omnidesk.domains.routing.engine import PRIORITY_LEVELS
@@ -46,11 +46,11 @@ class QueueFields(Patch):
     nullable = frozenset({"team_id", "overflow_queue_id", "overflow_after_seconds",
                           "business_hours"})
 
-    team_id: int | None = None
+    team_id: Id | None = None
     required_skills: SkillLevels | None = None
     strategy: StrategyName | None = None
     sticky_window_seconds: float | None = Field(None, ge=0, le=30 * 86400)
-    overflow_queue_id: int | None = None
+    overflow_queue_id: Id | None = None
     overflow_after_seconds: float | None = Field(None, gt=0, le=7 * 86400)
     offer_timeout_seconds: float | None = Field(None, ge=5, le=600)
     weights: dict[str, float] | None = None
@@ -148,7 +148,7 @@ class RuleConditions(BaseModel):
 
 class RuleCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
-    queue_id: int
+    queue_id: Id
     conditions: RuleConditions = Field(default_factory=RuleConditions)
     priority: PriorityName | None = None
     position: int = Field(0, ge=0, le=100000)
@@ -159,7 +159,7 @@ class RuleUpdate(Patch):
     nullable = frozenset({"priority"})
 
     name: str | None = Field(None, min_length=1, max_length=120)
-    queue_id: int | None = None
+    queue_id: Id | None = None
     conditions: RuleConditions | None = None
     priority: PriorityName | None = None
     position: int | None = Field(None, ge=0, le=100000)
@@ -249,8 +249,8 @@ class AgentStateRead(BaseModel):
 class ConversationMove(BaseModel):
     """Move a conversation to another queue (back to waiting) or straight to an agent."""
 
-    queue_id: int | None = None
-    agent_id: int | None = None
+    queue_id: Id | None = None
+    agent_id: Id | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ConversationMove:

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.http import ActorDep, SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.routing import config_actions as config
 from omnidesk.domains.routing import overview
 from omnidesk.domains.routing.schemas import (
@@ -38,7 +40,7 @@ from omnidesk.domains.routing.transfer_actions import (
 )
 from omnidesk.domains.workspaces.schemas import CalendarStateRead
 
-router = APIRouter(prefix="/api/v1/routing", tags=["routing"])
+router = APIRouter(prefix="/api/v1/routing", tags=["routing"], route_class=ApiRoute)
 
 
 @router.get("/queues", response_model=list[QueueRead])
@@ -57,7 +59,7 @@ async def create_queue(queue_in: QueueCreate, actor: ActorDep, session: SessionD
 
 
 @router.get("/queues/{queue_id}", response_model=QueueRead)
-async def read_queue(queue_id: int, actor: ActorDep, session: SessionDep) -> QueueRead:
+async def read_queue(queue_id: Id, actor: ActorDep, session: SessionDep) -> QueueRead:
     """Return one queue."""
     return QueueRead.model_validate(
         await get_queue(session, workspace_id=actor.workspace_id, queue_id=queue_id))
@@ -79,7 +81,7 @@ async def read_queue_hours(
 
 @router.patch("/queues/{queue_id}", response_model=QueueRead)
 async def update_queue(
-    queue_id: int, queue_in: QueueUpdate, actor: ActorDep, session: SessionDep
+    queue_id: Id, queue_in: QueueUpdate, actor: ActorDep, session: SessionDep
 ) -> QueueRead:
     """Change a queue (admins)."""
     queue = await config.check_update_queue(
@@ -89,7 +91,7 @@ async def update_queue(
 
 
 @router.delete("/queues/{queue_id}", status_code=204)
-async def delete_queue(queue_id: int, actor: ActorDep, session: SessionDep) -> Response:
+async def delete_queue(queue_id: Id, actor: ActorDep, session: SessionDep) -> Response:
     """Delete an empty queue no rule points to (admins)."""
     await config.do_delete_queue(session, actor=actor, queue_id=queue_id)
     await session.commit()
@@ -113,7 +115,7 @@ async def create_rule(rule_in: RuleCreate, actor: ActorDep, session: SessionDep)
 
 @router.patch("/rules/{rule_id}", response_model=RuleRead)
 async def update_rule(
-    rule_id: int, rule_in: RuleUpdate, actor: ActorDep, session: SessionDep
+    rule_id: Id, rule_in: RuleUpdate, actor: ActorDep, session: SessionDep
 ) -> RuleRead:
     """Change a routing rule (admins)."""
     row = await config.check_update_rule(session, actor=actor, rule_id=rule_id, rule_in=rule_in)
@@ -122,7 +124,7 @@ async def update_rule(
 
 
 @router.post("/rules/{rule_id}/move", response_model=list[RuleRead])
-async def move_rule(rule_id: int, move: RuleMove, actor: ActorDep,
+async def move_rule(rule_id: Id, move: RuleMove, actor: ActorDep,
                     session: SessionDep) -> list[RuleRead]:
     """Move a rule one place up or down in evaluation order (admins); return the new order."""
     await config.check_move_rule(session, actor=actor, rule_id=rule_id, direction=move.direction)
@@ -132,7 +134,7 @@ async def move_rule(rule_id: int, move: RuleMove, actor: ActorDep,
 
 
 @router.delete("/rules/{rule_id}", status_code=204)
-async def delete_rule(rule_id: int, actor: ActorDep, session: SessionDep) -> Response:
+async def delete_rule(rule_id: Id, actor: ActorDep, session: SessionDep) -> Response:
     """Delete a routing rule (admins)."""
     await config.do_delete_rule(session, actor=actor, rule_id=rule_id)
     await session.commit()
@@ -158,7 +160,7 @@ async def create_sla_policy(
 
 @router.patch("/sla-policies/{policy_id}", response_model=SlaPolicyRead)
 async def update_sla_policy(
-    policy_id: int, policy_in: SlaPolicyUpdate, actor: ActorDep, session: SessionDep
+    policy_id: Id, policy_in: SlaPolicyUpdate, actor: ActorDep, session: SessionDep
 ) -> SlaPolicyRead:
     """Change an SLA policy (admins)."""
     row = await config.check_save_sla_policy(
@@ -168,7 +170,7 @@ async def update_sla_policy(
 
 
 @router.delete("/sla-policies/{policy_id}", status_code=204)
-async def delete_sla_policy(policy_id: int, actor: ActorDep, session: SessionDep) -> Response:
+async def delete_sla_policy(policy_id: Id, actor: ActorDep, session: SessionDep) -> Response:
     """Delete an SLA policy (admins)."""
     await config.do_delete_sla_policy(session, actor=actor, policy_id=policy_id)
     await session.commit()
@@ -185,7 +187,7 @@ async def set_own_presence(
 
 @router.put("/agents/{user_id}/presence", response_model=AgentStateRead)
 async def set_agent_presence(
-    user_id: int, presence_in: PresenceUpdate, actor: ActorDep, session: SessionDep
+    user_id: Id, presence_in: PresenceUpdate, actor: ActorDep, session: SessionDep
 ) -> AgentStateRead:
     """Set an agent's presence (supervisors)."""
     return await _set_presence(session, actor, user_id, presence_in.presence)
@@ -215,7 +217,7 @@ async def read_overview(actor: ActorDep, session: SessionDep) -> list[QueueStats
 
 @router.post("/conversations/{conversation_id}/move", status_code=204)
 async def move_conversation(
-    conversation_id: int, move_in: ConversationMove, actor: ActorDep, session: SessionDep
+    conversation_id: Id, move_in: ConversationMove, actor: ActorDep, session: SessionDep
 ) -> Response:
     """Move a conversation to another queue or straight to an agent (supervisors)."""
     if move_in.queue_id is not None:

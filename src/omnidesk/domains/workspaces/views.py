@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from omnidesk.core.api import ApiRoute
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.domains.workspaces.actions import do_update_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceRead, WorkspaceUpdate
 from omnidesk.domains.workspaces.service import get_workspace
 
-router = APIRouter(prefix="/api/v1/workspace", tags=["workspaces"])
+router = APIRouter(prefix="/api/v1/workspace", tags=["workspaces"], route_class=ApiRoute)
 
 
 @router.get("", response_model=WorkspaceRead)

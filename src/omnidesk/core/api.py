@@ -97,4 +97,4 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 """The error answers any route of the API can give; the app factory documents them on every
 router, so the OpenAPI document lists the status codes clients really receive."""
 
-RATE_LIMITED = {429: _problem("Too many requests; wait before retrying")}
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {429: _problem("Too many requests; wait before retrying")}

@@ -196,10 +196,10 @@ async def set_agent_presence(
 async def _set_presence(
     session: AsyncSession, actor: Actor, user_id: int | None, presence: str
 ) -> AgentStateRead:
-    await check_set_presence(session, actor=actor, user_id=user_id, presence=presence)
+    row = await check_set_presence(session, actor=actor, user_id=user_id, presence=presence)
     await session.commit()
     return await overview.get_agent_state_read(session, workspace_id=actor.workspace_id,
-                                               user_id=user_id)
+                                               user_id=row.user_id)
 
 
 @router.get("/agents", response_model=list[AgentStateRead])

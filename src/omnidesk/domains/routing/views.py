@@ -67,7 +67,7 @@ async def read_queue(queue_id: Id, actor: ActorDep, session: SessionDep) -> Queu
 
 @router.get("/queues/{queue_id}/hours", response_model=QueueHoursRead)
 async def read_queue_hours(
-    queue_id: int, actor: ActorDep, session: SessionDep,
+    queue_id: Id, actor: ActorDep, session: SessionDep,
     at: Annotated[AwareDatetime | None, Query(description="Instant to check; now if absent")] = None,
     locale: Annotated[Literal["ko", "en"], Query()] = "ko",
 ) -> QueueHoursRead:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
 URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+# Browsers drop or rewrite these inside URLs ("java\tscript:", "/\\evil.example"): never a link.
+URL_TRAPS = re.compile(r"[\x00-\x20\x7f\\]")
 TRAILING = ".,!?)]}'\""
 DEFAULT_ZONE = "Asia/Seoul"
 
@@ -30,6 +33,17 @@ def linkify(text: str | None) -> Markup:
     return Markup("".join(out))
 
 
+def safe_url(url: str | None) -> str | None:
+    """Return a URL that may become a link or image (http(s), or a path on this site), else None."""
+    value = (url or "").strip()
+    if not value or URL_TRAPS.search(value):
+        return None
+    if value.startswith("/"):
+        return None if value.startswith("//") else value
+    parts = urlsplit(value)
+    return value if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def local_time(value: dt.datetime | None, fmt: str = "%m-%d %H:%M",
                zone: str = DEFAULT_ZONE) -> str:
     """Format an aware datetime in a time zone."""
@@ -41,4 +55,5 @@ def local_time(value: dt.datetime | None, fmt: str = "%m-%d %H:%M",
 def install_filters(env: Environment) -> None:
     """Register the filters on a Jinja environment."""
     env.filters["linkify"] = linkify
+    env.filters["safe_url"] = safe_url
     env.filters["local_time"] = local_time

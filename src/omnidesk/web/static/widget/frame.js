@@ -41,6 +41,14 @@
     crypto.getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
+  // Only http(s) URLs (absolute, or relative to this site) may become links or images:
+  // an agent- or API-supplied "javascript:" or "data:" URL is shown as plain text.
+  function safeUrl(value) {
+    if (typeof value !== "string" || !value || /[\u0000-\u0020\u007f\\]/.test(value.trim())) return null;
+    var parsed;
+    try { parsed = new URL(value.trim(), location.href); } catch (e) { return null; }
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  }
   function linkify(el, value) {
     var re = /https?:\/\/[^\s<>"']+/gi, last = 0, m;
     while ((m = re.exec(value))) {
@@ -67,8 +75,10 @@
     if (m.text && !(m.attachments && m.attachments.length && m.text === "")) linkify(bubble, m.text);
     (m.attachments || []).forEach(function (a) {
       if (!a.url) return;
-      if (/^image\//.test(a.content_type)) { var img = document.createElement("img"); img.src = a.url; img.alt = a.name; bubble.appendChild(img); }
-      else { var link = document.createElement("a"); link.href = a.url; link.textContent = a.name; link.target = "_blank"; link.rel = "noopener"; bubble.appendChild(link); }
+      var url = safeUrl(a.url);
+      if (!url) { var name = document.createElement("span"); name.className = "file file-unavailable"; name.textContent = a.name; bubble.appendChild(name); }
+      else if (/^image\//.test(a.content_type)) { var img = document.createElement("img"); img.src = url; img.alt = a.name; bubble.appendChild(img); }
+      else { var link = document.createElement("a"); link.href = url; link.textContent = a.name; link.className = "file"; link.target = "_blank"; link.rel = "noopener"; bubble.appendChild(link); }
     });
     wrap.appendChild(bubble);
     var meta = document.createElement("div"); meta.className = "meta";

@@ -121,3 +121,14 @@ def log_in(page: Any, base: str, email: str, password: str = PASSWORD) -> None:
     page.click("button[type=submit]")
     page.wait_for_url(base + "/inbox")
     page.wait_for_selector("#live-status.on")
+
+
+def visitor_says(page: Any, base: str, text: str) -> Any:
+    """Open the demo store's chat widget, send ``text`` and wait until it is stored."""
+    page.goto(base + "/demo/store")
+    page.click("#omnidesk-widget >> .launcher")
+    chat = page.frame_locator("#omnidesk-frame")
+    chat.locator("#text").fill(text)
+    chat.locator("#text").press("Enter")
+    chat.locator(".msg.me[data-id]").filter(has_text=text).wait_for()
+    return chat

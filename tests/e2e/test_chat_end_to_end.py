@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
+from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in, visitor_says
 
 QUESTION = "배송이 언제 오나요?"
 ANSWER = "내일 오전 중 도착 예정입니다. https://hanbit.example/track"
@@ -24,12 +24,7 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
     log_in(agent, base, "agent@hanbit.example")
 
     visitor = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 860}).new_page()
-    visitor.goto(base + "/demo/store")
-    visitor.click("#omnidesk-widget >> .launcher")
-    chat = visitor.frame_locator("#omnidesk-frame")
-    chat.locator("#text").fill(QUESTION)
-    chat.locator("#text").press("Enter")
-    chat.locator(".msg.me[data-id]").filter(has_text=QUESTION).wait_for()
+    chat = visitor_says(visitor, base, QUESTION)
 
     # The agent's inbox shows the new conversation without a reload.
     agent.locator("#conv-list .conv-item").filter(has_text=QUESTION).wait_for(timeout=10000)

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import LiveServer, log_in
+from tests.e2e.conftest import LiveServer, log_in, visitor_says
 
 # A real 1×1 PNG: the server checks the leading bytes against the declared type.
 PNG = base64.b64decode(
@@ -19,12 +19,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, browser: Any) -> None:
     base = live_server.url
     visitor = browser.new_context(locale="ko-KR").new_page()
-    visitor.goto(base + "/demo/store")
-    visitor.click("#omnidesk-widget >> .launcher")
-    chat = visitor.frame_locator("#omnidesk-frame")
-    chat.locator("#text").fill("사진 보내드릴게요")
-    chat.locator("#text").press("Enter")
-    chat.locator(".msg.me[data-id]").filter(has_text="사진 보내드릴게요").wait_for()
+    chat = visitor_says(visitor, base, "사진 보내드릴게요")
 
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 860}).new_page()
     log_in(agent, base, "agent@hanbit.example")

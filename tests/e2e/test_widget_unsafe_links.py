@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
+from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in, visitor_says
 
 UNSAFE = ["javascript:alert(document.domain)", " JaVaScRiPt:alert(1)",
           "data:text/html,<script>alert(1)</script>", "java\tscript:alert(1)"]
@@ -19,12 +19,7 @@ def test_the_widget_shows_unsafe_attachment_urls_as_text_and_safe_ones_as_links(
                                   ).new_page()
     dialogs: list[str] = []
     visitor.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    visitor.goto(base + "/demo/store")
-    visitor.click("#omnidesk-widget >> .launcher")
-    chat = visitor.frame_locator("#omnidesk-frame")
-    chat.locator("#text").fill("설치 안내서 받을 수 있나요?")
-    chat.locator("#text").press("Enter")
-    chat.locator(".msg.me[data-id]").filter(has_text="설치 안내서").wait_for()
+    chat = visitor_says(visitor, base, "설치 안내서 받을 수 있나요?")
 
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}
                                 ).new_page()

@@ -345,3 +345,26 @@ async def test_bad_input_comes_back_as_the_form_with_a_message_and_nothing_is_lo
         "csrf": csrf, "name": "x", "sticky_window_seconds": "-1"})
     assert page.status_code == 422 and "Sticky window (seconds):" in page.text
     assert re.search(r">\s*Routing rules", page.text)
+
+
+async def test_a_sentiment_rule_is_made_on_the_page_and_an_unknown_mood_is_refused(
+    client: httpx.AsyncClient, session: AsyncSession, owner: Persona
+) -> None:
+    ws = owner.workspace_id
+    await make_queue(session, ws, "전체", is_default=True)
+    care = await make_queue(session, ws, "케어")
+    await session.commit()
+    csrf = await admin_csrf(client, owner)
+    page = await client.get(PAGE)
+    assert 'name="sentiment"' in page.text and "negative, neutral, positive" in page.text
+    made = await client.post(f"{PAGE}/rules", headers=HX, data={
+        "csrf": csrf, "name": "화난 고객", "queue_id": str(care), "is_active": "on",
+        "sentiment": "negative"})
+    assert made.status_code == 200, made.text
+    assert "고객 감정: negative" in made.text
+    refused = await client.post(f"{PAGE}/rules", headers=HX, data={
+        "csrf": csrf, "name": "이상한 규칙", "queue_id": str(care), "sentiment": "furious"})
+    assert refused.status_code == 422 and "furious" in refused.text
+    session.expire_all()
+    assert [r.conditions for r in await list_rule_rows(session, workspace_id=ws)] == [
+        {"sentiment": ["negative"]}]

@@ -22,6 +22,7 @@ from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_skills, list_teams
 from omnidesk.domains.conversations.models import CHANNELS
+from omnidesk.domains.nlu.schemas import SENTIMENT_LABELS
 from omnidesk.domains.routing import config_actions as config
 from omnidesk.domains.routing import overview
 from omnidesk.domains.routing.rules import CONDITIONS
@@ -64,7 +65,8 @@ async def page_context(session: AsyncSession, page: AgentPage) -> dict[str, Any]
         "teams": teams, "team_names": {t.id: t.name for t in teams},
         "skills": [s.name for s in await list_skills(session, workspace_id=ws)],
         "strategies": forms.STRATEGIES, "priorities": forms.PRIORITIES, "metrics": METRICS,
-        "channels": CHANNELS, "conditions": CONDITIONS, "skills_text": forms.skills_text,
+        "channels": CHANNELS, "sentiments": SENTIMENT_LABELS, "conditions": CONDITIONS,
+        "skills_text": forms.skills_text,
         "can_edit": page.user.role == "admin", "path": PATH, "num": forms.number_text,
     }  # fmt: skip
 

@@ -12,6 +12,7 @@ from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.routing.actions import do_set_presence
 from omnidesk.domains.routing.models import RoutingQueue
+from omnidesk.domains.workspaces.service import get_workspace_by_slug
 from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
 
 QUESTION = "설치 기사님 방문 시간을 알고 싶어요"
@@ -40,7 +41,9 @@ def test_the_supervisor_sees_a_conversation_wait_and_then_get_assigned_live(
     url, base = live_server.env["OMNIDESK_DATABASE_URL"], live_server.url
 
     async def setup(session: Any) -> tuple[int, int]:
-        agent = await get_user_by_email(session, email="agent@hanbit.example")
+        hanbit = await get_workspace_by_slug(session, slug="hanbit")
+        agent = await get_user_by_email(session, workspace_id=hanbit.id,
+                                        email="agent@hanbit.example")
         queue = RoutingQueue(workspace_id=agent.workspace_id, name="설치·A/S", is_default=True)
         session.add(queue)
         return agent.workspace_id, agent.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -20,13 +21,20 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Check a password against its argon2 hash; false for a missing hash."""
-    if not password_hash:
-        return False
+    """Check a password against its argon2 hash; false, after the same work, for a missing one.
+
+    A login for an unknown account checks against a dummy hash, so answering "wrong email or
+    password" takes as long whether or not the account exists.
+    """
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(24))
 
 
 def new_api_token() -> tuple[str, str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import defaultdict, deque
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,16 +13,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
 from omnidesk.core.http import SessionDep
-from omnidesk.core.security import check_csrf_token, make_csrf_token, verify_password
+from omnidesk.core.security import check_csrf_token, make_csrf_token
 from omnidesk.domains.agents.actions import do_end_session, do_start_session
+from omnidesk.domains.agents.models import User
 from omnidesk.domains.agents.service import (
+    authenticate_password,
     authenticate_session,
     authenticate_token,
-    get_user_by_email,
+    get_user,
 )
+from omnidesk.domains.workspaces.service import get_workspace
 
 router = APIRouter(include_in_schema=False)
 WINDOW_SECONDS = 300
+CHOOSE_SECONDS = 300  # how long the workspace choice after a login stays open
 
 
 class RateLimiter:
@@ -91,11 +95,12 @@ async def resolve_actor(request: Request, session: AsyncSession) -> Actor | None
 
 
 def _login_page(request: Request, *, error: str | None = None, email: str = "",
-                status: int = 200) -> HTMLResponse:
+                status: int = 200, accounts: list[dict[str, Any]] | None = None) -> HTMLResponse:
     templates = request.app.state.templates
     return templates.TemplateResponse(
         request, "login.html",
-        {"error": error, "email": email, "csrf_token": csrf_token(request)},
+        {"error": error, "email": email, "csrf_token": csrf_token(request),
+         "accounts": accounts or []},
         status_code=status,
     )
 
@@ -123,11 +128,42 @@ async def login(
     key = (request.client.host if request.client else "?", email.strip().lower())
     if limiter.blocked(key):
         return _login_page(request, error="rate_limited", email=email, status=429)
-    user = await get_user_by_email(session, email=email) if email else None
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    users = await authenticate_password(session, email=email, password=password)
+    if not users:
         limiter.hit(key)
         return _login_page(request, error="invalid", email=email, status=401)
     limiter.reset(key)
+    if len(users) == 1:
+        return await _enter(request, session, users[0])
+    # One person, one password, several workspaces: let them pick (only these accounts).
+    request.session["choose"] = {"at": int(time.time()),
+                                 "accounts": [[u.id, u.workspace_id] for u in users]}
+    accounts = []
+    for user in users:
+        workspace = await get_workspace(session, workspace_id=user.workspace_id)
+        accounts.append({"account_id": user.id, "slug": workspace.slug, "name": workspace.name})
+    return _login_page(request, email=email, accounts=accounts)
+
+
+@router.post("/login/account", response_class=HTMLResponse)
+async def choose_account(request: Request, session: SessionDep,
+                         account: Annotated[int, Form()],
+                         csrf: Annotated[str | None, Form()] = None) -> Response:
+    """Enter the workspace picked among the accounts the password just opened."""
+    if not csrf_ok(request, csrf):
+        return _login_page(request, error="csrf", status=400)
+    pending = request.session.get("choose") or {}
+    fresh = time.time() - pending.get("at", 0) < CHOOSE_SECONDS
+    workspace_id = dict(pending.get("accounts") or []).get(account) if fresh else None
+    user = None if workspace_id is None else await get_user(
+        session, workspace_id=workspace_id, user_id=account)
+    if user is None or not user.is_active:
+        return _login_page(request, error="invalid", status=401)
+    return await _enter(request, session, user)
+
+
+async def _enter(request: Request, session: AsyncSession, user: User) -> Response:
+    """Start the user's login session and send them to their inbox."""
     session_key = await do_start_session(session, user=user)
     await session.commit()
     request.session.clear()

@@ -67,7 +67,7 @@ async def do_create_user(session: AsyncSession, *, actor: Actor, user_in: UserCr
     """Create a user in the actor's workspace (admins only); emails are unique."""
     actor.require("admin")
     email = user_in.email.strip().lower()
-    if await get_user_by_email(session, email=email):
+    if await get_user_by_email(session, workspace_id=actor.workspace_id, email=email):
         raise Conflict(f"a user with email {email} already exists", field="email")
     user = User(
         workspace_id=actor.workspace_id, email=email, name=user_in.name, role=user_in.role,

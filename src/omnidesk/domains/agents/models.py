@@ -19,8 +19,10 @@ class User(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     """An admin, supervisor or agent who logs in to the workspace."""
 
     __tablename__ = "users"
+    # Unique per workspace: creating a user never reveals an account in another workspace.
+    __table_args__ = (UniqueConstraint("workspace_id", "email"),)
 
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
     name: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
 from omnidesk.core.db import get_in_workspace, utcnow
-from omnidesk.core.security import hash_token
+from omnidesk.core.security import hash_token, verify_password
 from omnidesk.domains.agents.models import (
     SESSION_LIFETIME,
     ApiToken,
@@ -29,9 +29,26 @@ async def get_user(session: AsyncSession, *, workspace_id: int, user_id: int) ->
                                   object_id=user_id, what="user")
 
 
-async def get_user_by_email(session: AsyncSession, *, email: str) -> User | None:
-    """Return the user with this login email (emails are unique across workspaces)."""
-    return await session.scalar(select(User).where(User.email == email.strip().lower()))
+async def get_user_by_email(session: AsyncSession, *, workspace_id: int,
+                            email: str) -> User | None:
+    """Return the workspace's user with this email (emails are unique per workspace)."""
+    return await session.scalar(select(User).where(User.workspace_id == workspace_id,
+                                                   User.email == email.strip().lower()))
+
+
+async def authenticate_password(session: AsyncSession, *, email: str,
+                                password: str) -> list[User]:
+    """Return the active accounts (one per workspace) that this email and password open.
+
+    Every account with the email costs one password-hash check, and an unknown email costs one
+    against a dummy hash, so the answer's timing does not tell whether the email exists.
+    """
+    users = (await session.scalars(select(User).where(User.email == email.strip().lower())
+                                   .order_by(User.id))).all()
+    if not users:
+        verify_password(None, password)
+        return []
+    return [u for u in users if verify_password(u.password_hash, password) and u.is_active]
 
 
 async def list_users(session: AsyncSession, *, workspace_id: int) -> list[User]:

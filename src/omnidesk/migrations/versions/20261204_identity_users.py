@@ -1,7 +1,7 @@
 """staff emails are unique per workspace, so creating a user reveals no other workspace's staff
 
 Revision ID: 20261204_identity_users
-Revises: 20261204_identity_sessions
+Revises: 20261204_calendar
 Create Date: 2026-12-04 17:45:00
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "20261204_identity_users"
-down_revision = "20261204_identity_sessions"
+down_revision = "20261204_calendar"
 branch_labels = None
 depends_on = None
 

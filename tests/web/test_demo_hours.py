@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.context import system_actor
 from omnidesk.demo_loader import DEMO_BUSINESS_HOURS
-from omnidesk.domains.knowledge.demo import DEMO_FOLDER, load_demo_categories
-from omnidesk.domains.knowledge.importing import import_markdown_folder
+from omnidesk.domains.knowledge.demo import DEMO_FOLDER
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.web.demo_store import DEMO_SLUG
 from tests.conftest import make_persona
+from tests.domains.knowledge.kb_setup import import_demo_articles
 
 HOURS_KO = "월–금 09:00–18:00, 토 09:00–13:00"
 HOURS_EN = "Mon–Fri 09:00–18:00, Sat 09:00–13:00"
@@ -29,12 +27,7 @@ async def demo_workspace(session: AsyncSession, tmp_path: Path) -> None:
     workspace = await session.get(Workspace, persona.workspace_id)
     assert workspace is not None
     workspace.business_hours = dict(DEMO_BUSINESS_HOURS)
-    for name in ARTICLES:
-        (tmp_path / "kb" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(DEMO_FOLDER / name, tmp_path / "kb" / name)
-    await load_demo_categories(session, persona.workspace_id)
-    await import_markdown_folder(session, actor=system_actor(persona.workspace_id),
-                                 folder=tmp_path / "kb")
+    await import_demo_articles(session, persona.workspace_id, ARTICLES, tmp_path)
     await session.commit()
 
 

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.context import system_actor
 from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.knowledge import views
-from omnidesk.domains.knowledge.demo import DEMO_FOLDER, load_demo_categories
-from omnidesk.domains.knowledge.importing import import_markdown_folder
 from omnidesk.web import help_center
 from tests.conftest import Persona
+from tests.domains.knowledge.kb_setup import import_demo_articles
 
 ARTICLES = ("ko/installation-no-show.md", "en/installation-no-show.md",
             "ko/installation-booking.md", "ko/agent-installation-no-show.md")
@@ -32,12 +29,7 @@ async def kb_client(client: httpx.AsyncClient, session: AsyncSession, owner: Per
     for router in (views.router, help_center.router, help_center.admin_router):
         if not any(getattr(r, "path", "") in paths for r in router.routes):
             app.include_router(router)
-    for name in ARTICLES:
-        (tmp_path / "kb" / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(DEMO_FOLDER / name, tmp_path / "kb" / name)
-    await load_demo_categories(session, owner.workspace_id)
-    await import_markdown_folder(session, actor=system_actor(owner.workspace_id),
-                                 folder=tmp_path / "kb")
+    await import_demo_articles(session, owner.workspace_id, ARTICLES, tmp_path)
     await session.commit()
     return client
 

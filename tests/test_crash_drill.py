@@ -48,7 +48,7 @@ SECRET = "drill-secret"
 LINE_SECRET = "line-channel-secret"
 USERS = [f"U{n:032x}" for n in range(1, 5)]
 ROUNDS = 2  # each kills both processes once
-FLOWING = 6  # messages acknowledged before each kill, so it lands mid-stream
+FLOWING = 4  # messages acknowledged before each kill, so it lands mid-stream
 SEED = int(os.environ.get("OMNIDESK_DRILL_SEED", time.time_ns() % 10_000))
 PUSH = "/v2/bot/message/push"
 
@@ -191,7 +191,7 @@ async def post_until_acked(http: httpx.AsyncClient, url: str, body: bytes,
 
 async def customer(http: httpx.AsyncClient, hook: str, user: int, stream: Stream) -> None:
     """One customer writing until the chaos is over, and a few messages more."""
-    n, after = user, 3
+    n, after = user, 2
     while not stream.done or after:
         after -= stream.done
         await post_until_acked(http, hook, line_webhook(n), stream)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.actions import do_store_webhook
@@ -38,6 +39,11 @@ async def raw_request(request: Request) -> RawRequest:
                       remote_ip=request.client.host if request.client else None)
 
 
+def refusal(status: int, code: str, message: str) -> Response:
+    """Answer a webhook that is not stored with the API's error shape (nothing else is said)."""
+    return JSONResponse({"error": code, "message": message}, status_code=status)
+
+
 def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRouter:
     """Create the webhook router over a validated adapter registry."""
     registry = adapters if adapters is not None else build_registry()
@@ -50,7 +56,7 @@ def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRou
         """Verify a provider's request, store its events once and answer immediately."""
         adapter = registry.get(kind)
         if adapter is None:
-            return Response(status_code=404)
+            return refusal(404, "not_found", f"no channel kind {kind!r}")
         raw = await raw_request(request)
         async with request.app.state.session_factory() as session:
             return await handle(session, adapter, workspace_slug, raw, cipher_for(request))
@@ -65,7 +71,7 @@ async def handle(session: AsyncSession, adapter: ChannelAdapter, workspace_slug:
     connection = None if workspace is None else await get_connection(
         session, workspace_id=workspace.id, kind=adapter.kind)
     if connection is None:
-        return Response(status_code=404)
+        return refusal(404, "not_found", "this workspace has no such channel connected")
     config = connection_config(connection, adapter, cipher)
     try:
         adapter.verify_request(raw, config)
@@ -73,13 +79,13 @@ async def handle(session: AsyncSession, adapter: ChannelAdapter, workspace_slug:
         log.warning("webhook refused", extra={"channel": adapter.kind,
                                               "workspace_id": connection.workspace_id,
                                               "reason": exc.reason})
-        return Response(status_code=exc.status)
+        return refusal(exc.status, "refused", "the request's signature or token is not valid")
     try:
         parsed = adapter.parse_inbound(raw, config)
     except (ValueError, KeyError, TypeError) as exc:
         log.warning("webhook unreadable", extra={"channel": adapter.kind,
                                                  "error": type(exc).__name__})
-        return Response(status_code=400)
+        return refusal(400, "bad_request", "the payload could not be read")
     if parsed.ignored:
         log.info("webhook parts ignored", extra={"channel": adapter.kind,
                                                  "ignored": parsed.ignored[:20]})

@@ -62,7 +62,7 @@ class LiveServer:
                    "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # a loaded CI box can take 20 s to import the app
         while time.monotonic() < deadline:
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:

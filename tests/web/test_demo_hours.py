@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.demo_loader import DEMO_BUSINESS_HOURS
 from omnidesk.domains.knowledge.demo import DEMO_FOLDER
+from omnidesk.domains.knowledge.search import search
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.web.demo_store import DEMO_SLUG
 from tests.conftest import make_persona
@@ -22,13 +23,14 @@ ARTICLES = ("ko/contact-hours.md", "en/contact-hours.md", "ko/membership-vip-ben
 CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 
 
-async def demo_workspace(session: AsyncSession, tmp_path: Path) -> None:
+async def demo_workspace(session: AsyncSession, tmp_path: Path) -> int:
     persona = await make_persona(session, DEMO_SLUG)
     workspace = await session.get(Workspace, persona.workspace_id)
     assert workspace is not None
     workspace.business_hours = dict(DEMO_BUSINESS_HOURS)
     await import_demo_articles(session, persona.workspace_id, ARTICLES, tmp_path)
     await session.commit()
+    return persona.workspace_id
 
 
 def test_the_demo_articles_state_no_hours_of_their_own() -> None:
@@ -40,7 +42,7 @@ def test_the_demo_articles_state_no_hours_of_their_own() -> None:
 
 async def test_store_footer_help_center_and_widget_show_the_demo_hours(
         client: httpx.AsyncClient, session: AsyncSession, tmp_path: Path) -> None:
-    await demo_workspace(session, tmp_path)
+    workspace_id = await demo_workspace(session, tmp_path)
     footer = (await client.get("/demo/store")).text.split('class="store-foot"')[1]
     assert HOURS_KO in footer and "1588-4321" in footer
     for locale, hours in (("ko", HOURS_KO), ("en", HOURS_EN)):
@@ -52,6 +54,11 @@ async def test_store_footer_help_center_and_widget_show_the_demo_hours(
         assert hours in vip.text and "{{" not in vip.text
     found = await client.get(f"/help/{DEMO_SLUG}/ko/search", params={"q": "VIP 전용 상담 전화"})
     assert "membership-vip-benefits" in found.text and "{{" not in found.text
+    # What the bot quotes and agents insert comes from the same search: hours filled in too.
+    passages = await search(session, workspace_id=workspace_id, query="상담 전화 운영 시간",
+                            locale="ko", limit=10, per_article=10)
+    assert any(HOURS_KO in p.text for p in passages)
+    assert not any("{{" in p.text + p.snippet for p in passages)
     frame = await client.get("/widget/frame", params={"workspace": DEMO_SLUG},
                              headers={"Accept-Language": "ko"})
     assert HOURS_KO in frame.text

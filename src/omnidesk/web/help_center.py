@@ -7,8 +7,6 @@ visitor types (HTMX partial), and "was this helpful?" votes post back with a CSR
 from __future__ import annotations
 
 import hashlib
-import html
-from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -171,8 +169,6 @@ async def search_page(workspace: str, locale: str, request: Request, session: Se
         return _not_found(request, ws, locale)
     hits = await service.search(session, workspace_id=ws.id, query=q, locale=locale,
                                 limit=10) if q.strip() else []
-    calendar, now = workspace_calendar(ws), utcnow()
-    hits = [replace(h, snippet=calendar.fill(h.snippet, locale, now, html.escape)) for h in hits]
     template = "_results.html" if request.headers.get("hx-request") else "search.html"
     return _page(request, template, ws, locale, q=q, hits=hits)
 

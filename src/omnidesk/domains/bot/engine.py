@@ -159,8 +159,7 @@ async def knowledge_reply(turn: Turn, deps: BotDeps) -> Reply:
         base_url=deps.public_url, llm=deps.llm, tone=settings.tone)
     if answer is not None:
         state.misses = 0
-        text = workspace_calendar(turn.workspace).fill(answer.text, turn.lang, utcnow())
-        return Reply(text, answer.source, citations=answer.citations)
+        return Reply(answer.text, answer.source, citations=answer.citations)
     if is_miss(turn.understanding, settings):
         state.misses += 1
         if state.misses >= settings.max_misses:

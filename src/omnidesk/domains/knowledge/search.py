@@ -7,6 +7,7 @@ ranking from an embedding provider with reciprocal-rank fusion.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, column, func, literal_column, select, table
@@ -14,6 +15,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import NullType
 
+from omnidesk.core.db import utcnow
 from omnidesk.core.text import detect_language
 from omnidesk.domains.knowledge.analysis import plan_query
 from omnidesk.domains.knowledge.embeddings import EmbeddingProvider
@@ -27,6 +29,7 @@ from omnidesk.domains.knowledge.ranking import (
     reciprocal_rank_fusion,
 )
 from omnidesk.domains.knowledge.snapshot import IndexSnapshot, load_snapshot, load_vectors
+from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
 
 CANDIDATES = 120
 LANGUAGE_BOOST = 1.3
@@ -171,14 +174,27 @@ async def search(
         .where(KbPassage.id.in_(chosen)))).all()
     by_id = {p.id: (p, slug, title) for p, slug, title in rows}
     terms = [t.term for t in plan]
-    return [_passage(*by_id[pid], scores[pid], terms) for pid in chosen if pid in by_id]
+    fill = await _hours_filler(session, workspace_id, [p.text for p, _, _ in rows])
+    return [_passage(*by_id[pid], scores[pid], terms, fill) for pid in chosen if pid in by_id]
 
 
-def _passage(row: KbPassage, slug: str, title: str, score: float, terms: list[str]) -> Passage:
+async def _hours_filler(session: AsyncSession, workspace_id: int,
+                        texts: list[str]) -> Callable[[str, str], str]:
+    """Return how to fill {{hours}}/{{holidays}} in passages: from the business calendar."""
+    if not any("{{" in text for text in texts):
+        return lambda text, _locale: text
+    calendar = workspace_calendar(await get_workspace(session, workspace_id=workspace_id))
+    now = utcnow()
+    return lambda text, locale: calendar.fill(text, locale, now)
+
+
+def _passage(row: KbPassage, slug: str, title: str, score: float, terms: list[str],
+             fill: Callable[[str, str], str]) -> Passage:
     stored = set(row.title_terms.split()) | set(row.body_terms.split())
     matched = tuple(t for t in terms if t in stored)
+    text = fill(row.text, row.locale)  # what a customer or agent reads, hours filled in
     return Passage(
         article_id=row.article_id, slug=slug, locale=row.locale, title=title,
-        visibility=row.visibility, heading=row.heading, text=row.text,
-        snippet=highlight(row.text, matched), score=round(score, 6), passage_id=row.id,
+        visibility=row.visibility, heading=row.heading, text=text,
+        snippet=highlight(text, matched), score=round(score, 6), passage_id=row.id,
         matched_terms=matched)

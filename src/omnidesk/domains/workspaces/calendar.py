@@ -20,7 +20,7 @@ from stored ``business_hours`` (see ``schemas.BusinessHours``). Its rules:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -212,19 +212,17 @@ class Calendar:
         label = f"{when} {holiday.name}" if holiday.name else when
         return f"{label} · {_ranges_text(holiday.hours) or CLOSED[lang]}"
 
-    def fill(self, text: str, locale: str, at: dt.datetime,
-             quote: Callable[[str], str] = str) -> str:
+    def fill(self, text: str, locale: str, at: dt.datetime) -> str:
         """Put this calendar's words in place of ``{{hours}}`` and ``{{holidays}}`` in a text.
 
-        Help-center articles state the hours this way, so they never disagree with the calendar;
-        ``quote`` escapes the inserted words (``html.escape`` for an HTML snippet).
+        Help-center articles state the hours this way, so they never disagree with the calendar.
         """
         if "{{" not in text:
             return text
         hours = f"{self.weekly_summary(locale)} ({self.timezone_label(at)})"
         holidays = ", ".join(self.holiday_text(h, locale) for h in self.upcoming_holidays(at))
-        return (text.replace("{{hours}}", quote(hours))
-                .replace("{{holidays}}", quote(holidays or NO_HOLIDAYS[_lang(locale)])))
+        return (text.replace("{{hours}}", hours)
+                .replace("{{holidays}}", holidays or NO_HOLIDAYS[_lang(locale)]))
 
     def format_moment(self, moment: dt.datetime, locale: str) -> str:
         """Say an instant in local time: '11월 24일(월) 09:00' or 'Mon 24 Nov 09:00'."""

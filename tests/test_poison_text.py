@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.channels.actions import do_connect_channel
 from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.email.receiving import store_mail
 from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.signing import hmac_sha256_hex
@@ -105,3 +106,26 @@ async def test_a_rest_api_body_with_poison_text_is_stored_clean(
     assert customer.name == CLEAN_TYPED
     assert customer.attributes == {"note": CLEAN, "tier": ["vip"]}
     assert customer.tags == ["ab"]
+
+
+async def test_a_mail_with_poison_text_is_stored_clean(
+        session: AsyncSession, owner: Persona,
+        session_factory: async_sessionmaker[AsyncSession]) -> None:
+    cipher = SettingsCipher("test-secret")
+    adapter = ADAPTERS["email"]
+    connection = await do_connect_channel(
+        session, workspace_id=owner.workspace_id, adapter=adapter, name="mail", cipher=cipher,
+        settings={"address": "support@example.com", "message_id_domain": "mail.example.com"})
+    await session.commit()
+    raw = ("From: Minji <minji@example.org>\r\nTo: support@example.com\r\n"
+           "Subject: =?UTF-8?B?7KO866y4AOuyiOyngA==?=\r\nMessage-ID: <nul-1@example.org>\r\n"
+           "Content-Type: text/plain; charset=UTF-8\r\n\r\n"
+           "주문\x00 확인\x07 끝\r\n").encode()
+    config = adapter.config_model.model_validate(
+        {"address": "support@example.com", "message_id_domain": "mail.example.com"})
+    assert await store_mail(session, connection=connection, raw=raw, source="SMTP",
+                            adapter=adapter, config=config)
+    await session.commit()
+    await drain_channel_jobs(session_factory, cipher)
+    message = await session.scalar(select(Message))
+    assert message is not None and message.text.startswith("주문 확인 끝")

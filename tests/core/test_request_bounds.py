@@ -112,3 +112,19 @@ async def test_openapi_documents_the_error_answers_routes_give(client) -> None:
     assert {"200", "401", "403", "404", "409", "413", "422"} <= set(update)
     assert update["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")
     assert "429" in spec["paths"]["/widget/api/messages"]["post"]["responses"]
+
+
+async def test_a_value_the_database_cannot_hold_is_a_422_and_nothing_is_stored(
+    client, owner, db_url
+) -> None:
+    customer_id = await _customer(client, owner)
+    answer = await client.post("/api/v1/conversations", headers=owner.headers, json={
+        "customer_id": customer_id, "language": "x" * 40})  # the column holds 8 characters
+    if db_url.startswith("postgresql"):  # SQLite does not enforce VARCHAR lengths
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"] == "invalid"
+        listed = await client.get(f"/api/v1/conversations?customer_id={customer_id}",
+                                  headers=owner.headers)
+        assert listed.json()["items"] == []
+    else:
+        assert answer.status_code == 201, answer.text

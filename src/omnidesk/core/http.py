@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 
@@ -100,10 +100,13 @@ def install_error_handlers(app: FastAPI) -> None:
         body = {"error": HTTP_CODES.get(exc.status_code, "http_error"), "message": str(exc.detail)}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
-    @app.exception_handler(DataError)
-    async def _data(_: Request, exc: DataError) -> JSONResponse:
-        # PostgreSQL refused a value its column cannot hold (a number out of range, text longer
-        # than the column); the transaction rolled back, nothing was stored.
+    @app.exception_handler(DBAPIError)
+    async def _data(_: Request, exc: DBAPIError) -> JSONResponse:
+        # SQLSTATE class 22: the database refused a value its column cannot hold (a number out of
+        # range, text longer than the column); the transaction rolled back, nothing was stored.
+        # asyncpg's errors reach us as plain DBAPIError, so the class is read from the code.
+        if not isinstance(exc, DataError) and not _sqlstate(exc).startswith("22"):
+            raise exc
         return JSONResponse(
             {"error": "invalid", "message": "a value is out of range or too long to be stored"},
             status_code=422,
@@ -124,3 +127,10 @@ def _message(err: dict[str, Any]) -> str:
     if err.get("type") == "json_invalid" and reason:
         message = f"{message}: {reason}"
     return message
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    """Return the SQLSTATE of a database error ('' when the driver gives none)."""
+    orig = exc.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return str(code or getattr(getattr(orig, "__cause__", None), "sqlstate", "") or "")

@@ -68,6 +68,7 @@ class Dispatcher:
         self.registry = registry
         self.config = config or DispatcherConfig()
         self._wake = asyncio.Event()
+        self._next_runs: dict[str, dt.datetime] = {}  # when each schedule is due, as last seen
         self._stopping = False
 
     def wake(self) -> None:
@@ -99,7 +100,8 @@ class Dispatcher:
         """Fire due schedules, fan out new events and run due deliveries once."""
         if self.registry.schedules:
             await fire_due_schedules(self.session_factory, [
-                Schedule(name, seconds) for name, seconds in self.registry.schedules.items()])
+                Schedule(name, seconds) for name, seconds in self.registry.schedules.items()],
+                self._next_runs)
         fanned = await self.fan_out()
         ran = await self.run_due()
         return fanned + ran

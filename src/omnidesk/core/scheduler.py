@@ -38,20 +38,32 @@ class Schedule:
 
 
 async def fire_due_schedules(
-    session_factory: async_sessionmaker[AsyncSession], schedules: list[Schedule]
+    session_factory: async_sessionmaker[AsyncSession], schedules: list[Schedule],
+    next_runs: dict[str, dt.datetime] | None = None,
 ) -> int:
-    """Emit the event of every schedule whose time has come; return how many fired."""
+    """Emit the event of every schedule whose time has come; return how many fired.
+
+    ``next_runs`` (kept by the caller across passes) remembers when each schedule is due next,
+    so a dispatcher pass between due times asks the database nothing; the conditional UPDATE
+    still decides which process fires.
+    """
     fired = 0
     for schedule in schedules:
+        if next_runs is not None and next_runs.get(schedule.name, utcnow()) > utcnow():
+            continue
         async with session_factory() as session:
-            if await _claim(session, schedule):
+            claimed, next_run = await _claim(session, schedule)
+            if claimed:
                 emit(session, ScheduleFired(schedule=schedule.name), workspace_id=None)
                 await session.commit()
                 fired += 1
+        if next_runs is not None:
+            next_runs[schedule.name] = next_run
     return fired
 
 
-async def _claim(session: AsyncSession, schedule: Schedule) -> bool:
+async def _claim(session: AsyncSession, schedule: Schedule) -> tuple[bool, dt.datetime]:
+    """Take this period of the schedule if it is due; return whether, and when it is due next."""
     now = utcnow()
     state = await session.scalar(select(ScheduleState).where(ScheduleState.name == schedule.name))
     if state is None:
@@ -60,9 +72,12 @@ async def _claim(session: AsyncSession, schedule: Schedule) -> bool:
             await session.commit()
         except IntegrityError:
             await session.rollback()
+    following = now + dt.timedelta(seconds=schedule.every_seconds)
     result = await session.execute(
         update(ScheduleState)
         .where(ScheduleState.name == schedule.name, ScheduleState.next_run_at <= now)
-        .values(next_run_at=now + dt.timedelta(seconds=schedule.every_seconds), last_run_at=now)
+        .values(next_run_at=following, last_run_at=now)
     )
-    return rowcount(result) == 1
+    if rowcount(result) == 1:
+        return True, following
+    return False, state.next_run_at if state is not None else now

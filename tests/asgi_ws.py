@@ -45,9 +45,11 @@ class AsgiWebSocket:
         await self.to_app.put({"type": "websocket.receive", "text": json.dumps(data)})
 
     async def receive_json(self, timeout: float = 5) -> dict[str, Any]:
-        """Return the next JSON frame, skipping heartbeats; raise SocketClosed on close."""
+        """Return the next non-heartbeat frame within ``timeout``; raise SocketClosed on close."""
+        deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            message = await asyncio.wait_for(self.from_app.get(), timeout=timeout)
+            left = deadline - asyncio.get_running_loop().time()
+            message = await asyncio.wait_for(self.from_app.get(), timeout=max(left, 0))
             if message["type"] == "websocket.close":
                 raise SocketClosed(message.get("code", 1000))
             data = json.loads(message.get("text") or message.get("bytes") or b"{}")

@@ -133,3 +133,20 @@ async def test_the_agents_socket_refuses_a_revoked_session(
         with pytest.raises(SocketClosed) as closed:
             await refused.receive_json()
     assert closed.value.code == 4401
+
+
+async def test_an_open_agents_socket_is_closed_once_its_session_is_revoked(
+    client: httpx.AsyncClient, session: AsyncSession, owner: Persona
+) -> None:
+    app = client.app  # type: ignore[attr-defined]
+    app.state.realtime.heartbeat_seconds = 0.05  # the re-check period
+    await app.state.realtime.start()
+    csrf = await log_in(client, owner.agent_email, owner.password)
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    async with AsgiWebSocket(app, "/ws", headers={"cookie": cookie}) as live:
+        await live.send_json({"type": "hello"})
+        assert (await live.receive_json())["type"] == "ready"
+        assert (await client.post("/logout", data={"csrf": csrf})).status_code == 303
+        with pytest.raises(SocketClosed) as closed:
+            await live.receive_json(timeout=10)
+    assert closed.value.code == 4401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, WebSocket
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import User
-from omnidesk.domains.agents.service import get_user
+from omnidesk.domains.agents.service import authenticate_session, get_user
 from omnidesk.domains.conversations.service import access_conversation
 from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.engagement.actions import do_mark_read
@@ -61,11 +62,26 @@ async def agent_socket(ws: WebSocket) -> None:
         topics.add(supervisors_topic(user.workspace_id))
     presence = presence_tracker(ws.app)  # type: ignore[arg-type]
     await presence.connected(ws.app, user.workspace_id, user.id)  # type: ignore[arg-type]
+    watch = asyncio.create_task(end_when_revoked(ws, hub.heartbeat_seconds))
     try:
         await serve(ws, hub, principal=f"user:{user.id}", topics=topics, hello=hello,
                     on_message=on_message)
     finally:
+        watch.cancel()
         presence.disconnected(ws.app, user.workspace_id, user.id)  # type: ignore[arg-type]
+
+
+async def end_when_revoked(ws: WebSocket, every: float) -> None:
+    """Close an open socket once its login session ends (checked every heartbeat period)."""
+    key = ws.session.get("key")
+    if not isinstance(key, str):
+        return
+    while True:
+        await asyncio.sleep(every)
+        async with ws.app.state.session_factory() as session:
+            if await authenticate_session(session, key=key) is None:
+                await close_quietly(ws, 4401)
+                return
 
 
 async def handle_agent_message(ws: WebSocket, hub: Hub, user: User,

@@ -26,7 +26,7 @@ from sqlalchemy import update
 
 from omnidesk.domains.agents.models import ApiToken, User
 
-EXAMPLES = {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 2}
+EXAMPLES = {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 1}
 # Trains and stores an intent model from the shipped utterances: seconds of CPU per call, so
 # a fuzzer would spend the whole budget there; tests/domains/bot/test_api.py covers it.
 # (Websockets and the widget's HTML/JS are not in the OpenAPI document, so nothing else is left out.)
@@ -120,6 +120,6 @@ async def test_every_operation_answers_documented_statuses_and_never_5xx(
                                         f"{response.status_code}: {exc}")
     elapsed = time.monotonic() - started
     print(f"schemathesis: {sent} requests in {elapsed:.1f} s")
-    assert sent > 300
+    assert sent > 250
     if failures:
         pytest.fail(f"{len(failures)} failing requests:\n" + "\n\n".join(failures[:10]))

@@ -30,8 +30,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.channels.actions import do_connect_channel
 from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.inbox_port import do_connect_inbox
 from omnidesk.channels.line.adapter import RETRY_KEY_NAMESPACE
 from omnidesk.channels.models import RECEIVED, InboundEvent
 from omnidesk.channels.registry import build_registry
@@ -269,7 +269,7 @@ async def drained(session: AsyncSession) -> bool:
 
 async def prepare(session: AsyncSession, owner: Persona, provider_url: str) -> int:
     """Connect LINE to the fake provider; open the conversation the agent answers in."""
-    await do_connect_channel(session, workspace_id=owner.workspace_id,
+    await do_connect_inbox(session, workspace_id=owner.workspace_id,
                              adapter=build_registry()["line"], name="LINE",
                              cipher=SettingsCipher(SECRET),
                              settings={"channel_secret": LINE_SECRET,

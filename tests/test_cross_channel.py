@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.channels.actions import do_connect_channel
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import smtp_sink
+from omnidesk.channels.inbox_port import do_connect_inbox
 from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.twilio import signature
 from omnidesk.config import Settings
@@ -21,7 +21,12 @@ from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.routing.queue_actions import do_accept_offer
 from omnidesk.subscribers import build_registry
-from tests.channels.fake_provider import TWILIO_SID, TWILIO_TOKEN, FakeProvider, serve
+from tests.channels.fake_provider import (
+    TWILIO_SID,
+    TWILIO_TOKEN,
+    FakeProvider,
+    running_provider,
+)
 from tests.conftest import Persona
 from tests.domains.routing.routing_setup import make_agent, make_queue
 
@@ -38,10 +43,7 @@ MAIL = ("From: =?UTF-8?B?6rmA66+87KeA?= <minji@example.org>\r\nTo: support@examp
 @pytest.fixture
 def twilio() -> Iterator[FakeProvider]:
     """A local Twilio-like API that records the SMS we send."""
-    provider = FakeProvider()
-    for base_url in serve(provider.app):
-        provider.base_url = base_url
-        yield provider
+    yield from running_provider()
 
 
 async def connect_channels(session: AsyncSession, owner: Persona, api: str) -> None:
@@ -54,7 +56,7 @@ async def connect_channels(session: AsyncSession, owner: Persona, api: str) -> N
              "menu": menu}
     email = {"address": "support@example.com", "message_id_domain": "mail.example.com"}
     for kind, settings in (("voice", voice), ("email", email)):
-        await do_connect_channel(session, workspace_id=owner.workspace_id,
+        await do_connect_inbox(session, workspace_id=owner.workspace_id,
                                  adapter=ADAPTERS[kind], name=kind, settings=settings,
                                  cipher=CIPHER)
     await session.commit()

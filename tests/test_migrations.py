@@ -66,3 +66,72 @@ def test_migrations_match_the_models_and_downgrade_to_nothing(
     assert tables <= {"alembic_version"}
     upgrade(url)
     assert set(metadata.tables) <= _inspect(url)[0]
+
+
+BEFORE_INBOXES = "20261204_identity_users"
+NOW = "2026-12-01 09:00:00"
+
+
+def _run(url: str, *statements: str) -> list[list[tuple[object, ...]]]:
+    async def run() -> list[list[tuple[object, ...]]]:
+        engine = create_engine(url)
+        out: list[list[tuple[object, ...]]] = []
+        async with engine.begin() as conn:
+            for statement in statements:
+                result = await conn.exec_driver_sql(statement)
+                out.append([tuple(r) for r in result.fetchall()] if result.returns_rows else [])
+        await engine.dispose()
+        return out
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_channel_connections_become_inboxes_and_back(backend: str, tmp_path: Path) -> None:
+    url = (f"sqlite+aiosqlite:///{tmp_path / 'm.db'}" if backend == "sqlite"
+           else _postgres_url())
+    upgrade(url, BEFORE_INBOXES)
+    json = "'{}'"
+    _run(url,
+         "INSERT INTO workspaces (id, slug, name, default_locale, timezone, settings, "
+         f"business_hours, secret, created_at, updated_at) VALUES (1, 'acme', 'Acme', 'ko', "
+         f"'Asia/Seoul', {json}, {json}, 's', '{NOW}', '{NOW}')",
+         "INSERT INTO channel_connections (id, workspace_id, kind, name, sealed_settings, "
+         f"is_active, state, created_at, updated_at) VALUES (7, 1, 'sms', '대표번호', 'sealed', "
+         f"true, {json}, '{NOW}', '{NOW}')",
+         "INSERT INTO customers (id, workspace_id, attributes, tags, created_at, updated_at) "
+         f"VALUES (1, 1, {json}, '[]', '{NOW}', '{NOW}')",
+         "INSERT INTO customer_identities (id, workspace_id, customer_id, kind, value, verified,"
+         f" created_at) VALUES (1, 1, 1, 'phone', '+821012345678', false, '{NOW}'), "
+         f"(2, 1, 1, 'web_visitor', 'v_1', false, '{NOW}')",
+         "INSERT INTO conversations (id, workspace_id, customer_id, channel, status, priority, "
+         "attributes, created_at, updated_at, reopened_count, message_count, owner) VALUES "
+         f"(1, 1, 1, 'sms', 'open', 'normal', {json}, '{NOW}', '{NOW}', 0, 2, 'queued')",
+         "INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, "
+         "author_kind, text, content_type, attachments, is_private, meta, created_at) VALUES "
+         f"(1, 1, 1, 'sms', 'inbound', 'customer', '환불', 'text', '[]', false, {json}, '{NOW}'),"
+         f"(2, 1, 1, 'web', 'inbound', 'customer', 'hi', 'text', '[]', false, {json}, '{NOW}')",
+         "INSERT INTO channel_inbound_events (id, workspace_id, connection_id, channel, "
+         "dedupe_key, kind, raw_body, headers, parsed, status, received_at) VALUES (1, 1, 7, "
+         f"'sms', 'SM1', 'message', 'x', {json}, {json}, 'processed', '{NOW}')")
+    if backend == "postgresql":  # explicit ids: move the sequences as the app's inserts would
+        _run(url, "SELECT setval('customers_id_seq', 5)")
+    upgrade(url)
+    inboxes, convs, messages, identities, events = _run(
+        url, "SELECT id, kind, name, public_key FROM inboxes ORDER BY id",
+        "SELECT inbox_id FROM conversations", "SELECT id, inbox_id FROM messages ORDER BY id",
+        "SELECT kind, inbox_id FROM customer_identities ORDER BY id",
+        "SELECT inbox_id FROM channel_inbound_events")
+    assert [(i[0], i[1], i[2]) for i in inboxes] == [(7, "sms", "대표번호"), (8, "web", "웹 채팅")]
+    assert len({i[3] for i in inboxes}) == 2 and all(len(str(i[3])) >= 16 for i in inboxes)
+    assert convs == [(7,)] and messages == [(1, 7), (2, 8)] and events == [(7,)]
+    assert identities == [("phone", 7), ("web_visitor", 8)]
+    _run(url, "INSERT INTO inboxes (workspace_id, kind, name, public_key, sealed_settings, "
+              f"is_active, state, greeting, hours, created_at, updated_at) VALUES (1, 'sms', "
+              f"'second', 'k2', 's2', true, {json}, {json}, {json}, '{NOW}', '{NOW}')")
+    downgrade(url, BEFORE_INBOXES)
+    connections, events = _run(url, "SELECT id, kind, name, sealed_settings FROM "
+                                    "channel_connections", "SELECT connection_id FROM "
+                                                           "channel_inbound_events")
+    assert connections == [(7, "sms", "대표번호", "sealed")] and events == [(7,)]
+    assert "inboxes" not in _inspect(url)[0]

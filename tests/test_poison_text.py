@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.channels.actions import do_connect_channel
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import store_mail
+from omnidesk.channels.inbox_port import do_connect_inbox
 from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.signing import hmac_sha256_hex
@@ -77,7 +77,7 @@ async def test_a_webhook_with_poison_text_is_stored_once_and_becomes_a_clean_mes
         update["message"]["from"]["first_name"] = "민\u0000지"
         body = json.dumps(update).encode().replace(b"@@", POISON.encode())
         headers = {"X-Telegram-Bot-Api-Secret-Token": "tg_secret"}
-    await do_connect_channel(session, workspace_id=owner.workspace_id, adapter=ADAPTERS[kind],
+    await do_connect_inbox(session, workspace_id=owner.workspace_id, adapter=ADAPTERS[kind],
                              name=kind, settings=settings, cipher=cipher)
     await session.commit()
 
@@ -113,7 +113,7 @@ async def test_a_mail_with_poison_text_is_stored_clean(
         session_factory: async_sessionmaker[AsyncSession]) -> None:
     cipher = SettingsCipher("test-secret")
     adapter = ADAPTERS["email"]
-    connection = await do_connect_channel(
+    inbox = await do_connect_inbox(
         session, workspace_id=owner.workspace_id, adapter=adapter, name="mail", cipher=cipher,
         settings={"address": "support@example.com", "message_id_domain": "mail.example.com"})
     await session.commit()
@@ -123,7 +123,7 @@ async def test_a_mail_with_poison_text_is_stored_clean(
            "주문\x00 확인\x07 끝\r\n").encode()
     config = adapter.config_model.model_validate(
         {"address": "support@example.com", "message_id_domain": "mail.example.com"})
-    assert await store_mail(session, connection=connection, raw=raw, source="SMTP",
+    assert await store_mail(session, inbox=inbox, raw=raw, source="SMTP",
                             adapter=adapter, config=config)
     await session.commit()
     await drain_channel_jobs(session_factory, cipher)

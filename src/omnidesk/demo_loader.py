@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.channels.manifests import is_realtime
+from omnidesk.channels.manifests import KINDS, channel_name, channels_for_identity, is_realtime
 from omnidesk.core.security import hash_password
 from omnidesk.domains.agents.models import Skill, Team, TeamMember, User, UserSkill
 from omnidesk.domains.commerce.models import Order, OrderItem, Product
@@ -24,6 +24,7 @@ from omnidesk.domains.conversations.models import (
     Message,
 )
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
+from omnidesk.domains.inboxes.actions import do_create_inbox
 from omnidesk.domains.workspaces.actions import do_record_demo_loaded
 from omnidesk.domains.workspaces.demo import (
     DemoConversation,
@@ -83,12 +84,31 @@ async def load_demo(session: AsyncSession, *, seed: int = 7,
     session.add(ws)
     await session.flush()
     report = DemoReport(created=True, workspace_id=ws.id)
+    inboxes = await _load_inboxes(session, ws.id, data)
     users = await _load_people(session, ws.id, data, report)
-    customers = await _load_customers(session, ws.id, data, report)
+    customers = await _load_customers(session, ws.id, data, report, inboxes)
     await _load_catalogue(session, ws.id, data, customers, report)
-    await _load_conversations(session, ws.id, data, users, customers, report)
+    await _load_conversations(session, ws.id, data, users, customers, report, inboxes)
     do_record_demo_loaded(session, workspace_id=ws.id, conversations=report.conversations)
     return report
+
+
+async def _load_inboxes(session: AsyncSession, ws_id: int,
+                        data: DemoDataset) -> dict[str, int]:
+    """Add one inbox per channel the history uses; provider inboxes wait for credentials."""
+    kinds = {m.channel or c.channel for c in data.conversations for m in c.messages}
+    kinds |= {c.channel for c in data.conversations}
+    inboxes = {}
+    for kind in (k for k in KINDS if k in kinds):  # manifest order: stable ids
+        inbox = await do_create_inbox(
+            session, workspace_id=ws_id, kind=kind, name=f"{channel_name(kind, 'ko')} 상담",
+            sealed_settings="", fields={"is_active": is_realtime(kind)})
+        inboxes[kind] = inbox.id
+    return inboxes
+
+
+def _identity_inbox(kind: str, inboxes: dict[str, int]) -> int | None:
+    return next((inboxes[c] for c in channels_for_identity(kind) if c in inboxes), None)
 
 
 async def _load_people(session: AsyncSession, ws_id: int, data: DemoDataset,
@@ -120,7 +140,7 @@ async def _load_people(session: AsyncSession, ws_id: int, data: DemoDataset,
 
 
 async def _load_customers(session: AsyncSession, ws_id: int, data: DemoDataset,
-                          report: DemoReport) -> dict[str, Customer]:
+                          report: DemoReport, inboxes: dict[str, int]) -> dict[str, Customer]:
     customers: dict[str, Customer] = {}
     for item in data.customers:
         customer = Customer(
@@ -128,7 +148,8 @@ async def _load_customers(session: AsyncSession, ws_id: int, data: DemoDataset,
             locale=item.locale, external_id=item.key, attributes=dict(item.attributes),
             tags=list(item.tags), created_at=item.created_at, updated_at=item.created_at,
             identities=[CustomerIdentity(workspace_id=ws_id, kind=i.kind, value=i.value,
-                                         verified=i.verified, created_at=item.created_at)
+                                         verified=i.verified, created_at=item.created_at,
+                                         inbox_id=_identity_inbox(i.kind, inboxes))
                         for i in _unique_identities(item.identities)],
         )
         session.add(customer)
@@ -169,14 +190,17 @@ async def _load_catalogue(session: AsyncSession, ws_id: int, data: DemoDataset,
 
 async def _load_conversations(session: AsyncSession, ws_id: int, data: DemoDataset,
                               users: dict[str, User], customers: dict[str, Customer],
-                              report: DemoReport) -> None:
+                              report: DemoReport, inboxes: dict[str, int]) -> None:
     teams = {t.name: t for t in (m.team for u in users.values() for m in u.memberships)}
     for item in sorted(data.conversations, key=lambda c: c.started_at):
         conv = _conversation_row(ws_id, item, users, customers, teams)
+        conv.inbox_id = inboxes.get(conv.channel)
         session.add(conv)
         await session.flush()
         assignee = users.get(item.assignee_email or "")
         for row in _history(ws_id, conv, item, assignee):
+            if isinstance(row, Message):
+                row.inbox_id = inboxes.get(row.channel)
             session.add(row)
             report.messages += isinstance(row, Message)
         report.conversations += 1

@@ -15,6 +15,9 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from omnidesk import __version__
 from omnidesk.bootstrap import build_runtime
+from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.inbox_port import ChannelInboxPort
+from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.views import build_router as build_channel_admin_router
 from omnidesk.channels.webhooks import build_router as build_channel_router
 from omnidesk.config import Settings, get_settings
@@ -29,6 +32,7 @@ from omnidesk.domains.bot.views import router as bot_router
 from omnidesk.domains.commerce.views import router as commerce_router
 from omnidesk.domains.conversations.views import router as conversations_router
 from omnidesk.domains.customers.views import router as customers_router
+from omnidesk.domains.inboxes.views import router as inboxes_router
 from omnidesk.domains.knowledge.views import router as knowledge_router
 from omnidesk.domains.routing.views import router as routing_router
 from omnidesk.domains.workspaces.views import router as workspaces_router
@@ -62,6 +66,7 @@ from omnidesk.web.security import install_security_headers
 WEB_DIR = Path(__file__).parent / "web"
 ROUTERS = [
     workspaces_router,
+    inboxes_router,
     agents_router,
     customers_router,
     conversations_router,
@@ -132,6 +137,9 @@ def create_app(
     app.state.login_limiter = RateLimiter(settings.login_rate_limit)
     app.state.widget_limiter = RateLimiter(settings.widget_rate_limit, window_seconds=60)
     app.state.realtime = runtime.realtime
+    app.state.channel_cipher = SettingsCipher(settings.effective_secret_key)
+    app.state.inbox_port = ChannelInboxPort(build_adapters(), app.state.channel_cipher,
+                                            settings.public_url)
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     install_i18n(app.state.templates)
     install_security_headers(app)

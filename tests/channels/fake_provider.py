@@ -197,3 +197,11 @@ def serve(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=5)
+
+
+def running_provider() -> Iterator[FakeProvider]:
+    """Serve a FakeProvider on a local port for one test (yield it with its base URL set)."""
+    provider = FakeProvider()
+    for base_url in serve(provider.app):
+        provider.base_url = base_url
+        yield provider

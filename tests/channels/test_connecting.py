@@ -25,7 +25,8 @@ async def test_an_admin_connects_a_channel_and_sees_its_webhook_but_no_secret(
                               json={"name": "Shop bot", "settings": TELEGRAM})
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert body["webhook_url"] == "http://127.0.0.1:8000/channels/telegram/acme/webhook"
+    assert body["webhook_url"] == \
+        f"http://127.0.0.1:8000/webhooks/telegram/{body['public_key']}"
     assert body["settings"]["bot_token"] == "********"
     assert "super-secret" not in answer.text and "tg_hook_secret" not in answer.text
     listed = await client.get("/api/v1/channels", headers=owner.headers)
@@ -69,7 +70,8 @@ def test_the_cli_connects_from_a_settings_file_and_lists_without_secrets(
     result = runner.invoke(app, ["channels", "connect", "telegram", "--workspace", "shop",
                                  "--settings-file", str(settings_file)])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["webhook_url"].endswith("/channels/telegram/shop/webhook")
+    inbox = json.loads(result.stdout)
+    assert inbox["webhook_url"].endswith(f"/webhooks/telegram/{inbox['public_key']}")
     listed = runner.invoke(app, ["channels", "list", "--workspace", "shop"])
     assert listed.exit_code == 0 and "telegram" in listed.stdout
     assert "super-secret" not in result.output + listed.output

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.channels.actions import do_connect_channel
 from omnidesk.channels.base import ChannelError, fetch_media, supports_media
 from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.inbox_port import ChannelInboxPort, do_connect_inbox
 from omnidesk.channels.media_jobs import MEDIA_SUBSCRIBER
 from omnidesk.channels.registry import RegistryError, build_registry, validate_adapter
 from omnidesk.channels.signing import hmac_sha256_b64, hmac_sha256_hex
@@ -26,9 +26,13 @@ from omnidesk.channels.tasks import ChannelJobs
 from omnidesk.channels.twilio import signature
 from omnidesk.channels.webhooks import build_router
 from omnidesk.config import Settings
+from omnidesk.core.context import system_actor
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import DONE, PENDING, EventDelivery, OutboxEvent, SubscriberRegistry
 from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.inboxes.actions import check_update_inbox
+from omnidesk.domains.inboxes.schemas import InboxUpdate
+from omnidesk.domains.inboxes.service import first_inbox
 from tests.channels.fake_media import PNG, FakeMedia, script_answer
 from tests.channels.fake_provider import (
     GRAPH_TOKEN,
@@ -225,9 +229,17 @@ class World:
 
     async def connect(self, kind: str, *, wrong_credentials: bool = False) -> None:
         settings = PROVIDERS[kind].settings(self.media.base_url, wrong_credentials)
-        await do_connect_channel(self.session, workspace_id=self.owner.workspace_id,
-                                 adapter=ADAPTERS[kind], name=kind, cipher=CIPHER,
-                                 settings=settings)
+        existing = await first_inbox(self.session, workspace_id=self.owner.workspace_id,
+                                     kind=kind)
+        if existing is None:
+            await do_connect_inbox(self.session, workspace_id=self.owner.workspace_id,
+                                   adapter=ADAPTERS[kind], name=kind, cipher=CIPHER,
+                                   settings=settings)
+        else:  # new credentials for the same inbox (e.g. a rotated token)
+            await check_update_inbox(self.session, actor=system_actor(self.owner.workspace_id),
+                                     inbox_id=existing.id, inbox_in=InboxUpdate(
+                                         settings=settings),
+                                     port=ChannelInboxPort(ADAPTERS, CIPHER, ""))
         await self.session.commit()
 
     async def receive(self, kind: str, media_id: str) -> None:

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.channels.actions import do_connect_channel
 from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.inbox_port import do_connect_inbox
 from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.replay import REPLAY_WINDOW_SECONDS
@@ -46,7 +46,7 @@ async def connect(client: httpx.AsyncClient, session: AsyncSession, owner: Perso
                   kind: str) -> SettingsCipher:
     """Connect the channel with the app's cipher, and return that cipher."""
     cipher = SettingsCipher(client.app.state.settings.effective_secret_key)  # type: ignore[attr-defined]
-    await do_connect_channel(session, workspace_id=owner.workspace_id, adapter=ADAPTERS[kind],
+    await do_connect_inbox(session, workspace_id=owner.workspace_id, adapter=ADAPTERS[kind],
                              name=kind, settings=SETTINGS[kind], cipher=cipher)
     await session.commit()
     return cipher

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.channels.actions import do_connect_channel
 from omnidesk.channels.crypto import SettingsCipher
-from omnidesk.channels.models import ChannelConnection, InboundEvent
+from omnidesk.channels.inbox_port import do_connect_inbox
+from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.signing import hmac_sha256_hex
 from omnidesk.channels.tasks import ChannelJobs
@@ -23,6 +23,7 @@ from omnidesk.core.outbox import do_replay_delivery
 from omnidesk.domains.conversations.actions import check_post_message
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.schemas import MessageCreate
+from omnidesk.domains.inboxes.models import Inbox
 from tests.channels.conftest import fixture_bytes
 from tests.channels.fake_provider import GRAPH_TOKEN, FakeProvider, Scripted
 from tests.conftest import Persona
@@ -38,8 +39,8 @@ async def app_client(client: httpx.AsyncClient) -> httpx.AsyncClient:
     return client
 
 
-async def connect(session: AsyncSession, owner: Persona, base: str) -> ChannelConnection:
-    connection = await do_connect_channel(
+async def connect(session: AsyncSession, owner: Persona, base: str) -> Inbox:
+    connection = await do_connect_inbox(
         session, workspace_id=owner.workspace_id, adapter=ADAPTERS["whatsapp"],
         name="Main number", cipher=CIPHER,
         settings={"phone_number_id": "106540352242922", "app_secret": "app_secret_test",
@@ -190,7 +191,7 @@ async def test_a_permanent_refusal_marks_the_message_failed_and_dead_letters_the
 async def test_a_kakao_skill_request_is_answered_with_skill_json_through_the_route(
         app_client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
         session_factory: async_sessionmaker[AsyncSession], provider: FakeProvider) -> None:
-    await do_connect_channel(session, workspace_id=owner.workspace_id, adapter=ADAPTERS["kakao"],
+    await do_connect_inbox(session, workspace_id=owner.workspace_id, adapter=ADAPTERS["kakao"],
                              name="샘플몰", cipher=CIPHER,
                              settings={"skill": {"bot_id": "bot001", "path_token": "kk"}})
     await session.commit()
@@ -206,7 +207,7 @@ async def test_a_kakao_skill_request_is_answered_with_skill_json_through_the_rou
 
 async def test_telegram_updates_keep_their_sequence_and_unknown_ones_store_nothing(
         app_client: httpx.AsyncClient, session: AsyncSession, owner: Persona) -> None:
-    await do_connect_channel(session, workspace_id=owner.workspace_id,
+    await do_connect_inbox(session, workspace_id=owner.workspace_id,
                              adapter=ADAPTERS["telegram"], name="bot", cipher=CIPHER,
                              settings={"bot_token": "1:x", "secret_token": "tg_secret_test"})
     await session.commit()

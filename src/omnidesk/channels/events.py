@@ -1,4 +1,4 @@
-"""The channel layer's events: connections, stored webhook events, media downloads."""
+"""The channel layer's events: stored webhook events and media downloads."""
 
 from __future__ import annotations
 
@@ -8,25 +8,16 @@ from omnidesk.channels.manifests import KINDS
 from omnidesk.core.events import Event
 
 
-class ChannelConnected(Event):
-    """An admin connected (or reconfigured) a channel account (never its settings)."""
-
-    name: ClassVar[str] = "channel.connected"
-    example: ClassVar[dict[str, Any]] = {"connection_id": 2, "kind": KINDS[0]}
-
-    connection_id: int
-    kind: str
-
-
 class ChannelEventReceived(Event):
     """A verified provider event was stored once; the processing job takes it from here."""
 
     name: ClassVar[str] = "channel.event_received"
     example: ClassVar[dict[str, Any]] = {"inbound_event_id": 30, "channel": KINDS[0],
-                                         "kind": "message"}
+                                         "inbox_id": 3, "kind": "message"}
 
     inbound_event_id: int
     channel: str
+    inbox_id: int | None = None
     kind: str
 
 

@@ -16,7 +16,7 @@ from omnidesk.channels.base import ChannelAdapter, ChannelError, fetch_media
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.events import ChannelMediaRequested
 from omnidesk.channels.retry import backoff_seconds
-from omnidesk.channels.service import connection_config, get_connection
+from omnidesk.channels.service import inbox_config, inbox_for_message
 from omnidesk.core.errors import InvalidInput, NotFound
 from omnidesk.core.events import DeliveredEvent, RetryLater, SubscriberRegistry, emit
 from omnidesk.core.files import ALLOWED, pick_type, store_file
@@ -65,15 +65,14 @@ class MediaJobs:
         if not pending:
             return  # done by an earlier run
         adapter = self.adapters.get(message.channel)
-        connection = await get_connection(session, workspace_id=message.workspace_id,
-                                          kind=message.channel)
-        if adapter is None or connection is None:
+        inbox = await inbox_for_message(session, message)
+        if adapter is None or inbox is None:
             for index in pending:
                 do_record_media(message, index=index, attachment=failed(
                     message.attachments[index], f"{message.channel} is not connected"))
             _announce(session, message)
             return
-        config = connection_config(connection, adapter, self.cipher)
+        config = inbox_config(inbox, adapter, self.cipher)
         retry = await self._fetch_all(message, pending, adapter, config, event.attempt)
         if any(a.get("media") != PENDING for i, a in enumerate(message.attachments)
                if i in pending):

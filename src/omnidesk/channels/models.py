@@ -1,4 +1,4 @@
-"""Channel tables: per-workspace connections (sealed settings) and raw inbound events."""
+"""Channel tables: raw inbound events, each stored once and tied to the inbox it came to."""
 
 from __future__ import annotations
 
@@ -8,25 +8,9 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped, utcnow
+from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
 
 RECEIVED, PROCESSED, IGNORED, FAILED = "received", "processed", "ignored", "failed"
-
-
-class ChannelConnection(Base, IdMixin, TimestampMixin, WorkspaceScoped):
-    """A workspace's account on one channel; secrets live only in the sealed settings."""
-
-    __tablename__ = "channel_connections"
-    __table_args__ = (UniqueConstraint("workspace_id", "kind"),)
-
-    kind: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str] = mapped_column(String(120))
-    sealed_settings: Mapped[str] = mapped_column(Text)
-    is_active: Mapped[bool] = mapped_column(default=True)
-    state: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. the IMAP UID cursor
-
-    def __repr__(self) -> str:
-        return f"ChannelConnection(id={self.id}, kind={self.kind!r}, active={self.is_active})"
 
 
 class InboundEvent(Base, IdMixin, WorkspaceScoped):
@@ -38,8 +22,8 @@ class InboundEvent(Base, IdMixin, WorkspaceScoped):
         Index("ix_channel_inbound_events_status_id", "status", "id"),
     )
 
-    connection_id: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("channel_connections.id", ondelete="SET NULL"))
+    inbox_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("inboxes.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(String(16))
     dedupe_key: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(32))

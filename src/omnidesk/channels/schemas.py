@@ -1,8 +1,7 @@
-"""Channel admin schemas: connect a channel, and read a connection with secrets masked."""
+"""Channel admin schemas: connect a channel by kind, and mask secrets in settings."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -17,19 +16,6 @@ class ChannelConnect(BaseModel):
 
     name: str | None = Field(None, max_length=120, description="Shown to agents.")
     settings: dict[str, Any] = Field(description="Validated by the channel's config model.")
-
-
-class ChannelConnectionRead(BaseModel):
-    """A connection as admins see it: settings with every secret masked, and its webhook."""
-
-    id: int
-    kind: str
-    name: str
-    is_active: bool
-    settings: dict[str, Any]
-    webhook_url: str
-    capabilities: list[str]
-    created_at: dt.datetime | None = None
 
 
 def is_secret_name(name: str) -> bool:

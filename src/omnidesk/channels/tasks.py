@@ -27,7 +27,7 @@ from omnidesk.channels.events import ChannelEventReceived
 from omnidesk.channels.media_jobs import MediaJobs
 from omnidesk.channels.models import IGNORED, PROCESSED, RECEIVED, InboundEvent
 from omnidesk.channels.retry import backoff_seconds
-from omnidesk.channels.service import connection_config, get_connection, get_inbound_event
+from omnidesk.channels.service import get_inbound_event, inbox_config, inbox_for_message
 from omnidesk.channels.sms.manifest import MANIFEST as SMS
 from omnidesk.channels.voice.adapter import deflection_message
 from omnidesk.channels.voice.deflection import deflection_link
@@ -58,6 +58,7 @@ from omnidesk.domains.conversations.service import (
     was_sent,
 )
 from omnidesk.domains.customers.service import find_by_identity, get_customer
+from omnidesk.domains.inboxes.service import find_inbox
 from omnidesk.domains.workspaces.service import get_workspace
 
 log = logging.getLogger("omnidesk.channels.tasks")
@@ -119,7 +120,7 @@ class ChannelJobs:
             return
         parsed = row.parsed
         if parsed.get("inbound"):  # automated mail too: intake stores it as a private note
-            inbound = InboundMessage.model_validate(parsed["inbound"])
+            inbound = InboundMessage.model_validate({**parsed["inbound"], "inbox_id": row.inbox_id})
             message = await do_receive_inbound(session, workspace_id=row.workspace_id,
                                                inbound=inbound)
             if self.upload_dir is not None and supports_media(self.adapters.get(row.channel)):
@@ -142,16 +143,17 @@ class ChannelJobs:
 
     async def _deflect(self, session: AsyncSession, row: InboundEvent) -> None:
         data = row.parsed["data"]
-        connection = await get_connection(session, workspace_id=row.workspace_id, kind=VOICE.kind)
-        if connection is None:
-            do_finish_event(row, status=IGNORED, error="voice channel no longer connected")
+        inbox = row.inbox_id and await find_inbox(session, workspace_id=row.workspace_id,
+                                                  inbox_id=row.inbox_id)
+        if not inbox or not inbox.is_active:
+            do_finish_event(row, status=IGNORED, error="voice inbox no longer connected")
             return
         adapter = self.adapters[VOICE.kind]
         workspace = await get_workspace(session, workspace_id=row.workspace_id)
         link = deflection_link(data["link"], workspace, data["to"])
         sms = deflection_message(row.id, data["to"], link, data["language"])
         result = await self._send(adapter, sms,
-                                  connection_config(connection, adapter, self.cipher), attempt=1)
+                                  inbox_config(inbox, adapter, self.cipher), attempt=1)
         do_finish_event(row, status=PROCESSED)
         await session.commit()  # sent: a failure recording it below must not text them twice
         await self._record_deflection(session, row.workspace_id, data["to"], sms.text, result)
@@ -196,10 +198,9 @@ class ChannelJobs:
 
     async def _deliver(self, session: AsyncSession, message: Message,
                        attempt: int) -> SendResult:
-        connection = await get_connection(session, workspace_id=message.workspace_id,
-                                          kind=message.channel)
-        if connection is None:
-            raise ChannelError(f"{message.channel} is not connected", permanent=True)
+        inbox = await inbox_for_message(session, message)
+        if inbox is None:
+            raise ChannelError(f"no {message.channel} inbox is connected", permanent=True)
         conversation = await get_conversation(session, workspace_id=message.workspace_id,
                                               conversation_id=message.conversation_id)
         customer = await get_customer(session, workspace_id=message.workspace_id,
@@ -210,7 +211,7 @@ class ChannelJobs:
         adapter = self.adapters[message.channel]
         outbound = await delivery.build_outbound(session, message=message,
                                                  conversation=conversation, recipient=recipient)
-        config = connection_config(connection, adapter, self.cipher)
+        config = inbox_config(inbox, adapter, self.cipher)
         return await self._send(adapter, outbound, config, attempt)
 
     async def _send(self, adapter: ChannelAdapter, outbound: OutboundMessage, config: Any,

@@ -1,55 +1,59 @@
-"""Channel admin API: list connections and connect a channel (secrets never echoed)."""
+"""The pre-inbox channel admin API, kept for scripts: one inbox per kind, by kind.
+
+`GET /api/v1/channels` lists inboxes; `PUT /api/v1/channels/{kind}` updates the workspace's first
+inbox of that kind, or connects one. New code uses `/api/v1/inboxes` (several per kind).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from fastapi import APIRouter, Request
 
-from omnidesk.channels.actions import check_connect_channel
-from omnidesk.channels.base import ChannelAdapter
-from omnidesk.channels.registry import build_registry
-from omnidesk.channels.schemas import ChannelConnect, ChannelConnectionRead
-from omnidesk.channels.service import describe_connection, list_workspace_connections
-from omnidesk.channels.webhooks import cipher_for
+from omnidesk.channels.inbox_port import ChannelInboxPort
+from omnidesk.channels.manifests import KINDS
+from omnidesk.channels.schemas import ChannelConnect
 from omnidesk.core.api import ApiRoute
 from omnidesk.core.errors import NotFound
 from omnidesk.core.http import ActorDep, SessionDep
-from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.domains.inboxes.actions import check_create_inbox, check_update_inbox
+from omnidesk.domains.inboxes.schemas import InboxCreate, InboxRead, InboxUpdate
+from omnidesk.domains.inboxes.service import first_inbox, list_inboxes
 
 
-def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRouter:
-    """Create the channel admin routes over a validated adapter registry."""
-    registry = adapters if adapters is not None else build_registry()
+def connect_inbox_args(kind: str, connect_in: ChannelConnect) -> tuple[InboxCreate, InboxUpdate]:
+    """Return the create and update forms of a by-kind connect request."""
+    return (InboxCreate(kind=kind, name=connect_in.name, settings=connect_in.settings),
+            InboxUpdate(name=connect_in.name, settings=connect_in.settings, is_active=True))
+
+
+def build_router() -> APIRouter:
+    """Create the by-kind channel admin routes (over the app's inbox port)."""
     router = APIRouter(prefix="/api/v1/channels", tags=["channels"], route_class=ApiRoute)
 
-    @router.get("", response_model=list[ChannelConnectionRead])
+    @router.get("", response_model=list[InboxRead])
     async def list_channels(request: Request, actor: ActorDep,
-                            session: SessionDep) -> list[ChannelConnectionRead]:
-        """List the workspace's channel connections with masked settings and webhook URLs."""
+                            session: SessionDep) -> list[InboxRead]:
+        """List the workspace's inboxes with masked settings and webhook URLs."""
         actor.require("admin")
-        slug = (await get_workspace(session, workspace_id=actor.workspace_id)).slug
-        rows = await list_workspace_connections(session, workspace_id=actor.workspace_id)
-        return [describe_connection(row, registry[row.kind], cipher_for(request),
-                                    public_url=request.app.state.settings.public_url,
-                                    workspace_slug=slug)
-                for row in rows if row.kind in registry]
+        port: ChannelInboxPort = request.app.state.inbox_port
+        return [port.describe(row) for row in
+                await list_inboxes(session, workspace_id=actor.workspace_id)]
 
-    @router.put("/{kind}", response_model=ChannelConnectionRead)
+    @router.put("/{kind}", response_model=InboxRead)
     async def connect_channel(kind: str, connect_in: ChannelConnect, request: Request,
-                              actor: ActorDep, session: SessionDep) -> ChannelConnectionRead:
-        """Connect or update a channel; settings are validated by the channel's own model."""
-        adapter = registry.get(kind)
-        if adapter is None:
-            raise NotFound(f"unknown channel {kind!r}; known: {', '.join(sorted(registry))}")
-        cipher = cipher_for(request)
-        connection = await check_connect_channel(session, actor=actor, adapter=adapter,
-                                                 name=connect_in.name,
-                                                 settings=connect_in.settings, cipher=cipher)
-        slug = (await get_workspace(session, workspace_id=actor.workspace_id)).slug
+                              actor: ActorDep, session: SessionDep) -> InboxRead:
+        """Connect a channel, or update the workspace's first inbox of that kind."""
+        port: ChannelInboxPort = request.app.state.inbox_port
+        actor.require("admin")
+        if not port.knows(kind):
+            raise NotFound(f"unknown channel {kind!r}; known: {', '.join(KINDS)}")
+        create, update = connect_inbox_args(kind, connect_in)
+        existing = await first_inbox(session, workspace_id=actor.workspace_id, kind=kind)
+        if existing is None:
+            inbox = await check_create_inbox(session, actor=actor, inbox_in=create, port=port)
+        else:
+            inbox = await check_update_inbox(session, actor=actor, inbox_id=existing.id,
+                                             inbox_in=update, port=port)
         await session.commit()
-        return describe_connection(connection, adapter, cipher,
-                                   public_url=request.app.state.settings.public_url,
-                                   workspace_slug=slug)
+        return port.describe(inbox)
 
     return router

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -13,13 +13,16 @@ from omnidesk.channels.actions import do_store_webhook
 from omnidesk.channels.base import ChannelAdapter, RawRequest, SignatureError
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.registry import build_registry
-from omnidesk.channels.service import connection_config, get_connection
+from omnidesk.channels.service import inbox_config
 from omnidesk.core.api import ApiRoute
 from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
+from omnidesk.domains.inboxes.models import Inbox
+from omnidesk.domains.inboxes.service import first_inbox, get_inbox_by_key
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 
 log = logging.getLogger("omnidesk.channels.webhooks")
+InboxFinder = Callable[[AsyncSession], Awaitable[Inbox | None]]
 
 
 def cipher_for(request: Request) -> SettingsCipher:
@@ -49,35 +52,51 @@ def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRou
     registry = adapters if adapters is not None else build_registry()
     router = APIRouter(tags=["channels"], route_class=ApiRoute)
 
-    @router.api_route("/channels/{kind}/{workspace_slug}/webhook", methods=["GET", "POST"],
-                      include_in_schema=True, summary="Provider webhook")
-    @body_limit("webhook")
-    async def receive(kind: str, workspace_slug: str, request: Request) -> Response:
-        """Verify a provider's request, store its events once and answer immediately."""
+    async def serve(kind: str, request: Request, find: InboxFinder) -> Response:
         adapter = registry.get(kind)
         if adapter is None:
             return refusal(404, "not_found", f"no channel kind {kind!r}")
         raw = await raw_request(request)
         async with request.app.state.session_factory() as session:
-            return await handle(session, adapter, workspace_slug, raw, cipher_for(request))
+            return await handle(session, adapter, await find(session), raw, cipher_for(request))
+
+    @router.api_route("/webhooks/{kind}/{inbox_key}", methods=["GET", "POST"],
+                      include_in_schema=True, summary="Provider webhook of one inbox")
+    @body_limit("webhook")
+    async def receive(kind: str, inbox_key: str, request: Request) -> Response:
+        """Verify a provider's request to an inbox, store its events once, answer at once."""
+        return await serve(kind, request, lambda session: get_inbox_by_key(
+            session, kind=kind, key=inbox_key))
+
+    @router.api_route("/channels/{kind}/{workspace_slug}/webhook", methods=["GET", "POST"],
+                      include_in_schema=True, summary="Provider webhook (before inboxes)")
+    @body_limit("webhook")
+    async def receive_legacy(kind: str, workspace_slug: str, request: Request) -> Response:
+        """Serve a pre-inbox URL as the workspace's first inbox of that kind."""
+        return await serve(kind, request, lambda session: legacy_inbox(
+            session, kind=kind, workspace_slug=workspace_slug))
 
     return router
 
 
-async def handle(session: AsyncSession, adapter: ChannelAdapter, workspace_slug: str,
+async def legacy_inbox(session: AsyncSession, *, kind: str, workspace_slug: str) -> Inbox | None:
+    """Return the inbox a pre-inbox URL means: the workspace's first active one of the kind."""
+    workspace = await get_workspace_by_slug(session, slug=workspace_slug)
+    return None if workspace is None else await first_inbox(
+        session, workspace_id=workspace.id, kind=kind)
+
+
+async def handle(session: AsyncSession, adapter: ChannelAdapter, inbox: Inbox | None,
                  raw: RawRequest, cipher: SettingsCipher) -> Response:
     """Verify, parse, store and commit; the answer never waits for processing."""
-    workspace = await get_workspace_by_slug(session, slug=workspace_slug)
-    connection = None if workspace is None else await get_connection(
-        session, workspace_id=workspace.id, kind=adapter.kind)
-    if connection is None:
-        return refusal(404, "not_found", "this workspace has no such channel connected")
-    config = connection_config(connection, adapter, cipher)
+    if inbox is None:
+        return refusal(404, "not_found", "no such inbox is connected")
+    config = inbox_config(inbox, adapter, cipher)
     try:
         adapter.verify_request(raw, config)
     except SignatureError as exc:
         log.warning("webhook refused", extra={"channel": adapter.kind,
-                                              "workspace_id": connection.workspace_id,
+                                              "inbox_id": inbox.id,
                                               "reason": exc.reason})
         return refusal(exc.status, "refused", "the request's signature or token is not valid")
     try:
@@ -89,7 +108,7 @@ async def handle(session: AsyncSession, adapter: ChannelAdapter, workspace_slug:
     if parsed.ignored:
         log.info("webhook parts ignored", extra={"channel": adapter.kind,
                                                  "ignored": parsed.ignored[:20]})
-    await do_store_webhook(session, connection=connection, request=raw, parsed=parsed)
+    await do_store_webhook(session, inbox=inbox, request=raw, parsed=parsed)
     await session.commit()
     answer = parsed.response
     return Response(content=answer.body, status_code=answer.status,

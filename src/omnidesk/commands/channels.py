@@ -1,4 +1,4 @@
-"""`omnidesk channels …`: connect a workspace's channel from a settings file, list connections."""
+"""`omnidesk channels …`: connect a workspace's channel accounts (inboxes), list and remove them."""
 
 from __future__ import annotations
 
@@ -9,14 +9,22 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.channels.actions import check_connect_channel
 from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.inbox_port import ChannelInboxPort
+from omnidesk.channels.manifests import KINDS
 from omnidesk.channels.registry import build_registry
-from omnidesk.channels.schemas import ChannelConnectionRead
-from omnidesk.channels.service import describe_connection, list_workspace_connections
+from omnidesk.channels.schemas import ChannelConnect
+from omnidesk.channels.views import connect_inbox_args
 from omnidesk.commands.runtime import fail, print_json, print_table, run_with_session
 from omnidesk.config import get_settings
 from omnidesk.core.context import system_actor
+from omnidesk.domains.inboxes.actions import (
+    check_create_inbox,
+    check_delete_inbox,
+    check_update_inbox,
+)
+from omnidesk.domains.inboxes.schemas import InboxRead
+from omnidesk.domains.inboxes.service import first_inbox, list_inboxes
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 
@@ -43,46 +51,69 @@ async def _workspace(session: AsyncSession, slug: str) -> Workspace:
     return workspace
 
 
+def _port() -> ChannelInboxPort:
+    settings = get_settings()
+    return ChannelInboxPort(build_registry(), SettingsCipher(settings.effective_secret_key),
+                            settings.public_url)
+
+
 @app.command("connect")
 def connect(
     kind: Annotated[str, typer.Argument(help="Channel kind, e.g. email, sms, voice")],
     workspace: WorkspaceOption,
     settings_file: Annotated[Path, typer.Option("--settings-file", help="JSON settings")],
     name: Annotated[str | None, typer.Option(help="Display name")] = None,
+    inbox: Annotated[int | None, typer.Option("--inbox", help="Update this inbox id")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Add another inbox of this kind")] = False,
 ) -> None:
-    """Connect (or update) a channel; prints the masked settings and the webhook URL."""
-    adapters = build_registry()
-    if kind not in adapters:
-        fail(f"unknown channel {kind!r}; known: {', '.join(sorted(adapters))}")
-    values = _read_settings(settings_file)
-    settings = get_settings()
-    cipher = SettingsCipher(settings.effective_secret_key)
+    """Connect a channel account as an inbox (or update one); prints masked settings and URL.
 
-    async def work(session: AsyncSession) -> ChannelConnectionRead:
-        ws = await _workspace(session, workspace)
-        connection = await check_connect_channel(
-            session, actor=system_actor(ws.id), adapter=adapters[kind], name=name,
-            settings=values, cipher=cipher)
+    Without --inbox or --new, the workspace's first inbox of the kind is updated, or created.
+    """
+    port = _port()
+    if not port.knows(kind):
+        fail(f"unknown channel {kind!r}; known: {', '.join(KINDS)}")
+    create, update = connect_inbox_args(kind, ChannelConnect(name=name,
+                                                             settings=_read_settings(settings_file)))
+
+    async def work(session: AsyncSession) -> InboxRead:
+        actor = system_actor((await _workspace(session, workspace)).id)
+        target = inbox if inbox is not None or new else getattr(
+            await first_inbox(session, workspace_id=actor.workspace_id, kind=kind), "id", None)
+        if target is None:
+            row = await check_create_inbox(session, actor=actor, inbox_in=create, port=port)
+        else:
+            row = await check_update_inbox(session, actor=actor, inbox_id=target,
+                                           inbox_in=update, port=port)
         await session.commit()
-        return describe_connection(connection, adapters[kind], cipher,
-                                   public_url=settings.public_url, workspace_slug=ws.slug)
+        return port.describe(row)
 
     print_json(run_with_session(work).model_dump(mode="json"))
 
 
 @app.command("list")
 def list_channels(workspace: WorkspaceOption) -> None:
-    """List a workspace's channels with their webhook URLs (secrets are never printed)."""
-    adapters = build_registry()
-    settings = get_settings()
-    cipher = SettingsCipher(settings.effective_secret_key)
+    """List a workspace's inboxes with their webhook URLs (secrets are never printed)."""
+    port = _port()
 
-    async def work(session: AsyncSession) -> list[ChannelConnectionRead]:
+    async def work(session: AsyncSession) -> list[InboxRead]:
         ws = await _workspace(session, workspace)
-        rows = await list_workspace_connections(session, workspace_id=ws.id)
-        return [describe_connection(r, adapters[r.kind], cipher, public_url=settings.public_url,
-                                    workspace_slug=ws.slug) for r in rows if r.kind in adapters]
+        return [port.describe(r) for r in await list_inboxes(session, workspace_id=ws.id)]
 
     rows = run_with_session(work)
-    print_table(f"channels of {workspace}", ["kind", "name", "active", "webhook URL"],
-                [[r.kind, r.name, r.is_active, r.webhook_url] for r in rows])
+    print_table(f"inboxes of {workspace}", ["id", "kind", "name", "active", "webhook URL"],
+                [[r.id, r.kind, r.name, r.is_active, r.webhook_url or "-"] for r in rows])
+
+
+@app.command("remove")
+def remove(inbox: Annotated[int, typer.Argument(help="Inbox id (see `channels list`)")],
+           workspace: WorkspaceOption) -> None:
+    """Remove an inbox; its conversations keep their history."""
+
+    async def work(session: AsyncSession) -> None:
+        actor = system_actor((await _workspace(session, workspace)).id)
+        await check_delete_inbox(session, actor=actor, inbox_id=inbox)
+        await session.commit()
+
+    run_with_session(work)
+    print_json({"removed": inbox})

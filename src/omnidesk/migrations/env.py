@@ -25,6 +25,10 @@ def _include(obj: object, name: str | None, type_: str, reflected: bool, cmp: ob
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode rebuilds a table (copy, DROP, rename); with foreign keys on, the DROP
+        # would cascade-delete the rows of every child table (messages of conversations).
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=metadata,

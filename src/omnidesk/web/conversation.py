@@ -28,6 +28,7 @@ from omnidesk.domains.customers.service import (
     profile_handle,
 )
 from omnidesk.domains.engagement.service import get_read_mark
+from omnidesk.domains.inboxes.service import find_inbox
 from omnidesk.web.deps import AgentPage, agent_page, login_redirect, render
 from omnidesk.web.inbox import InboxQueryDep, list_context, nav_context
 
@@ -51,8 +52,10 @@ async def header_context(session: AsyncSession, page: AgentPage,
     """Load what the conversation header shows: people and teams to assign to."""
     users = await list_users(session, workspace_id=page.actor.workspace_id)
     teams = await list_teams(session, workspace_id=page.actor.workspace_id)
+    inbox = conv.inbox_id and await find_inbox(session, workspace_id=page.actor.workspace_id,
+                                               inbox_id=conv.inbox_id)
     return {"conversation": conv, "agents": [u for u in users if u.is_active], "teams": teams,
-            "people": {u.id: u for u in users}}
+            "people": {u.id: u for u in users}, "inbox": inbox or None}
 
 
 async def messages_context(session: AsyncSession, page: AgentPage, conv: Conversation,

@@ -19,6 +19,7 @@ from omnidesk.domains.conversations.service import (
     list_conversations,
 )
 from omnidesk.domains.customers.service import get_customers_by_ids
+from omnidesk.domains.inboxes.service import inbox_names
 from omnidesk.web.deps import AgentPage, agent_page, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -82,8 +83,9 @@ async def list_context(session: AsyncSession, page: AgentPage, query: InboxQuery
                                            customer_ids={c.customer_id for c in rows})
     last = await get_last_messages(session, workspace_id=page.actor.workspace_id,
                                    conversation_ids=ids)
+    inboxes = await inbox_names(session, workspace_id=page.actor.workspace_id)
     return {"conversations": rows, "customers": customers, "last_messages": last,
-            "q": query, "selected_id": selected_id}
+            "q": query, "selected_id": selected_id, "inbox_names": inboxes}
 
 
 async def nav_context(session: AsyncSession, page: AgentPage, query: InboxQuery) -> dict[str, Any]:

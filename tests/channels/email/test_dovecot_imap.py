@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.channels.actions import do_connect_channel
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import poll_each_mailbox
+from omnidesk.channels.inbox_port import do_connect_inbox
 from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.config import Settings
@@ -118,7 +118,7 @@ def dovecot() -> Iterator[Dovecot]:
 
 
 async def connect(session: AsyncSession, workspace_id: int, port: int) -> None:
-    await do_connect_channel(
+    await do_connect_inbox(
         session, workspace_id=workspace_id, adapter=build_adapters()["email"], name="Support",
         cipher=SettingsCipher("test-secret"),
         settings={"address": "support@example.com", "message_id_domain": "mail.example.com",

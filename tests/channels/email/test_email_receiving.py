@@ -8,16 +8,17 @@ import smtplib
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.channels.actions import do_connect_channel
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import poll_all_mailboxes, smtp_sink
 from omnidesk.channels.email.smtp_server import InboundSmtpHandler, start_smtp_server
-from omnidesk.channels.models import ChannelConnection, InboundEvent
+from omnidesk.channels.inbox_port import do_connect_inbox
+from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.tasks import ChannelJobs
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import SubscriberRegistry
 from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.inboxes.models import Inbox
 from tests.channels.conftest import fixture_bytes
 from tests.channels.email.fake_imap import FakeMailbox, serve_imap
 from tests.channels.fake_provider import free_port
@@ -32,7 +33,7 @@ async def connect(session: AsyncSession, owner: Persona, imap_port: int | None =
     if imap_port:
         settings["imap"] = {"host": "127.0.0.1", "port": imap_port, "use_ssl": False,
                             "username": "support", "password": "imap-pass"}
-    await do_connect_channel(session, workspace_id=owner.workspace_id,
+    await do_connect_inbox(session, workspace_id=owner.workspace_id,
                              adapter=ADAPTERS["email"], name="Support", settings=settings,
                              cipher=CIPHER)
     await session.commit()
@@ -81,7 +82,7 @@ async def test_the_imap_poller_stores_new_mail_and_remembers_its_cursor(
                                         cipher=CIPHER) == 2
         assert await poll_all_mailboxes(session_factory, adapter=ADAPTERS["email"],
                                         cipher=CIPHER) == 0
-    connection = await session.scalar(select(ChannelConnection))
+    connection = await session.scalar(select(Inbox))
     await session.refresh(connection)
     assert connection.state["imap"] == {"uidvalidity": 7, "last_uid": 12}
     await drain(session_factory)

@@ -7,9 +7,10 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.channels.actions import do_connect_channel, do_store_webhook
+from omnidesk.channels.actions import do_store_webhook
 from omnidesk.channels.base import ParsedWebhook, WebhookEvent
 from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.inbox_port import do_connect_inbox
 from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.tasks import ChannelJobs
@@ -31,14 +32,14 @@ SENDS = f"/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
 async def test_a_deflection_text_whose_record_fails_is_not_sent_again(
         session: AsyncSession, owner: Persona, provider: FakeProvider,
         session_factory: async_sessionmaker[AsyncSession]) -> None:
-    connection = await do_connect_channel(
+    inbox = await do_connect_inbox(
         session, workspace_id=owner.workspace_id, adapter=ADAPTERS["voice"], name="IVR",
         cipher=CIPHER, settings={**CONFIGS["voice"], "account_sid": TWILIO_SID,
                                  "auth_token": TWILIO_TOKEN, "api_base_url": provider.base_url})
     await do_receive_inbound(session, workspace_id=owner.workspace_id, inbound=InboundMessage(
         channel="sms", provider_message_id="SM" + "c" * 32, identity_kind="phone",
         identity_value=CALLER, text="전화 드렸어요"))
-    await do_store_webhook(session, connection=connection, request=raw_request(
+    await do_store_webhook(session, inbox=inbox, request=raw_request(
         "https://acme.example/channels/voice/acme/webhook"), parsed=ParsedWebhook(events=[
             WebhookEvent(dedupe_key="CA1:deflect", kind="ivr_deflection",
                          data={"to": CALLER, "language": "ko",

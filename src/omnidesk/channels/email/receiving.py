@@ -14,62 +14,64 @@ from omnidesk.channels.base import ChannelAdapter, RawRequest
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.config import EmailConfig
 from omnidesk.channels.email.imap_poller import MailboxCursor, fetch_new
+from omnidesk.channels.email.manifest import MANIFEST as EMAIL
 from omnidesk.channels.email.smtp_server import (
     InboundSmtpHandler,
     RawMailSink,
     start_smtp_server,
 )
-from omnidesk.channels.models import ChannelConnection
-from omnidesk.channels.service import connection_config, list_connections
+from omnidesk.channels.service import inbox_config
 from omnidesk.core.db import utcnow
+from omnidesk.domains.inboxes.models import Inbox
+from omnidesk.domains.inboxes.service import list_active_inboxes
 
 log = logging.getLogger("omnidesk.channels.email")
 
 
-async def store_mail(session: AsyncSession, *, connection: ChannelConnection, raw: bytes,
+async def store_mail(session: AsyncSession, *, inbox: Inbox, raw: bytes,
                      source: str, adapter: ChannelAdapter, config: EmailConfig) -> list[int]:
     """Parse one raw mail and store its event once (dedupe: Message-ID + content hash)."""
     request = RawRequest(method=source, url=f"{source.lower()}://{config.address}", headers={},
                          query={}, body=raw, received_at=utcnow())
     adapter.verify_request(request, config)
-    return await do_store_webhook(session, connection=connection, request=request,
+    return await do_store_webhook(session, inbox=inbox, request=request,
                                   parsed=adapter.parse_inbound(request, config))
 
 
-async def poll_mailbox(session: AsyncSession, *, connection: ChannelConnection,
+async def poll_mailbox(session: AsyncSession, *, inbox: Inbox,
                        adapter: ChannelAdapter, cipher: SettingsCipher) -> int:
-    """Fetch new mail of one connection, store it and advance its UID cursor; return count."""
-    config: EmailConfig = connection_config(connection, adapter, cipher)
+    """Fetch new mail of one inbox, store it and advance its UID cursor; return count."""
+    config: EmailConfig = inbox_config(inbox, adapter, cipher)
     if config.imap is None:
         return 0
-    saved = connection.state.get("imap", {})
+    saved = inbox.state.get("imap", {})
     cursor = MailboxCursor(saved.get("uidvalidity", 0), saved.get("last_uid", 0))
     cursor, mails = await fetch_new(config.imap, cursor)
     for mail in mails:
-        await store_mail(session, connection=connection, raw=mail.raw, source="IMAP",
+        await store_mail(session, inbox=inbox, raw=mail.raw, source="IMAP",
                          adapter=adapter, config=config)
-    connection.state = {**connection.state, "imap": {"uidvalidity": cursor.uidvalidity,
+    inbox.state = {**inbox.state, "imap": {"uidvalidity": cursor.uidvalidity,
                                                      "last_uid": cursor.last_uid}}
     return len(mails)
 
 
 async def poll_all_mailboxes(session_factory: async_sessionmaker[AsyncSession], *,
                              adapter: ChannelAdapter, cipher: SettingsCipher) -> int:
-    """Poll every IMAP-enabled email connection once; one failing mailbox does not stop others."""
+    """Poll every IMAP-enabled email inbox once; one failing mailbox does not stop others."""
     async with session_factory() as session:
-        ids = [c.id for c in await list_connections(session, kind="email")]
+        ids = [c.id for c in await list_active_inboxes(session, kind=EMAIL.kind)]
     total = 0
-    for connection_id in ids:
+    for inbox_id in ids:
         async with session_factory() as session:
-            connection = await session.get(ChannelConnection, connection_id)
-            if connection is None:  # removed since the list was read
+            inbox = await session.get(Inbox, inbox_id)
+            if inbox is None:  # removed since the list was read
                 continue
             try:
-                total += await poll_mailbox(session, connection=connection,
+                total += await poll_mailbox(session, inbox=inbox,
                                             adapter=adapter, cipher=cipher)
                 await session.commit()
             except (OSError, ValueError, imaplib.IMAP4.error) as exc:
-                log.warning("imap poll failed", extra={"connection_id": connection_id,
+                log.warning("imap poll failed", extra={"inbox_id": inbox_id,
                                                        "error": type(exc).__name__})
     return total
 
@@ -78,14 +80,14 @@ async def poll_each_mailbox(session: AsyncSession, *, adapter: ChannelAdapter,
                             cipher: SettingsCipher) -> int:
     """Poll every IMAP mailbox in its own savepoint; a failing one is logged and skipped."""
     total = 0
-    for connection in await list_connections(session, kind="email"):
-        connection_id = connection.id
+    for inbox in await list_active_inboxes(session, kind=EMAIL.kind):
+        inbox_id = inbox.id
         try:
             async with session.begin_nested():
-                total += await poll_mailbox(session, connection=connection, adapter=adapter,
+                total += await poll_mailbox(session, inbox=inbox, adapter=adapter,
                                             cipher=cipher)
         except (OSError, ValueError, imaplib.IMAP4.error) as exc:
-            log.warning("imap poll failed", extra={"connection_id": connection_id,
+            log.warning("imap poll failed", extra={"inbox_id": inbox_id,
                                                    "error": type(exc).__name__})
     return total
 
@@ -110,9 +112,9 @@ async def connected_mail_domains(session_factory: async_sessionmaker[AsyncSessio
                                  adapter: ChannelAdapter, cipher: SettingsCipher) -> list[str]:
     """Return the domains of every connected support address."""
     async with session_factory() as session:
-        connections = await list_connections(session, kind="email")
-        return sorted({connection_config(c, adapter, cipher).address.rsplit("@", 1)[1].lower()
-                       for c in connections})
+        inboxes = await list_active_inboxes(session, kind=EMAIL.kind)
+        return sorted({inbox_config(c, adapter, cipher).address.rsplit("@", 1)[1].lower()
+                       for c in inboxes})
 
 
 def smtp_sink(session_factory: async_sessionmaker[AsyncSession], *, adapter: ChannelAdapter,
@@ -123,10 +125,10 @@ def smtp_sink(session_factory: async_sessionmaker[AsyncSession], *, adapter: Cha
         """Store the mail for every workspace whose support address it was sent to."""
         wanted = {_base_address(a) for _, a in getaddresses(rcpt_tos)}
         async with session_factory() as session:
-            for connection in await list_connections(session, kind="email"):
-                config: EmailConfig = connection_config(connection, adapter, cipher)
+            for inbox in await list_active_inboxes(session, kind=EMAIL.kind):
+                config: EmailConfig = inbox_config(inbox, adapter, cipher)
                 if config.address.lower() in wanted:
-                    await store_mail(session, connection=connection, raw=raw, source="SMTP",
+                    await store_mail(session, inbox=inbox, raw=raw, source="SMTP",
                                      adapter=adapter, config=config)
             await session.commit()
 

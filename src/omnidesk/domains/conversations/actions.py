@@ -81,10 +81,12 @@ async def do_open_conversation(
     session: AsyncSession, *, workspace_id: int, customer_id: int, channel: str,
     subject: str | None = None, priority: str = "normal", language: str | None = None,
     actor_kind: str = "customer", actor_id: int | None = None, text: str | None = None,
+    inbox_id: int | None = None,
 ) -> Conversation:
     """Open a new conversation for a customer (`text`: the opening message routing reads)."""
     conv = Conversation(workspace_id=workspace_id, customer_id=customer_id, label_rows=[],
-                        channel=_check_channel(channel), subject=subject, priority=priority,
+                        channel=_check_channel(channel), inbox_id=inbox_id, subject=subject,
+                        priority=priority,
                         language=language, status="open",
                         owner=await _unassigned_owner(session, workspace_id, channel))
     session.add(conv)
@@ -101,17 +103,23 @@ async def do_add_message(
     author_id: int | None = None, channel: str | None = None, is_private: bool = False,
     content_type: str = "text", attachments: list[dict[str, Any]] | None = None,
     provider_message_id: str | None = None, meta: dict[str, Any] | None = None,
-    at: dt.datetime | None = None,
+    at: dt.datetime | None = None, inbox_id: int | None = None,
 ) -> Message:
-    """Store a message and move the conversation's clocks (first response, waiting)."""
+    """Store a message and move the conversation's clocks (first response, waiting).
+
+    A reply on the conversation's channel goes out through the conversation's inbox (the number
+    or mailbox the customer wrote to) unless an inbox is given.
+    """
     now = at or utcnow()
     channel = _check_channel(channel or conv.channel)
+    if inbox_id is None and author_kind != "customer" and channel == conv.channel:
+        inbox_id = conv.inbox_id
     inbound = author_kind == "customer"
     direction = "internal" if is_private else ("inbound" if inbound else "outbound")
     needs_delivery = direction == "outbound" and author_kind in {"agent", "bot"}
     msg = Message(
         workspace_id=conv.workspace_id, conversation_id=conv.id, channel=channel,
-        direction=direction, author_kind=author_kind, author_id=author_id, text=text,
+        inbox_id=inbox_id, direction=direction, author_kind=author_kind, author_id=author_id, text=text,
         content_type=content_type, attachments=attachments or [], is_private=is_private,
         provider_message_id=provider_message_id, meta=meta or {}, created_at=now,
         delivery_status="pending" if needs_delivery and not is_realtime(channel) else None,
@@ -121,7 +129,7 @@ async def do_add_message(
     if not is_private:
         conv.last_message_at = now
         if inbound:
-            _on_customer_message(conv, now, channel)
+            _on_customer_message(conv, now, channel, inbox_id)
         elif author_kind in {"agent", "bot"}:
             _on_reply(session, conv, now, author_kind, author_id)
     await session.flush()
@@ -130,10 +138,13 @@ async def do_add_message(
     return msg
 
 
-def _on_customer_message(conv: Conversation, now: dt.datetime, channel: str) -> None:
+def _on_customer_message(conv: Conversation, now: dt.datetime, channel: str,
+                         inbox_id: int | None) -> None:
     conv.first_customer_message_at = conv.first_customer_message_at or now
     conv.last_customer_message_at = now
     conv.waiting_since = conv.waiting_since or now
+    if inbox_id is not None or channel != conv.channel:  # the customer's last inbox
+        conv.inbox_id = inbox_id
     conv.channel = channel
     if conv.status in {"pending", "snoozed"}:
         conv.status, conv.snoozed_until = "open", None
@@ -327,7 +338,8 @@ async def do_receive_inbound(
         session, workspace_id=workspace_id, kind=inbound.identity_kind,
         value=inbound.identity_value, verified=inbound.identity_verified,
         name=inbound.customer_name, email=inbound.customer_email, phone=inbound.customer_phone,
-        email_verified=inbound.email_verified, phone_verified=inbound.phone_verified)
+        email_verified=inbound.email_verified, phone_verified=inbound.phone_verified,
+        inbox_id=inbound.inbox_id)
     # Auto-replies and bounces (RFC 3834) become a private system note: no reopen, no ack.
     automated = bool(inbound.meta.get("automated"))
     conv = await _thread_for(session, workspace_id, customer.id, inbound, reopen=not automated)
@@ -337,7 +349,7 @@ async def do_receive_inbound(
         attachments=[a.model_dump() for a in inbound.attachments],
         provider_message_id=inbound.provider_message_id,
         meta={**inbound.meta, **({"thread_key": inbound.thread_key} if inbound.thread_key else {})},
-        at=inbound.sent_at,
+        at=inbound.sent_at, inbox_id=inbound.inbox_id,
     )
 
 
@@ -364,7 +376,7 @@ async def _thread_for(session: AsyncSession, workspace_id: int, customer_id: int
         conv = await do_open_conversation(
             session, workspace_id=workspace_id, customer_id=customer_id, channel=inbound.channel,
             subject=inbound.subject, language=inbound.meta.get("language"),
-            text=inbound.text if reopen else None)
+            text=inbound.text if reopen else None, inbox_id=inbound.inbox_id)
     return conv
 
 

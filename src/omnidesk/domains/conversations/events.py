@@ -22,7 +22,8 @@ class DetectedSentiment(BaseModel):
 
 
 CONVERSATION: dict[str, Any] = {
-    "conversation_id": 41, "customer_id": 7, "channel": CHANNELS[0], "status": "open",
+    "conversation_id": 41, "customer_id": 7, "channel": CHANNELS[0], "inbox_id": 3,
+    "status": "open",
     "priority": "normal", "assignee_id": None, "team_id": None, "language": "ko",
     "intent": None, "owner": "queued",
 }
@@ -35,6 +36,7 @@ class ConversationFacts(Event):
     conversation_id: int
     customer_id: int
     channel: str
+    inbox_id: int | None = None  # the customer's last inbox (channel account)
     status: str
     priority: str
     assignee_id: int | None = None
@@ -47,7 +49,7 @@ class ConversationFacts(Event):
     def of(cls, conv: Conversation, **extra: Any) -> Any:
         """Build the event from a conversation row and the event's own fields."""
         return cls(conversation_id=conv.id, customer_id=conv.customer_id, channel=conv.channel,
-                   status=conv.status, priority=conv.priority, assignee_id=conv.assignee_id,
+                   inbox_id=conv.inbox_id, status=conv.status, priority=conv.priority, assignee_id=conv.assignee_id,
                    team_id=conv.team_id, language=conv.language, intent=conv.intent,
                    owner=conv.owner, **extra)
 
@@ -172,7 +174,7 @@ class MessageCreated(Event):
     name: ClassVar[str] = "message.created"
     example: ClassVar[dict[str, Any]] = {
         "message_id": 90, "conversation_id": 41, "customer_id": 7, "channel": CHANNELS[0],
-        "direction": "inbound", "author_kind": "customer", "author_id": None,
+        "inbox_id": 3, "direction": "inbound", "author_kind": "customer", "author_id": None,
         "is_private": False, **WORDS, "conversation_status": "open", "assignee_id": None,
         "owner": "queued"}
 
@@ -180,6 +182,7 @@ class MessageCreated(Event):
     conversation_id: int
     customer_id: int
     channel: str
+    inbox_id: int | None = None  # the inbox it came to or goes out through
     direction: str
     author_kind: str
     author_id: int | None = None
@@ -194,7 +197,7 @@ class MessageCreated(Event):
     def of(cls, msg: Message, conv: Conversation, sentiment: DetectedSentiment) -> MessageCreated:
         """Build the event from the stored message and its conversation."""
         return cls(message_id=msg.id, conversation_id=conv.id, customer_id=conv.customer_id,
-                   channel=msg.channel, direction=msg.direction, author_kind=msg.author_kind,
+                   channel=msg.channel, inbox_id=msg.inbox_id, direction=msg.direction, author_kind=msg.author_kind,
                    author_id=msg.author_id, is_private=msg.is_private, text=msg.text,
                    sentiment=sentiment, conversation_status=conv.status,
                    assignee_id=conv.assignee_id, owner=conv.owner)

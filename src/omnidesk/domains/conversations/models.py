@@ -40,6 +40,8 @@ class Conversation(Base, IdMixin, WorkspaceScoped):
         IdType, ForeignKey("customers.id", ondelete="CASCADE"), index=True
     )
     channel: Mapped[str] = mapped_column(String(16))
+    inbox_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("inboxes.id", ondelete="SET NULL"))  # the customer's last inbox: replies go out from it
     status: Mapped[str] = mapped_column(String(16), default="open")
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     assignee_id: Mapped[int | None] = mapped_column(
@@ -108,6 +110,8 @@ class Message(Base, IdMixin, WorkspaceScoped):
         IdType, ForeignKey("conversations.id", ondelete="CASCADE")
     )
     channel: Mapped[str] = mapped_column(String(16))
+    inbox_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("inboxes.id", ondelete="SET NULL"))
     direction: Mapped[str] = mapped_column(String(8))  # inbound | outbound | internal
     author_kind: Mapped[str] = mapped_column(String(16))
     author_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id", ondelete="SET NULL"))

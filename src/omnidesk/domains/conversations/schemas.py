@@ -29,6 +29,7 @@ class InboundMessage(BaseModel):
     """A customer message as a channel adapter hands it to intake, channel-agnostic."""
 
     channel: str
+    inbox_id: int | None = Field(None, description="The inbox (channel account) it came to")
     provider_message_id: str | None = None
     identity_kind: str = Field(description="email, phone, web_visitor, kakao, line, telegram, …")
     identity_value: str

@@ -90,6 +90,7 @@ async def do_resolve_identity(
     phone: str | None = None,
     email_verified: bool = False,
     phone_verified: bool = False,
+    inbox_id: int | None = None,
 ) -> Customer:
     """Return the customer behind an inbound identity, creating one on first contact.
 
@@ -106,7 +107,7 @@ async def do_resolve_identity(
             await session.flush()
             return customer
         return await _create_for_identity(session, workspace_id, kind, value, verified,
-                                          name=name, email=email, phone=phone)
+                                          name=name, email=email, phone=phone, inbox_id=inbox_id)
     customer = await find_by_identity(session, workspace_id=workspace_id, kind=kind, value=value)
     owner = await _match_proven(session, workspace_id, proven)
     if customer is not None and owner is not None and owner.id != customer.id and verified:
@@ -116,9 +117,10 @@ async def do_resolve_identity(
     customer = customer or owner
     if customer is None:
         customer = await _create_for_identity(session, workspace_id, kind, value, verified,
-                                              name=name, email=email, phone=phone)
+                                              name=name, email=email, phone=phone,
+                                              inbox_id=inbox_id)
     elif not any(i.kind == kind and i.value == value for i in customer.identities):
-        _attach(customer, kind, value, verified)
+        _attach(customer, kind, value, verified, inbox_id=inbox_id)
     await _prove_handles(session, customer, proven)
     _fill_profile(customer, name, email, phone)
     customer.last_seen_at = utcnow()
@@ -183,12 +185,12 @@ async def _touch_by_identity(
 
 async def _create_for_identity(
     session: AsyncSession, workspace_id: int, kind: str, value: str, verified: bool, *,
-    name: str | None, email: str | None, phone: str | None,
+    name: str | None, email: str | None, phone: str | None, inbox_id: int | None = None,
 ) -> Customer:
     """Create the customer of a first contact with its identity (one flush)."""
     customer = Customer(workspace_id=workspace_id, name=name, email=email, phone=phone,
                         last_seen_at=utcnow(), identities=[])
-    _attach(customer, kind, value, verified)
+    _attach(customer, kind, value, verified, inbox_id=inbox_id)
     session.add(customer)
     await session.flush()
     emit(session, ev.CustomerCreated(customer_id=customer.id, via=kind),
@@ -219,9 +221,10 @@ async def _ensure_identity(
     return identity
 
 
-def _attach(customer: Customer, kind: str, value: str, verified: bool) -> CustomerIdentity:
+def _attach(customer: Customer, kind: str, value: str, verified: bool, *,
+            inbox_id: int | None = None) -> CustomerIdentity:
     identity = CustomerIdentity(workspace_id=customer.workspace_id, kind=kind, value=value,
-                                verified=verified)
+                                verified=verified, inbox_id=inbox_id)
     customer.identities.append(identity)
     return identity
 

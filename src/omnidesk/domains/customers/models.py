@@ -53,6 +53,8 @@ class CustomerIdentity(Base, IdMixin, WorkspaceScoped):
     value: Mapped[str] = mapped_column(String(254))
     verified: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    inbox_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("inboxes.id", ondelete="SET NULL"))  # where first seen
 
     customer: Mapped[Customer] = relationship(back_populates="identities")
 

@@ -19,6 +19,9 @@ from omnidesk.domains.customers.service import signed_attributes
 from omnidesk.domains.engagement.models import READERS, ReadMark, WidgetSession
 from omnidesk.domains.engagement.schemas import WidgetSessionCreate
 from omnidesk.domains.engagement.service import get_widget_session
+from omnidesk.domains.inboxes.actions import do_create_inbox
+from omnidesk.domains.inboxes.models import Inbox
+from omnidesk.domains.inboxes.service import first_inbox
 from omnidesk.domains.workspaces.models import Workspace
 
 
@@ -57,14 +60,25 @@ async def do_start_widget_session(
     return row, token
 
 
+async def do_ensure_web_inbox(session: AsyncSession, *, workspace_id: int) -> Inbox:
+    """Return the workspace's website-widget inbox, adding it on the first visitor message."""
+    inbox = await first_inbox(session, workspace_id=workspace_id, kind=WEB.kind)
+    if inbox is None:
+        inbox = await do_create_inbox(session, workspace_id=workspace_id, kind=WEB.kind,
+                                      name=WEB.name_en, sealed_settings="")
+    return inbox
+
+
 async def do_receive_visitor_message(
     session: AsyncSession, *, widget_session: WidgetSession, text: str, client_message_id: str,
     attachments: list[Attachment] | None = None, meta: dict[str, Any] | None = None,
 ) -> Message:
     """Store a widget message through intake; a retried client_message_id stores nothing new."""
     widget_session.last_seen_at = utcnow()
+    inbox = await do_ensure_web_inbox(session, workspace_id=widget_session.workspace_id)
     inbound = InboundMessage(
-        channel=WEB.kind, provider_message_id=f"{widget_session.id}:{client_message_id}",
+        channel=WEB.kind, inbox_id=inbox.id,
+        provider_message_id=f"{widget_session.id}:{client_message_id}",
         identity_kind=widget_session.identity_kind,
         identity_value=widget_session.identity_value,
         identity_verified=widget_session.verified, customer_name=widget_session.name,

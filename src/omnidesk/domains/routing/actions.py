@@ -128,7 +128,8 @@ def routing_facts(
 ) -> dict[str, Any]:
     """Collect what routing rules may test about a conversation and its customer."""
     return {
-        "channel": conv.channel, "language": conv.language, "intent": conv.intent,
+        "channel": conv.channel, "inbox": conv.inbox_id, "language": conv.language,
+        "intent": conv.intent,
         "priority": conv.priority, "tier": str(attributes.get("tier") or "").lower() or None,
         "segment": attributes.get("segment"), "tags": [str(t).lower() for t in tags],
         "text": " ".join(part for part in (conv.subject, text) if part), "sentiment": sentiment,

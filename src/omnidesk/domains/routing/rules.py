@@ -17,7 +17,7 @@ from typing import Any
 from omnidesk.channels.manifests import capacity_class
 from omnidesk.domains.routing.engine import PRIORITY_LEVELS
 
-LIST_CONDITIONS = ("channel", "language", "intent", "tier", "segment", "sentiment")
+LIST_CONDITIONS = ("channel", "inbox", "language", "intent", "tier", "segment", "sentiment")
 CONDITIONS = (*LIST_CONDITIONS, "keywords")
 
 
@@ -53,7 +53,8 @@ def parse_rule(data: Mapping[str, Any]) -> RoutingRule:
         raise ValueError(f"unknown priority {priority!r}")
     conditions = {key: _as_tuple(value) for key, value in raw.items() if value}
     keywords = conditions.pop("keywords", ())
-    conditions = {key: tuple(v.casefold() for v in values) for key, values in conditions.items()}
+    conditions = {key: tuple(str(v).casefold() for v in values)
+                  for key, values in conditions.items()}
     return RoutingRule(
         queue_id=data["queue_id"],
         conditions=conditions,

@@ -108,6 +108,7 @@ class RuleConditions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channel: list[str] = Field(default_factory=list)
+    inbox: list[Id] = Field(default_factory=list, description="Inbox ids (channel accounts).")
     language: list[str] = Field(default_factory=list)
     intent: list[str] = Field(default_factory=list)
     tier: list[str] = Field(default_factory=list)
@@ -176,7 +177,7 @@ class RuleRead(BaseModel):
     id: int
     name: str
     queue_id: int
-    conditions: dict[str, list[str]]
+    conditions: dict[str, list[str | int]]  # inbox ids are numbers
     priority: str | None
     position: int
     is_active: bool

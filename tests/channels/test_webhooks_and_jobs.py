@@ -254,6 +254,7 @@ async def test_a_send_whose_commit_fails_is_never_sent_again_and_its_batch_still
     provider.script(sends, Scripted(200, {  # the id of the customer's own message: it collides
         "messaging_product": "whatsapp", "messages": [{"id": "wamid.TEST0001"}]}))
     jobs = dispatcher(session_factory, provider)
+    jobs.config.backoff_base_seconds = 60  # so the retry cannot fall due within this drain
     await jobs.drain()
     retry = await session.scalar(select(EventDelivery).where(EventDelivery.status == PENDING))
     assert retry is not None and retry.attempts == 1 and "IntegrityError" in retry.last_error

@@ -6,6 +6,7 @@ visitor types (HTMX partial), and "was this helpful?" votes post back with a CSR
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Annotated, Any
 
@@ -82,7 +83,8 @@ async def sitemap(workspace: str, request: Request, session: SessionDep) -> Resp
         return Response(status_code=404)
     base = str(request.base_url).rstrip("/")
     rows = await service.list_published(session, workspace_id=ws.id)
-    entries = [(f"{base}/help/{ws.slug}/{loc}", None) for loc in LOCALES]
+    entries: list[tuple[str, dt.datetime | None]] = [
+        (f"{base}/help/{ws.slug}/{loc}", None) for loc in LOCALES]
     entries += [(base + article_path(ws.slug, a.locale, a.slug), a.published_at) for a, _ in rows]
     return Response(sitemap_xml(entries), media_type="application/xml")
 

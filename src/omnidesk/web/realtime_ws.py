@@ -60,15 +60,15 @@ async def agent_socket(ws: WebSocket) -> None:
     topics = {agents_topic(user.workspace_id)}
     if user.role in {"supervisor", "admin"}:
         topics.add(supervisors_topic(user.workspace_id))
-    presence = presence_tracker(ws.app)  # type: ignore[arg-type]
-    await presence.connected(ws.app, user.workspace_id, user.id)  # type: ignore[arg-type]
+    presence = presence_tracker(ws.app)
+    await presence.connected(ws.app, user.workspace_id, user.id)
     watch = asyncio.create_task(end_when_revoked(ws, hub.heartbeat_seconds))
     try:
         await serve(ws, hub, principal=f"user:{user.id}", topics=topics, hello=hello,
                     on_message=on_message)
     finally:
         watch.cancel()
-        presence.disconnected(ws.app, user.workspace_id, user.id)  # type: ignore[arg-type]
+        presence.disconnected(ws.app, user.workspace_id, user.id)
 
 
 async def end_when_revoked(ws: WebSocket, every: float) -> None:

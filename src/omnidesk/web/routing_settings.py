@@ -25,6 +25,7 @@ from omnidesk.domains.conversations.models import CHANNELS
 from omnidesk.domains.nlu.schemas import SENTIMENT_LABELS
 from omnidesk.domains.routing import config_actions as config
 from omnidesk.domains.routing import overview
+from omnidesk.domains.routing.models import RoutingQueue, RoutingRuleRow, SlaPolicyRow
 from omnidesk.domains.routing.rules import CONDITIONS
 from omnidesk.domains.routing.schemas import RuleUpdate
 from omnidesk.domains.routing.service import get_queue, list_queues
@@ -40,7 +41,8 @@ PATH = "/settings/routing"
 KINDS = ("queue", "rule", "sla")
 
 
-async def _lookup(session: AsyncSession, page: AgentPage, kind: str, object_id: int) -> Any:
+async def _lookup(session: AsyncSession, page: AgentPage, kind: str,
+                  object_id: int) -> RoutingQueue | RoutingRuleRow | SlaPolicyRow:
     """Return a stored queue, rule or policy of the workspace, or raise NotFound."""
     ws = page.actor.workspace_id
     if kind == "queue":
@@ -50,7 +52,12 @@ async def _lookup(session: AsyncSession, page: AgentPage, kind: str, object_id: 
     return await overview.get_sla_policy(session, workspace_id=ws, policy_id=object_id)
 
 
-VALUES = {"queue": forms.queue_values, "rule": forms.rule_values, "sla": forms.sla_values}
+def _form_values(row: RoutingQueue | RoutingRuleRow | SlaPolicyRow) -> dict[str, str]:
+    if isinstance(row, RoutingQueue):
+        return forms.queue_values(row)
+    if isinstance(row, RoutingRuleRow):
+        return forms.rule_values(row)
+    return forms.sla_values(row)
 
 
 async def page_context(session: AsyncSession, page: AgentPage) -> dict[str, Any]:
@@ -110,7 +117,7 @@ async def routing_settings(request: Request, session: SessionDep, edit_queue: in
             row = await _lookup(session, page, kind, object_id)
         except NotFound as exc:
             return await show(request, session, page, error=exc.message, status=404)
-        editors[kind] = Editor(object_id, VALUES[kind](row))
+        editors[kind] = Editor(object_id, _form_values(row))
     return await show(request, session, page, editors=editors)
 
 
@@ -201,7 +208,8 @@ def _routes(kind: str, segment: str) -> None:
 
     async def delete(request: Request, session: SessionDep, object_id: Id) -> Response:
         return await _change(request, session, kind, object_id,
-                             lambda s, p, _f, i: _delete(s, p, kind, i), from_form=False)
+                             lambda s, p, _f, _i: _delete(s, p, kind, object_id),
+                             from_form=False)
 
     base = f"{PATH}/{segment}"
     create.__doc__ = f"Create a {kind} from the form."
@@ -221,13 +229,13 @@ for _kind, _segment in (("queue", "queues"), ("rule", "rules"), ("sla", "sla-pol
 @router.post(f"{PATH}/rules/{{rule_id}}/move", response_class=HTMLResponse)
 async def move_rule(request: Request, session: SessionDep, rule_id: Id) -> Response:
     """Move a rule one place up or down (`direction` = up | down)."""
-    return await _change(request, session, "rule", rule_id, lambda s, p, f, i: config.check_move_rule(
-        s, actor=p.actor, rule_id=i, direction=f.get("direction", "")), from_form=False)
+    return await _change(request, session, "rule", rule_id, lambda s, p, f, _i: config.check_move_rule(
+        s, actor=p.actor, rule_id=rule_id, direction=f.get("direction", "")), from_form=False)
 
 
 @router.post(f"{PATH}/rules/{{rule_id}}/active", response_class=HTMLResponse)
 async def set_rule_active(request: Request, session: SessionDep, rule_id: Id) -> Response:
     """Switch a rule on or off (`is_active` checked or not)."""
-    return await _change(request, session, "rule", rule_id, lambda s, p, f, i: config.check_update_rule(
-        s, actor=p.actor, rule_id=i, rule_in=RuleUpdate(is_active=forms.is_checked(f, "is_active"))),
+    return await _change(request, session, "rule", rule_id, lambda s, p, f, _i: config.check_update_rule(
+        s, actor=p.actor, rule_id=rule_id, rule_in=RuleUpdate(is_active=forms.is_checked(f, "is_active"))),
         from_form=False)

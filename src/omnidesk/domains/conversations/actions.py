@@ -7,7 +7,7 @@ event in the caller's transaction; the caller commits once.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from omnidesk.channels.manifests import is_realtime
 from omnidesk.core.context import Actor
-from omnidesk.core.db import utcnow
+from omnidesk.core.db import rowcount, utcnow
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.domains.agents.service import get_team, get_user
@@ -50,6 +50,13 @@ from omnidesk.domains.workspaces.service import get_workspace
 
 DELIVERY_RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3}
 DEFAULT_REOPEN_WINDOW_HOURS = 72
+
+
+class AuditedBy(TypedDict):
+    """Who a logged change is attributed to (keyword arguments of the do_* actions)."""
+
+    actor_kind: str
+    actor_id: int | None
 
 
 def log_event(
@@ -297,7 +304,7 @@ async def check_update_conversation(
     """Apply an agent's change of status, priority, assignment, team or labels."""
     conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
     fields = update.model_dump(exclude_unset=True)
-    who = {"actor_kind": actor.audit_kind, "actor_id": actor.user_id}
+    who = AuditedBy(actor_kind=actor.audit_kind, actor_id=actor.user_id)
     if update.unassign or "assignee_id" in fields or "team_id" in fields:
         assignee = None if update.unassign else fields.get("assignee_id", conv.assignee_id)
         await do_assign(session, conv=conv, assignee_id=assignee,
@@ -428,7 +435,7 @@ async def move_owner(session: AsyncSession, conv: Conversation, *, to: str,
         .where(Conversation.id == conv.id, Conversation.owner.in_(allowed))
         .values(owner=to)
         .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         await session.refresh(conv, ["owner"])
         return False
     set_committed_value(conv, "owner", to)

@@ -8,6 +8,7 @@ once never assign the same conversation and never push an agent past capacity.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import Any
 
 from sqlalchemy import update
@@ -92,7 +93,7 @@ async def do_enqueue(
     queue = (
         default
         if default is not None and decision.queue_id == default.id
-        else await get_queue(session, workspace_id=workspace_id, queue_id=int(decision.queue_id))
+        else await get_queue(session, workspace_id=workspace_id, queue_id=_row_id(decision.queue_id))
     )
     hold_for_transaction(session, queue)
     sticky = found.sticky
@@ -152,9 +153,16 @@ async def _store_entry(
         "customer_id": conv.customer_id, **values}, "conversation_id")  # fmt: skip
     if created is not None:
         return created, True
-    stored = await get_entry(session, workspace_id=conv.workspace_id, conversation_id=conv.id)
-    assert stored is not None  # a concurrent enqueue inserted it first
-    return stored, False
+    existing = await get_entry(session, workspace_id=conv.workspace_id, conversation_id=conv.id)
+    assert existing is not None  # a concurrent enqueue inserted it first
+    return existing, False
+
+
+def _row_id(value: Hashable) -> int:
+    """Return an id the matching engine carried as the database id it was given."""
+    if not isinstance(value, int):
+        raise TypeError(f"routing expected a database id, got {value!r}")
+    return value
 
 
 async def do_assign_next(
@@ -175,7 +183,7 @@ async def do_assign_next(
     by_id = {item.id: item for item in items}
     decisions = match(items, agents, queue_policy(queue), now.timestamp())[:limit]
     done = []
-    for decision in sorted(decisions, key=lambda d: int(d.item_id)):  # entries in id order
+    for decision in sorted(decisions, key=lambda d: _row_id(d.item_id)):  # entries in id order
         entry = await _apply(session, workspace_id, by_id[decision.item_id], decision, now)
         if entry is not None:
             done.append(entry)
@@ -194,14 +202,15 @@ async def _apply(
     session: AsyncSession, workspace_id: int, item: WorkItem, decision: Assignment, now: dt.datetime
 ) -> QueueEntry | None:
     """Claim the entry, then the agent's capacity; undo the first if the second fails."""
-    agent_id = int(decision.agent_id)  # type: ignore[call-overload]
+    agent_id = _row_id(decision.agent_id)
     expires = decision.offer_expires_at
-    values = {
-        "status": "offered" if expires is not None else "assigned", "agent_id": agent_id,
+    status = "offered" if expires is not None else "assigned"
+    values: dict[str, Any] = {
+        "status": status, "agent_id": agent_id,
         "assigned_at": now,
         "offer_expires_at": None if expires is None else dt.datetime.fromtimestamp(expires, dt.UTC),
     }  # fmt: skip
-    entry_id = int(item.id)  # type: ignore[call-overload]
+    entry_id = _row_id(item.id)
     entry = await claim_waiting_entry(session, entry_id=entry_id, values=values)
     if entry is None:
         return None
@@ -209,7 +218,7 @@ async def _apply(
         session, workspace_id=workspace_id, user_id=agent_id, channel=item.channel, now=now
     ):
         undo = waiting_values()
-        await claim_entry(session, entry_id=entry.id, values=undo, from_status=values["status"])
+        await claim_entry(session, entry_id=entry.id, values=undo, from_status=status)
         mirror(entry, undo)
         return None
     if expires is not None:

@@ -19,10 +19,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from omnidesk.core.db import rowcount
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
 
 RAW = {"synchronize_session": False}
 FRESH = {"populate_existing": True}
+RAW_FRESH: dict[str, bool] = {**RAW, **FRESH}
 
 
 def load_column(channel: str) -> Any:
@@ -61,7 +63,7 @@ async def claim_entry(
     result = await session.execute(
         update(QueueEntry).where(*conditions).values(**values).execution_options(**RAW)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rowcount(result) == 1
 
 
 async def claim_waiting_entry(
@@ -73,7 +75,7 @@ async def claim_waiting_entry(
     """
     params = {"entry_id": entry_id, **{f"new_{key}": value for key, value in values.items()}}
     return await session.scalar(
-        _claim_waiting_statement(tuple(values)), params, execution_options={**RAW, **FRESH}
+        _claim_waiting_statement(tuple(values)), params, execution_options=RAW_FRESH
     )
 
 
@@ -97,7 +99,7 @@ async def claim_capacity(
         _claim_capacity_statement(channel),
         {"b_workspace_id": workspace_id, "b_user_id": user_id, "b_now": now},
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rowcount(result) == 1
 
 
 @cache
@@ -141,7 +143,7 @@ async def release_capacity(
         })
         .execution_options(**RAW)
     )  # fmt: skip
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rowcount(result) == 1
 
 
 async def insert_unless_exists(
@@ -156,7 +158,7 @@ async def insert_unless_exists(
         insert(model).values(**values).on_conflict_do_nothing(index_elements=[unique_column])
     )
     result = await session.execute(statement)
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return rowcount(result) == 1
 
 
 async def insert_returning(

@@ -84,7 +84,7 @@ async def get_agent_state_read(
     return agent_state_read(*row)
 
 
-def _agent_states(workspace_id: int) -> Select[tuple[User, AgentStateRow]]:
+def _agent_states(workspace_id: int) -> Select[User, AgentStateRow | None]:
     return (
         select(User, AgentStateRow)
         .outerjoin(AgentStateRow, AgentStateRow.user_id == User.id)
@@ -108,7 +108,7 @@ def agent_state_read(user: User, state: AgentStateRow | None) -> AgentStateRead:
         user_id=user.id, name=user.display_name or user.name, role=user.role,
         languages=[str(lang) for lang in user.languages or []],
         team_ids=[m.team_id for m in user.memberships],
-        presence=state.presence if state else "offline",  # type: ignore[arg-type]
+        presence=state.presence if state else "offline",
         presence_changed_at=state.presence_changed_at if state else None, channels=channels,
     )  # fmt: skip
 

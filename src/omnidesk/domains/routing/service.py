@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, join, select
+from sqlalchemy import BindParameter, Select, bindparam, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
@@ -44,7 +44,7 @@ from omnidesk.domains.workspaces.service import Calendar, calendar_from, get_wor
 
 FRESH = {"populate_existing": True}
 HELD_KEY = "routing.held_rows"
-WORKSPACE = bindparam("workspace_id")
+WORKSPACE: BindParameter[int] = bindparam("workspace_id")
 CAPACITY_ATTRS = tuple((ch, f"{ch}_capacity", f"{ch}_load") for ch in CAPACITY_CLASSES)
 POLICY_WEIGHTS = (
     "aging_rate", "priority_weight", "vip_boost", "sentiment_weight", "sla_weight",

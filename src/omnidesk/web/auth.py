@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
 
 from omnidesk.core.context import Actor
 from omnidesk.core.http import SessionDep
@@ -74,7 +75,7 @@ def csrf_ok(request: Request, token: str | None) -> bool:
                             request.session.get("sid", ""), token)
 
 
-async def resolve_actor(request: Request, session: AsyncSession) -> Actor | None:
+async def resolve_actor(request: HTTPConnection, session: AsyncSession) -> Actor | None:
     """Authenticate by 'Authorization: Bearer' token first, then by the session cookie."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):

@@ -43,10 +43,10 @@ def bounds(name: str) -> tuple[float | None, float | None]:
     """Return the lowest and highest value BotSettings allows for a number field."""
     low = high = None
     for rule in BotSettings.model_fields[name].metadata:
-        if isinstance(rule, Ge):
-            low = float(rule.ge)  # type: ignore[arg-type]
-        elif isinstance(rule, Le):
-            high = float(rule.le)  # type: ignore[arg-type]
+        if isinstance(rule, Ge) and isinstance(rule.ge, int | float):
+            low = float(rule.ge)
+        elif isinstance(rule, Le) and isinstance(rule.le, int | float):
+            high = float(rule.le)
     return low, high
 
 

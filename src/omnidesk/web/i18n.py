@@ -75,6 +75,7 @@ def install_i18n(templates: Jinja2Templates) -> None:
     """Give the templates `_`, `gettext`, `ngettext` and {% trans %} bound to the page language."""
     env = templates.env
     env.add_extension("jinja2.ext.i18n")
+    # jinja2.ext.i18n adds this method to the Environment at runtime; its stubs cannot know.
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_gettext, ngettext=_ngettext, newstyle=True)
     from omnidesk.web.rendering import install_filters

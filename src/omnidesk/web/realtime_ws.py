@@ -46,7 +46,7 @@ async def agent_socket(ws: WebSocket) -> None:
         return
     factory = ws.app.state.session_factory
     async with factory() as session:
-        actor = await resolve_actor(ws, session)  # type: ignore[arg-type]
+        actor = await resolve_actor(ws, session)
         user = None if actor is None or actor.user_id is None else await get_user(
             session, workspace_id=actor.workspace_id, user_id=actor.user_id)
     if user is None:

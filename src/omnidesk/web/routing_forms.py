@@ -7,7 +7,7 @@ schemas as the JSON API validate the values, so both doors accept exactly the sa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, get_args
+from typing import Any, Literal, get_args, overload
 
 from omnidesk.domains.routing.engine import PRIORITY_LEVELS
 from omnidesk.domains.routing.models import RoutingQueue, RoutingRuleRow, SlaPolicyRow
@@ -34,6 +34,10 @@ TARGET_FIELDS = tuple(f"target_{p}_{m}" for p in PRIORITIES for m in METRICS)
 Form = Mapping[str, str]
 
 
+@overload
+def queue_in(form: Form, *, update: Literal[False]) -> QueueCreate: ...
+@overload
+def queue_in(form: Form, *, update: Literal[True]) -> QueueUpdate: ...
 def queue_in(form: Form, *, update: bool) -> QueueCreate | QueueUpdate:
     """Read the queue form; blank optional fields mean none (team, overflow) or the default."""
     data = {
@@ -49,9 +53,13 @@ def queue_in(form: Form, *, update: bool) -> QueueCreate | QueueUpdate:
     }
     # a blank field keeps the stored value (or the default); only team and overflow clear
     data = {k: v for k, v in data.items() if v is not None or k in QueueUpdate.nullable}
-    return _validate(QueueUpdate if update else QueueCreate, data)  # type: ignore[return-value]
+    return _validate(QueueUpdate, data) if update else _validate(QueueCreate, data)
 
 
+@overload
+def rule_in(form: Form, *, update: Literal[False], position: int = 0) -> RuleCreate: ...
+@overload
+def rule_in(form: Form, *, update: Literal[True], position: int = 0) -> RuleUpdate: ...
 def rule_in(form: Form, *, update: bool, position: int = 0) -> RuleCreate | RuleUpdate:
     """Read the rule form; each condition is a comma-separated list (any value may match)."""
     conditions = {key: _items(form.get(key, "")) for key in CONDITIONS}
@@ -66,7 +74,7 @@ def rule_in(form: Form, *, update: bool, position: int = 0) -> RuleCreate | Rule
     }  # fmt: skip
     if not update:
         data["position"] = position
-    return _validate(RuleUpdate if update else RuleCreate, data)  # type: ignore[return-value]
+    return _validate(RuleUpdate, data) if update else _validate(RuleCreate, data)
 
 
 def sla_in(form: Form, *, update: bool) -> SlaPolicyCreate | SlaPolicyUpdate:
@@ -84,7 +92,7 @@ def sla_in(form: Form, *, update: bool) -> SlaPolicyCreate | SlaPolicyUpdate:
     warn = _number(form, "warn_before_seconds")
     if warn is not None:
         data["warn_before_seconds"] = warn
-    return _validate(SlaPolicyUpdate if update else SlaPolicyCreate, data)  # type: ignore[return-value]
+    return _validate(SlaPolicyUpdate, data) if update else _validate(SlaPolicyCreate, data)
 
 
 def queue_values(queue: RoutingQueue) -> dict[str, str]:

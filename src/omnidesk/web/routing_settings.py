@@ -157,12 +157,12 @@ async def _change(request: Request, session: AsyncSession, kind: str, object_id:
 
 async def _save_queue(session: AsyncSession, page: AgentPage, form: dict[str, str],
                       queue_id: int | None) -> None:
-    queue_in = forms.queue_in(form, update=queue_id is not None)
     if queue_id is None:
-        await config.check_create_queue(session, actor=page.actor, queue_in=queue_in)  # type: ignore[arg-type]
+        await config.check_create_queue(session, actor=page.actor,
+                                        queue_in=forms.queue_in(form, update=False))
     else:
         await config.check_update_queue(session, actor=page.actor, queue_id=queue_id,
-                                        queue_in=queue_in)  # type: ignore[arg-type]
+                                        queue_in=forms.queue_in(form, update=True))
 
 
 async def _save_rule(session: AsyncSession, page: AgentPage, form: dict[str, str],
@@ -171,10 +171,10 @@ async def _save_rule(session: AsyncSession, page: AgentPage, form: dict[str, str
         rules = await overview.list_rule_rows(session, workspace_id=page.actor.workspace_id)
         last = max((r.position for r in rules), default=-1)
         rule_in = forms.rule_in(form, update=False, position=last + 1)  # new rules go last
-        await config.check_create_rule(session, actor=page.actor, rule_in=rule_in)  # type: ignore[arg-type]
+        await config.check_create_rule(session, actor=page.actor, rule_in=rule_in)
     else:
         await config.check_update_rule(session, actor=page.actor, rule_id=rule_id,
-                                       rule_in=forms.rule_in(form, update=True))  # type: ignore[arg-type]
+                                       rule_in=forms.rule_in(form, update=True))
 
 
 async def _save_sla(session: AsyncSession, page: AgentPage, form: dict[str, str],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -86,7 +86,10 @@ def describe_problem(page: AgentPage, exc: Exception) -> tuple[str, int, str | N
     return message, status, bad_field
 
 
-def validate(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validate(model: type[ModelT], data: dict[str, Any]) -> ModelT:
     """Validate with the domain's schema; the first problem becomes a FormError on its field."""
     try:
         return model.model_validate(data)

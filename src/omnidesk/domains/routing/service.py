@@ -77,14 +77,16 @@ async def get_conversation_calendar(
     session: AsyncSession, *, workspace_id: int, conversation_id: int
 ) -> Calendar:
     """Return the calendar a conversation's SLA clocks run by: its queue's, else the workspace's."""
-    hours, timezone, queue_hours = (await session.execute(
+    # Row shape: the workspace's hours and zone, the queue's hours (None without a queue).
+    stmt: Select[dict[str, Any], str, dict[str, Any] | None] = (
         select(Workspace.business_hours, Workspace.timezone, RoutingQueue.business_hours)
         .select_from(Workspace)
         .outerjoin(QueueEntry, (QueueEntry.workspace_id == Workspace.id)
                    & (QueueEntry.conversation_id == conversation_id))
         .outerjoin(RoutingQueue, RoutingQueue.id == QueueEntry.queue_id)
         .where(Workspace.id == workspace_id)
-    )).one()  # fmt: skip
+    )  # fmt: skip
+    hours, timezone, queue_hours = (await session.execute(stmt)).one()
     return calendar_from(hours, timezone=timezone, override=queue_hours)
 
 

@@ -8,6 +8,7 @@ from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in, visitor_says
 
 QUESTION = "배송이 언제 오나요?"
 ANSWER = "내일 오전 중 도착 예정입니다. https://hanbit.example/track"
+FOLLOW_UP = "오늘 받을 수는 없나요?"
 WHILE_DOWN = "주소를 변경할 수 있을까요?"
 AFTER_RESTART = "네, 출고 전이라 변경 가능합니다."
 
@@ -37,6 +38,16 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
     reply.wait_for(timeout=10000)
     assert reply.locator("a").get_attribute("href") == "https://hanbit.example/track"
 
+    # The visitor's next message is pushed rendered into the open thread: no re-read of it.
+    thread_reads: list[str] = []
+    agent.on("request", lambda r: thread_reads.append(r.url) if "/messages" in r.url else None)
+    chat.locator("#text").fill(FOLLOW_UP)
+    chat.locator("#text").press("Enter")
+    agent.locator("#messages .msg.customer").filter(has_text=FOLLOW_UP).wait_for(timeout=10000)
+    agent.screenshot(path=str(ARTIFACTS / "agent-pushed-message.png"))
+    assert thread_reads == []
+    assert _count(agent.locator("#messages .msg"), FOLLOW_UP) == 1
+
     visitor.reload()
     visitor.click("#omnidesk-widget >> .launcher")
     chat = visitor.frame_locator("#omnidesk-frame")
@@ -58,7 +69,7 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
     visitor.wait_for_timeout(500)
     visitor.screenshot(path=str(ARTIFACTS / "widget-demo-store.png"))
     agent.screenshot(path=str(ARTIFACTS / "agent-workspace.png"))
-    for text in (QUESTION, "내일 오전", WHILE_DOWN, AFTER_RESTART):
+    for text in (QUESTION, "내일 오전", FOLLOW_UP, WHILE_DOWN, AFTER_RESTART):
         assert _count(chat.locator(".msg[data-id]"), text) == 1, text
         assert _count(agent.locator("#messages .msg"), text) == 1, text
     assert chat.locator(".msg.pending").count() == 0

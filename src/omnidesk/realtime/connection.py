@@ -20,6 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from omnidesk.realtime.hub import ClientQueue, Hub
 
 OnMessage = Callable[[dict[str, Any]], Awaitable[None]]
+Prepare = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 HELLO_TIMEOUT_SECONDS = 10.0
 
 
@@ -45,15 +46,16 @@ async def close_quietly(ws: WebSocket, code: int) -> None:
 
 async def serve(
     ws: WebSocket, hub: Hub, *, principal: str, topics: set[str], hello: dict[str, Any],
-    on_message: OnMessage,
+    on_message: OnMessage, prepare: Prepare | None = None,
 ) -> None:
-    """Attach the client's queue, replay what it missed, then stream events both ways."""
+    """Attach the client's queue, replay what it missed, then stream events both ways
+    (each outgoing event through `prepare`, which returns a copy fitted to this client)."""
     last_event_id = _as_int(hello.get("last_event_id"))
     queue, missed = hub.attach(principal, topics, hello.get("queue_id"), last_event_id)
     sent = last_event_id if missed is not None else 0
     await ws.send_json({"type": "ready", "queue_id": queue.id, "resumed": missed is not None,
                         "heartbeat_seconds": hub.heartbeat_seconds})
-    pump = asyncio.create_task(_pump(ws, queue, sent, hub.heartbeat_seconds))
+    pump = asyncio.create_task(_pump(ws, queue, sent, hub.heartbeat_seconds, prepare))
     listen = asyncio.create_task(_listen(ws, on_message))
     try:
         await asyncio.wait({pump, listen}, return_when=asyncio.FIRST_COMPLETED)
@@ -65,11 +67,12 @@ async def serve(
         hub.detach(queue)
 
 
-async def _pump(ws: WebSocket, queue: ClientQueue, sent: int, heartbeat: float) -> None:
+async def _pump(ws: WebSocket, queue: ClientQueue, sent: int, heartbeat: float,
+                prepare: Prepare | None) -> None:
     while True:
         queue.signal.clear()
         for event in [e for e in queue.events if e["id"] > sent]:
-            await ws.send_json(event)
+            await ws.send_json(event if prepare is None else await prepare(event))
             sent = event["id"]
         try:
             # jitter keeps thousands of idle clients from beating in lockstep

@@ -17,15 +17,17 @@ from omnidesk.core.errors import NotFound
 from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.conversations import events as ev
-from omnidesk.domains.conversations.service import get_message
+from omnidesk.domains.conversations.service import get_conversation, get_message
 from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.engagement.service import visitor_message
 from omnidesk.domains.routing import events as routing
 from omnidesk.realtime.hub import Hub
 from omnidesk.realtime.topics import (
     VISITOR_IDENTITY_KINDS,
-    agents_topic,
+    concerned_topics,
+    conversation_topic,
     supervisors_topic,
+    user_topic,
     visitor_topic,
 )
 
@@ -66,30 +68,41 @@ async def fan_out(event: DeliveredEvent[ev.MessageCreated], session: AsyncSessio
 async def fan_out_change(
     event: DeliveredEvent[ev.MessageDeliveryUpdated | ev.MessageUpdated], session: AsyncSession
 ) -> None:
-    """Tell agent screens a message's delivery status or files changed."""
+    """Tell the screens showing the conversation a message's delivery status or files changed."""
     hub = _hub(event, session)
     if hub is not None and event.workspace_id is not None:
-        await hub.publish(agents_topic(event.workspace_id), event.name,
-                          event.data.model_dump(mode="json"))
+        await hub.publish(conversation_topic(event.workspace_id, event.data.conversation_id),
+                          event.name, event.data.model_dump(mode="json"))
 
 
 async def fan_out_conversation(
     event: DeliveredEvent[ev.ConversationFacts], session: AsyncSession
 ) -> None:
-    """Tell agent screens a conversation changed (and how, for assignments)."""
+    """Tell the screens it concerns that a conversation changed (and how, for assignments)."""
     hub = _hub(event, session)
     if hub is None or event.workspace_id is None:
         return
-    data = event.data.model_dump(mode="json", include={*AGENT_FIELDS, "change"})
+    facts = event.data
+    data = facts.model_dump(mode="json", include={*AGENT_FIELDS, "change"})
     data.setdefault("change", None)
-    await hub.publish(agents_topic(event.workspace_id), "conversation.changed",
-                      {**data, "event": event.name})
+    topics = concerned_topics(
+        event.workspace_id, facts.conversation_id,
+        assignee_ids=(facts.assignee_id, getattr(facts, "from_assignee_id", None)),
+        team_ids=(facts.team_id, getattr(facts, "from_team_id", None)))
+    await hub.publish(topics, "conversation.changed", {**data, "event": event.name})
 
 
 async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
                            payload: ev.MessageCreated) -> None:
-    await hub.publish(agents_topic(workspace_id), "message.created",
-                      payload.model_dump(mode="json", include=set(MESSAGE_FIELDS)))
+    try:
+        conv = await get_conversation(session, workspace_id=workspace_id,
+                                      conversation_id=payload.conversation_id)
+    except NotFound:
+        return  # deleted since: nothing to show
+    await hub.publish(
+        concerned_topics(workspace_id, conv.id, assignee_ids=(conv.assignee_id,),
+                         team_ids=(conv.team_id,)),
+        "message.created", payload.model_dump(mode="json", include=set(MESSAGE_FIELDS)))
     if payload.is_private or not is_realtime(payload.channel):
         return
     try:
@@ -119,7 +132,8 @@ async def fan_out_routing(event: DeliveredEvent[Any], session: AsyncSession) -> 
     await hub.publish(supervisors_topic(event.workspace_id), "routing.changed",
                       {**data, "event": event.name})
     if isinstance(event.data, routing.AgentPresenceChanged):
-        await hub.publish(agents_topic(event.workspace_id), "agent.presence_changed", data)
+        await hub.publish(user_topic(event.workspace_id, event.data.user_id),
+                          "agent.presence_changed", data)
 
 
 def register(registry: SubscriberRegistry) -> None:

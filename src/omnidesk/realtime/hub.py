@@ -12,6 +12,7 @@ import asyncio
 import secrets
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,13 +68,19 @@ class Hub:
         self.queues.clear()
         self.by_topic.clear()
 
-    async def publish(self, topic: str, event_type: str, data: dict[str, Any]) -> None:
-        """Send an event to every client subscribed to a topic, on every process."""
-        await self.broker.publish(topic, {"type": event_type, "data": data})
+    async def publish(self, topics: str | Sequence[str], event_type: str,
+                      data: dict[str, Any]) -> None:
+        """Send an event to every client subscribed to any of the topics (once per client),
+        on every process."""
+        names = [topics] if isinstance(topics, str) else list(topics)
+        if names:
+            await self.broker.publish(names[0], {"type": event_type, "data": data,
+                                                 "topics": names})
 
     def deliver(self, topic: str, message: dict[str, Any]) -> None:
-        """Push a broker message into this process's subscribed queues."""
-        for queue_id in list(self.by_topic.get(topic, ())):
+        """Push a broker message into this process's subscribed queues, once per queue."""
+        queue_ids = set().union(*(self.by_topic.get(t, ()) for t in message.get("topics", [topic])))
+        for queue_id in sorted(queue_ids):
             queue = self.queues.get(queue_id)
             if queue is not None:
                 queue.push(message["type"], message["data"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.manifests import IDENTITY_KINDS, channels_for_identity
@@ -68,6 +69,15 @@ async def messages_context(session: AsyncSession, page: AgentPage, conv: Convers
                                      conversation_id=conv.id, reader="customer")
     return {"messages": messages, "people": {u.id: u for u in users},
             "customer_read_up_to": read_up_to, "conversation": conv}
+
+
+async def render_message(session: AsyncSession, templates: Jinja2Templates, page: AgentPage,
+                         conv: Conversation, message_id: int) -> str:
+    """Render one message of a conversation as the agent's thread shows it ("" when gone)."""
+    context = await messages_context(session, page, conv, after_id=message_id - 1)
+    context["messages"] = [m for m in context["messages"] if m.id == message_id]
+    return templates.get_template("conversation/_messages.html").render(
+        user=page.user, workspace=page.workspace, locale=page.locale, **context)
 
 
 async def customer_context(session: AsyncSession, page: AgentPage,

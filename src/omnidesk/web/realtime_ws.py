@@ -7,25 +7,31 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, WebSocket
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.agents.service import authenticate_session, get_user
+from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.service import access_conversation
-from omnidesk.domains.customers.service import get_customer
-from omnidesk.domains.engagement.actions import do_mark_read
+from omnidesk.domains.workspaces.service import get_workspace
 from omnidesk.realtime.connection import close_quietly, receive_hello, serve
 from omnidesk.realtime.hub import Hub
+from omnidesk.realtime.relay import SIGNALS, relay_signal
 from omnidesk.realtime.topics import (
-    VISITOR_IDENTITY_KINDS,
     agents_topic,
+    conversation_topic,
     supervisors_topic,
-    visitor_topic,
+    team_topic,
+    user_topic,
 )
 from omnidesk.web.auth import resolve_actor
+from omnidesk.web.conversation import render_message
+from omnidesk.web.deps import AgentPage
 from omnidesk.web.presence import presence_tracker
 
+MESSAGE_EVENTS = frozenset({"message.created", "message.updated", "message.delivery_updated"})
 router = APIRouter(include_in_schema=False)
 
 
@@ -37,35 +43,34 @@ def same_origin(ws: WebSocket) -> bool:
 
 @router.websocket("/ws")
 async def agent_socket(ws: WebSocket) -> None:
-    """Stream the workspace's events to a logged-in agent's screen."""
+    """Stream to a logged-in agent's screen the events that concern them and the conversation
+    it shows (hello's conversation_id), new messages rendered for it."""
     if not same_origin(ws):
         await close_quietly(ws, 4403)
         return
     hello = await receive_hello(ws)
     if hello is None:
         return
-    factory = ws.app.state.session_factory
-    async with factory() as session:
-        actor = await resolve_actor(ws, session)
-        user = None if actor is None or actor.user_id is None else await get_user(
-            session, workspace_id=actor.workspace_id, user_id=actor.user_id)
-    if user is None:
+    async with ws.app.state.session_factory() as session:
+        page = await _agent(ws, session)
+        conv = None if page is None else await _shown(session, page, hello)
+    if page is None:
         await close_quietly(ws, 4401)
         return
-    hub: Hub = ws.app.state.realtime
+    user, hub = page.user, ws.app.state.realtime
 
     async def on_message(message: dict[str, Any]) -> None:
         await handle_agent_message(ws, hub, user, message)
 
-    topics = {agents_topic(user.workspace_id)}
-    if user.role in {"supervisor", "admin"}:
-        topics.add(supervisors_topic(user.workspace_id))
+    async def prepare(event: dict[str, Any]) -> dict[str, Any]:
+        return event if conv is None else await with_html(ws, page, conv, event)
+
     presence = presence_tracker(ws.app)
     await presence.connected(ws.app, user.workspace_id, user.id)
     watch = asyncio.create_task(end_when_revoked(ws, hub.heartbeat_seconds))
     try:
-        await serve(ws, hub, principal=f"user:{user.id}", topics=topics, hello=hello,
-                    on_message=on_message)
+        await serve(ws, hub, principal=f"user:{user.id}", topics=agent_topics(user, conv),
+                    hello=hello, on_message=on_message, prepare=prepare)
     finally:
         watch.cancel()
         presence.disconnected(ws.app, user.workspace_id, user.id)
@@ -84,36 +89,66 @@ async def end_when_revoked(ws: WebSocket, every: float) -> None:
                 return
 
 
+async def _agent(ws: WebSocket, session: AsyncSession) -> AgentPage | None:
+    actor = await resolve_actor(ws, session)
+    if actor is None or actor.user_id is None:
+        return None
+    user = await get_user(session, workspace_id=actor.workspace_id, user_id=actor.user_id)
+    workspace = await get_workspace(session, workspace_id=actor.workspace_id)
+    return AgentPage(_actor(user), user, workspace)
+
+
+async def _shown(session: AsyncSession, page: AgentPage,
+                 hello: dict[str, Any]) -> Conversation | None:
+    conversation_id = hello.get("conversation_id")
+    if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
+        return None
+    try:
+        return await access_conversation(session, actor=page.actor,
+                                         conversation_id=conversation_id)
+    except NotFound:
+        return None
+
+
+def agent_topics(user: User, conv: Conversation | None) -> set[str]:
+    """Name what an agent's screen listens to: their own and their teams' conversations, the
+    unassigned pool, the conversation shown, and routing when they supervise."""
+    ws_id = user.workspace_id
+    topics = {agents_topic(ws_id), user_topic(ws_id, user.id)}
+    topics |= {team_topic(ws_id, m.team_id) for m in user.memberships}
+    if user.role in {"supervisor", "admin"}:
+        topics.add(supervisors_topic(ws_id))
+    if conv is not None:
+        topics.add(conversation_topic(ws_id, conv.id))
+    return topics
+
+
+async def with_html(ws: WebSocket, page: AgentPage, conv: Conversation,
+                    event: dict[str, Any]) -> dict[str, Any]:
+    """Add the rendered message to a new or changed message of the shown conversation."""
+    data = event.get("data") or {}
+    if event.get("type") not in MESSAGE_EVENTS or data.get("conversation_id") != conv.id:
+        return event
+    async with ws.app.state.session_factory() as session:
+        html = await render_message(session, ws.app.state.templates, page, conv,
+                                    data["message_id"])
+    return {**event, "data": {**data, "html": html}}
+
+
 async def handle_agent_message(ws: WebSocket, hub: Hub, user: User,
                                message: dict[str, Any]) -> None:
-    """Relay an agent's typing to the customer; record and relay read marks."""
-    kind = message.get("type")
+    """Relay an agent's typing and read mark to the customer of a conversation they may see."""
     conversation_id = message.get("conversation_id")
-    if kind not in {"typing", "read"} or not isinstance(conversation_id, int):
+    if message.get("type") not in SIGNALS or not isinstance(conversation_id, int):
         return
     async with ws.app.state.session_factory() as session:
         try:
             conv = await access_conversation(session, actor=_actor(user),
                                              conversation_id=conversation_id)
-            customer = await get_customer(session, workspace_id=conv.workspace_id,
-                                          customer_id=conv.customer_id)
         except NotFound:
             return
-        if kind == "read":
-            message_id = message.get("message_id")
-            if not isinstance(message_id, int):
-                return
-            await do_mark_read(session, workspace_id=conv.workspace_id, conversation_id=conv.id,
-                               reader="agent", message_id=message_id)
-            await session.commit()
-            data: dict[str, Any] = {"reader": "agent", "message_id": message_id}
-        else:
-            data = {"author": "agent", "name": user.display_name or user.name,
-                    "state": bool(message.get("state", True))}
-        for identity in customer.identities:
-            if identity.kind in VISITOR_IDENTITY_KINDS:
-                await hub.publish(visitor_topic(conv.workspace_id, identity.kind, identity.value),
-                                  kind, data)
+        await relay_signal(session, hub, conv, side="agent", message=message,
+                           name=user.display_name or user.name)
 
 
 def _actor(user: User) -> Actor:

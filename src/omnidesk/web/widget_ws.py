@@ -7,13 +7,13 @@ from typing import Any
 from fastapi import APIRouter, WebSocket
 
 from omnidesk.domains.conversations.service import latest_conversation_for_customer
-from omnidesk.domains.engagement.actions import do_mark_read
 from omnidesk.domains.engagement.models import WidgetSession
 from omnidesk.domains.engagement.service import get_visitor_customer, get_widget_session
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 from omnidesk.realtime.connection import close_quietly, receive_hello, serve
 from omnidesk.realtime.hub import Hub
-from omnidesk.realtime.topics import agents_topic, visitor_topic
+from omnidesk.realtime.relay import SIGNALS, relay_signal
+from omnidesk.realtime.topics import visitor_topic
 
 router = APIRouter(include_in_schema=False)
 
@@ -51,25 +51,12 @@ async def widget_socket(ws: WebSocket) -> None:
 
 async def handle_visitor_message(ws: WebSocket, hub: Hub, visitor: WidgetSession,
                                  message: dict[str, Any]) -> None:
-    """Relay the visitor's typing to agents; record and relay their read mark."""
-    kind = message.get("type")
-    if kind not in {"typing", "read"}:
+    """Relay the visitor's typing and read mark to the agents showing their conversation."""
+    if message.get("type") not in SIGNALS:
         return
     async with ws.app.state.session_factory() as session:
         customer = await get_visitor_customer(session, widget_session=visitor)
         conv = None if customer is None else await latest_conversation_for_customer(
             session, workspace_id=visitor.workspace_id, customer_id=customer.id)
-        if conv is None:
-            return
-        data: dict[str, Any] = {"conversation_id": conv.id, "author": "customer"}
-        if kind == "read":
-            message_id = message.get("message_id")
-            if not isinstance(message_id, int):
-                return
-            await do_mark_read(session, workspace_id=conv.workspace_id, conversation_id=conv.id,
-                               reader="customer", message_id=message_id)
-            await session.commit()
-            data["message_id"] = message_id
-        else:
-            data["state"] = bool(message.get("state", True))
-    await hub.publish(agents_topic(visitor.workspace_id), kind, data)
+        if conv is not None:
+            await relay_signal(session, hub, conv, side="customer", message=message)

@@ -34,18 +34,17 @@
     fetch("/conversations/" + conversationId + "/messages?after_id=" + lastMessageId(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : ""; }).then(appendHtml);
   }
-  function refreshMessage(messageId) {
+  function replaceMessage(messageId, html) {
     // A delivery status or a downloaded file changed an existing message: redraw it in place.
     var shown = document.querySelector('#messages .msg[data-message-id="' + messageId + '"]');
     if (!shown) return;
-    fetch("/conversations/" + conversationId + "/messages?after_id=" + (messageId - 1), { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : ""; })
-      .then(function (html) {
-        var box = document.createElement("div");
-        box.innerHTML = html;
-        var fresh = box.querySelector('.msg[data-message-id="' + messageId + '"]');
-        if (fresh) shown.replaceWith(fresh);
-      });
+    var box = document.createElement("div");
+    box.innerHTML = html;
+    var fresh = box.querySelector('.msg[data-message-id="' + messageId + '"]');
+    if (fresh) shown.replaceWith(fresh);
+  }
+  function listShows(id) {
+    return !!document.querySelector('#conv-list .conv-item[data-conversation-id="' + id + '"]');
   }
   function markRead() {
     var last = lastMessageId();
@@ -69,28 +68,33 @@
   function onEvent(msg) {
     var data = msg.data || {};
     if (msg.type === "message.created") {
-      refreshList();
+      // The server sends only messages that concern this agent; the list is re-read when the
+      // row is shown, or when a customer wrote (their conversation may enter this view).
+      if (listShows(data.conversation_id) || data.author_kind === "customer") refreshList();
       if (data.conversation_id === conversationId) {
-        fetchNewMessages();
+        // The message comes rendered for this screen: append it, no re-read of the thread.
+        if (typeof data.html === "string") appendHtml(data.html); else fetchNewMessages();
         // A new customer message refreshes the article suggestions beside it.
         if (data.author_kind === "customer") { showTyping(false); document.body.dispatchEvent(new Event("rt:message")); }
       }
     } else if ((msg.type === "message.updated" || msg.type === "message.delivery_updated") && data.conversation_id === conversationId) {
-      refreshMessage(data.message_id);
+      if (typeof data.html === "string") replaceMessage(data.message_id, data.html);
     } else if (msg.type === "conversation.changed") {
       refreshList();
       if (data.conversation_id === conversationId) document.body.dispatchEvent(new Event("rt:header"));
     } else if (msg.type === "agent.presence_changed" && data.user_id === Number(app.dataset.userId)) {
       document.body.dispatchEvent(new Event("rt:presence"));
-    } else if (msg.type === "typing" && data.conversation_id === conversationId) {
+    } else if (msg.type === "typing" && data.author === "customer" && data.conversation_id === conversationId) {
       showTyping(data.state !== false);
-    } else if (msg.type === "read" && data.conversation_id === conversationId) {
+    } else if (msg.type === "read" && data.reader === "customer" && data.conversation_id === conversationId) {
       Array.prototype.forEach.call(document.querySelectorAll("[data-receipt]"), function (el) {
         if (Number(el.dataset.receipt) <= data.message_id) { el.classList.add("read"); el.textContent = el.dataset.readLabel || el.textContent; }
       });
     }
   }
   var socket = new window.OmniSocket(scheme + location.host + "/ws", {
+    // The conversation shown: its new messages come rendered, with its typing and read marks.
+    hello: function () { return conversationId ? { conversation_id: conversationId } : {}; },
     onEvent: onEvent,
     onStatus: setStatus,
     // A fresh queue means events may have been missed: reload from the database.

@@ -58,9 +58,9 @@ from omnidesk.domains.routing.service import (
     list_rules,
     list_waiting_items,
     queue_policy,
+    stacked_calendar,
 )
 from omnidesk.domains.routing.sla_actions import first_response_due_at
-from omnidesk.domains.workspaces.service import calendar_from
 
 
 async def do_enqueue(
@@ -108,8 +108,8 @@ async def do_enqueue(
         enqueued_at=now,
         sla_due_at=first_response_due_at(
             found.sla_targets,
-            calendar_from(found.business_hours, timezone=found.timezone,
-                          override=queue.business_hours),
+            stacked_calendar(found.business_hours, found.timezone, found.inbox_hours,
+                             queue.business_hours),
             conv, decision.priority, now
         ),
         rule_name=decision.rule_name,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, join, select
+from sqlalchemy import BindParameter, Select, bindparam, func, join, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
@@ -23,6 +23,7 @@ from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import Skill, TeamMember, User, UserSkill
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.routing.engine import (
     AgentState,
     Presence,
@@ -76,18 +77,29 @@ async def get_queue_calendar(
 async def get_conversation_calendar(
     session: AsyncSession, *, workspace_id: int, conversation_id: int
 ) -> Calendar:
-    """Return the calendar a conversation's SLA clocks run by: its queue's, else the workspace's."""
-    # Row shape: the workspace's hours and zone, the queue's hours (None without a queue).
-    stmt: Select[dict[str, Any], str, dict[str, Any] | None] = (
-        select(Workspace.business_hours, Workspace.timezone, RoutingQueue.business_hours)
+    """Return the calendar a conversation's SLA clocks run by: workspace, inbox, then queue hours."""
+    # Row shape: the workspace's hours and zone, the inbox's and the queue's hours (None if none).
+    stmt: Select[dict[str, Any], str, dict[str, Any] | None, dict[str, Any] | None] = (
+        select(Workspace.business_hours, Workspace.timezone, Inbox.hours,
+               RoutingQueue.business_hours)
         .select_from(Workspace)
+        .outerjoin(Conversation, (Conversation.workspace_id == Workspace.id)
+                   & (Conversation.id == conversation_id))
+        .outerjoin(Inbox, (Inbox.id == Conversation.inbox_id) & (Inbox.workspace_id == Workspace.id))
         .outerjoin(QueueEntry, (QueueEntry.workspace_id == Workspace.id)
                    & (QueueEntry.conversation_id == conversation_id))
         .outerjoin(RoutingQueue, RoutingQueue.id == QueueEntry.queue_id)
         .where(Workspace.id == workspace_id)
     )  # fmt: skip
-    hours, timezone, queue_hours = (await session.execute(stmt)).one()
-    return calendar_from(hours, timezone=timezone, override=queue_hours)
+    hours, timezone, inbox_hours, queue_hours = (await session.execute(stmt)).one()
+    return stacked_calendar(hours, timezone, inbox_hours, queue_hours)
+
+
+def stacked_calendar(hours: dict[str, Any] | None, timezone: str,
+                     inbox_hours: dict[str, Any] | None,
+                     queue_hours: dict[str, Any] | None) -> Calendar:
+    """Return the workspace's calendar with the inbox's override, then the queue's, applied."""
+    return calendar_from(hours, timezone=timezone, override=inbox_hours).override(queue_hours)
 
 
 async def get_default_queue(session: AsyncSession, *, workspace_id: int) -> RoutingQueue | None:
@@ -206,6 +218,7 @@ class EnqueueFacts:
     tags: list[Any]
     business_hours: dict[str, Any]
     timezone: str  # the workspace's, for its business calendar
+    inbox_hours: dict[str, Any] | None  # the conversation's inbox's calendar override
     entry: QueueEntry | None
     default_queue: RoutingQueue | None
     sla_targets: dict[str, Any] | None  # None: the workspace has no default SLA policy
@@ -215,10 +228,10 @@ class EnqueueFacts:
 async def enqueue_facts(
     session: AsyncSession, *, workspace_id: int, conversation_id: int
 ) -> EnqueueFacts | None:
-    """Read a conversation with its customer, entry, default queue, SLA and sticky agent at once.
+    """Read a conversation with its customer, inbox, entry, default queue, SLA and sticky agent.
 
     The same reads as get_conversation, get_customer, get_entry, get_default_queue,
-    get_default_sla_policy, the workspace's business hours and last_agent_for_customer, folded into
+    get_default_sla_policy, the workspace's and inbox's hours and last_agent_for_customer, folded into
     one statement (joins and scalar subqueries); None when the conversation does not exist.
     """
     rows = (
@@ -229,12 +242,13 @@ async def enqueue_facts(
     ).unique(lambda row: 0).all()  # all, so the labels collection is complete
     if not rows:
         return None
-    conv, customer_id, attributes, tags, hours, timezone, entry, queue, targets, *last = rows[0]
+    conv, customer_id, attributes, tags, hours, timezone, inbox_hours, entry, queue, targets, \
+        *last = rows[0]
     if customer_id is None:
         raise NotFound("customer not found")
     sticky = None if last[0] is None else (last[0], last[2] or last[1])
-    return EnqueueFacts(conv, attributes or {}, tags or [], hours, timezone, entry, queue, targets,
-                        sticky)
+    return EnqueueFacts(conv, attributes or {}, tags or [], hours, timezone, inbox_hours, entry,
+                        queue, targets, sticky)
 
 
 @cache
@@ -268,7 +282,8 @@ def _enqueue_facts_query() -> Select[Any]:
     )
     return (
         select(Conversation, Customer.id, Customer.attributes, Customer.tags,
-               Workspace.business_hours, Workspace.timezone, QueueEntry, default_queue,
+               Workspace.business_hours, Workspace.timezone, Inbox.hours, QueueEntry,
+               default_queue,
                sla_targets,
                previous.agent_id, previous.assigned_at, previous.finished_at)
         .join(Workspace, Workspace.id == Conversation.workspace_id)
@@ -276,7 +291,10 @@ def _enqueue_facts_query() -> Select[Any]:
                    & (Customer.workspace_id == WORKSPACE))
         .outerjoin(QueueEntry, (QueueEntry.conversation_id == Conversation.id)
                    & (QueueEntry.workspace_id == WORKSPACE))
-        .outerjoin(default_queue, default_queue.id == default_id)
+        .outerjoin(Inbox, (Inbox.id == Conversation.inbox_id) & (Inbox.workspace_id == WORKSPACE))
+        .outerjoin(default_queue, (default_queue.id == func.coalesce(Inbox.default_queue_id,
+                                                                     default_id))
+                   & (default_queue.workspace_id == WORKSPACE))
         .outerjoin(previous, previous.id == previous_id)
         .where(Conversation.id == bindparam("conversation_id"),
                Conversation.workspace_id == WORKSPACE)

@@ -33,9 +33,11 @@ from omnidesk.domains.engagement.service import (
     visitor_message,
     widget_settings,
 )
+from omnidesk.domains.inboxes.models import Inbox
+from omnidesk.domains.inboxes.service import first_inbox, inbox_calendar, inbox_greeting
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.schemas import CalendarStateRead
-from omnidesk.domains.workspaces.service import get_workspace_by_slug, workspace_calendar
+from omnidesk.domains.workspaces.service import get_workspace_by_slug
 from omnidesk.web.attachments import store_upload
 from omnidesk.web.i18n import pick_language
 from omnidesk.web.security import widget_csp
@@ -75,11 +77,13 @@ async def frame(request: Request, session: SessionDep,
     ws = await _workspace(session, workspace)
     settings = widget_settings(ws)
     locale = pick_language(request.headers.get("accept-language"))
-    hours = _hours(ws, locale)
+    inbox = await _inbox(session, ws)
+    hours = _hours(ws, inbox, locale)
     context = {"workspace": ws, "widget": settings, "locale": locale,
                "online": hours.open, "hours": hours,
                "title": settings.title_ko if locale == "ko" else settings.title_en,
-               "greeting": settings.greeting_ko if locale == "ko" else settings.greeting_en,
+               "greeting": inbox_greeting(inbox, locale)
+               or (settings.greeting_ko if locale == "ko" else settings.greeting_en),
                "offline": settings.offline_ko if locale == "ko" else settings.offline_en}
     response = request.app.state.templates.TemplateResponse(request, "widget/frame.html",
                                                             context)
@@ -87,16 +91,23 @@ async def frame(request: Request, session: SessionDep,
     return response
 
 
-def _hours(workspace: Workspace, locale: str) -> CalendarStateRead:
-    """Return the away state by the workspace's business calendar (the one bot and routing use)."""
-    return CalendarStateRead.model_validate(workspace_calendar(workspace).state(utcnow(), locale))
+async def _inbox(session: AsyncSession, workspace: Workspace) -> Inbox | None:
+    """Return the widget's inbox (the workspace's web inbox its conversations arrive in)."""
+    return await first_inbox(session, workspace_id=workspace.id, kind="web")
+
+
+def _hours(workspace: Workspace, inbox: Inbox | None, locale: str) -> CalendarStateRead:
+    """Return the away state by the widget inbox's calendar (the one bot and routing use)."""
+    calendar = inbox_calendar(workspace, inbox)
+    return CalendarStateRead.model_validate(calendar.state(utcnow(), locale))
 
 
 @router.get("/widget/api/state", response_model=CalendarStateRead)
 async def away_state(session: SessionDep, workspace: Annotated[str, Query(max_length=64)],
                      locale: Annotated[Literal["ko", "en"], Query()] = "ko") -> Any:
     """Say whether a person answers now (online/away), when that changes, and the hours."""
-    return _hours(await _workspace(session, workspace), locale)
+    ws = await _workspace(session, workspace)
+    return _hours(ws, await _inbox(session, ws), locale)
 
 
 def limit_widget_posts(request: Request) -> None:

@@ -8,18 +8,18 @@ from omnidesk.domains.bot.dialogue import save_state
 from omnidesk.domains.bot.flows.base import Reply, Turn
 from omnidesk.domains.conversations.actions import do_hold_bot_turn
 from omnidesk.domains.conversations.models import Message
-from omnidesk.domains.workspaces.service import workspace_calendar
+from omnidesk.domains.inboxes.service import inbox_greeting
 
 
 def greeting(turn: Turn) -> str:
-    """Return the workspace's greeting in the customer's language (says it is a bot)."""
-    custom = turn.settings.greeting.get(turn.lang)
+    """Return the inbox's greeting, else the workspace's, in the customer's language."""
+    custom = inbox_greeting(turn.inbox, turn.lang) or turn.settings.greeting.get(turn.lang)
     return custom or turn.say("greeting", workspace=turn.workspace.name)
 
 
 def handoff_message(turn: Turn) -> str:
     """Say a person will take over, or when they will if the team is away (business calendar)."""
-    calendar, now = workspace_calendar(turn.workspace), utcnow()
+    calendar, now = turn.calendar, utcnow()
     if calendar.is_open(now):
         return turn.say("handoff")
     opens = calendar.next_open(now)

@@ -39,8 +39,9 @@ from omnidesk.domains.bot.policy import (
 from omnidesk.domains.bot.service import customer_history, is_vip, workspace_intent_model
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import get_conversation
+from omnidesk.domains.inboxes.service import find_inbox
 from omnidesk.domains.nlu.service import understand_message_async
-from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
+from omnidesk.domains.workspaces.service import get_workspace
 
 FlowStep = Callable[[Turn], Awaitable[Reply]]
 FLOWS: dict[str, FlowStep] = {
@@ -80,7 +81,10 @@ async def handle_customer_message(session: AsyncSession, deps: BotDeps, *, works
     lang = _language(text, state.language or conv.language or workspace.default_locale)
     state.language = lang
     connector = deps.connector_for(session, system_actor(workspace_id), workspace.settings or {})
-    turn = Turn(session, workspace, conv, text, lang, understanding, state, settings, connector)
+    inbox = None if conv.inbox_id is None else await find_inbox(
+        session, workspace_id=workspace_id, inbox_id=conv.inbox_id)
+    turn = Turn(session, workspace, conv, text, lang, understanding, state, settings, connector,
+                inbox)
     if not settings.serves(conv.channel):
         reply = Reply("", "policy", handoff="bot_disabled")
     else:
@@ -139,7 +143,7 @@ async def run_flow(turn: Turn, flow: str) -> Reply:
 
 def hours_reply(turn: Turn) -> Reply:
     """Tell the support hours and whether the team works now, by the business calendar."""
-    calendar, now = workspace_calendar(turn.workspace), utcnow()
+    calendar, now = turn.calendar, utcnow()
     if calendar.is_open(now):
         state = turn.say("hours_open")
     else:

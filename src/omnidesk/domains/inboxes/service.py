@@ -65,3 +65,8 @@ async def inbox_names(session: AsyncSession, *, workspace_id: int) -> dict[int, 
 def inbox_calendar(workspace: Workspace, inbox: Inbox | None) -> Calendar:
     """Return the business calendar of an inbox: the workspace's with the inbox's override."""
     return workspace_calendar(workspace, override=inbox.hours if inbox is not None else None)
+
+
+def inbox_greeting(inbox: Inbox | None, lang: str) -> str | None:
+    """Return the inbox's own greeting in a language, or None (then the workspace's applies)."""
+    return ((inbox.greeting or {}).get(lang) or None) if inbox is not None else None

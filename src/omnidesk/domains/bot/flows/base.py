@@ -15,8 +15,11 @@ from omnidesk.domains.bot.texts import payment_name, say, status_name
 from omnidesk.domains.commerce.models import Order
 from omnidesk.domains.commerce.service import get_order_by_number, list_orders_for_customer
 from omnidesk.domains.conversations.models import Conversation
+from omnidesk.domains.inboxes.models import Inbox
+from omnidesk.domains.inboxes.service import inbox_calendar
 from omnidesk.domains.nlu.schemas import MessageUnderstanding
 from omnidesk.domains.workspaces.models import Workspace
+from omnidesk.domains.workspaces.service import Calendar
 
 ORDER_NUMBER = re.compile(r"#[A-Z]\d{6,10}\b|\b[A-Z]{1,4}-?\d{8,16}\b")
 YES = re.compile(r"^\s*(네|예|응|어|넵|넹|좋아요|좋습니다|맞아요|맞습니다|진행|그래요|부탁|yes|y|yeah|yep|"
@@ -49,6 +52,12 @@ class Turn:
     state: DialogueState
     settings: BotSettings
     connector: Any
+    inbox: Inbox | None = None  # the conversation's inbox: its greeting and hours come first
+
+    @property
+    def calendar(self) -> Calendar:
+        """Return the business calendar this conversation's team works by (its inbox's)."""
+        return inbox_calendar(self.workspace, self.inbox)
 
     @property
     def actor(self) -> Actor:

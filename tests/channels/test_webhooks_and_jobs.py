@@ -122,9 +122,9 @@ async def reply_to_customer(app_client: httpx.AsyncClient, session: AsyncSession
     await app_client.post(HOOK, content=body, headers=signed(body))
     await dispatcher(session_factory, provider).drain()
     inbound = await session.scalar(select(Message))
-    reply = await check_post_message(session, actor=owner.agent,
-                                     conversation_id=inbound.conversation_id,
-                                     message_in=MessageCreate(text="취소해 드렸습니다."))
+    reply, _ = await check_post_message(session, actor=owner.agent,
+                                        conversation_id=inbound.conversation_id,
+                                        message_in=MessageCreate(text="취소해 드렸습니다."))
     await session.commit()
     return reply
 

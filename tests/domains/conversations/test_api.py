@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.core.events import OutboxEvent
+from omnidesk.domains.conversations.models import Conversation, Message
 from tests.conftest import Persona
 
 
@@ -160,3 +164,31 @@ async def test_a_token_of_one_workspace_gets_404_for_every_object_of_another(
         assert (await client.get(url, headers=owner.headers)).json()["items"] == []
     assert (await client.get(f"/api/v1/conversations/{conv['id']}",
                              headers=outsider.headers)).status_code == 200
+
+
+async def test_a_customer_message_repeated_with_its_client_id_is_stored_once(
+    client: httpx.AsyncClient, owner: Persona, session: AsyncSession
+) -> None:
+    customer = await _customer(client, owner)
+    other = await _customer(client, owner, name="박서준", email="sj@example.com", phone=None)
+    conv = (await client.post("/api/v1/conversations", headers=owner.headers, json={
+        "customer_id": customer["id"], "channel": "api", "message": "안녕하세요"})).json()
+    await client.post("/api/v1/conversations", headers=owner.headers,
+                      json={"customer_id": other["id"], "channel": "api", "message": "저도요"})
+    body = {"text": "주문 취소해 주세요", "author_kind": "customer", "client_message_id": "c-1"}
+    url = f"/api/v1/conversations/{conv['id']}/messages"
+    first = await client.post(url, headers=owner.headers, json=body)
+    again = await client.post(url, headers=owner.headers, json=body)
+    assert (first.status_code, again.status_code) == (201, 200), again.text
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["conversation_id"] == conv["id"]
+    assert first.json()["direction"] == "inbound"
+    stored = (await session.scalars(select(Message).where(
+        Message.text == "주문 취소해 주세요"))).all()
+    assert [(m.id, m.conversation_id) for m in stored] == [(first.json()["id"], conv["id"])]
+    owner_of = await session.scalar(select(Conversation.customer_id).where(
+        Conversation.id == conv["id"]))
+    assert owner_of == customer["id"]
+    created = (await session.scalars(select(OutboxEvent.payload).where(
+        OutboxEvent.name == "message.created"))).all()
+    assert [p["message_id"] for p in created].count(first.json()["id"]) == 1

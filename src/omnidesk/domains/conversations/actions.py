@@ -29,6 +29,7 @@ from omnidesk.domains.conversations.models import (
     Message,
 )
 from omnidesk.domains.conversations.schemas import (
+    Attachment,
     ConversationCreate,
     ConversationUpdate,
     DeliveryUpdate,
@@ -175,21 +176,50 @@ def _on_reply(session: AsyncSession, conv: Conversation, now: dt.datetime, autho
 
 async def check_post_message(
     session: AsyncSession, *, actor: Actor, conversation_id: int, message_in: MessageCreate
-) -> Message:
-    """Validate an API/agent message and store it on the conversation."""
+) -> tuple[Message, bool]:
+    """Validate an API/agent message and store it; say whether it is new (not a repeat).
+
+    Customer-authored messages go through intake (do_receive_inbound), deduplicated by the
+    client's message id; agent, bot and system messages are stored directly.
+    """
     conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
-    if message_in.author_kind == "customer" and message_in.is_private:
+    channel = _check_channel(message_in.channel or conv.channel)
+    attachments = [a.model_dump() for a in message_in.attachments]
+    if message_in.author_kind != "customer":
+        author_id = actor.user_id if message_in.author_kind == "agent" else None
+        return await do_add_message(
+            session, conv=conv, text=message_in.text, author_kind=message_in.author_kind,
+            author_id=author_id, channel=channel, is_private=message_in.is_private,
+            content_type=message_in.content_type, attachments=attachments), True
+    if message_in.is_private:
         raise InvalidInput("a customer message cannot be a private note", field="is_private")
-    channel = message_in.channel or conv.channel
-    if message_in.author_kind == "customer" and conv.status == "resolved":
-        await _reopen(session, conv, actor_kind="customer", actor_id=None, text=message_in.text)
-    author_id = actor.user_id if message_in.author_kind == "agent" else None
-    return await do_add_message(
-        session, conv=conv, text=message_in.text, author_kind=message_in.author_kind,
-        author_id=author_id, channel=channel, is_private=message_in.is_private,
-        content_type=message_in.content_type,
-        attachments=[a.model_dump() for a in message_in.attachments],
-    )
+    before = conv.message_count
+    msg = await do_receive_api_message(
+        session, conv=conv, text=message_in.text, channel=channel,
+        content_type=message_in.content_type, attachments=message_in.attachments,
+        client_message_id=message_in.client_message_id)
+    return msg, conv.message_count != before
+
+
+async def do_receive_api_message(
+    session: AsyncSession, *, conv: Conversation, text: str, channel: str | None = None,
+    content_type: str = "text", attachments: list[Attachment] | None = None,
+    client_message_id: str | None = None,
+) -> Message:
+    """Take a customer message posted through the API on a known conversation, via intake."""
+    inbound = InboundMessage(
+        channel=channel or conv.channel, inbox_id=conv.inbox_id, customer_id=conv.customer_id,
+        conversation_id=conv.id, text=text, content_type=content_type,
+        attachments=attachments or [],
+        provider_message_id=f"api:{conv.customer_id}:{client_message_id}"
+        if client_message_id else None,
+        meta={"client_message_id": client_message_id} if client_message_id else {})
+    repeat = inbound.provider_message_id is not None and await find_message_by_provider_id(
+        session, workspace_id=conv.workspace_id, channel=inbound.channel,
+        provider_message_id=inbound.provider_message_id) is not None
+    if conv.status == "resolved" and not repeat:  # the customer writes on this conversation
+        await _reopen(session, conv, actor_kind="customer", actor_id=None, text=text)
+    return await do_receive_inbound(session, workspace_id=conv.workspace_id, inbound=inbound)
 
 
 async def check_create_conversation(
@@ -210,7 +240,7 @@ async def check_create_conversation(
                         team_id=conv_in.team_id, actor_kind=actor.audit_kind,
                         actor_id=actor.user_id)
     if conv_in.message:
-        await do_add_message(session, conv=conv, text=conv_in.message, author_kind="customer")
+        await do_receive_api_message(session, conv=conv, text=conv_in.message)
     return conv
 
 
@@ -341,7 +371,9 @@ async def do_receive_inbound(
             provider_message_id=inbound.provider_message_id)
         if existing is not None:
             return existing
-    customer = await do_resolve_identity(
+    customer = await get_customer(
+        session, workspace_id=workspace_id, customer_id=inbound.customer_id,
+    ) if inbound.customer_id is not None else await do_resolve_identity(
         session, workspace_id=workspace_id, kind=inbound.identity_kind,
         value=inbound.identity_value, verified=inbound.identity_verified,
         name=inbound.customer_name, email=inbound.customer_email, phone=inbound.customer_phone,

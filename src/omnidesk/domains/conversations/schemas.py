@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from omnidesk.channels.api.manifest import MANIFEST as API
 from omnidesk.core.schemas import Id, Patch
@@ -31,8 +31,10 @@ class InboundMessage(BaseModel):
     channel: str
     inbox_id: int | None = Field(None, description="The inbox (channel account) it came to")
     provider_message_id: str | None = None
-    identity_kind: str = Field(description="email, phone, web_visitor, kakao, line, telegram, …")
-    identity_value: str
+    identity_kind: str = Field("", description="email, phone, web_visitor, kakao, line, telegram, …")
+    identity_value: str = ""
+    customer_id: Id | None = Field(None, description="An already known customer (API intake); "
+                                   "used instead of the identity")
     identity_verified: bool = False
     customer_name: str | None = None
     customer_email: str | None = None
@@ -47,6 +49,12 @@ class InboundMessage(BaseModel):
     conversation_id: Id | None = Field(None, description="Known conversation (e.g. a deflection link)")
     sent_at: dt.datetime | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _names_the_customer(self) -> InboundMessage:
+        if self.customer_id is None and not (self.identity_kind and self.identity_value):
+            raise ValueError("an inbound message needs an identity or a customer_id")
+        return self
 
 
 class DeliveryUpdate(BaseModel):
@@ -68,6 +76,10 @@ class MessageCreate(BaseModel):
     channel: str | None = Field(None, description="Reply channel; default the customer's last one")
     content_type: str = "text"
     attachments: list[Attachment] = Field(default_factory=list)
+    client_message_id: str | None = Field(
+        None, min_length=1, max_length=100,
+        description="Customer messages: the client's id for this message; a repeat with the same "
+                    "id returns the stored message (200) instead of storing it again")
 
 
 class MessageRead(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from omnidesk.core.api import ApiRoute
 from omnidesk.core.http import ActorDep, AfterIdQuery, CursorQuery, LimitQuery, SessionDep
@@ -98,12 +98,18 @@ async def list_messages(
 
 @router.post("/{conversation_id}/messages", response_model=MessageRead, status_code=201)
 async def post_message(
-    conversation_id: Id, message_in: MessageCreate, actor: ActorDep, session: SessionDep
+    conversation_id: Id, message_in: MessageCreate, actor: ActorDep, session: SessionDep,
+    response: Response,
 ) -> MessageRead:
-    """Post a reply, a private note, or (API channel) a customer message."""
-    msg = await actions.check_post_message(session, actor=actor,
-                                           conversation_id=conversation_id,
-                                           message_in=message_in)
+    """Post a reply, a private note, or (API channel) a customer message.
+
+    A customer message repeated with the same client_message_id answers 200 with the stored one.
+    """
+    msg, created = await actions.check_post_message(session, actor=actor,
+                                                    conversation_id=conversation_id,
+                                                    message_in=message_in)
+    if not created:
+        response.status_code = 200
     await session.commit()
     return MessageRead.model_validate(msg)
 

@@ -21,6 +21,7 @@ from omnidesk.channels.webhooks import handle
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import SubscriberRegistry
 from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.inboxes.service import first_inbox
 from tests.channels.conftest import RECEIVED_AT, fixture_bytes, raw_request
 from tests.conftest import Persona
 
@@ -82,9 +83,10 @@ async def test_the_same_words_after_the_replay_window_are_a_new_message(
     cipher, (query, body) = await connect(client, session, owner, kind), REQUESTS[kind]
     url = f"http://testserver/channels/{kind}/{owner.slug}/webhook{query}"
     window = dt.timedelta(seconds=REPLAY_WINDOW_SECONDS)
+    inbox = await first_inbox(session, workspace_id=owner.workspace_id, kind=kind)
     for at in (RECEIVED_AT, RECEIVED_AT + window * 0.5, RECEIVED_AT + window * 0.95,
                RECEIVED_AT + window * 4):
-        answer = await handle(session, ADAPTERS[kind], owner.slug,
+        answer = await handle(session, ADAPTERS[kind], inbox,
                               raw_request(url, body, received_at=at), cipher)
         assert answer.status_code == 200
     # the original, two replays within the window (in its bucket or the next), a later repeat

@@ -16,7 +16,7 @@ from omnidesk.channels.retry import (
     parse_retry_after,
     request,
 )
-from omnidesk.channels.status import furthest_status
+from omnidesk.domains.conversations.actions import furthest_delivery_status
 from tests.channels.fake_provider import free_port
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, 0, tzinfo=dt.UTC)
@@ -75,5 +75,5 @@ def test_the_furthest_status_wins_whatever_order_callbacks_arrive_in(
         order: list[str], final: str) -> None:
     current = "pending"
     for status in order:
-        current = furthest_status(current, status)
+        current = furthest_delivery_status(current, status)
     assert current == final

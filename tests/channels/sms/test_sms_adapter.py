@@ -12,8 +12,8 @@ import pytest
 from omnidesk.channels.base import ChannelError, OutboundMessage, SignatureError
 from omnidesk.channels.sms.adapter import TwilioSmsAdapter
 from omnidesk.channels.sms.config import TwilioSmsConfig
-from omnidesk.channels.status import furthest_status
 from omnidesk.channels.twilio import signature
+from omnidesk.domains.conversations.actions import furthest_delivery_status
 from tests.channels.conftest import raw_request
 from tests.channels.fake_provider import TWILIO_SID, TWILIO_TOKEN, FakeProvider, Scripted
 
@@ -92,7 +92,7 @@ def test_status_callbacks_in_any_order_keep_the_furthest_state() -> None:
         for event in parsed.events:
             assert event.delivery is not None
             keys.add(event.dedupe_key)
-            status = furthest_status(status, event.delivery.status)
+            status = furthest_delivery_status(status, event.delivery.status)
     assert status == "delivered"
     assert keys == {"SM00000000000000000000000000000099:delivered",
                     "SM00000000000000000000000000000099:sent"}

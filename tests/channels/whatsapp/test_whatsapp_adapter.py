@@ -10,9 +10,9 @@ from pydantic import SecretStr
 
 from omnidesk.channels.base import ChannelError, OutboundMessage, SignatureError, TemplateRef
 from omnidesk.channels.signing import hmac_sha256_hex
-from omnidesk.channels.status import furthest_status
 from omnidesk.channels.whatsapp.adapter import WhatsAppAdapter
 from omnidesk.channels.whatsapp.config import WhatsAppConfig
+from omnidesk.domains.conversations.actions import furthest_delivery_status
 from tests.channels.conftest import fixture_bytes, raw_request
 from tests.channels.fake_provider import GRAPH_TOKEN, FakeProvider, Scripted
 
@@ -80,7 +80,7 @@ def test_read_before_delivered_ends_as_read_and_failures_carry_the_error() -> No
     status = "sent"
     for name in ("status_read.json", "status_delivered.json"):
         [event] = adapter.parse_inbound(signed(name), config()).events
-        status = furthest_status(status, event.delivery.status)
+        status = furthest_delivery_status(status, event.delivery.status)
     assert status == "read"
     [failed] = adapter.parse_inbound(signed("status_failed.json"), config()).events
     assert failed.delivery.status == "failed" and failed.delivery.error.startswith("131047")

@@ -7,22 +7,34 @@ inbox of that kind, or connects one. New code uses `/api/v1/inboxes` (several pe
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.inbox_port import ChannelInboxPort
 from omnidesk.channels.manifests import KINDS
 from omnidesk.channels.schemas import ChannelConnect
 from omnidesk.core.api import ApiRoute
+from omnidesk.core.context import Actor
 from omnidesk.core.errors import NotFound
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.domains.inboxes.actions import check_create_inbox, check_update_inbox
+from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.schemas import InboxCreate, InboxRead, InboxUpdate
 from omnidesk.domains.inboxes.service import first_inbox, list_inboxes
 
 
-def connect_inbox_args(kind: str, connect_in: ChannelConnect) -> tuple[InboxCreate, InboxUpdate]:
-    """Return the create and update forms of a by-kind connect request."""
-    return (InboxCreate(kind=kind, name=connect_in.name, settings=connect_in.settings),
-            InboxUpdate(name=connect_in.name, settings=connect_in.settings, is_active=True))
+async def check_connect_by_kind(session: AsyncSession, *, actor: Actor, kind: str,
+                                connect_in: ChannelConnect, port: ChannelInboxPort,
+                                inbox_id: int | None = None, new: bool = False) -> Inbox:
+    """Update inbox `inbox_id` (by default the first of `kind`), or connect a new one."""
+    if inbox_id is None and not new:
+        existing = await first_inbox(session, workspace_id=actor.workspace_id, kind=kind)
+        inbox_id = existing.id if existing is not None else None
+    if inbox_id is None:
+        create = InboxCreate(kind=kind, name=connect_in.name, settings=connect_in.settings)
+        return await check_create_inbox(session, actor=actor, inbox_in=create, port=port)
+    update = InboxUpdate(name=connect_in.name, settings=connect_in.settings, is_active=True)
+    return await check_update_inbox(session, actor=actor, inbox_id=inbox_id, inbox_in=update,
+                                    port=port)
 
 
 def build_router() -> APIRouter:
@@ -46,13 +58,8 @@ def build_router() -> APIRouter:
         actor.require("admin")
         if not port.knows(kind):
             raise NotFound(f"unknown channel {kind!r}; known: {', '.join(KINDS)}")
-        create, update = connect_inbox_args(kind, connect_in)
-        existing = await first_inbox(session, workspace_id=actor.workspace_id, kind=kind)
-        if existing is None:
-            inbox = await check_create_inbox(session, actor=actor, inbox_in=create, port=port)
-        else:
-            inbox = await check_update_inbox(session, actor=actor, inbox_id=existing.id,
-                                             inbox_in=update, port=port)
+        inbox = await check_connect_by_kind(session, actor=actor, kind=kind,
+                                            connect_in=connect_in, port=port)
         await session.commit()
         return port.describe(inbox)
 

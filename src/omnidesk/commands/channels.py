@@ -14,17 +14,13 @@ from omnidesk.channels.inbox_port import ChannelInboxPort
 from omnidesk.channels.manifests import KINDS
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.schemas import ChannelConnect
-from omnidesk.channels.views import connect_inbox_args
+from omnidesk.channels.views import check_connect_by_kind
 from omnidesk.commands.runtime import fail, print_json, print_table, run_with_session
 from omnidesk.config import get_settings
 from omnidesk.core.context import system_actor
-from omnidesk.domains.inboxes.actions import (
-    check_create_inbox,
-    check_delete_inbox,
-    check_update_inbox,
-)
+from omnidesk.domains.inboxes.actions import check_delete_inbox
 from omnidesk.domains.inboxes.schemas import InboxRead
-from omnidesk.domains.inboxes.service import first_inbox, list_inboxes
+from omnidesk.domains.inboxes.service import list_inboxes
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 
@@ -73,18 +69,12 @@ def connect(
     port = _port()
     if not port.knows(kind):
         fail(f"unknown channel {kind!r}; known: {', '.join(KINDS)}")
-    create, update = connect_inbox_args(kind, ChannelConnect(name=name,
-                                                             settings=_read_settings(settings_file)))
+    connect_in = ChannelConnect(name=name, settings=_read_settings(settings_file))
 
     async def work(session: AsyncSession) -> InboxRead:
         actor = system_actor((await _workspace(session, workspace)).id)
-        target = inbox if inbox is not None or new else getattr(
-            await first_inbox(session, workspace_id=actor.workspace_id, kind=kind), "id", None)
-        if target is None:
-            row = await check_create_inbox(session, actor=actor, inbox_in=create, port=port)
-        else:
-            row = await check_update_inbox(session, actor=actor, inbox_id=target,
-                                           inbox_in=update, port=port)
+        row = await check_connect_by_kind(session, actor=actor, kind=kind, connect_in=connect_in,
+                                          port=port, inbox_id=inbox, new=new)
         await session.commit()
         return port.describe(row)
 

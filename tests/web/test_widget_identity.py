@@ -126,14 +126,21 @@ async def test_agents_replies_to_the_victim_never_reach_the_attackers_widget_soc
         assert await spy.events_until_quiet() == []
 
 
+async def _session_with_victim_email(client: httpx.AsyncClient, session: AsyncSession,
+                                     owner: Persona, *, user_id: str,
+                                     signed_for: str) -> dict:
+    """Start a widget session claiming the victim's email, signed for `signed_for`'s user id."""
+    await _victim_with_history(client, session, owner)
+    secret = await _secret(session, owner)
+    signature = hmac_sha256_hex(secret, f"user_id={signed_for}\nemail={VICTIM_EMAIL}")
+    return await start_session(client, owner.slug, user_id=user_id, email=VICTIM_EMAIL,
+                               signature=signature)
+
 async def test_an_email_covered_by_the_signature_links_the_shopper_to_that_customer(
     client: httpx.AsyncClient, session: AsyncSession, owner: Persona
 ) -> None:
-    _, _ = await _victim_with_history(client, session, owner)
-    secret = await _secret(session, owner)
-    signed = hmac_sha256_hex(secret, f"user_id=shop-7\nemail={VICTIM_EMAIL}")
-    same_person = await start_session(client, owner.slug, user_id="shop-7", email=VICTIM_EMAIL,
-                               signature=signed)
+    same_person = await _session_with_victim_email(client, session, owner, user_id="shop-7",
+                                                   signed_for="shop-7")
     assert same_person["verified"] is True
     await _say(client, owner.slug, same_person["token"], "다른 기기에서 왔어요", "shop70001")
 
@@ -149,11 +156,8 @@ async def test_an_email_covered_by_the_signature_links_the_shopper_to_that_custo
 async def test_an_email_signed_for_another_user_id_verifies_nothing(
     client: httpx.AsyncClient, session: AsyncSession, owner: Persona
 ) -> None:
-    _, _ = await _victim_with_history(client, session, owner)
-    secret = await _secret(session, owner)
-    borrowed = hmac_sha256_hex(secret, f"user_id=victim-7\nemail={VICTIM_EMAIL}")
-    forged = await start_session(client, owner.slug, user_id="attacker-9", email=VICTIM_EMAIL,
-                          signature=borrowed)
+    forged = await _session_with_victim_email(client, session, owner, user_id="attacker-9",
+                                              signed_for="victim-7")
     assert forged["verified"] is False
     await _say(client, owner.slug, forged["token"], "제 주문 어디 있나요?", "attack0001")
     assert await _history(client, owner.slug, forged["token"]) == ["제 주문 어디 있나요?"]

@@ -14,10 +14,11 @@ from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.manifests import BY_KIND
 from omnidesk.channels.schemas import masked
 from omnidesk.channels.service import inbox_config, webhook_url
-from omnidesk.core.errors import InvalidInput
+from omnidesk.core.errors import InvalidInput, NotFound
 from omnidesk.domains.inboxes.actions import do_create_inbox
 from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.schemas import InboxRead
+from omnidesk.domains.routing.service import get_queue
 
 
 def settings_problems(exc: ValidationError) -> str:
@@ -81,6 +82,15 @@ class ChannelInboxPort:
             capabilities=sorted(manifest.capabilities.names) if manifest else [],
             greeting=inbox.greeting or {}, hours=inbox.hours or {},
             default_queue_id=inbox.default_queue_id, created_at=inbox.created_at)
+
+    async def has_queue(self, session: AsyncSession, *, workspace_id: int,
+                        queue_id: int) -> bool:
+        """Tell whether a queue id names a routing queue of the workspace (routing decides)."""
+        try:
+            await get_queue(session, workspace_id=workspace_id, queue_id=queue_id)
+        except NotFound:
+            return False
+        return True
 
 
 async def do_connect_inbox(session: AsyncSession, *, workspace_id: int, adapter: ChannelAdapter,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.audit import audit
@@ -16,10 +15,6 @@ from omnidesk.domains.inboxes import events as ev
 from omnidesk.domains.inboxes.models import PUBLIC_KEY_LENGTH, Inbox
 from omnidesk.domains.inboxes.schemas import InboxCreate, InboxPort, InboxUpdate
 from omnidesk.domains.inboxes.service import get_inbox
-
-# The routing domain reads inboxes (default queue, hours), so inboxes may not import it back:
-# the one fact needed here, that a queue id names a queue of the workspace, is read by table name.
-QUEUES = table("routing_queues", column("id"), column("workspace_id"))
 
 
 def new_public_key() -> str:
@@ -60,12 +55,11 @@ def _fields(inbox_in: InboxCreate | InboxUpdate) -> dict[str, Any]:
 
 
 async def _check_queue(session: AsyncSession, workspace_id: int,
-                       inbox_in: InboxCreate | InboxUpdate) -> None:
-    if inbox_in.default_queue_id is None:
-        return
-    found = await session.scalar(select(QUEUES.c.id).where(
-        QUEUES.c.id == inbox_in.default_queue_id, QUEUES.c.workspace_id == workspace_id))
-    if found is None:
+                       inbox_in: InboxCreate | InboxUpdate, port: InboxPort) -> None:
+    # Routing owns queues and reads inboxes, so the check comes through the port (no cycle).
+    queue_id = inbox_in.default_queue_id
+    if queue_id is not None and not await port.has_queue(session, workspace_id=workspace_id,
+                                                         queue_id=queue_id):
         raise InvalidInput("no such routing queue", field="default_queue_id")
 
 
@@ -75,7 +69,7 @@ async def check_create_inbox(session: AsyncSession, *, actor: Actor, inbox_in: I
     actor.require("admin")
     if not port.knows(inbox_in.kind):
         raise InvalidInput(f"unknown channel {inbox_in.kind!r}", field="kind")
-    await _check_queue(session, actor.workspace_id, inbox_in)
+    await _check_queue(session, actor.workspace_id, inbox_in, port)
     sealed = port.seal(inbox_in.kind, inbox_in.settings)
     inbox = await do_create_inbox(session, workspace_id=actor.workspace_id, kind=inbox_in.kind,
                                   name=inbox_in.name or inbox_in.kind, sealed_settings=sealed,
@@ -89,7 +83,7 @@ async def check_update_inbox(session: AsyncSession, *, actor: Actor, inbox_id: i
     """Let an admin rename, re-configure, pause or re-time an inbox."""
     actor.require("admin")
     inbox = await get_inbox(session, workspace_id=actor.workspace_id, inbox_id=inbox_id)
-    await _check_queue(session, actor.workspace_id, inbox_in)
+    await _check_queue(session, actor.workspace_id, inbox_in, port)
     if inbox_in.settings is not None:
         inbox.sealed_settings = port.seal(inbox.kind, inbox_in.settings)
     if inbox_in.name:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.schemas import Id
 from omnidesk.domains.inboxes.models import Inbox
@@ -64,7 +65,7 @@ class InboxRead(BaseModel):
 
 
 class InboxPort(Protocol):
-    """What the channel edge does for inboxes (built by the app factory, passed in)."""
+    """What the layers above do for inboxes: the channel edge and routing (built, passed in)."""
 
     def knows(self, kind: str) -> bool:
         """Tell whether a channel kind can be connected as an inbox."""
@@ -76,4 +77,9 @@ class InboxPort(Protocol):
 
     def describe(self, inbox: Inbox) -> InboxRead:
         """Describe an inbox with masked settings, capabilities and its webhook URL."""
+        ...
+
+    async def has_queue(self, session: AsyncSession, *, workspace_id: int,
+                        queue_id: int) -> bool:
+        """Tell whether a queue id names a routing queue of the workspace."""
         ...

@@ -137,8 +137,9 @@ def create_app(
     app.state.login_limiter = RateLimiter(settings.login_rate_limit)
     app.state.widget_limiter = RateLimiter(settings.widget_rate_limit, window_seconds=60)
     app.state.realtime = runtime.realtime
+    adapters = build_adapters()
     app.state.channel_cipher = SettingsCipher(settings.effective_secret_key)
-    app.state.inbox_port = ChannelInboxPort(build_adapters(), app.state.channel_cipher,
+    app.state.inbox_port = ChannelInboxPort(adapters, app.state.channel_cipher,
                                             settings.public_url)
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     install_i18n(app.state.templates)
@@ -149,7 +150,7 @@ def create_app(
                        max_age=int(SESSION_LIFETIME.total_seconds()))
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits)  # outermost: first to count
-    for router in [*ROUTERS, build_channel_router(), build_channel_admin_router()]:
+    for router in [*ROUTERS, build_channel_router(adapters), build_channel_admin_router()]:
         app.include_router(router, responses=ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
 

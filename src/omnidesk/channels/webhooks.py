@@ -26,11 +26,9 @@ InboxFinder = Callable[[AsyncSession], Awaitable[Inbox | None]]
 
 
 def cipher_for(request: Request) -> SettingsCipher:
-    """Return the app's settings cipher, building it once from the app secret key."""
-    state = request.app.state
-    if getattr(state, "channel_cipher", None) is None:
-        state.channel_cipher = SettingsCipher(state.settings.effective_secret_key)
-    return state.channel_cipher
+    """Return the app's settings cipher (built by create_app from the app secret key)."""
+    cipher: SettingsCipher = request.app.state.channel_cipher
+    return cipher
 
 
 async def raw_request(request: Request) -> RawRequest:

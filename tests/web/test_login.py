@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 
 import httpx
 import pytest
+from itsdangerous import TimestampSigner
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.config import Settings
 from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.schemas import InboundMessage
 from tests.conftest import Persona
@@ -67,3 +71,16 @@ async def test_a_login_without_the_csrf_token_is_refused(
                                                  "password": owner.password})
     assert response.status_code == 400
     assert (await client.get("/inbox")).status_code == 303
+
+
+async def test_a_cookie_without_a_login_session_shows_the_login_form_not_a_redirect_loop(
+    client: httpx.AsyncClient, settings: Settings, owner: Persona
+) -> None:
+    # A cookie from before login sessions had a key (user and workspace only) logs no one in.
+    data = base64.b64encode(json.dumps({"user_id": 1, "workspace_id": 1}).encode())
+    signed = TimestampSigner(settings.effective_secret_key).sign(data).decode()
+    client.cookies.set("omnidesk_session", signed)
+    assert (await client.get("/inbox")).headers["location"] == "/login"
+    page = await client.get("/login")
+    assert page.status_code == 200 and 'name="password"' in page.text
+    assert (await client.get("/")).headers["location"] == "/login"

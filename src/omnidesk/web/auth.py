@@ -75,6 +75,11 @@ def csrf_ok(request: Request, token: str | None) -> bool:
                             request.session.get("sid", ""), token)
 
 
+def has_login(request: HTTPConnection) -> bool:
+    """Say whether the cookie carries a login session (not whether it is still valid)."""
+    return isinstance(request.session.get("key"), str)
+
+
 async def resolve_actor(request: HTTPConnection, session: AsyncSession) -> Actor | None:
     """Authenticate by 'Authorization: Bearer' token first, then by the session cookie."""
     header = request.headers.get("authorization", "")
@@ -109,7 +114,7 @@ def _login_page(request: Request, *, error: str | None = None, email: str = "",
 @router.get("/login", response_class=HTMLResponse)
 async def login_form(request: Request) -> Response:
     """Show the login form."""
-    if request.session.get("user_id"):
+    if has_login(request):
         return RedirectResponse("/inbox", status_code=303)
     return _login_page(request)
 

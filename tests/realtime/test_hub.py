@@ -49,10 +49,7 @@ async def require_redis() -> None:
         pytest.skip(f"Redis not reachable: {exc}")
 
 
-@pytest.mark.parametrize("count", [1])
-async def test_events_published_on_one_process_reach_a_client_on_another_through_redis(
-    count: int,
-) -> None:
+async def test_events_published_on_one_process_reach_a_client_on_another_through_redis() -> None:
     await require_redis()
     sender, receiver = Hub(RedisBroker(REDIS_URL)), Hub(RedisBroker(REDIS_URL))
     await sender.start()

@@ -16,7 +16,7 @@ from omnidesk.channels.retry import (
     parse_retry_after,
     request,
 )
-from omnidesk.domains.conversations.actions import furthest_delivery_status
+from omnidesk.domains.conversations.delivery_actions import furthest_delivery_status
 from tests.channels.fake_provider import free_port
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, 0, tzinfo=dt.UTC)

@@ -1,5 +1,5 @@
 """Provider delivery status words mapped to ours (the furthest-status rule is
-`conversations.actions.furthest_delivery_status`)."""
+`conversations.delivery_actions.furthest_delivery_status`)."""
 
 from __future__ import annotations
 

@@ -40,12 +40,11 @@ from omnidesk.core.events import (
     ScheduleFired,
     SubscriberRegistry,
 )
-from omnidesk.domains.conversations.actions import (
-    do_add_message,
+from omnidesk.domains.conversations.actions import do_add_message, do_receive_inbound
+from omnidesk.domains.conversations.delivery_actions import (
     do_apply_delivery_update,
     do_link_provider_message,
     do_mark_delivery_failed,
-    do_receive_inbound,
     do_record_send_result,
 )
 from omnidesk.domains.conversations.events import MessageCreated

@@ -13,7 +13,7 @@ from omnidesk.channels.base import ChannelError, OutboundMessage, SignatureError
 from omnidesk.channels.sms.adapter import TwilioSmsAdapter
 from omnidesk.channels.sms.config import TwilioSmsConfig
 from omnidesk.channels.twilio import signature
-from omnidesk.domains.conversations.actions import furthest_delivery_status
+from omnidesk.domains.conversations.delivery_actions import furthest_delivery_status
 from tests.channels.conftest import raw_request
 from tests.channels.fake_provider import TWILIO_SID, TWILIO_TOKEN, FakeProvider, Scripted
 

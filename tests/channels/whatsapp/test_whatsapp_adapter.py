@@ -12,7 +12,7 @@ from omnidesk.channels.base import ChannelError, OutboundMessage, SignatureError
 from omnidesk.channels.signing import hmac_sha256_hex
 from omnidesk.channels.whatsapp.adapter import WhatsAppAdapter
 from omnidesk.channels.whatsapp.config import WhatsAppConfig
-from omnidesk.domains.conversations.actions import furthest_delivery_status
+from omnidesk.domains.conversations.delivery_actions import furthest_delivery_status
 from tests.channels.conftest import fixture_bytes, raw_request
 from tests.channels.fake_provider import GRAPH_TOKEN, FakeProvider, Scripted
 

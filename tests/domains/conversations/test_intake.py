@@ -9,12 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import utcnow
 from omnidesk.core.events import OutboxEvent
-from omnidesk.domains.conversations.actions import (
-    do_add_message,
-    do_apply_delivery_update,
-    do_receive_inbound,
-    do_set_status,
-)
+from omnidesk.domains.conversations.actions import do_add_message, do_receive_inbound, do_set_status
+from omnidesk.domains.conversations.delivery_actions import do_apply_delivery_update
 from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.conversations.schemas import DeliveryUpdate, InboundMessage
 from omnidesk.domains.customers.models import Customer

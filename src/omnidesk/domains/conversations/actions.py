@@ -22,7 +22,6 @@ from omnidesk.domains.agents.service import get_team, get_user
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.models import (
     CHANNELS,
-    SENT_MARKER,
     Conversation,
     ConversationEvent,
     ConversationLabel,
@@ -32,7 +31,6 @@ from omnidesk.domains.conversations.schemas import (
     Attachment,
     ConversationCreate,
     ConversationUpdate,
-    DeliveryUpdate,
     InboundMessage,
     MessageCreate,
 )
@@ -41,7 +39,6 @@ from omnidesk.domains.conversations.service import (
     bot_serves_channel,
     find_conversation,
     find_message_by_provider_id,
-    get_conversation,
     latest_conversation_for_customer,
 )
 from omnidesk.domains.customers.actions import do_resolve_identity
@@ -49,7 +46,6 @@ from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.nlu.service import score_sentiment
 from omnidesk.domains.workspaces.service import get_workspace
 
-DELIVERY_RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3}
 DEFAULT_REOPEN_WINDOW_HOURS = 72
 
 
@@ -426,33 +422,6 @@ async def _within_reopen_window(session: AsyncSession, conv: Conversation) -> bo
     return utcnow() - resolved_at <= dt.timedelta(hours=hours)
 
 
-async def do_apply_delivery_update(
-    session: AsyncSession, *, workspace_id: int, update: DeliveryUpdate
-) -> Message | None:
-    """Record a provider status callback, keeping the furthest status when callbacks race."""
-    msg = await find_message_by_provider_id(session, workspace_id=workspace_id,
-                                            channel=update.channel,
-                                            provider_message_id=update.provider_message_id)
-    if msg is None:
-        return None
-    current = msg.delivery_status or "pending"
-    if update.status == "failed":
-        if current in {"delivered", "read"}:
-            return msg
-        msg.delivery_error = update.error
-    elif current == "failed" and update.status in {"pending", "sent"}:
-        return msg  # a late "sent" cannot undo a failure; only delivered/read can
-    elif current != "failed" and DELIVERY_RANK[update.status] <= DELIVERY_RANK.get(current, 0):
-        return msg
-    msg.delivery_status = update.status
-    conv = await get_conversation(session, workspace_id=workspace_id,
-                                  conversation_id=msg.conversation_id)
-    emit(session, ev.MessageDeliveryUpdated(message_id=msg.id, conversation_id=conv.id,
-                                            status=msg.delivery_status),
-         workspace_id=workspace_id)
-    return msg
-
-
 async def _unassigned_owner(session: AsyncSession, workspace_id: int, channel: str) -> str:
     """Return who answers an unassigned conversation: the bot if it serves the channel."""
     workspace = await get_workspace(session, workspace_id=workspace_id)
@@ -516,52 +485,3 @@ async def do_return_to_bot(
               data=data)
     emit(session, ev.ConversationReturnedToBot.of(conv, **data), workspace_id=conv.workspace_id)
     return True
-
-
-def do_record_send_result(session: AsyncSession, *, message: Message,
-                          provider_message_id: str, status: str) -> None:
-    """Record that the provider accepted a send (the "sent" marker); tell subscribers.
-
-    Commit this on its own right after the send: a message with the marker is never sent
-    again, whatever happens to the rest of the delivery's transaction.
-    """
-    message.meta = {**message.meta, SENT_MARKER: {"provider_message_id": provider_message_id,
-                                                  "at": utcnow().isoformat()}}
-    # A replayed dead letter that now went out is no longer failed.
-    previous = None if message.delivery_status == "failed" else message.delivery_status
-    message.delivery_status = furthest_delivery_status(previous, status)
-    message.delivery_error = None
-    _announce_delivery(session, message)
-
-
-def do_link_provider_message(message: Message) -> None:
-    """Key a sent message by its provider id (unique per channel) so status callbacks find it."""
-    message.provider_message_id = message.meta[SENT_MARKER]["provider_message_id"][:200]
-
-
-def do_mark_delivery_failed(session: AsyncSession, *, message: Message, error: str) -> None:
-    """Mark a message undeliverable (permanent error or retries exhausted)."""
-    message.delivery_status = furthest_delivery_status(message.delivery_status, "failed")
-    message.delivery_error = error[:2000]
-    _announce_delivery(session, message)
-
-
-def furthest_delivery_status(current: str | None, incoming: str) -> str:
-    """Return the status to keep when provider callbacks race (progress never goes back).
-
-    ``failed`` replaces pending/sent only; a later ``delivered``/``read`` replaces ``failed``
-    because multi-device users can report both (WhatsApp, Twilio).
-    """
-    current = current or "pending"
-    if incoming == "failed":
-        return "failed" if current in {"pending", "sent", "failed"} else current
-    if current == "failed":
-        return incoming if DELIVERY_RANK[incoming] >= DELIVERY_RANK["delivered"] else current
-    return incoming if DELIVERY_RANK[incoming] > DELIVERY_RANK[current] else current
-
-
-def _announce_delivery(session: AsyncSession, message: Message) -> None:
-    emit(session, ev.MessageDeliveryUpdated(message_id=message.id,
-                                            conversation_id=message.conversation_id,
-                                            status=message.delivery_status),
-         workspace_id=message.workspace_id)

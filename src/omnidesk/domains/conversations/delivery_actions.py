@@ -9,7 +9,7 @@ from omnidesk.core.events import emit
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.models import SENT_MARKER, Message
 from omnidesk.domains.conversations.schemas import DeliveryUpdate
-from omnidesk.domains.conversations.service import find_message_by_provider_id, get_conversation
+from omnidesk.domains.conversations.service import find_message_by_provider_id
 
 DELIVERY_RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3}
 
@@ -24,20 +24,13 @@ async def do_apply_delivery_update(
     if msg is None:
         return None
     current = msg.delivery_status or "pending"
-    if update.status == "failed":
-        if current in {"delivered", "read"}:
-            return msg
+    status = furthest_delivery_status(current, update.status)
+    if status != update.status or (status == current and status != "failed"):
+        return msg  # a late or repeated callback changes nothing (a repeated failure re-says why)
+    if status == "failed":
         msg.delivery_error = update.error
-    elif current == "failed" and update.status in {"pending", "sent"}:
-        return msg  # a late "sent" cannot undo a failure; only delivered/read can
-    elif current != "failed" and DELIVERY_RANK[update.status] <= DELIVERY_RANK.get(current, 0):
-        return msg
-    msg.delivery_status = update.status
-    conv = await get_conversation(session, workspace_id=workspace_id,
-                                  conversation_id=msg.conversation_id)
-    emit(session, ev.MessageDeliveryUpdated(message_id=msg.id, conversation_id=conv.id,
-                                            status=msg.delivery_status),
-         workspace_id=workspace_id)
+    msg.delivery_status = status
+    _announce_delivery(session, msg)
     return msg
 
 

@@ -52,15 +52,15 @@ AGENT_FIELDS = ("conversation_id", "customer_id", "status", "priority", "assigne
                 "channel")
 
 
-def _hub(event: DeliveredEvent[Any], session: AsyncSession) -> Hub | None:
+def _hub(session: AsyncSession) -> Hub | None:
     """Return the process's hub, or None when there are no screens to update."""
     hub: Hub | None = session.info.get("realtime")
-    return None if event.workspace_id is None else hub
+    return hub
 
 
 async def fan_out(event: DeliveredEvent[ev.MessageCreated], session: AsyncSession) -> None:
     """Publish a committed new message to agent screens and the visitor's widgets."""
-    hub = _hub(event, session)
+    hub = _hub(session)
     if hub is not None and event.workspace_id is not None:
         await _message_created(hub, session, event.workspace_id, event.data)
 
@@ -69,7 +69,7 @@ async def fan_out_change(
     event: DeliveredEvent[ev.MessageDeliveryUpdated | ev.MessageUpdated], session: AsyncSession
 ) -> None:
     """Tell the screens showing the conversation a message's delivery status or files changed."""
-    hub = _hub(event, session)
+    hub = _hub(session)
     if hub is not None and event.workspace_id is not None:
         await hub.publish(conversation_topic(event.workspace_id, event.data.conversation_id),
                           event.name, event.data.model_dump(mode="json"))
@@ -79,7 +79,7 @@ async def fan_out_conversation(
     event: DeliveredEvent[ev.ConversationFacts], session: AsyncSession
 ) -> None:
     """Tell the screens it concerns that a conversation changed (and how, for assignments)."""
-    hub = _hub(event, session)
+    hub = _hub(session)
     if hub is None or event.workspace_id is None:
         return
     facts = event.data
@@ -125,7 +125,7 @@ async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
 
 async def fan_out_routing(event: DeliveredEvent[Any], session: AsyncSession) -> None:
     """Tell supervisor screens about routing, SLA and presence changes; agents about presence."""
-    hub = _hub(event, session)
+    hub = _hub(session)
     if hub is None or event.workspace_id is None:
         return
     data = event.data.model_dump(mode="json", include=ROUTING_FIELDS)

@@ -173,9 +173,8 @@ async def _enter(request: Request, session: AsyncSession, user: User) -> Respons
     session_key = await do_start_session(session, user=user)
     await session.commit()
     request.session.clear()
-    request.session.update({"key": session_key, "user_id": user.id,
-                            "workspace_id": user.workspace_id,
-                            "sid": secrets.token_urlsafe(16), "locale": user.locale})
+    request.session.update({"key": session_key, "sid": secrets.token_urlsafe(16),
+                            "locale": user.locale})
     return RedirectResponse("/inbox", status_code=303)
 
 

@@ -93,13 +93,14 @@ class _Guard:
                  send: Send) -> None:
         self.middleware, self.scope = middleware, scope
         self._receive, self._send = receive, send
+        self.declared = declared_length(scope) or 0
         self.read = 0
         self.exceeded: int | None = None
         self.started = self.refused = False
 
     async def receive(self) -> Message:
         limit = self.middleware.limit_for(self.scope)  # routing has run when the body is read
-        if (declared_length(self.scope) or 0) > limit or self.read > limit:
+        if self.declared > limit or self.read > limit:
             self.exceeded = limit
             raise BodyTooLarge(limit)
         message = await self._receive()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -30,11 +31,16 @@ def check_skill_levels(value: SkillLevels) -> SkillLevels:
     return value
 
 
+def check_known(values: Iterable[str], known: Collection[str], what: str) -> None:
+    """Refuse names outside ``known``, listing the unknown ones and the known ones."""
+    unknown = set(values) - set(known)
+    if unknown:
+        raise ValueError(f"unknown {what} {sorted(unknown)}; known: {list(known)}")
+
+
 def check_weights(value: dict[str, float]) -> dict[str, float]:
     """Accept only the engine's weight names, with values of zero or more."""
-    unknown = set(value) - set(POLICY_WEIGHTS)
-    if unknown:
-        raise ValueError(f"unknown weights {sorted(unknown)}; known: {list(POLICY_WEIGHTS)}")
+    check_known(value, POLICY_WEIGHTS, "weights")
     if any(v < 0 for v in value.values()):
         raise ValueError("weights cannot be negative")
     return value
@@ -119,17 +125,13 @@ class RuleConditions(BaseModel):
     @field_validator("channel")
     @classmethod
     def _known_channels(cls, value: list[str]) -> list[str]:
-        unknown = set(value) - set(CHANNELS)
-        if unknown:
-            raise ValueError(f"unknown channels {sorted(unknown)}; known: {list(CHANNELS)}")
+        check_known(value, CHANNELS, "channels")
         return value
 
     @field_validator("sentiment")
     @classmethod
     def _known_sentiments(cls, value: list[str]) -> list[str]:
-        unknown = set(value) - set(SENTIMENT_LABELS)
-        if unknown:
-            raise ValueError(f"unknown sentiments {sorted(unknown)}; known: {list(SENTIMENT_LABELS)}")
+        check_known(value, SENTIMENT_LABELS, "sentiments")
         return value
 
     @field_validator("language", "intent", "tier", "segment", "keywords")

@@ -41,7 +41,12 @@ from omnidesk.domains.routing.models import (
 )
 from omnidesk.domains.routing.rules import RoutingRule, parse_rule
 from omnidesk.domains.workspaces.models import Workspace
-from omnidesk.domains.workspaces.service import Calendar, calendar_from, get_workspace
+from omnidesk.domains.workspaces.service import (
+    Calendar,
+    calendar_from,
+    get_workspace,
+    workspace_calendar,
+)
 
 FRESH = {"populate_existing": True}
 HELD_KEY = "routing.held_rows"
@@ -70,8 +75,7 @@ async def get_queue_calendar(
     """Return a queue and the calendar it works by: its own hours over the workspace's."""
     queue = await get_queue(session, workspace_id=workspace_id, queue_id=queue_id)
     workspace = await get_workspace(session, workspace_id=workspace_id)
-    return queue, calendar_from(workspace.business_hours, timezone=workspace.timezone,
-                                override=queue.business_hours)
+    return queue, workspace_calendar(workspace, override=queue.business_hours)
 
 
 async def get_conversation_calendar(

@@ -43,7 +43,7 @@ class MediaJobs:
     client_factory: Callable[[], httpx.AsyncClient]
     upload_dir: Path
     max_bytes: int
-    max_attempts: int = 6
+    max_attempts: int = 6  # ChannelJobs passes OMNIDESK_OUTBOX_MAX_ATTEMPTS
 
     def register(self, registry: SubscriberRegistry) -> None:
         """Add the download subscriber."""

@@ -95,7 +95,7 @@ class ChannelJobs:
         registry.every(self.imap_poll_seconds, name=IMAP_SCHEDULE)(self.poll_mailboxes)
         if self.upload_dir is not None:
             MediaJobs(self.adapters, self.cipher, self.client_factory, self.upload_dir,
-                      self.max_media_bytes).register(registry)
+                      self.max_media_bytes, self.max_delivery_attempts).register(registry)
 
     def sends(self, event: MessageCreated) -> bool:
         """Tell whether a new message goes out through a provider (public, outbound)."""

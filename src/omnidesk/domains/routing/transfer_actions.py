@@ -68,6 +68,13 @@ async def do_sync_assignment(
     return entry
 
 
+async def _move_entry(session: AsyncSession, entry: QueueEntry, values: dict[str, object]) -> None:
+    """Write values onto the entry if no one moved it meanwhile (else 409), then mirror them."""
+    if not await claim_entry(session, entry_id=entry.id, values=values, from_status=entry.status):
+        raise Conflict("the conversation's queue entry changed meanwhile; try again")
+    mirror(entry, values)
+
+
 async def _hand_to(session: AsyncSession, entry: QueueEntry, agent_id: int, now: dt.datetime) -> None:
     """Mark the entry assigned to an agent and move one unit of load from its holder to them."""
     holder = entry.agent_id if entry.status in HELD else None
@@ -76,9 +83,7 @@ async def _hand_to(session: AsyncSession, entry: QueueEntry, agent_id: int, now:
                       user_ids=[agent_id] + ([holder] if holder is not None else []))  # fmt: skip
     values = {"status": "assigned", "agent_id": agent_id, "assigned_at": now,
               "offer_expires_at": None, "finished_at": None}  # fmt: skip
-    if not await claim_entry(session, entry_id=entry.id, values=values, from_status=entry.status):
-        raise Conflict("the conversation's queue entry changed meanwhile; try again")
-    mirror(entry, values)
+    await _move_entry(session, entry, values)
     if holder is not None:
         await release_capacity(session, workspace_id=entry.workspace_id, user_id=holder,
                                channel=entry.channel, now=now)  # fmt: skip
@@ -102,9 +107,7 @@ async def _back_to_waiting(
         await lock_agents(session, workspace_id=entry.workspace_id, user_ids=[holder])
     new = waiting_values(**values)
     previous_queue = entry.queue_id
-    if not await claim_entry(session, entry_id=entry.id, values=new, from_status=entry.status):
-        raise Conflict("the conversation's queue entry changed meanwhile; try again")
-    mirror(entry, new)
+    await _move_entry(session, entry, new)
     if holder is not None:
         await release_capacity(session, workspace_id=entry.workspace_id, user_id=holder,
                                channel=entry.channel, now=now)  # fmt: skip

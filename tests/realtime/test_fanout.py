@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.core.context import system_actor
+from omnidesk.core.context import Actor, system_actor
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import emit
 from omnidesk.domains.agents.actions import do_create_user
@@ -95,7 +95,8 @@ async def test_a_message_reaches_its_viewers_assignee_and_supervisors_but_no_bys
     session_factory.kw["info"] = {"realtime": hub}
     await Dispatcher(session_factory, build_registry()).drain()  # the opening, before screens
     users = {u.id: u for u in await list_users(session, workspace_id=owner.workspace_id)}
-    screens = {name: hub.attach(f"user:{uid}", agent_topics(users[uid], shown), None, 0)[0]
+    screens = {name: hub.attach(f"user:{uid}", agent_topics(
+        Actor(owner.workspace_id, uid, users[uid].role), users[uid], shown), None, 0)[0]
                for name, uid, shown in [
                    ("viewer", viewer.id, conv), ("assignee", owner.agent.user_id, None),
                    ("supervisor", owner.admin.user_id, None), ("bystander", bystander.id, None)]}

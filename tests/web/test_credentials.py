@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.config import Settings
 from omnidesk.core.context import system_actor
-from omnidesk.domains.agents.actions import do_update_user
-from omnidesk.domains.agents.schemas import UserUpdate
+from omnidesk.domains.agents.actions import do_create_api_token, do_update_user
+from omnidesk.domains.agents.schemas import ApiTokenCreate, UserUpdate
+from omnidesk.realtime.topics import supervisors_topic
 from tests.asgi_ws import AsgiWebSocket, SocketClosed
 from tests.conftest import Persona
 from tests.web.test_supervisor import log_in
@@ -150,3 +151,21 @@ async def test_an_open_agents_socket_is_closed_once_its_session_is_revoked(
         with pytest.raises(SocketClosed) as closed:
             await live.receive_json(timeout=10)
     assert closed.value.code == 4401
+
+
+async def test_an_agent_token_of_an_admin_opens_the_socket_without_the_supervisors_stream(
+    client: httpx.AsyncClient, session: AsyncSession, owner: Persona
+) -> None:
+    app = client.app  # type: ignore[attr-defined]
+    hub = app.state.realtime
+    await hub.start()
+    _, token = await do_create_api_token(session, actor=owner.admin,
+                                         token_in=ApiTokenCreate(name="agent bot", role="agent"))
+    await session.commit()
+    supervisors = supervisors_topic(owner.workspace_id)
+    for bearer, sees_routing in ((token, False), (owner.token, True)):
+        async with AsgiWebSocket(app, "/ws",
+                                 headers={"authorization": f"Bearer {bearer}"}) as live:
+            await live.send_json({"type": "hello"})
+            assert (await live.receive_json())["type"] == "ready"
+            assert bool(hub.by_topic.get(supervisors)) is sees_routing

@@ -60,7 +60,7 @@ async def agent_socket(ws: WebSocket) -> None:
     user, hub = page.user, ws.app.state.realtime
 
     async def on_message(message: dict[str, Any]) -> None:
-        await handle_agent_message(ws, hub, user, message)
+        await handle_agent_message(ws, hub, page, message)
 
     async def prepare(event: dict[str, Any]) -> dict[str, Any]:
         return event if conv is None else await with_html(ws, page, conv, event)
@@ -69,7 +69,7 @@ async def agent_socket(ws: WebSocket) -> None:
     await presence.connected(ws.app, user.workspace_id, user.id)
     watch = asyncio.create_task(end_when_revoked(ws, hub.heartbeat_seconds))
     try:
-        await serve(ws, hub, principal=f"user:{user.id}", topics=agent_topics(user, conv),
+        await serve(ws, hub, principal=f"user:{user.id}", topics=agent_topics(page.actor, user, conv),
                     hello=hello, on_message=on_message, prepare=prepare)
     finally:
         watch.cancel()
@@ -95,7 +95,8 @@ async def _agent(ws: WebSocket, session: AsyncSession) -> AgentPage | None:
         return None
     user = await get_user(session, workspace_id=actor.workspace_id, user_id=actor.user_id)
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
-    return AgentPage(_actor(user), user, workspace)
+    # the actor resolve_actor gave: a token acts with its own role, capped at its owner's
+    return AgentPage(actor, user, workspace)
 
 
 async def _shown(session: AsyncSession, page: AgentPage,
@@ -110,13 +111,13 @@ async def _shown(session: AsyncSession, page: AgentPage,
         return None
 
 
-def agent_topics(user: User, conv: Conversation | None) -> set[str]:
+def agent_topics(actor: Actor, user: User, conv: Conversation | None) -> set[str]:
     """Name what an agent's screen listens to: their own and their teams' conversations, the
     unassigned pool, the conversation shown, and routing when they supervise."""
     ws_id = user.workspace_id
     topics = {agents_topic(ws_id), user_topic(ws_id, user.id)}
     topics |= {team_topic(ws_id, m.team_id) for m in user.memberships}
-    if user.role in {"supervisor", "admin"}:
+    if actor.role in {"supervisor", "admin"}:  # a token's role, not its owner's
         topics.add(supervisors_topic(ws_id))
     if conv is not None:
         topics.add(conversation_topic(ws_id, conv.id))
@@ -135,7 +136,7 @@ async def with_html(ws: WebSocket, page: AgentPage, conv: Conversation,
     return {**event, "data": {**data, "html": html}}
 
 
-async def handle_agent_message(ws: WebSocket, hub: Hub, user: User,
+async def handle_agent_message(ws: WebSocket, hub: Hub, page: AgentPage,
                                message: dict[str, Any]) -> None:
     """Relay an agent's typing and read mark to the customer of a conversation they may see."""
     conversation_id = message.get("conversation_id")
@@ -143,13 +144,9 @@ async def handle_agent_message(ws: WebSocket, hub: Hub, user: User,
         return
     async with ws.app.state.session_factory() as session:
         try:
-            conv = await access_conversation(session, actor=_actor(user),
+            conv = await access_conversation(session, actor=page.actor,
                                              conversation_id=conversation_id)
         except NotFound:
             return
         await relay_signal(session, hub, conv, side="agent", message=message,
-                           name=user.display_name or user.name)
-
-
-def _actor(user: User) -> Actor:
-    return Actor(workspace_id=user.workspace_id, user_id=user.id, role=user.role)
+                           name=page.user.display_name or page.user.name)

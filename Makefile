@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# the suite runs in this many processes (pytest-xdist), each on its own PostgreSQL databases
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test install install-test services system-deps worker clean help lint
 
@@ -45,7 +47,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 test: install-test system-deps services
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) omnidesk.db omnidesk.db-wal omnidesk.db-shm var test-artifacts

@@ -21,7 +21,16 @@ from omnidesk.domains.agents.schemas import ApiTokenCreate, UserCreate
 from omnidesk.domains.workspaces.actions import do_create_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate
 
-PG_URL = os.environ.get("OMNIDESK_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def per_worker(name: str) -> str:
+    """Return a database name of this test process (pytest-xdist runs several at once)."""
+    return f"{name}_{WORKER}" if WORKER else name
+
+
+PG_URL = per_worker(os.environ.get("OMNIDESK_TEST_PG_URL",
+                                   "postgresql+asyncpg://postgres@127.0.0.1:5432/test"))
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _pg_ready: dict[str, object] = {}
 

@@ -15,16 +15,18 @@ from sqlalchemy import inspect
 from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine
 from omnidesk.migrations import downgrade, include_object, upgrade
+from tests.conftest import per_worker
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+DATABASE = per_worker("omnidesk_migrations")
 
 
 def _postgres_url() -> str:
     async def recreate() -> None:
         conn = await asyncpg.connect(PG_ADMIN)
         try:
-            await conn.execute("DROP DATABASE IF EXISTS omnidesk_migrations WITH (FORCE)")
-            await conn.execute("CREATE DATABASE omnidesk_migrations")
+            await conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            await conn.execute(f"CREATE DATABASE {DATABASE}")
         finally:
             await conn.close()
 
@@ -34,7 +36,7 @@ def _postgres_url() -> str:
         if os.environ.get("CI"):
             raise
         pytest.skip(f"PostgreSQL not reachable: {exc}")
-    return "postgresql+asyncpg://postgres@127.0.0.1:5432/omnidesk_migrations"
+    return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{DATABASE}"
 
 
 def _inspect(url: str) -> tuple[set[str], list[object]]:

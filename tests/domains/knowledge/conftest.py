@@ -23,9 +23,10 @@ from omnidesk.domains.knowledge import models as _kb_models  # noqa: F401 - regi
 from omnidesk.domains.knowledge.demo import load_demo_articles
 from omnidesk.domains.workspaces.actions import do_create_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate
+from tests.conftest import per_worker
 
 PG_SERVER = os.environ.get("OMNIDESK_TEST_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
-KB_DB, DEMO_DB = "kb_test", "kb_demo_test"
+KB_DB, DEMO_DB = per_worker("kb_test"), per_worker("kb_demo_test")
 _created: set[str] = set()
 
 

@@ -21,7 +21,10 @@ from omnidesk.domains.agents.schemas import ApiTokenCreate, UserCreate
 from omnidesk.domains.workspaces.actions import do_create_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate
 
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+# pytest-xdist names each process (gw0, gw1…); OMNIDESK_TEST_DB_SUFFIX keeps two checkouts that
+# run their tests at the same time on one PostgreSQL server apart
+WORKER = "_".join(filter(None, (os.environ.get("OMNIDESK_TEST_DB_SUFFIX"),
+                                os.environ.get("PYTEST_XDIST_WORKER"))))
 
 
 def per_worker(name: str) -> str:

@@ -9,6 +9,7 @@ from omnidesk.domains.commerce import models as commerce_models  # noqa: F401
 from omnidesk.domains.conversations import models as conversations_models  # noqa: F401
 from omnidesk.domains.customers import models as customers_models  # noqa: F401
 from omnidesk.domains.engagement import models as engagement_models  # noqa: F401
+from omnidesk.domains.feedback import models as feedback_models  # noqa: F401
 from omnidesk.domains.inboxes import models as inboxes_models  # noqa: F401
 from omnidesk.domains.knowledge import models as knowledge_models  # noqa: F401
 from omnidesk.domains.nlu import models as nlu_models  # noqa: F401

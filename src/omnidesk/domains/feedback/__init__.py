@@ -1,0 +1,1 @@
+"""Feedback: CSAT / NPS / CES surveys, their answers, and follow-ups on low scores."""

@@ -29,7 +29,10 @@
     "box-shadow:0 16px 48px rgba(0,0,0,.25);z-index:2147483000;background:#fff;opacity:0;transform:translateY(12px);",
     "pointer-events:none;transition:opacity .18s,transform .18s}",
     ".frame.open{opacity:1;transform:none;pointer-events:auto}",
-    "@media (max-width:480px){.frame{right:0;bottom:0;width:100vw;height:100vh;border-radius:0}}"
+    // On a phone the open chat fills the screen and has its own close button: the launcher
+    // would lie on top of the send button, so it hides while the chat is open.
+    "@media (max-width:480px){.frame{right:0;bottom:0;width:100vw;height:100vh;height:100dvh;border-radius:0}",
+    ".launcher.open{display:none}.launcher{right:16px;bottom:16px}}"
   ].join("");
   var chat = '<svg viewBox="0 0 24 24" fill="currentColor"><path d="M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4 21l4.2-2.1c1.2.4 2.5.6 3.8.6 5.5 0 10-3.8 10-8.5S17.5 3 12 3z"/></svg>';
   var close = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round"><path d="M6 6l12 12M18 6L6 18"/></svg>';
@@ -59,6 +62,7 @@
     frame.classList.toggle("open", open);
     button.innerHTML = (open ? close : chat) + '<span class="badge" hidden>0</span>';
     button.setAttribute("aria-expanded", String(open));
+    button.classList.toggle("open", open);
     frame.contentWindow.postMessage({ omnidesk: open ? "open" : "closed" }, origin);
   }
   button.addEventListener("click", function () { setOpen(!open); });

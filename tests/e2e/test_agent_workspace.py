@@ -1,0 +1,174 @@
+"""The agent workspace at real screen sizes: a 300-message conversation keeps its reply box in view,
+each pane scrolls on its own, and a send is delivered once whatever the network does."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from omnidesk.channels.web.manifest import MANIFEST as WEB
+from omnidesk.core.db import create_engine, create_session_factory
+from omnidesk.domains.agents.service import get_user_by_email
+from omnidesk.domains.conversations.actions import do_assign, do_receive_inbound
+from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.schemas import InboundMessage
+from omnidesk.domains.conversations.service import find_conversation
+from omnidesk.domains.workspaces.service import get_workspace_by_slug
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, LiveServer, _prepare, free_port, log_in
+
+SIZES = [(1280, 720), (1440, 900), (1920, 1080)]
+LONG = 300
+
+
+async def _seed(url: str) -> dict[str, int]:
+    """Give the agent a conversation of 300 messages and a short one."""
+    await _prepare(url)
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session:
+        ws = await get_workspace_by_slug(session, slug="hanbit")
+        agent = await get_user_by_email(session, workspace_id=ws.id, email="agent@hanbit.example")
+        ids = {}
+        for name, count in (("long", LONG), ("short", 1)):
+            first = await do_receive_inbound(session, workspace_id=ws.id, inbound=InboundMessage(
+                channel=WEB.kind, identity_kind=WEB.identity_kind, identity_value=f"visitor-{name}",
+                text=f"{name} 대화의 첫 메시지", provider_message_id=f"seed-{name}"))
+            conversation = await find_conversation(session, workspace_id=ws.id,
+                                                   conversation_id=first.conversation_id)
+            assert conversation is not None
+            await do_assign(session, conv=conversation, assignee_id=agent.id)
+            # Stored as rows (the thread's rendering is under test, not the message path).
+            start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=count)
+            session.add_all(Message(
+                workspace_id=ws.id, conversation_id=conversation.id, channel=WEB.kind,
+                direction="outbound" if i % 2 else "inbound",
+                author_kind="agent" if i % 2 else "customer", author_id=agent.id if i % 2 else None,
+                text=f"메시지 {i} " + "긴 내용 " * (i % 15), created_at=start + dt.timedelta(minutes=i))
+                for i in range(count - 1))
+            conversation.message_count = count
+            ids[name] = conversation.id
+        await session.commit()
+    await engine.dispose()
+    return ids
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, dict[str, int]]]:
+    """One server for the module, with the seeded conversations."""
+    tmp = tmp_path_factory.mktemp("workspace")
+    url = f"sqlite+aiosqlite:///{tmp / 'e2e.db'}"
+    ids = asyncio.run(_seed(url))
+    env = {**os.environ, "OMNIDESK_DATABASE_URL": url, "OMNIDESK_SECRET_KEY": "e2e-secret",
+           "OMNIDESK_UPLOAD_DIR": str(tmp / "uploads"),
+           "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.2", "OMNIDESK_LOG_LEVEL": "WARNING"}
+    env.pop("OMNIDESK_REDIS_URL", None)
+    live = LiveServer(free_port(), env, tmp / "server.log")
+    live.start()
+    yield live, ids
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for the module."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+GEOMETRY = """() => {
+  const box = (id) => document.getElementById(id).getBoundingClientRect();
+  const list = document.querySelector('.list-pane'), thread = document.getElementById('messages');
+  return {vw: innerWidth, vh: innerHeight, pageHeight: document.documentElement.scrollHeight,
+          pageWidth: document.documentElement.scrollWidth,
+          composer: box('composer').toJSON(), send: box('send-button').toJSON(),
+          threadScrolls: thread.scrollHeight > thread.clientHeight + 100,
+          threadAtBottom: thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40,
+          listScrolls: list ? getComputedStyle(list).overflowY : null,
+          side: getComputedStyle(document.querySelector('.side-pane')).overflowY};
+}"""
+
+
+def test_a_300_message_conversation_keeps_the_composer_in_view_at_each_size(
+    server: tuple[LiveServer, dict[str, int]], chromium: Any
+) -> None:
+    live, ids = server
+    context = chromium.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, live.url, "agent@hanbit.example")
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live.url}/conversations/{ids['long']}")
+        page.locator("#messages .msg").nth(LONG - 1).wait_for()
+        g = page.evaluate(GEOMETRY)
+        assert g["pageHeight"] <= height, (width, g)  # the page itself never scrolls
+        assert 0 <= g["composer"]["top"] and g["composer"]["bottom"] <= height, (width, g)
+        assert g["threadScrolls"] and g["threadAtBottom"], (width, g)
+        assert g["listScrolls"] == "auto" and g["side"] == "auto", (width, g)
+        page.screenshot(path=str(ARTIFACTS / f"workspace-300-messages-{width}x{height}.png"))
+    page.fill("#reply-text", "끝까지 보이는 답장")
+    page.click("#send-button")
+    page.locator("#messages .msg.agent").filter(has_text="끝까지 보이는 답장").wait_for()
+    context.close()
+
+
+def test_on_a_phone_the_workspace_shows_one_pane_with_the_composer_in_view(
+    server: tuple[LiveServer, dict[str, int]], chromium: Any
+) -> None:
+    live, ids = server
+    context = chromium.new_context(locale="ko-KR", viewport={"width": 390, "height": 844},
+                                   has_touch=True, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live.url, "agent@hanbit.example")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "workspace-phone-list.png"))
+    page.goto(f"{live.url}/conversations/{ids['long']}")
+    page.locator("#messages .msg").nth(LONG - 1).wait_for()
+    g = page.evaluate(GEOMETRY)
+    assert g["pageWidth"] <= 390 and g["pageHeight"] <= 844, g
+    assert g["send"]["right"] <= 390 and g["composer"]["bottom"] <= 844, g
+    page.screenshot(path=str(ARTIFACTS / "workspace-phone-conversation.png"))
+    page.tap("[data-toggle-side]")
+    page.locator(".side-pane").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(ARTIFACTS / "workspace-phone-customer.png"))
+    context.close()
+
+
+def test_the_widget_on_a_phone_sends_when_send_is_tapped(
+    server: tuple[LiveServer, dict[str, int]], chromium: Any
+) -> None:
+    live, _ = server
+    context = chromium.new_context(locale="ko-KR", viewport={"width": 390, "height": 844},
+                                   has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(live.url + "/demo/store")
+    page.locator("#omnidesk-widget >> .launcher").tap()
+    chat = page.frame_locator("#omnidesk-frame")
+    chat.locator("#text").fill("휴대폰에서 보냅니다")
+    for width in (360, 430, 390):  # the narrowest and widest common phones, then the tested one
+        page.set_viewport_size({"width": width, "height": 844})
+        send = chat.locator("#send").bounding_box()
+        assert send is not None and send["x"] + send["width"] <= width
+        # Nothing of the page lies over the send button: the top element there is the chat.
+        top = page.evaluate("""([x, y]) => {
+            const root = document.getElementById('omnidesk-widget').shadowRoot;
+            const el = root.elementFromPoint(x, y); return el ? el.id || el.className : null;
+        }""", [send["x"] + send["width"] / 2, send["y"] + send["height"] / 2])
+        assert top == "omnidesk-frame", (width, top)
+    chat.locator("#send").tap()
+    chat.locator(".msg.me[data-id]").filter(has_text="휴대폰에서 보냅니다").wait_for()
+    assert page.locator("#omnidesk-frame").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "widget-phone-390x844.png"))
+    context.close()

@@ -116,7 +116,7 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
         "domains/assist/contact.py": "a profile field of the contact card",
         "domains/assist/warnings.py": "a PII kind",
         "domains/commerce/import_actions.py": "a shop user's email field and identity kind",
-        "core/pii.py": "a PII kind",
+        "core/pii/": "a PII kind",
         "core/channel_manifest.py": "an agent capacity class",
         "web/auth.py": "the login form's email field",
         "domains/engagement/actions.py": "the widget visitor's email, proven by the site",

@@ -14,6 +14,7 @@ from omnidesk.commands import channels as channel_commands
 from omnidesk.commands import events as event_commands
 from omnidesk.commands import kb as kb_commands
 from omnidesk.commands import nlu as nlu_commands
+from omnidesk.commands import pii as pii_commands
 from omnidesk.commands import simulate as simulate_commands
 from omnidesk.commands.admin import admin_app, outbox_app
 from omnidesk.commands.data import demo_app, import_app
@@ -30,6 +31,7 @@ app.add_typer(nlu_commands.app, name="nlu")
 app.add_typer(kb_commands.app, name="kb")
 app.add_typer(channel_commands.app, name="channels")
 app.add_typer(event_commands.app, name="events")
+app.add_typer(pii_commands.app, name="pii")
 if hasattr(simulate_commands, "simulate_command"):
     app.command("simulate", help="Simulate routing against Erlang C")(
         simulate_commands.simulate_command)

@@ -14,6 +14,10 @@ PII_MESSAGES = {
     "account": ("계좌번호가 들어 있습니다.", "Contains a bank account number."),
     "phone": ("전화번호가 들어 있습니다.", "Contains a phone number."),
     "email": ("이메일 주소가 들어 있습니다.", "Contains an email address."),
+    "cvv": ("카드 보안코드(CVC)가 들어 있습니다.", "Contains a card security code (CVV/CVC)."),
+    "address": ("주소가 들어 있습니다.", "Contains a street address."),
+    "passport": ("여권번호가 들어 있습니다.", "Contains a passport number."),
+    "driver_license": ("운전면허번호가 들어 있습니다.", "Contains a driver's licence number."),
 }
 RUDE = re.compile(r"짜증|귀찮|멍청|바보|그것도 몰|왜 그걸|알아서 하세|stupid|idiot|dumb|"
                   r"shut up|whatever|not my problem|read the manual", re.IGNORECASE)

@@ -28,6 +28,7 @@ from omnidesk.core.http import install_error_handlers
 from omnidesk.domains.agents.models import SESSION_LIFETIME
 from omnidesk.domains.agents.views import router as agents_router
 from omnidesk.domains.assist.views import router as assist_router
+from omnidesk.domains.automation.views import router as automation_router
 from omnidesk.domains.bot.views import router as bot_router
 from omnidesk.domains.commerce.views import router as commerce_router
 from omnidesk.domains.conversations.views import router as conversations_router
@@ -71,6 +72,7 @@ ROUTERS = [
     customers_router,
     conversations_router,
     assist_router,
+    automation_router,
     bot_router,
     commerce_router,
     routing_router,

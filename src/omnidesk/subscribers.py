@@ -12,6 +12,7 @@ from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.tasks import ChannelJobs
 from omnidesk.config import Settings, get_settings
 from omnidesk.core.events import SubscriberRegistry
+from omnidesk.domains.automation import subscribers as automation_subscribers
 from omnidesk.domains.bot import subscribers as bot_subscribers
 from omnidesk.domains.bot.engine import BotDeps
 from omnidesk.domains.commerce import tasks as commerce_tasks
@@ -37,6 +38,7 @@ def build_registry(settings: Settings | None = None) -> SubscriberRegistry:
     routing_tasks.register(registry)
     conversation_tasks.register(registry)
     commerce_tasks.register(registry)
+    automation_subscribers.register(registry)
     bot_subscribers.register(registry, BotDeps(
         connector_for=connector_for, llm=build_llm_client(settings),
         public_url=settings.public_url))

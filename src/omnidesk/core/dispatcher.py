@@ -129,25 +129,38 @@ class Dispatcher:
                 .returning(OutboxEvent.id, OutboxEvent.name, OutboxEvent.workspace_id,
                            OutboxEvent.payload)
             )).all()
+            await self._refresh_audiences(session, {row.name for row in claimed})
             rows = [
                 {"event_id": row.id, "workspace_id": row.workspace_id, "subscriber": name,
                  "status": PENDING, "attempts": 0, "next_attempt_at": utcnow(),
                  "created_at": utcnow()}
                 for row in sorted(claimed, key=_first)
-                for name in self.interested(row.name, row.payload)
+                for name in self.interested(row.name, row.payload, row.workspace_id)
             ]
             if rows:
                 await session.execute(insert(EventDelivery), rows)
             await session.commit()
             return len(claimed)
 
-    def interested(self, event_name: str, payload: dict[str, Any]) -> list[str]:
-        """Name the subscribers whose declared types and predicate take this event.
+    async def _refresh_audiences(self, session: AsyncSession, names: set[str]) -> None:
+        """Reload, once for this pass, the audiences of subscribers of these event types.
+
+        Subscribers may share one audience object (one query for several of them).
+        """
+        due = {id(s.audience): s.audience for s in self.registry.subscribers.values()
+               if s.audience is not None and s.event_names & names}
+        for audience in due.values():
+            await audience.refresh(session)
+
+    def interested(self, event_name: str, payload: dict[str, Any],
+                   workspace_id: int | None = None) -> list[str]:
+        """Name the subscribers whose declared types, audience and predicate take this event.
 
         A payload its model rejects still gets its deliveries, so the failure shows as a
         dead letter naming the error rather than as silence.
         """
-        subscribers = self.registry.for_name(event_name)
+        subscribers = [s for s in self.registry.for_name(event_name)
+                       if s.audience is None or s.audience.wants(workspace_id, event_name)]
         if all(s.when is None for s in subscribers):
             return [s.name for s in subscribers]
         model = next(e for s in subscribers for e in s.events if e.name == event_name)
@@ -156,7 +169,7 @@ class Dispatcher:
         except ValidationError:
             log.warning("unreadable event payload", extra={"event": event_name})
             return [s.name for s in subscribers]
-        return [s.name for s in subscribers if _wants(s, event)]
+        return [s.name for s in subscribers if _wants(s, event, workspace_id)]
 
     async def run_due(self) -> int:
         """Claim due deliveries in small batches and run each in its own transaction."""
@@ -307,10 +320,10 @@ def _first(row: Row[Any]) -> int:
     return int(row[0])
 
 
-def _wants(subscriber: Subscriber, event: Event) -> bool:
+def _wants(subscriber: Subscriber, event: Event, workspace_id: int | None) -> bool:
     """Ask a subscriber's predicate; one that fails keeps its delivery (the run shows why)."""
     try:
-        return subscriber.wants(event)
+        return subscriber.wants(event, workspace_id)
     except Exception:
         log.exception("subscriber predicate failed", extra={"subscriber": subscriber.name})
         return True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
@@ -132,6 +132,23 @@ Handler = Callable[[DeliveredEvent[Any], AsyncSession], Awaitable[None]]
 Predicate = Callable[[Any], bool]
 
 
+class Audience(Protocol):
+    """Which workspaces want an event, from configuration users change at run time.
+
+    A subscriber whose work depends on stored configuration (automation rules, webhook
+    endpoints) declares every event type it could act on and an audience: at fan-out the
+    dispatcher refreshes the audience once per pass (one query, in the fan-out's transaction,
+    so every process sees the configuration as committed) and writes a delivery only for the
+    workspaces that configured something for that event.
+    """
+
+    async def refresh(self, session: AsyncSession) -> None:
+        """Reload the configuration from the database."""
+
+    def wants(self, workspace_id: int | None, event_name: str) -> bool:
+        """Tell whether a workspace configured anything for this event."""
+
+
 class HandlerError(Exception):
     """Base for errors a handler raises to steer its retries."""
 
@@ -164,14 +181,17 @@ class Subscriber:
     when: Predicate | None = None
     max_attempts: int | None = None
     timeout_seconds: float = 60.0
+    audience: Audience | None = None
 
     @property
     def event_names(self) -> frozenset[str]:
         """Return the catalogue names this subscriber handles."""
         return frozenset(e.name for e in self.events)
 
-    def wants(self, event: Event) -> bool:
+    def wants(self, event: Event, workspace_id: int | None = None) -> bool:
         """Tell whether a delivery of this event would do anything."""
+        if self.audience is not None and not self.audience.wants(workspace_id, event.name):
+            return False
         return isinstance(event, self.events) and (self.when is None or self.when(event))
 
     def missing_reads(self) -> dict[str, list[str]]:
@@ -202,13 +222,13 @@ class SubscriberRegistry:
     def subscribe(
         self, *events: type[Event], name: str, reads: tuple[str, ...] = (),
         when: Predicate | None = None, max_attempts: int | None = None,
-        timeout_seconds: float = 60.0,
+        timeout_seconds: float = 60.0, audience: Audience | None = None,
     ) -> Callable[[Handler], Handler]:
         """Decorate a handler to register it for these event types."""
 
         def register(handler: Handler) -> Handler:
             self.add(Subscriber(name, events, handler, reads, when, max_attempts,
-                                timeout_seconds))
+                                timeout_seconds, audience))
             return handler
 
         return register

@@ -16,6 +16,7 @@ from omnidesk.channels.manifests import is_realtime
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
 from omnidesk.domains.agents.service import get_user
+from omnidesk.domains.automation.events import AutomationNotified
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.service import get_conversation, get_message
 from omnidesk.domains.customers.service import get_customer
@@ -136,6 +137,16 @@ async def fan_out_routing(event: DeliveredEvent[Any], session: AsyncSession) -> 
                           "agent.presence_changed", data)
 
 
+async def fan_out_notification(event: DeliveredEvent[AutomationNotified],
+                               session: AsyncSession) -> None:
+    """Push a rule's or macro's notification to the screens of the user it names."""
+    hub = _hub(session)
+    if hub is None or event.workspace_id is None:
+        return
+    await hub.publish(user_topic(event.workspace_id, event.data.user_id), "notification",
+                      event.data.model_dump(mode="json"))
+
+
 def register(registry: SubscriberRegistry) -> None:
     """Add the realtime fan-out subscribers (the routing one forwards whichever of
     ROUTING_FIELDS each event carries, so it declares no required reads)."""
@@ -147,3 +158,5 @@ def register(registry: SubscriberRegistry) -> None:
                        reads=AGENT_FIELDS)(fan_out_conversation)
     registry.subscribe(*ROUTING_EVENTS, name=SUPERVISOR_SUBSCRIBER, max_attempts=3)(
         fan_out_routing)
+    registry.subscribe(AutomationNotified, name="realtime.notifications", max_attempts=3,
+                       reads=("user_id",))(fan_out_notification)

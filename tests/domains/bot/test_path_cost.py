@@ -29,7 +29,9 @@ DELIVERIES = [  # each one acts: screens get the change, the bot answers the cus
     ("message.created", "realtime.fanout"),
     ("message.created", "realtime.fanout"),
 ]
-STATEMENTS = 63  # intake 13, fan-out and claims, the bot's reads and writes, one schedule check
+# intake 13, fan-out and claims, the bot's reads and writes, one schedule check, and one read of
+# the automation audience per fan-out pass (which workspaces have rules on which events)
+STATEMENTS = 65
 
 
 async def test_a_bot_answered_message_creates_no_delivery_that_does_nothing(

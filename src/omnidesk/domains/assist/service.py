@@ -113,6 +113,19 @@ async def customer_segments(session: AsyncSession, *, workspace_id: int, custome
             for s in segments_for(facts[customer_id], segments_from_settings(settings))]
 
 
+async def customer_standing(session: AsyncSession, *, workspace_id: int,
+                            customer_id: int) -> tuple[str, list[str]]:
+    """Return a customer's tier key and segment keys (automation conditions, campaigns)."""
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    settings = workspace.settings or {}
+    facts = await gather_facts(session, workspace_id=workspace_id, settings=settings,
+                               customer_ids={customer_id})
+    if customer_id not in facts:
+        return "", []
+    found = facts[customer_id]
+    return found.tier, [s.key for s in segments_for(found, segments_from_settings(settings))]
+
+
 async def recognition_messages(session: AsyncSession, *, actor: Actor, conversation_id: int,
                                locale: str | None = None) -> tuple[str | None, str | None]:
     """Return the personalised (greeting, closing) for a conversation (also used by the bot)."""

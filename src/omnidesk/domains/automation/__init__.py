@@ -1,0 +1,1 @@
+"""Automation: rules (catalogue event → conditions → ordered actions), macros, outgoing webhooks."""

@@ -1,0 +1,212 @@
+"""Automation reads: rules, runs, the loop guard's facts and the facts conditions test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.db import get_in_workspace, utcnow
+from omnidesk.core.events import Event, OutboxEvent
+from omnidesk.domains.assist.service import customer_standing
+from omnidesk.domains.automation.conditions import Facts, failed
+from omnidesk.domains.automation.models import AutomationCause, AutomationRule, AutomationRun
+from omnidesk.domains.automation.schemas import Condition, DryRunItem, DryRunRead
+from omnidesk.domains.automation.triggers import BY_NAME, accepts
+from omnidesk.domains.conversations.models import Conversation
+from omnidesk.domains.conversations.service import (
+    find_conversation,
+    get_last_inbound_message,
+    latest_conversation_for_customer,
+)
+from omnidesk.domains.customers.service import get_customer
+from omnidesk.domains.inboxes.service import find_inbox, inbox_calendar
+from omnidesk.domains.workspaces.service import get_workspace
+
+DRY_RUN_EVENTS = 100
+
+
+async def list_rules(session: AsyncSession, *, workspace_id: int) -> list[AutomationRule]:
+    """Return the workspace's rules in evaluation order."""
+    rows = await session.scalars(
+        select(AutomationRule).where(AutomationRule.workspace_id == workspace_id)
+        .order_by(AutomationRule.position, AutomationRule.id))
+    return list(rows.all())
+
+
+async def get_rule(session: AsyncSession, *, workspace_id: int, rule_id: int) -> AutomationRule:
+    """Return a rule of the workspace or raise NotFound."""
+    return await get_in_workspace(session, AutomationRule, workspace_id=workspace_id,
+                                  object_id=rule_id, what="automation rule")
+
+
+async def rules_for_event(session: AsyncSession, *, workspace_id: int,
+                          event_name: str) -> list[AutomationRule]:
+    """Return the enabled rules of the workspace that trigger on this event, in order."""
+    rules = await list_rules(session, workspace_id=workspace_id)
+    return [r for r in rules if r.enabled and event_name in r.events]
+
+
+async def enabled_triggers(session: AsyncSession) -> dict[int, frozenset[str]]:
+    """Return, per workspace, the event names its enabled rules trigger on (one query)."""
+    rows = await session.execute(
+        select(AutomationRule.workspace_id, AutomationRule.events)
+        .where(AutomationRule.enabled.is_(True)))
+    out: dict[int, set[str]] = {}
+    for workspace_id, events in rows.all():
+        out.setdefault(workspace_id, set()).update(str(e) for e in events or [])
+    return {ws: frozenset(names) for ws, names in out.items()}
+
+
+async def cause_chain(session: AsyncSession, *, event_id: int) -> list[int]:
+    """Return the rules whose actions led to this event (empty: nobody's rule caused it)."""
+    cause = await session.get(AutomationCause, event_id)
+    return [int(r) for r in cause.rule_ids] if cause is not None else []
+
+
+async def recent_runs(session: AsyncSession, *, rule_id: int, conversation_id: int | None,
+                      since: dt.datetime) -> int:
+    """Count a rule's completed runs on a conversation since a moment (the rate guard)."""
+    return int(await session.scalar(
+        select(func.count(AutomationRun.id)).where(
+            AutomationRun.rule_id == rule_id, AutomationRun.conversation_id == conversation_id,
+            AutomationRun.status == "done", AutomationRun.created_at >= since)) or 0)
+
+
+async def list_runs(session: AsyncSession, *, workspace_id: int, rule_id: int | None = None,
+                    limit: int = 50) -> list[AutomationRun]:
+    """Return the latest runs of the workspace's rules (or one rule), newest first."""
+    query = select(AutomationRun).where(AutomationRun.workspace_id == workspace_id)
+    if rule_id is not None:
+        query = query.where(AutomationRun.rule_id == rule_id)
+    rows = await session.scalars(query.order_by(AutomationRun.id.desc()).limit(limit))
+    return list(rows.all())
+
+
+async def recent_events(session: AsyncSession, *, workspace_id: int, names: list[str],
+                        limit: int = DRY_RUN_EVENTS) -> list[OutboxEvent]:
+    """Return the workspace's latest events with these names, newest first (dry runs)."""
+    rows = await session.scalars(
+        select(OutboxEvent).where(OutboxEvent.workspace_id == workspace_id,
+                                  OutboxEvent.name.in_(names))
+        .order_by(OutboxEvent.id.desc()).limit(limit))
+    return list(rows.all())
+
+
+async def conversation_of(session: AsyncSession, *, workspace_id: int,
+                          event: Event) -> Conversation | None:
+    """Return the conversation an event concerns: its own, or its customer's latest."""
+    conversation_id = getattr(event, "conversation_id", None)
+    if isinstance(conversation_id, int):
+        return await find_conversation(session, workspace_id=workspace_id,
+                                       conversation_id=conversation_id)
+    customer_id = getattr(event, "customer_id", None)
+    if isinstance(customer_id, int):
+        return await latest_conversation_for_customer(session, workspace_id=workspace_id,
+                                                      customer_id=customer_id)
+    return None
+
+
+async def gather(session: AsyncSession, *, workspace_id: int, event: Event,
+                 conv: Conversation | None, needed: set[str]) -> Facts:
+    """Collect the facts the given condition fields test (only those: each may cost a query)."""
+    payload = event.model_dump()
+    facts = Facts(now=utcnow(), text=str(payload.get("text") or ""))
+    facts.values = {k: payload.get(k) for k in ("channel", "language", "intent", "status",
+                                                "priority")}
+    facts.values["inbox"] = payload.get("inbox_id")
+    sentiment = payload.get("sentiment")
+    if isinstance(sentiment, dict):
+        facts.values["sentiment"] = sentiment.get("label")
+    if conv is not None:
+        refresh_facts(facts, conv)
+        if "text" in needed and not facts.text:
+            last = await get_last_inbound_message(session, workspace_id=workspace_id,
+                                                  conversation_id=conv.id, channel=conv.channel)
+            facts.text = last.text if last is not None else ""
+    customer_id = conv.customer_id if conv is not None else payload.get("customer_id")
+    if isinstance(customer_id, int):
+        await _customer_facts(session, workspace_id, customer_id, needed, facts)
+    if "business_hours" in needed:
+        facts.open_now = await _open_now(session, workspace_id, conv)
+    return facts
+
+
+def refresh_facts(facts: Facts, conv: Conversation) -> None:
+    """Read the conversation's current state into the facts (no query)."""
+    facts.values.update(channel=conv.channel, inbox=conv.inbox_id, language=conv.language,
+                        intent=conv.intent, status=conv.status, priority=conv.priority)
+    facts.labels = conv.labels
+    facts.last_reply_at = conv.last_agent_message_at or conv.created_at
+    facts.last_customer_message_at = conv.last_customer_message_at
+
+
+async def _customer_facts(session: AsyncSession, workspace_id: int, customer_id: int,
+                          needed: set[str], facts: Facts) -> None:
+    if "attribute" in needed:
+        customer = await get_customer(session, workspace_id=workspace_id,
+                                      customer_id=customer_id)
+        facts.attributes = dict(customer.attributes or {})
+    if needed & {"tier", "segment"}:
+        tier, segments = await customer_standing(session, workspace_id=workspace_id,
+                                                 customer_id=customer_id)
+        facts.values["tier"], facts.segments = tier, segments
+
+
+async def _open_now(session: AsyncSession, workspace_id: int, conv: Conversation | None) -> bool:
+    """Ask the business calendar (the conversation's inbox's hours over the workspace's)."""
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    inbox = None
+    if conv is not None and conv.inbox_id is not None:
+        inbox = await find_inbox(session, workspace_id=workspace_id, inbox_id=conv.inbox_id)
+    return inbox_calendar(workspace, inbox).is_open(utcnow())
+
+
+async def dry_run(session: AsyncSession, *, workspace_id: int,
+                  rule: AutomationRule) -> DryRunRead:
+    """Replay a rule over the last matching events without acting: what would it have done?
+
+    Conditions are tested against each event's payload and its conversation's and customer's
+    state as they are now (the state at the time is not kept).
+    """
+    conditions = [Condition.model_validate(c) for c in rule.conditions]
+    needed: set[str] = {c.field for c in conditions}
+    items = []
+    rows = await recent_events(session, workspace_id=workspace_id, names=list(rule.events),
+                               limit=DRY_RUN_EVENTS * 2)
+    for row in rows:
+        event = _parsed(row)
+        if event is None or not accepts(event):
+            continue
+        conv = await conversation_of(session, workspace_id=workspace_id, event=event)
+        facts = await gather(session, workspace_id=workspace_id, event=event, conv=conv,
+                             needed=needed)
+        missed = failed(conditions, facts)
+        items.append(DryRunItem(
+            event_id=row.id, event_name=row.name, at=row.created_at,
+            conversation_id=conv.id if conv is not None else None, matched=not missed,
+            failed=missed, actions=[] if missed else summaries(rule.actions)))
+        if len(items) == DRY_RUN_EVENTS:
+            break
+    return DryRunRead(rule_id=rule.id, events_checked=len(items),
+                      would_run=sum(1 for i in items if i.matched), items=items)
+
+
+def _parsed(row: OutboxEvent) -> Event | None:
+    """Parse a stored event for a dry run; an unreadable old payload is skipped."""
+    model = BY_NAME.get(row.name)
+    try:
+        return model.model_validate(row.payload) if model is not None else None
+    except ValueError:
+        return None
+
+
+def summaries(actions: list[dict[str, Any]]) -> list[str]:
+    """Describe actions for people, e.g. `set_priority priority=urgent`."""
+    out = []
+    for action in actions:
+        params = " ".join(f"{k}={v}" for k, v in action.items() if k != "type")
+        out.append(f"{action.get('type')} {params}".strip())
+    return out

@@ -55,8 +55,8 @@ async def enabled_triggers(session: AsyncSession) -> dict[int, frozenset[str]]:
         select(AutomationRule.workspace_id, AutomationRule.events)
         .where(AutomationRule.enabled.is_(True)))
     out: dict[int, set[str]] = {}
-    for workspace_id, events in rows.all():
-        out.setdefault(workspace_id, set()).update(str(e) for e in events or [])
+    for row in rows.all():
+        out.setdefault(int(row.workspace_id), set()).update(str(e) for e in row.events or [])
     return {ws: frozenset(names) for ws, names in out.items()}
 
 

@@ -1,7 +1,7 @@
 """automation rules, runs and causes
 
 Revision ID: 20261205_automation
-Revises: 20261204_channels
+Revises: 20261205_surveys
 Create Date: 2026-12-05 06:38:33.763282
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 import omnidesk.core.db
 
 revision = '20261205_automation'
-down_revision = '20261204_channels'
+down_revision = '20261205_surveys'
 branch_labels = None
 depends_on = None
 

@@ -172,3 +172,35 @@ def test_the_widget_on_a_phone_sends_when_send_is_tapped(
     assert page.locator("#omnidesk-frame").is_visible()
     page.screenshot(path=str(ARTIFACTS / "widget-phone-390x844.png"))
     context.close()
+
+
+def test_a_double_click_and_a_send_while_offline_each_deliver_once(
+    server: tuple[LiveServer, dict[str, int]], chromium: Any
+) -> None:
+    live, ids = server
+    context = chromium.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    log_in(page, live.url, "agent@hanbit.example")
+    page.goto(f"{live.url}/conversations/{ids['short']}")
+    page.wait_for_selector("#live-status.on")
+    thread = page.locator("#messages .msg.agent")
+
+    page.fill("#reply-text", "두 번 눌러도 한 번")
+    page.dblclick("#send-button")
+    thread.filter(has_text="두 번 눌러도 한 번").wait_for()
+
+    context.set_offline(True)
+    page.fill("#reply-text", "연결이 끊긴 동안 쓴 답장")
+    page.press("#reply-text", "Enter")
+    page.locator("#composer.not-sent #composer-error").filter(has_text="다시 시도").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "workspace-send-offline-retrying.png"))
+    context.set_offline(False)
+    thread.filter(has_text="연결이 끊긴 동안").wait_for(timeout=20000)
+    assert page.locator("#composer.not-sent").count() == 0
+    assert page.input_value("#reply-text") == ""
+
+    page.reload()
+    page.locator("#messages .msg").last.wait_for()
+    for text in ("두 번 눌러도 한 번", "연결이 끊긴 동안"):
+        assert thread.filter(has_text=text).count() == 1, text
+    context.close()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, MetaData, event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import CursorResult, Result
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -102,6 +104,7 @@ class WorkspaceRow(Protocol):
 
 
 ModelT = TypeVar("ModelT", bound=WorkspaceRow)
+T = TypeVar("T")
 
 
 async def get_in_workspace(session: AsyncSession, model: type[ModelT], *, workspace_id: int,
@@ -121,6 +124,26 @@ def rowcount(result: Result[*tuple[Any, ...]]) -> int:
         raise TypeError(f"rowcount needs the result of an UPDATE or DELETE, "
                         f"not {type(result).__name__}")
     return result.rowcount
+
+
+async def commit_once(session: AsyncSession, attempt: Callable[[], Awaitable[T]],
+                      repeat: Callable[[], Awaitable[T | None]]) -> T:
+    """Run a write and commit it; when a unique key says a concurrent copy won, return that.
+
+    Two copies of one idempotent request (a double-click, a retry racing the original) both
+    find nothing stored and both insert; the loser's flush or commit hits the unique constraint,
+    is rolled back, and answers with what the winner stored (`repeat`).
+    """
+    try:
+        result = await attempt()
+        await session.commit()
+        return result
+    except IntegrityError:
+        await session.rollback()
+        found = await repeat()
+        if found is None:
+            raise
+        return found
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from omnidesk.core.body_limit import body_limit
-from omnidesk.core.db import utcnow
+from omnidesk.core.db import commit_once, utcnow
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import AfterId, Id
@@ -20,7 +20,10 @@ from omnidesk.domains.conversations.actions import (
     do_return_to_bot,
 )
 from omnidesk.domains.conversations.schemas import ConversationUpdate, MessageCreate
-from omnidesk.domains.conversations.service import access_conversation
+from omnidesk.domains.conversations.service import (
+    access_conversation,
+    find_message_by_client_id,
+)
 from omnidesk.domains.customers.merge_actions import check_merge_customers
 from omnidesk.web.attachments import store_upload
 from omnidesk.web.conversation import header_context, messages_context
@@ -40,9 +43,14 @@ async def post_message(
     request: Request, session: SessionDep, conversation_id: Id,
     text: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "reply",
     channel: Annotated[str, Form()] = "", after_id: Annotated[AfterId, Form()] = 0,
+    client_message_id: Annotated[str, Form(max_length=100)] = "",
     file: UploadFile | None = None,
 ) -> Response:
-    """Send a reply (or add a private note) and render the messages after `after_id`."""
+    """Send a reply (or add a private note) and render the messages after `after_id`.
+
+    The composer sends an idempotency key with each message and keeps it across retries, so
+    a double-click, a retry after a lost answer or a resend after a reconnect is stored once.
+    """
     page = await agent_page(request, session)
     if page is None:
         return login_redirect(request)
@@ -57,14 +65,25 @@ async def post_message(
         message_in = MessageCreate(
             text=text.strip() or (attachments[0].name if attachments else ""),
             is_private=mode == "note", channel=channel or None, attachments=attachments,
-            content_type="file" if attachments and not text.strip() else "text")
-        await check_post_message(session, actor=page.actor, conversation_id=conversation_id,
-                                 message_in=message_in)
+            content_type="file" if attachments and not text.strip() else "text",
+            client_message_id=client_message_id or None)
+
+        async def post() -> object:
+            return await check_post_message(session, actor=page.actor,
+                                            conversation_id=conversation_id, message_in=message_in)
+
+        async def repeat() -> object:
+            if not client_message_id:
+                return None
+            return await find_message_by_client_id(
+                session, workspace_id=page.actor.workspace_id,
+                client_message_id=client_message_id)
+
+        await commit_once(session, post, repeat)
     except ValidationError:
         return _problem("empty message")
     except DomainError as exc:
         return _problem(exc.message, exc.status)
-    await session.commit()
     conv = await access_conversation(session, actor=page.actor, conversation_id=conversation_id)
     return render(request, page, "conversation/_messages.html",
                   **await messages_context(session, page, conv, after_id))

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from omnidesk.channels.manifests import is_realtime
 from omnidesk.core.context import Actor
 from omnidesk.core.db import rowcount, utcnow
-from omnidesk.core.errors import InvalidInput
+from omnidesk.core.errors import Conflict, InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.domains.agents.service import get_team, get_user
 from omnidesk.domains.conversations import events as ev
@@ -38,6 +38,7 @@ from omnidesk.domains.conversations.service import (
     access_conversation,
     bot_serves_channel,
     find_conversation,
+    find_message_by_client_id,
     find_message_by_provider_id,
     latest_conversation_for_customer,
 )
@@ -108,6 +109,7 @@ async def do_add_message(
     content_type: str = "text", attachments: list[dict[str, Any]] | None = None,
     provider_message_id: str | None = None, meta: dict[str, Any] | None = None,
     at: dt.datetime | None = None, inbox_id: int | None = None,
+    client_message_id: str | None = None,
 ) -> Message:
     """Store a message and move the conversation's clocks (first response, waiting).
 
@@ -126,6 +128,7 @@ async def do_add_message(
         inbox_id=inbox_id, direction=direction, author_kind=author_kind, author_id=author_id, text=text,
         content_type=content_type, attachments=attachments or [], is_private=is_private,
         provider_message_id=provider_message_id, meta=meta or {}, created_at=now,
+        client_message_id=client_message_id,
         delivery_status="pending" if needs_delivery and not is_realtime(channel) else None,
     )
     session.add(msg)
@@ -182,11 +185,15 @@ async def check_post_message(
     channel = _check_channel(message_in.channel or conv.channel)
     attachments = [a.model_dump() for a in message_in.attachments]
     if message_in.author_kind != "customer":
+        if message_in.client_message_id and (repeat := await find_repeat_send(
+                session, conv=conv, client_message_id=message_in.client_message_id)):
+            return repeat, False
         author_id = actor.user_id if message_in.author_kind == "agent" else None
         return await do_add_message(
             session, conv=conv, text=message_in.text, author_kind=message_in.author_kind,
             author_id=author_id, channel=channel, is_private=message_in.is_private,
-            content_type=message_in.content_type, attachments=attachments), True
+            content_type=message_in.content_type, attachments=attachments,
+            client_message_id=message_in.client_message_id), True
     if message_in.is_private:
         raise InvalidInput("a customer message cannot be a private note", field="is_private")
     before = conv.message_count
@@ -195,6 +202,21 @@ async def check_post_message(
         content_type=message_in.content_type, attachments=message_in.attachments,
         client_message_id=message_in.client_message_id)
     return msg, conv.message_count != before
+
+
+async def find_repeat_send(
+    session: AsyncSession, *, conv: Conversation, client_message_id: str
+) -> Message | None:
+    """Return the message already stored under a send's idempotency key (None if new).
+
+    Double-clicks, retries and resends after a reconnect carry the same key, so they find the
+    first copy. A key already used in another conversation is refused rather than reused.
+    """
+    found = await find_message_by_client_id(session, workspace_id=conv.workspace_id,
+                                            client_message_id=client_message_id)
+    if found is not None and found.conversation_id != conv.id:
+        raise Conflict("this client_message_id was already used in another conversation")
+    return found
 
 
 async def do_receive_api_message(

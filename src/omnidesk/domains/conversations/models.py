@@ -103,6 +103,8 @@ class Message(Base, IdMixin, WorkspaceScoped):
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("workspace_id", "channel", "provider_message_id"),
+        # The sender's idempotency key: a retried agent or bot send is stored once.
+        UniqueConstraint("workspace_id", "client_message_id"),
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),
     )
 
@@ -120,6 +122,7 @@ class Message(Base, IdMixin, WorkspaceScoped):
     attachments: Mapped[list[Any]] = mapped_column(default=list)
     is_private: Mapped[bool] = mapped_column(default=False)
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    client_message_id: Mapped[str | None] = mapped_column(String(100))
     delivery_status: Mapped[str | None] = mapped_column(String(16))
     delivery_error: Mapped[str | None] = mapped_column(Text)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)

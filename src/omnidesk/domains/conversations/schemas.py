@@ -78,8 +78,8 @@ class MessageCreate(BaseModel):
     attachments: list[Attachment] = Field(default_factory=list)
     client_message_id: str | None = Field(
         None, min_length=1, max_length=100,
-        description="Customer messages: the client's id for this message; a repeat with the same "
-                    "id returns the stored message (200) instead of storing it again")
+        description="The client's idempotency key for this message (any author): a repeat with "
+                    "the same id returns the stored message (200) instead of storing it again")
 
 
 class MessageRead(BaseModel):

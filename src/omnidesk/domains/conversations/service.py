@@ -160,6 +160,14 @@ def was_sent(message: Message) -> bool:
     return bool(message.provider_message_id or message.meta.get(SENT_MARKER))
 
 
+async def find_message_by_client_id(
+    session: AsyncSession, *, workspace_id: int, client_message_id: str
+) -> Message | None:
+    """Return an agent's or bot's message by the sender's idempotency key (a retried send)."""
+    return await session.scalar(select(Message).where(
+        Message.workspace_id == workspace_id, Message.client_message_id == client_message_id))
+
+
 async def find_message_by_provider_id(
     session: AsyncSession, *, workspace_id: int, channel: str, provider_message_id: str
 ) -> Message | None:

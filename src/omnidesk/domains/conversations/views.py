@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from omnidesk.core.api import ApiRoute
+from omnidesk.core.db import commit_once
 from omnidesk.core.http import ActorDep, AfterIdQuery, CursorQuery, LimitQuery, SessionDep
 from omnidesk.core.pagination import Page, page_of
 from omnidesk.core.schemas import Id
 from omnidesk.domains.conversations import actions, service
+from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.schemas import (
     ConversationCreate,
     ConversationEventRead,
@@ -103,14 +105,24 @@ async def post_message(
 ) -> MessageRead:
     """Post a reply, a private note, or (API channel) a customer message.
 
-    A customer message repeated with the same client_message_id answers 200 with the stored one.
+    A message repeated with the same client_message_id answers 200 with the stored one.
     """
-    msg, created = await actions.check_post_message(session, actor=actor,
-                                                    conversation_id=conversation_id,
-                                                    message_in=message_in)
+    async def post() -> tuple[Message, bool]:
+        return await actions.check_post_message(session, actor=actor,
+                                                conversation_id=conversation_id,
+                                                message_in=message_in)
+
+    async def repeat() -> tuple[Message, bool] | None:
+        if not message_in.client_message_id:
+            return None
+        found = await service.find_message_by_client_id(
+            session, workspace_id=actor.workspace_id,
+            client_message_id=message_in.client_message_id)
+        return None if found is None else (found, False)
+
+    msg, created = await commit_once(session, post, repeat)
     if not created:
         response.status_code = 200
-    await session.commit()
     return MessageRead.model_validate(msg)
 
 

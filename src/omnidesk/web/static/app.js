@@ -11,6 +11,7 @@
   var listTimer = null;
   var typingTimer = null;
   var lastTypingSent = 0;
+  var retrySend = function () {};
 
   function refreshList() {
     clearTimeout(listTimer);
@@ -98,7 +99,7 @@
     onEvent: onEvent,
     onStatus: setStatus,
     // A fresh queue means events may have been missed: reload from the database.
-    onReady: function (resumed) { if (!resumed) { refreshList(); fetchNewMessages(); markRead(); } },
+    onReady: function (resumed) { retrySend(); if (!resumed) { refreshList(); fetchNewMessages(); markRead(); } },
   });
   socket.connect();
 
@@ -139,24 +140,66 @@
     var now = Date.now();
     if (now - lastTypingSent > 2000) { lastTypingSent = now; socket.send({ type: "typing", conversation_id: conversationId, state: true }); }
   });
-  composer.addEventListener("submit", function (e) {
-    e.preventDefault();
-    if (!text.value.trim() && !fileInput.files.length) return;
-    var body = new FormData(composer);
-    body.append("after_id", String(lastMessageId()));
-    error.textContent = "";
-    composer.classList.add("sending");
-    fetch(composer.action, { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } })
-      .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, text: t }; }); })
+  // Sending: every message carries an idempotency key kept across retries, so a double-click,
+  // a retry after a lost answer or a resend after a reconnect is stored once. While offline
+  // the composer says "not sent — retrying" and keeps trying with backoff, at once when the
+  // browser is back online or the live connection is up again.
+  var pending = null;
+  var retryTimer = null;
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+  function setSending(on) {
+    composer.classList.toggle("sending", on);
+    text.readOnly = on;
+    document.getElementById("send-button").disabled = on;
+  }
+  function retryLater() {
+    if (!pending) return;
+    pending.attempt += 1;
+    composer.classList.add("not-sent");
+    error.textContent = composer.dataset.tNotSent || "Not sent — retrying";
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(attemptSend, Math.min(15000, 1000 * Math.pow(2, pending.attempt - 1)));
+  }
+  function attemptSend() {
+    clearTimeout(retryTimer);
+    var sending = pending;
+    if (!sending || sending.inFlight) return;
+    sending.inFlight = true;
+    sending.body.set("after_id", String(lastMessageId()));
+    fetch(composer.action, { method: "POST", body: sending.body, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } })
+      .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, status: r.status, redirected: r.redirected, text: t }; }); })
       .then(function (res) {
-        composer.classList.remove("sending");
+        sending.inFlight = false;
+        if (res.status >= 500 || res.status === 408 || res.status === 429) { retryLater(); return; }
+        pending = null;
+        setSending(false);
+        composer.classList.remove("not-sent");
+        if (res.redirected) { error.textContent = composer.dataset.tSignedOut || "Signed out"; return; }
         if (!res.ok) { error.textContent = res.text; return; }
+        error.textContent = "";
         text.value = ""; fileInput.value = ""; composer.querySelector(".file-name").textContent = "";
         appendHtml(res.text);
         refreshList();
+        composer.dispatchEvent(new CustomEvent("omni:sent"));
       })
-      .catch(function () { composer.classList.remove("sending"); error.textContent = "⚠"; });
+      .catch(function () { sending.inFlight = false; retryLater(); });
+  }
+  composer.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (pending) return;  // already on its way: a second click is the same message
+    if (!text.value.trim() && !fileInput.files.length) return;
+    var body = new FormData(composer);
+    body.append("client_message_id", newKey());
+    pending = { body: body, attempt: 0, inFlight: false };
+    error.textContent = "";
+    setSending(true);
+    attemptSend();
   });
+  window.addEventListener("online", function () { if (pending) attemptSend(); });
+  retrySend = function () { if (pending) attemptSend(); };
   if (messages) { messages.scrollTop = messages.scrollHeight; }
   document.addEventListener("visibilitychange", markRead);
 })();

@@ -1,7 +1,7 @@
 """messages carry the sender's idempotency key, unique per workspace
 
 Revision ID: 20261205_agentui
-Revises: 20261205_surveys
+Revises: 20261205_automation
 Create Date: 2026-12-05 07:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261205_agentui"
-down_revision = "20261205_surveys"
+down_revision = "20261205_automation"
 branch_labels = None
 depends_on = None
 

@@ -31,6 +31,7 @@ from omnidesk.domains.assist.views import router as assist_router
 from omnidesk.domains.automation.views import router as automation_router
 from omnidesk.domains.bot.views import router as bot_router
 from omnidesk.domains.commerce.views import router as commerce_router
+from omnidesk.domains.conversations.service import visible_customer_ids
 from omnidesk.domains.conversations.views import router as conversations_router
 from omnidesk.domains.customers.views import router as customers_router
 from omnidesk.domains.inboxes.views import router as inboxes_router
@@ -134,6 +135,7 @@ def create_app(
     app.state.registry = runtime.registry
     app.state.llm_client = build_llm_client(settings)
     app.state.actor_resolver = resolve_actor
+    app.state.customer_scope = visible_customer_ids
     app.state.csrf_check = csrf_ok
     app.state.settings_checks = build_settings_checks()
     app.state.login_limiter = RateLimiter(settings.login_rate_limit)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
@@ -21,6 +22,7 @@ from omnidesk.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from omnidesk.core.schemas import AfterId
 
 ActorResolver = Callable[[Request, AsyncSession], Awaitable[Actor | None]]
+CustomerScope = Callable[[Actor], "Select[int] | None"]
 CsrfCheck = Callable[[Request, str | None], bool]
 
 
@@ -56,7 +58,15 @@ async def require_csrf_with_cookie(
         raise PermissionDenied("invalid or missing CSRF token (form field csrf or X-CSRF-Token)")
 
 
+def get_customer_scope(request: Request) -> CustomerScope:
+    """Return the customer visibility rule (conversations.service owns it; the app injects it,
+    since the customers domain sits below conversations and cannot import it)."""
+    rule: CustomerScope = request.app.state.customer_scope
+    return rule
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+CustomerScopeDep = Annotated[CustomerScope, Depends(get_customer_scope)]
 CsrfWithCookie = Depends(require_csrf_with_cookie)
 ActorDep = Annotated[Actor, Depends(get_actor)]
 LimitQuery = Annotated[int, Query(ge=1, le=200, description="Page size")]

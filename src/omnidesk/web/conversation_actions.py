@@ -22,6 +22,7 @@ from omnidesk.domains.conversations.actions import (
 from omnidesk.domains.conversations.schemas import ConversationUpdate, MessageCreate
 from omnidesk.domains.conversations.service import (
     access_conversation,
+    access_customer,
     find_message_by_client_id,
 )
 from omnidesk.domains.customers.merge_actions import check_merge_customers
@@ -133,6 +134,8 @@ async def merge_customer(request: Request, session: SessionDep, customer_id: Id,
     if (denied := csrf_failed(request)) is not None:
         return denied
     try:
+        for one in (customer_id, other_customer_id):
+            await access_customer(session, actor=page.actor, customer_id=one)
         await check_merge_customers(session, actor=page.actor, customer_id=customer_id,
                                     other_customer_id=other_customer_id)
     except DomainError as exc:

@@ -115,10 +115,12 @@ def agent_topics(actor: Actor, user: User, conv: Conversation | None) -> set[str
     """Name what an agent's screen listens to: their own and their teams' conversations, the
     unassigned pool, the conversation shown, and routing when they supervise."""
     ws_id = user.workspace_id
-    topics = {agents_topic(ws_id), user_topic(ws_id, user.id)}
+    topics = {user_topic(ws_id, user.id)}
     topics |= {team_topic(ws_id, m.team_id) for m in user.memberships}
-    if actor.role in {"supervisor", "admin"}:  # a token's role, not its owner's
-        topics.add(supervisors_topic(ws_id))
+    if actor.scope is None:  # limited staff hear only their own and their teams' work
+        topics.add(agents_topic(ws_id))
+        if actor.role in {"supervisor", "admin"}:  # a token's role, not its owner's
+            topics.add(supervisors_topic(ws_id))
     if conv is not None:
         topics.add(conversation_topic(ws_id, conv.id))
     return topics

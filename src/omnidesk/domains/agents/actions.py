@@ -16,6 +16,7 @@ from omnidesk.core.security import hash_password, hash_token, new_api_token
 from omnidesk.domains.agents import events as ev
 from omnidesk.domains.agents.models import (
     ApiToken,
+    Role,
     Skill,
     Team,
     TeamMember,
@@ -25,13 +26,22 @@ from omnidesk.domains.agents.models import (
 )
 from omnidesk.domains.agents.schemas import (
     ApiTokenCreate,
+    RoleCreate,
+    RoleUpdate,
     SkillLevel,
     TeamCreate,
     TeamUpdate,
     UserCreate,
     UserUpdate,
 )
-from omnidesk.domains.agents.service import get_team, get_user, get_user_by_email
+from omnidesk.domains.agents.service import (
+    get_role,
+    get_team,
+    get_user,
+    get_user_by_email,
+    role_read,
+    user_read,
+)
 
 
 async def do_ensure_skill(session: AsyncSession, *, workspace_id: int, name: str) -> Skill:
@@ -73,15 +83,32 @@ async def do_create_user(session: AsyncSession, *, actor: Actor, user_in: UserCr
         workspace_id=actor.workspace_id, email=email, name=user_in.name, role=user_in.role,
         locale=user_in.locale, languages=user_in.languages, capacity=user_in.capacity,
         password_hash=hash_password(user_in.password) if user_in.password else None,
-        skills=[], memberships=[],
+        skills=[], memberships=[], scope_limited=user_in.scope_limited,
+        scope_inbox_ids=sorted(set(user_in.scope_inbox_ids)),
     )
+    if user_in.role_id is not None:
+        await _apply_role(session, user, user_in.role_id)
     session.add(user)
     await session.flush()
     await _set_skills(session, user, user_in.skills)
     await _set_teams(session, user, user_in.team_ids)
     _record(session, actor, ev.UserCreated(user_id=user.id, role=user.role), "user", user.id,
-            {"role": user.role})
+            {}, after=_user_audit(user))
     return user
+
+
+def _user_audit(user: User) -> dict[str, object]:
+    """Return what the audit log keeps of a user (never the password hash)."""
+    return user_read(user).model_dump(mode="json", exclude={"created_at"})
+
+
+async def _apply_role(session: AsyncSession, user: User, role_id: int | None) -> None:
+    """Give the user a custom role (its base rank becomes their role), or take it away."""
+    if role_id is None:
+        user.role_id = None
+        return
+    role = await get_role(session, workspace_id=user.workspace_id, role_id=role_id)
+    user.role_id, user.role = role.id, role.base_role
 
 
 async def do_update_user(
@@ -89,9 +116,19 @@ async def do_update_user(
 ) -> User:
     """Update a user; admins change anyone, others only their own profile basics."""
     user = await get_user(session, workspace_id=actor.workspace_id, user_id=user_id)
+    before = _user_audit(user)
     changes = user_in.model_dump(exclude_unset=True)
-    if actor.user_id != user.id or {"role", "is_active", "capacity", "skills"} & set(changes):
+    if actor.user_id != user.id or {"role", "is_active", "capacity", "skills", "role_id",
+                                     "scope_limited", "scope_inbox_ids"} & set(changes):
         actor.require("admin")
+    if "role" in changes and "role_id" not in changes:
+        changes["role_id"] = None  # a built-in role chosen by name replaces the custom one
+    if "role_id" in changes:
+        if changes["role_id"] != user.role_id:
+            await do_revoke_sessions(session, user_id=user.id)
+        await _apply_role(session, user, changes.pop("role_id"))
+    if "scope_inbox_ids" in changes and changes["scope_inbox_ids"] is not None:
+        changes["scope_inbox_ids"] = sorted(set(changes["scope_inbox_ids"]))
     if changes.get("password"):
         user.password_hash = hash_password(changes.pop("password"))
         # The session that changed its own password stays; every other one ends.
@@ -106,8 +143,9 @@ async def do_update_user(
     for key, value in changes.items():
         if value is not None:
             setattr(user, key, value)
-    _record(session, actor, ev.UserUpdated(user_id=user.id, fields=sorted(changes)), "user",
-            user.id, {"fields": sorted(changes)})
+    fields = sorted(set(changes) | ({"role_id"} & user_in.model_fields_set))
+    _record(session, actor, ev.UserUpdated(user_id=user.id, fields=fields), "user",
+            user.id, {"fields": fields}, before=before, after=_user_audit(user))
     return user
 
 
@@ -213,9 +251,65 @@ async def do_revoke_api_token(session: AsyncSession, *, actor: Actor, token_id: 
     return row
 
 
+async def do_create_role(session: AsyncSession, *, actor: Actor, role_in: RoleCreate) -> Role:
+    """Create a custom role (admins only); names are unique per workspace."""
+    actor.require("admin")
+    await _refuse_taken_name(session, actor.workspace_id, role_in.name)
+    role = Role(workspace_id=actor.workspace_id, name=role_in.name, base_role=role_in.base_role,
+                permissions=role_in.permissions, description=role_in.description)
+    session.add(role)
+    await session.flush()
+    _record(session, actor, ev.RoleCreated(role_id=role.id, role_name=role.name), "role",
+            role.id, {}, after=_role_audit(role))
+    return role
+
+
+async def do_update_role(session: AsyncSession, *, actor: Actor, role_id: int,
+                         role_in: RoleUpdate) -> Role:
+    """Change a custom role; its holders take a new base rank at once and sign in again."""
+    actor.require("admin")
+    role = await get_role(session, workspace_id=actor.workspace_id, role_id=role_id)
+    before = _role_audit(role)
+    changes = role_in.changes()
+    if changes.get("name") not in (None, role.name):
+        await _refuse_taken_name(session, actor.workspace_id, changes["name"])
+    for key, value in changes.items():
+        setattr(role, key, value)
+    if "base_role" in changes:
+        holders = await session.scalars(select(User).where(User.role_id == role.id))
+        for user in holders.all():
+            if user.role != role.base_role:
+                user.role = role.base_role
+                await do_revoke_sessions(session, user_id=user.id)
+    _record(session, actor, ev.RoleUpdated(role_id=role.id), "role", role.id, {},
+            before=before, after=_role_audit(role))
+    return role
+
+
+async def do_delete_role(session: AsyncSession, *, actor: Actor, role_id: int) -> None:
+    """Delete a custom role; its holders keep their base role's built-in permissions."""
+    actor.require("admin")
+    role = await get_role(session, workspace_id=actor.workspace_id, role_id=role_id)
+    before = _role_audit(role)
+    await session.execute(update(User).where(User.role_id == role.id).values(role_id=None))
+    await session.delete(role)
+    _record(session, actor, ev.RoleDeleted(role_id=role_id), "role", role_id, {},
+            before=before, after={})
+
+
+async def _refuse_taken_name(session: AsyncSession, workspace_id: int, name: str) -> None:
+    if await session.scalar(select(Role.id).where(Role.workspace_id == workspace_id,
+                                                  Role.name == name)):
+        raise Conflict(f"a role named {name!r} already exists", field="name")
+
+
+def _role_audit(role: Role) -> dict[str, object]:
+    return role_read(role).model_dump(mode="json")
+
+
 def _record(session: AsyncSession, actor: Actor, event: Event, obj: str, obj_id: int,
-            data: dict) -> None:
+            data: dict, *, before: dict | None = None, after: dict | None = None) -> None:
     audit(session, workspace_id=actor.workspace_id, action=event.name,
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type=obj, object_id=obj_id,
-          data=data)
+          data=data, before=before, after=after)
     emit(session, event, workspace_id=actor.workspace_id)

@@ -63,3 +63,31 @@ class ApiTokenRevoked(Event):
     example: ClassVar[dict[str, Any]] = {"api_token_id": 4}
 
     api_token_id: int
+
+
+class RoleCreated(Event):
+    """A custom role was created."""
+
+    name: ClassVar[str] = "role.created"
+    example: ClassVar[dict[str, Any]] = {"role_id": 2, "role_name": "감사 담당"}
+
+    role_id: int
+    role_name: str
+
+
+class RoleUpdated(Event):
+    """A custom role's name, base role or permissions changed."""
+
+    name: ClassVar[str] = "role.updated"
+    example: ClassVar[dict[str, Any]] = {"role_id": 2}
+
+    role_id: int
+
+
+class RoleDeleted(Event):
+    """A custom role was deleted; its holders keep their base role."""
+
+    name: ClassVar[str] = "role.deleted"
+    example: ClassVar[dict[str, Any]] = {"role_id": 2}
+
+    role_id: int

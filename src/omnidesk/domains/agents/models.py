@@ -32,6 +32,13 @@ class User(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     capacity: Mapped[dict[str, Any]] = mapped_column(default=lambda: dict(DEFAULT_CAPACITY))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[dt.datetime | None]
+    # a custom role: its permissions replace the built-in role's (role keeps its base rank)
+    role_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("roles.id", ondelete="SET NULL"))
+    # limited: sees only the conversations (and their customers) of their teams, of the inboxes
+    # listed here, and those assigned to them; admins are never limited
+    scope_limited: Mapped[bool] = mapped_column(default=False)
+    scope_inbox_ids: Mapped[list[Any]] = mapped_column(default=list)
 
     skills: Mapped[list[UserSkill]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -39,6 +46,18 @@ class User(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     memberships: Mapped[list[TeamMember]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+
+
+class Role(Base, IdMixin, TimestampMixin, WorkspaceScoped):
+    """A custom role: a name, the built-in role whose rank it has, and its permissions."""
+
+    __tablename__ = "roles"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(80))
+    base_role: Mapped[str] = mapped_column(String(16), default="agent")
+    permissions: Mapped[list[Any]] = mapped_column(default=list)
+    description: Mapped[str | None] = mapped_column(String(300))
 
 
 class Team(Base, IdMixin, TimestampMixin, WorkspaceScoped):

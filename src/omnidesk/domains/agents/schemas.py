@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from omnidesk.channels.manifests import KINDS
 from omnidesk.core.channel_manifest import CAPACITY_CLASSES
+from omnidesk.core.context import PERMISSIONS
 from omnidesk.core.schemas import Id, Patch
 from omnidesk.domains.agents.models import DEFAULT_CAPACITY
 
@@ -42,6 +43,9 @@ class UserCreate(BaseModel):
     capacity: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_CAPACITY))
     skills: list[SkillLevel] = Field(default_factory=list)
     team_ids: list[Id] = Field(default_factory=list)
+    role_id: Id | None = Field(None, description="A custom role (its permissions apply)")
+    scope_limited: bool = Field(False, description="See only own teams' and inboxes' work")
+    scope_inbox_ids: list[Id] = Field(default_factory=list, max_length=200)
 
     @field_validator("capacity")
     @classmethod
@@ -50,6 +54,8 @@ class UserCreate(BaseModel):
 
 
 class UserUpdate(Patch):
+    nullable = frozenset({"role_id"})
+
     name: str | None = Field(None, min_length=1, max_length=200)
     password: str | None = Field(None, min_length=8, max_length=200)
     role: Role | None = None
@@ -58,6 +64,9 @@ class UserUpdate(Patch):
     capacity: dict[str, int] | None = None
     skills: list[SkillLevel] | None = None
     is_active: bool | None = None
+    role_id: Id | None = Field(None, description="A custom role; null returns to the built-in one")
+    scope_limited: bool | None = None
+    scope_inbox_ids: list[Id] | None = Field(None, max_length=200)
 
     @field_validator("capacity")
     @classmethod
@@ -79,6 +88,51 @@ class UserRead(BaseModel):
     team_ids: list[int]
     is_active: bool
     created_at: dt.datetime
+    role_id: int | None = None
+    scope_limited: bool = False
+    scope_inbox_ids: list[int] = Field(default_factory=list)
+
+
+def check_permissions(value: list[str]) -> list[str]:
+    """Refuse permissions that are not in the catalogue."""
+    unknown = sorted(set(value) - set(PERMISSIONS))
+    if unknown:
+        raise ValueError(f"unknown permissions {unknown}; known: {sorted(PERMISSIONS)}")
+    return sorted(set(value))
+
+
+class RoleCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=80)
+    base_role: Role = Field("agent", description="The built-in role whose rank it has")
+    permissions: list[str] = Field(default_factory=list, max_length=50)
+    description: str | None = Field(None, max_length=300)
+
+    @field_validator("permissions")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        return check_permissions(value)
+
+
+class RoleUpdate(Patch):
+    nullable = frozenset({"description"})
+
+    name: str | None = Field(None, min_length=1, max_length=80)
+    base_role: Role | None = None
+    permissions: list[str] | None = Field(None, max_length=50)
+    description: str | None = Field(None, max_length=300)
+
+    @field_validator("permissions")
+    @classmethod
+    def _known(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else check_permissions(value)
+
+
+class RoleRead(BaseModel):
+    id: int
+    name: str
+    base_role: str
+    permissions: list[str]
+    description: str | None
 
 
 class TeamCreate(BaseModel):
@@ -121,3 +175,9 @@ class ApiTokenRead(BaseModel):
 
 class ApiTokenCreated(ApiTokenRead):
     token: str = Field(description="Shown once; only its hash is stored")
+
+
+class PermissionRead(BaseModel):
+    name: str
+    description: str
+    builtin_roles: list[str]

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.context import Actor
+from omnidesk.core.context import BUILTIN_PERMISSIONS, Actor, Scope
 from omnidesk.core.db import get_in_workspace, utcnow
 from omnidesk.core.security import hash_token, verify_password
 from omnidesk.domains.agents.models import (
     SESSION_LIFETIME,
     ApiToken,
+    Role,
     Skill,
     Team,
+    TeamMember,
     User,
     UserSession,
 )
-from omnidesk.domains.agents.schemas import SkillLevel, TeamRead, UserRead
+from omnidesk.domains.agents.schemas import RoleRead, SkillLevel, TeamRead, UserRead
 
 SEEN_EVERY = dt.timedelta(minutes=5)
 
@@ -97,7 +100,14 @@ async def authenticate_token(session: AsyncSession, *, token: str) -> Actor | No
         return None
     row.last_used_at = utcnow()
     actor = Actor(workspace_id=row.workspace_id, user_id=row.user_id, role=row.role, kind="token")
-    return actor if owner is None else actor.capped(owner.role)
+    if owner is None:
+        return actor
+    # the token never outranks its owner: the owner's scope and permissions bound it too
+    held = await _owner_bounds(session, owner)
+    capped = actor.capped(owner.role)
+    mine = BUILTIN_PERMISSIONS.get(capped.role, frozenset()) if capped.permissions is None \
+        else capped.permissions
+    return replace(capped, scope=held.scope, permissions=mine & _held(held))
 
 
 async def authenticate_session(session: AsyncSession, *, key: str) -> Actor | None:
@@ -115,8 +125,54 @@ async def authenticate_session(session: AsyncSession, *, key: str) -> Actor | No
     row, user = found
     if row.last_seen_at < now - SEEN_EVERY:
         row.last_seen_at = now
+    held = await _owner_bounds(session, user)
+    return replace(held, session_id=row.id)
+
+
+def _held(actor: Actor) -> frozenset[str]:
+    return BUILTIN_PERMISSIONS.get(actor.role, frozenset()) if actor.permissions is None \
+        else actor.permissions
+
+
+async def _owner_bounds(session: AsyncSession, user: User) -> Actor:
+    """Build the actor a user acts as: role, custom role's permissions, visibility scope."""
+    permissions = None
+    if user.role_id is not None:
+        role = await session.get(Role, user.role_id)
+        if role is not None and role.workspace_id == user.workspace_id:
+            permissions = frozenset(role.permissions) & BUILTIN_PERMISSIONS["admin"]
+    scope = None
+    if user.scope_limited and user.role != "admin":
+        teams = await session.scalars(select(TeamMember.team_id)
+                                      .where(TeamMember.user_id == user.id))
+        scope = Scope(team_ids=frozenset(teams.all()),
+                      inbox_ids=frozenset(int(i) for i in user.scope_inbox_ids or []))
     return Actor(workspace_id=user.workspace_id, user_id=user.id, role=user.role,
-                 session_id=row.id)
+                 scope=scope, permissions=permissions)
+
+
+async def actor_for_user(session: AsyncSession, *, user: User) -> Actor:
+    """Return the actor a user acts as (role, custom permissions, scope), e.g. for the CLI."""
+    return await _owner_bounds(session, user)
+
+
+async def list_roles(session: AsyncSession, *, workspace_id: int) -> list[Role]:
+    """List the workspace's custom roles by name."""
+    rows = await session.scalars(select(Role).where(Role.workspace_id == workspace_id)
+                                 .order_by(Role.name))
+    return list(rows.all())
+
+
+async def get_role(session: AsyncSession, *, workspace_id: int, role_id: int) -> Role:
+    """Return a custom role of the workspace or raise NotFound."""
+    return await get_in_workspace(session, Role, workspace_id=workspace_id,
+                                  object_id=role_id, what="role")
+
+
+def role_read(role: Role) -> RoleRead:
+    """Build the API view of a custom role."""
+    return RoleRead(id=role.id, name=role.name, base_role=role.base_role,
+                    permissions=sorted(role.permissions or []), description=role.description)
 
 
 async def list_api_tokens(session: AsyncSession, *, workspace_id: int) -> list[ApiToken]:
@@ -134,7 +190,9 @@ def user_read(user: User) -> UserRead:
         languages=list(user.languages or []), capacity=dict(user.capacity or {}),
         skills=[SkillLevel(name=s.skill.name, level=s.level) for s in user.skills],
         team_ids=sorted(m.team_id for m in user.memberships),
-        is_active=user.is_active, created_at=user.created_at,
+        is_active=user.is_active, created_at=user.created_at, role_id=user.role_id,
+        scope_limited=user.scope_limited,
+        scope_inbox_ids=sorted(int(i) for i in user.scope_inbox_ids or []),
     )
 
 

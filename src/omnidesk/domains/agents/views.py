@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from omnidesk.core.api import ApiRoute
+from omnidesk.core.context import BUILTIN_PERMISSIONS, PERMISSIONS
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents import actions, service
@@ -12,6 +13,10 @@ from omnidesk.domains.agents.schemas import (
     ApiTokenCreate,
     ApiTokenCreated,
     ApiTokenRead,
+    PermissionRead,
+    RoleCreate,
+    RoleRead,
+    RoleUpdate,
     TeamCreate,
     TeamRead,
     TeamUpdate,
@@ -111,3 +116,43 @@ async def revoke_token(token_id: Id, actor: ActorDep, session: SessionDep) -> Ap
     row = await actions.do_revoke_api_token(session, actor=actor, token_id=token_id)
     await session.commit()
     return ApiTokenRead.model_validate(row)
+
+
+@router.get("/permissions", response_model=list[PermissionRead])
+async def list_permissions(actor: ActorDep) -> list[PermissionRead]:
+    """List the permissions a custom role may hold and which built-in roles hold each."""
+    return [PermissionRead(name=name, description=text,
+                           builtin_roles=[r for r, held in BUILTIN_PERMISSIONS.items()
+                                          if name in held])
+            for name, text in PERMISSIONS.items()]
+
+
+@router.get("/roles", response_model=list[RoleRead])
+async def list_roles(actor: ActorDep, session: SessionDep) -> list[RoleRead]:
+    """List the workspace's custom roles (the built-in admin, supervisor, agent always exist)."""
+    return [service.role_read(r) for r in await service.list_roles(
+        session, workspace_id=actor.workspace_id)]
+
+
+@router.post("/roles", response_model=RoleRead, status_code=201)
+async def create_role(role_in: RoleCreate, actor: ActorDep, session: SessionDep) -> RoleRead:
+    """Create a custom role (admins)."""
+    role = await actions.do_create_role(session, actor=actor, role_in=role_in)
+    await session.commit()
+    return service.role_read(role)
+
+
+@router.patch("/roles/{role_id}", response_model=RoleRead)
+async def update_role(role_id: Id, role_in: RoleUpdate, actor: ActorDep,
+                      session: SessionDep) -> RoleRead:
+    """Change a custom role (admins); its holders sign in again when its rank changes."""
+    role = await actions.do_update_role(session, actor=actor, role_id=role_id, role_in=role_in)
+    await session.commit()
+    return service.role_read(role)
+
+
+@router.delete("/roles/{role_id}", status_code=204)
+async def delete_role(role_id: Id, actor: ActorDep, session: SessionDep) -> None:
+    """Delete a custom role (admins); its holders keep their base role."""
+    await actions.do_delete_role(session, actor=actor, role_id=role_id)
+    await session.commit()

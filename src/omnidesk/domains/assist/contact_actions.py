@@ -10,8 +10,8 @@ from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.domains.assist.contact import PII_FIELDS, ContactView, revealed_contact
 from omnidesk.domains.assist.events import CustomerNoteAdded, CustomerPiiRevealed
+from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.customers.models import CustomerNote
-from omnidesk.domains.customers.service import get_customer
 
 
 async def do_reveal_pii(
@@ -23,8 +23,7 @@ async def do_reveal_pii(
     unknown = set(chosen) - set(PII_FIELDS)
     if unknown:
         raise InvalidInput(f"cannot reveal {sorted(unknown)}", field="fields")
-    customer = await get_customer(session, workspace_id=actor.workspace_id,
-                                  customer_id=customer_id)
+    customer = await access_customer(session, actor=actor, customer_id=customer_id)
     audit(session, workspace_id=actor.workspace_id, action="pii.revealed",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
           object_id=customer.id, data={"fields": chosen, "reason": (reason or "")[:200]})
@@ -40,8 +39,7 @@ async def do_add_note(
     text = body.strip()
     if not text:
         raise InvalidInput("a note needs some text", field="body")
-    customer = await get_customer(session, workspace_id=actor.workspace_id,
-                                  customer_id=customer_id)
+    customer = await access_customer(session, actor=actor, customer_id=customer_id)
     note = CustomerNote(workspace_id=actor.workspace_id, customer_id=customer.id,
                         author_id=actor.user_id, body=text[:4000])
     session.add(note)

@@ -36,8 +36,8 @@ from omnidesk.domains.commerce.service import (
     order_stats_by_customer,
 )
 from omnidesk.domains.conversations.models import Conversation
+from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.customers.models import Customer
-from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.workspaces.service import get_workspace
 
 HIDDEN_ATTRIBUTES = {"address", "payment_methods", "persona"}
@@ -148,8 +148,7 @@ async def build_profile(
     conversation_id: int | None = None, locale: str | None = None,
 ) -> CustomerProfile:
     """Assemble the customer 360 profile with personal data masked."""
-    customer = await get_customer(session, workspace_id=actor.workspace_id,
-                                  customer_id=customer_id)
+    customer = await access_customer(session, actor=actor, customer_id=customer_id)
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
     settings = workspace.settings or {}
     lang = locale or customer.locale or workspace.default_locale or "ko"

@@ -29,6 +29,7 @@ from omnidesk.domains.assist.schemas import (
     RevealIn,
 )
 from omnidesk.domains.assist.segments import segments_from_settings
+from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.workspaces.service import get_workspace
 
 router = APIRouter(prefix="/api/v1", tags=["assist"], route_class=ApiRoute)
@@ -67,6 +68,7 @@ async def add_note(customer_id: Id, body: NoteIn, actor: ActorDep,
 async def customer_segments(customer_id: Id, actor: ActorDep, session: SessionDep,
                             locale: LocaleQuery = None) -> list[NamedRead]:
     """List the segments the customer belongs to."""
+    await access_customer(session, actor=actor, customer_id=customer_id)
     return await service.customer_segments(session, workspace_id=actor.workspace_id,
                                            customer_id=customer_id, locale=locale or "ko")
 

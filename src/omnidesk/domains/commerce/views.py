@@ -28,6 +28,7 @@ from omnidesk.domains.commerce.schemas import (
     ProductRead,
     RefundStatusRead,
 )
+from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.workspaces.service import get_workspace, get_workspace_by_slug
 
 router = APIRouter(prefix="/api/v1/commerce", tags=["commerce"], route_class=ApiRoute)
@@ -41,9 +42,24 @@ async def _connector(session: SessionDep, actor: Actor) -> AsyncIterator[Commerc
         yield connector_for(session, actor, workspace.settings or {}, http)
 
 
+async def _visible_order(session: SessionDep, actor: Actor, store: CommerceConnector,
+                         number: str) -> None:
+    """Answer 404 for an order of a customer the actor may not see (limited staff)."""
+    if actor.scope is None:
+        return
+    order = await store.get_order(number)
+    if order.customer_id is None:
+        raise NotFound("order not found")
+    try:
+        await access_customer(session, actor=actor, customer_id=order.customer_id)
+    except NotFound as exc:
+        raise NotFound("order not found") from exc
+
+
 @router.get("/customers/{customer_id}/orders", response_model=list[OrderRead])
 async def list_orders(customer_id: Id, actor: ActorDep, session: SessionDep) -> list[OrderRead]:
     """List a customer's orders with their lines."""
+    await access_customer(session, actor=actor, customer_id=customer_id)
     async with _connector(session, actor) as store:
         return await store.list_orders(customer_id)
 
@@ -59,6 +75,7 @@ async def list_products(actor: ActorDep, session: SessionDep) -> list[ProductRea
 async def read_order(number: str, actor: ActorDep, session: SessionDep) -> OrderRead:
     """Return one order by its store number."""
     async with _connector(session, actor) as store:
+        await _visible_order(session, actor, store, number)
         return await store.get_order(number)
 
 
@@ -66,6 +83,7 @@ async def read_order(number: str, actor: ActorDep, session: SessionDep) -> Order
 async def refund_status(number: str, actor: ActorDep, session: SessionDep) -> RefundStatusRead:
     """Tell where an order's refund stands."""
     async with _connector(session, actor) as store:
+        await _visible_order(session, actor, store, number)
         return await store.refund_status(number)
 
 
@@ -74,6 +92,7 @@ async def cancel_order(number: str, body: CancelIn, actor: ActorDep,
                        session: SessionDep) -> OrderRead:
     """Cancel a pending order."""
     async with _connector(session, actor) as store:
+        await _visible_order(session, actor, store, number)
         order = await store.cancel_order(number, reason=body.reason)
     await session.commit()
     return order
@@ -84,6 +103,7 @@ async def change_address(number: str, body: AddressIn, actor: ActorDep,
                          session: SessionDep) -> OrderRead:
     """Change a pending order's delivery address."""
     async with _connector(session, actor) as store:
+        await _visible_order(session, actor, store, number)
         order = await store.change_address(number, address=body.model_dump())
     await session.commit()
     return order
@@ -94,6 +114,7 @@ async def start_return(number: str, body: ItemsIn, actor: ActorDep,
                        session: SessionDep) -> OrderRead:
     """Start a return of delivered items."""
     async with _connector(session, actor) as store:
+        await _visible_order(session, actor, store, number)
         order = await store.start_return(number, item_ids=body.item_ids)
     await session.commit()
     return order
@@ -104,6 +125,7 @@ async def start_exchange(number: str, body: ItemsIn, actor: ActorDep,
                          session: SessionDep) -> OrderRead:
     """Start an exchange of delivered items."""
     async with _connector(session, actor) as store:
+        await _visible_order(session, actor, store, number)
         order = await store.start_exchange(number, item_ids=body.item_ids,
                                            new_item_ids=body.new_item_ids,
                                            payment_method=body.payment_method)

@@ -36,6 +36,7 @@ from omnidesk.domains.conversations.schemas import (
 )
 from omnidesk.domains.conversations.service import (
     access_conversation,
+    access_customer,
     bot_serves_channel,
     find_conversation,
     find_message_by_client_id,
@@ -244,7 +245,7 @@ async def check_create_conversation(
     session: AsyncSession, *, actor: Actor, conv_in: ConversationCreate
 ) -> Conversation:
     """Validate and open a conversation (optionally with its first customer message)."""
-    await get_customer(session, workspace_id=actor.workspace_id, customer_id=conv_in.customer_id)
+    await access_customer(session, actor=actor, customer_id=conv_in.customer_id)
     conv = await do_open_conversation(
         session, workspace_id=actor.workspace_id, customer_id=conv_in.customer_id,
         channel=conv_in.channel, subject=conv_in.subject, priority=conv_in.priority,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
 from omnidesk.core.context import Actor
 from omnidesk.core.db import get_in_workspace
+from omnidesk.core.errors import NotFound
 from omnidesk.core.pagination import paginate
 from omnidesk.domains.conversations.models import (
     DEFAULT_BOT_CHANNELS,
@@ -20,6 +21,8 @@ from omnidesk.domains.conversations.models import (
     ConversationLabel,
     Message,
 )
+from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.customers.service import get_visible_customer
 
 
 def bot_serves_channel(workspace_settings: dict[str, Any] | None, channel: str) -> bool:
@@ -52,17 +55,69 @@ async def get_conversation(
                                   object_id=conversation_id, what="conversation")
 
 
+def visible_clause(actor: Actor) -> ColumnElement[bool] | None:
+    """Say which conversations a limited actor may see; None when it may see the workspace's.
+
+    THE visibility rule: a limited staff member (``Actor.scope``) sees the conversations of
+    their teams, of their inboxes, and those assigned to them; their customers follow
+    (``visible_customer_ids``). Every route asks ``access_conversation``/``access_customer``
+    or filters with these clauses, so an out-of-scope id answers 404 like an unknown one.
+    """
+    scope = actor.scope
+    if scope is None:
+        return None
+    clauses: list[ColumnElement[bool]] = []
+    if scope.team_ids:
+        clauses.append(Conversation.team_id.in_(sorted(scope.team_ids)))
+    if scope.inbox_ids:
+        clauses.append(Conversation.inbox_id.in_(sorted(scope.inbox_ids)))
+    if actor.user_id is not None:
+        clauses.append(Conversation.assignee_id == actor.user_id)
+    return or_(*clauses) if clauses else false()
+
+
+def visible_customer_ids(actor: Actor) -> Select[int] | None:
+    """Return the ids of the customers a limited actor may see (None: every customer)."""
+    clause = visible_clause(actor)
+    if clause is None:
+        return None
+    return select(Conversation.customer_id).where(
+        Conversation.workspace_id == actor.workspace_id, clause)
+
+
+def can_see(actor: Actor, conversation: Conversation) -> bool:
+    """Tell whether the actor may see a conversation already loaded (same rule, in Python)."""
+    scope = actor.scope
+    if conversation.workspace_id != actor.workspace_id:
+        return False
+    return scope is None or (
+        conversation.team_id in scope.team_ids or conversation.inbox_id in scope.inbox_ids
+        or (actor.user_id is not None and conversation.assignee_id == actor.user_id))
+
+
 async def access_conversation(
     session: AsyncSession, *, actor: Actor, conversation_id: int
 ) -> Conversation:
-    """Fetch a conversation the actor may see (every member of the workspace may)."""
-    return await get_conversation(session, workspace_id=actor.workspace_id,
+    """Fetch a conversation the actor may see, or raise NotFound (also when out of scope)."""
+    conv = await get_conversation(session, workspace_id=actor.workspace_id,
                                   conversation_id=conversation_id)
+    if not can_see(actor, conv):
+        raise NotFound("conversation not found")
+    return conv
+
+
+async def access_customer(session: AsyncSession, *, actor: Actor, customer_id: int) -> Customer:
+    """Fetch a customer the actor may see, or raise NotFound (also when out of scope)."""
+    return await get_visible_customer(session, workspace_id=actor.workspace_id,
+                                      customer_id=customer_id, visible=visible_customer_ids(actor))
 
 
 def filtered_query(actor: Actor, flt: ConversationFilter) -> Select[Conversation]:
-    """Build the inbox query for the actor's workspace and the given filters."""
+    """Build the inbox query for the actor's workspace, visibility and the given filters."""
     query = select(Conversation).where(Conversation.workspace_id == actor.workspace_id)
+    visible = visible_clause(actor)
+    if visible is not None:
+        query = query.where(visible)
     if flt.status:
         query = query.where(Conversation.status == flt.status)
     if flt.assignee == "me":

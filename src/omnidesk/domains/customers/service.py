@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import get_in_workspace
+from omnidesk.core.errors import NotFound
 from omnidesk.core.pagination import paginate
 from omnidesk.core.security import constant_time_equals, hmac_sha256_hex
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
@@ -18,6 +19,21 @@ async def get_customer(session: AsyncSession, *, workspace_id: int, customer_id:
     """Return a customer of the workspace or raise NotFound."""
     return await get_in_workspace(session, Customer, workspace_id=workspace_id,
                                   object_id=customer_id, what="customer")
+
+
+async def get_visible_customer(
+    session: AsyncSession, *, workspace_id: int, customer_id: int,
+    visible: Select[int] | None,
+) -> Customer:
+    """Return a customer whose id is among `visible` (None: any), or raise NotFound.
+
+    `visible` comes from conversations.service.visible_customer_ids, the owner of the rule.
+    """
+    customer = await get_customer(session, workspace_id=workspace_id, customer_id=customer_id)
+    if visible is not None and not await session.scalar(
+            select(Customer.id).where(Customer.id == customer_id, Customer.id.in_(visible))):
+        raise NotFound("customer not found")
+    return customer
 
 
 async def get_customers_by_ids(
@@ -48,11 +64,14 @@ async def find_by_identity(
     )
 
 
-def search_query(workspace_id: int, q: str | None) -> Select[Customer]:
+def search_query(workspace_id: int, q: str | None,
+                 visible: Select[int] | None = None) -> Select[Customer]:
     """Build the customer search: name, email, phone digits or any identity value."""
     query = select(Customer).where(
         Customer.workspace_id == workspace_id, Customer.merged_into_id.is_(None)
     )
+    if visible is not None:
+        query = query.where(Customer.id.in_(visible))
     if not q or not q.strip():
         return query
     term = q.strip()
@@ -69,10 +88,12 @@ def search_query(workspace_id: int, q: str | None) -> Select[Customer]:
 
 
 async def list_customers(
-    session: AsyncSession, *, workspace_id: int, q: str | None, cursor: str | None, limit: int
+    session: AsyncSession, *, workspace_id: int, q: str | None, cursor: str | None, limit: int,
+    visible: Select[int] | None = None,
 ) -> list[Customer]:
-    """Search customers, newest first, one page plus one row."""
-    query = paginate(search_query(workspace_id, q), Customer.id, cursor=cursor, limit=limit)
+    """Search the customers in `visible` (None: all), newest first, one page plus one row."""
+    query = paginate(search_query(workspace_id, q, visible), Customer.id, cursor=cursor,
+                     limit=limit)
     return list((await session.scalars(query)).all())
 
 
@@ -93,9 +114,10 @@ def _handles(customer: Customer) -> dict[str, set[str]]:
 
 
 async def list_merge_suggestions(
-    session: AsyncSession, *, workspace_id: int, customer_id: int, limit: int = 10
+    session: AsyncSession, *, workspace_id: int, customer_id: int, limit: int = 10,
+    visible: Select[int] | None = None,
 ) -> list[MergeSuggestion]:
-    """Suggest live customers sharing an email, phone or exact name with this one."""
+    """Suggest live customers (among `visible`) sharing an email, phone or name with this one."""
     customer = await get_customer(session, workspace_id=workspace_id, customer_id=customer_id)
     handles = _handles(customer)
     values = handles["email"] | handles["phone"]
@@ -108,10 +130,12 @@ async def list_merge_suggestions(
         Customer.phone.in_(values)]
     if customer.name and customer.name.strip():
         clauses.append(Customer.name == customer.name)
-    rows = await session.scalars(
-        select(Customer).where(Customer.workspace_id == workspace_id, Customer.id != customer.id,
-                               Customer.merged_into_id.is_(None), or_(*clauses))
-        .order_by(Customer.id).limit(limit))
+    query = select(Customer).where(Customer.workspace_id == workspace_id,
+                                   Customer.id != customer.id,
+                                   Customer.merged_into_id.is_(None), or_(*clauses))
+    if visible is not None:
+        query = query.where(Customer.id.in_(visible))
+    rows = await session.scalars(query.order_by(Customer.id).limit(limit))
     return [MergeSuggestion(customer_id=other.id, name=other.name,
                             reasons=_reasons(customer, handles, other))
             for other in rows.all()]

@@ -7,10 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from omnidesk.core.api import ApiRoute
-from omnidesk.core.http import ActorDep, CursorQuery, LimitQuery, SessionDep
+from omnidesk.core.context import Actor
+from omnidesk.core.http import (
+    ActorDep,
+    CursorQuery,
+    CustomerScope,
+    CustomerScopeDep,
+    LimitQuery,
+    SessionDep,
+)
 from omnidesk.core.pagination import Page, page_of
 from omnidesk.core.schemas import Id
 from omnidesk.domains.customers import actions, merge_actions, service
+from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.schemas import (
     CustomerCreate,
     CustomerMerge,
@@ -25,17 +34,25 @@ from omnidesk.domains.customers.schemas import (
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"], route_class=ApiRoute)
 
 
+async def _visible(session: SessionDep, actor: Actor, scope: CustomerScope,
+                   customer_id: int) -> Customer:
+    """Fetch the customer if the actor may see it (404 otherwise, as if it did not exist)."""
+    return await service.get_visible_customer(session, workspace_id=actor.workspace_id,
+                                              customer_id=customer_id, visible=scope(actor))
+
+
 @router.get("", response_model=Page[CustomerRead])
 async def list_customers(
     actor: ActorDep,
     session: SessionDep,
+    scope: CustomerScopeDep,
     q: Annotated[str | None, Query(max_length=200, description="Name, email or phone")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[CustomerRead]:
     """Search customers by name, email, phone or any channel identity."""
     rows = await service.list_customers(session, workspace_id=actor.workspace_id, q=q,
-                                        cursor=cursor, limit=limit)
+                                        cursor=cursor, limit=limit, visible=scope(actor))
     items, next_cursor = page_of(rows, limit)
     return Page(items=[CustomerRead.model_validate(c) for c in items], next_cursor=next_cursor)
 
@@ -51,18 +68,20 @@ async def create_customer(
 
 
 @router.get("/{customer_id}", response_model=CustomerRead)
-async def read_customer(customer_id: Id, actor: ActorDep, session: SessionDep) -> CustomerRead:
+async def read_customer(customer_id: Id, actor: ActorDep, session: SessionDep,
+                        scope: CustomerScopeDep) -> CustomerRead:
     """Return one customer with identities."""
-    customer = await service.get_customer(session, workspace_id=actor.workspace_id,
-                                          customer_id=customer_id)
+    customer = await _visible(session, actor, scope, customer_id)
     return CustomerRead.model_validate(customer)
 
 
 @router.patch("/{customer_id}", response_model=CustomerRead)
 async def update_customer(
-    customer_id: Id, customer_in: CustomerUpdate, actor: ActorDep, session: SessionDep
+    customer_id: Id, customer_in: CustomerUpdate, actor: ActorDep, session: SessionDep,
+    scope: CustomerScopeDep,
 ) -> CustomerRead:
     """Update a customer's profile."""
+    await _visible(session, actor, scope, customer_id)
     customer = await actions.do_update_customer(session, actor=actor, customer_id=customer_id,
                                                 customer_in=customer_in)
     await session.commit()
@@ -71,9 +90,11 @@ async def update_customer(
 
 @router.post("/{customer_id}/identities", response_model=IdentityRead, status_code=201)
 async def add_identity(
-    customer_id: Id, identity_in: IdentityIn, actor: ActorDep, session: SessionDep
+    customer_id: Id, identity_in: IdentityIn, actor: ActorDep, session: SessionDep,
+    scope: CustomerScopeDep,
 ) -> IdentityRead:
     """Attach a channel identity to a customer."""
+    await _visible(session, actor, scope, customer_id)
     identity = await actions.do_add_identity(session, actor=actor, customer_id=customer_id,
                                              identity_in=identity_in)
     await session.commit()
@@ -82,8 +103,10 @@ async def add_identity(
 
 @router.post("/{customer_id}/merge", response_model=CustomerRead)
 async def merge_customer(customer_id: Id, merge_in: CustomerMerge, actor: ActorDep,
-                         session: SessionDep) -> CustomerRead:
+                         session: SessionDep, scope: CustomerScopeDep) -> CustomerRead:
     """Merge another customer into this one; its conversations and orders follow."""
+    await _visible(session, actor, scope, customer_id)
+    await _visible(session, actor, scope, merge_in.other_customer_id)
     customer = await merge_actions.check_merge_customers(
         session, actor=actor, customer_id=customer_id,
         other_customer_id=merge_in.other_customer_id)
@@ -93,8 +116,9 @@ async def merge_customer(customer_id: Id, merge_in: CustomerMerge, actor: ActorD
 
 @router.post("/{customer_id}/split", response_model=CustomerRead, status_code=201)
 async def split_customer(customer_id: Id, split_in: CustomerSplit, actor: ActorDep,
-                         session: SessionDep) -> CustomerRead:
+                         session: SessionDep, scope: CustomerScopeDep) -> CustomerRead:
     """Move identities and chosen conversations of this customer to a new customer."""
+    await _visible(session, actor, scope, customer_id)
     new = await merge_actions.check_split_customer(session, actor=actor, customer_id=customer_id,
                                            split_in=split_in)
     await session.commit()
@@ -102,8 +126,9 @@ async def split_customer(customer_id: Id, split_in: CustomerSplit, actor: ActorD
 
 
 @router.get("/{customer_id}/merge-suggestions", response_model=list[MergeSuggestion])
-async def merge_suggestions(customer_id: Id, actor: ActorDep,
-                            session: SessionDep) -> list[MergeSuggestion]:
-    """List customers who share an email, phone or name with this one."""
+async def merge_suggestions(customer_id: Id, actor: ActorDep, session: SessionDep,
+                            scope: CustomerScopeDep) -> list[MergeSuggestion]:
+    """List customers who share an email, phone or name with this one (and the actor may see)."""
+    await _visible(session, actor, scope, customer_id)
     return await service.list_merge_suggestions(session, workspace_id=actor.workspace_id,
-                                                customer_id=customer_id)
+                                                customer_id=customer_id, visible=scope(actor))

@@ -20,7 +20,7 @@ from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import emit
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.conversations.actions import do_assign
-from omnidesk.domains.conversations.service import get_conversation
+from omnidesk.domains.conversations.service import access_conversation, get_conversation
 from omnidesk.domains.routing import events as ev
 from omnidesk.domains.routing.actions import do_enqueue, do_set_presence
 from omnidesk.domains.routing.claims import (
@@ -137,7 +137,7 @@ async def do_move_to_queue(
     actor.require("supervisor")
     now, ws = now or utcnow(), actor.workspace_id
     queue = await get_queue(session, workspace_id=ws, queue_id=queue_id)
-    conv = await get_conversation(session, workspace_id=ws, conversation_id=conversation_id)
+    conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
     if conv.status == "resolved":
         raise Conflict("a resolved conversation is not routed; reopen it first")
     entry = await get_entry(session, workspace_id=ws, conversation_id=conversation_id)
@@ -161,7 +161,7 @@ async def do_move_to_agent(
     """Assign a conversation to an agent (supervisors) and update its entry and the loads."""
     actor.require("supervisor")
     ws = actor.workspace_id
-    conv = await get_conversation(session, workspace_id=ws, conversation_id=conversation_id)
+    conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
     if conv.status == "resolved":
         raise Conflict("a resolved conversation is not routed; reopen it first")
     try:

@@ -1,7 +1,7 @@
 """roles and visibility scopes
 
 Revision ID: 20261205_governance
-Revises: 20261204_channels
+Revises: 20261205_agentui
 Create Date: 2026-12-05 06:40:17.599846
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 import omnidesk.core.db
 
 revision = '20261205_governance'
-down_revision = '20261204_channels'
+down_revision = '20261205_agentui'
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ itself at import time.
 from __future__ import annotations
 
 from omnidesk.ai_providers.llm import ChatCompletionsClient
+from omnidesk.catalogue import load_catalogue
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.tasks import ChannelJobs
@@ -38,7 +39,7 @@ def build_registry(settings: Settings | None = None) -> SubscriberRegistry:
     routing_tasks.register(registry)
     conversation_tasks.register(registry)
     commerce_tasks.register(registry)
-    automation_subscribers.register(registry)
+    automation_subscribers.register(registry, list(load_catalogue().values()))
     bot_subscribers.register(registry, BotDeps(
         connector_for=connector_for, llm=build_llm_client(settings),
         public_url=settings.public_url))

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from omnidesk.catalogue import load_catalogue
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import EventDelivery, OutboxEvent, SubscriberRegistry, emit
 from omnidesk.domains.agents.actions import do_create_team
@@ -25,7 +26,7 @@ from tests.domains.routing.routing_setup import make_conversation
 
 def _dispatcher(session_factory: async_sessionmaker[AsyncSession]) -> Dispatcher:
     registry = SubscriberRegistry()
-    subscribers.register(registry)
+    subscribers.register(registry, list(load_catalogue().values()))
     return Dispatcher(session_factory, registry)
 
 

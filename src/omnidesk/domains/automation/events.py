@@ -28,3 +28,23 @@ class AutomationNotified(Event):
     conversation_id: int | None = None
     rule_id: int | None = None
     text: str = ""
+
+
+class WebhookDeliveryRequested(Event):
+    """An event is to be sent to one endpoint (one outbox delivery per endpoint, own retries)."""
+
+    name: ClassVar[str] = "webhook.delivery_requested"
+    example: ClassVar[dict[str, Any]] = {"webhook_delivery_id": 12, "endpoint_id": 2}
+
+    webhook_delivery_id: int
+    endpoint_id: int
+
+
+class WebhookEndpointChanged(Event):
+    """An admin created, changed or deleted a webhook endpoint (`action`)."""
+
+    name: ClassVar[str] = "webhook.endpoint_changed"
+    example: ClassVar[dict[str, Any]] = {"endpoint_id": 2, "action": "created"}
+
+    endpoint_id: int
+    action: str

@@ -85,7 +85,8 @@ async def _run_rule(session: AsyncSession, rule: AutomationRule, event_id: int, 
         results = await do_run_steps(
             session, workspace_id=rule.workspace_id, conv=conv,
             steps=[Action.model_validate(a) for a in rule.actions],
-            source=Source("rule", rule.id, rule.name))
+            source=Source("rule", rule.id, rule.name, event_id=event_id,
+                          event_name=event.name))
         run.detail = {"steps": [r.as_dict() for r in results], "chain": chain}
     session.add(run)
     return run

@@ -29,12 +29,13 @@ CONDITION_OPS: dict[str, tuple[str, ...]] = {
 
 ActionType = Literal[
     "assign_agent", "assign_team", "set_priority", "add_label", "remove_label", "reply",
-    "note", "snooze", "resolve", "reopen", "notify",
+    "note", "snooze", "resolve", "reopen", "notify", "webhook",
 ]
 ACTION_PARAMS: dict[str, tuple[str, ...]] = {
     "assign_agent": ("user_id",), "assign_team": ("team_id",), "set_priority": ("priority",),
     "add_label": ("label",), "remove_label": ("label",), "reply": ("text",), "note": ("text",),
     "snooze": ("hours",), "resolve": (), "reopen": (), "notify": ("text",),
+    "webhook": ("endpoint_id",),
 }
 """Each action type and the parameters it needs (notify also takes user_id, or the assignee)."""
 
@@ -86,6 +87,7 @@ class Action(BaseModel):
     label: str | None = Field(default=None, min_length=1, max_length=64)
     text: str | None = Field(default=None, min_length=1, max_length=4000)
     hours: float | None = Field(default=None, gt=0, le=24 * 90)
+    endpoint_id: Id | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Action:
@@ -185,3 +187,69 @@ class DryRunRead(BaseModel):
     events_checked: int
     would_run: int
     items: list[DryRunItem]
+
+
+class EndpointCreate(BaseModel):
+    """A URL to send the chosen catalogue events to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    url: str = Field(min_length=8, max_length=2000)
+    events: list[str] = Field(min_length=1, max_length=100)
+    enabled: bool = True
+
+
+class EndpointUpdate(Patch):
+    """Change an endpoint; `rotate_secret` issues a new signing secret (shown once)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    url: str | None = Field(default=None, min_length=8, max_length=2000)
+    events: list[str] | None = Field(default=None, min_length=1, max_length=100)
+    enabled: bool | None = None
+    rotate_secret: bool | None = None
+
+
+class EndpointRead(BaseModel):
+    """A stored endpoint; the secret shows only its last characters."""
+
+    id: int
+    name: str
+    url: str
+    events: list[str]
+    enabled: bool
+    secret_hint: str
+    created_at: dt.datetime
+
+
+class EndpointSecretRead(EndpointRead):
+    """An endpoint just created or re-keyed, with its whole signing secret (shown once)."""
+
+    secret: str
+
+
+class WebhookDeliveryRead(BaseModel):
+    """One event sent (or being sent) to an endpoint, with the outbox's retry state."""
+
+    id: int
+    event_id: int
+    event_name: str
+    status: str  # pending | delivered | failing | dead
+    attempts: int
+    response_status: int | None
+    error: str | None
+    duration_ms: int | None
+    last_attempt_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    next_attempt_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class AllowedHostCreate(BaseModel):
+    """A host webhooks may reach even when it resolves to a private address."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = Field(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9.\-:\[\]]+$")

@@ -5,15 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from omnidesk.core.db import get_in_workspace, utcnow
-from omnidesk.core.events import Event, OutboxEvent
+from omnidesk.core.events import DEAD, PENDING, Event, EventDelivery, OutboxEvent
 from omnidesk.domains.assist.service import customer_standing
 from omnidesk.domains.automation.conditions import Facts, failed
-from omnidesk.domains.automation.models import AutomationCause, AutomationRule, AutomationRun
-from omnidesk.domains.automation.schemas import Condition, DryRunItem, DryRunRead
+from omnidesk.domains.automation.models import (
+    AutomationCause,
+    AutomationRule,
+    AutomationRun,
+    WebhookAllowedHost,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from omnidesk.domains.automation.schemas import (
+    Condition,
+    DryRunItem,
+    DryRunRead,
+    WebhookDeliveryRead,
+)
 from omnidesk.domains.automation.triggers import BY_NAME, accepts
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.service import (
@@ -26,6 +39,7 @@ from omnidesk.domains.inboxes.service import find_inbox, inbox_calendar
 from omnidesk.domains.workspaces.service import get_workspace
 
 DRY_RUN_EVENTS = 100
+SEND_SUBSCRIBER = "automation.webhook_send"
 
 
 async def list_rules(session: AsyncSession, *, workspace_id: int) -> list[AutomationRule]:
@@ -47,17 +61,6 @@ async def rules_for_event(session: AsyncSession, *, workspace_id: int,
     """Return the enabled rules of the workspace that trigger on this event, in order."""
     rules = await list_rules(session, workspace_id=workspace_id)
     return [r for r in rules if r.enabled and event_name in r.events]
-
-
-async def enabled_triggers(session: AsyncSession) -> dict[int, frozenset[str]]:
-    """Return, per workspace, the event names its enabled rules trigger on (one query)."""
-    rows = await session.execute(
-        select(AutomationRule.workspace_id, AutomationRule.events)
-        .where(AutomationRule.enabled.is_(True)))
-    out: dict[int, set[str]] = {}
-    for row in rows.all():
-        out.setdefault(int(row.workspace_id), set()).update(str(e) for e in row.events or [])
-    return {ws: frozenset(names) for ws, names in out.items()}
 
 
 async def cause_chain(session: AsyncSession, *, event_id: int) -> list[int]:
@@ -210,3 +213,88 @@ def summaries(actions: list[dict[str, Any]]) -> list[str]:
         params = " ".join(f"{k}={v}" for k, v in action.items() if k != "type")
         out.append(f"{action.get('type')} {params}".strip())
     return out
+
+
+async def list_endpoints(session: AsyncSession, *, workspace_id: int) -> list[WebhookEndpoint]:
+    """Return the workspace's webhook endpoints."""
+    rows = await session.scalars(select(WebhookEndpoint).where(
+        WebhookEndpoint.workspace_id == workspace_id).order_by(WebhookEndpoint.id))
+    return list(rows.all())
+
+
+async def get_endpoint(session: AsyncSession, *, workspace_id: int,
+                       endpoint_id: int) -> WebhookEndpoint:
+    """Return an endpoint of the workspace or raise NotFound."""
+    return await get_in_workspace(session, WebhookEndpoint, workspace_id=workspace_id,
+                                  object_id=endpoint_id, what="webhook endpoint")
+
+
+async def endpoints_for_event(session: AsyncSession, *, workspace_id: int,
+                              event_name: str) -> list[WebhookEndpoint]:
+    """Return the enabled endpoints of the workspace subscribed to this event."""
+    return [e for e in await list_endpoints(session, workspace_id=workspace_id)
+            if e.enabled and event_name in e.events]
+
+
+async def allowed_hosts(session: AsyncSession, *, workspace_id: int) -> set[str]:
+    """Return the hosts an admin allowed webhooks to reach on private addresses."""
+    rows = await session.scalars(select(WebhookAllowedHost.host).where(
+        WebhookAllowedHost.workspace_id == workspace_id))
+    return set(rows.all())
+
+
+async def subscribed_events(session: AsyncSession) -> dict[int, frozenset[str]]:
+    """Return, per workspace, the events its enabled rules and endpoints want (one query).
+
+    The rules' and the webhooks' subscribers share this audience: one read per dispatcher pass.
+    """
+    rules = select(AutomationRule.workspace_id, AutomationRule.events.label("events"),
+                   literal("rule").label("kind")).where(AutomationRule.enabled.is_(True))
+    hooks = select(WebhookEndpoint.workspace_id, WebhookEndpoint.events.label("events"),
+                   literal("webhook").label("kind")).where(WebhookEndpoint.enabled.is_(True))
+    out: dict[int, set[str]] = {}
+    for row in (await session.execute(union_all(rules, hooks))).all():
+        prefix = "" if row.kind == "rule" else "webhook:"
+        out.setdefault(int(row.workspace_id), set()).update(
+            f"{prefix}{e}" for e in row.events or [])
+    return {ws: frozenset(names) for ws, names in out.items()}
+
+
+async def get_webhook_delivery(session: AsyncSession, *, workspace_id: int,
+                               delivery_id: int) -> WebhookDelivery:
+    """Return a webhook delivery of the workspace or raise NotFound."""
+    return await get_in_workspace(session, WebhookDelivery, workspace_id=workspace_id,
+                                  object_id=delivery_id, what="webhook delivery")
+
+
+async def list_webhook_deliveries(session: AsyncSession, *, workspace_id: int, endpoint_id: int,
+                                  limit: int = 100) -> list[WebhookDeliveryRead]:
+    """Return an endpoint's delivery log, newest first, with the outbox's retry state."""
+    outbox = aliased(EventDelivery)
+    rows = await session.execute(
+        select(WebhookDelivery, outbox.status, outbox.next_attempt_at)
+        .outerjoin(outbox, and_(outbox.event_id == WebhookDelivery.request_event_id,
+                                outbox.subscriber == SEND_SUBSCRIBER))
+        .where(WebhookDelivery.workspace_id == workspace_id,
+               WebhookDelivery.endpoint_id == endpoint_id)
+        .order_by(WebhookDelivery.id.desc()).limit(limit))
+    out = []
+    for row in rows.all():
+        delivery, outbox_status, next_at = row[0], row[1], row[2]
+        status = "dead" if outbox_status == DEAD else delivery.status
+        out.append(WebhookDeliveryRead(
+            id=delivery.id, event_id=delivery.event_id, event_name=delivery.event_name,
+            status=status, attempts=delivery.attempts, response_status=delivery.response_status,
+            error=delivery.error, duration_ms=delivery.duration_ms,
+            last_attempt_at=delivery.last_attempt_at, delivered_at=delivery.delivered_at,
+            next_attempt_at=next_at if outbox_status == PENDING else None,
+            created_at=delivery.created_at))
+    return out
+
+
+async def outbox_delivery_of(session: AsyncSession, *,
+                             delivery: WebhookDelivery) -> EventDelivery | None:
+    """Return the outbox delivery that sends this webhook delivery (its retries, dead letter)."""
+    return await session.scalar(select(EventDelivery).where(
+        EventDelivery.event_id == delivery.request_event_id,
+        EventDelivery.subscriber == SEND_SUBSCRIBER))

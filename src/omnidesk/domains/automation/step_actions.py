@@ -19,6 +19,8 @@ from omnidesk.core.errors import DomainError
 from omnidesk.core.events import emit
 from omnidesk.domains.automation.events import AutomationNotified
 from omnidesk.domains.automation.schemas import Action
+from omnidesk.domains.automation.service import get_endpoint
+from omnidesk.domains.automation.webhook_actions import do_request_deliveries
 from omnidesk.domains.conversations.actions import (
     check_update_conversation,
     do_add_message,
@@ -40,6 +42,8 @@ class Source:
     name: str
     actor_kind: str = "automation"
     actor_id: int | None = None
+    event_id: int | None = None  # the event a rule runs on (what a webhook step sends)
+    event_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ async def _run_step(session: AsyncSession, workspace_id: int, conv: Conversation
                     step: Action, source: Source) -> StepResult:
     if step.type == "notify":
         return _notify(session, workspace_id, conv, step, source)
+    if step.type == "webhook":
+        return await _webhook(session, workspace_id, step, source)
     if conv is None:
         return StepResult(step.type, "skipped", "the event concerns no conversation")
     who: dict[str, Any] = {"actor_kind": source.actor_kind, "actor_id": source.actor_id}
@@ -138,6 +144,18 @@ def _notify(session: AsyncSession, workspace_id: int, conv: Conversation | None,
         rule_id=source.id if source.kind == "rule" else None, text=step.text or ""),
         workspace_id=workspace_id)
     return StepResult(step.type, "done", f"user {user_id}")
+
+
+async def _webhook(session: AsyncSession, workspace_id: int, step: Action,
+                   source: Source) -> StepResult:
+    """Send the rule's event to one endpoint (signed, retried like every webhook)."""
+    endpoint = await get_endpoint(session, workspace_id=workspace_id,
+                                  endpoint_id=step.endpoint_id or 0)
+    if source.event_id is None:
+        return StepResult(step.type, "skipped", "only rules send their event to a webhook")
+    await do_request_deliveries(session, workspace_id=workspace_id, event_id=source.event_id,
+                                event_name=source.event_name, endpoints=[endpoint])
+    return StepResult(step.type, "done", endpoint.name)
 
 
 async def _fill(session: AsyncSession, conv: Conversation, text: str) -> str:

@@ -12,14 +12,38 @@ from omnidesk.domains.automation.actions import (
     check_delete_rule,
     check_update_rule,
 )
+from omnidesk.domains.automation.models import WebhookEndpoint
 from omnidesk.domains.automation.schemas import (
+    AllowedHostCreate,
     DryRunRead,
+    EndpointCreate,
+    EndpointRead,
+    EndpointSecretRead,
+    EndpointUpdate,
     RuleCreate,
     RuleRead,
     RuleUpdate,
     RunRead,
+    WebhookDeliveryRead,
 )
-from omnidesk.domains.automation.service import dry_run, get_rule, list_rules, list_runs
+from omnidesk.domains.automation.service import (
+    allowed_hosts,
+    dry_run,
+    get_endpoint,
+    get_rule,
+    list_endpoints,
+    list_rules,
+    list_runs,
+    list_webhook_deliveries,
+)
+from omnidesk.domains.automation.webhook_actions import (
+    check_allow_host,
+    check_create_endpoint,
+    check_delete_endpoint,
+    check_disallow_host,
+    check_replay_delivery,
+    check_update_endpoint,
+)
 
 router = APIRouter(prefix="/api/v1/automation", tags=["automation"], route_class=ApiRoute)
 
@@ -80,3 +104,89 @@ async def read_runs(actor: ActorDep, session: SessionDep, rule_id: Id | None = N
     actor.require("supervisor")
     rows = await list_runs(session, workspace_id=actor.workspace_id, rule_id=rule_id)
     return [RunRead.model_validate(r) for r in rows]
+
+
+def _endpoint(row: WebhookEndpoint, *, with_secret: bool = False) -> EndpointRead:
+    fields = {"id": row.id, "name": row.name, "url": row.url, "events": row.events,
+              "enabled": row.enabled, "secret_hint": f"…{row.secret[-4:]}",
+              "created_at": row.created_at}
+    return EndpointSecretRead(**fields, secret=row.secret) if with_secret \
+        else EndpointRead(**fields)
+
+
+@router.get("/webhooks", response_model=list[EndpointRead])
+async def read_endpoints(actor: ActorDep, session: SessionDep) -> list[EndpointRead]:
+    """List the workspace's outgoing webhook endpoints (secrets masked)."""
+    actor.require("admin")
+    return [_endpoint(e) for e in await list_endpoints(session, workspace_id=actor.workspace_id)]
+
+
+@router.post("/webhooks", response_model=EndpointSecretRead, status_code=201)
+async def create_endpoint(endpoint_in: EndpointCreate, actor: ActorDep,
+                          session: SessionDep) -> EndpointRead:
+    """Subscribe a URL to catalogue events; the answer shows the signing secret once."""
+    endpoint = await check_create_endpoint(session, actor=actor, endpoint_in=endpoint_in)
+    await session.commit()
+    return _endpoint(endpoint, with_secret=True)
+
+
+@router.patch("/webhooks/{endpoint_id}", response_model=EndpointRead)
+async def update_endpoint(endpoint_id: Id, endpoint_in: EndpointUpdate, actor: ActorDep,
+                          session: SessionDep) -> EndpointRead:
+    """Change an endpoint; with `rotate_secret` the answer shows the new secret once."""
+    endpoint = await check_update_endpoint(session, actor=actor, endpoint_id=endpoint_id,
+                                           endpoint_in=endpoint_in)
+    await session.commit()
+    return _endpoint(endpoint, with_secret=bool(endpoint_in.rotate_secret))
+
+
+@router.delete("/webhooks/{endpoint_id}", status_code=204)
+async def delete_endpoint(endpoint_id: Id, actor: ActorDep, session: SessionDep) -> Response:
+    """Delete an endpoint and its delivery log."""
+    await check_delete_endpoint(session, actor=actor, endpoint_id=endpoint_id)
+    await session.commit()
+    return Response(status_code=204)
+
+
+@router.get("/webhooks/{endpoint_id}/deliveries", response_model=list[WebhookDeliveryRead])
+async def read_deliveries(endpoint_id: Id, actor: ActorDep,
+                          session: SessionDep) -> list[WebhookDeliveryRead]:
+    """The endpoint's delivery log: status, attempts, last answer, next retry."""
+    actor.require("admin")
+    await get_endpoint(session, workspace_id=actor.workspace_id, endpoint_id=endpoint_id)
+    return await list_webhook_deliveries(session, workspace_id=actor.workspace_id,
+                                         endpoint_id=endpoint_id)
+
+
+@router.post("/webhooks/{endpoint_id}/deliveries/{delivery_id}/replay", status_code=202)
+async def replay_delivery(endpoint_id: Id, delivery_id: Id, actor: ActorDep,
+                          session: SessionDep) -> dict[str, str]:
+    """Send a dead-lettered delivery again (a fresh attempt budget)."""
+    await check_replay_delivery(session, actor=actor, endpoint_id=endpoint_id,
+                                delivery_id=delivery_id)
+    await session.commit()
+    return {"status": "queued"}
+
+
+@router.get("/webhook-hosts", response_model=list[str])
+async def read_allowed_hosts(actor: ActorDep, session: SessionDep) -> list[str]:
+    """List the hosts webhooks may reach on private addresses."""
+    actor.require("admin")
+    return sorted(await allowed_hosts(session, workspace_id=actor.workspace_id))
+
+
+@router.post("/webhook-hosts", response_model=list[str], status_code=201)
+async def allow_host(host_in: AllowedHostCreate, actor: ActorDep,
+                     session: SessionDep) -> list[str]:
+    """Allow a host on a private address (e.g. an internal CRM)."""
+    await check_allow_host(session, actor=actor, host_in=host_in)
+    await session.commit()
+    return sorted(await allowed_hosts(session, workspace_id=actor.workspace_id))
+
+
+@router.delete("/webhook-hosts/{host}", status_code=204)
+async def disallow_host(host: str, actor: ActorDep, session: SessionDep) -> Response:
+    """Take a host off the allowed list."""
+    await check_disallow_host(session, actor=actor, host=host)
+    await session.commit()
+    return Response(status_code=204)

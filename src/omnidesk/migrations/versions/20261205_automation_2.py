@@ -1,7 +1,7 @@
 """outgoing webhooks
 
 Revision ID: 20261205_automation_2
-Revises: 20261205_agentui
+Revises: 20261205_governance
 Create Date: 2026-12-05 06:57:45.040024
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 import omnidesk.core.db
 
 revision = '20261205_automation_2'
-down_revision = '20261205_agentui'
+down_revision = '20261205_governance'
 branch_labels = None
 depends_on = None
 

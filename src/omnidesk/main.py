@@ -37,6 +37,7 @@ from omnidesk.domains.customers.views import router as customers_router
 from omnidesk.domains.inboxes.views import router as inboxes_router
 from omnidesk.domains.knowledge.views import router as knowledge_router
 from omnidesk.domains.routing.views import router as routing_router
+from omnidesk.domains.search.views import router as search_router
 from omnidesk.domains.workspaces.views import router as workspaces_router
 from omnidesk.settings_sections import build_settings_checks
 from omnidesk.subscribers import build_llm_client
@@ -56,6 +57,7 @@ from omnidesk.web import (
     realtime_ws,
     recognition,
     routing_settings,
+    search,
     supervisor,
     widget,
     widget_ws,
@@ -78,6 +80,7 @@ ROUTERS = [
     commerce_router,
     routing_router,
     knowledge_router,
+    search_router,
     customer360_web.router,
     admin_api.router,
     auth.router,
@@ -88,6 +91,7 @@ ROUTERS = [
     profile.router,
     presence.router,
     supervisor.router,
+    search.router,
     recognition.router,
     routing_settings.router,
     bot_settings.router,

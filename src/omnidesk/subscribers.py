@@ -22,6 +22,7 @@ from omnidesk.domains.conversations import tasks as conversation_tasks
 from omnidesk.domains.routing import subscribers as routing_subscribers
 from omnidesk.domains.routing import sync as routing_sync
 from omnidesk.domains.routing import tasks as routing_tasks
+from omnidesk.domains.search import tasks as search_tasks
 from omnidesk.realtime import fanout
 
 
@@ -40,6 +41,7 @@ def build_registry(settings: Settings | None = None) -> SubscriberRegistry:
     conversation_tasks.register(registry)
     commerce_tasks.register(registry)
     automation_subscribers.register(registry, list(load_catalogue().values()))
+    search_tasks.register(registry)
     bot_subscribers.register(registry, BotDeps(
         connector_for=connector_for, llm=build_llm_client(settings),
         public_url=settings.public_url))

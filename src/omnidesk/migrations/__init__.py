@@ -12,8 +12,9 @@ HERE = Path(__file__).parent
 
 # Full-text search objects made by DDL (not by the models): SQLite FTS5 tables, PostgreSQL
 # generated tsvector columns. Autogenerate and the schema comparison must leave them alone.
-SEARCH_INDEX_TABLE_PREFIXES = ("kb_passages_fts",)
-SEARCH_INDEX_COLUMNS = {("kb_passages", "search_vector")}
+SEARCH_INDEX_TABLE_PREFIXES = ("kb_passages_fts", "search_messages_fts")
+SEARCH_INDEX_COLUMNS = {("kb_passages", "search_vector"), ("search_messages", "search_vector")}
+SEARCH_INDEX_INDEXES = {"ix_kb_passages_search_vector", "ix_search_messages_search_vector"}
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool,
@@ -25,7 +26,7 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool,
         table = getattr(getattr(obj, "table", None), "name", None)
         if (table, name) in SEARCH_INDEX_COLUMNS:
             return False
-    return not (type_ == "index" and name == "ix_kb_passages_search_vector")
+    return not (type_ == "index" and name in SEARCH_INDEX_INDEXES)
 
 
 def alembic_config(database_url: str) -> Config:

@@ -12,6 +12,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.assist import recognition, suggestions
+from omnidesk.domains.assist.contact import ContactView, masked_contact
 from omnidesk.domains.assist.customer360 import build_profile, profile_for_locale
 from omnidesk.domains.assist.drafting import ChatClient, draft_reply
 from omnidesk.domains.assist.facts import gather_facts
@@ -192,3 +193,8 @@ async def build_assist(
                           order_number=order_number, locale=lang),
         draft=await draft_reply(llm, messages, ranked + articles, customer_view, reply_lang))
     return assist, profile
+
+
+def contact_view(customer: Customer) -> ContactView:
+    """Return a customer's contact card as agents see it by default: personal data masked."""
+    return masked_contact(customer)

@@ -19,10 +19,12 @@ from omnidesk.domains.knowledge.models import (
     KbSynonymSet,
 )
 from omnidesk.domains.knowledge.search import Passage, search
+from omnidesk.domains.knowledge.terms import index_terms
 
 __all__ = [
     "Passage",
     "access_article",
+    "analyse_text",
     "get_article",
     "get_article_by_slug",
     "get_attachment",
@@ -207,3 +209,9 @@ async def suggest_for_conversation_id(
     texts = [m.text for m in messages if m.direction == "inbound"]
     return await suggest_for_conversation(session, workspace_id=actor.workspace_id,
                                           customer_messages=texts, limit=limit)
+
+
+def analyse_text(text: str) -> list[str]:
+    """Return the terms the knowledge base indexes for a text (Korean morphemes with compound
+    pieces, English stems, numbers): the one analyser other domains' search indexes use."""
+    return index_terms(text)

@@ -1,0 +1,1 @@
+"""Search over a workspace's conversations, messages and customers (Korean-aware)."""

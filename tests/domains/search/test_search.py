@@ -4,10 +4,12 @@ tenancy, and the indexer catching up with new messages (both databases)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.core.context import Scope
 from omnidesk.domains.commerce.models import Order
 from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.models import Conversation
@@ -45,6 +47,13 @@ async def test_a_korean_word_finds_the_conversation_whatever_its_ending(
     assert [h.conversation_id for h in (await search(
         session, actor=owner.agent, q="환불 요청")).conversations] == []  # every word must match
     assert await do_index_new_messages(session) == 0  # nothing left to index
+
+    # A limited agent (scoped to a team) finds neither the conversation nor its customer.
+    limited = replace(owner.agent, scope=Scope(team_ids=frozenset({999}), inbox_ids=frozenset()))
+    hidden = await search(session, actor=limited, q="환불")
+    assert hidden.conversations == []
+    assert (await search(session, actor=limited, q="김민지")).customers == []
+    assert (await search(session, actor=limited, q=f"#{refund.id}")).conversations == []
 
 
 async def test_customers_are_found_by_name_phone_and_order_with_handles_masked(

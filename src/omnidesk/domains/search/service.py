@@ -21,6 +21,7 @@ from omnidesk.core.context import Actor
 from omnidesk.domains.assist.service import contact_view
 from omnidesk.domains.commerce.service import get_order_by_number
 from omnidesk.domains.conversations.models import Conversation, Message
+from omnidesk.domains.conversations.service import visible_clause, visible_customer_ids
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.service import get_customers_by_ids, search_query
 from omnidesk.domains.knowledge.service import analyse_text
@@ -60,6 +61,9 @@ def _match(dialect: str, terms: list[str]) -> tuple[Select, ColumnElement[bool]]
 
 def _filtered(query: Select, actor: Actor, flt: SearchFilter) -> Select:
     query = query.join(Conversation, Conversation.id == SearchMessage.conversation_id)
+    visible = visible_clause(actor)  # the one visibility rule: a limited agent's scope
+    if visible is not None:
+        query = query.where(visible)
     if flt.status:
         query = query.where(Conversation.status == flt.status)
     if flt.inbox_id is not None:
@@ -148,12 +152,13 @@ async def _customer_hits(session: AsyncSession, actor: Actor, q: str,
                          limit: int) -> list[CustomerHit]:
     hits: dict[int, CustomerHit] = {}
     order = await get_order_by_number(session, workspace_id=actor.workspace_id, number=q)
+    visible = visible_customer_ids(actor)
     if order is not None and order.customer_id is not None:
-        by_id = await get_customers_by_ids(session, workspace_id=actor.workspace_id,
-                                           customer_ids={order.customer_id})
-        for customer in by_id.values():
+        by_order = search_query(actor.workspace_id, None, visible).where(
+            Customer.id == order.customer_id)
+        for customer in (await session.scalars(by_order)).all():
             hits[customer.id] = _customer_hit(customer, "order")
-    rows = await session.scalars(search_query(actor.workspace_id, q)
+    rows = await session.scalars(search_query(actor.workspace_id, q, visible)
                                  .order_by(Customer.id.desc()).limit(limit))
     for customer in rows.all():
         hits.setdefault(customer.id, _customer_hit(customer, "profile"))
@@ -169,9 +174,11 @@ async def search(session: AsyncSession, *, actor: Actor, q: str, flt: SearchFilt
     found: dict[int, int | None] = {}
     number = CONVERSATION_NUMBER.match(q)
     if number and not flt.narrows():
-        conv = await session.scalar(select(Conversation.id).where(
+        by_number = select(Conversation.id).where(
             Conversation.workspace_id == actor.workspace_id,
-            Conversation.id == int(number.group(1))))
+            Conversation.id == int(number.group(1)))
+        visible = visible_clause(actor)
+        conv = await session.scalar(by_number if visible is None else by_number.where(visible))
         if conv is not None:
             found[conv] = None
     if terms:

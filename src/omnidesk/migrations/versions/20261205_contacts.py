@@ -1,7 +1,7 @@
 """search index over messages: analysed terms per message (FTS5 / tsvector) and the indexer mark
 
 Revision ID: 20261205_contacts
-Revises: 20261205_governance
+Revises: 20261205_automation_2
 Create Date: 2026-12-05 07:10:00
 """
 
@@ -14,7 +14,7 @@ import omnidesk.core.db
 from omnidesk.domains.search.ddl import drop_search_index, ensure_search_index
 
 revision = "20261205_contacts"
-down_revision = "20261205_governance"
+down_revision = "20261205_automation_2"
 branch_labels = None
 depends_on = None
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")

@@ -13,6 +13,7 @@ from babel.messages.pofile import write_po
 
 from omnidesk.channels.manifests import MANIFESTS, identity_names
 from omnidesk.web.locale.agent_ko import AGENT_KO
+from omnidesk.web.locale.automation_ko import AUTOMATION_CODES, AUTOMATION_KO
 from omnidesk.web.locale.contacts_ko import CONTACTS_KO
 
 HERE = Path(__file__).parent
@@ -275,12 +276,13 @@ def entries(language: str) -> dict[str, str]:
     """Return msgid -> translation for a language."""
     pick = 0 if language == "ko" else 1
     table = {k: (v if language == "ko" else k) for k, v in {**KO, **ROUTING_KO, **BOT_KO, **AGENT_KO,
-                                                                **CONTACTS_KO}.items()}
+                                                                **CONTACTS_KO, **AUTOMATION_KO}.items()}
     table.update({f"channel:{k}": v[pick] for k, v in CHANNEL_NAMES.items()})
     table.update({f"identity:{k}": v[pick] for k, v in IDENTITY_NAMES.items()})
     table.update({k: v[pick] for k, v in CODES.items()})
     table.update({k: v[pick] for k, v in ROUTING_CODES.items()})
     table.update({k: v[pick] for k, v in BOT_CODES.items()})
+    table.update({k: v[pick] for k, v in AUTOMATION_CODES.items()})
     return table
 
 

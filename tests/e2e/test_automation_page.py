@@ -1,0 +1,60 @@
+"""An admin writes a rule on the automation page, tests it on past events and adds a webhook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from omnidesk.core.context import system_actor
+from omnidesk.domains.conversations.actions import do_add_message, do_open_conversation
+from omnidesk.domains.customers.actions import do_create_customer
+from omnidesk.domains.customers.schemas import CustomerCreate
+from omnidesk.domains.workspaces.service import get_workspace_by_slug
+from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
+from tests.e2e.test_supervisor_live import in_database
+
+
+def test_an_admin_writes_tests_and_sees_a_rule_and_a_webhook(
+    live_server: LiveServer, browser: Any
+) -> None:
+    url, base = live_server.env["OMNIDESK_DATABASE_URL"], live_server.url
+
+    async def history(session: Any) -> None:
+        hanbit = await get_workspace_by_slug(session, slug="hanbit")
+        customer = await do_create_customer(session, actor=system_actor(hanbit.id),
+                                            customer_in=CustomerCreate(name="김고객"))
+        conv = await do_open_conversation(session, workspace_id=hanbit.id,
+                                          customer_id=customer.id, channel="web")
+        await do_add_message(session, conv=conv, text="배송이 언제 오나요?", author_kind="customer")
+        await do_add_message(session, conv=conv, text="환불할게요", author_kind="customer")
+
+    in_database(url, history)
+    page = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}).new_page()
+    log_in(page, base, "admin@hanbit.example")
+    page.click("a[href='/settings/automation']")
+    page.wait_for_url(base + "/settings/automation")
+
+    page.fill(".rule-form input[name=name]", "배송 문의 분류")
+    page.check(".rule-form input[value='message.created']")
+    page.fill(".rule-form textarea[name=conditions]", "text contains 배송")
+    page.fill(".rule-form textarea[name=actions]", "add_label: delivery\nset_priority: sideways")
+    page.click(".rule-form button[type=submit]")
+    assert "action line 2" in page.locator("p.error").inner_text()  # kept what was typed
+    page.fill(".rule-form textarea[name=actions]", "add_label: delivery\nset_priority: high")
+    page.click(".rule-form button[type=submit]")
+    page.wait_for_selector("#rules td:has-text('배송 문의 분류')")
+
+    page.click("text=이 규칙 시험")
+    page.wait_for_selector("#tested")
+    assert "2건 중 1건" in page.locator("#tested h3").inner_text()
+
+    page.fill(".hook-form input[name=name]", "CRM")
+    page.fill(".hook-form input[name=url]", "https://crm.example.com/omnidesk")
+    page.fill(".hook-form input[name=events]", "conversation.created, sla.breached")
+    page.click(".hook-form button[type=submit]")
+    assert page.locator("code.secret").inner_text().startswith("whsec_")
+    page.goto(base + "/settings/automation?test=1")
+    page.wait_for_selector("#tested")
+    page.screenshot(path=str(ARTIFACTS / "automation-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "automation-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

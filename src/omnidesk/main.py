@@ -34,6 +34,7 @@ from omnidesk.domains.commerce.views import router as commerce_router
 from omnidesk.domains.conversations.service import visible_customer_ids
 from omnidesk.domains.conversations.views import router as conversations_router
 from omnidesk.domains.customers.views import router as customers_router
+from omnidesk.domains.feedback.views import router as feedback_router
 from omnidesk.domains.inboxes.views import router as inboxes_router
 from omnidesk.domains.knowledge.views import router as knowledge_router
 from omnidesk.domains.routing.views import router as routing_router
@@ -60,6 +61,7 @@ from omnidesk.web import (
     routing_settings,
     search,
     supervisor,
+    survey_page,
     widget,
     widget_ws,
 )
@@ -82,6 +84,7 @@ ROUTERS = [
     routing_router,
     knowledge_router,
     search_router,
+    feedback_router,
     customer360_web.router,
     admin_api.router,
     auth.router,
@@ -104,6 +107,7 @@ ROUTERS = [
     demo_store.router,
     help_center.router,
     help_center.admin_router,
+    survey_page.router,
 ]
 log = logging.getLogger("omnidesk")
 

@@ -137,6 +137,9 @@ class OutboundMessage:
     reply_to_provider_id: str | None = None
     references: tuple[str, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
+    # Buttons the customer taps; a tap sends the button's text back (a channel with the
+    # quick_replies capability renders them, within its manifest's quick_reply_limit).
+    quick_replies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

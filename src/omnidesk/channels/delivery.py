@@ -55,9 +55,15 @@ async def build_outbound(session: AsyncSession, *, message: Message, conversatio
                                                         "application/octet-stream"),
                                      url=a.get("url"))
                   for a in message.attachments if isinstance(a, dict) and a.get("url"))
+    caps = BY_KIND[message.channel].capabilities
+    replies = tuple(str(r) for r in (message.meta or {}).get("quick_replies") or ()) \
+        if caps.quick_replies else ()
+    if caps.quick_reply_limit is not None and len(replies) > caps.quick_reply_limit:
+        replies = ()  # the text still asks the question; a typed answer counts
     return OutboundMessage(
         message_id=message.id, idempotency_key=idempotency_key(message), recipient=recipient,
         text=message.text, subject=conversation.subject, attachments=files,
+        quick_replies=replies,
         reply_to_provider_id=last.provider_message_id if last is not None else None,
         references=references, meta=meta)
 

@@ -29,6 +29,7 @@ class Capabilities:
     voice: bool = False
     ivr: bool = False
     quick_replies: bool = False  # buttons the customer taps
+    quick_reply_limit: int | None = None  # most buttons one message may carry (None: no limit)
     sync_reply: bool = False  # the provider waits for the answer in the webhook response
     typing: bool = False
     realtime: bool = False  # omnidesk's own websocket delivers replies: no provider send

@@ -59,7 +59,7 @@ class KakaoAdapter:
             return await alimtalk.send(message, config.alimtalk, client)
         callback = message.meta.get("kakao_callback_url")
         if callback:
-            answer = skill.response([message.text])
+            answer = skill.response([message.text], list(message.quick_replies))
             await request_ok(client, "POST", str(callback), json=answer,
                              what="kakao skill callback")
             return SendResult(provider_message_id=f"callback:{message.idempotency_key}")

@@ -92,7 +92,12 @@ def _message(message: OutboundMessage) -> dict[str, Any]:
                   a.content_type.startswith("image/")), None)
     if image is not None:
         return {"type": "image", "originalContentUrl": image.url, "previewImageUrl": image.url}
-    return {"type": "text", "text": message.text}
+    text: dict[str, Any] = {"type": "text", "text": message.text}
+    if message.quick_replies:  # a tap sends the label back as the customer's message
+        text["quickReply"] = {"items": [
+            {"type": "action", "action": {"type": "message", "label": r[:20], "text": r}}
+            for r in message.quick_replies]}
+    return text
 
 
 def _event(raw: dict[str, Any]) -> WebhookEvent | None:

@@ -85,7 +85,11 @@ class MessengerAdapter:
 def _message(message: OutboundMessage) -> dict[str, Any]:
     file = next((a for a in message.attachments if a.url), None)
     if file is None:
-        return {"text": message.text}
+        body: dict[str, Any] = {"text": message.text}
+        if message.quick_replies:  # a tap sends the title back as text (+ payload)
+            body["quick_replies"] = [{"content_type": "text", "title": r[:20], "payload": r}
+                                     for r in message.quick_replies]
+        return body
     kind = file.content_type.split("/")[0]
     kind = kind if kind in {"image", "audio", "video"} else "file"
     return {"attachment": {"type": kind, "payload": {"url": file.url, "is_reusable": False}}}

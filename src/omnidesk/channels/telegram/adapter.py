@@ -60,6 +60,10 @@ class TelegramAdapter:
         if len(message.text) > MAX_TEXT:
             raise ChannelError(f"text longer than {MAX_TEXT} characters", permanent=True)
         body: dict[str, Any] = {"chat_id": message.recipient, "text": message.text}
+        if message.quick_replies:  # a tap comes back as a callback_query with this data
+            buttons = [{"text": r, "callback_data": r[:64]} for r in message.quick_replies]
+            body["reply_markup"] = {"inline_keyboard": [buttons[i:i + 6]
+                                                        for i in range(0, len(buttons), 6)]}
         if message.reply_to_provider_id and ":" in message.reply_to_provider_id:
             body["reply_parameters"] = {
                 "message_id": int(message.reply_to_provider_id.rsplit(":", 1)[1]),

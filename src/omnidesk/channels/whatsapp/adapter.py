@@ -27,6 +27,7 @@ from omnidesk.domains.conversations.schemas import Attachment, DeliveryUpdate, I
 
 MEDIA_TYPES = ("image", "document", "audio", "video", "sticker")
 STATUSES = {"sent", "delivered", "read", "failed"}
+LIST_BUTTON = "선택 · Choose"  # the list opener (WhatsApp: at most 20 characters)
 MEDIA_ID = re.compile(r"^[0-9A-Za-z_.-]{1,100}$")
 
 
@@ -112,6 +113,12 @@ def message_body(message: OutboundMessage) -> dict[str, Any]:
         kind = kind if kind in {"image", "audio", "video"} else "document"
         body.update(type=kind, **{kind: {"link": file.url, "caption": message.text}
                                   if kind != "audio" else {"link": file.url}})
+    elif message.quick_replies:  # an interactive list: the chosen row's title comes back
+        rows = [{"id": r[:200], "title": r[:24]} for r in message.quick_replies]
+        body.update(type="interactive", interactive={
+            "type": "list", "body": {"text": message.text[:1024]},
+            "action": {"button": LIST_BUTTON, "sections": [{"title": LIST_BUTTON,
+                                                            "rows": rows}]}})
     else:
         body.update(type="text", text={"preview_url": False, "body": message.text})
     return body

@@ -76,6 +76,19 @@ async def list_teams(session: AsyncSession, *, workspace_id: int) -> list[Team]:
     return list(rows.all())
 
 
+async def team_lead(session: AsyncSession, *, workspace_id: int,
+                    team_id: int | None) -> int | None:
+    """Return a team's lead: its longest-serving active supervisor or admin member, if any."""
+    if team_id is None:
+        return None
+    return await session.scalar(select(User.id).join(TeamMember, TeamMember.user_id == User.id)
+                                .where(TeamMember.workspace_id == workspace_id,
+                                       TeamMember.team_id == team_id,
+                                       User.role.in_(("supervisor", "admin")),
+                                       User.is_active.is_(True))
+                                .order_by(TeamMember.id).limit(1))
+
+
 async def list_skills(session: AsyncSession, *, workspace_id: int) -> list[Skill]:
     """List the workspace's skills."""
     rows = await session.scalars(

@@ -35,8 +35,10 @@ from omnidesk.domains.conversations.schemas import (
     MessageCreate,
 )
 from omnidesk.domains.conversations.service import (
+    AWAITING_KEY,
     access_conversation,
     access_customer,
+    awaited_number,
     bot_serves_channel,
     find_conversation,
     find_message_by_client_id,
@@ -150,7 +152,8 @@ def _on_customer_message(conv: Conversation, now: dt.datetime, channel: str,
                          inbox_id: int | None) -> None:
     conv.first_customer_message_at = conv.first_customer_message_at or now
     conv.last_customer_message_at = now
-    conv.waiting_since = conv.waiting_since or now
+    if conv.status != "resolved":  # an answer to a survey on a resolved one waits for nobody
+        conv.waiting_since = conv.waiting_since or now
     if inbox_id is not None or channel != conv.channel:  # the customer's last inbox
         conv.inbox_id = inbox_id
     conv.channel = channel
@@ -425,6 +428,8 @@ async def _thread_for(session: AsyncSession, workspace_id: int, customer_id: int
         conv = await latest_conversation_for_customer(session, workspace_id=workspace_id,
                                                       customer_id=customer_id, load_labels=False)
     if conv is not None and conv.status == "resolved" and reopen:
+        if awaited_number(conv, inbound.text, now=utcnow()) is not None:
+            return conv  # the answer to a question we asked (a survey score): no reopen
         if not await _within_reopen_window(session, conv):
             conv = None
         else:
@@ -491,6 +496,21 @@ async def do_handoff_to_human(
         conv, reason=reason, slots=slots or {}, summary=summary or [], text=text,
         sentiment=detect_sentiment(text)), workspace_id=conv.workspace_id)
     return True
+
+
+def do_await_reply(conv: Conversation, *, low: int, high: int, until: dt.datetime,
+                   ref: str) -> None:
+    """Let a reply of just a number in [low, high] answer a question (until then), not reopen."""
+    conv.attributes = {**(conv.attributes or {}), AWAITING_KEY: {
+        "low": low, "high": high, "until": until.isoformat(), "ref": ref}}
+
+
+def do_stop_awaiting_reply(conv: Conversation, *, ref: str) -> None:
+    """Stop taking a number as the answer to the question `ref` (it was answered)."""
+    attributes = dict(conv.attributes or {})
+    if (attributes.get(AWAITING_KEY) or {}).get("ref") == ref:
+        attributes.pop(AWAITING_KEY)
+        conv.attributes = attributes
 
 
 async def do_return_to_bot(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,24 @@ from omnidesk.domains.conversations.models import (
 )
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.service import get_visible_customer
+
+AWAITING_KEY = "awaiting_reply"  # Conversation.attributes key: a question the customer may answer
+
+
+def awaited_number(conv: Conversation, text: str | None, *, now: dt.datetime) -> int | None:
+    """Return the number a customer's reply gives to the question the conversation awaits.
+
+    A survey asks for a score; a reply that is just a number in its range (e.g. "4" to a 1–5
+    question) answers it instead of reopening the conversation or waking the bot.
+    """
+    awaited = (conv.attributes or {}).get(AWAITING_KEY)
+    value = (text or "").strip()
+    if not awaited or not value.isdigit() or len(value) > 3:
+        return None
+    if dt.datetime.fromisoformat(awaited["until"]) <= now:
+        return None
+    number = int(value)
+    return number if awaited["low"] <= number <= awaited["high"] else None
 
 
 def bot_serves_channel(workspace_settings: dict[str, Any] | None, channel: str) -> bool:

@@ -65,6 +65,12 @@ class AnswerCreate(BaseModel):
     comment: str | None = Field(None, max_length=2000)
 
 
+class LinkAnswerCreate(AnswerCreate):
+    """An answer given on the survey page a signed link opens, maybe with an opt-out."""
+
+    opt_out: bool = Field(False, description="Do not ask this customer again.")
+
+
 class AnswerRead(BaseModel):
     """A stored answer with what it is sliced by (conversation, agent, team, inbox, channel)."""
 

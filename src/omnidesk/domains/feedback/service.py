@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import ROLE_RANK, Actor
 from omnidesk.core.db import get_in_workspace
+from omnidesk.core.errors import DomainError, NotFound
 from omnidesk.core.pagination import page_of, paginate
+from omnidesk.domains.feedback.links import LinkRefused, check_token, token_survey_id
 from omnidesk.domains.feedback.models import (
     SCALES,
     FollowUp,
@@ -19,6 +21,14 @@ from omnidesk.domains.feedback.models import (
     SurveyOptOut,
     SurveySettings,
 )
+from omnidesk.domains.workspaces.service import get_workspace
+
+
+class LinkExpired(DomainError):
+    """A genuine survey link past its expiry."""
+
+    status = 410
+    code = "gone"
 
 
 def scale(kind: str) -> tuple[int, int]:
@@ -63,9 +73,39 @@ async def get_survey(session: AsyncSession, *, workspace_id: int, survey_id: int
                                   object_id=survey_id, what="survey")
 
 
-async def find_survey_by_id(session: AsyncSession, *, survey_id: int) -> Survey | None:
-    """Return a survey by id in any workspace (a signed link names it; the signature decides)."""
-    return await session.get(Survey, survey_id)
+async def survey_for_resolution(session: AsyncSession, *, workspace_id: int,
+                                conversation_id: int, resolution: int) -> Survey | None:
+    """Return the survey planned for one resolution of a conversation, if any."""
+    return await session.scalar(select(Survey).where(
+        Survey.workspace_id == workspace_id, Survey.conversation_id == conversation_id,
+        Survey.resolution == resolution))
+
+
+async def access_survey_by_link(session: AsyncSession, *, token: str,
+                                now: dt.datetime) -> Survey:
+    """Return the survey a signed link names; NotFound if forged, LinkExpired if too old."""
+    try:
+        survey = await session.get(Survey, token_survey_id(token))
+        if survey is None:
+            raise LinkRefused("invalid")
+        workspace = await get_workspace(session, workspace_id=survey.workspace_id)
+        check_token(workspace.secret, token, now=now)
+    except LinkRefused as refused:
+        if refused.reason == "expired":
+            raise LinkExpired("this survey link has expired") from None
+        raise NotFound("this survey link is not valid") from None
+    return survey
+
+
+async def access_visitor_survey(session: AsyncSession, *, workspace_id: int, customer_id: int,
+                                survey_id: int) -> Survey:
+    """Return a survey put to this customer (a widget visitor answers only their own)."""
+    survey = await session.scalar(select(Survey).where(
+        Survey.workspace_id == workspace_id, Survey.id == survey_id,
+        Survey.customer_id == customer_id))
+    if survey is None:
+        raise NotFound("survey not found")
+    return survey
 
 
 async def open_survey_for(session: AsyncSession, *, workspace_id: int,
@@ -181,7 +221,7 @@ async def list_open_followups(session: AsyncSession, *, workspace_id: int,
     if team_ids is not None:
         query = query.where(FollowUp.team_id.in_(team_ids))
     rows = await session.execute(query.order_by(FollowUp.id).limit(limit))
-    return [(f, a) for f, a in rows.tuples()]
+    return [(f, a) for f, a in rows]
 
 
 async def followups_for_conversation(session: AsyncSession, *, workspace_id: int,

@@ -62,6 +62,7 @@ from omnidesk.web import (
     search,
     supervisor,
     survey_page,
+    survey_settings,
     widget,
     widget_ws,
 )
@@ -108,6 +109,7 @@ ROUTERS = [
     help_center.router,
     help_center.admin_router,
     survey_page.router,
+    survey_settings.router,
 ]
 log = logging.getLogger("omnidesk")
 

@@ -21,6 +21,7 @@ from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.service import get_conversation, get_message
 from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.engagement.service import visitor_message
+from omnidesk.domains.feedback import events as feedback
 from omnidesk.domains.routing import events as routing
 from omnidesk.realtime.hub import Hub
 from omnidesk.realtime.topics import (
@@ -44,7 +45,7 @@ ROUTING_EVENTS = (
     routing.RoutingEnqueued, routing.RoutingOffered, routing.RoutingOfferExpired,
     routing.RoutingRequeued, routing.RoutingOverflowed, routing.RoutingSynced,
     routing.RoutingConfigChanged, routing.AgentPresenceChanged, routing.SlaWarning,
-    routing.SlaBreached,
+    routing.SlaBreached, feedback.FollowUpOpened, feedback.FollowUpClosed,
 )
 ROUTING_FIELDS = {"conversation_id", "queue_id", "status", "agent_id", "user_id", "presence"}
 MESSAGE_FIELDS = ("message_id", "conversation_id", "customer_id", "channel", "author_kind",

@@ -29,6 +29,7 @@ from omnidesk.domains.customers.service import (
     profile_handle,
 )
 from omnidesk.domains.engagement.service import get_read_mark
+from omnidesk.domains.feedback.service import answers_for_conversation, followups_for_conversation
 from omnidesk.domains.inboxes.service import find_inbox
 from omnidesk.web.deps import AgentPage, agent_page, login_redirect, render
 from omnidesk.web.inbox import InboxQueryDep, list_context, nav_context
@@ -94,6 +95,15 @@ async def customer_context(session: AsyncSession, page: AgentPage,
             "reply_channels": reply_channels(conv, customer)}
 
 
+async def feedback_context(session: AsyncSession, conv: Conversation) -> dict[str, Any]:
+    """Load the customer's survey answers about this conversation and their follow-ups."""
+    ws = conv.workspace_id
+    return {"survey_answers": await answers_for_conversation(session, workspace_id=ws,
+                                                             conversation_id=conv.id),
+            "followups": {f.answer_id: f for f in await followups_for_conversation(
+                session, workspace_id=ws, conversation_id=conv.id)}}
+
+
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
 async def conversation_page(request: Request, session: SessionDep, conversation_id: Id,
                             query: InboxQueryDep) -> Response:
@@ -110,7 +120,8 @@ async def conversation_page(request: Request, session: SessionDep, conversation_
                **await nav_context(session, page, query),
                **await messages_context(session, page, conv),
                **await header_context(session, page, conv),
-               **await customer_context(session, page, conv)}
+               **await customer_context(session, page, conv),
+               **await feedback_context(session, conv)}
     return render(request, page, "inbox.html", **context)
 
 

@@ -18,6 +18,9 @@ from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.customers.service import get_customers_by_ids
+from omnidesk.domains.feedback.actions import check_close_followup
+from omnidesk.domains.feedback.schemas import FollowUpClose
+from omnidesk.domains.feedback.service import list_open_followups
 from omnidesk.domains.routing.overview import list_active_entries, list_agent_states, queue_stats
 from omnidesk.domains.routing.service import list_queues
 from omnidesk.domains.routing.transfer_actions import (
@@ -50,14 +53,17 @@ async def board_context(session: AsyncSession, page: AgentPage) -> dict[str, Any
     queues = await list_queues(session, workspace_id=ws)
     active = await list_active_entries(session, workspace_id=ws, now=now)
     agents = await list_agent_states(session, workspace_id=ws)
+    followups = await list_open_followups(session, workspace_id=ws)
     customers = await get_customers_by_ids(
         session, workspace_id=ws, customer_ids={a.entry.customer_id for a in active}
+        | {answer.customer_id for _, answer in followups}
     )
     return {
         "queues": queues, "stats": queue_stats(queues, active, now), "active": active,
         "agents": agents, "agent_names": {a.user_id: a.name for a in agents},
         "queue_names": {q.id: q.name for q in queues}, "customers": customers, "now": now,
         "presences": PRESENCES, "wait_label": wait_label, "since": _since(now),
+        "followups": followups,
     }  # fmt: skip
 
 
@@ -137,3 +143,12 @@ async def set_agent_presence(request: Request, session: SessionDep, user_id: Id,
     """Change an agent's presence."""
     return await _act(request, session, csrf, lambda page: check_set_presence(
         session, actor=page.actor, user_id=user_id, presence=presence))
+
+
+@router.post("/supervisor/followups/{followup_id}/close", response_class=HTMLResponse)
+async def close_followup(request: Request, session: SessionDep, followup_id: Id,
+                         note: Annotated[str, Form(max_length=2000)] = "",
+                         csrf: Annotated[str | None, Form()] = None) -> Response:
+    """Close a follow-up after a low score, with a note of what was done."""
+    return await _act(request, session, csrf, lambda page: check_close_followup(
+        session, actor=page.actor, followup_id=followup_id, close_in=FollowUpClose(note=note)))

@@ -15,6 +15,7 @@ from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotAuthenticated, NotFound, RateLimited
 from omnidesk.core.http import AfterIdQuery, SessionDep
+from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_users
 from omnidesk.domains.engagement.actions import (
     do_receive_visitor_message,
@@ -28,11 +29,14 @@ from omnidesk.domains.engagement.schemas import (
 )
 from omnidesk.domains.engagement.service import (
     get_read_mark,
+    get_visitor_customer,
     get_widget_session,
     list_visitor_messages,
     visitor_message,
     widget_settings,
 )
+from omnidesk.domains.feedback.actions import check_answer_in_widget
+from omnidesk.domains.feedback.schemas import AnswerCreate
 from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.service import first_inbox, inbox_calendar, inbox_greeting
 from omnidesk.domains.workspaces.models import Workspace
@@ -175,6 +179,22 @@ async def post_visitor_message(session: SessionDep, slug: SlugHeader, token: Tok
                                            client_message_id=message_in.client_message_id)
     await session.commit()
     return JSONResponse(visitor_message(msg, None).model_dump(mode="json"), status_code=201)
+
+
+@router.post("/widget/api/surveys/{survey_id}/answer", dependencies=[RateLimit])
+async def answer_survey(survey_id: Id, session: SessionDep, slug: SlugHeader, token: TokenHeader,
+                        answer_in: AnswerCreate) -> JSONResponse:
+    """Store the visitor's answer to a survey shown in the chat (a repeat changes nothing)."""
+    visitor = await _visitor(session, slug, token)
+    customer = await get_visitor_customer(session, widget_session=visitor)
+    if customer is None:
+        raise NotFound("survey not found")
+    answer, created = await check_answer_in_widget(
+        session, workspace_id=visitor.workspace_id, customer_id=customer.id,
+        survey_id=survey_id, answer_in=answer_in)
+    await session.commit()
+    return JSONResponse({"score": answer.score, "comment": answer.comment, "created": created},
+                        status_code=201 if created else 200)
 
 
 @router.post("/widget/api/attachments", dependencies=[RateLimit])

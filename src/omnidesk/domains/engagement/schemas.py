@@ -43,6 +43,7 @@ class VisitorMessageRead(BaseModel):
     attachments: list[Any]
     created_at: dt.datetime
     client_message_id: str | None = None
+    survey: dict[str, Any] | None = None  # a survey question: id, kind, low, high, comment
 
 
 class WidgetSettings(BaseModel):

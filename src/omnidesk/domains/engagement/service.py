@@ -66,4 +66,5 @@ def visitor_message(msg: Message, author_name: str | None) -> VisitorMessageRead
     return VisitorMessageRead(
         id=msg.id, conversation_id=msg.conversation_id, author_kind=msg.author_kind,
         author_name=author_name, text=msg.text, attachments=list(msg.attachments or []),
-        created_at=msg.created_at, client_message_id=(msg.meta or {}).get("client_message_id"))
+        created_at=msg.created_at, client_message_id=(msg.meta or {}).get("client_message_id"),
+        survey=(msg.meta or {}).get("survey"))

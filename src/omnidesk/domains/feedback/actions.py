@@ -34,6 +34,7 @@ from omnidesk.domains.feedback.schemas import (
 )
 from omnidesk.domains.feedback.service import (
     access_survey_by_link,
+    access_visitor_survey,
     find_settings,
     get_answer,
     get_followup,
@@ -93,6 +94,15 @@ async def check_answer_by_link(session: AsyncSession, *, token: str,
         await do_opt_out(session, workspace_id=survey.workspace_id,
                          customer_id=survey.customer_id)
     return answer, created
+
+
+async def check_answer_in_widget(session: AsyncSession, *, workspace_id: int, customer_id: int,
+                                 survey_id: int, answer_in: AnswerCreate
+                                 ) -> tuple[SurveyAnswer, bool]:
+    """Take a widget visitor's answer to a survey put to them (and only to them)."""
+    survey = await access_visitor_survey(session, workspace_id=workspace_id,
+                                         customer_id=customer_id, survey_id=survey_id)
+    return await do_answer_survey(session, survey=survey, answer_in=answer_in, via="widget")
 
 
 async def do_answer_survey(session: AsyncSession, *, survey: Survey, answer_in: AnswerCreate,

@@ -81,11 +81,47 @@
       else { var link = document.createElement("a"); link.href = url; link.textContent = a.name; link.className = "file"; link.target = "_blank"; link.rel = "noopener"; bubble.appendChild(link); }
     });
     wrap.appendChild(bubble);
+    if (m.survey && m.id) wrap.appendChild(surveyFor(m.survey));
     var meta = document.createElement("div"); meta.className = "meta";
     var when = m.created_at ? new Date(m.created_at) : new Date();
     meta.textContent = when.toLocaleTimeString(t.locale === "ko" ? "ko-KR" : "en-US", { hour: "2-digit", minute: "2-digit" });
     wrap.appendChild(meta);
     return wrap;
+  }
+  // A survey question: a button per score; picking one shows the optional comment and Send.
+  function surveyFor(s) {
+    var box = document.createElement("div"); box.className = "survey"; box.dataset.survey = s.id;
+    var done = localStorage.getItem(key + "survey:" + s.id);
+    if (done) { box.textContent = t.tSurveyThanks + " (" + done + ")"; box.classList.add("done"); return box; }
+    var scores = document.createElement("div"); scores.className = "scores";
+    var chosen = null, form = document.createElement("form"); form.className = "survey-send"; form.hidden = true;
+    for (var n = s.low; n <= s.high; n++) {
+      var b = document.createElement("button"); b.type = "button"; b.className = "score"; b.textContent = String(n); b.dataset.score = n;
+      b.addEventListener("click", function (e) {
+        chosen = Number(e.currentTarget.dataset.score);
+        Array.prototype.forEach.call(scores.children, function (c) { c.classList.toggle("on", Number(c.dataset.score) === chosen); });
+        form.hidden = false; scrollDown();
+      });
+      scores.appendChild(b);
+    }
+    box.appendChild(scores);
+    var comment = null;
+    if (s.comment) { comment = document.createElement("textarea"); comment.rows = 2; comment.maxLength = 2000; comment.placeholder = t.tSurveyComment; form.appendChild(comment); }
+    var send = document.createElement("button"); send.type = "submit"; send.className = "survey-submit"; send.textContent = t.tSurveySend; form.appendChild(send);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (chosen === null) return;
+      send.disabled = true;
+      api("/widget/api/surveys/" + s.id + "/answer", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ score: chosen, comment: comment && comment.value.trim() ? comment.value.trim() : null }) })
+        .then(function (a) {
+          localStorage.setItem(key + "survey:" + s.id, String(a.score));
+          box.textContent = t.tSurveyThanks + " (" + a.score + ")"; box.classList.add("done");
+        })
+        .catch(function () { send.disabled = false; showError(t.tFailed); });
+    });
+    box.appendChild(form);
+    return box;
   }
   function render(m) {
     if (document.getElementById("m-" + m.id)) return false;

@@ -1,0 +1,84 @@
+"""Surveys in Chromium: resolving a chat shows the CSAT buttons in the widget and the answer is
+stored; the signed link's survey page works at phone size (390×844)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import create_engine, insert, select
+
+from omnidesk.domains.feedback.links import survey_token
+from omnidesk.domains.feedback.models import Survey, SurveyAnswer, SurveySettings
+from omnidesk.domains.workspaces.models import Workspace
+from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in, visitor_says
+
+QUESTION = "주문한 책이 아직 안 왔어요"
+COMMENT = "답변이 빨라서 좋았어요"
+
+
+def _db(live_server: LiveServer) -> Any:
+    """A plain sqlite connection to the server's database (Playwright owns the event loop)."""
+    return create_engine(live_server.env["OMNIDESK_DATABASE_URL"].replace("+aiosqlite", ""))
+
+
+def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(
+        live_server: LiveServer, browser: Any) -> None:
+    base, engine = live_server.url, _db(live_server)
+    with engine.begin() as conn:
+        ws = conn.scalar(select(Workspace.id).where(Workspace.slug == "hanbit"))
+        conn.execute(insert(SurveySettings).values(workspace_id=ws, enabled=True, kind="csat",
+                                                   inbox_ids=[]))
+    visitor = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 860}
+                                  ).new_page()
+    chat = visitor_says(visitor, base, QUESTION)
+
+    agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}
+                                ).new_page()
+    log_in(agent, base, "agent@hanbit.example")
+    agent.locator("#conv-list .conv-item").filter(has_text=QUESTION).locator("a").click()
+    agent.locator("#resolve-button").click()
+
+    question = chat.locator(".msg.bot[data-id]").filter(has_text="만족스러우셨나요")
+    question.wait_for(timeout=15000)
+    assert question.locator(".survey .score").all_inner_texts() == ["1", "2", "3", "4", "5"]
+    question.locator(".survey .score").filter(has_text="4").click()
+    question.locator(".survey textarea").fill(COMMENT)
+    visitor.screenshot(path=str(ARTIFACTS / "survey-widget-csat.png"))
+    question.locator(".survey-submit").click()
+    question.locator(".survey.done").wait_for(timeout=10000)
+    assert "감사합니다" in question.locator(".survey.done").inner_text()
+    with engine.begin() as conn:
+        answer = conn.execute(select(SurveyAnswer)).one()
+    assert (answer.score, answer.comment, answer.via, answer.kind) == (4, COMMENT, "widget",
+                                                                       "csat")
+
+    # The agent who handled it sees the customer's comment in the conversation.
+    agent.reload()
+    agent.locator("#feedback-panel").filter(has_text=COMMENT).wait_for(timeout=10000)
+
+    # A survey sent by SMS opens from its signed link on a phone and is answered there.
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    with engine.begin() as conn:
+        secret = conn.scalar(select(Workspace.secret).where(Workspace.id == ws))
+        survey_id = conn.execute(insert(Survey).values(
+            workspace_id=ws, conversation_id=answer.conversation_id,
+            customer_id=answer.customer_id, resolution=1, kind="nps", status="sent",
+            channel="sms", delivery="link", expires_at=expires)).inserted_primary_key[0]
+    phone = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 844},
+                                is_mobile=True, has_touch=True).new_page()
+    phone.goto(f"{base}/s/{survey_token(secret, survey_id, expires)}")
+    assert "추천하실 가능성" in phone.locator(".lead").inner_text()
+    assert phone.locator(".score").count() == 11
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    phone.locator(".score").filter(has_text="9").tap()
+    phone.fill("textarea[name=comment]", "친구에게도 알려줄게요")
+    phone.screenshot(path=str(ARTIFACTS / "survey-link-phone.png"), full_page=True)
+    phone.locator("button[type=submit]").tap()
+    phone.locator("h1").filter(has_text="감사합니다").wait_for()
+    phone.screenshot(path=str(ARTIFACTS / "survey-link-phone-thanks.png"), full_page=True)
+    with engine.begin() as conn:
+        by_link = conn.execute(select(SurveyAnswer).where(
+            SurveyAnswer.survey_id == survey_id)).one()
+    assert (by_link.score, by_link.via) == (9, "link")
+    engine.dispose()

@@ -45,6 +45,7 @@ from omnidesk.subscribers import build_llm_client
 from omnidesk.web import (
     admin_api,
     attachments,
+    audit,
     auth,
     automation_settings,
     bot_settings,
@@ -88,6 +89,8 @@ ROUTERS = [
     feedback_router,
     customer360_web.router,
     admin_api.router,
+    audit.router,
+    audit.page_router,
     auth.router,
     pages.router,
     inbox.router,

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, event
+from sqlalchemy import ForeignKey, Index, String, event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from omnidesk.core.db import Base, IdMixin, IdType, utcnow
+from omnidesk.core.pagination import paginate
 
 REDACTED = "[redacted]"
 SECRET_KEY = re.compile(r"secret|password|passwd|token|api_?key|private|credential|sealed|"
-                        r"signing|totp|recovery", re.IGNORECASE)
+                        r"signing|totp|recovery|_hash$", re.IGNORECASE)
+UNAUDITED_COLUMNS = frozenset({"id", "workspace_id", "created_at", "updated_at", "state"})
 
 
 class AuditEntry(Base, IdMixin):
@@ -60,6 +64,25 @@ def redact(value: Any) -> Any:
     return value
 
 
+def snapshot(obj: object) -> dict[str, Any]:
+    """Return an ORM object's column values as JSON-ready data (for before/after)."""
+    mapper = sa_inspect(obj).mapper
+    return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs
+            if attr.key not in UNAUDITED_COLUMNS}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None
          ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Return (before, after) restricted to the keys whose values differ, both redacted."""
@@ -85,7 +108,7 @@ def audit(
     """Add an audit row to the current transaction; before/after keep only what changed."""
     payload = redact(dict(data or {}))
     if before is not None or after is not None:
-        payload["before"], payload["after"] = diff(before, after)
+        payload["before"], payload["after"] = diff(_plain(before), _plain(after))
     entry = AuditEntry(
         workspace_id=workspace_id,
         actor_kind=actor_kind,
@@ -97,3 +120,47 @@ def audit(
     )
     session.add(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit page and API filter on (all optional)."""
+
+    actor_id: int | None = None
+    action: str | None = None  # an exact action or a prefix ending in "." ("routing.")
+    object_type: str | None = None
+    object_id: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+async def list_audit(session: AsyncSession, *, workspace_id: int, flt: AuditFilter,
+                     cursor: str | None, limit: int) -> list[AuditEntry]:
+    """List a workspace's audit rows, newest first, one page plus one row."""
+    query = select(AuditEntry).where(AuditEntry.workspace_id == workspace_id)
+    if flt.actor_id is not None:
+        query = query.where(AuditEntry.actor_id == flt.actor_id)
+    if flt.action:
+        query = query.where(AuditEntry.action.startswith(flt.action, autoescape=True)
+                            if flt.action.endswith(".") else AuditEntry.action == flt.action)
+    if flt.object_type:
+        query = query.where(AuditEntry.object_type == flt.object_type)
+    if flt.object_id:
+        query = query.where(AuditEntry.object_id == flt.object_id)
+    if flt.since is not None:
+        query = query.where(AuditEntry.created_at >= flt.since)
+    if flt.until is not None:
+        query = query.where(AuditEntry.created_at < flt.until)
+    return list((await session.scalars(
+        paginate(query, AuditEntry.id, cursor=cursor, limit=limit))).all())
+
+
+async def list_audit_kinds(session: AsyncSession, *, workspace_id: int
+                           ) -> tuple[list[str], list[str]]:
+    """Return the workspace's distinct actions and object types (the page's filter choices)."""
+    actions = await session.scalars(select(AuditEntry.action).distinct()
+                                    .where(AuditEntry.workspace_id == workspace_id))
+    types = await session.scalars(select(AuditEntry.object_type).distinct()
+                                  .where(AuditEntry.workspace_id == workspace_id,
+                                         AuditEntry.object_type.is_not(None)))
+    return sorted(actions.all()), sorted(t for t in types.all() if t)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.context import BUILTIN_PERMISSIONS, Actor, Scope
+from omnidesk.core.context import BUILTIN_PERMISSIONS, ROLE_RANK, Actor, Scope
 from omnidesk.core.db import get_in_workspace, utcnow
 from omnidesk.core.security import hash_token, verify_password
 from omnidesk.domains.agents.models import (
@@ -117,10 +117,10 @@ async def authenticate_token(session: AsyncSession, *, token: str) -> Actor | No
         return actor
     # the token never outranks its owner: the owner's scope and permissions bound it too
     held = await _owner_bounds(session, owner)
-    capped = actor.capped(owner.role)
-    mine = BUILTIN_PERMISSIONS.get(capped.role, frozenset()) if capped.permissions is None \
-        else capped.permissions
-    return replace(capped, scope=held.scope, permissions=mine & _held(held))
+    if ROLE_RANK.get(row.role, 0) >= ROLE_RANK.get(owner.role, 0):
+        return replace(held, kind="token")  # acts as its owner, custom role and scope included
+    lower = BUILTIN_PERMISSIONS.get(row.role, frozenset()) & _held(held)
+    return replace(held, kind="token", role=row.role, permissions=lower)
 
 
 async def authenticate_session(session: AsyncSession, *, key: str) -> Actor | None:

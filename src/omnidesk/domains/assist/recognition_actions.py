@@ -64,9 +64,11 @@ async def do_update_recognition_settings(
     actor.require("supervisor")
     changes = check_recognition_settings(settings_in)
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
+    before = dict((workspace.settings or {}).get("recognition") or {})
     workspace.settings = merge_patch(workspace.settings, {"recognition": changes})
     audit(session, workspace_id=actor.workspace_id, action="recognition.updated",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="workspace",
-          object_id=actor.workspace_id, data={"fields": sorted(changes)})
+          object_id=actor.workspace_id, data={"fields": sorted(changes)},
+          before=before, after=dict(workspace.settings.get("recognition") or {}))
     emit(session, RecognitionUpdated(fields=sorted(changes)), workspace_id=actor.workspace_id)
     return read_recognition_settings(workspace.settings)

@@ -90,7 +90,8 @@ async def do_update_bot_settings(session: AsyncSession, *, actor: Actor,
     workspace.settings = {**(workspace.settings or {}), "bot": updated.model_dump()}
     audit(session, workspace_id=actor.workspace_id, action="bot.settings_updated",
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="workspace",
-          object_id=actor.workspace_id, data={"fields": sorted(changes)})
+          object_id=actor.workspace_id, data={"fields": sorted(changes)},
+          before=current, after=updated.model_dump(mode="json"))
     emit(session, BotSettingsUpdated(fields=sorted(changes)), workspace_id=actor.workspace_id)
     return updated
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.audit import audit
+from omnidesk.core.audit import audit, snapshot
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
@@ -23,10 +23,13 @@ def new_public_key() -> str:
 
 
 def _record(session: AsyncSession, actor: Actor, inbox: Inbox,
-            event: type[ev.InboxFacts]) -> None:
+            event: type[ev.InboxFacts], before: dict[str, Any] | None = None,
+            after: dict[str, Any] | None = None) -> None:
+    # sealed settings are redacted by the audit log: never their value, only that they changed
     audit(session, workspace_id=inbox.workspace_id, action=event.name,
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="inbox",
-          object_id=inbox.id, data={"kind": inbox.kind})  # never the settings
+          object_id=inbox.id, data={"kind": inbox.kind}, before=before,
+          after=snapshot(inbox) if after is None else after)
     emit(session, event.of(inbox), workspace_id=inbox.workspace_id)
 
 
@@ -83,6 +86,7 @@ async def check_update_inbox(session: AsyncSession, *, actor: Actor, inbox_id: i
     """Let an admin rename, re-configure, pause or re-time an inbox."""
     actor.require("admin")
     inbox = await get_inbox(session, workspace_id=actor.workspace_id, inbox_id=inbox_id)
+    before = snapshot(inbox)
     await _check_queue(session, actor.workspace_id, inbox_in, port)
     if inbox_in.settings is not None:
         inbox.sealed_settings = port.seal(inbox.kind, inbox_in.settings)
@@ -93,7 +97,7 @@ async def check_update_inbox(session: AsyncSession, *, actor: Actor, inbox_id: i
     for key, value in _fields(inbox_in).items():
         setattr(inbox, key, value)
     await session.flush()
-    _record(session, actor, inbox, ev.InboxUpdated)
+    _record(session, actor, inbox, ev.InboxUpdated, before)
     return inbox
 
 
@@ -101,6 +105,6 @@ async def check_delete_inbox(session: AsyncSession, *, actor: Actor, inbox_id: i
     """Let an admin remove an inbox; its conversations stay, without an inbox."""
     actor.require("admin")
     inbox = await get_inbox(session, workspace_id=actor.workspace_id, inbox_id=inbox_id)
-    _record(session, actor, inbox, ev.InboxDeleted)
+    _record(session, actor, inbox, ev.InboxDeleted, snapshot(inbox), {})
     await session.delete(inbox)
     await session.flush()

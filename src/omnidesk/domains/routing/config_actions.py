@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.audit import audit
+from omnidesk.core.audit import audit, snapshot
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import emit
@@ -78,6 +78,7 @@ async def _save_queue(
     session: AsyncSession, actor: Actor, queue: RoutingQueue, values: dict[str, Any], change: str
 ) -> RoutingQueue:
     ws = actor.workspace_id
+    before = {} if queue.id is None else snapshot(queue)
     if "name" in values:
         taken = await session.scalar(select(RoutingQueue.id).where(
             RoutingQueue.workspace_id == ws, RoutingQueue.name == values["name"]))  # fmt: skip
@@ -99,7 +100,8 @@ async def _save_queue(
         await _check_overflow_chain(session, queue)
     if values.get("is_default"):
         await _unset_other_defaults(session, RoutingQueue, ws, queue.id)
-    _record(session, actor, f"routing.queue_{change}", "routing_queue", queue.id)
+    _record(session, actor, f"routing.queue_{change}", "routing_queue", queue.id,
+            before=before, after=snapshot(queue))
     return queue
 
 
@@ -151,8 +153,10 @@ async def do_delete_queue(session: AsyncSession, *, actor: Actor, queue_id: int)
         .values(overflow_queue_id=None, overflow_after_seconds=None)
         .execution_options(synchronize_session="fetch")
     )  # fmt: skip
+    before = snapshot(queue)
     await session.delete(queue)
-    _record(session, actor, "routing.queue_deleted", "routing_queue", queue_id)
+    _record(session, actor, "routing.queue_deleted", "routing_queue", queue_id,
+            before=before, after={})
 
 
 async def check_create_rule(
@@ -170,7 +174,8 @@ async def check_create_rule(
     )  # fmt: skip
     session.add(row)
     await session.flush()
-    _record(session, actor, "routing.rule_created", "routing_rule", row.id)
+    _record(session, actor, "routing.rule_created", "routing_rule", row.id,
+            before={}, after=snapshot(row))
     return row
 
 
@@ -180,6 +185,7 @@ async def check_update_rule(
     """Change a routing rule; fields left out keep their value."""
     actor.require("admin")
     row = await get_rule_row(session, workspace_id=actor.workspace_id, rule_id=rule_id)
+    before = snapshot(row)
     changes = rule_in.model_dump(exclude_unset=True)
     if changes.get("queue_id") is not None:
         await _require(get_queue(session, workspace_id=actor.workspace_id,
@@ -189,7 +195,8 @@ async def check_update_rule(
     for key, value in changes.items():
         if value is not None or key == "priority":
             setattr(row, key, value)
-    _record(session, actor, "routing.rule_updated", "routing_rule", row.id)
+    _record(session, actor, "routing.rule_updated", "routing_rule", row.id,
+            before=before, after=snapshot(row))
     return row
 
 
@@ -229,8 +236,10 @@ async def do_delete_rule(session: AsyncSession, *, actor: Actor, rule_id: int) -
     """Delete a routing rule."""
     actor.require("admin")
     row = await get_rule_row(session, workspace_id=actor.workspace_id, rule_id=rule_id)
+    before = snapshot(row)
     await session.delete(row)
-    _record(session, actor, "routing.rule_deleted", "routing_rule", rule_id)
+    _record(session, actor, "routing.rule_deleted", "routing_rule", rule_id,
+            before=before, after={})
 
 
 async def check_save_sla_policy(
@@ -247,6 +256,7 @@ async def check_save_sla_policy(
         row = SlaPolicyRow(workspace_id=ws)
     else:
         row = await get_sla_policy(session, workspace_id=ws, policy_id=policy_id)
+    before = {} if policy_id is None else snapshot(row)
     values = policy_in.model_dump(exclude_unset=policy_id is not None, exclude_none=True)
     if "name" in values:
         taken = await session.scalar(select(SlaPolicyRow.id).where(
@@ -261,7 +271,8 @@ async def check_save_sla_policy(
     if row.is_default:
         await _unset_other_defaults(session, SlaPolicyRow, ws, row.id)
     change = "created" if policy_id is None else "updated"
-    _record(session, actor, f"routing.sla_policy_{change}", "sla_policy", row.id)
+    _record(session, actor, f"routing.sla_policy_{change}", "sla_policy", row.id,
+            before=before, after=snapshot(row))
     return row
 
 
@@ -269,12 +280,16 @@ async def do_delete_sla_policy(session: AsyncSession, *, actor: Actor, policy_id
     """Delete an SLA policy."""
     actor.require("admin")
     row = await get_sla_policy(session, workspace_id=actor.workspace_id, policy_id=policy_id)
+    before = snapshot(row)
     await session.delete(row)
-    _record(session, actor, "routing.sla_policy_deleted", "sla_policy", policy_id)
+    _record(session, actor, "routing.sla_policy_deleted", "sla_policy", policy_id,
+            before=before, after={})
 
 
-def _record(session: AsyncSession, actor: Actor, action: str, obj: str, obj_id: int) -> None:
+def _record(session: AsyncSession, actor: Actor, action: str, obj: str, obj_id: int, *,
+            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
     audit(session, workspace_id=actor.workspace_id, action=action, actor_kind=actor.audit_kind,
-          actor_id=actor.user_id, object_type=obj, object_id=obj_id)  # fmt: skip
+          actor_id=actor.user_id, object_type=obj, object_id=obj_id, before=before,
+          after=after)  # fmt: skip
     emit(session, RoutingConfigChanged(action=action, object_type=obj, object_id=obj_id),
          workspace_id=actor.workspace_id)

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.audit import audit
+from omnidesk.core.audit import audit, snapshot
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import Conflict, InvalidInput
 from omnidesk.core.events import emit
@@ -69,6 +69,7 @@ async def do_update_workspace(
     """Update the actor's workspace (admins only); settings merge and are validated per section."""
     actor.require("admin")
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
+    before = snapshot(workspace)
     changes = workspace_in.changes()
     if workspace_in.business_hours is not None:  # validated by the schema; stored compactly
         changes["business_hours"] = workspace_in.business_hours.stored()
@@ -79,7 +80,7 @@ async def do_update_workspace(
         setattr(workspace, key, value)
     audit(session, workspace_id=workspace.id, action="workspace.updated", actor_id=actor.user_id,
           actor_kind=actor.audit_kind, object_type="workspace", object_id=workspace.id,
-          data={"fields": sorted(changes)})
+          data={"fields": sorted(changes)}, before=before, after=snapshot(workspace))
     emit(session, WorkspaceUpdated(workspace_id=workspace.id, fields=sorted(changes)),
          workspace_id=workspace.id)
     return workspace

@@ -15,6 +15,7 @@ from omnidesk.channels.manifests import MANIFESTS, identity_names
 from omnidesk.web.locale.agent_ko import AGENT_KO
 from omnidesk.web.locale.automation_ko import AUTOMATION_CODES, AUTOMATION_KO
 from omnidesk.web.locale.contacts_ko import CONTACTS_KO
+from omnidesk.web.locale.governance_ko import GOVERNANCE_KO
 from omnidesk.web.locale.survey_ko import SURVEY_CODES, SURVEY_KO
 
 HERE = Path(__file__).parent
@@ -277,7 +278,8 @@ def entries(language: str) -> dict[str, str]:
     """Return msgid -> translation for a language."""
     pick = 0 if language == "ko" else 1
     table = {k: (v if language == "ko" else k) for k, v in {**KO, **ROUTING_KO, **BOT_KO, **AGENT_KO,
-                                                                **CONTACTS_KO, **AUTOMATION_KO, **SURVEY_KO}.items()}
+                                                                **CONTACTS_KO, **AUTOMATION_KO, **SURVEY_KO,
+                                                                **GOVERNANCE_KO}.items()}
     table.update({f"channel:{k}": v[pick] for k, v in CHANNEL_NAMES.items()})
     table.update({f"identity:{k}": v[pick] for k, v in IDENTITY_NAMES.items()})
     table.update({k: v[pick] for k, v in CODES.items()})

@@ -23,6 +23,8 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
     base = live_server.url
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 860}).new_page()
     log_in(agent, base, "agent@hanbit.example")
+    agent.click("#views a[data-view=unassigned]")  # agents land on "Mine"; a new chat is unassigned
+    agent.wait_for_selector("#live-status.on")
 
     visitor = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 860}).new_page()
     chat = visitor_says(visitor, base, QUESTION)

@@ -23,6 +23,8 @@ def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, bro
 
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 860}).new_page()
     log_in(agent, base, "agent@hanbit.example")
+    agent.click("#views a[data-view=unassigned]")  # agents land on "Mine"; a new chat is unassigned
+    agent.wait_for_selector("#live-status.on")
     item = agent.locator("#conv-list .conv-item").filter(has_text="사진 보내드릴게요")
     item.wait_for(timeout=10000)
     item.locator("a").click()

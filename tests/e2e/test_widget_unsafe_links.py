@@ -24,6 +24,8 @@ def test_the_widget_shows_unsafe_attachment_urls_as_text_and_safe_ones_as_links(
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}
                                 ).new_page()
     log_in(agent, base, "agent@hanbit.example")
+    agent.click("#views a[data-view=unassigned]")  # agents land on "Mine"; a new chat is unassigned
+    agent.wait_for_selector("#live-status.on")
     item = agent.locator("#conv-list .conv-item").filter(has_text="설치 안내서")
     item.wait_for(timeout=10000)
     item.locator("a").click()

@@ -56,7 +56,7 @@ async def test_an_agent_replies_notes_and_resolves_with_csrf_and_text_is_escaped
     resolved = await client.post(f"/conversations/{conv_id}/status", headers=headers,
                                  data={"status": "resolved"})
     assert resolved.status_code == 200 and "st-resolved" in resolved.text
-    listing = await client.get("/inbox/list?status=resolved")
+    listing = await client.get("/inbox/list?view=all&status=resolved")
     assert f'data-conversation-id="{conv_id}"' in listing.text
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.engagement.actions import do_mark_read
+from omnidesk.domains.engagement.models import agent_reader
 from omnidesk.realtime.hub import Hub
 from omnidesk.realtime.topics import VISITOR_IDENTITY_KINDS, conversation_topic, visitor_topic
 
@@ -21,8 +22,12 @@ SIGNALS = frozenset({"typing", "read"})
 
 
 async def relay_signal(session: AsyncSession, hub: Hub, conv: Conversation, *, side: Side,
-                       message: dict[str, Any], name: str | None = None) -> None:
-    """Record a read mark (committing it) or note typing, and show it to the other side."""
+                       message: dict[str, Any], name: str | None = None,
+                       user_id: int | None = None) -> None:
+    """Record a read mark (committing it) or note typing, and show it to the other side.
+
+    An agent's read mark is also recorded as that agent's own (`user_id`): their unread counts.
+    """
     kind = message.get("type")
     data: dict[str, Any] = {"conversation_id": conv.id, "author": side, "reader": side}
     if kind == "read":
@@ -31,6 +36,9 @@ async def relay_signal(session: AsyncSession, hub: Hub, conv: Conversation, *, s
             return
         await do_mark_read(session, workspace_id=conv.workspace_id, conversation_id=conv.id,
                            reader=side, message_id=message_id)
+        if side == "agent" and user_id is not None:
+            await do_mark_read(session, workspace_id=conv.workspace_id, conversation_id=conv.id,
+                               reader=agent_reader(user_id), message_id=message_id)
         await session.commit()
         data["message_id"] = message_id
     elif kind == "typing":

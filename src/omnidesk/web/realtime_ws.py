@@ -151,4 +151,4 @@ async def handle_agent_message(ws: WebSocket, hub: Hub, page: AgentPage,
         except NotFound:
             return
         await relay_signal(session, hub, conv, side="agent", message=message,
-                           name=page.user.display_name or page.user.name)
+                           name=page.user.display_name or page.user.name, user_id=page.user.id)

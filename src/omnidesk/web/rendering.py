@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment
+from babel.dates import format_skeleton
+from babel.numbers import format_currency
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
+
+from omnidesk.web.i18n import context_language, translate
 
 URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 # Browsers drop or rewrite these inside URLs ("java\tscript:", "/\\evil.example"): never a link.
@@ -52,8 +58,44 @@ def local_time(value: dt.datetime | None, fmt: str = "%m-%d %H:%M",
     return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
+def relative_date(value: dt.datetime | None, language: str, zone: str = DEFAULT_ZONE,
+                  now: dt.datetime | None = None) -> str:
+    """Say when, as inbox lists do: 15:22 today, "어제"/"Yesterday", "12월 2일"/"Dec 2"."""
+    if value is None:
+        return ""
+    tz = ZoneInfo(zone)
+    local, today = value.astimezone(tz), (now or dt.datetime.now(dt.UTC)).astimezone(tz).date()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if local.date() == today - dt.timedelta(days=1):
+        return translate(language, "Yesterday")
+    skeleton = "MMMd" if local.year == today.year else "yMMMd"
+    return format_skeleton(skeleton, local, locale=language)
+
+
+def money(amount: float | Decimal | None, currency: str, language: str) -> str:
+    """Format an amount in the page's language: ₩300,000 in Korean and in English alike."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency, locale=language)
+
+
+@pass_context
+def _relative_date(ctx: Context, value: dt.datetime | None) -> str:
+    workspace = ctx.get("workspace")
+    zone = getattr(workspace, "timezone", None) or DEFAULT_ZONE
+    return relative_date(value, context_language(ctx), zone)
+
+
+@pass_context
+def _money(ctx: Context, amount: float | Decimal | None, currency: str = "KRW") -> str:
+    return money(amount, currency, context_language(ctx))
+
+
 def install_filters(env: Environment) -> None:
     """Register the filters on a Jinja environment."""
     env.filters["linkify"] = linkify
     env.filters["safe_url"] = safe_url
     env.filters["local_time"] = local_time
+    env.filters["relative_date"] = _relative_date
+    env.filters["money"] = _money

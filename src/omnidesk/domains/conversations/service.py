@@ -173,6 +173,24 @@ async def list_conversations(
     return list((await session.scalars(query)).all())
 
 
+INBOX_ORDERS = ("activity", "waiting")
+
+
+async def list_inbox(
+    session: AsyncSession, *, actor: Actor, flt: ConversationFilter, order: str = "activity",
+    offset: int = 0, limit: int = 50,
+) -> list[Conversation]:
+    """List a page of the inbox: latest activity first, or the longest waiting first."""
+    query = filtered_query(actor, flt)
+    if order == "waiting":
+        query = query.order_by(Conversation.waiting_since.is_(None),
+                               Conversation.waiting_since.asc(), Conversation.id)
+    else:
+        query = query.order_by(Conversation.last_message_at.is_(None),
+                               Conversation.last_message_at.desc(), Conversation.id.desc())
+    return list((await session.scalars(query.offset(offset).limit(limit + 1))).all())
+
+
 async def count_conversations(session: AsyncSession, *, actor: Actor,
                               flt: ConversationFilter) -> int:
     """Count conversations matching the filters (inbox view badges)."""

@@ -16,7 +16,12 @@ from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
 from omnidesk.domains.customers.service import signed_attributes
-from omnidesk.domains.engagement.models import READERS, ReadMark, WidgetSession
+from omnidesk.domains.engagement.models import (
+    AGENT_READER_PREFIX,
+    READERS,
+    ReadMark,
+    WidgetSession,
+)
 from omnidesk.domains.engagement.schemas import WidgetSessionCreate
 from omnidesk.domains.engagement.service import get_widget_session
 from omnidesk.domains.inboxes.actions import do_create_inbox
@@ -97,7 +102,7 @@ async def do_mark_read(
     message_id: int,
 ) -> ReadMark:
     """Move a reader's read mark forward (never back)."""
-    if reader not in READERS:
+    if reader not in READERS and not reader.startswith(AGENT_READER_PREFIX):
         raise InvalidInput(f"unknown reader {reader!r}", field="reader")
     row = await session.scalar(select(ReadMark).where(
         ReadMark.workspace_id == workspace_id, ReadMark.conversation_id == conversation_id,

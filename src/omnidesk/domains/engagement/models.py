@@ -10,6 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
 
 READERS = ("customer", "agent")
+AGENT_READER_PREFIX = "user:"  # one agent's own read mark: "user:<id>" (unread counts per agent)
+
+
+def agent_reader(user_id: int) -> str:
+    """Name one agent's own read mark."""
+    return f"{AGENT_READER_PREFIX}{user_id}"
 
 
 class WidgetSession(Base, IdMixin, WorkspaceScoped):

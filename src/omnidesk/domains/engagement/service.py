@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.web.manifest import MANIFEST as WEB
@@ -11,7 +13,7 @@ from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import list_customer_messages
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.service import find_by_identity
-from omnidesk.domains.engagement.models import ReadMark, WidgetSession
+from omnidesk.domains.engagement.models import ReadMark, WidgetSession, agent_reader
 from omnidesk.domains.engagement.schemas import VisitorMessageRead, WidgetSettings
 from omnidesk.domains.workspaces.models import Workspace
 
@@ -59,6 +61,27 @@ async def get_read_mark(
         ReadMark.workspace_id == workspace_id, ReadMark.conversation_id == conversation_id,
         ReadMark.reader == reader))
     return int(value or 0)
+
+
+async def count_unread(
+    session: AsyncSession, *, workspace_id: int, user_id: int, conversation_ids: Iterable[int]
+) -> dict[int, int]:
+    """Count each conversation's customer messages after this agent's own read mark."""
+    ids = list(conversation_ids)
+    if not ids:
+        return {}
+    mark = (select(ReadMark.conversation_id, ReadMark.message_id)
+            .where(ReadMark.workspace_id == workspace_id,
+                   ReadMark.reader == agent_reader(user_id),
+                   ReadMark.conversation_id.in_(ids)).subquery())
+    query = (select(Message.conversation_id, func.count())
+             .select_from(Message)
+             .outerjoin(mark, mark.c.conversation_id == Message.conversation_id)
+             .where(Message.workspace_id == workspace_id, Message.conversation_id.in_(ids),
+                    Message.author_kind == "customer",
+                    Message.id > func.coalesce(mark.c.message_id, 0))
+             .group_by(Message.conversation_id))
+    return {int(cid): int(n) for cid, n in (await session.execute(query)).all()}
 
 
 def visitor_message(msg: Message, author_name: str | None) -> VisitorMessageRead:

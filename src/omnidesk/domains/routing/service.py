@@ -454,3 +454,15 @@ async def get_default_sla_policy(
 def is_active(entry: QueueEntry | None) -> bool:
     """Tell whether an entry is still waiting, offered or assigned."""
     return entry is not None and entry.status in ACTIVE_ENTRY_STATUSES
+
+
+async def sla_due_times(
+    session: AsyncSession, *, workspace_id: int, conversation_ids: list[int]
+) -> dict[int, dt.datetime]:
+    """Return when each still-queued or assigned conversation's SLA target falls due."""
+    if not conversation_ids:
+        return {}
+    rows = await session.execute(select(QueueEntry.conversation_id, QueueEntry.sla_due_at).where(
+        QueueEntry.workspace_id == workspace_id, QueueEntry.conversation_id.in_(conversation_ids),
+        QueueEntry.status.in_(ACTIVE_ENTRY_STATUSES), QueueEntry.sla_due_at.is_not(None)))
+    return {int(cid): due for cid, due in rows.all() if due is not None}

@@ -127,7 +127,8 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
               },
     "web": {"main.py": "the web/ package directory",
             "web/widget.py": "a rate-limit bucket name"},
-    "api": {"domains/bot/views.py": "where training rows came from"},
+    "api": {"domains/bot/views.py": "where training rows came from",
+            "domains/privacy/": "an access-log kind: a read through the REST API"},
 }
 ALLOWED_TREES = ("migrations/", "domains/workspaces/demo/", "channels/registry.py",
                  "channels/manifests.py")

@@ -14,6 +14,7 @@ from omnidesk.domains.feedback import models as feedback_models  # noqa: F401
 from omnidesk.domains.inboxes import models as inboxes_models  # noqa: F401
 from omnidesk.domains.knowledge import models as knowledge_models  # noqa: F401
 from omnidesk.domains.nlu import models as nlu_models  # noqa: F401
+from omnidesk.domains.privacy import models as privacy_models  # noqa: F401
 from omnidesk.domains.routing import models as routing_models  # noqa: F401
 from omnidesk.domains.search import models as search_models  # noqa: F401
 from omnidesk.domains.workspaces import models as workspaces_models  # noqa: F401

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         description="Signs session cookies and CSRF tokens; set a long random value in production.",
     )
     secret_key_file: Path | None = Field(None, description="Read the secret key from this file.")
+    pii_key_file: Path | None = Field(
+        None, description="Fernet keys (one a line, the first encrypts) for personal data kept "
+        "encrypted; without it the key is derived from the secret key. `omnidesk pii rotate-key`.")
     log_level: str = Field("INFO", description="Python logging level.")
     host: str = Field("127.0.0.1", description="Address `omnidesk serve` binds to.")
     port: int = Field(8000, description="Port `omnidesk serve` binds to.")

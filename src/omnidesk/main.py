@@ -37,6 +37,7 @@ from omnidesk.domains.customers.views import router as customers_router
 from omnidesk.domains.feedback.views import router as feedback_router
 from omnidesk.domains.inboxes.views import router as inboxes_router
 from omnidesk.domains.knowledge.views import router as knowledge_router
+from omnidesk.domains.privacy.views import router as privacy_router
 from omnidesk.domains.routing.views import router as routing_router
 from omnidesk.domains.search.views import router as search_router
 from omnidesk.domains.workspaces.views import router as workspaces_router
@@ -87,6 +88,7 @@ ROUTERS = [
     knowledge_router,
     search_router,
     feedback_router,
+    privacy_router,
     customer360_web.router,
     admin_api.router,
     audit.router,

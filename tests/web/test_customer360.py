@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.audit import AuditEntry
 from omnidesk.demo_extras import load_demo_extras
 from omnidesk.demo_loader import DEMO_PASSWORD, load_demo
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.assist.recognition import RECENT_ISSUE_DAYS
 from omnidesk.domains.conversations.models import Conversation, ConversationLabel
+from omnidesk.domains.privacy.models import PiiAccess
 from tests.conftest import Persona
 from tests.domains.assist.conftest import Returning, log_in, seed_returning
 
@@ -54,8 +54,8 @@ async def test_reveal_needs_the_csrf_token_and_is_logged(
                               headers={"HX-Request": "true"})
     assert shown.status_code == 200
     assert "010-1234-5678" in shown.text and "열람 기록이 남았습니다" in shown.text
-    entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "pii.revealed"))
-    assert entry.actor_id == owner.agent.user_id and entry.data["reason"] == "배송 문의"
+    entry = await session.scalar(select(PiiAccess).where(PiiAccess.action == "reveal"))
+    assert entry.actor_id == owner.agent.user_id and entry.reason == "배송 문의"
 
 
 async def test_the_assist_panel_in_the_agents_language(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.channels.base import ParsedWebhook, RawRequest, WebhookEvent
 from omnidesk.channels.events import ChannelEventReceived, ChannelMediaRequested
 from omnidesk.channels.models import InboundEvent
+from omnidesk.channels.privacy import protect_raw_event
 from omnidesk.core.db import utcnow
 from omnidesk.core.events import emit
 from omnidesk.core.files import URL_PREFIX
@@ -38,11 +39,15 @@ async def do_store_webhook(session: AsyncSession, *, inbox: Inbox, request: RawR
     """Insert each event unless its (channel, dedupe key) exists; emit one job per new row."""
     stored: list[int] = []
     for event in parsed.events:
+        headers = safe_headers(dict(request.headers))
+        body, payload = await protect_raw_event(
+            session, workspace_id=inbox.workspace_id, body=request.body,
+            content_type=headers.get("content-type", ""), payload=event_payload(event))
         values = {"workspace_id": inbox.workspace_id, "inbox_id": inbox.id,
                   "channel": inbox.kind, "dedupe_key": event.dedupe_key[:255],
                   "kind": event.kind, "sequence": event.data.get("update_id"),
-                  "raw_body": request.body, "headers": safe_headers(dict(request.headers)),
-                  "parsed": event_payload(event), "received_at": request.received_at}
+                  "raw_body": body, "headers": headers,
+                  "parsed": payload, "received_at": request.received_at}
         if event.seen_as and await _stored_under(session, inbox, event.seen_as):
             continue  # a replay of an id-less event within its window
         row_id = await _insert_once(session, values)

@@ -72,7 +72,8 @@ async def reveal_contact(customer_id: Id, request: Request, session: SessionDep,
         return HTMLResponse("invalid CSRF token", status_code=400)
     try:
         contact = await do_reveal_pii(session, actor=actor, customer_id=customer_id,
-                                      reason=reason)
+                                      reason=reason,
+                                      ip=request.client.host if request.client else None)
     except DomainError as exc:
         return _error(request, exc)
     await session.commit()

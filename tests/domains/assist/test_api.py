@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.audit import AuditEntry
+from omnidesk.domains.privacy.models import PiiAccess
 from tests.conftest import Persona
 from tests.domains.assist.conftest import Returning
 
@@ -25,8 +25,10 @@ async def test_profile_reveal_and_notes_over_the_api(
         "minji@example.com")
     bad = await client.post(f"{base}/reveal", headers=owner.headers, json={"fields": ["rrn"]})
     assert bad.status_code == 422
-    entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "pii.revealed"))
-    assert entry.data == {"fields": ["phone"], "reason": "callback"}
+    entry = await session.scalar(select(PiiAccess))
+    assert (entry.fields, entry.reason) == (["phone"], "callback")
+    no_reason = await client.post(f"{base}/reveal", headers=owner.headers, json={"fields": ["phone"]})
+    assert no_reason.status_code == 422
     note = await client.post(f"{base}/notes", headers=owner.headers,
                              json={"body": "설치 기사 재방문 희망 010-2222-3333"})
     assert note.status_code == 201

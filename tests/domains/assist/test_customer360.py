@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.audit import AuditEntry
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.assist import recognition
 from omnidesk.domains.assist.contact_actions import do_reveal_pii
 from omnidesk.domains.assist.customer360 import build_profile
 from omnidesk.domains.assist.service import recognition_messages
 from omnidesk.domains.assist.tiers import tier_progress, tiers_from_settings
+from omnidesk.domains.privacy.models import PiiAccess
 from tests.conftest import Persona
 from tests.domains.assist.conftest import Returning, seed_returning
 
@@ -64,10 +64,10 @@ async def test_reveal_unmasks_and_writes_the_access_log(
     await session.commit()
     assert contact.phone == "010-1234-5678" and contact.name == "김민지"
     assert contact.email != "minji@example.com"
-    rows = (await session.scalars(select(AuditEntry).where(
-        AuditEntry.action == "pii.revealed"))).all()
+    rows = (await session.scalars(select(PiiAccess))).all()
     assert len(rows) == 1 and rows[0].actor_id == owner.agent.user_id
-    assert rows[0].data == {"fields": ["name", "phone"], "reason": "배송 확인"}
+    assert (rows[0].action, rows[0].fields, rows[0].reason) == ("reveal", ["name", "phone"], "배송 확인")
+    assert rows[0].customer_id == returning.customer_id
 
 
 async def test_an_outsider_cannot_see_or_reveal_the_profile(

@@ -12,21 +12,24 @@ from omnidesk.domains.assist.contact import PII_FIELDS, ContactView, revealed_co
 from omnidesk.domains.assist.events import CustomerNoteAdded, CustomerPiiRevealed
 from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.customers.models import CustomerNote
+from omnidesk.domains.privacy.actions import check_may_reveal, check_reason, do_record_access
+from omnidesk.domains.workspaces.service import get_workspace
 
 
 async def do_reveal_pii(
     session: AsyncSession, *, actor: Actor, customer_id: int, fields: list[str] | None = None,
-    reason: str | None = None,
+    reason: str | None = None, ip: str | None = None,
 ) -> ContactView:
-    """Unmask a customer's personal data for this actor and write the `pii.revealed` audit row."""
+    """Unmask a customer's personal data for this actor (a reason is required) and log the read."""
     chosen = sorted(set(fields or PII_FIELDS))
     unknown = set(chosen) - set(PII_FIELDS)
     if unknown:
         raise InvalidInput(f"cannot reveal {sorted(unknown)}", field="fields")
     customer = await access_customer(session, actor=actor, customer_id=customer_id)
-    audit(session, workspace_id=actor.workspace_id, action="pii.revealed",
-          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="customer",
-          object_id=customer.id, data={"fields": chosen, "reason": (reason or "")[:200]})
+    why = check_reason(reason)
+    check_may_reveal(actor, (await get_workspace(session, workspace_id=actor.workspace_id)).settings)
+    await do_record_access(session, actor=actor, action="reveal", fields=chosen, reason=why,
+                           customer_id=customer.id, ip=ip)
     emit(session, CustomerPiiRevealed(customer_id=customer.id, fields=chosen,
                                       actor_id=actor.user_id), workspace_id=actor.workspace_id)
     return revealed_contact(customer, chosen)

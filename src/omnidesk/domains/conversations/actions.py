@@ -18,6 +18,9 @@ from omnidesk.core.context import Actor
 from omnidesk.core.db import rowcount, utcnow
 from omnidesk.core.errors import Conflict, InvalidInput
 from omnidesk.core.events import emit
+from omnidesk.core.pii.keyring import pii_cipher
+from omnidesk.core.pii.policy import policy_from
+from omnidesk.core.pii.seal import Sealed, needs_protection, protect_text, scrub_text, scrub_value
 from omnidesk.domains.agents.service import get_team, get_user
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.models import (
@@ -26,6 +29,7 @@ from omnidesk.domains.conversations.models import (
     ConversationEvent,
     ConversationLabel,
     Message,
+    MessageSecret,
 )
 from omnidesk.domains.conversations.schemas import (
     Attachment,
@@ -393,6 +397,7 @@ async def do_receive_inbound(
             provider_message_id=inbound.provider_message_id)
         if existing is not None:
             return existing
+    inbound, sealed = await _protect(session, workspace_id, inbound)
     customer = await get_customer(
         session, workspace_id=workspace_id, customer_id=inbound.customer_id,
     ) if inbound.customer_id is not None else await do_resolve_identity(
@@ -404,7 +409,7 @@ async def do_receive_inbound(
     # Auto-replies and bounces (RFC 3834) become a private system note: no reopen, no ack.
     automated = bool(inbound.meta.get("automated"))
     conv = await _thread_for(session, workspace_id, customer.id, inbound, reopen=not automated)
-    return await do_add_message(
+    message = await do_add_message(
         session, conv=conv, text=inbound.text, author_kind="system" if automated else "customer",
         channel=inbound.channel, is_private=automated, content_type=inbound.content_type,
         attachments=[a.model_dump() for a in inbound.attachments],
@@ -412,6 +417,30 @@ async def do_receive_inbound(
         meta={**inbound.meta, **({"thread_key": inbound.thread_key} if inbound.thread_key else {})},
         at=inbound.sent_at, inbox_id=inbound.inbox_id,
     )
+    session.add_all(MessageSecret(workspace_id=workspace_id, message_id=message.id, kind=item.kind,
+                                  start=item.start, end=item.end, masked=item.masked[:200],
+                                  ciphertext=item.ciphertext) for item in sealed)
+    return message
+
+
+async def _protect(session: AsyncSession, workspace_id: int,
+                   inbound: InboundMessage) -> tuple[InboundMessage, list[Sealed]]:
+    """Apply the workspace's privacy policy before anything is stored (the one intake boundary).
+
+    Cards and CVVs are masked, values the policy encrypts leave only their masked form in the
+    text (the ciphertext goes to `message_secrets`); the subject and meta are scrubbed. A
+    message without personal data costs no query.
+    """
+    fields = (inbound.text, inbound.subject or "", inbound.meta)
+    if not any(needs_protection(value) for value in fields):
+        return inbound, []
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    policy = policy_from(workspace.settings)
+    text, sealed = protect_text(inbound.text, policy, pii_cipher())
+    safe = inbound.model_copy(update={
+        "text": text, "subject": scrub_text(inbound.subject, policy) if inbound.subject else None,
+        "meta": scrub_value(inbound.meta, policy)})
+    return safe, sealed
 
 
 async def _thread_for(session: AsyncSession, workspace_id: int, customer_id: int,

@@ -145,3 +145,22 @@ class ConversationEvent(Base, IdMixin, WorkspaceScoped):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+
+
+class MessageSecret(Base, IdMixin, WorkspaceScoped):
+    """A value a message held that the privacy policy keeps encrypted (RRN, account, passport …).
+
+    The message text holds the masked form at [start, end); the clear value exists only as
+    `ciphertext` (core/pii/crypto) and is read back only through a logged reveal.
+    """
+
+    __tablename__ = "message_secrets"
+
+    message_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    start: Mapped[int]
+    end: Mapped[int]
+    masked: Mapped[str] = mapped_column(String(200))
+    ciphertext: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

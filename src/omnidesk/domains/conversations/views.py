@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from omnidesk.core.api import ApiRoute
 from omnidesk.core.db import commit_once
+from omnidesk.core.errors import NotFound
 from omnidesk.core.http import ActorDep, AfterIdQuery, CursorQuery, LimitQuery, SessionDep
 from omnidesk.core.pagination import Page, page_of
 from omnidesk.core.schemas import Id
@@ -23,6 +24,8 @@ from omnidesk.domains.conversations.schemas import (
     Priority,
     Status,
 )
+from omnidesk.domains.conversations.secret_actions import do_reveal_message
+from omnidesk.domains.privacy.schemas import RevealedMessage, RevealMessageIn
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"], route_class=ApiRoute)
 
@@ -136,3 +139,18 @@ async def list_events(
     rows = await service.list_events(session, workspace_id=actor.workspace_id,
                                      conversation_id=conv.id)
     return [ConversationEventRead.model_validate(e) for e in rows]
+
+
+@router.post("/{conversation_id}/messages/{message_id}/reveal", response_model=RevealedMessage)
+async def reveal_message(conversation_id: Id, message_id: Id, body: RevealMessageIn,
+                         actor: ActorDep, session: SessionDep, request: Request
+                         ) -> RevealedMessage:
+    """Show the values the privacy policy keeps encrypted in a message; the read is logged."""
+    if (await service.get_message(session, workspace_id=actor.workspace_id,
+                                  message_id=message_id)).conversation_id != conversation_id:
+        raise NotFound("message not found")
+    revealed = await do_reveal_message(session, actor=actor, message_id=message_id,
+                                       reason=body.reason,
+                                       ip=request.client.host if request.client else None)
+    await session.commit()
+    return revealed

@@ -1,0 +1,43 @@
+"""Reveal the values a message's privacy policy kept encrypted: role-checked, with a reason, logged."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import Actor
+from omnidesk.core.pii.keyring import pii_cipher
+from omnidesk.core.pii.seal import Sealed, reveal_text
+from omnidesk.domains.conversations.models import MessageSecret
+from omnidesk.domains.conversations.service import access_conversation, get_message
+from omnidesk.domains.privacy.actions import check_may_reveal, check_reason, do_record_access
+from omnidesk.domains.privacy.schemas import RevealedMessage
+from omnidesk.domains.workspaces.service import get_workspace
+
+
+async def list_message_secrets(session: AsyncSession, *, workspace_id: int,
+                               message_id: int) -> list[MessageSecret]:
+    """Return the encrypted values stored for one message."""
+    rows = await session.scalars(select(MessageSecret).where(
+        MessageSecret.workspace_id == workspace_id, MessageSecret.message_id == message_id,
+    ).order_by(MessageSecret.start))
+    return list(rows.all())
+
+
+async def do_reveal_message(session: AsyncSession, *, actor: Actor, message_id: int,
+                            reason: str | None, ip: str | None = None) -> RevealedMessage:
+    """Return a message with its encrypted values in clear and write the access-log row."""
+    message = await get_message(session, workspace_id=actor.workspace_id, message_id=message_id)
+    conv = await access_conversation(session, actor=actor, conversation_id=message.conversation_id)
+    why = check_reason(reason)
+    workspace = await get_workspace(session, workspace_id=actor.workspace_id)
+    check_may_reveal(actor, workspace.settings)
+    secrets = await list_message_secrets(session, workspace_id=actor.workspace_id,
+                                         message_id=message.id)
+    sealed = [Sealed(s.kind, s.start, s.end, s.masked, s.ciphertext) for s in secrets]
+    kinds = sorted({s.kind for s in secrets})
+    await do_record_access(session, actor=actor, action="reveal", fields=kinds, reason=why,
+                           customer_id=conv.customer_id, conversation_id=conv.id,
+                           message_id=message.id, ip=ip)
+    return RevealedMessage(message_id=message.id, text=reveal_text(message.text, sealed, pii_cipher()),
+                           kinds=kinds)

@@ -1,0 +1,1 @@
+"""Privacy: the access log of every read of unmasked personal data (PIPA), and its reports."""

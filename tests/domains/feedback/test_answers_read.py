@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.manifests import KINDS
+from omnidesk.core.errors import NotFound
 from omnidesk.domains.conversations.actions import do_open_conversation
 from omnidesk.domains.customers.actions import do_create_customer
 from omnidesk.domains.customers.schemas import CustomerCreate
@@ -12,6 +14,7 @@ from omnidesk.domains.feedback.models import Survey, SurveyAnswer
 from omnidesk.domains.feedback.service import (
     AnswerFilter,
     access_answers,
+    access_visitor_survey,
     get_settings,
     is_low,
     list_answers,
@@ -39,16 +42,12 @@ async def _answer(session: AsyncSession, owner: Persona, score: int, agent_id: i
     return answer
 
 
-async def test_default_thresholds_call_csat_2_and_nps_6_low(session: AsyncSession,
-                                                            owner: Persona) -> None:
+async def test_answers_read_newest_first_by_slice_and_agents_see_their_own(
+        session: AsyncSession, owner: Persona, outsider: Persona) -> None:
     settings = await get_settings(session, workspace_id=owner.workspace_id)
     assert not settings.enabled and settings.kind == "csat" and settings.cap_days == 14
     assert is_low(settings, "csat", 2) and not is_low(settings, "csat", 3)
     assert is_low(settings, "nps", 6) and not is_low(settings, "nps", 7)
-
-
-async def test_answers_read_newest_first_by_slice_and_agents_see_their_own(
-        session: AsyncSession, owner: Persona, outsider: Persona) -> None:
     mine = await _answer(session, owner, 1, owner.agent.user_id)
     other = await _answer(session, owner, 5, owner.admin.user_id)
     await _answer(session, outsider, 3, None)
@@ -62,3 +61,6 @@ async def test_answers_read_newest_first_by_slice_and_agents_see_their_own(
     assert [r.id for r in own] == [mine.id]
     every, _ = await access_answers(session, actor=owner.admin)
     assert len(every) == 2
+    with pytest.raises(NotFound):  # a widget visitor answers only a survey put to them
+        await access_visitor_survey(session, workspace_id=owner.workspace_id,
+                                    customer_id=other.customer_id, survey_id=mine.survey_id)

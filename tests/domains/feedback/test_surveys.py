@@ -19,6 +19,7 @@ from omnidesk.domains.feedback.models import FollowUp, Survey, SurveyAnswer
 from omnidesk.domains.workspaces.models import Workspace
 from tests.channels.fake_provider import FakeProvider
 from tests.domains.inboxes.test_inboxes import ALICE, Desk
+from tests.web.test_supervisor import log_in
 
 SEOUL_INBOX = "서울 매장"
 SIDS = iter(f"SM{n:032d}" for n in range(1, 10_000))
@@ -53,20 +54,6 @@ async def _surveys(desk: Desk) -> list[Survey]:
     return list((await desk.session.scalars(select(Survey).order_by(Survey.id))).all())
 
 
-async def test_settings_are_admin_only_and_checked(desk: Desk) -> None:
-    agent_token = desk.owner.headers  # the admin's token; agents are refused below
-    read = await desk.client.get("/api/v1/feedback/settings", headers=agent_token)
-    assert read.json()["enabled"] is False and read.json()["cap_days"] == 14
-    assert (await _settings(desk, inbox_ids=[999_999])).status_code == 422
-    assert (await _settings(desk, kind="stars")).status_code == 422
-    assert (await _settings(desk, timing="after_hours", delay_hours=0)).status_code == 422
-    seoul = desk.inboxes[SEOUL_INBOX]["id"]
-    saved = await _settings(desk, enabled=True, kind="nps", inbox_ids=[seoul], low_nps=5)
-    assert saved.status_code == 200, saved.text
-    assert (await desk.client.get("/api/v1/feedback/settings", headers=agent_token)).json()[
-        "inbox_ids"] == [seoul]
-
-
 async def test_an_sms_survey_is_a_signed_link_and_a_bare_digit_answers_it(
         desk: Desk, twilio: FakeProvider) -> None:
     assert (await _settings(desk, enabled=True)).status_code == 200
@@ -97,9 +84,18 @@ async def test_an_sms_survey_is_a_signed_link_and_a_bare_digit_answers_it(
     assert await desk.session.scalar(select(func.count()).select_from(SurveyAnswer)) == 1
 
 
-async def test_the_cap_and_the_opt_out_keep_customers_from_being_asked_again(
-        desk: Desk) -> None:
-    await _settings(desk, enabled=True, cap_days=14)
+async def test_settings_the_cap_and_the_opt_out_decide_who_is_asked(desk: Desk) -> None:
+    read = await desk.client.get("/api/v1/feedback/settings", headers=desk.owner.headers)
+    assert read.json()["enabled"] is False and read.json()["cap_days"] == 14
+    assert (await _settings(desk, inbox_ids=[999_999])).status_code == 422
+    assert (await _settings(desk, kind="stars")).status_code == 422
+    assert (await _settings(desk, timing="after_hours", delay_hours=0)).status_code == 422
+    busan = desk.inboxes["부산 매장"]["id"]
+    assert (await _settings(desk, enabled=True, inbox_ids=[busan])).status_code == 200
+    await _resolved_sms_conversation(desk)  # on the Seoul number: not a surveyed inbox
+    assert await _surveys(desk) == []
+    saved = await _settings(desk, inbox_ids=[], cap_days=14)
+    assert saved.status_code == 200 and saved.json()["inbox_ids"] == []
     conv = await _resolved_sms_conversation(desk)
     conv_id, customer_id = conv.id, conv.customer_id
     await desk.text(SEOUL_INBOX, ALICE, "하나 더 물어볼게요", next(SIDS))  # reopens
@@ -179,6 +175,11 @@ async def test_a_low_score_opens_a_follow_up_and_can_reopen_the_conversation(
     assert note is not None and "1/5" in note.text
     listed = await desk.client.get("/api/v1/feedback/followups", headers=desk.owner.headers)
     assert [item["answer"]["score"] for item in listed.json()] == [1]
+    await log_in(desk.client, f"admin@{desk.owner.slug}.example", desk.owner.password)
+    board = await desk.client.get("/supervisor/board")
+    assert f'data-followup-id="{followup.id}"' in board.text and "CSAT" in board.text
+    page = await desk.client.get(f"/conversations/{conv.id}")
+    assert 'id="feedback-panel"' in page.text
     closed = await desk.client.post(f"/api/v1/feedback/followups/{followup.id}/close",
                                     headers=desk.owner.headers, json={"note": "전화 드림"})
     assert closed.json()["status"] == "done"

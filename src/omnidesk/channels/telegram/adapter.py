@@ -59,11 +59,7 @@ class TelegramAdapter:
         """Call sendMessage; 429 carries parameters.retry_after, which we honour."""
         if len(message.text) > MAX_TEXT:
             raise ChannelError(f"text longer than {MAX_TEXT} characters", permanent=True)
-        body: dict[str, Any] = {"chat_id": message.recipient, "text": message.text}
-        if message.quick_replies:  # a tap comes back as a callback_query with this data
-            buttons = [{"text": r, "callback_data": r[:64]} for r in message.quick_replies]
-            body["reply_markup"] = {"inline_keyboard": [buttons[i:i + 6]
-                                                        for i in range(0, len(buttons), 6)]}
+        body = message_body(message)
         if message.reply_to_provider_id and ":" in message.reply_to_provider_id:
             body["reply_parameters"] = {
                 "message_id": int(message.reply_to_provider_id.rsplit(":", 1)[1]),
@@ -169,3 +165,13 @@ def _files(message: dict[str, Any]) -> list[Attachment]:
                                                                 "octet-stream"), item["file_id"]))
     return [Attachment(name=n, content_type=c, storage_key=f"telegram-file:{f}")
             for n, c, f in found]
+
+
+def message_body(message: OutboundMessage) -> dict[str, Any]:
+    """Build sendMessage's body: the text, and quick replies as an inline keyboard (rows of 6)."""
+    body: dict[str, Any] = {"chat_id": message.recipient, "text": message.text}
+    if message.quick_replies:  # a tap comes back as a callback_query with this data
+        buttons = [{"text": r, "callback_data": r[:64]} for r in message.quick_replies]
+        body["reply_markup"] = {"inline_keyboard": [buttons[i:i + 6]
+                                                    for i in range(0, len(buttons), 6)]}
+    return body

@@ -8,13 +8,14 @@ from typing import Any
 
 from sqlalchemy import create_engine, insert, select
 
+from omnidesk.domains.agents.models import User
 from omnidesk.domains.feedback.links import survey_token
 from omnidesk.domains.feedback.models import Survey, SurveyAnswer, SurveySettings
 from omnidesk.domains.workspaces.models import Workspace
 from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in, visitor_says
 
 QUESTION = "주문한 책이 아직 안 왔어요"
-COMMENT = "답변이 빨라서 좋았어요"
+COMMENT = "답변이 너무 늦었어요"
 
 
 def _db(live_server: LiveServer) -> Any:
@@ -42,7 +43,7 @@ def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(
     question = chat.locator(".msg.bot[data-id]").filter(has_text="만족스러우셨나요")
     question.wait_for(timeout=15000)
     assert question.locator(".survey .score").all_inner_texts() == ["1", "2", "3", "4", "5"]
-    question.locator(".survey .score").filter(has_text="4").click()
+    question.locator(".survey .score").filter(has_text="1").click()
     question.locator(".survey textarea").fill(COMMENT)
     visitor.screenshot(path=str(ARTIFACTS / "survey-widget-csat.png"))
     question.locator(".survey-submit").click()
@@ -50,12 +51,25 @@ def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(
     assert "감사합니다" in question.locator(".survey.done").inner_text()
     with engine.begin() as conn:
         answer = conn.execute(select(SurveyAnswer)).one()
-    assert (answer.score, answer.comment, answer.via, answer.kind) == (4, COMMENT, "widget",
+        agent_id = conn.scalar(select(User.id).where(User.email == "agent@hanbit.example"))
+    assert answer.agent_id == agent_id  # nobody was assigned: the agent who resolved it
+    assert (answer.score, answer.comment, answer.via, answer.kind) == (1, COMMENT, "widget",
                                                                        "csat")
 
-    # The agent who handled it sees the customer's comment in the conversation.
+    # The agent who handled it sees the customer's comment in the conversation, and the
+    # 1-star answer is a follow-up on the supervisor board.
     agent.reload()
     agent.locator("#feedback-panel").filter(has_text=COMMENT).wait_for(timeout=10000)
+    lead = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}
+                               ).new_page()
+    log_in(lead, base, "admin@hanbit.example")
+    lead.goto(base + "/supervisor")
+    lead.locator("#followups .followup").filter(has_text=COMMENT).wait_for(timeout=10000)
+    lead.screenshot(path=str(ARTIFACTS / "survey-followup-board.png"), full_page=True)
+    lead.goto(base + "/settings/surveys")
+    assert lead.locator("input[name=enabled]").is_checked()
+    lead.locator("#answers").filter(has_text=COMMENT).wait_for()
+    lead.screenshot(path=str(ARTIFACTS / "survey-settings.png"), full_page=True)
 
     # A survey sent by SMS opens from its signed link on a phone and is answered there.
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)

@@ -317,7 +317,9 @@ async def do_set_status(
         conv.waiting_since = None
         conv.owner = "resolved"
         log_event(session, conv, "resolved", actor_kind=actor_kind, actor_id=actor_id)
-        emit(session, ev.ConversationResolved.of(conv), workspace_id=conv.workspace_id)
+        emit(session, ev.ConversationResolved.of(
+            conv, resolved_by=actor_id if actor_kind == "user" else None),
+            workspace_id=conv.workspace_id)
     else:
         log_event(session, conv, "snoozed" if status == "snoozed" else "status_changed",
                   actor_kind=actor_kind, actor_id=actor_id,

@@ -105,11 +105,13 @@ class ConversationStatusChanged(ConversationFacts):
 
 
 class ConversationResolved(ConversationFacts):
-    """The conversation was resolved."""
+    """The conversation was resolved (`resolved_by`: the person who did, if one did)."""
 
     name: ClassVar[str] = "conversation.resolved"
     example: ClassVar[dict[str, Any]] = {**CONVERSATION, "status": "resolved",
-                                         "owner": "resolved"}
+                                         "owner": "resolved", "resolved_by": 3}
+
+    resolved_by: int | None = None
 
 
 class ConversationReopened(CustomerWords):

@@ -53,11 +53,12 @@ async def _wanted(session: AsyncSession, settings: SurveySettings, conv: Convers
     return last is None or now - last >= dt.timedelta(days=settings.cap_days)
 
 
-async def do_plan_survey(session: AsyncSession, *, workspace_id: int,
-                         conversation_id: int) -> Survey | None:
+async def do_plan_survey(session: AsyncSession, *, workspace_id: int, conversation_id: int,
+                         resolved_by: int | None = None) -> Survey | None:
     """Schedule a survey for a just-resolved conversation when the settings want one.
 
-    Idempotent per resolution: a redelivered event finds the survey already planned.
+    The agent it is about is the assignee, else the person who resolved it. Idempotent per
+    resolution: a redelivered event finds the survey already planned.
     """
     conv = await find_conversation(session, workspace_id=workspace_id,
                                    conversation_id=conversation_id, load_labels=False)
@@ -77,7 +78,7 @@ async def do_plan_survey(session: AsyncSession, *, workspace_id: int,
         workspace_id=workspace_id, conversation_id=conv.id, customer_id=conv.customer_id,
         resolution=conv.reopened_count, kind=settings.kind, status="scheduled",
         language="en" if (conv.language or customer.locale) == "en" else "ko",
-        channel=conv.channel, inbox_id=conv.inbox_id, agent_id=conv.assignee_id,
+        channel=conv.channel, inbox_id=conv.inbox_id, agent_id=conv.assignee_id or resolved_by,
         team_id=conv.team_id, intent=conv.intent, handled_by=handled_by(conv),
         due_at=now + dt.timedelta(hours=delay), created_at=now)
     session.add(survey)

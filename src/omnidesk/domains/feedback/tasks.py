@@ -31,7 +31,8 @@ class FeedbackJobs:
                    session: AsyncSession) -> None:
         """Plan a survey for the resolved conversation; send it now when it is due now."""
         survey = await do_plan_survey(session, workspace_id=event.workspace_id or 0,
-                                      conversation_id=event.data.conversation_id)
+                                      conversation_id=event.data.conversation_id,
+                                      resolved_by=event.data.resolved_by)
         if survey is not None and survey.due_at <= utcnow():
             await do_send_survey(session, survey=survey, public_url=self.public_url)
 
@@ -62,7 +63,7 @@ class FeedbackJobs:
     def register(self, registry: SubscriberRegistry) -> None:
         """Subscribe to resolutions and customer replies on resolved conversations."""
         registry.subscribe(ConversationResolved, name="feedback.plan_survey",
-                           reads=("conversation_id",))(self.plan)
+                           reads=("conversation_id", "resolved_by"))(self.plan)
         registry.every(DUE_SECONDS, name="feedback_due_surveys")(self.send_due)
         registry.subscribe(MessageCreated, name="feedback.take_reply",
                            reads=("conversation_id", "text", "author_kind",

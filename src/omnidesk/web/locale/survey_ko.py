@@ -12,7 +12,7 @@ SURVEY_KO = {  # surveys: the survey page, the widget's rating, settings, board,
     "Please pick a score.": "점수를 골라 주세요.",
     "Anything you would like to tell us? (optional)": "더 하고 싶은 말씀이 있으신가요? (선택)",
     "Don't send me surveys again": "앞으로 설문을 받지 않겠습니다", "Send rating": "평가 보내기",
-    "Surveys": "만족도 조사", "Survey settings": "설문 설정",
+    "Surveys": "설문", "Customer surveys": "만족도 조사", "Survey settings": "설문 설정",
     ("After a conversation is resolved, the customer is asked one question on the channel they "
      "used: buttons in the web chat, quick replies where the channel has them, elsewhere a short "
      "link to a survey page. A reply of just the number counts too."):

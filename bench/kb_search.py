@@ -27,11 +27,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine, create_session_factory
-from omnidesk.domains.knowledge.demo import DEMO_FOLDER
-from omnidesk.domains.knowledge.evaluation import DEFAULT_QUERIES, read_queries
-from omnidesk.domains.knowledge.frontmatter import parse_markdown
-from omnidesk.domains.knowledge.index import IndexedArticle, index_article, index_articles
+from omnidesk.demo.knowledge import DEMO_FOLDER
+from omnidesk.domains.knowledge.index.updates import IndexedArticle, index_article, index_articles
+from omnidesk.domains.knowledge.io.frontmatter import parse_markdown
 from omnidesk.domains.knowledge.models import PUBLISHED, KbArticle
+from omnidesk.domains.knowledge.search.evaluation import DEFAULT_QUERIES, read_queries
 from omnidesk.domains.knowledge.service import search
 from omnidesk.domains.workspaces.models import Workspace
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from omnidesk.domains.routing.engine import AgentState, QueuePolicy, WorkItem, match
+from omnidesk.domains.routing.assignment.engine import AgentState, QueuePolicy, WorkItem, match
 
 AGENTS, WAITING, SAMPLES, WARMUP = 50, 200, 400, 20
 

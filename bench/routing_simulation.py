@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from omnidesk.domains.routing.simulation import SimulationConfig, simulate
+from omnidesk.domains.routing.planning.simulation import SimulationConfig, simulate
 
 AGENTS, AHT, TARGET, CONTACTS, SEEDS = 10, 300.0, 30.0, 40_000, 5
 

@@ -168,7 +168,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the app in-process."""
-    from omnidesk.main import create_app
+    from omnidesk.app.main import create_app
 
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)

@@ -7,9 +7,11 @@ from collections import defaultdict
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "omnidesk"
-ENTRY = {"omnidesk.main", "omnidesk.worker", "omnidesk.bootstrap", "omnidesk.cli", "omnidesk.subscribers",
-         "omnidesk.all_models", "omnidesk.demo_loader", "omnidesk.demo_extras",
-         "omnidesk.settings_sections"}
+# Entry points live in omnidesk/app/ (app factory, worker, CLI, bootstrap, wiring); the model
+# registry all_models.py sits beside config.py because migrations import it.
+ENTRY_PACKAGES = {"app", "migrations"}
+ENTRY = {"omnidesk.all_models"}
+TOP_LEVEL = {"__init__.py", "config.py", "all_models.py"}
 
 
 def _modules() -> dict[str, set[str]]:
@@ -30,7 +32,7 @@ def _modules() -> dict[str, set[str]]:
 
 def _layer(module: str) -> str:
     parts = module.split(".")
-    if module in ENTRY or (len(parts) > 1 and parts[1] in {"commands", "migrations"}):
+    if module in ENTRY or (len(parts) > 1 and parts[1] in ENTRY_PACKAGES):
         return "entry"
     return parts[1] if len(parts) > 1 else "root"
 
@@ -50,11 +52,27 @@ def _is_manifest_data(module: str) -> bool:
 
 
 def test_domains_never_import_channels_web_or_entry_points() -> None:
-    forbidden = {"channels", "web", "realtime", "ai_providers", "entry"}
+    forbidden = {"channels", "web", "realtime", "ai_providers", "entry", "demo"}
     for module, imported in _modules().items():
         if _layer(module) == "domains":
             bad = {m for m in imported if _layer(m) in forbidden and not _is_manifest_data(m)}
             assert not bad, f"{module} imports {bad}"
+
+
+def test_entry_points_and_demo_code_live_in_their_own_packages() -> None:
+    loose = {p.name for p in SRC.glob("*.py")} - TOP_LEVEL
+    assert not loose, f"modules at the package's top level (entry points belong in app/): {loose}"
+    demo_code = [p.relative_to(SRC).as_posix() for p in SRC.rglob("*demo*")
+                 if (p.suffix == ".py" or any(p.glob("*.py")))
+                 and p.relative_to(SRC).parts[0] != "demo"]
+    assert not demo_code, f"demo code outside omnidesk/demo/: {demo_code}"
+
+
+def test_only_entry_points_use_the_demo_package() -> None:
+    for module, imported in _modules().items():
+        if _layer(module) not in {"entry", "demo"}:
+            bad = {m for m in imported if _layer(m) == "demo"}
+            assert not bad, f"{module} imports {bad}: demo content is loaded by entry points"
 
 
 def test_channel_manifests_are_pure_data() -> None:
@@ -122,15 +140,15 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
         "domains/engagement/actions.py": "the widget visitor's email, proven by the site",
     },
     "voice": {"core/channel_manifest.py": "an agent capacity class",
-              "domains/routing/engine.py": "the voice capacity class (a call blocks chats)",
+              "domains/routing/assignment/engine.py": "the voice capacity class (a call blocks chats)",
               "domains/agents/models.py": "an agent capacity class",
               },
-    "web": {"main.py": "the web/ package directory",
+    "web": {"app/main.py": "the web/ package directory",
             "web/widget.py": "a rate-limit bucket name"},
     "api": {"domains/bot/views.py": "where training rows came from",
             "domains/privacy/": "an access-log kind: a read through the REST API"},
 }
-ALLOWED_TREES = ("migrations/", "domains/workspaces/demo/", "channels/registry.py",
+ALLOWED_TREES = ("migrations/", "demo/dataset/", "channels/registry.py",
                  "channels/manifests.py")
 
 
@@ -185,9 +203,9 @@ def test_events_are_emitted_only_from_actions_and_jobs() -> None:
 def test_every_documented_route_parses_json_strictly() -> None:
     from fastapi.routing import APIRoute
 
+    from omnidesk.app.main import create_app
     from omnidesk.config import Settings
     from omnidesk.core.api import ApiRoute
-    from omnidesk.main import create_app
 
     app = create_app(Settings(database_url="sqlite+aiosqlite://", secret_key="x"))
     routes = []

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from omnidesk.cli import app
+from omnidesk.app.cli import app
 from omnidesk.config import get_settings
 from tests.conftest import SHARED_DATA
 

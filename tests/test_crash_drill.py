@@ -59,8 +59,8 @@ PUSH = "/v2/bot/message/push"
 # killed with SIGKILL, but it is up in well under a second.
 ZYGOTE = """
 import json, os, signal, sys
-import omnidesk.main, omnidesk.worker, uvicorn  # noqa: F401 - preload, no threads yet
-from omnidesk.cli import app
+import omnidesk.app.main, omnidesk.app.worker, uvicorn  # noqa: F401 - preload, no threads yet
+from omnidesk.app.cli import app
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
 for line in sys.stdin:
     log, args = json.loads(line)

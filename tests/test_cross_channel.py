@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from omnidesk.app.subscribers import build_registry
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import smtp_sink
 from omnidesk.channels.inbox_port import do_connect_inbox
@@ -19,8 +20,7 @@ from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.customers.models import Customer
-from omnidesk.domains.routing.queue_actions import do_accept_offer
-from omnidesk.subscribers import build_registry
+from omnidesk.domains.routing.queues.actions import do_accept_offer
 from tests.channels.fake_provider import (
     TWILIO_SID,
     TWILIO_TOKEN,

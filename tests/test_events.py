@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from omnidesk.catalogue import load_catalogue
-from omnidesk.cli import app
+from omnidesk.app.catalogue import load_catalogue
+from omnidesk.app.cli import app
+from omnidesk.app.subscribers import build_registry
 from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.core.events import DONE, Event, EventDelivery, OutboxEvent, emit
-from omnidesk.subscribers import build_registry
 from tests.conftest import Persona
 
 CATALOGUE = load_catalogue()

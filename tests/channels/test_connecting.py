@@ -10,7 +10,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from omnidesk.cli import app
+from omnidesk.app.cli import app
 from omnidesk.config import get_settings
 from tests.channels.contract_configs import CONFIGS
 from tests.conftest import Persona

@@ -14,7 +14,7 @@ from omnidesk.domains.assist.labels import labeller
 from omnidesk.domains.bot.policy import BotSettings
 from omnidesk.domains.conversations.models import CHANNELS
 from omnidesk.domains.customers.models import IDENTITY_KINDS as CUSTOMER_IDENTITY_KINDS
-from omnidesk.domains.routing.rules import channel_class
+from omnidesk.domains.routing.rules.matching import channel_class
 from omnidesk.domains.routing.schemas import RuleConditions
 from omnidesk.web.conversation import IDENTITY_CHANNELS
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from omnidesk.cli import app
+from omnidesk.app.cli import app
 from omnidesk.core.pii import detect_pii, luhn_valid, mask_text
 from omnidesk.core.pii.evaluate import score
 

@@ -58,7 +58,7 @@ class LiveServer:
 
     def start(self) -> None:
         """Start the server and wait until it answers."""
-        command = [sys.executable, "-m", "uvicorn", "omnidesk.main:create_app", "--factory",
+        command = [sys.executable, "-m", "uvicorn", "omnidesk.app.main:create_app", "--factory",
                    "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)

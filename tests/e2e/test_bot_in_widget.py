@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine, create_session_factory
-from omnidesk.demo_extras import load_demo_extras
-from omnidesk.demo_loader import DEMO_PASSWORD, load_demo
+from omnidesk.demo.extras import load_demo_extras
+from omnidesk.demo.loader import DEMO_PASSWORD, load_demo
 from omnidesk.domains.commerce.models import Order, OrderItem
 from omnidesk.domains.customers.models import Customer
 from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, log_in

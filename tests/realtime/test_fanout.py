@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from omnidesk.app.subscribers import build_registry
 from omnidesk.core.context import Actor, system_actor
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import emit
@@ -19,7 +20,6 @@ from omnidesk.realtime.broker import LocalBroker
 from omnidesk.realtime.hub import Hub
 from omnidesk.realtime.relay import relay_signal
 from omnidesk.realtime.topics import agents_topic, conversation_topic, visitor_topic
-from omnidesk.subscribers import build_registry
 from omnidesk.web.realtime_ws import agent_topics
 from tests.conftest import Persona
 

@@ -103,7 +103,7 @@ async def test_a_role_change_or_deactivation_ends_every_session_of_the_user(
 async def test_a_logout_on_one_process_is_seen_by_another(
     client: httpx.AsyncClient, settings: Settings, owner: Persona
 ) -> None:
-    from omnidesk.main import create_app
+    from omnidesk.app.main import create_app
 
     other_app = create_app(settings)
     transport = httpx.ASGITransport(app=other_app)

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.demo_extras import load_demo_extras
-from omnidesk.demo_loader import DEMO_PASSWORD, load_demo
+from omnidesk.demo.extras import load_demo_extras
+from omnidesk.demo.loader import DEMO_PASSWORD, load_demo
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.assist.recognition import RECENT_ISSUE_DAYS
 from omnidesk.domains.conversations.models import Conversation, ConversationLabel

@@ -8,11 +8,11 @@ from pathlib import Path
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.demo_loader import DEMO_BUSINESS_HOURS
-from omnidesk.domains.knowledge.demo import DEMO_FOLDER
-from omnidesk.domains.knowledge.search import search
+from omnidesk.demo.knowledge import DEMO_FOLDER
+from omnidesk.demo.loader import DEMO_BUSINESS_HOURS
+from omnidesk.demo.store import DEMO_SLUG
+from omnidesk.domains.knowledge.search.engine import search
 from omnidesk.domains.workspaces.models import Workspace
-from omnidesk.web.demo_store import DEMO_SLUG
 from tests.conftest import make_persona
 from tests.domains.knowledge.kb_setup import import_demo_articles
 

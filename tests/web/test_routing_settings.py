@@ -16,7 +16,7 @@ from omnidesk.domains.agents.actions import do_create_team, do_create_user
 from omnidesk.domains.agents.schemas import TeamCreate, UserCreate
 from omnidesk.domains.routing import config_actions as config
 from omnidesk.domains.routing.actions import do_enqueue
-from omnidesk.domains.routing.engine import PRIORITY_LEVELS
+from omnidesk.domains.routing.assignment.engine import PRIORITY_LEVELS
 from omnidesk.domains.routing.overview import list_rule_rows, list_sla_policies
 from omnidesk.domains.routing.schemas import QueueCreate, RuleCreate, SlaPolicyCreate
 from omnidesk.domains.routing.service import list_queues

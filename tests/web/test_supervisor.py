@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.context import system_actor
 from omnidesk.domains.routing.actions import do_enqueue, do_set_presence
 from omnidesk.domains.routing.service import get_agent_state, get_entry
-from omnidesk.web.presence import PresenceTracker
+from omnidesk.realtime.presence import PresenceTracker
 from tests.conftest import Persona
 from tests.domains.routing.routing_setup import make_conversation, make_queue
 

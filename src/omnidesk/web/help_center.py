@@ -23,9 +23,9 @@ from omnidesk.domains.knowledge.actions import (
     do_unpublish_article,
     do_update_article,
 )
-from omnidesk.domains.knowledge.rendering import render_markdown
 from omnidesk.domains.knowledge.schemas import ArticleUpdate
-from omnidesk.domains.knowledge.site import (
+from omnidesk.domains.knowledge.site.rendering import render_markdown
+from omnidesk.domains.knowledge.site.structure import (
     UI_STRINGS,
     article_path,
     category_name,

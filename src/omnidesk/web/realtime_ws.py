@@ -18,6 +18,7 @@ from omnidesk.domains.conversations.service import access_conversation
 from omnidesk.domains.workspaces.service import get_workspace
 from omnidesk.realtime.connection import close_quietly, receive_hello, serve
 from omnidesk.realtime.hub import Hub
+from omnidesk.realtime.presence import presence_tracker
 from omnidesk.realtime.relay import SIGNALS, relay_signal
 from omnidesk.realtime.topics import (
     agents_topic,
@@ -29,7 +30,6 @@ from omnidesk.realtime.topics import (
 from omnidesk.web.auth import resolve_actor
 from omnidesk.web.conversation import render_message
 from omnidesk.web.deps import AgentPage
-from omnidesk.web.presence import presence_tracker
 
 MESSAGE_EVENTS = frozenset({"message.created", "message.updated", "message.delivery_updated"})
 router = APIRouter(include_in_schema=False)

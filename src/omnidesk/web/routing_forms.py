@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, get_args, overload
 
-from omnidesk.domains.routing.engine import PRIORITY_LEVELS
+from omnidesk.domains.routing.assignment.engine import PRIORITY_LEVELS
 from omnidesk.domains.routing.models import RoutingQueue, RoutingRuleRow, SlaPolicyRow
-from omnidesk.domains.routing.rules import CONDITIONS
+from omnidesk.domains.routing.rules.matching import CONDITIONS
 from omnidesk.domains.routing.schemas import (
     QueueCreate,
     QueueUpdate,
@@ -21,7 +21,7 @@ from omnidesk.domains.routing.schemas import (
     SlaPolicyUpdate,
     StrategyName,
 )
-from omnidesk.domains.routing.sla import METRICS
+from omnidesk.domains.routing.sla.clocks import METRICS
 from omnidesk.web.settings_forms import FormError, is_checked, number_text
 from omnidesk.web.settings_forms import integer as _integer
 from omnidesk.web.settings_forms import items as _items

@@ -26,10 +26,10 @@ from omnidesk.domains.nlu.schemas import SENTIMENT_LABELS
 from omnidesk.domains.routing import config_actions as config
 from omnidesk.domains.routing import overview
 from omnidesk.domains.routing.models import RoutingQueue, RoutingRuleRow, SlaPolicyRow
-from omnidesk.domains.routing.rules import CONDITIONS
+from omnidesk.domains.routing.rules.matching import CONDITIONS
 from omnidesk.domains.routing.schemas import RuleUpdate
 from omnidesk.domains.routing.service import get_queue, list_queues
-from omnidesk.domains.routing.sla import METRICS
+from omnidesk.domains.routing.sla.clocks import METRICS
 from omnidesk.web import routing_forms as forms
 from omnidesk.web.deps import AgentPage, agent_page, render
 from omnidesk.web.i18n import translate

@@ -21,13 +21,13 @@ from omnidesk.domains.customers.service import get_customers_by_ids
 from omnidesk.domains.feedback.actions import check_close_followup
 from omnidesk.domains.feedback.schemas import FollowUpClose
 from omnidesk.domains.feedback.service import list_open_followups
-from omnidesk.domains.routing.overview import list_active_entries, list_agent_states, queue_stats
-from omnidesk.domains.routing.service import list_queues
-from omnidesk.domains.routing.transfer_actions import (
+from omnidesk.domains.routing.assignment.transfer_actions import (
     check_set_presence,
     do_move_to_agent,
     do_move_to_queue,
 )
+from omnidesk.domains.routing.overview import list_active_entries, list_agent_states, queue_stats
+from omnidesk.domains.routing.service import list_queues
 from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
 from omnidesk.web.presence import PRESENCES
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from omnidesk.app.subscribers import build_registry
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import poll_each_mailbox
 from omnidesk.channels.inbox_port import do_connect_inbox
@@ -26,7 +27,6 @@ from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.customers.models import Customer
-from omnidesk.subscribers import build_registry
 from tests.channels.conftest import fixture_bytes
 from tests.channels.fake_provider import free_port
 from tests.conftest import Persona

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from omnidesk.app.subscribers import build_registry
 from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.domains.bot.service import shipped_training_rows
@@ -26,7 +27,6 @@ from omnidesk.domains.nlu.service import train_intent_model_from_rows
 from omnidesk.domains.workspaces.actions import do_create_workspace
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate
-from omnidesk.subscribers import build_registry
 
 ALWAYS_OPEN = {"timezone": "Asia/Seoul", "holidays": [],
                "weekly": {d: [["00:00", "24:00"]] for d in

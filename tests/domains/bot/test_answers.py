@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 
 from omnidesk.config import Settings
 from omnidesk.core.context import system_actor
-from omnidesk.domains.knowledge import demo as kb_demo
-from omnidesk.domains.knowledge.importing import import_markdown_folder
+from omnidesk.demo import knowledge as kb_demo
+from omnidesk.domains.knowledge.io.importing import import_markdown_folder
 from omnidesk.domains.workspaces.models import Workspace
 
 from ..assist.live_server import live_server

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from omnidesk.app.subscribers import build_registry
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.core.events import EventDelivery
 from omnidesk.domains.nlu.service import get_active_model_row
-from omnidesk.subscribers import build_registry
 
 from .conftest import PENDING, make_store
 

@@ -6,6 +6,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from omnidesk.app.subscribers import build_registry
 from omnidesk.config import Settings
 from omnidesk.core.audit import AuditEntry
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
@@ -15,7 +16,6 @@ from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.customers.models import Customer
-from omnidesk.subscribers import build_registry
 from tests.conftest import Persona
 
 

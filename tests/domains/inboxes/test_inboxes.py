@@ -11,18 +11,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from omnidesk.app.subscribers import build_registry
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import smtp_sink
 from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.twilio import signature
 from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
-from omnidesk.demo_loader import load_demo
+from omnidesk.demo.loader import load_demo
 from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.customers.models import CustomerIdentity
 from omnidesk.domains.inboxes.service import list_inboxes
 from omnidesk.domains.routing.models import QueueEntry
-from omnidesk.subscribers import build_registry
 from tests.channels.fake_provider import (
     TWILIO_SID,
     TWILIO_TOKEN,

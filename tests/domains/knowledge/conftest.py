@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine, create_session_factory
+from omnidesk.demo.knowledge import load_demo_articles
 from omnidesk.domains.knowledge import models as _kb_models  # noqa: F401 - registers tables
-from omnidesk.domains.knowledge.demo import load_demo_articles
 from omnidesk.domains.workspaces.actions import do_create_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate
 from tests.conftest import per_worker

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import system_actor
-from omnidesk.domains.knowledge.demo import DEMO_FOLDER, load_demo_categories
-from omnidesk.domains.knowledge.importing import import_markdown_folder
+from omnidesk.demo.knowledge import DEMO_FOLDER, load_demo_categories
+from omnidesk.domains.knowledge.io.importing import import_markdown_folder
 
 
 async def import_demo_articles(session: AsyncSession, workspace_id: int, names: tuple[str, ...],

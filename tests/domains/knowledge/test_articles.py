@@ -125,7 +125,7 @@ async def test_a_new_synonym_applies_to_the_next_query(session: AsyncSession) ->
 
 async def test_the_cached_vocabulary_follows_publishes_and_reindexing(
         session: AsyncSession) -> None:
-    from omnidesk.domains.knowledge.maintenance import reindex_workspace
+    from omnidesk.domains.knowledge.index.maintenance import reindex_workspace
 
     actor = await _workspace(session, "acme")
     first = await do_create_article(session, actor=actor, article_in=NO_SHOW)

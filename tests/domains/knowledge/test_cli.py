@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from omnidesk.all_models import metadata
-from omnidesk.cli import app
+from omnidesk.app.cli import app
 from omnidesk.config import get_settings
 from omnidesk.core.db import create_engine, create_session_factory
-from omnidesk.domains.knowledge.demo import DEMO_FOLDER
+from omnidesk.demo.knowledge import DEMO_FOLDER
 from omnidesk.domains.workspaces.actions import do_create_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate
 

@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import system_actor
 from omnidesk.domains.knowledge.actions import do_create_article, do_publish_article
-from omnidesk.domains.knowledge.embeddings import EmbeddingProvider, HashedNgramEmbedder
 from omnidesk.domains.knowledge.models import KbPassage
-from omnidesk.domains.knowledge.ranking import cosine_ranking
 from omnidesk.domains.knowledge.schemas import ArticleCreate
+from omnidesk.domains.knowledge.search.embeddings import EmbeddingProvider, HashedNgramEmbedder
+from omnidesk.domains.knowledge.search.ranking import cosine_ranking
 from omnidesk.domains.knowledge.service import search
 from omnidesk.domains.workspaces.actions import do_create_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor, system_actor
-from omnidesk.domains.knowledge.exporting import export_knowledge_base
-from omnidesk.domains.knowledge.importing import (
+from omnidesk.domains.knowledge.io.exporting import export_knowledge_base
+from omnidesk.domains.knowledge.io.importing import (
     import_faq_csv,
     import_markdown_folder,
     import_zendesk,

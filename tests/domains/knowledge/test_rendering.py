@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from omnidesk.domains.knowledge.rendering import markdown_to_text, render_markdown
+from omnidesk.domains.knowledge.site.rendering import markdown_to_text, render_markdown
 
 
 @pytest.mark.parametrize("body", [

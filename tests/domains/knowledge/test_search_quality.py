@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omnidesk.domains.knowledge.evaluation import DEFAULT_QUERIES, evaluate, read_queries
+from omnidesk.domains.knowledge.search.evaluation import DEFAULT_QUERIES, evaluate, read_queries
 from omnidesk.domains.knowledge.service import search, suggest_for_conversation
 from tests.domains.knowledge.conftest import DemoKb
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from omnidesk.domains.knowledge.analysis import plan_query
-from omnidesk.domains.knowledge.frontmatter import MarkdownDocument, dump_markdown, parse_markdown
-from omnidesk.domains.knowledge.highlight import highlight
-from omnidesk.domains.knowledge.html_to_markdown import html_to_markdown
-from omnidesk.domains.knowledge.passages import split_passages
-from omnidesk.domains.knowledge.ranking import reciprocal_rank_fusion
-from omnidesk.domains.knowledge.synonyms import SynonymSet
-from omnidesk.domains.knowledge.terms import index_terms, jamo
-from omnidesk.domains.knowledge.typos import Vocabulary, edit_distance
+from omnidesk.domains.knowledge.index.passages import split_passages
+from omnidesk.domains.knowledge.io.frontmatter import (
+    MarkdownDocument,
+    dump_markdown,
+    parse_markdown,
+)
+from omnidesk.domains.knowledge.io.html_to_markdown import html_to_markdown
+from omnidesk.domains.knowledge.search.analysis import plan_query
+from omnidesk.domains.knowledge.search.highlight import highlight
+from omnidesk.domains.knowledge.search.ranking import reciprocal_rank_fusion
+from omnidesk.domains.knowledge.search.synonyms import SynonymSet
+from omnidesk.domains.knowledge.search.terms import index_terms, jamo
+from omnidesk.domains.knowledge.search.typos import Vocabulary, edit_distance
 
 VOCAB = Vocabulary({"환불": 12, "기간": 30, "배송": 40, "조회": 9, "refund": 7, "warranty": 3,
                     "돈": 2, "돌려받": 1})

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from omnidesk.commands.nlu import app
+from omnidesk.app.commands.nlu import app
 from omnidesk.domains.nlu.dataset import load_labelled_csv, stratified_holdout, write_labelled_csv
 
 runner = CliRunner()

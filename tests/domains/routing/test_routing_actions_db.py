@@ -21,7 +21,7 @@ from omnidesk.domains.routing.actions import (
     do_set_presence,
 )
 from omnidesk.domains.routing.models import AgentStateRow
-from omnidesk.domains.routing.queue_actions import do_accept_offer, do_expire_offers, do_overflow
+from omnidesk.domains.routing.queues.actions import do_accept_offer, do_expire_offers, do_overflow
 from omnidesk.domains.routing.service import get_agent_state, get_entry
 from tests.conftest import Persona
 

@@ -13,7 +13,8 @@ from omnidesk.domains.agents.schemas import ApiTokenCreate
 from omnidesk.domains.conversations.actions import check_update_conversation
 from omnidesk.domains.conversations.schemas import ConversationUpdate
 from omnidesk.domains.conversations.service import get_conversation
-from omnidesk.domains.routing import subscribers, sync
+from omnidesk.domains.routing import subscribers
+from omnidesk.domains.routing.assignment import sync
 from omnidesk.domains.routing.service import get_agent_state, get_entry
 from tests.conftest import Persona
 

@@ -12,7 +12,7 @@ from omnidesk.core.context import system_actor
 from omnidesk.core.db import utcnow
 from omnidesk.domains.conversations.models import Conversation, ConversationEvent
 from omnidesk.domains.routing.actions import do_assign_next, do_enqueue, do_release
-from omnidesk.domains.routing.claims import claim_capacity, claim_entry
+from omnidesk.domains.routing.assignment.claims import claim_capacity, claim_entry
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
 from tests.conftest import Persona
 

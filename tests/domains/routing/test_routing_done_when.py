@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from omnidesk.core.context import Actor, system_actor
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import SubscriberRegistry, emit
+from omnidesk.demo.dataset.catalogue import AGENTS, SKILLS, TEAMS
+from omnidesk.demo.routing import load_routing_demo
 from omnidesk.domains.agents.actions import (
     do_create_team,
     do_create_user,
@@ -21,9 +23,7 @@ from omnidesk.domains.agents.schemas import SkillLevel, TeamCreate, UserCreate, 
 from omnidesk.domains.conversations.events import ConversationBotHandoff
 from omnidesk.domains.conversations.service import get_conversation
 from omnidesk.domains.routing.actions import do_set_presence
-from omnidesk.domains.routing.demo import load_routing_demo
 from omnidesk.domains.routing.service import get_entry
-from omnidesk.domains.workspaces.demo.catalogue import AGENTS, SKILLS, TEAMS
 from tests.conftest import Persona
 
 from .routing_setup import make_conversation

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from omnidesk.domains.routing.engine import (
+from omnidesk.domains.routing.assignment.engine import (
     PRIORITY_LEVELS,
     AgentState,
     Presence,

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from omnidesk.domains.routing.erlang import (
+from omnidesk.domains.routing.planning.erlang import (
     average_speed_of_answer,
     erlang_b,
     erlang_c,

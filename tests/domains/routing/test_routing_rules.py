@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omnidesk.domains.routing.rules import channel_class, evaluate_rules, parse_rule
+from omnidesk.domains.routing.rules.matching import channel_class, evaluate_rules, parse_rule
 
 RULES = [
     parse_rule(

@@ -7,7 +7,7 @@ import json
 import typer
 from typer.testing import CliRunner
 
-from omnidesk.commands.simulate import app, simulate_command
+from omnidesk.app.commands.simulate import app, simulate_command
 
 ARGS = [
     "--agents",

@@ -16,9 +16,9 @@ import time
 
 import pytest
 
-from omnidesk.domains.routing.engine import Strategy
-from omnidesk.domains.routing.erlang import predict
-from omnidesk.domains.routing.simulation import SimulationConfig, simulate
+from omnidesk.domains.routing.assignment.engine import Strategy
+from omnidesk.domains.routing.planning.erlang import predict
+from omnidesk.domains.routing.planning.simulation import SimulationConfig, simulate
 
 AGENTS, AHT, TARGET = 10, 300.0, 30.0
 REPLICATIONS, CONTACTS = 8, 12_500

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from omnidesk.domains.routing.sla import (
+from omnidesk.domains.routing.sla.clocks import (
     SLA_BREACHED,
     SLA_WARNING,
     SlaPolicy,

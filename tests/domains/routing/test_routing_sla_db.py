@@ -12,7 +12,7 @@ from omnidesk.domains.conversations.actions import do_set_status
 from omnidesk.domains.conversations.service import get_conversation
 from omnidesk.domains.routing.actions import do_enqueue
 from omnidesk.domains.routing.models import SlaPolicyRow
-from omnidesk.domains.routing.sla_actions import do_check_sla
+from omnidesk.domains.routing.sla.actions import do_check_sla
 from omnidesk.domains.workspaces.service import get_workspace
 from tests.conftest import Persona
 

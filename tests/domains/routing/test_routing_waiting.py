@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import random
 
-from omnidesk.domains.routing.engine import (
+from omnidesk.domains.routing.assignment.engine import (
     AgentState,
     QueuePolicy,
     WorkItem,
     is_eligible,
     rank_items,
 )
-from omnidesk.domains.routing.waiting import WaitingQueue
+from omnidesk.domains.routing.queues.waiting import WaitingQueue
 
 
 def test_pop_for_follows_the_engine_ranking() -> None:

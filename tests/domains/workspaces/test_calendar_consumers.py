@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.routing.models import SlaPolicyRow
-from omnidesk.domains.routing.sla_actions import do_check_sla
+from omnidesk.domains.routing.sla.actions import do_check_sla
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import workspace_calendar
 from tests.conftest import Persona

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from omnidesk.domains.workspaces.demo import DemoDataset, generate_demo_dataset
+from omnidesk.demo.dataset import DemoDataset, generate_demo_dataset
 
 NOW = dt.datetime(2026, 11, 20, 3, 0, tzinfo=dt.UTC)
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")

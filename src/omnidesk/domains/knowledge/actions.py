@@ -10,8 +10,7 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict, InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.domains.knowledge import events
-from omnidesk.domains.knowledge.embeddings import EmbeddingProvider
-from omnidesk.domains.knowledge.index import IndexedArticle, index_article, unindex_article
+from omnidesk.domains.knowledge.index.updates import IndexedArticle, index_article, unindex_article
 from omnidesk.domains.knowledge.models import (
     DRAFT,
     LOCALES,
@@ -20,6 +19,7 @@ from omnidesk.domains.knowledge.models import (
     KbArticleVersion,
 )
 from omnidesk.domains.knowledge.schemas import ArticleCreate, ArticleUpdate
+from omnidesk.domains.knowledge.search.embeddings import EmbeddingProvider
 from omnidesk.domains.knowledge.service import (
     get_article,
     get_article_by_slug,

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped, utcnow
-from omnidesk.domains.knowledge.ddl import drop_search_index, ensure_search_index
+from omnidesk.domains.knowledge.index.ddl import drop_search_index, ensure_search_index
 
 LOCALES = ("ko", "en")
 PUBLIC, INTERNAL = "public", "internal"
@@ -93,7 +93,7 @@ class KbPassage(Base, IdMixin, WorkspaceScoped):
     """A searchable piece of a published article, stored with its pre-tokenized terms.
 
     The full-text index (SQLite FTS5 table or PostgreSQL tsvector column) is attached by
-    ``omnidesk.domains.knowledge.index.ensure_search_index`` and follows this table by itself.
+    ``omnidesk.domains.knowledge.index.updates.ensure_search_index`` and follows this table by itself.
     """
 
     __tablename__ = "kb_passages"

@@ -18,8 +18,8 @@ from omnidesk.domains.knowledge.models import (
     KbCategory,
     KbSynonymSet,
 )
-from omnidesk.domains.knowledge.search import Passage, search
-from omnidesk.domains.knowledge.terms import index_terms
+from omnidesk.domains.knowledge.search.engine import Passage, search
+from omnidesk.domains.knowledge.search.terms import index_terms
 
 __all__ = [
     "Passage",

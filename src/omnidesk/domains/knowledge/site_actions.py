@@ -11,7 +11,7 @@ from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import emit
 from omnidesk.core.files import check_file, clean_name
 from omnidesk.domains.knowledge import events
-from omnidesk.domains.knowledge.index import bump_generation
+from omnidesk.domains.knowledge.index.updates import bump_generation
 from omnidesk.domains.knowledge.models import (
     KbArticle,
     KbAttachment,

@@ -23,7 +23,7 @@ from omnidesk.domains.knowledge.schemas import (
     SynonymSetRead,
     VersionRead,
 )
-from omnidesk.domains.knowledge.search import Passage
+from omnidesk.domains.knowledge.search.engine import Passage
 from omnidesk.domains.workspaces.service import get_workspace
 
 router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"], route_class=ApiRoute)

@@ -22,7 +22,7 @@ from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.conversations.actions import do_assign
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.routing import events as ev
-from omnidesk.domains.routing.claims import (
+from omnidesk.domains.routing.assignment.claims import (
     claim_capacity,
     claim_entry,
     claim_waiting_entry,
@@ -33,7 +33,7 @@ from omnidesk.domains.routing.claims import (
     release_capacity,
     waiting_values,
 )
-from omnidesk.domains.routing.engine import (
+from omnidesk.domains.routing.assignment.engine import (
     PRIORITY_LEVELS,
     Assignment,
     Presence,
@@ -45,7 +45,7 @@ from omnidesk.domains.routing.models import (
     QueueEntry,
     RoutingQueue,
 )
-from omnidesk.domains.routing.rules import channel_class, evaluate_rules
+from omnidesk.domains.routing.rules.matching import channel_class, evaluate_rules
 from omnidesk.domains.routing.service import (
     enqueue_facts,
     get_agent_state,
@@ -60,7 +60,7 @@ from omnidesk.domains.routing.service import (
     queue_policy,
     stacked_calendar,
 )
-from omnidesk.domains.routing.sla_actions import first_response_due_at
+from omnidesk.domains.routing.sla.actions import first_response_due_at
 
 
 async def do_enqueue(

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from omnidesk.core.events import Event
 from omnidesk.domains.routing.models import QueueEntry
-from omnidesk.domains.routing.sla import SLA_BREACHED, SLA_WARNING
+from omnidesk.domains.routing.sla.clocks import SLA_BREACHED, SLA_WARNING
 
 ENTRY: dict[str, Any] = {
     "entry_id": 12, "conversation_id": 41, "customer_id": 7, "queue_id": 2, "status": "waiting",

@@ -11,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from omnidesk.core.schemas import Id, Patch
 from omnidesk.domains.conversations.models import CHANNELS
 from omnidesk.domains.nlu.schemas import SENTIMENT_LABELS
-from omnidesk.domains.routing.engine import PRIORITY_LEVELS
-from omnidesk.domains.routing.rules import parse_rule
+from omnidesk.domains.routing.assignment.engine import PRIORITY_LEVELS
+from omnidesk.domains.routing.rules.matching import parse_rule
 from omnidesk.domains.routing.service import POLICY_WEIGHTS
-from omnidesk.domains.routing.sla import METRICS
+from omnidesk.domains.routing.sla.clocks import METRICS
 from omnidesk.domains.workspaces.schemas import BusinessHours, CalendarStateRead
 
 StrategyName = Literal["longest_idle", "least_busy", "round_robin", "best_skill"]

@@ -24,7 +24,7 @@ from omnidesk.domains.agents.models import Skill, TeamMember, User, UserSkill
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.inboxes.models import Inbox
-from omnidesk.domains.routing.engine import (
+from omnidesk.domains.routing.assignment.engine import (
     AgentState,
     Presence,
     QueuePolicy,
@@ -39,7 +39,7 @@ from omnidesk.domains.routing.models import (
     RoutingRuleRow,
     SlaPolicyRow,
 )
-from omnidesk.domains.routing.rules import RoutingRule, parse_rule
+from omnidesk.domains.routing.rules.matching import RoutingRule, parse_rule
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import (
     Calendar,

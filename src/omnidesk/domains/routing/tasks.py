@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import utcnow
 from omnidesk.core.events import DeliveredEvent, ScheduleFired, SubscriberRegistry
-from omnidesk.domains.routing.queue_actions import do_expire_offers, do_overflow
+from omnidesk.domains.routing.queues.actions import do_expire_offers, do_overflow
 from omnidesk.domains.routing.service import list_entries
-from omnidesk.domains.routing.sla_actions import do_check_sla
+from omnidesk.domains.routing.sla.actions import do_check_sla
 from omnidesk.domains.workspaces.service import list_workspaces
 
 TICK_SECONDS = 15.0

@@ -15,6 +15,11 @@ from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.routing import config_actions as config
 from omnidesk.domains.routing import overview
+from omnidesk.domains.routing.assignment.transfer_actions import (
+    check_set_presence,
+    do_move_to_agent,
+    do_move_to_queue,
+)
 from omnidesk.domains.routing.schemas import (
     AgentStateRead,
     ConversationMove,
@@ -33,11 +38,6 @@ from omnidesk.domains.routing.schemas import (
     SlaPolicyUpdate,
 )
 from omnidesk.domains.routing.service import get_queue, get_queue_calendar, list_queues
-from omnidesk.domains.routing.transfer_actions import (
-    check_set_presence,
-    do_move_to_agent,
-    do_move_to_queue,
-)
 from omnidesk.domains.workspaces.schemas import CalendarStateRead
 
 router = APIRouter(prefix="/api/v1/routing", tags=["routing"], route_class=ApiRoute)

@@ -13,7 +13,7 @@ from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 import omnidesk.core.db
-from omnidesk.domains.knowledge.ddl import drop_search_index, ensure_search_index
+from omnidesk.domains.knowledge.index.ddl import drop_search_index, ensure_search_index
 
 revision = '20261123_0007'
 down_revision = '20261123_0006'

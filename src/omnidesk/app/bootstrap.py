@@ -1,0 +1,71 @@
+"""Build the process runtime shared by the web server and the worker.
+
+Both need the same engine, session factory, dispatcher and realtime hub, wired the same way:
+sessions wake the dispatcher after commits that wrote events and carry the hub so the realtime
+fan-out subscriber can reach screens (through Redis when several processes run).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from omnidesk.app.subscribers import build_registry
+from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.email.adapter import EmailAdapter
+from omnidesk.channels.email.receiving import start_smtp_receiver
+from omnidesk.config import Settings
+from omnidesk.core.db import create_engine, create_session_factory
+from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
+from omnidesk.core.events import SubscriberRegistry, install_commit_wakeup
+from omnidesk.realtime.broker import build_broker
+from omnidesk.realtime.hub import Hub
+
+
+@dataclass
+class Runtime:
+    """The long-lived objects of one omnidesk process."""
+
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    registry: SubscriberRegistry
+    dispatcher: Dispatcher
+    realtime: Hub
+    settings: Settings | None = None
+    smtp_server: asyncio.Server | None = field(default=None, repr=False)
+
+    async def start(self) -> None:
+        """Start the realtime hub and, when its port is set, the SMTP receiver."""
+        await self.realtime.start()
+        port = self.settings.smtp_receiver_port if self.settings else None
+        if self.settings is not None and port:
+            self.smtp_server = await start_smtp_receiver(
+                self.session_factory, adapter=EmailAdapter(),
+                cipher=SettingsCipher(self.settings.effective_secret_key),
+                host=self.settings.smtp_receiver_host, port=port,
+                domains=self.settings.inbound_mail_domains)
+
+    async def stop(self) -> None:
+        """Stop accepting mail, then stop the realtime hub."""
+        if self.smtp_server is not None:
+            self.smtp_server.close()
+            await self.smtp_server.wait_closed()
+            self.smtp_server = None
+        await self.realtime.stop()
+
+
+def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None) -> Runtime:
+    """Create the engine, sessions, dispatcher and realtime hub for this process."""
+    install_commit_wakeup()
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    registry = registry or build_registry(settings)
+    dispatcher = Dispatcher(session_factory, registry, DispatcherConfig(
+        max_attempts=settings.outbox_max_attempts, lease_seconds=settings.outbox_lease_seconds,
+        poll_seconds=settings.dispatcher_poll_seconds))
+    realtime = Hub(build_broker(settings.redis_url, prefix=settings.realtime_channel_prefix),
+                   heartbeat_seconds=settings.realtime_heartbeat_seconds)
+    session_factory.kw["info"] = {"wake": dispatcher.wake, "realtime": realtime}
+    return Runtime(engine, session_factory, registry, dispatcher, realtime, settings)

@@ -1,0 +1,182 @@
+"""The application factory: wires settings, database, dispatcher, routers and middleware."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from omnidesk import __version__
+from omnidesk.app.bootstrap import build_runtime
+from omnidesk.app.settings_sections import build_settings_checks
+from omnidesk.app.subscribers import build_llm_client
+from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.inbox_port import ChannelInboxPort
+from omnidesk.channels.registry import build_registry as build_adapters
+from omnidesk.channels.views import build_router as build_channel_admin_router
+from omnidesk.channels.webhooks import build_router as build_channel_router
+from omnidesk.config import Settings, get_settings
+from omnidesk.core.api import ERROR_RESPONSES
+from omnidesk.core.body_limit import BodyLimitMiddleware
+from omnidesk.core.events import SubscriberRegistry
+from omnidesk.core.http import install_error_handlers
+from omnidesk.demo import store as demo_store
+from omnidesk.domains.agents.models import SESSION_LIFETIME
+from omnidesk.domains.agents.views import router as agents_router
+from omnidesk.domains.assist.views import router as assist_router
+from omnidesk.domains.automation.views import router as automation_router
+from omnidesk.domains.bot.views import router as bot_router
+from omnidesk.domains.commerce.views import router as commerce_router
+from omnidesk.domains.conversations.service import visible_customer_ids
+from omnidesk.domains.conversations.views import router as conversations_router
+from omnidesk.domains.customers.views import router as customers_router
+from omnidesk.domains.feedback.views import router as feedback_router
+from omnidesk.domains.inboxes.views import router as inboxes_router
+from omnidesk.domains.knowledge.views import router as knowledge_router
+from omnidesk.domains.privacy.views import router as privacy_router
+from omnidesk.domains.routing.views import router as routing_router
+from omnidesk.domains.search.views import router as search_router
+from omnidesk.domains.workspaces.views import router as workspaces_router
+from omnidesk.web import (
+    admin_api,
+    attachments,
+    audit,
+    auth,
+    automation_settings,
+    bot_settings,
+    conversation,
+    conversation_actions,
+    help_center,
+    inbox,
+    pages,
+    presence,
+    profile,
+    realtime_ws,
+    recognition,
+    routing_settings,
+    search,
+    supervisor,
+    survey_page,
+    survey_settings,
+    widget,
+    widget_ws,
+)
+from omnidesk.web import customer360 as customer360_web
+from omnidesk.web.auth import RateLimiter, csrf_ok, resolve_actor
+from omnidesk.web.i18n import install_i18n
+from omnidesk.web.security import install_security_headers
+
+WEB_DIR = Path(__file__).parents[1] / "web"
+ROUTERS = [
+    workspaces_router,
+    inboxes_router,
+    agents_router,
+    customers_router,
+    conversations_router,
+    assist_router,
+    automation_router,
+    bot_router,
+    commerce_router,
+    routing_router,
+    knowledge_router,
+    search_router,
+    feedback_router,
+    privacy_router,
+    customer360_web.router,
+    admin_api.router,
+    audit.router,
+    audit.page_router,
+    auth.router,
+    pages.router,
+    inbox.router,
+    conversation.router,
+    conversation_actions.router,
+    profile.router,
+    presence.router,
+    supervisor.router,
+    search.router,
+    recognition.router,
+    routing_settings.router,
+    bot_settings.router,
+    automation_settings.router,
+    attachments.router,
+    realtime_ws.router,
+    widget.router,
+    widget_ws.router,
+    demo_store.router,
+    help_center.router,
+    help_center.admin_router,
+    survey_page.router,
+    survey_settings.router,
+]
+log = logging.getLogger("omnidesk")
+
+
+def create_app(
+    settings: Settings | None = None, *, registry: SubscriberRegistry | None = None
+) -> FastAPI:
+    """Build the omnidesk ASGI app; the dispatcher runs inside it when configured."""
+    settings = settings or get_settings()
+    logging.basicConfig(level=settings.log_level)
+    runtime = build_runtime(settings, registry)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        await runtime.start()
+        if settings.run_dispatcher:
+            task = asyncio.create_task(runtime.dispatcher.run_forever())
+        try:
+            yield
+        finally:
+            runtime.dispatcher.stop()
+            if task is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait_for(task, timeout=10)
+            await runtime.stop()
+            await runtime.engine.dispose()
+
+    app = FastAPI(title="omnidesk", version=__version__, docs_url="/api/docs",
+                  openapi_url="/api/openapi.json", redoc_url=None, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = runtime.engine
+    app.state.session_factory = runtime.session_factory
+    app.state.dispatcher = runtime.dispatcher
+    app.state.registry = runtime.registry
+    app.state.llm_client = build_llm_client(settings)
+    app.state.actor_resolver = resolve_actor
+    app.state.customer_scope = visible_customer_ids
+    app.state.csrf_check = csrf_ok
+    app.state.settings_checks = build_settings_checks()
+    app.state.login_limiter = RateLimiter(settings.login_rate_limit)
+    app.state.widget_limiter = RateLimiter(settings.widget_rate_limit, window_seconds=60)
+    app.state.realtime = runtime.realtime
+    adapters = build_adapters()
+    app.state.channel_cipher = SettingsCipher(settings.effective_secret_key)
+    app.state.inbox_port = ChannelInboxPort(adapters, app.state.channel_cipher,
+                                            settings.public_url)
+    app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    install_i18n(app.state.templates)
+    install_security_headers(app)
+    app.add_middleware(SessionMiddleware, secret_key=settings.effective_secret_key,
+                       session_cookie="omnidesk_session", same_site="lax",
+                       https_only=settings.session_cookie_secure,
+                       max_age=int(SESSION_LIFETIME.total_seconds()))
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits)  # outermost: first to count
+    for router in [*ROUTERS, build_channel_router(adapters), build_channel_admin_router()]:
+        app.include_router(router, responses=ERROR_RESPONSES)
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

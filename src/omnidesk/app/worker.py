@@ -1,0 +1,29 @@
+"""The worker process: runs the outbox dispatcher (and its schedules) outside the web server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from omnidesk.app.bootstrap import build_runtime
+from omnidesk.config import Settings
+
+log = logging.getLogger("omnidesk.app.worker")
+
+
+async def run_worker(settings: Settings) -> None:
+    """Dispatch events until SIGINT/SIGTERM, then finish the current pass and exit."""
+    runtime = build_runtime(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, runtime.dispatcher.stop)
+    await runtime.start()
+    log.info("worker started; subscribers: %s", ", ".join(runtime.registry.subscribers))
+    try:
+        await runtime.dispatcher.run_forever()
+    finally:
+        await runtime.stop()
+        await runtime.engine.dispose()

@@ -1,1 +1,0 @@
-"""CLI command groups, wired into `omnidesk` by omnidesk.cli."""

@@ -1,0 +1,20 @@
+"""Demo content owned by other domains, loaded after the demo workspace is created."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.demo.assist import load_assist_demo
+from omnidesk.demo.bot import load_bot_demo
+from omnidesk.demo.knowledge import load_demo_articles
+from omnidesk.demo.routing import load_routing_demo
+
+
+async def load_demo_extras(session: AsyncSession, workspace_id: int) -> str:
+    """Load each domain's demo content; return a short summary for the CLI."""
+    articles = await load_demo_articles(session, workspace_id)
+    summary = f", {articles.created + articles.updated} help-center articles"
+    summary += await load_assist_demo(session, workspace_id)
+    summary += await load_routing_demo(session, workspace_id)
+    summary += await load_bot_demo(session, workspace_id)
+    return summary

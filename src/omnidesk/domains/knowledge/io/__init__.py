@@ -1,0 +1,1 @@
+"""Import and export of articles: markdown folders, FAQ CSV, Zendesk, front matter."""

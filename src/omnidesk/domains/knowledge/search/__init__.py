@@ -1,0 +1,1 @@
+"""Knowledge search: query analysis, ranking, typo tolerance, synonyms, highlights, evaluation."""

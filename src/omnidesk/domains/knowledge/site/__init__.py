@@ -1,0 +1,1 @@
+"""The help center's building blocks: category tree, links, sitemap, markdown rendering."""

@@ -1,0 +1,1 @@
+"""Assignment: the pure matching engine, atomic claims, transfers and manual assignment."""

@@ -1,0 +1,1 @@
+"""Planning: Erlang staffing formulas and the contact-center simulator."""

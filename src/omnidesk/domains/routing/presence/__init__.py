@@ -1,0 +1,1 @@
+"""Agents' presence: setting it, and moving it only from an expected state."""

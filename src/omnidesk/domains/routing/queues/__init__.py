@@ -1,0 +1,1 @@
+"""Queues: waiting items, voice offers and overflow."""

@@ -1,0 +1,1 @@
+"""SLA clocks: targets counted in business hours, warnings and breaches."""

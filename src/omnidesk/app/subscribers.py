@@ -7,7 +7,7 @@ itself at import time.
 from __future__ import annotations
 
 from omnidesk.ai_providers.llm import ChatCompletionsClient
-from omnidesk.catalogue import load_catalogue
+from omnidesk.app.catalogue import load_catalogue
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.tasks import ChannelJobs

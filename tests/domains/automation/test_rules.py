@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.catalogue import load_catalogue
+from omnidesk.app.catalogue import load_catalogue
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import EventDelivery, OutboxEvent, SubscriberRegistry, emit
 from omnidesk.domains.agents.actions import do_create_team

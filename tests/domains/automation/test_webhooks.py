@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from omnidesk.catalogue import load_catalogue
+from omnidesk.app.catalogue import load_catalogue
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.core.events import SubscriberRegistry
 from omnidesk.domains.automation import subscribers

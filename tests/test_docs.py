@@ -93,7 +93,7 @@ def test_every_module_function_reference_exists() -> None:
         module, _, attr = token.partition(":")
         if not re.fullmatch(r"[a-z_/]+", module):
             continue  # a time (`24:00`) or a quoted hook
-        file = _module_file(module)
+        file = _module_file(module) or _module_file(f"domains/{module}")
         if file is None or not _has(file, [a for a in attr.split(".") if a]):
             wrong.append(token)
     assert not wrong, f"docs/architecture.md names code that does not exist: {wrong}"

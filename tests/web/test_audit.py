@@ -80,8 +80,8 @@ async def test_admin_changes_are_audited_with_before_and_after_and_read_by_api_a
 
 
 def test_no_route_alters_audit_records() -> None:
+    from omnidesk.app.main import create_app
     from omnidesk.config import Settings
-    from omnidesk.main import create_app
 
     app = create_app(Settings(database_url="sqlite+aiosqlite://", secret_key="x"))
     routes = []

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.all_models import metadata
+from omnidesk.app.subscribers import build_registry
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import smtp_sink
 from omnidesk.channels.inbox_port import do_connect_inbox
@@ -26,7 +27,6 @@ from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.domains.conversations.models import Message, MessageSecret
 from omnidesk.domains.privacy.models import PiiAccess
-from omnidesk.subscribers import build_registry
 from tests.conftest import Persona
 from tests.web.widget_helpers import start_session, widget_headers
 

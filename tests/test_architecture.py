@@ -137,6 +137,7 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
         "core/pii/": "a PII kind",
         "core/channel_manifest.py": "an agent capacity class",
         "web/auth.py": "the login form's email field",
+        "web/customers.py": "the customer edit form's email field",
         "domains/engagement/actions.py": "the widget visitor's email, proven by the site",
     },
     "voice": {"core/channel_manifest.py": "an agent capacity class",

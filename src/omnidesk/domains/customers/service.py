@@ -64,24 +64,31 @@ async def find_by_identity(
     )
 
 
-def search_query(workspace_id: int, q: str | None,
-                 visible: Select[int] | None = None) -> Select[Customer]:
-    """Build the customer search: name, email, phone digits or any identity value."""
+def search_query(workspace_id: int, q: str | None, visible: Select[int] | None = None,
+                 identity_kind: str | None = None) -> Select[Customer]:
+    """Build the customer search: name, email, phone digits or any identity value, optionally
+    only customers with an identity of one kind (a channel's handle)."""
     query = select(Customer).where(
         Customer.workspace_id == workspace_id, Customer.merged_into_id.is_(None)
     )
     if visible is not None:
         query = query.where(Customer.id.in_(visible))
+    if identity_kind:
+        query = query.where(Customer.id.in_(select(CustomerIdentity.customer_id).where(
+            CustomerIdentity.workspace_id == workspace_id,
+            CustomerIdentity.kind == identity_kind)))
     if not q or not q.strip():
         return query
     term = q.strip()
     like = f"%{term.lower()}%"
     clauses = [Customer.name.ilike(f"%{term}%"), Customer.email.ilike(like)]
     digits = re.sub(r"\D", "", term)
-    if len(digits) >= 4:
+    identity_values = [CustomerIdentity.value.ilike(like)]
+    if len(digits) >= 4:  # 010-9876-5432 finds +821098765432
         clauses.append(Customer.phone.like(f"%{digits.lstrip('0')}%"))
+        identity_values.append(CustomerIdentity.value.like(f"%{digits.lstrip('0')}%"))
     identity_match = select(CustomerIdentity.customer_id).where(
-        CustomerIdentity.workspace_id == workspace_id, CustomerIdentity.value.ilike(like)
+        CustomerIdentity.workspace_id == workspace_id, or_(*identity_values)
     )
     clauses.append(Customer.id.in_(identity_match))
     return query.where(or_(*clauses))
@@ -89,11 +96,11 @@ def search_query(workspace_id: int, q: str | None,
 
 async def list_customers(
     session: AsyncSession, *, workspace_id: int, q: str | None, cursor: str | None, limit: int,
-    visible: Select[int] | None = None,
+    visible: Select[int] | None = None, identity_kind: str | None = None,
 ) -> list[Customer]:
     """Search the customers in `visible` (None: all), newest first, one page plus one row."""
-    query = paginate(search_query(workspace_id, q, visible), Customer.id, cursor=cursor,
-                     limit=limit)
+    query = paginate(search_query(workspace_id, q, visible, identity_kind), Customer.id,
+                     cursor=cursor, limit=limit)
     return list((await session.scalars(query)).all())
 
 

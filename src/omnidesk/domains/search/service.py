@@ -50,13 +50,11 @@ def _tsquery(terms: list[str]) -> str:
     return " & ".join("'" + t.replace("\\", "").replace("'", "''") + "'" for t in terms)
 
 
-def _match(dialect: str, terms: list[str]) -> tuple[Select, ColumnElement[bool]]:
-    base = select(SearchMessage.id, SearchMessage.conversation_id)
-    if dialect == "sqlite":
-        return (base.join(FTS, FTS.c.rowid == SearchMessage.id),
-                FTS_TABLE.op("MATCH")(_fts5_query(terms)))
-    query = func.to_tsquery(literal_column("'simple'"), _tsquery(terms))
-    return base, SEARCH_VECTOR.op("@@")(query)
+def _match(dialect: str, terms: list[str]) -> ColumnElement[bool]:
+    if dialect == "sqlite":  # the FTS5 match runs once, as a set of rowids
+        return SearchMessage.id.in_(
+            select(FTS.c.rowid).where(FTS_TABLE.op("MATCH")(_fts5_query(terms))))
+    return SEARCH_VECTOR.op("@@")(func.to_tsquery(literal_column("'simple'"), _tsquery(terms)))
 
 
 def _filtered(query: Select, actor: Actor, flt: SearchFilter) -> Select:
@@ -90,9 +88,10 @@ def _day(day: dt.date) -> dt.datetime:
 async def _matching_messages(session: AsyncSession, actor: Actor, terms: list[str],
                              flt: SearchFilter, limit: int) -> dict[int, int]:
     """Return {conversation id: its newest matching message id}, newest first."""
-    base, match = _match(session.get_bind().dialect.name, terms)
-    query = _filtered(base.where(match, SearchMessage.workspace_id == actor.workspace_id),
-                      actor, flt).order_by(SearchMessage.id.desc()).limit(MESSAGE_WINDOW)
+    match = _match(session.get_bind().dialect.name, terms)
+    base = select(SearchMessage.id, SearchMessage.conversation_id).where(
+        match, SearchMessage.workspace_id == actor.workspace_id)
+    query = _filtered(base, actor, flt).order_by(SearchMessage.id.desc()).limit(MESSAGE_WINDOW)
     found: dict[int, int] = {}
     rows = cast("list[tuple[int, int]]", (await session.execute(query)).all())
     for message_id, conversation_id in rows:

@@ -164,7 +164,7 @@ async def run_postgres(messages: int, rounds: int) -> None:
 
 async def run_demo(rounds: int) -> None:
     """Load the demo workspace into a fresh SQLite file, index it, and measure."""
-    from omnidesk.demo_loader import load_demo
+    from omnidesk.demo.loader import load_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         engine, factory = await _engine(f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}")

@@ -45,6 +45,7 @@ from omnidesk.domains.routing.views import router as routing_router
 from omnidesk.domains.search.views import router as search_router
 from omnidesk.domains.workspaces.views import router as workspaces_router
 from omnidesk.web import (
+    account_security,
     admin_api,
     attachments,
     audit,
@@ -94,6 +95,8 @@ ROUTERS = [
     admin_api.router,
     audit.router,
     audit.page_router,
+    account_security.router,
+    account_security.page_router,
     auth.router,
     pages.router,
     inbox.router,

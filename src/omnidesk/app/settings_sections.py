@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, confloat
 
+from omnidesk.domains.agents.schemas import SecuritySettings
 from omnidesk.domains.assist.recognition_actions import check_recognition_settings
 from omnidesk.domains.assist.schemas import RecognitionSettings
 from omnidesk.domains.assist.segments import segments_from_settings
@@ -50,4 +51,5 @@ def build_settings_checks() -> dict[str, SectionCheck]:
         "tiers": _tiers,
         "segments": lambda v: segments_from_settings({"segments": _list_of_objects(v)}),
         "reopen_window_hours": _HOURS.validate_python,
+        "security": SecuritySettings.model_validate,
     }

@@ -13,10 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
 from omnidesk.core.context import Actor
+from omnidesk.core.errors import DomainError, NotFound
 from omnidesk.core.http import SessionDep
 from omnidesk.core.security import check_csrf_token, make_csrf_token
 from omnidesk.domains.agents.actions import do_end_session, do_start_session
+from omnidesk.domains.agents.mfa_actions import check_enable_totp, new_totp_secret
 from omnidesk.domains.agents.models import User
+from omnidesk.domains.agents.schemas import security_settings
 from omnidesk.domains.agents.service import (
     authenticate_password,
     authenticate_session,
@@ -24,6 +27,7 @@ from omnidesk.domains.agents.service import (
     get_user,
 )
 from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.web.two_factor import pass_second_factor, provisioning_qr, seal_secret
 
 router = APIRouter(include_in_schema=False)
 WINDOW_SECONDS = 300
@@ -169,13 +173,97 @@ async def choose_account(request: Request, session: SessionDep,
 
 
 async def _enter(request: Request, session: AsyncSession, user: User) -> Response:
-    """Start the user's login session and send them to their inbox."""
-    session_key = await do_start_session(session, user=user)
+    """Ask for the second factor when the user has one (or must enrol), else sign them in."""
+    pending = {"user": user.id, "ws": user.workspace_id, "at": int(time.time())}
+    if user.totp_enabled_at is not None:
+        request.session["mfa"] = pending
+        return _mfa_page(request, step="code")
+    workspace = await get_workspace(session, workspace_id=user.workspace_id)
+    if user.role == "admin" and security_settings(workspace.settings).require_admin_2fa:
+        secret = new_totp_secret()
+        request.session["mfa"] = {**pending, "enrol": secret}
+        return _mfa_page(request, step="enrol", secret=secret,
+                         qr=provisioning_qr(secret, user, workspace.slug))
+    return await _start(request, session, user)
+
+
+async def _start(request: Request, session: AsyncSession, user: User,
+                 then: str = "/inbox") -> Response:
+    """Start the user's login session and send them on (their inbox)."""
+    session_key = await do_start_session(session, user=user,
+                                         user_agent=request.headers.get("user-agent"))
     await session.commit()
     request.session.clear()
     request.session.update({"key": session_key, "sid": secrets.token_urlsafe(16),
                             "locale": user.locale})
-    return RedirectResponse("/inbox", status_code=303)
+    return RedirectResponse(then, status_code=303)
+
+
+def _mfa_page(request: Request, *, step: str, error: str | None = None, status: int = 200,
+              **values: Any) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(
+        request, "login_mfa.html",
+        {"step": step, "error": error, "csrf_token": csrf_token(request), **values},
+        status_code=status)
+
+
+async def _pending_user(request: Request, session: AsyncSession) -> User | None:
+    """Return the user half-way through signing in (password passed, code not yet)."""
+    pending = request.session.get("mfa") or {}
+    if time.time() - pending.get("at", 0) > CHOOSE_SECONDS:
+        return None
+    try:
+        user = await get_user(session, workspace_id=int(pending.get("ws", 0)),
+                              user_id=int(pending.get("user", 0)))
+    except NotFound:
+        return None
+    return user if user.is_active else None
+
+
+@router.post("/login/code", response_class=HTMLResponse)
+async def login_code(request: Request, session: SessionDep,
+                     code: Annotated[str, Form(max_length=20)] = "",
+                     csrf: Annotated[str | None, Form()] = None) -> Response:
+    """Finish signing in with a code from the authenticator app or a recovery code."""
+    if not csrf_ok(request, csrf):
+        return _login_page(request, error="csrf", status=400)
+    user = await _pending_user(request, session)
+    if user is None or user.totp_enabled_at is None:
+        request.session.pop("mfa", None)
+        return _login_page(request, error="invalid", status=401)
+    limiter: RateLimiter = request.app.state.login_limiter
+    key = ("mfa", str(user.id))
+    if limiter.blocked(key):
+        return _mfa_page(request, step="code", error="rate_limited", status=429)
+    if not await pass_second_factor(request, session, user, code):
+        limiter.hit(key)
+        return _mfa_page(request, step="code", error="code", status=401)
+    limiter.reset(key)
+    return await _start(request, session, user)
+
+
+@router.post("/login/enrol", response_class=HTMLResponse)
+async def login_enrol(request: Request, session: SessionDep,
+                      code: Annotated[str, Form(max_length=20)] = "",
+                      csrf: Annotated[str | None, Form()] = None) -> Response:
+    """Set up two-factor during sign-in (the workspace requires it of admins), then enter."""
+    if not csrf_ok(request, csrf):
+        return _login_page(request, error="csrf", status=400)
+    user = await _pending_user(request, session)
+    secret = (request.session.get("mfa") or {}).get("enrol")
+    if user is None or not isinstance(secret, str):
+        request.session.pop("mfa", None)
+        return _login_page(request, error="invalid", status=401)
+    actor = Actor(workspace_id=user.workspace_id, user_id=user.id, role=user.role)
+    try:
+        codes = await check_enable_totp(session, actor=actor, user=user, secret=secret,
+                                        sealed=seal_secret(request, secret), code=code)
+    except DomainError:
+        workspace = await get_workspace(session, workspace_id=user.workspace_id)
+        return _mfa_page(request, step="enrol", error="code", status=400, secret=secret,
+                         qr=provisioning_qr(secret, user, workspace.slug))
+    await _start(request, session, user)
+    return _mfa_page(request, step="codes", recovery_codes=codes)
 
 
 @router.post("/logout")

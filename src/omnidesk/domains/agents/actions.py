@@ -24,6 +24,7 @@ from omnidesk.domains.agents.models import (
     UserSession,
     UserSkill,
 )
+from omnidesk.domains.agents.passwords import check_password
 from omnidesk.domains.agents.schemas import (
     ApiTokenCreate,
     RoleCreate,
@@ -33,6 +34,7 @@ from omnidesk.domains.agents.schemas import (
     TeamUpdate,
     UserCreate,
     UserUpdate,
+    security_settings,
 )
 from omnidesk.domains.agents.service import (
     get_role,
@@ -42,6 +44,7 @@ from omnidesk.domains.agents.service import (
     role_read,
     user_read,
 )
+from omnidesk.domains.workspaces.service import get_workspace
 
 
 async def do_ensure_skill(session: AsyncSession, *, workspace_id: int, name: str) -> Skill:
@@ -79,6 +82,9 @@ async def do_create_user(session: AsyncSession, *, actor: Actor, user_in: UserCr
     email = user_in.email.strip().lower()
     if await get_user_by_email(session, workspace_id=actor.workspace_id, email=email):
         raise Conflict(f"a user with email {email} already exists", field="email")
+    if user_in.password:
+        await _check_password(session, actor.workspace_id, user_in.password, email,
+                              user_in.name)
     user = User(
         workspace_id=actor.workspace_id, email=email, name=user_in.name, role=user_in.role,
         locale=user_in.locale, languages=user_in.languages, capacity=user_in.capacity,
@@ -95,6 +101,14 @@ async def do_create_user(session: AsyncSession, *, actor: Actor, user_in: UserCr
     _record(session, actor, ev.UserCreated(user_id=user.id, role=user.role), "user", user.id,
             {}, after=_user_audit(user))
     return user
+
+
+async def _check_password(session: AsyncSession, workspace_id: int, password: str, email: str,
+                          name: str) -> None:
+    """Apply the workspace's password policy (length, common passwords, own name)."""
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    rules = security_settings(workspace.settings)
+    check_password(password, min_length=rules.password_min_length, email=email, name=name)
 
 
 def _user_audit(user: User) -> dict[str, object]:
@@ -130,6 +144,8 @@ async def do_update_user(
     if "scope_inbox_ids" in changes and changes["scope_inbox_ids"] is not None:
         changes["scope_inbox_ids"] = sorted(set(changes["scope_inbox_ids"]))
     if changes.get("password"):
+        await _check_password(session, user.workspace_id, changes["password"], user.email,
+                              user.name)
         user.password_hash = hash_password(changes.pop("password"))
         # The session that changed its own password stays; every other one ends.
         own = actor.session_id if actor.user_id == user.id else None
@@ -149,11 +165,13 @@ async def do_update_user(
     return user
 
 
-async def do_start_session(session: AsyncSession, *, user: User) -> str:
+async def do_start_session(session: AsyncSession, *, user: User,
+                           user_agent: str | None = None) -> str:
     """Open a login session for the user; return its key (kept only in the signed cookie)."""
     key = secrets.token_urlsafe(32)
     session.add(UserSession(workspace_id=user.workspace_id, user_id=user.id,
-                            key_hash=hash_token(key)))
+                            key_hash=hash_token(key),
+                            user_agent=(user_agent or "")[:200] or None))
     user.last_login_at = utcnow()
     await session.flush()
     return key

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped, utcnow
@@ -39,6 +39,12 @@ class User(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     # listed here, and those assigned to them; admins are never limited
     scope_limited: Mapped[bool] = mapped_column(default=False)
     scope_inbox_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # two-factor sign-in: the TOTP secret sealed by the web edge, the last time step accepted
+    # (a code works once), and SHA-256 hashes of the unused recovery codes
+    totp_sealed: Mapped[str | None] = mapped_column(Text)
+    totp_enabled_at: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    recovery_codes: Mapped[list[Any]] = mapped_column(default=list)
 
     skills: Mapped[list[UserSkill]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -144,3 +150,4 @@ class UserSession(Base, IdMixin, WorkspaceScoped):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[dt.datetime | None]
+    user_agent: Mapped[str | None] = mapped_column(String(200))  # shown in the session list

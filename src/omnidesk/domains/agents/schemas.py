@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
@@ -91,6 +91,7 @@ class UserRead(BaseModel):
     role_id: int | None = None
     scope_limited: bool = False
     scope_inbox_ids: list[int] = Field(default_factory=list)
+    two_factor: bool = False
 
 
 def check_permissions(value: list[str]) -> list[str]:
@@ -181,3 +182,38 @@ class PermissionRead(BaseModel):
     name: str
     description: str
     builtin_roles: list[str]
+
+
+class SecuritySettings(BaseModel):
+    """The workspace's `security` settings section: staff sign-in rules."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    require_admin_2fa: bool = Field(False, description="Admins must sign in with a TOTP code")
+    idle_timeout_minutes: int = Field(0, ge=0, le=7 * 24 * 60,
+                                      description="Sign staff out after this long idle (0: never)")
+    password_min_length: int = Field(10, ge=8, le=128)
+
+
+def security_settings(settings: dict[str, Any] | None) -> SecuritySettings:
+    """Read the workspace's security section (defaults for what is missing or unreadable)."""
+    try:
+        return SecuritySettings.model_validate((settings or {}).get("security") or {})
+    except ValueError:
+        return SecuritySettings()
+
+
+class TotpConfirm(BaseModel):
+    code: str = Field(min_length=6, max_length=12, description="A code from the app")
+
+
+class SessionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    user_id: int
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    revoked_at: dt.datetime | None
+    user_agent: str | None
+    current: bool = False

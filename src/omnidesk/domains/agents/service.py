@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +22,14 @@ from omnidesk.domains.agents.models import (
     User,
     UserSession,
 )
-from omnidesk.domains.agents.schemas import RoleRead, SkillLevel, TeamRead, UserRead
+from omnidesk.domains.agents.schemas import (
+    RoleRead,
+    SkillLevel,
+    TeamRead,
+    UserRead,
+    security_settings,
+)
+from omnidesk.domains.workspaces.models import Workspace
 
 SEEN_EVERY = dt.timedelta(minutes=5)
 
@@ -130,13 +138,24 @@ async def authenticate_session(session: AsyncSession, *, key: str) -> Actor | No
     """
     now = utcnow()
     found = (await session.execute(
-        select(UserSession, User).join(User, User.id == UserSession.user_id)
+        select(UserSession, User, Workspace.settings).join(User, User.id == UserSession.user_id)
+        .join(Workspace, Workspace.id == User.workspace_id)
         .where(UserSession.key_hash == hash_token(key), UserSession.revoked_at.is_(None),
                UserSession.created_at > now - SESSION_LIFETIME, User.is_active.is_(True)))).first()
     if found is None:
         return None
-    row, user = found
-    if row.last_seen_at < now - SEEN_EVERY:
+    row: UserSession = found[0]
+    user: User = found[1]
+    workspace_settings: dict[str, Any] | None = found[2]
+    rules = security_settings(workspace_settings)
+    idle = dt.timedelta(minutes=rules.idle_timeout_minutes)
+    if rules.idle_timeout_minutes and row.last_seen_at < now - idle:
+        row.revoked_at = now  # idle too long: this sign-in is over
+        return None
+    if rules.require_admin_2fa and user.role == "admin" and user.totp_enabled_at is None:
+        return None  # the workspace now requires two-factor: sign in again and enrol
+    if row.last_seen_at < now - (min(SEEN_EVERY, idle / 5) if rules.idle_timeout_minutes
+                                 else SEEN_EVERY):
         row.last_seen_at = now
     held = await _owner_bounds(session, user)
     return replace(held, session_id=row.id)
@@ -188,6 +207,18 @@ def role_read(role: Role) -> RoleRead:
                     permissions=sorted(role.permissions or []), description=role.description)
 
 
+async def list_sessions(session: AsyncSession, *, workspace_id: int, user_id: int | None,
+                        live_only: bool = True) -> list[UserSession]:
+    """List sign-in sessions of a user (or of everyone), newest first."""
+    query = select(UserSession).where(UserSession.workspace_id == workspace_id)
+    if user_id is not None:
+        query = query.where(UserSession.user_id == user_id)
+    if live_only:
+        query = query.where(UserSession.revoked_at.is_(None),
+                            UserSession.created_at > utcnow() - SESSION_LIFETIME)
+    return list((await session.scalars(query.order_by(UserSession.id.desc()).limit(200))).all())
+
+
 async def list_api_tokens(session: AsyncSession, *, workspace_id: int) -> list[ApiToken]:
     """List the workspace's API tokens (hashes never leave the database)."""
     rows = await session.scalars(
@@ -204,7 +235,7 @@ def user_read(user: User) -> UserRead:
         skills=[SkillLevel(name=s.skill.name, level=s.level) for s in user.skills],
         team_ids=sorted(m.team_id for m in user.memberships),
         is_active=user.is_active, created_at=user.created_at, role_id=user.role_id,
-        scope_limited=user.scope_limited,
+        scope_limited=user.scope_limited, two_factor=user.totp_enabled_at is not None,
         scope_inbox_ids=sorted(int(i) for i in user.scope_inbox_ids or []),
     )
 

@@ -45,6 +45,7 @@ from omnidesk.domains.routing.views import router as routing_router
 from omnidesk.domains.search.views import router as search_router
 from omnidesk.domains.workspaces.views import router as workspaces_router
 from omnidesk.web import (
+    access_log,
     account_security,
     admin_api,
     attachments,
@@ -95,6 +96,7 @@ ROUTERS = [
     admin_api.router,
     audit.router,
     audit.page_router,
+    access_log.router,
     account_security.router,
     account_security.page_router,
     auth.router,

@@ -14,6 +14,7 @@ PERMISSIONS: dict[str, str] = {
     "privacy.erase": "erase a customer",
     "privacy.retention": "change retention policies and run a purge",
     "pii.reveal": "reveal masked personal data (with a reason)",
+    "pii.access_log": "read the personal-data access log",
     "sessions.manage": "list and revoke other staff members' sign-in sessions",
 }
 """What a custom role may grant on top of its base role; the built-in roles' sets follow."""

@@ -7,8 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from cryptography.fernet import Fernet
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.commands.runtime import fail, run_with_session
+from omnidesk.config import get_settings
+from omnidesk.core.pii.crypto import PiiCipher, derived_key, read_key_file
 from omnidesk.core.pii.evaluate import predict, score
+from omnidesk.domains.conversations.secret_actions import do_rotate_message_secrets
 
 app = typer.Typer(help="Personal data: detect, score the detector, rotate the encryption key.")
 
@@ -64,3 +70,40 @@ def evaluate(
     if show_misses:
         for miss in report.misses:
             typer.echo(miss)
+
+
+def _write_keys(path: Path, keys: list[bytes]) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text("".join(k.decode() + "\n" for k in keys), encoding="ascii")
+    tmp.chmod(0o600)
+    tmp.replace(path)
+
+
+@app.command("rotate-key")
+def rotate_key(
+    key_file: Annotated[Path | None, typer.Option(
+        help="Key file to rotate (default: OMNIDESK_PII_KEY_FILE); created when missing.")] = None,
+) -> None:
+    """Make a new encryption key for personal data and re-encrypt every stored value with it."""
+    settings = get_settings()
+    path = key_file or settings.pii_key_file
+    if path is None:
+        fail("set OMNIDESK_PII_KEY_FILE or pass --key-file: the new key needs a file to live in")
+    try:
+        old_keys = read_key_file(path) if path.exists() else []
+    except ValueError as exc:
+        fail(str(exc))
+    new_key = Fernet.generate_key()
+    ring = [new_key, *old_keys, derived_key(settings.effective_secret_key)]
+    _write_keys(path, [new_key, *old_keys])  # old keys stay until every value is re-encrypted
+
+    async def work(session: AsyncSession) -> int:
+        count = await do_rotate_message_secrets(session, cipher=PiiCipher(ring))
+        await session.commit()
+        return count
+
+    count = run_with_session(work)
+    _write_keys(path, [new_key])
+    typer.echo(f"re-encrypted {count} stored values; {path} now holds only the new key")
+    if key_file and key_file != settings.pii_key_file:
+        typer.echo(f"set OMNIDESK_PII_KEY_FILE={path} for the server and workers")

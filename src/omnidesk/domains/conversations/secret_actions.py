@@ -6,13 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
+from omnidesk.core.pii.crypto import PiiCipher
 from omnidesk.core.pii.keyring import pii_cipher
 from omnidesk.core.pii.seal import Sealed, reveal_text
 from omnidesk.domains.conversations.models import MessageSecret
 from omnidesk.domains.conversations.service import access_conversation, get_message
 from omnidesk.domains.privacy.actions import check_may_reveal, check_reason, do_record_access
 from omnidesk.domains.privacy.schemas import RevealedMessage
-from omnidesk.domains.workspaces.service import get_workspace
 
 
 async def list_message_secrets(session: AsyncSession, *, workspace_id: int,
@@ -30,8 +30,7 @@ async def do_reveal_message(session: AsyncSession, *, actor: Actor, message_id: 
     message = await get_message(session, workspace_id=actor.workspace_id, message_id=message_id)
     conv = await access_conversation(session, actor=actor, conversation_id=message.conversation_id)
     why = check_reason(reason)
-    workspace = await get_workspace(session, workspace_id=actor.workspace_id)
-    check_may_reveal(actor, workspace.settings)
+    check_may_reveal(actor)
     secrets = await list_message_secrets(session, workspace_id=actor.workspace_id,
                                          message_id=message.id)
     sealed = [Sealed(s.kind, s.start, s.end, s.masked, s.ciphertext) for s in secrets]
@@ -41,3 +40,19 @@ async def do_reveal_message(session: AsyncSession, *, actor: Actor, message_id: 
                            message_id=message.id, ip=ip)
     return RevealedMessage(message_id=message.id, text=reveal_text(message.text, sealed, pii_cipher()),
                            kinds=kinds)
+
+
+async def do_rotate_message_secrets(session: AsyncSession, *, cipher: PiiCipher,
+                                    batch: int = 500) -> int:
+    """Re-encrypt every stored secret under the cipher's first key; return how many."""
+    done, last_id = 0, 0
+    while True:
+        rows = list((await session.scalars(select(MessageSecret).where(
+            MessageSecret.id > last_id).order_by(MessageSecret.id).limit(batch))).all())
+        if not rows:
+            return done
+        for row in rows:
+            row.ciphertext = cipher.rotate(row.ciphertext)
+        last_id = rows[-1].id
+        done += len(rows)
+        await session.flush()

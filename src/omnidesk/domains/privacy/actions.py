@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,8 +10,6 @@ from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput, PermissionDenied
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.privacy.models import ACCESS_ACTIONS, PiiAccess
-
-DEFAULT_REVEAL_ROLES = ("agent", "supervisor", "admin")
 
 
 def check_reason(reason: str | None) -> str:
@@ -24,10 +21,9 @@ def check_reason(reason: str | None) -> str:
     return text[:300]
 
 
-def check_may_reveal(actor: Actor, settings: Mapping[str, Any] | None) -> None:
-    """Raise PermissionDenied unless the workspace lets this actor's role reveal personal data."""
-    roles = (settings or {}).get("pii_reveal_roles") or DEFAULT_REVEAL_ROLES
-    if actor.role not in roles:
+def check_may_reveal(actor: Actor) -> None:
+    """Raise PermissionDenied unless the actor's role grants `pii.reveal` (roles can drop it)."""
+    if not actor.can("pii.reveal"):
         raise PermissionDenied("your role may not reveal personal data in this workspace")
 
 

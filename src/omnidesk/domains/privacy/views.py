@@ -1,4 +1,4 @@
-"""Access-log API: search (supervisors and admins) and a customer's own access report (admins)."""
+"""Access-log API: search (pii.access_log) and a customer's own access report (privacy.export)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/privacy", tags=["privacy"], route_class=ApiRo
 async def access_log(actor: ActorDep, session: SessionDep,
                      query: Annotated[AccessQuery, Depends()]) -> list[PiiAccessRead]:
     """Search the log of reads of unmasked personal data (newest first)."""
-    actor.require("supervisor")
+    actor.require_permission("pii.access_log")
     rows = await search_access(session, workspace_id=actor.workspace_id, query=query)
     return [PiiAccessRead.model_validate(row) for row in rows]
 
@@ -29,7 +29,7 @@ async def access_report(customer_id: Id, actor: ActorDep, session: SessionDep,
                         fmt: Annotated[str, Query(alias="format", pattern="^(json|csv)$")] = "json"
                         ) -> list[PiiAccessRead] | Response:
     """Export who read this customer's personal data, when and why (PIPA access request)."""
-    actor.require("admin")
+    actor.require_permission("privacy.export")
     rows = await customer_access_report(session, workspace_id=actor.workspace_id,
                                         customer_id=customer_id)
     if fmt == "csv":

@@ -16,6 +16,7 @@ from omnidesk.web.locale.agent_ko import AGENT_KO
 from omnidesk.web.locale.automation_ko import AUTOMATION_CODES, AUTOMATION_KO
 from omnidesk.web.locale.contacts_ko import CONTACTS_KO
 from omnidesk.web.locale.governance_ko import GOVERNANCE_KO
+from omnidesk.web.locale.privacy_ko import PRIVACY_CODES, PRIVACY_KO
 from omnidesk.web.locale.survey_ko import SURVEY_CODES, SURVEY_KO
 
 HERE = Path(__file__).parent
@@ -279,7 +280,7 @@ def entries(language: str) -> dict[str, str]:
     pick = 0 if language == "ko" else 1
     table = {k: (v if language == "ko" else k) for k, v in {**KO, **ROUTING_KO, **BOT_KO, **AGENT_KO,
                                                                 **CONTACTS_KO, **AUTOMATION_KO, **SURVEY_KO,
-                                                                **GOVERNANCE_KO}.items()}
+                                                                **GOVERNANCE_KO, **PRIVACY_KO}.items()}
     table.update({f"channel:{k}": v[pick] for k, v in CHANNEL_NAMES.items()})
     table.update({f"identity:{k}": v[pick] for k, v in IDENTITY_NAMES.items()})
     table.update({k: v[pick] for k, v in CODES.items()})
@@ -287,6 +288,7 @@ def entries(language: str) -> dict[str, str]:
     table.update({k: v[pick] for k, v in BOT_CODES.items()})
     table.update({k: v[pick] for k, v in AUTOMATION_CODES.items()})
     table.update({k: v[pick] for k, v in SURVEY_CODES.items()})
+    table.update({k: v[pick] for k, v in PRIVACY_CODES.items()})
     return table
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
-from omnidesk.cli import app
+from omnidesk.app.cli import app
 from omnidesk.config import get_settings
 from omnidesk.core.pii.crypto import PiiCipher, derived_key, read_key_file
 from omnidesk.domains.conversations.actions import do_receive_inbound

@@ -10,7 +10,7 @@ import typer
 from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.commands.runtime import fail, run_with_session
+from omnidesk.app.commands.runtime import fail, run_with_session
 from omnidesk.config import get_settings
 from omnidesk.core.pii.crypto import PiiCipher, derived_key, read_key_file
 from omnidesk.core.pii.evaluate import predict, score

@@ -20,6 +20,7 @@ from omnidesk.domains.conversations.service import find_conversation
 from omnidesk.domains.feedback import texts
 from omnidesk.domains.feedback.events import FollowUpClosed, FollowUpOpened, SurveyAnswered
 from omnidesk.domains.feedback.models import (
+    SLICES,
     FollowUp,
     Survey,
     SurveyAnswer,
@@ -125,9 +126,8 @@ async def do_answer_survey(session: AsyncSession, *, survey: Survey, answer_in: 
     answer = SurveyAnswer(
         workspace_id=survey.workspace_id, survey_id=survey.id,
         conversation_id=survey.conversation_id, customer_id=survey.customer_id,
-        kind=survey.kind, score=answer_in.score, comment=comment, language=survey.language,
-        channel=survey.channel, inbox_id=survey.inbox_id, agent_id=survey.agent_id,
-        team_id=survey.team_id, intent=survey.intent, handled_by=survey.handled_by,
+        kind=survey.kind, score=answer_in.score, comment=comment,
+        **{name: getattr(survey, name) for name in SLICES},
         is_low=is_low(settings, survey.kind, answer_in.score), via=via, created_at=utcnow())
     try:
         async with session.begin_nested():  # two taps at once: the second finds the first

@@ -41,7 +41,25 @@ class SurveySettings(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     link_ttl_hours: Mapped[int] = mapped_column(default=168)
 
 
-class Survey(Base, IdMixin, WorkspaceScoped):
+SLICES = ("language", "channel", "inbox_id", "agent_id", "team_id", "intent", "handled_by")
+
+
+class Slices:
+    """What reports slice a survey and its answer by, taken from the conversation when sent."""
+
+    language: Mapped[str] = mapped_column(String(8), default="ko")
+    channel: Mapped[str] = mapped_column(String(16))
+    inbox_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("inboxes.id",
+                                                                     ondelete="SET NULL"))
+    agent_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id",
+                                                                    ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("teams.id",
+                                                                   ondelete="SET NULL"))
+    intent: Mapped[str | None] = mapped_column(String(80))
+    handled_by: Mapped[str] = mapped_column(String(8), default="human")  # human | bot
+
+
+class Survey(Base, IdMixin, WorkspaceScoped, Slices):
     """One question put (or to be put) to a customer about one resolved conversation."""
 
     __tablename__ = "surveys"
@@ -58,16 +76,6 @@ class Survey(Base, IdMixin, WorkspaceScoped):
     resolution: Mapped[int] = mapped_column(default=0)  # the conversation's reopen count
     kind: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
-    language: Mapped[str] = mapped_column(String(8), default="ko")
-    channel: Mapped[str] = mapped_column(String(16))
-    inbox_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("inboxes.id",
-                                                                     ondelete="SET NULL"))
-    agent_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id",
-                                                                    ondelete="SET NULL"))
-    team_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("teams.id",
-                                                                   ondelete="SET NULL"))
-    intent: Mapped[str | None] = mapped_column(String(80))
-    handled_by: Mapped[str] = mapped_column(String(8), default="human")  # human | bot
     delivery: Mapped[str | None] = mapped_column(String(16))
     message_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("messages.id",
                                                                       ondelete="SET NULL"))
@@ -78,7 +86,7 @@ class Survey(Base, IdMixin, WorkspaceScoped):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class SurveyAnswer(Base, IdMixin, WorkspaceScoped):
+class SurveyAnswer(Base, IdMixin, WorkspaceScoped, Slices):
     """A customer's one answer to a survey, with what reports slice it by."""
 
     __tablename__ = "survey_answers"
@@ -95,16 +103,6 @@ class SurveyAnswer(Base, IdMixin, WorkspaceScoped):
     kind: Mapped[str] = mapped_column(String(8))
     score: Mapped[int]
     comment: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(8), default="ko")
-    channel: Mapped[str] = mapped_column(String(16))
-    inbox_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("inboxes.id",
-                                                                     ondelete="SET NULL"))
-    agent_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("users.id",
-                                                                    ondelete="SET NULL"))
-    team_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("teams.id",
-                                                                   ondelete="SET NULL"))
-    intent: Mapped[str | None] = mapped_column(String(80))
-    handled_by: Mapped[str] = mapped_column(String(8), default="human")
     is_low: Mapped[bool] = mapped_column(default=False)
     via: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

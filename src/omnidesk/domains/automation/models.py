@@ -99,3 +99,17 @@ class WebhookAllowedHost(Base, IdMixin, WorkspaceScoped):
 
     host: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Macro(Base, IdMixin, TimestampMixin, WorkspaceScoped):
+    """A named bundle of actions an agent runs on a conversation in one click."""
+
+    __tablename__ = "automation_macros"
+
+    name: Mapped[str] = mapped_column(String(120))
+    scope: Mapped[str] = mapped_column(String(16))  # personal | team | workspace
+    owner_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="CASCADE"))  # personal macros
+    team_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("teams.id", ondelete="CASCADE"))  # team macros
+    actions: Mapped[list[Any]] = mapped_column(default=list)

@@ -253,3 +253,51 @@ class AllowedHostCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     host: str = Field(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9.\-:\[\]]+$")
+
+
+class MacroCreate(BaseModel):
+    """A new macro: personal (yours), team (a supervisor's, for one team) or workspace (admins)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    scope: Literal["personal", "team", "workspace"] = "personal"
+    team_id: Id | None = None
+    actions: list[Action] = Field(min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _check(self) -> MacroCreate:
+        if (self.scope == "team") != (self.team_id is not None):
+            raise ValueError("a team macro names its team_id; other scopes name none")
+        if any(a.type == "webhook" for a in self.actions):
+            raise ValueError("macros cannot call webhooks (rules send their event)")
+        return self
+
+
+class MacroRead(BaseModel):
+    """A stored macro."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    scope: str
+    owner_id: int | None
+    team_id: int | None
+    actions: list[dict[str, Any]]
+
+
+class MacroRun(BaseModel):
+    """Run a macro on a conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_id: Id
+
+
+class MacroRunRead(BaseModel):
+    """What each step of a macro run did."""
+
+    macro_id: int
+    conversation_id: int
+    steps: list[dict[str, str]]

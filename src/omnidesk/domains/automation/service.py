@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from omnidesk.core.context import Actor
 from omnidesk.core.db import get_in_workspace, utcnow
+from omnidesk.core.errors import NotFound
 from omnidesk.core.events import DEAD, PENDING, Event, EventDelivery, OutboxEvent
+from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.assist.service import customer_standing
 from omnidesk.domains.automation.conditions import Facts, failed
 from omnidesk.domains.automation.models import (
     AutomationCause,
     AutomationRule,
     AutomationRun,
+    Macro,
     WebhookAllowedHost,
     WebhookDelivery,
     WebhookEndpoint,
@@ -298,3 +302,26 @@ async def outbox_delivery_of(session: AsyncSession, *,
     return await session.scalar(select(EventDelivery).where(
         EventDelivery.event_id == delivery.request_event_id,
         EventDelivery.subscriber == SEND_SUBSCRIBER))
+
+
+async def list_macros(session: AsyncSession, *, actor: Actor) -> list[Macro]:
+    """Return the macros the actor may run: the workspace's, their teams' and their own."""
+    teams: list[int] = []
+    if actor.user_id is not None:
+        user = await get_user(session, workspace_id=actor.workspace_id, user_id=actor.user_id)
+        teams = [m.team_id for m in user.memberships]
+    rows = await session.scalars(select(Macro).where(
+        Macro.workspace_id == actor.workspace_id,
+        or_(Macro.scope == "workspace",
+            and_(Macro.scope == "team", Macro.team_id.in_(teams)),
+            and_(Macro.scope == "personal", Macro.owner_id == actor.user_id)))
+        .order_by(Macro.name, Macro.id))
+    return list(rows.all())
+
+
+async def access_macro(session: AsyncSession, *, actor: Actor, macro_id: int) -> Macro:
+    """Return a macro the actor may run, or raise NotFound."""
+    for macro in await list_macros(session, actor=actor):
+        if macro.id == macro_id:
+            return macro
+    raise NotFound("macro not found")

@@ -12,6 +12,11 @@ from omnidesk.domains.automation.actions import (
     check_delete_rule,
     check_update_rule,
 )
+from omnidesk.domains.automation.macro_actions import (
+    check_create_macro,
+    check_delete_macro,
+    check_run_macro,
+)
 from omnidesk.domains.automation.models import WebhookEndpoint
 from omnidesk.domains.automation.schemas import (
     AllowedHostCreate,
@@ -20,6 +25,10 @@ from omnidesk.domains.automation.schemas import (
     EndpointRead,
     EndpointSecretRead,
     EndpointUpdate,
+    MacroCreate,
+    MacroRead,
+    MacroRun,
+    MacroRunRead,
     RuleCreate,
     RuleRead,
     RuleUpdate,
@@ -32,6 +41,7 @@ from omnidesk.domains.automation.service import (
     get_endpoint,
     get_rule,
     list_endpoints,
+    list_macros,
     list_rules,
     list_runs,
     list_webhook_deliveries,
@@ -190,3 +200,36 @@ async def disallow_host(host: str, actor: ActorDep, session: SessionDep) -> Resp
     await check_disallow_host(session, actor=actor, host=host)
     await session.commit()
     return Response(status_code=204)
+
+
+@router.get("/macros", response_model=list[MacroRead])
+async def read_macros(actor: ActorDep, session: SessionDep) -> list[MacroRead]:
+    """List the macros you may run (workspace, your teams', your own)."""
+    return [MacroRead.model_validate(m) for m in await list_macros(session, actor=actor)]
+
+
+@router.post("/macros", response_model=MacroRead, status_code=201)
+async def create_macro(macro_in: MacroCreate, actor: ActorDep, session: SessionDep) -> MacroRead:
+    """Create a macro: personal (anyone), team (supervisors), workspace (admins)."""
+    macro = await check_create_macro(session, actor=actor, macro_in=macro_in)
+    await session.commit()
+    return MacroRead.model_validate(macro)
+
+
+@router.delete("/macros/{macro_id}", status_code=204)
+async def delete_macro(macro_id: Id, actor: ActorDep, session: SessionDep) -> Response:
+    """Delete a macro you manage."""
+    await check_delete_macro(session, actor=actor, macro_id=macro_id)
+    await session.commit()
+    return Response(status_code=204)
+
+
+@router.post("/macros/{macro_id}/run", response_model=MacroRunRead)
+async def run_macro(macro_id: Id, run_in: MacroRun, actor: ActorDep,
+                    session: SessionDep) -> MacroRunRead:
+    """Run a macro's actions in order on a conversation."""
+    steps = await check_run_macro(session, actor=actor, macro_id=macro_id,
+                                  conversation_id=run_in.conversation_id)
+    await session.commit()
+    return MacroRunRead(macro_id=macro_id, conversation_id=run_in.conversation_id,
+                        steps=[s.as_dict() for s in steps])

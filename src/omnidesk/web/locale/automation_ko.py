@@ -34,7 +34,7 @@ AUTOMATION_KO = {
     "attempts": "시도", "Replay": "다시 보내기", "Nothing sent yet.": "아직 보낸 이벤트가 없습니다.",
     "New endpoint": "새 엔드포인트", "Events (comma separated)": "이벤트 (쉼표로 구분)",
     "Add endpoint": "엔드포인트 추가", "Allowed private hosts": "허용한 내부 호스트",
-    "Allow host": "호스트 허용",
+    "Allow host": "호스트 허용", "Macros": "매크로",
 }
 AUTOMATION_CODES = {  # run and delivery states: (ko, en)
     "run:done": ("실행됨", "Ran"), "run:stopped": ("중단됨", "Stopped"),

@@ -31,9 +31,9 @@ DELIVERIES = [  # each one acts: screens get the change, the bot answers the cus
 ]
 # intake 13, fan-out and claims, the bot's reads and writes, one check of each schedule by the
 # fresh dispatcher (a SELECT and an UPDATE each: routing tick, mail polling, search indexer,
-# surveys due), and one read of the automation audience per fan-out pass (which workspaces have
-# rules on which events)
-STATEMENTS = 69
+# surveys due, snoozed-conversation wake-up), and one read of the automation audience per
+# fan-out pass (which workspaces have rules or webhooks on which events)
+STATEMENTS = 71
 
 
 async def test_a_bot_answered_message_creates_no_delivery_that_does_nothing(

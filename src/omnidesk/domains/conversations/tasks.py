@@ -1,12 +1,21 @@
-"""Conversation jobs: keep conversations with their customer when customers merge or split."""
+"""Conversation jobs: follow customer merges and splits; wake snoozed conversations on time."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
+import datetime as dt
+from typing import Any
 
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
+
+from omnidesk.core.db import utcnow
 from omnidesk.core.events import DeliveredEvent, SubscriberRegistry, emit
-from omnidesk.domains.conversations.events import ConversationCustomerChanged
+from omnidesk.domains.conversations.actions import log_event
+from omnidesk.domains.conversations.events import (
+    ConversationCustomerChanged,
+    ConversationStatusChanged,
+)
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.events import CustomerMerged, CustomerSplit
 
@@ -48,6 +57,42 @@ async def follow_customer_split(event: DeliveredEvent[CustomerSplit], session: A
                                 conversation_ids=event.data.conversation_ids)
 
 
+WAKE_EVERY_SECONDS = 30.0
+WAKE_BATCH = 500
+
+
+async def do_wake_snoozed(session: AsyncSession, *, now: dt.datetime | None = None) -> list[int]:
+    """Reopen the snoozed conversations whose time has come; return their ids.
+
+    The conditional UPDATE (still snoozed, time passed) claims each conversation, so two
+    processes waking at once reopen it once; a customer who wrote first already reopened it.
+    """
+    now = now or utcnow()
+    due = (select(Conversation.id).where(Conversation.status == "snoozed",
+                                         Conversation.snoozed_until <= now)
+           .order_by(Conversation.snoozed_until).limit(WAKE_BATCH).scalar_subquery())
+    woke = (await session.execute(
+        update(Conversation)
+        .where(Conversation.id.in_(due), Conversation.status == "snoozed")
+        .values(status="open", snoozed_until=None)
+        .returning(Conversation.id).execution_options(synchronize_session=False))).scalars().all()
+    if not woke:
+        return []
+    rows = await session.scalars(select(Conversation).where(Conversation.id.in_(woke))
+                                 .options(raiseload(Conversation.label_rows))
+                                 .execution_options(populate_existing=True))
+    for conv in rows.all():
+        log_event(session, conv, "woke", data={"from": "snoozed", "to": "open"})
+        emit(session, ConversationStatusChanged.of(conv, previous_status="snoozed"),
+             workspace_id=conv.workspace_id)
+    return sorted(woke)
+
+
+async def wake_snoozed(event: DeliveredEvent[Any], session: AsyncSession) -> None:
+    """The schedule's handler: wake what is due (the rest waits for the next period)."""
+    await do_wake_snoozed(session)
+
+
 def register(registry: SubscriberRegistry) -> None:
     """Subscribe conversations to customer merges and splits (splits that move conversations)."""
     registry.subscribe(CustomerMerged, name="conversations.follow_customer_merge",
@@ -55,3 +100,4 @@ def register(registry: SubscriberRegistry) -> None:
     registry.subscribe(CustomerSplit, name="conversations.follow_customer_split",
                        reads=("customer_id", "new_customer_id", "conversation_ids"),
                        when=lambda e: bool(e.conversation_ids))(follow_customer_split)
+    registry.every(WAKE_EVERY_SECONDS, name="conversations_wake_snoozed")(wake_snoozed)

@@ -7,6 +7,7 @@ on the page with what was typed and the 4xx status of the error.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -131,34 +132,40 @@ async def create_rule(request: Request, session: SessionDep) -> Response:
     return RedirectResponse(PATH, status_code=303)
 
 
-@router.post(f"{PATH}/rules/{{rule_id}}/toggle", response_class=HTMLResponse)
-async def toggle_rule(rule_id: Id, request: Request, session: SessionDep) -> Response:
-    """Switch a rule on or off."""
+Change = Callable[[AsyncSession, AgentPage], Awaitable[object]]
+
+
+async def _button(request: Request, session: AsyncSession, change: Change) -> Response:
+    """Run a button's change as the posting admin; a problem shows above the page."""
     page, _ = await admin_post(request, session)
     if not isinstance(page, AgentPage):
         return page
     try:
-        rule = await get_rule(session, workspace_id=page.actor.workspace_id, rule_id=rule_id)
-        await rules.check_update_rule(session, actor=page.actor, rule_id=rule_id,
-                                      rule_in=RuleUpdate(enabled=not rule.enabled))
+        await change(session, page)
     except DomainError as exc:
+        page = await _rolled_back(request, session, page)
         return await _show(request, session, page, error=exc.message, status=exc.status)
     await session.commit()
     return RedirectResponse(PATH, status_code=303)
+
+
+@router.post(f"{PATH}/rules/{{rule_id}}/toggle", response_class=HTMLResponse)
+async def toggle_rule(rule_id: Id, request: Request, session: SessionDep) -> Response:
+    """Switch a rule on or off."""
+
+    async def toggle(session: AsyncSession, page: AgentPage) -> object:
+        rule = await get_rule(session, workspace_id=page.actor.workspace_id, rule_id=rule_id)
+        return await rules.check_update_rule(session, actor=page.actor, rule_id=rule_id,
+                                             rule_in=RuleUpdate(enabled=not rule.enabled))
+
+    return await _button(request, session, toggle)
 
 
 @router.post(f"{PATH}/rules/{{rule_id}}/delete", response_class=HTMLResponse)
 async def delete_rule(rule_id: Id, request: Request, session: SessionDep) -> Response:
     """Delete a rule."""
-    page, _ = await admin_post(request, session)
-    if not isinstance(page, AgentPage):
-        return page
-    try:
-        await rules.check_delete_rule(session, actor=page.actor, rule_id=rule_id)
-    except DomainError as exc:
-        return await _show(request, session, page, error=exc.message, status=exc.status)
-    await session.commit()
-    return RedirectResponse(PATH, status_code=303)
+    return await _button(request, session, lambda session, page: rules.check_delete_rule(
+        session, actor=page.actor, rule_id=rule_id))
 
 
 @router.post(f"{PATH}/webhooks", response_class=HTMLResponse)
@@ -188,16 +195,8 @@ async def create_endpoint(request: Request, session: SessionDep) -> Response:
 async def replay(endpoint_id: Id, delivery_id: Id, request: Request,
                  session: SessionDep) -> Response:
     """Send a dead-lettered delivery again."""
-    page, _ = await admin_post(request, session)
-    if not isinstance(page, AgentPage):
-        return page
-    try:
-        await hooks.check_replay_delivery(session, actor=page.actor, endpoint_id=endpoint_id,
-                                          delivery_id=delivery_id)
-    except DomainError as exc:
-        return await _show(request, session, page, error=exc.message, status=exc.status)
-    await session.commit()
-    return RedirectResponse(PATH, status_code=303)
+    return await _button(request, session, lambda session, page: hooks.check_replay_delivery(
+        session, actor=page.actor, endpoint_id=endpoint_id, delivery_id=delivery_id))
 
 
 @router.post(f"{PATH}/hosts", response_class=HTMLResponse)

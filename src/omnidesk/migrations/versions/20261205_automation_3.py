@@ -1,7 +1,7 @@
 """macros
 
 Revision ID: 20261205_automation_3
-Revises: 20261205_pii
+Revises: 20261205_governance_2
 Create Date: 2026-12-05 07:21:53.766352
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 import omnidesk.core.db
 
 revision = '20261205_automation_3'
-down_revision = '20261205_pii'
+down_revision = '20261205_governance_2'
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ from omnidesk.core.errors import NotFound
 from omnidesk.core.http import AfterIdQuery, SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_teams, list_users
+from omnidesk.domains.assist.service import recognition_messages
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.service import (
     ConversationFilter,
@@ -33,8 +34,11 @@ from omnidesk.domains.feedback.service import answers_for_conversation, followup
 from omnidesk.domains.inboxes.service import find_inbox
 from omnidesk.web.deps import AgentPage, agent_page, login_redirect, render
 from omnidesk.web.inbox import InboxQueryDep, list_context, nav_context
+from omnidesk.web.timeline import router as timeline_router
+from omnidesk.web.timeline import timeline_context
 
 router = APIRouter(include_in_schema=False)
+router.include_router(timeline_router)
 # Which reply channel each kind of customer identity makes possible (the first channel listed
 # for it; the website's user id is answered in the widget).
 IDENTITY_CHANNELS = {kind: (channels_for_identity(kind) or (WEB.kind,))[0]
@@ -56,8 +60,12 @@ async def header_context(session: AsyncSession, page: AgentPage,
     teams = await list_teams(session, workspace_id=page.actor.workspace_id)
     inbox = conv.inbox_id and await find_inbox(session, workspace_id=page.actor.workspace_id,
                                                inbox_id=conv.inbox_id)
+    closing = None
+    if conv.status != "resolved":  # the 알아주기 closing line, ready in the resolve menu
+        closing = (await recognition_messages(session, actor=page.actor,
+                                              conversation_id=conv.id))[1]
     return {"conversation": conv, "agents": [u for u in users if u.is_active], "teams": teams,
-            "people": {u.id: u for u in users}, "inbox": inbox or None}
+            "people": {u.id: u for u in users}, "inbox": inbox or None, "closing": closing}
 
 
 async def messages_context(session: AsyncSession, page: AgentPage, conv: Conversation,
@@ -116,9 +124,10 @@ async def conversation_page(request: Request, session: SessionDep, conversation_
                                          conversation_id=conversation_id)
     except NotFound:
         return render(request, page, "not_found.html", status_code=404)
+    thread = await messages_context(session, page, conv)
     context = {**await list_context(session, page, query, conv.id),
                **await nav_context(session, page, query),
-               **await messages_context(session, page, conv),
+               **thread, **await timeline_context(session, page, conv, thread["messages"]),
                **await header_context(session, page, conv),
                **await customer_context(session, page, conv),
                **await feedback_context(session, conv)}

@@ -14,6 +14,7 @@ from omnidesk.core.db import commit_once, utcnow
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import AfterId, Id
+from omnidesk.domains.assist.service import conversation_summary
 from omnidesk.domains.conversations.actions import (
     check_post_message,
     check_update_conversation,
@@ -98,8 +99,12 @@ async def _update(request: Request, session: SessionDep, conversation_id: int,
     if (denied := csrf_failed(request)) is not None:
         return denied
     try:
+        summary = await conversation_summary(
+            session, actor=page.actor, conversation_id=conversation_id,
+            locale=page.locale) if update.assignee_id is not None else None
         conv = await check_update_conversation(session, actor=page.actor,
-                                               conversation_id=conversation_id, update=update)
+                                               conversation_id=conversation_id, update=update,
+                                               summary=summary)
     except DomainError as exc:
         return _problem(exc.message, exc.status)
     await session.commit()
@@ -147,9 +152,12 @@ async def merge_customer(request: Request, session: SessionDep, customer_id: Id,
 @router.post("/conversations/{conversation_id}/assign", response_class=HTMLResponse)
 async def assign(request: Request, session: SessionDep, conversation_id: Id,
                  assignee_id: Annotated[str, Form()] = "",
-                 team_id: Annotated[str, Form()] = "") -> Response:
-    """Assign or transfer to an agent and/or team ('' unassigns the agent)."""
+                 team_id: Annotated[str, Form()] = "",
+                 note: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    """Assign or transfer to an agent and/or team ('' unassigns), with an optional note."""
     fields: dict[str, object] = {"unassign": not assignee_id}
+    if note.strip():
+        fields["transfer_note"] = note.strip()
     if assignee_id.isdigit():
         fields["assignee_id"] = int(assignee_id)
     if team_id.isdigit():
@@ -167,6 +175,30 @@ async def set_status(request: Request, session: SessionDep, conversation_id: Id,
         until = utcnow() + dt.timedelta(hours=SNOOZE_HOURS.get(snooze, 24))
     return await _update(request, session, conversation_id,
                          ConversationUpdate(status=status, snoozed_until=until))
+
+
+@router.post("/conversations/{conversation_id}/resolve", response_class=HTMLResponse)
+async def resolve(request: Request, session: SessionDep, conversation_id: Id,
+                  closing: Annotated[str, Form(max_length=5000)] = "",
+                  send_closing: Annotated[str, Form(max_length=1)] = "") -> Response:
+    """Resolve, first sending the closing message to the customer when asked to."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    if (denied := csrf_failed(request)) is not None:
+        return denied
+    try:
+        if send_closing and closing.strip():
+            await check_post_message(session, actor=page.actor, conversation_id=conversation_id,
+                                     message_in=MessageCreate(text=closing.strip()))
+        conv = await check_update_conversation(session, actor=page.actor,
+                                               conversation_id=conversation_id,
+                                               update=ConversationUpdate(status="resolved"))
+    except DomainError as exc:
+        return _problem(exc.message, exc.status)
+    await session.commit()
+    return render(request, page, "conversation/_header.html",
+                  **await header_context(session, page, conv))
 
 
 @router.post("/conversations/{conversation_id}/priority", response_class=HTMLResponse)

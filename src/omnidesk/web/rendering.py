@@ -92,6 +92,14 @@ def _money(ctx: Context, amount: float | Decimal | None, currency: str = "KRW") 
     return money(amount, currency, context_language(ctx))
 
 
+def iso_time(value: str | None) -> dt.datetime | None:
+    """Read an ISO 8601 time stored as text (event data), None when it is not one."""
+    try:
+        return dt.datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def install_filters(env: Environment) -> None:
     """Register the filters on a Jinja environment."""
     env.filters["linkify"] = linkify
@@ -99,3 +107,4 @@ def install_filters(env: Environment) -> None:
     env.filters["local_time"] = local_time
     env.filters["relative_date"] = _relative_date
     env.filters["money"] = _money
+    env.filters["iso_time"] = iso_time

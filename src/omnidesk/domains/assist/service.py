@@ -195,6 +195,17 @@ async def build_assist(
     return assist, profile
 
 
+async def conversation_summary(session: AsyncSession, *, actor: Actor, conversation_id: int,
+                               locale: str) -> list[str]:
+    """Return the few lines a colleague taking over reads first (request, words, state)."""
+    conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
+    rows = await list_messages(session, workspace_id=actor.workspace_id,
+                               conversation_id=conv.id, include_private=False)
+    return summarize([(m.author_kind, m.text) for m in rows], intent=conv.intent,
+                     status=conv.status, profile=None,
+                     order_number=(conv.attributes or {}).get("order_number"), locale=locale)
+
+
 def contact_view(customer: Customer) -> ContactView:
     """Return a customer's contact card as agents see it by default: personal data masked."""
     return masked_contact(customer)

@@ -143,7 +143,7 @@ async def do_add_message(
     if not is_private:
         conv.last_message_at = now
         if inbound:
-            _on_customer_message(conv, now, channel, inbox_id)
+            _on_customer_message(session, conv, now, channel, inbox_id)
         elif author_kind in {"agent", "bot"}:
             _on_reply(session, conv, now, author_kind, author_id)
     await session.flush()
@@ -152,8 +152,8 @@ async def do_add_message(
     return msg
 
 
-def _on_customer_message(conv: Conversation, now: dt.datetime, channel: str,
-                         inbox_id: int | None) -> None:
+def _on_customer_message(session: AsyncSession, conv: Conversation, now: dt.datetime,
+                         channel: str, inbox_id: int | None) -> None:
     conv.first_customer_message_at = conv.first_customer_message_at or now
     conv.last_customer_message_at = now
     if conv.status != "resolved":  # an answer to a survey on a resolved one waits for nobody
@@ -161,8 +161,10 @@ def _on_customer_message(conv: Conversation, now: dt.datetime, channel: str,
     if inbox_id is not None or channel != conv.channel:  # the customer's last inbox
         conv.inbox_id = inbox_id
     conv.channel = channel
-    if conv.status in {"pending", "snoozed"}:
-        conv.status, conv.snoozed_until = "open", None
+    if conv.status in {"pending", "snoozed"}:  # the customer wrote: it wakes up
+        previous, conv.status, conv.snoozed_until = conv.status, "open", None
+        log_event(session, conv, "status_changed", actor_kind="customer",
+                  data={"from": previous, "to": "open", "reason": "customer_wrote"})
 
 
 def _on_reply(session: AsyncSession, conv: Conversation, now: dt.datetime, author_kind: str,
@@ -273,7 +275,7 @@ async def check_create_conversation(
 async def do_assign(
     session: AsyncSession, *, conv: Conversation, assignee_id: int | None,
     team_id: int | None = None, actor_kind: str = "system", actor_id: int | None = None,
-    reason: str | None = None,
+    reason: str | None = None, summary: list[str] | None = None,
 ) -> Conversation:
     """Assign (or transfer) a conversation to an agent and/or team of its workspace."""
     if assignee_id is not None:
@@ -292,7 +294,8 @@ async def do_assign(
         "assigned" if assignee_id is not None else "unassigned")
     data = {"from_assignee_id": previous[0], "to_assignee_id": assignee_id,
             "from_team_id": previous[1], "to_team_id": conv.team_id, "reason": reason}
-    log_event(session, conv, kind, actor_kind=actor_kind, actor_id=actor_id, data=data)
+    log_event(session, conv, kind, actor_kind=actor_kind, actor_id=actor_id,
+              data={**data, **({"summary": summary} if summary else {})})
     emit(session, ev.ConversationAssigned.of(conv, change=kind, **data),
          workspace_id=conv.workspace_id)
     return conv
@@ -323,7 +326,9 @@ async def do_set_status(
     else:
         log_event(session, conv, "snoozed" if status == "snoozed" else "status_changed",
                   actor_kind=actor_kind, actor_id=actor_id,
-                  data={"from": previous, "to": status})
+                  data={"from": previous, "to": status, **(
+                      {"until": snoozed_until.isoformat()} if status == "snoozed"
+                      and snoozed_until else {})})
     emit(session, ev.ConversationStatusChanged.of(conv, previous_status=previous),
          workspace_id=conv.workspace_id)
     return conv
@@ -357,16 +362,22 @@ def _set_labels(conv: Conversation, labels: list[str]) -> None:
 
 
 async def check_update_conversation(
-    session: AsyncSession, *, actor: Actor, conversation_id: int, update: ConversationUpdate
+    session: AsyncSession, *, actor: Actor, conversation_id: int, update: ConversationUpdate,
+    summary: list[str] | None = None,
 ) -> Conversation:
-    """Apply an agent's change of status, priority, assignment, team or labels."""
+    """Apply an agent's change of status, priority, assignment, team or labels.
+
+    An assignment carries the optional transfer note and `summary` (what the conversation is
+    about, for the colleague taking over) into the timeline.
+    """
     conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
     fields = update.model_dump(exclude_unset=True)
     who = AuditedBy(actor_kind=actor.audit_kind, actor_id=actor.user_id)
     if update.unassign or "assignee_id" in fields or "team_id" in fields:
         assignee = None if update.unassign else fields.get("assignee_id", conv.assignee_id)
         await do_assign(session, conv=conv, assignee_id=assignee,
-                        team_id=fields.get("team_id"), **who)
+                        team_id=fields.get("team_id"), reason=update.transfer_note or None,
+                        summary=summary, **who)
     if update.status:
         await do_set_status(session, conv=conv, status=update.status,
                             snoozed_until=update.snoozed_until, **who)
@@ -559,3 +570,4 @@ async def do_return_to_bot(
               data=data)
     emit(session, ev.ConversationReturnedToBot.of(conv, **data), workspace_id=conv.workspace_id)
     return True
+

@@ -128,6 +128,10 @@ class ConversationUpdate(Patch):
     language: str | None = None
     intent: str | None = None
     unassign: bool = False
+    transfer_note: str | None = Field(
+        None, max_length=1000,
+        description="With an assignment: a note for the colleague taking over (shown in the "
+                    "conversation's timeline)")
 
 
 class ConversationRead(BaseModel):

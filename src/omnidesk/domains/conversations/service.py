@@ -328,3 +328,4 @@ async def get_last_inbound_message(session: AsyncSession, *, workspace_id: int,
                               Message.conversation_id == conversation_id,
                               Message.channel == channel, Message.direction == "inbound")
         .order_by(Message.id.desc()).limit(1))
+

@@ -44,7 +44,7 @@ def parse_conditions(text: str) -> list[Condition]:
 def _value(field_name: str, raw: str) -> Any:
     if field_name == "business_hours":
         return {"true": True, "false": False}.get(raw.strip().lower(), raw)
-    if field_name.startswith("minutes_"):
+    if field_name.startswith("minutes_") or field_name == "score":
         try:
             return float(raw)
         except ValueError:

@@ -17,8 +17,10 @@ from omnidesk.domains.automation import subscribers
 from omnidesk.domains.automation.actions import check_create_rule, check_update_rule
 from omnidesk.domains.automation.models import AutomationRun
 from omnidesk.domains.automation.schemas import RuleCreate, RuleUpdate
-from omnidesk.domains.conversations.actions import do_add_message, do_assign
+from omnidesk.domains.conversations.actions import do_add_message, do_assign, do_set_status
 from omnidesk.domains.conversations.models import Conversation, ConversationEvent
+from omnidesk.domains.feedback.events import SurveyAnswered
+from omnidesk.domains.feedback.models import Survey, SurveySettings
 from omnidesk.domains.routing.events import SlaBreached
 from tests.conftest import Persona, make_persona
 from tests.domains.routing.routing_setup import make_conversation
@@ -149,3 +151,30 @@ async def test_only_events_with_enabled_rules_get_a_delivery(
                             rule_in=RuleUpdate(enabled=True))
     await session.commit()
     assert await deliveries_after_a_message() == 1
+
+
+async def test_a_low_survey_score_triggers_a_rule_and_a_resolved_one_plans_a_survey(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona,
+) -> None:
+    conv_id, customer_id = await make_conversation(session, owner.admin)
+    session.add(SurveySettings(workspace_id=owner.workspace_id, enabled=True))
+    await session.commit()
+    await _rule(session, owner, name="낮은 만족도", events=["survey.answered"],
+                conditions=[{"field": "score", "op": "lte", "value": 2}],
+                actions=[{"type": "add_label", "label": "low-csat"}])
+    await _rule(session, owner, name="해결 후 설문", events=["conversation.resolved"],
+                actions=[{"type": "send_survey"}])
+    for score in (5, 1):
+        emit(session, SurveyAnswered(survey_id=score, conversation_id=conv_id,
+                                     customer_id=customer_id, kind="csat", channel="web",
+                                     answer_id=score, score=score),
+             workspace_id=owner.workspace_id)
+    conv = await session.get_one(Conversation, conv_id)
+    await do_set_status(session, conv=conv, status="resolved")
+    await session.commit()
+    await _dispatcher(session_factory).drain()
+
+    async with session_factory() as check:
+        assert (await check.get_one(Conversation, conv_id)).labels == ["low-csat"]
+        planned = (await check.scalars(select(Survey))).all()
+        assert [(s.conversation_id, s.status) for s in planned] == [(conv_id, "scheduled")]

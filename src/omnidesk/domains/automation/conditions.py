@@ -53,6 +53,11 @@ def holds(condition: Condition, facts: Facts) -> bool:
         return facts.open_now is not None and facts.open_now == value
     if f == "attribute":
         return _attribute(op, facts.attributes, condition.key or "", value)
+    if f == "score":
+        score = facts.values.get("score")
+        if not isinstance(score, int | float):
+            return False
+        return score >= float(value) if op == "gte" else score <= float(value)  # type: ignore[arg-type]
     if f.startswith("minutes_since"):
         return _minutes(facts, f, op, float(value))  # type: ignore[arg-type]
     have = _have(f, facts)

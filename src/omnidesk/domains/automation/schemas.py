@@ -22,20 +22,20 @@ CONDITION_OPS: dict[str, tuple[str, ...]] = {
     "text": ("contains", "not_contains"),
     "business_hours": ("is",),
     "attribute": ("eq", "neq", "contains", "exists", "gt", "lt"),
-    "minutes_since_last_reply": ("gte", "lte"),
+    "minutes_since_last_reply": ("gte", "lte"), "score": ("gte", "lte"),
     "minutes_since_customer_message": ("gte", "lte"),
 }
 """Each condition field and the operators it takes (the one table forms and checks read)."""
 
 ActionType = Literal[
     "assign_agent", "assign_team", "set_priority", "add_label", "remove_label", "reply",
-    "note", "snooze", "resolve", "reopen", "notify", "webhook",
+    "note", "snooze", "resolve", "reopen", "notify", "webhook", "send_survey",
 ]
 ACTION_PARAMS: dict[str, tuple[str, ...]] = {
     "assign_agent": ("user_id",), "assign_team": ("team_id",), "set_priority": ("priority",),
     "add_label": ("label",), "remove_label": ("label",), "reply": ("text",), "note": ("text",),
     "snooze": ("hours",), "resolve": (), "reopen": (), "notify": ("text",),
-    "webhook": ("endpoint_id",),
+    "webhook": ("endpoint_id",), "send_survey": (),
 }
 """Each action type and the parameters it needs (notify also takes user_id, or the assignee)."""
 
@@ -48,7 +48,7 @@ class Condition(BaseModel):
     field: Literal[
         "inbox", "channel", "language", "intent", "sentiment", "tier", "segment", "status",
         "priority", "label", "text", "business_hours", "attribute",
-        "minutes_since_last_reply", "minutes_since_customer_message",
+        "minutes_since_last_reply", "minutes_since_customer_message", "score",
     ]
     op: str
     value: list[str | int] | str | int | float | bool | None = None
@@ -66,7 +66,7 @@ class Condition(BaseModel):
             self.value = [v for v in values if isinstance(v, str | int)]
         if self.field == "business_hours" and not isinstance(self.value, bool):
             raise ValueError("business_hours takes true (open) or false (closed)")
-        if self.field.startswith("minutes_") and (
+        if (self.field.startswith("minutes_") or self.field == "score") and (
                 isinstance(self.value, bool) or not isinstance(self.value, int | float)
                 or self.value < 0):
             raise ValueError(f"{self.field} takes a number of minutes")

@@ -124,6 +124,7 @@ async def gather(session: AsyncSession, *, workspace_id: int, event: Event,
     facts.values = {k: payload.get(k) for k in ("channel", "language", "intent", "status",
                                                 "priority")}
     facts.values["inbox"] = payload.get("inbox_id")
+    facts.values["score"] = payload.get("score")  # a survey answer's
     sentiment = payload.get("sentiment")
     if isinstance(sentiment, dict):
         facts.values["sentiment"] = sentiment.get("label")

@@ -31,6 +31,7 @@ from omnidesk.domains.conversations.actions import (
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.schemas import ConversationUpdate
 from omnidesk.domains.customers.service import get_customer
+from omnidesk.domains.feedback.actions import do_plan_survey
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ async def _run_step(session: AsyncSession, workspace_id: int, conv: Conversation
                         reason=f"{source.kind}: {source.name}", **who)
     elif step.type in {"set_priority", "add_label", "remove_label"}:
         await _update(session, workspace_id, conv, step)
+    elif step.type == "send_survey":
+        return await _survey(session, conv)
     elif step.type in {"reply", "note"}:
         text = await _fill(session, conv, step.text or "")
         author = "agent" if source.kind == "macro" else ("bot" if step.type == "reply"
@@ -156,6 +159,18 @@ async def _webhook(session: AsyncSession, workspace_id: int, step: Action,
     await do_request_deliveries(session, workspace_id=workspace_id, event_id=source.event_id,
                                 event_name=source.event_name, endpoints=[endpoint])
     return StepResult(step.type, "done", endpoint.name)
+
+
+async def _survey(session: AsyncSession, conv: Conversation) -> StepResult:
+    """Plan the workspace's survey for a resolved conversation (its settings, opt-outs, cap)."""
+    if conv.status != "resolved":
+        return StepResult("send_survey", "skipped", "surveys follow a resolved conversation")
+    survey = await do_plan_survey(session, workspace_id=conv.workspace_id,
+                                  conversation_id=conv.id)
+    if survey is None:
+        return StepResult("send_survey", "skipped", "survey settings say no (off, opted out "
+                                                    "or asked recently)")
+    return StepResult("send_survey", "done", f"survey {survey.id}")
 
 
 async def _fill(session: AsyncSession, conv: Conversation, text: str) -> str:

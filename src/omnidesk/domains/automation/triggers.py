@@ -5,6 +5,7 @@ from __future__ import annotations
 from omnidesk.core.events import Event
 from omnidesk.domains.commerce import events as commerce
 from omnidesk.domains.conversations import events as conversations
+from omnidesk.domains.feedback import events as feedback
 from omnidesk.domains.routing import events as routing
 
 TRIGGERS: tuple[type[Event], ...] = (
@@ -12,7 +13,7 @@ TRIGGERS: tuple[type[Event], ...] = (
     conversations.ConversationBotHandoff, conversations.ConversationStatusChanged,
     conversations.ConversationResolved, conversations.ConversationReopened,
     conversations.MessageCreated, routing.SlaWarning, routing.SlaBreached,
-    commerce.OrderCreated, commerce.OrderUpdated,
+    commerce.OrderCreated, commerce.OrderUpdated, feedback.SurveyAnswered,
 )
 TRIGGER_NAMES: tuple[str, ...] = tuple(t.name for t in TRIGGERS)
 BY_NAME: dict[str, type[Event]] = {t.name: t for t in TRIGGERS}

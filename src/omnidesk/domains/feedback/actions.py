@@ -33,6 +33,7 @@ from omnidesk.domains.feedback.schemas import (
     LinkAnswerCreate,
     SurveySettingsUpdate,
 )
+from omnidesk.domains.feedback.send_actions import do_plan_survey  # noqa: F401 - for other domains
 from omnidesk.domains.feedback.service import (
     access_survey_by_link,
     access_visitor_survey,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -9,8 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from omnidesk.app.cli import app
+from omnidesk.core.events import OutboxEvent
 from omnidesk.core.pii import detect_pii, luhn_valid, mask_text
 from omnidesk.core.pii.evaluate import score
+from omnidesk.domains.automation.webhook_jobs import body_of
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -74,3 +77,11 @@ def test_the_cli_refuses_a_missing_or_broken_file(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, ["pii", "detect", str(path), "--json"])
         assert result.exit_code != 0
         assert str(path.name) in result.output
+
+
+def test_an_outgoing_webhook_body_carries_masked_text_only() -> None:
+    source = OutboxEvent(id=7, name="message.created", workspace_id=1,
+                         created_at=dt.datetime(2026, 12, 5, tzinfo=dt.UTC),
+                         payload={"text": "카드 4111 1111 1111 1111, 연락처 010-1234-5678", "message_id": 3})
+    body = json.loads(body_of(source))
+    assert body["data"] == {"text": "카드 4111 11** **** 1111, 연락처 010-****-5678", "message_id": 3}

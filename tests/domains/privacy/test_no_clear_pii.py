@@ -118,3 +118,19 @@ async def test_no_clear_card_or_secret_value_is_stored_and_a_reveal_is_logged(
     log = (await session.scalars(select(PiiAccess))).all()
     assert [(r.action, r.message_id, r.reason, r.fields) for r in log] == [
         ("reveal", web.id, "환불 계좌 확인", sorted(ENCRYPTED))]
+
+
+async def test_reading_a_customer_over_the_api_is_logged_and_admins_can_export_the_report(
+        client: httpx.AsyncClient, session: AsyncSession, owner: Persona) -> None:
+    created = await client.post("/api/v1/customers", headers=owner.headers,
+                                json={"name": "김민지", "phone": "010-1234-5678"})
+    customer_id = created.json()["id"]
+    assert (await client.get(f"/api/v1/customers/{customer_id}", headers=owner.headers)).status_code == 200
+    found = await client.get("/api/v1/privacy/access-log", headers=owner.headers,
+                             params={"customer_id": customer_id, "action": "api"})
+    assert found.status_code == 200
+    assert [(r["action"], r["customer_id"]) for r in found.json()] == [("api", customer_id)]
+    report = await client.get(f"/api/v1/privacy/customers/{customer_id}/access-report",
+                              headers=owner.headers, params={"format": "csv"})
+    assert report.status_code == 200 and "REST API read" in report.text
+    assert report.headers["content-type"].startswith("text/csv")

@@ -52,3 +52,5 @@ def policy_from(settings: Mapping[str, Any] | None) -> PiiPolicy:
 
 
 DEFAULT_POLICY = policy_from(None)
+MASK_ALL = PiiPolicy({kind: "mask" for kind in KINDS})
+"""For text that leaves the product (outgoing webhooks): every kind masked."""

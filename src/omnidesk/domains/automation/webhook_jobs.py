@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import DeliveredEvent, OutboxEvent, PermanentError, RetryLater
+from omnidesk.core.pii.policy import MASK_ALL
+from omnidesk.core.pii.seal import scrub_value
 from omnidesk.domains.automation.events import WebhookDeliveryRequested
 from omnidesk.domains.automation.models import WebhookDelivery
 from omnidesk.domains.automation.service import allowed_hosts, get_endpoint, get_webhook_delivery
@@ -34,10 +36,14 @@ class WebhookFailed(Exception):
 
 
 def body_of(source: OutboxEvent) -> bytes:
-    """Return the JSON body sent for a catalogue event (what the signature covers)."""
+    """Return the JSON body sent for a catalogue event (what the signature covers).
+
+    Personal data in the payload goes out masked, whatever the workspace keeps in clear.
+    """
     return json.dumps({"id": source.id, "event": source.name,
                        "created_at": source.created_at.isoformat(),
-                       "workspace_id": source.workspace_id, "data": source.payload},
+                       "workspace_id": source.workspace_id,
+                       "data": scrub_value(source.payload, MASK_ALL)},  # masked text only
                       ensure_ascii=False, separators=(",", ":")).encode()
 
 

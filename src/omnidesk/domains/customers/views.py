@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.api import ApiRoute
 from omnidesk.core.context import Actor
@@ -30,6 +31,8 @@ from omnidesk.domains.customers.schemas import (
     IdentityRead,
     MergeSuggestion,
 )
+from omnidesk.domains.privacy.actions import do_record_access
+from omnidesk.domains.privacy.models import API_READ
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"], route_class=ApiRoute)
 
@@ -54,7 +57,20 @@ async def list_customers(
     rows = await service.list_customers(session, workspace_id=actor.workspace_id, q=q,
                                         cursor=cursor, limit=limit, visible=scope(actor))
     items, next_cursor = page_of(rows, limit)
-    return Page(items=[CustomerRead.model_validate(c) for c in items], next_cursor=next_cursor)
+    page: Page[CustomerRead] = Page(items=[CustomerRead.model_validate(c) for c in items],
+                                    next_cursor=next_cursor)
+    await _log_reads(session, actor, items)
+    return page
+
+
+async def _log_reads(session: AsyncSession, actor: Actor, customers: list[Customer]) -> None:
+    """Write an access-log row for each customer whose contact data the API returns in clear."""
+    for customer in customers:
+        fields = [f for f in ("name", "email", "phone", "address") if getattr(customer, f, None)]
+        if fields:
+            await do_record_access(session, actor=actor, action=API_READ, fields=fields,
+                                   reason="REST API read", customer_id=customer.id)
+    await session.commit()
 
 
 @router.post("", response_model=CustomerRead, status_code=201)
@@ -72,7 +88,9 @@ async def read_customer(customer_id: Id, actor: ActorDep, session: SessionDep,
                         scope: CustomerScopeDep) -> CustomerRead:
     """Return one customer with identities."""
     customer = await _visible(session, actor, scope, customer_id)
-    return CustomerRead.model_validate(customer)
+    read = CustomerRead.model_validate(customer)
+    await _log_reads(session, actor, [customer])
+    return read
 
 
 @router.patch("/{customer_id}", response_model=CustomerRead)

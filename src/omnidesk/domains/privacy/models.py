@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
 
-ACCESS_ACTIONS = ("reveal", "export", "customer_page", "api")
+API_READ = "api"  # a read through the REST API
+ACCESS_ACTIONS = ("reveal", "export", "customer_page", API_READ)
 
 
 class PiiAccess(Base, IdMixin, WorkspaceScoped):

@@ -21,6 +21,7 @@ from omnidesk.domains.assist.tiers import tiers_from_settings
 from omnidesk.domains.bot.policy import BotSettings
 from omnidesk.domains.commerce.schemas import CommerceSettings
 from omnidesk.domains.engagement.schemas import WidgetSettings
+from omnidesk.domains.retention.schemas import RetentionSettings
 from omnidesk.domains.workspaces.actions import SectionCheck
 
 # confloat, not Annotated[float, Field(...)]: the same schema, and typed as type[float], which
@@ -52,4 +53,5 @@ def build_settings_checks() -> dict[str, SectionCheck]:
         "segments": lambda v: segments_from_settings({"segments": _list_of_objects(v)}),
         "reopen_window_hours": _HOURS.validate_python,
         "security": SecuritySettings.model_validate,
+        "retention": RetentionSettings.model_validate,
     }

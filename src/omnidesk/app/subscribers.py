@@ -20,6 +20,7 @@ from omnidesk.domains.commerce import tasks as commerce_tasks
 from omnidesk.domains.commerce.connector import connector_for
 from omnidesk.domains.conversations import tasks as conversation_tasks
 from omnidesk.domains.feedback.tasks import FeedbackJobs
+from omnidesk.domains.retention.tasks import RetentionJob
 from omnidesk.domains.routing import subscribers as routing_subscribers
 from omnidesk.domains.routing import tasks as routing_tasks
 from omnidesk.domains.routing.assignment import sync as routing_sync
@@ -43,6 +44,7 @@ def build_registry(settings: Settings | None = None) -> SubscriberRegistry:
     commerce_tasks.register(registry)
     automation_subscribers.register(registry, list(load_catalogue().values()))
     search_tasks.register(registry)
+    RetentionJob(settings.upload_dir).register(registry)
     FeedbackJobs(public_url=settings.public_url).register(registry)
     bot_subscribers.register(registry, BotDeps(
         connector_for=connector_for, llm=build_llm_client(settings),

@@ -67,15 +67,16 @@ def redact(value: Any) -> Any:
 def snapshot(obj: object) -> dict[str, Any]:
     """Return an ORM object's column values as JSON-ready data (for before/after)."""
     mapper = sa_inspect(obj).mapper
-    return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs
+    return {attr.key: plain(getattr(obj, attr.key)) for attr in mapper.column_attrs
             if attr.key not in UNAUDITED_COLUMNS}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """Return a value as JSON-ready data (datetimes as ISO text, others as str)."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if value is None or isinstance(value, bool | int | float | str):
@@ -108,7 +109,7 @@ def audit(
     """Add an audit row to the current transaction; before/after keep only what changed."""
     payload = redact(dict(data or {}))
     if before is not None or after is not None:
-        payload["before"], payload["after"] = diff(_plain(before), _plain(after))
+        payload["before"], payload["after"] = diff(plain(before), plain(after))
     entry = AuditEntry(
         workspace_id=workspace_id,
         actor_kind=actor_kind,

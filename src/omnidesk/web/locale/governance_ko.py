@@ -46,4 +46,23 @@ GOVERNANCE_KO = {
     "Admins must use two-factor sign-in": "관리자는 2단계 인증 필수",
     "Sign out after this many idle minutes (0: never)": "이 시간(분) 동안 사용하지 않으면 로그아웃 (0: 안 함)",
     "Minimum password length": "최소 비밀번호 길이", "Save": "저장",
+    "Retention and erasure": "보관 기간과 삭제",
+    "Type ERASE and a customer number to erase.": "삭제하려면 고객 번호와 ERASE를 입력하세요.",
+    "Days are whole numbers from 0 to 36500.": "일수는 0에서 36500 사이의 정수입니다.",
+    "Unknown action.": "알 수 없는 작업입니다.",
+    "Keep data for (days, 0: always)": "데이터 보관 기간 (일, 0: 계속 보관)",
+    "retention:messages": "메시지", "retention:attachments": "첨부 파일",
+    "retention:recordings": "통화 녹음", "retention:raw_events": "수신 원본 이벤트",
+    "retention:logs": "이벤트 로그",
+    "The purge runs every hour; run it now to see what it removes.":
+        "정리는 매시간 실행됩니다. 지금 실행해 무엇이 지워지는지 확인할 수 있습니다.",
+    "Purge now": "지금 정리", "Data": "데이터", "Removed": "삭제됨", "Files": "파일",
+    "Erase a customer": "고객 정보 삭제",
+    ("Removes the person's profile data, messages, files and every copy; conversations and "
+     "their numbers stay for reports. This cannot be undone."):
+        "고객의 프로필, 메시지, 파일과 모든 사본을 지웁니다. 통계를 위해 대화와 수치는 남습니다. 되돌릴 수 없습니다.",
+    "Customer number": "고객 번호", "Type ERASE to confirm": "확인하려면 ERASE를 입력하세요",
+    "Erase": "삭제", "Erasure certificate #%(n)s": "삭제 증명서 #%(n)s", "copies": "사본",
+    "Export a customer's data": "고객 데이터 내보내기 (열람 요청)",
+    "Download JSON and files": "JSON과 파일 내려받기",
 }

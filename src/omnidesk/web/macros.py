@@ -10,6 +10,7 @@ from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.automation.macro_actions import check_run_macro
 from omnidesk.domains.automation.service import list_macros
+from omnidesk.domains.conversations.service import access_conversation
 from omnidesk.web.deps import agent_page, csrf_failed, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -21,6 +22,10 @@ async def macro_bar(request: Request, session: SessionDep, conversation_id: Id) 
     page = await agent_page(request, session)
     if page is None:
         return login_redirect(request)
+    try:  # the bar names the conversation: only for one the agent may see
+        await access_conversation(session, actor=page.actor, conversation_id=conversation_id)
+    except DomainError as exc:
+        return Response(exc.message, status_code=exc.status)
     macros = await list_macros(session, actor=page.actor)
     return render(request, page, "conversation/_macros.html", macros=macros,
                   conversation_id=conversation_id)

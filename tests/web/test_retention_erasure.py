@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -96,6 +97,9 @@ async def test_erasing_a_customer_leaves_no_trace_and_keeps_the_numbers(
     assert document["tables"]["customers"][0]["name"] == NAME
     assert [m["text"] for m in document["messages"]] == [SECRET_TEXT]
     assert any(n.startswith("attachments/") for n in archive.namelist())
+    logged = await client.get("/api/v1/privacy/access-log", headers=owner.headers)
+    assert any(r["action"] == "export" and r["customer_id"] == customer_id
+               for r in logged.json()), logged.text
 
     _, agent_token = await do_create_api_token(session, actor=Actor(
         owner.workspace_id, owner.agent.user_id, "admin"), token_in=ApiTokenCreate(
@@ -125,6 +129,7 @@ async def test_erasing_a_customer_leaves_no_trace_and_keeps_the_numbers(
     assert other.json()["items"]  # nobody else was touched
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 async def test_a_retention_purge_removes_old_data_and_reports_it(
     client: httpx.AsyncClient, session: AsyncSession, owner: Persona, settings: Settings
 ) -> None:

@@ -21,6 +21,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.db import Base, utcnow
 from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.conversations.service import access_customer
+from omnidesk.domains.privacy.actions import do_record_access
 
 SKIPPED = frozenset({"pii_access_log"})  # who looked at the data is the access report's part
 
@@ -71,6 +72,9 @@ async def check_export_customer(session: AsyncSession, *, actor: Actor, customer
                     archive.write(path, f"attachments/{message.id}/{path.name}")
                     files += 1
         archive.writestr("customer.json", json.dumps(document, ensure_ascii=False, indent=2))
+    await do_record_access(session, actor=actor, action="export",
+                           fields=[*sorted(document["tables"]), "messages"],
+                           reason="data export (access request)", customer_id=customer.id)
     audit(session, workspace_id=ws, action="customer.exported", actor_kind=actor.audit_kind,
           actor_id=actor.user_id, object_type="customer", object_id=customer.id,
           data={"tables": sorted(document["tables"]), "messages": len(messages),

@@ -37,6 +37,7 @@ def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}
                                 ).new_page()
     log_in(agent, base, "agent@hanbit.example")
+    agent.click("#views a[data-view=unassigned]")  # agents land on "Mine"; a new chat is unassigned
     agent.locator("#conv-list .conv-item").filter(has_text=QUESTION).locator("a").click()
     agent.locator("#resolve-button").click()
 

@@ -87,6 +87,16 @@ async def test_an_sms_survey_is_a_signed_link_and_a_bare_digit_answers_it(
 async def test_settings_the_cap_and_the_opt_out_decide_who_is_asked(desk: Desk) -> None:
     read = await desk.client.get("/api/v1/feedback/settings", headers=desk.owner.headers)
     assert read.json()["enabled"] is False and read.json()["cap_days"] == 14
+    csrf = await log_in(desk.client, f"admin@{desk.owner.slug}.example", desk.owner.password)
+    form = {"csrf": csrf, "enabled": "on", "kind": "ces", "timing": "on_resolve",
+            "audience": "both", "delay_hours": "0", "cap_days": "abc", "low_csat": "2",
+            "low_nps": "6", "low_ces": "3", "link_ttl_hours": "168"}
+    typo = await desk.client.post("/settings/surveys", data=form)
+    assert typo.status_code == 422 and "설문 간격" in typo.text and 'value="abc"' in typo.text
+    saved = await desk.client.post("/settings/surveys", data={**form, "cap_days": "30"})
+    assert saved.status_code == 303
+    page = await desk.client.get("/settings/surveys")
+    assert page.status_code == 200 and 'value="ces" checked' in page.text
     assert (await _settings(desk, inbox_ids=[999_999])).status_code == 422
     assert (await _settings(desk, kind="stars")).status_code == 422
     assert (await _settings(desk, timing="after_hours", delay_hours=0)).status_code == 422

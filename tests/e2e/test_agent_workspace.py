@@ -185,6 +185,14 @@ def test_a_double_click_and_a_send_while_offline_each_deliver_once(
     page.wait_for_selector("#live-status.on")
     thread = page.locator("#messages .msg.agent")
 
+    # Without a mouse: "?" lists the shortcuts, Esc closes it, "r" puts the cursor in the reply.
+    page.keyboard.press("?")
+    page.locator("#shortcut-sheet[open]").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "workspace-shortcuts.png"))
+    page.keyboard.press("Escape")
+    page.keyboard.press("r")
+    assert page.evaluate("document.activeElement.id") == "reply-text"
+
     page.fill("#reply-text", "두 번 눌러도 한 번")
     page.dblclick("#send-button")
     thread.filter(has_text="두 번 눌러도 한 번").wait_for()

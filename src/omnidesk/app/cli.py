@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -50,9 +51,21 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("omnidesk.app.main:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, reload=reload, log_level=settings.log_level.lower(),
+    host, port = host or settings.host, port or settings.port
+    if "public_url" not in settings.model_fields_set:
+        # Links we send out (bot article links, mail) point where this server is served
+        # (`make run PORT=…`), unless OMNIDESK_PUBLIC_URL says otherwise.
+        os.environ["OMNIDESK_PUBLIC_URL"] = served_url(host, port)
+        get_settings.cache_clear()
+    uvicorn.run("omnidesk.app.main:create_app", factory=True, host=host,
+                port=port, reload=reload, log_level=settings.log_level.lower(),
                 ws="websockets-sansio" if _has_sansio() else "auto")
+
+
+def served_url(host: str, port: int) -> str:
+    """Return the URL a browser on this machine reaches the server at."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
 
 
 def _has_sansio() -> bool:

@@ -15,3 +15,9 @@ async def home(request: Request) -> Response:
     """Send people to the inbox, or to the login page first."""
     return RedirectResponse("/inbox" if has_login(request) else "/login",
                             status_code=303)
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """Answer browsers that ask for the icon at its old address (pages link the SVG)."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
-from babel.numbers import format_currency
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -73,23 +71,11 @@ def relative_date(value: dt.datetime | None, language: str, zone: str = DEFAULT_
     return format_skeleton(skeleton, local, locale=language)
 
 
-def money(amount: float | Decimal | None, currency: str, language: str) -> str:
-    """Format an amount in the page's language: ₩300,000 in Korean and in English alike."""
-    if amount is None:
-        return ""
-    return format_currency(amount, currency, locale=language)
-
-
 @pass_context
 def _relative_date(ctx: Context, value: dt.datetime | None) -> str:
     workspace = ctx.get("workspace")
     zone = getattr(workspace, "timezone", None) or DEFAULT_ZONE
     return relative_date(value, context_language(ctx), zone)
-
-
-@pass_context
-def _money(ctx: Context, amount: float | Decimal | None, currency: str = "KRW") -> str:
-    return money(amount, currency, context_language(ctx))
 
 
 def iso_time(value: str | None) -> dt.datetime | None:
@@ -106,5 +92,4 @@ def install_filters(env: Environment) -> None:
     env.filters["safe_url"] = safe_url
     env.filters["local_time"] = local_time
     env.filters["relative_date"] = _relative_date
-    env.filters["money"] = _money
     env.filters["iso_time"] = iso_time

@@ -156,7 +156,8 @@ async def build_profile(
     now = utcnow()
     orders = await list_orders_for_customer(session, workspace_id=actor.workspace_id,
                                             customer_id=customer.id)
-    currency = orders[0].currency if orders else ("KRW" if lang == "ko" else "USD")
+    # The workspace's money, whatever language the agent reads it in (₩ in English too).
+    currency = orders[0].currency if orders else str(settings.get("currency") or "KRW")
     stats = await order_stats_by_customer(session, workspace_id=actor.workspace_id,
                                           customer_ids={customer.id})
     spent = spend_of(customer, stats.get(customer.id))

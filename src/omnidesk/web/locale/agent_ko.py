@@ -45,3 +45,9 @@ AGENT_KO.update({  # the timeline and the resolve menu
     "Closing message": "마무리 인사", "Send and resolve": "보내고 해결",
     "Resolve without a reply": "답하지 않고 해결", "Resolve only": "해결만 하기",
 })
+AGENT_KO.update({  # keyboard shortcuts
+    "Keyboard shortcuts": "단축키", "Next / previous conversation": "다음 / 이전 대화",
+    "Snooze": "보류", "Labels": "라벨", "Search": "검색", "Send": "보내기", "New line": "줄바꿈",
+    "Leave the reply box / close": "입력창에서 나가기 / 닫기", "This list": "이 목록",
+    "Private note": "내부 메모", "Reply": "답장", "Resolve": "해결", "Close": "닫기",
+})

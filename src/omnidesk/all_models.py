@@ -4,6 +4,7 @@ from omnidesk.channels import models as channels_models  # noqa: F401
 from omnidesk.core import audit, events, scheduler  # noqa: F401
 from omnidesk.core.db import Base
 from omnidesk.domains.agents import models as agents_models  # noqa: F401
+from omnidesk.domains.analytics import models as analytics_models  # noqa: F401
 from omnidesk.domains.assist import models as assist_models  # noqa: F401
 from omnidesk.domains.automation import models as automation_models  # noqa: F401
 from omnidesk.domains.commerce import models as commerce_models  # noqa: F401

@@ -17,6 +17,7 @@ from omnidesk.app.commands import kb as kb_commands
 from omnidesk.app.commands import nlu as nlu_commands
 from omnidesk.app.commands import pii as pii_commands
 from omnidesk.app.commands import privacy as privacy_commands
+from omnidesk.app.commands import report as report_commands
 from omnidesk.app.commands import simulate as simulate_commands
 from omnidesk.app.commands.admin import admin_app, outbox_app
 from omnidesk.app.commands.data import demo_app, import_app
@@ -35,6 +36,7 @@ app.add_typer(channel_commands.app, name="channels")
 app.add_typer(event_commands.app, name="events")
 app.add_typer(pii_commands.app, name="pii")
 app.add_typer(privacy_commands.app, name="privacy")
+app.add_typer(report_commands.app, name="report")
 if hasattr(simulate_commands, "simulate_command"):
     app.command("simulate", help="Simulate routing against Erlang C")(
         simulate_commands.simulate_command)

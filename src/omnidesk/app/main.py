@@ -30,6 +30,7 @@ from omnidesk.core.http import install_error_handlers
 from omnidesk.demo import store as demo_store
 from omnidesk.domains.agents.models import SESSION_LIFETIME
 from omnidesk.domains.agents.views import router as agents_router
+from omnidesk.domains.analytics.views import router as reports_router
 from omnidesk.domains.assist.views import router as assist_router
 from omnidesk.domains.automation.views import router as automation_router
 from omnidesk.domains.bot.views import router as bot_router
@@ -65,6 +66,7 @@ from omnidesk.web import (
     profile,
     realtime_ws,
     recognition,
+    reports,
     routing_settings,
     search,
     supervisor,
@@ -88,6 +90,7 @@ ROUTERS = [
     assist_router,
     automation_router,
     bot_router,
+    reports_router,
     commerce_router,
     routing_router,
     knowledge_router,
@@ -113,6 +116,7 @@ ROUTERS = [
     supervisor.router,
     search.router,
     customers.router,
+    reports.router,
     recognition.router,
     routing_settings.router,
     bot_settings.router,

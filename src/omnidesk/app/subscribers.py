@@ -13,6 +13,7 @@ from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.tasks import ChannelJobs
 from omnidesk.config import Settings, get_settings
 from omnidesk.core.events import SubscriberRegistry
+from omnidesk.domains.analytics import subscribers as analytics_subscribers
 from omnidesk.domains.automation import subscribers as automation_subscribers
 from omnidesk.domains.bot import subscribers as bot_subscribers
 from omnidesk.domains.bot.engine import BotDeps
@@ -46,6 +47,7 @@ def build_registry(settings: Settings | None = None) -> SubscriberRegistry:
     search_tasks.register(registry)
     RetentionJob(settings.upload_dir).register(registry)
     FeedbackJobs(public_url=settings.public_url).register(registry)
+    analytics_subscribers.register(registry)
     bot_subscribers.register(registry, BotDeps(
         connector_for=connector_for, llm=build_llm_client(settings),
         public_url=settings.public_url))

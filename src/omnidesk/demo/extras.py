@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.demo.analytics import load_history_demo
 from omnidesk.demo.assist import load_assist_demo
 from omnidesk.demo.bot import load_bot_demo
 from omnidesk.demo.knowledge import load_demo_articles
@@ -17,4 +18,5 @@ async def load_demo_extras(session: AsyncSession, workspace_id: int) -> str:
     summary += await load_assist_demo(session, workspace_id)
     summary += await load_routing_demo(session, workspace_id)
     summary += await load_bot_demo(session, workspace_id)
+    summary += await load_history_demo(session, workspace_id)
     return summary

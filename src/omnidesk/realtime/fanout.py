@@ -16,6 +16,7 @@ from omnidesk.channels.manifests import is_realtime
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
 from omnidesk.domains.agents.service import get_user
+from omnidesk.domains.analytics.events import GoalOffTrack
 from omnidesk.domains.automation.events import AutomationNotified
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.service import get_conversation, get_message
@@ -138,9 +139,9 @@ async def fan_out_routing(event: DeliveredEvent[Any], session: AsyncSession) -> 
                           "agent.presence_changed", data)
 
 
-async def fan_out_notification(event: DeliveredEvent[AutomationNotified],
+async def fan_out_notification(event: DeliveredEvent[AutomationNotified | GoalOffTrack],
                                session: AsyncSession) -> None:
-    """Push a rule's or macro's notification to the screens of the user it names."""
+    """Push a notification (a rule's, a macro's, an off-track goal's) to its user's screens."""
     hub = _hub(session)
     if hub is None or event.workspace_id is None:
         return
@@ -159,5 +160,6 @@ def register(registry: SubscriberRegistry) -> None:
                        reads=AGENT_FIELDS)(fan_out_conversation)
     registry.subscribe(*ROUTING_EVENTS, name=SUPERVISOR_SUBSCRIBER, max_attempts=3)(
         fan_out_routing)
-    registry.subscribe(AutomationNotified, name="realtime.notifications", max_attempts=3,
+    registry.subscribe(AutomationNotified, GoalOffTrack, name="realtime.notifications",
+                       max_attempts=3,
                        reads=("user_id",))(fan_out_notification)

@@ -24,6 +24,7 @@ from .conftest import Chat
 
 EVENTS = ["bot.action_taken", "conversation.created", "message.created", "message.created"]
 DELIVERIES = [  # each one acts: screens get the change, the bot answers the customer
+    ("conversation.created", "analytics.refresh"),  # the KPI fact and rollups of the new one
     ("conversation.created", "realtime.conversations"),
     ("message.created", "bot.answer"),
     ("message.created", "realtime.fanout"),
@@ -31,9 +32,11 @@ DELIVERIES = [  # each one acts: screens get the change, the bot answers the cus
 ]
 # intake 13, fan-out and claims, the bot's reads and writes, one check of each schedule by the
 # fresh dispatcher (a SELECT and an UPDATE each: routing tick, mail polling, search indexer,
-# surveys due, snoozed-conversation wake-up), and one read of the automation audience per
-# fan-out pass (which workspaces have rules or webhooks on which events)
-STATEMENTS = 71
+# surveys due, snoozed-conversation wake-up), one read of the automation audience per fan-out
+# pass (which workspaces have rules or webhooks on which events) (71), and the analytics fact of
+# the new conversation (18: its snapshot, the fact, the rollup upsert) and the analytics
+# schedules' first check (4)
+STATEMENTS = 93
 
 
 async def test_a_bot_answered_message_creates_no_delivery_that_does_nothing(

@@ -39,8 +39,15 @@ def simulate_command(
         Strategy.LONGEST_IDLE
     ),
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    workspace: Annotated[str | None, typer.Option(
+        help="Take arrivals and handle time from this workspace's last four weeks.")] = None,
+    hour_of_week: Annotated[int | None, typer.Option(
+        min=0, max=167, help="With --workspace: the local hour of the week (Monday 00:00 = 0; "
+                             "default: the busiest).")] = None,
 ) -> None:
     """Simulate a contact center with the routing engine and compare it with Erlang C."""
+    if workspace is not None:
+        arrivals_per_hour, aht_seconds = history_inputs(workspace, hour_of_week)
     config = SimulationConfig(
         agents=agents,
         arrivals_per_hour=arrivals_per_hour,
@@ -86,6 +93,30 @@ def result_figures(result: SimulationResult, elapsed_seconds: float) -> dict[str
         "max_queue": result.max_queue,
         "elapsed_seconds": round(elapsed_seconds, 3),
     }
+
+
+def history_inputs(slug: str, hour_of_week: int | None) -> tuple[float, float]:
+    """Return a workspace's forecast arrivals per hour and handle time (analytics.staffing)."""
+    from omnidesk.app.commands.runtime import fail, run_with_session
+    from omnidesk.core.db import utcnow
+    from omnidesk.domains.analytics.staffing import forecast
+    from omnidesk.domains.workspaces.service import get_workspace_by_slug, workspace_calendar
+
+    async def work(session: Any) -> tuple[list[float], float]:
+        found = await get_workspace_by_slug(session, slug=slug)
+        if found is None:
+            fail(f"no workspace {slug!r}")
+        return await forecast(session, workspace_id=found.id,
+                              calendar=workspace_calendar(found), now=utcnow())
+
+    arrivals, aht = run_with_session(work)
+    hour = hour_of_week if hour_of_week is not None else max(range(168),
+                                                                key=arrivals.__getitem__)
+    if arrivals[hour] <= 0:
+        fail(f"{slug} had no conversations needing a person in hour {hour} of the week")
+    typer.echo(f"{slug}, hour {hour} of the week: {arrivals[hour]:.2f} arrivals/h, "
+               f"handle time {aht:.0f} s", err=True)
+    return arrivals[hour], aht
 
 
 def _finite(value: float) -> float | None:

@@ -39,6 +39,8 @@ from omnidesk.domains.routing.models import (
     RoutingRuleRow,
     SlaPolicyRow,
 )
+from omnidesk.domains.routing.planning.erlang import ErlangCPrediction
+from omnidesk.domains.routing.planning.erlang import predict as erlang_predict
 from omnidesk.domains.routing.rules.matching import RoutingRule, parse_rule
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import (
@@ -466,3 +468,9 @@ async def sla_due_times(
         QueueEntry.workspace_id == workspace_id, QueueEntry.conversation_id.in_(conversation_ids),
         QueueEntry.status.in_(ACTIVE_ENTRY_STATUSES), QueueEntry.sla_due_at.is_not(None)))
     return {int(cid): due for cid, due in rows.all() if due is not None}
+
+
+def predict_staffing(agents: int, arrivals_per_hour: float, aht_seconds: float,
+                     target_seconds: float) -> ErlangCPrediction:
+    """Predict wait and service level with Erlang C (``routing.planning.erlang`` owns it)."""
+    return erlang_predict(agents, arrivals_per_hour, aht_seconds, target_seconds)

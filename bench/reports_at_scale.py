@@ -1,0 +1,228 @@
+"""Benchmark: report queries at 1,000,000 conversations on PostgreSQL (p50/p95 per query).
+
+Run: .venv/bin/python bench/reports_at_scale.py [postgresql-url] [--conversations N] [--runs R]
+[--reuse] (``--reuse``: time the queries again on the data a previous run generated)
+(default: postgresql+asyncpg://postgres@127.0.0.1:5432/omnidesk_bench_reports, recreated)
+
+Generation (not timed as a report): customers and conversations with ``generate_series`` over
+the last 365 days, one analytics fact per conversation written by SQL with plausible values,
+and the hourly rollups summed from the facts with the application's own counter expressions
+(``analytics.counters``). The rebuild path (``do_rebuild``: snapshots → ``facts.derive`` →
+rollups) is timed separately on a sample of real conversations and printed as conversations/s.
+Then every report query the API and /reports run is timed ``--runs`` times over the last 30 and
+90 days: the KPIs (rollup sums + percentiles from the facts), by agent and by channel, a filter
+on two slices (facts path), the daily series, the heatmap, a drill-down page, the bot page, the
+survey distributions and the backlog. Target: p95 < 300 ms for each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import String, cast, func, insert, literal, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.all_models import metadata
+from omnidesk.core.db import create_engine, create_session_factory, utcnow
+from omnidesk.domains.analytics import tables
+from omnidesk.domains.analytics.actions import do_rebuild
+from omnidesk.domains.analytics.counters import summed_counters
+from omnidesk.domains.analytics.models import COUNTERS, KpiRollup
+from omnidesk.domains.analytics.models import ConversationFact as F
+from omnidesk.domains.analytics.reports import ReportFilter, backlog, kpis
+from omnidesk.domains.workspaces.models import Workspace
+from omnidesk.domains.workspaces.service import workspace_calendar
+
+DEFAULT_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/omnidesk_bench_reports"
+CHANNELS = ("web", "kakao", "email", "sms", "naver", "line", "voice", "api")
+INTENTS = ("shipping_status", "refund", "order_cancel", "exchange", "payment", "coupon",
+           "installation_booking", "repair", "product_question", "account")
+AGENTS, TEAMS, CUSTOMERS = 60, 6, 200_000
+
+
+def arg(name: str, default: int) -> int:
+    """Read ``--name N`` from the command line."""
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+
+
+async def recreate(url: str) -> None:
+    """Drop and create the bench database, then its schema."""
+    base, name = url.rsplit("/", 1)
+    admin = create_engine(base + "/postgres")
+    async with admin.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    await engine.dispose()
+
+
+GENERATE = [
+    ("INSERT INTO workspaces (id, slug, name, default_locale, timezone, settings, business_hours,"
+    " secret, created_at, updated_at) VALUES (1, 'bench', 'Bench', 'ko', 'Asia/Seoul', '{}',"
+    " '{\"weekly\": {\"mon\": [[\"09:00\", \"18:00\"]], \"tue\": [[\"09:00\", \"18:00\"]],"
+    " \"wed\": [[\"09:00\", \"18:00\"]], \"thu\": [[\"09:00\", \"18:00\"]],"
+    " \"fri\": [[\"09:00\", \"18:00\"]]}, \"holidays\": []}', 'x', now(), now())"),
+    ("INSERT INTO customers (workspace_id, name, attributes, tags, created_at, updated_at)"
+    " SELECT 1, 'c' || g, '{}', '[]', now(), now() FROM generate_series(1, :customers) g"),
+    # one conversation every ~31.5 s over the last 365 days, busier in the day
+    ("INSERT INTO conversations (workspace_id, customer_id, channel, status, priority, owner,"
+    " attributes, created_at, updated_at, reopened_count, message_count, intent, language)"
+    " SELECT 1, 1 + (g::bigint * 7919) % :customers, (CAST(:channels AS text[]))[1 + g % 8], 'resolved', 'normal',"
+    " 'resolved', '{}', now() - (g * (31536000.0 / :n)) * interval '1 second',"
+    " now(), 0, 4, (CAST(:intents AS text[]))[1 + (g / 7) % 10], CASE WHEN g % 9 = 0 THEN 'en' ELSE 'ko' END"
+    " FROM generate_series(1, :n) g"),
+    ("INSERT INTO analytics_conversation_facts (workspace_id, conversation_id, customer_id,"
+    " channel, inbox_id, team_id, agent_id, intent, language, status, created_at, hour_of_week,"
+    " first_response_at, first_response_seconds, first_response_business_seconds,"
+    " first_response_within_target, resolved_at, resolution_seconds,"
+    " resolution_business_seconds, agent_replies, reopened, bot_handled, handed_off,"
+    " handoff_reason, bot_last_reply_at, bot_article, self_service, recontact_at, fcr, sla_met,"
+    " csat, nps, ces, settles_at, updated_at)"
+    " SELECT 1, c.id, c.customer_id, c.channel, 1 + c.id % 8, 1 + c.id % :teams,"
+    " CASE WHEN c.id % 3 = 0 THEN NULL ELSE 1 + c.id % :agents END, c.intent, c.language,"
+    " 'resolved', c.created_at,"
+    " ((extract(isodow FROM c.created_at) - 1) * 24 + extract(hour FROM c.created_at))::int,"
+    " c.created_at + (30 + c.id % 900) * interval '1 second', 30 + c.id % 900,"
+    " (30 + c.id % 900) * 0.6, c.id % 11 <> 0,"
+    " c.created_at + (600 + c.id % 7200) * interval '1 second', 600 + c.id % 7200,"
+    " (600 + c.id % 7200) * 0.5, 1 + c.id % 4, CASE WHEN c.id % 29 = 0 THEN 1 ELSE 0 END,"
+    " c.id % 3 = 0, c.id % 12 = 0, CASE WHEN c.id % 12 = 0 THEN 'customer_request' END,"
+    " CASE WHEN c.id % 3 = 0 THEN c.created_at END,"
+    " CASE WHEN c.id % 3 = 0 THEN '/help/bench/ko/articles/a' || (c.id % 40) END,"
+    " CASE WHEN c.id % 6 = 0 THEN 'confirmed' WHEN c.id % 9 = 0 THEN 'assumed' END, NULL,"
+    " c.id % 5 <> 0, c.id % 13 <> 0,"
+    " CASE WHEN c.id % 4 = 0 THEN 1 + c.id % 5 END, CASE WHEN c.id % 10 = 1 THEN c.id % 11 END,"
+    " CASE WHEN c.id % 10 = 2 THEN 1 + c.id % 7 END, NULL, now()"
+    " FROM conversations c"),
+]
+
+
+async def generate(session: AsyncSession, n: int) -> None:
+    """Write the workspace, customers, conversations and facts, then the rollups."""
+    params = {"customers": min(CUSTOMERS, n), "n": n, "channels": list(CHANNELS),
+              "intents": list(INTENTS), "teams": TEAMS, "agents": AGENTS}
+    for statement in GENERATE:
+        started = time.perf_counter()
+        await session.execute(text(statement), params)
+        print(f"  {statement[:60]}… {time.perf_counter() - started:.1f} s")
+    await session.commit()
+    columns = {"all": None, "channel": F.channel, "inbox": F.inbox_id, "team": F.team_id,
+               "agent": F.agent_id, "intent": F.intent, "language": F.language}
+    hour = func.date_trunc("hour", F.created_at)
+    for dimension, column in columns.items():
+        key = literal("") if column is None else func.coalesce(cast(column, String), "")
+        query = select(literal(1), literal(dimension), key, hour, *summed_counters()).where(
+            F.workspace_id == 1).group_by(key, hour)
+        await session.execute(insert(KpiRollup).from_select(
+            ["workspace_id", "dimension", "key", "hour", *COUNTERS], query))
+    await session.commit()
+    await session.execute(text("ANALYZE"))
+
+
+async def timed(name: str, runs: int, work: Callable[[], Awaitable[Any]]) -> tuple[str, float]:
+    """Run a query ``runs`` times (after one warm-up) and print p50/p95 in ms."""
+    await work()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await work()
+        samples.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    print(f"  {name:<44} p50 {statistics.median(samples):7.1f} ms   p95 {p95:7.1f} ms")
+    return name, p95
+
+
+async def queries(session: AsyncSession, days: int, runs: int) -> list[tuple[str, float]]:
+    """Time each report query over the last ``days`` days."""
+    workspace = await session.get(Workspace, 1)
+    assert workspace is not None
+    calendar = workspace_calendar(workspace)
+    now = utcnow()
+    flt = ReportFilter(since=now - dt.timedelta(days=days), until=now)
+    sliced = ReportFilter(since=flt.since, until=flt.until, channel="kakao", team_id=2)
+    print(f"last {days} days:")
+    jobs: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+        ("kpis (rollups + percentiles)", lambda: kpis(session, workspace_id=1, flt=flt)),
+        ("kpis by agent", lambda: kpis(session, workspace_id=1, flt=flt, by="agent")),
+        ("kpis by channel", lambda: kpis(session, workspace_id=1, flt=flt, by="channel")),
+        ("kpis, channel + team (facts)", lambda: kpis(session, workspace_id=1, flt=sliced)),
+        ("previous period kpis", lambda: kpis(session, workspace_id=1, flt=flt.previous())),
+        ("daily series", lambda: tables.daily_series(session, workspace_id=1, flt=flt,
+                                                       calendar=calendar)),
+        ("hour-of-week heatmap", lambda: tables.heatmap(session, workspace_id=1, flt=flt,
+                                                          calendar=calendar)),
+        ("drill-down (not FCR, 200 rows)", lambda: tables.drill_down(
+            session, workspace_id=1, flt=flt, only="not_fcr")),
+        ("bot page", lambda: tables.bot_report(session, workspace_id=1, flt=flt)),
+        ("survey distributions", lambda: tables.survey_distribution(session, workspace_id=1,
+                                                                      flt=flt)),
+        ("backlog", lambda: backlog(session, workspace_id=1, now=now)),
+    ]
+    return [await timed(name, runs, job) for name, job in jobs]
+
+
+async def rebuild_rate(url: str) -> None:
+    """Time the real rebuild path on a sample of conversations of a second workspace."""
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session:
+        await session.execute(text(
+            "INSERT INTO workspaces (id, slug, name, default_locale, timezone, settings,"
+            " business_hours, secret, created_at, updated_at) VALUES (2, 'sample', 'Sample',"
+            " 'ko', 'Asia/Seoul', '{}', '{}', 'y', now(), now())"))
+        await session.execute(text(
+            "INSERT INTO conversations (workspace_id, customer_id, channel, status, priority,"
+            " owner, attributes, created_at, updated_at, reopened_count, message_count,"
+            " first_customer_message_at, first_response_at, resolved_at)"
+            " SELECT 2, 1 + g % 1000, 'web', 'resolved', 'normal', 'resolved', '{}',"
+            " now() - g * interval '1 minute', now(), 0, 2, now() - g * interval '1 minute',"
+            " now() - g * interval '1 minute' + interval '90 seconds',"
+            " now() - g * interval '1 minute' + interval '20 minutes'"
+            " FROM generate_series(1, 20000) g"))
+        await session.commit()
+        started = time.perf_counter()
+        count = await do_rebuild(session, workspace_id=2)
+        await session.commit()
+        seconds = time.perf_counter() - started
+        print(f"rebuild (snapshots → facts → rollups): {count} conversations in {seconds:.1f} s"
+              f" = {count / seconds:.0f} conversations/s")
+    await engine.dispose()
+
+
+async def main() -> None:
+    """Generate, then time every report query."""
+    url = next((a for a in sys.argv[1:] if a.startswith("postgresql")), DEFAULT_URL)
+    n, runs = arg("--conversations", 1_000_000), arg("--runs", 20)
+    reuse = "--reuse" in sys.argv  # time the queries on the data of a previous run
+    started = time.perf_counter()
+    if not reuse:
+        print(f"generating {n:,} conversations in {url.rsplit('/', 1)[1]} …")
+        await recreate(url)
+    engine = create_engine(url)
+    async with create_session_factory(engine)() as session:
+        if not reuse:
+            await generate(session, n)
+        facts = await session.scalar(select(func.count()).select_from(F))
+        rollups = await session.scalar(select(func.count()).select_from(KpiRollup))
+        print(f"generated in {time.perf_counter() - started:.0f} s: {facts:,} facts,"
+              f" {rollups:,} rollup rows")
+        worst = [row for days in (30, 90) for row in await queries(session, days, runs)]
+    await engine.dispose()
+    if not reuse:
+        await rebuild_rate(url)
+    slowest = max(worst, key=lambda row: row[1])
+    print(f"slowest p95: {slowest[0]} {slowest[1]:.1f} ms (target < 300 ms)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""Analytics: KPI definitions, per-conversation facts and rollups kept from events, reports."""

@@ -1,0 +1,243 @@
+"""Analytics writes: refresh a conversation's fact and move the rollups by the difference.
+
+A refresh recomputes the fact from the stored history (idempotent: a redelivered event finds
+nothing to change), reads the fact's counters before and after with the one set of counter
+expressions (``counters.py``), and adds the difference to the hourly rollup of each dimension.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.audit import audit
+from omnidesk.core.context import Actor
+from omnidesk.core.db import get_in_workspace, utcnow
+from omnidesk.core.errors import InvalidInput
+from omnidesk.core.events import emit
+from omnidesk.domains.analytics import service
+from omnidesk.domains.analytics.counters import row_counters
+from omnidesk.domains.analytics.events import GoalOffTrack
+from omnidesk.domains.analytics.facts import RECONTACT_WINDOW, derive
+from omnidesk.domains.analytics.goals import GOAL_METRICS, goal_progress, list_all_goals, period_of
+from omnidesk.domains.analytics.models import (
+    COUNTERS,
+    DIMENSIONS,
+    ConversationFact,
+    Goal,
+    KpiRollup,
+)
+from omnidesk.domains.analytics.schemas import GoalCreate
+from omnidesk.domains.workspaces.service import Calendar, get_workspace, workspace_calendar
+
+Cell = tuple[str, str, dt.datetime]  # dimension, key, hour
+DIMENSION_COLUMNS = {"channel": "channel", "inbox": "inbox_id", "team": "team_id",
+                     "agent": "agent_id", "intent": "intent", "language": "language"}
+
+
+def dimension_keys(fact: ConversationFact) -> list[tuple[str, str]]:
+    """Return the (dimension, key) cells a fact counts in ("" when the value is unknown)."""
+    keys = [("all", "")]
+    for dimension in DIMENSIONS[1:]:
+        value = getattr(fact, DIMENSION_COLUMNS[dimension])
+        keys.append((dimension, "" if value is None else str(value)[:80]))
+    return keys
+
+
+def hour_of(at: dt.datetime) -> dt.datetime:
+    """Return the UTC hour an instant falls in."""
+    return at.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+
+
+async def do_refresh_fact(session: AsyncSession, *, workspace_id: int, conversation_id: int,
+                          now: dt.datetime | None = None) -> ConversationFact | None:
+    """Recompute one conversation's fact and move the rollups by what changed."""
+    now = now or utcnow()
+    snap = await service.load_snapshot(session, workspace_id=workspace_id,
+                                       conversation_id=conversation_id)
+    fact = await service.get_fact(session, conversation_id=conversation_id, lock=True)
+    before = await _cells(session, fact) if fact is not None else {}
+    if snap is None:
+        if fact is not None:
+            await session.delete(fact)
+            await _apply(session, workspace_id, before, {})
+        return None
+    values = derive(snap, now)
+    if fact is None:
+        fact = ConversationFact(workspace_id=workspace_id, conversation_id=conversation_id,
+                                **values)
+        session.add(fact)
+    elif all(getattr(fact, name) == value for name, value in values.items()):
+        return fact
+    else:
+        for name, value in values.items():
+            setattr(fact, name, value)
+    await session.flush()
+    await _apply(session, workspace_id, before, await _cells(session, fact))
+    return fact
+
+
+async def _cells(session: AsyncSession, fact: ConversationFact) -> dict[Cell, dict[str, float]]:
+    """Return the counters a fact adds to each rollup cell it belongs to."""
+    row = (await session.execute(select(*row_counters()).where(
+        ConversationFact.id == fact.id))).one()
+    counters = {name: float(row._mapping[name] or 0) for name in COUNTERS}
+    hour = hour_of(fact.created_at)
+    return {(dimension, key, hour): counters for dimension, key in dimension_keys(fact)}
+
+
+async def _apply(session: AsyncSession, workspace_id: int, before: dict[Cell, dict[str, float]],
+                 after: dict[Cell, dict[str, float]]) -> None:
+    """Add (after − before) to the rollup rows."""
+    deltas: dict[Cell, dict[str, float]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0.0))
+    for sign, cells in ((-1.0, before), (1.0, after)):
+        for cell, counters in cells.items():
+            for name, value in counters.items():
+                deltas[cell][name] += sign * value
+    rows = [{"workspace_id": workspace_id, "dimension": d, "key": k, "hour": h, **change}
+            for (d, k, h), change in deltas.items() if any(change.values())]
+    await add_to_rollups(session, rows)
+
+
+async def add_to_rollups(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Upsert rollup rows, adding their counters to the stored ones."""
+    if not rows:
+        return
+    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = upsert(KpiRollup)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["workspace_id", "dimension", "key", "hour"],
+        set_={name: getattr(KpiRollup, name) + getattr(stmt.excluded, name) for name in COUNTERS})
+    await session.execute(stmt, rows)
+
+
+async def do_refresh_customer_recontacts(session: AsyncSession, *, workspace_id: int,
+                                         customer_id: int, at: dt.datetime,
+                                         except_conversation_id: int) -> int:
+    """Refresh the customer's earlier conversations whose recontact window a new one falls in."""
+    since = at - RECONTACT_WINDOW - dt.timedelta(days=30)  # resolution may follow creation
+    ids = await service.list_recent_facts_of_customer(
+        session, workspace_id=workspace_id, customer_id=customer_id, since=since)
+    refreshed = 0
+    for conversation_id in ids:
+        if conversation_id != except_conversation_id:
+            await do_refresh_fact(session, workspace_id=workspace_id,
+                                  conversation_id=conversation_id)
+            refreshed += 1
+    return refreshed
+
+
+async def do_settle_due_facts(session: AsyncSession, *, now: dt.datetime | None = None,
+                              limit: int = 500) -> int:
+    """Refresh facts whose FCR or self-service window has closed; return how many."""
+    now = now or utcnow()
+    due = await service.list_due_facts(session, now=now, limit=limit)
+    for workspace_id, conversation_id in due:
+        await do_refresh_fact(session, workspace_id=workspace_id,
+                              conversation_id=conversation_id, now=now)
+    return len(due)
+
+
+async def do_rebuild(session: AsyncSession, *, workspace_id: int,
+                     now: dt.datetime | None = None, chunk: int = 5000) -> int:
+    """Recompute a workspace's facts and rollups from its stored history; return the count."""
+    await session.execute(delete(KpiRollup).where(KpiRollup.workspace_id == workspace_id))
+    await session.execute(delete(ConversationFact).where(
+        ConversationFact.workspace_id == workspace_id))
+    ids = await service.list_conversation_ids(session, workspace_id=workspace_id)
+    now = now or utcnow()
+    cells: dict[Cell, dict[str, float]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0.0))
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        snaps = await service.load_snapshots(session, workspace_id=workspace_id,
+                                             conversation_ids=part)
+        await session.execute(insert(ConversationFact), [
+            {"workspace_id": workspace_id, "conversation_id": snap.conversation.id,
+             **derive(snap, now)} for snap in snaps])
+        await _add_cells(session, workspace_id, part, cells)
+    await add_to_rollups(session, [
+        {"workspace_id": workspace_id, "dimension": d, "key": k, "hour": h, **counters}
+        for (d, k, h), counters in cells.items()])
+    return len(ids)
+
+
+async def _add_cells(session: AsyncSession, workspace_id: int, conversation_ids: list[int],
+                     cells: dict[Cell, dict[str, float]]) -> None:
+    """Add the counters of these conversations' facts to the rollup cells being built."""
+    dims = [getattr(ConversationFact, column) for column in DIMENSION_COLUMNS.values()]
+    rows = await session.execute(
+        select(ConversationFact.created_at, *dims, *row_counters()).where(
+            ConversationFact.workspace_id == workspace_id,
+            ConversationFact.conversation_id.in_(conversation_ids)))
+    for row in rows:
+        hour = hour_of(row.created_at)
+        values = [(name, float(row._mapping[name] or 0)) for name in COUNTERS]
+        keys = [("all", "")] + [(d, "" if v is None else str(v)[:80])
+                                for d, v in zip(DIMENSIONS[1:], row[1:7], strict=True)]
+        for dimension, key in keys:
+            cell = cells[(dimension, key, hour)]
+            for name, value in values:
+                cell[name] += value
+
+
+async def check_create_goal(session: AsyncSession, *, actor: Actor,
+                            goal_in: GoalCreate) -> Goal:
+    """Validate and store a goal (supervisors and admins)."""
+    actor.require("supervisor")
+    if goal_in.metric not in GOAL_METRICS:
+        raise InvalidInput(f"metric must be one of {', '.join(GOAL_METRICS)}", field="metric")
+    if (goal_in.scope == "workspace") != (goal_in.scope_id is None):
+        raise InvalidInput("a team, inbox or agent goal names its scope_id; a workspace goal "
+                           "does not", field="scope_id")
+    goal = Goal(workspace_id=actor.workspace_id, **goal_in.model_dump())
+    session.add(goal)
+    await session.flush()
+    audit(session, workspace_id=actor.workspace_id, action="goal.created",
+          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="goal",
+          object_id=goal.id, data={"metric": goal.metric, "target": goal.target})
+    return goal
+
+
+async def check_delete_goal(session: AsyncSession, *, actor: Actor, goal_id: int) -> None:
+    """Delete a goal of the actor's workspace (supervisors and admins)."""
+    actor.require("supervisor")
+    goal = await get_in_workspace(session, Goal, workspace_id=actor.workspace_id,
+                                  object_id=goal_id, what="goal")
+    await session.delete(goal)
+    audit(session, workspace_id=actor.workspace_id, action="goal.deleted",
+          actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="goal",
+          object_id=goal_id, data={})
+
+
+async def do_check_goals(session: AsyncSession, *, now: dt.datetime | None = None) -> int:
+    """Tell each off-track goal's owner once per period; return how many were told."""
+    now = now or utcnow()
+    told = 0
+    calendars: dict[int, Calendar] = {}
+    for goal in await list_all_goals(session):
+        if goal.owner_id is None:
+            continue
+        if goal.workspace_id not in calendars:
+            workspace = await get_workspace(session, workspace_id=goal.workspace_id)
+            calendars[goal.workspace_id] = workspace_calendar(workspace)
+        calendar = calendars[goal.workspace_id]
+        today = now.astimezone(calendar.tz).date()
+        first, _last = period_of(goal.period, today)
+        notified = goal.off_track_notified_at
+        if notified is not None and notified.astimezone(calendar.tz).date() >= first:
+            continue
+        progress = await goal_progress(session, goal=goal, calendar=calendar, today=today)
+        if progress.on_track is False:
+            goal.off_track_notified_at = now
+            emit(session, GoalOffTrack(
+                goal_id=goal.id, user_id=goal.owner_id, metric=goal.metric, target=goal.target,
+                value=progress.value, text=f"{goal.name}: {progress.value} / {goal.target}"),
+                workspace_id=goal.workspace_id)
+            told += 1
+    return told

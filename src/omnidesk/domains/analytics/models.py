@@ -1,0 +1,133 @@
+"""Analytics tables: one fact row per conversation and additive hourly rollups of those facts.
+
+The facts are recomputed from the stored timestamps and the conversation event log whenever a
+catalogue event touches a conversation; each change applies its difference to the rollups, so
+report pages read a few hundred rollup rows (or an index range of facts for percentiles), never
+the message tables. Definitions: ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
+
+# Counters summed by the rollups; each is a column of ``KpiRollup`` (see docs/metrics.md).
+COUNTERS = (
+    "conversations", "bot_conversations", "handoffs", "self_service_confirmed",
+    "self_service_assumed", "first_responses", "first_response_seconds_sum",
+    "first_response_business_seconds_sum", "first_responses_within_target", "resolved",
+    "resolution_seconds_sum", "resolution_business_seconds_sum", "agent_replies", "reopened",
+    "reopened_resolved",
+    "fcr_settled", "fcr_yes", "sla_settled", "sla_met", "csat_count", "csat_sum",
+    "csat_satisfied", "nps_count", "nps_promoters", "nps_detractors", "ces_count", "ces_sum",
+)
+FLOAT_COUNTERS = frozenset(name for name in COUNTERS if name.endswith("_sum"))
+DIMENSIONS = ("all", "channel", "inbox", "team", "agent", "intent", "language")
+
+
+class ConversationFact(Base, IdMixin, WorkspaceScoped):
+    """What analytics knows about one conversation, recomputed from its stored history."""
+
+    __tablename__ = "analytics_conversation_facts"
+    __table_args__ = (
+        UniqueConstraint("conversation_id"),
+        Index("ix_analytics_facts_ws_created", "workspace_id", "created_at"),
+        Index("ix_analytics_facts_ws_open", "workspace_id", "resolved_at", "created_at"),
+        Index("ix_analytics_facts_ws_customer", "workspace_id", "customer_id", "created_at"),
+        Index("ix_analytics_facts_settles", "settles_at"),
+    )
+
+    conversation_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("conversations.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(IdType)
+    channel: Mapped[str] = mapped_column(String(16))
+    inbox_id: Mapped[int | None] = mapped_column(IdType)
+    team_id: Mapped[int | None] = mapped_column(IdType)
+    agent_id: Mapped[int | None] = mapped_column(IdType)
+    intent: Mapped[str | None] = mapped_column(String(80))
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime]
+    hour_of_week: Mapped[int] = mapped_column(Integer)  # local Monday 00:00 = 0 … 167
+    first_response_at: Mapped[dt.datetime | None]
+    first_response_seconds: Mapped[float | None] = mapped_column(Float)
+    first_response_business_seconds: Mapped[float | None] = mapped_column(Float)
+    first_response_within_target: Mapped[bool | None]
+    resolved_at: Mapped[dt.datetime | None]
+    resolution_seconds: Mapped[float | None] = mapped_column(Float)
+    resolution_business_seconds: Mapped[float | None] = mapped_column(Float)
+    agent_replies: Mapped[int] = mapped_column(Integer, default=0)
+    reopened: Mapped[int] = mapped_column(Integer, default=0)
+    bot_handled: Mapped[bool] = mapped_column(default=False)
+    handed_off: Mapped[bool] = mapped_column(default=False)
+    handoff_reason: Mapped[str | None] = mapped_column(String(64))
+    bot_last_reply_at: Mapped[dt.datetime | None]
+    bot_article: Mapped[str | None] = mapped_column(String(300))  # the bot's last citation
+    self_service: Mapped[str | None] = mapped_column(String(16))  # confirmed | assumed
+    recontact_at: Mapped[dt.datetime | None]  # the customer's next contact after it ended
+    fcr: Mapped[bool | None]  # None until its 7-day window has passed
+    sla_met: Mapped[bool | None]
+    csat: Mapped[int | None] = mapped_column(Integer)
+    nps: Mapped[int | None] = mapped_column(Integer)
+    ces: Mapped[int | None] = mapped_column(Integer)
+    settles_at: Mapped[dt.datetime | None]  # when a time window will change this fact
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class KpiRollup(Base, IdMixin, WorkspaceScoped):
+    """Additive counters of the facts created in one UTC hour, per dimension value."""
+
+    __tablename__ = "analytics_rollups"
+    __table_args__ = (UniqueConstraint("workspace_id", "dimension", "key", "hour"),)
+
+    dimension: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(80))  # "" for the whole workspace
+    hour: Mapped[dt.datetime]
+    conversations: Mapped[int] = mapped_column(BigInteger, default=0)
+    bot_conversations: Mapped[int] = mapped_column(BigInteger, default=0)
+    handoffs: Mapped[int] = mapped_column(BigInteger, default=0)
+    self_service_confirmed: Mapped[int] = mapped_column(BigInteger, default=0)
+    self_service_assumed: Mapped[int] = mapped_column(BigInteger, default=0)
+    first_responses: Mapped[int] = mapped_column(BigInteger, default=0)
+    first_response_seconds_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    first_response_business_seconds_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    first_responses_within_target: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolution_seconds_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    resolution_business_seconds_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    agent_replies: Mapped[int] = mapped_column(BigInteger, default=0)
+    reopened: Mapped[int] = mapped_column(BigInteger, default=0)
+    reopened_resolved: Mapped[int] = mapped_column(BigInteger, default=0)
+    fcr_settled: Mapped[int] = mapped_column(BigInteger, default=0)
+    fcr_yes: Mapped[int] = mapped_column(BigInteger, default=0)
+    sla_settled: Mapped[int] = mapped_column(BigInteger, default=0)
+    sla_met: Mapped[int] = mapped_column(BigInteger, default=0)
+    csat_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    csat_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    csat_satisfied: Mapped[int] = mapped_column(BigInteger, default=0)
+    nps_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    nps_promoters: Mapped[int] = mapped_column(BigInteger, default=0)
+    nps_detractors: Mapped[int] = mapped_column(BigInteger, default=0)
+    ces_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    ces_sum: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class Goal(Base, IdMixin, WorkspaceScoped):
+    """A SMART goal: a metric, a target, a period, a scope and an owner."""
+
+    __tablename__ = "analytics_goals"
+
+    name: Mapped[str] = mapped_column(String(200))
+    metric: Mapped[str] = mapped_column(String(64))
+    target: Mapped[float] = mapped_column(Float)
+    period: Mapped[str] = mapped_column(String(16), default="month")  # week | month | quarter
+    scope: Mapped[str] = mapped_column(String(16), default="workspace")  # workspace|team|inbox|agent
+    scope_id: Mapped[int | None] = mapped_column(IdType)
+    owner_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="SET NULL"))
+    off_track_notified_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,231 @@
+"""KPI reports: totals, breakdowns, daily series, the hour-of-week heatmap and drill-downs.
+
+Counts and sums come from the hourly rollups when the report is not sliced by more than the
+dimension it groups by; otherwise (and for medians and p90s) from an index range of the facts.
+Every key is defined in ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.errors import InvalidInput
+from omnidesk.domains.analytics.counters import summed_counters
+from omnidesk.domains.analytics.models import COUNTERS, KpiRollup
+from omnidesk.domains.analytics.models import ConversationFact as F
+from omnidesk.domains.workspaces.service import Calendar
+
+BY_COLUMNS = {"channel": F.channel, "inbox": F.inbox_id, "team": F.team_id,
+              "agent": F.agent_id, "intent": F.intent, "language": F.language}
+BREAKDOWNS = tuple(BY_COLUMNS)
+PERCENTILE_COLUMNS = {
+    "first_response_seconds": F.first_response_seconds,
+    "first_response_business_seconds": F.first_response_business_seconds,
+    "resolution_seconds": F.resolution_seconds,
+    "resolution_business_seconds": F.resolution_business_seconds,
+}
+MAX_DAYS = 400
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """The conversations a report covers: created in [since, until), sliced by facts."""
+
+    since: dt.datetime
+    until: dt.datetime
+    channel: str | None = None
+    inbox_id: int | None = None
+    team_id: int | None = None
+    agent_id: int | None = None
+    intent: str | None = None
+    language: str | None = None
+
+    def slices(self) -> dict[str, Any]:
+        """Return the slicing filters that are set, by dimension name."""
+        found = {"channel": self.channel, "inbox": self.inbox_id, "team": self.team_id,
+                 "agent": self.agent_id, "intent": self.intent, "language": self.language}
+        return {name: value for name, value in found.items() if value is not None}
+
+    def previous(self) -> ReportFilter:
+        """Return the same filter over the period of equal length just before."""
+        length = self.until - self.since
+        return replace(self, since=self.since - length, until=self.since)
+
+
+def period(calendar: Calendar, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Return the UTC instants of local midnight on ``start`` and after ``end`` (inclusive)."""
+    if end < start:
+        raise InvalidInput("the period ends before it starts", field="to")
+    if (end - start).days > MAX_DAYS:
+        raise InvalidInput(f"a report covers at most {MAX_DAYS} days", field="to")
+    tz = calendar.tz
+    since = dt.datetime.combine(start, dt.time(0), tz).astimezone(dt.UTC)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tz).astimezone(dt.UTC)
+    return since, until
+
+
+def kpi_values(c: dict[str, float]) -> dict[str, Any]:
+    """Turn summed counters into the KPIs (rates 0–1, seconds; None when undefined)."""
+    def ratio(num: float, den: float, digits: int = 4) -> float | None:
+        return round(num / den, digits) if den else None
+
+    nps = (round(100 * (c["nps_promoters"] - c["nps_detractors"]) / c["nps_count"], 1)
+           if c["nps_count"] else None)
+    return {
+        "conversations": int(c["conversations"]),
+        "first_responses": int(c["first_responses"]),
+        "first_response_seconds_average": ratio(c["first_response_seconds_sum"],
+                                                c["first_responses"], 1),
+        "first_response_business_seconds_average": ratio(
+            c["first_response_business_seconds_sum"], c["first_responses"], 1),
+        "first_response_within_target_rate": ratio(c["first_responses_within_target"],
+                                                   c["first_responses"]),
+        "resolved": int(c["resolved"]),
+        "resolution_seconds_average": ratio(c["resolution_seconds_sum"], c["resolved"], 1),
+        "resolution_business_seconds_average": ratio(c["resolution_business_seconds_sum"],
+                                                     c["resolved"], 1),
+        "replies_per_resolution": ratio(c["agent_replies"], c["resolved"], 2),
+        "reopen_rate": ratio(c["reopened"],
+                             c["resolved"] + c["reopened"] - c["reopened_resolved"]),
+        "fcr_rate": ratio(c["fcr_yes"], c["fcr_settled"]),
+        "sla_attainment": ratio(c["sla_met"], c["sla_settled"]),
+        "bot_conversations": int(c["bot_conversations"]),
+        "handoff_rate": ratio(c["handoffs"], c["bot_conversations"]),
+        "self_service_confirmed_rate": ratio(c["self_service_confirmed"], c["bot_conversations"]),
+        "self_service_assumed_rate": ratio(c["self_service_assumed"], c["bot_conversations"]),
+        "csat_average": ratio(c["csat_sum"], c["csat_count"], 2),
+        "csat_satisfied_rate": ratio(c["csat_satisfied"], c["csat_count"]),
+        "csat_responses": int(c["csat_count"]),
+        "nps": nps,
+        "nps_responses": int(c["nps_count"]),
+        "ces_average": ratio(c["ces_sum"], c["ces_count"], 2),
+        "ces_responses": int(c["ces_count"]),
+    }
+
+
+async def kpis(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
+               by: str | None = None) -> dict[str, dict[str, Any]]:
+    """Return the KPIs per group ("" alone when ``by`` is None), medians and p90s included."""
+    if by is not None and by not in BY_COLUMNS:
+        raise InvalidInput(f"--by must be one of {', '.join(BREAKDOWNS)}", field="by")
+    counters = await summed(session, workspace_id=workspace_id, flt=flt, by=by)
+    spreads = await percentiles(session, workspace_id=workspace_id, flt=flt, by=by)
+    return {key: {**kpi_values(values), **spreads.get(key, _no_spread())}
+            for key, values in sorted(counters.items())}
+
+
+def _no_spread() -> dict[str, float | None]:
+    return {f"{name}_{q}": None for name in PERCENTILE_COLUMNS for q in ("median", "p90")}
+
+
+async def summed(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
+                 by: str | None = None) -> dict[str, dict[str, float]]:
+    """Return the summed counters per group, from the rollups when they can answer."""
+    slices = flt.slices()
+    if not slices or (by is None and len(slices) == 1):
+        dimension = by or (next(iter(slices)) if slices else "all")
+        query: Any = (select(KpiRollup.key, *[func.coalesce(func.sum(getattr(KpiRollup, n)), 0)
+                                         .label(n) for n in COUNTERS])
+                 .where(KpiRollup.workspace_id == workspace_id,
+                        KpiRollup.dimension == dimension, KpiRollup.hour >= flt.since,
+                        KpiRollup.hour < flt.until))
+        if slices:
+            query = query.where(KpiRollup.key == str(next(iter(slices.values()))))
+        rows = await session.execute(query.group_by(KpiRollup.key))
+        found = {("" if by is None else row.key): _floats(row) for row in rows}
+    else:
+        group = BY_COLUMNS[by] if by else None
+        query = facts_query(workspace_id, flt, select(*summed_counters(), *(
+            [group.label("key")] if group is not None else [])))
+        if group is not None:
+            query = query.group_by(group)
+        found = {("" if by is None or row.key is None else str(row.key)): _floats(row)
+                 for row in await session.execute(query)}
+    if by is None and "" not in found:
+        found[""] = dict.fromkeys(COUNTERS, 0.0)
+    return found
+
+
+def _floats(row: Any) -> dict[str, float]:
+    mapping = row._mapping
+    return {name: float(mapping[name] or 0) for name in COUNTERS}
+
+
+def facts_query(workspace_id: int, flt: ReportFilter, query: Select[Any]) -> Select[Any]:
+    """Restrict a select over the facts to a workspace, the period and the slices."""
+    query = query.where(F.workspace_id == workspace_id, F.created_at >= flt.since,
+                        F.created_at < flt.until)
+    for name, value in flt.slices().items():
+        query = query.where(BY_COLUMNS[name] == value)
+    return query
+
+
+async def percentiles(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
+                      by: str | None = None) -> dict[str, dict[str, float | None]]:
+    """Return the median and p90 of each duration, per group (from the facts' index range)."""
+    group = BY_COLUMNS[by] if by else None
+    found: dict[str, dict[str, float | None]] = defaultdict(_no_spread)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:  # one scan: percentile_cont skips NULLs, each aggregate sorts its own column
+        aggregates = [func.percentile_cont(q).within_group(column)
+                      for column in PERCENTILE_COLUMNS.values() for q in (0.5, 0.9)]
+        query = facts_query(workspace_id, flt, select(
+            *aggregates, *([group] if group is not None else [])))
+        if group is not None:
+            query = query.group_by(group)
+        for row in await session.execute(query):
+            key = "" if group is None or row[-1] is None else str(row[-1])
+            for index, name in enumerate(PERCENTILE_COLUMNS):
+                found[key][f"{name}_median"] = _round(row[2 * index])
+                found[key][f"{name}_p90"] = _round(row[2 * index + 1])
+        return found
+    for name, column in PERCENTILE_COLUMNS.items():
+        await _python_percentiles(session, workspace_id, flt, name, column, group, found)
+    return found
+
+
+async def _python_percentiles(session: AsyncSession, workspace_id: int, flt: ReportFilter,
+                              name: str, column: Any, group: Any,
+                              found: dict[str, dict[str, float | None]]) -> None:
+    """SQLite has no percentile function: read the values (the embedded database is small)."""
+    query = facts_query(workspace_id, flt, select(column, *([group] if group is not None
+                                                             else [])))
+    values: dict[str, list[float]] = defaultdict(list)
+    for row in await session.execute(query.where(column.is_not(None))):
+        values["" if group is None or row[1] is None else str(row[1])].append(row[0])
+    for key, items in values.items():
+        found[key][f"{name}_median"] = _round(quantile(items, 0.5))
+        found[key][f"{name}_p90"] = _round(quantile(items, 0.9))
+
+
+def quantile(values: list[float], q: float) -> float | None:
+    """Return the q-quantile with linear interpolation (as PostgreSQL's percentile_cont)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+async def backlog(session: AsyncSession, *, workspace_id: int,
+                  now: dt.datetime) -> dict[str, Any]:
+    """Return the conversations not resolved now and their ages (median and oldest)."""
+    created = (await session.scalars(
+        select(F.created_at).where(F.workspace_id == workspace_id, F.resolved_at.is_(None))
+        .order_by(F.created_at).limit(100_000))).all()
+    ages = [(now - at).total_seconds() for at in created]
+    return {"backlog_open": len(ages),
+            "backlog_age_seconds_median": _round(quantile(ages, 0.5)),
+            "backlog_age_seconds_max": _round(max(ages)) if ages else None}

@@ -1,0 +1,156 @@
+"""Report tables beside the KPIs: daily series, hour-of-week heatmap, drill-downs, the bot page.
+
+Series and the heatmap add up hourly counters (rollups, or the facts when sliced by more than one
+dimension) and place each hour in the workspace's local day and hour of the week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import ROLE_RANK, Actor
+from omnidesk.core.errors import InvalidInput
+from omnidesk.domains.analytics.actions import hour_of
+from omnidesk.domains.analytics.counters import row_counters
+from omnidesk.domains.analytics.models import COUNTERS, KpiRollup
+from omnidesk.domains.analytics.models import ConversationFact as F
+from omnidesk.domains.analytics.reports import ReportFilter, facts_query, kpi_values
+from omnidesk.domains.feedback.service import scale
+from omnidesk.domains.workspaces.service import Calendar
+
+DRILLS: dict[str, ColumnElement[bool]] = {
+    "all": F.id.is_not(None),
+    "resolved": F.resolved_at.is_not(None),
+    "open": F.resolved_at.is_(None),
+    "reopened": F.reopened > 0,
+    "not_fcr": F.fcr.is_(False),
+    "fcr": F.fcr.is_(True),
+    "first_response_late": F.first_response_within_target.is_(False),
+    "sla_missed": F.sla_met.is_(False),
+    "bot": F.bot_handled.is_(True),
+    "handoff": F.handed_off.is_(True),
+    "self_service_confirmed": F.self_service == "confirmed",
+    "self_service_assumed": F.self_service == "assumed",
+    "csat_low": F.csat <= 2,
+    "nps_detractor": F.nps <= 6,
+}
+
+
+def scoped_filter(actor: Actor, flt: ReportFilter) -> ReportFilter:
+    """Return the filter an actor may report on: supervisors any, an agent only their own."""
+    if ROLE_RANK.get(actor.role, 0) >= ROLE_RANK["supervisor"]:
+        return flt
+    return replace(flt, agent_id=actor.user_id or -1)
+
+
+async def hourly(session: AsyncSession, *, workspace_id: int,
+                 flt: ReportFilter) -> dict[dt.datetime, dict[str, float]]:
+    """Return summed counters per UTC hour of creation."""
+    slices = flt.slices()
+    found: dict[dt.datetime, dict[str, float]] = defaultdict(
+        lambda: dict.fromkeys(COUNTERS, 0.0))
+    if len(slices) <= 1:
+        dimension, value = next(iter(slices.items())) if slices else ("all", "")
+        rows = await session.execute(
+            select(KpiRollup.hour, *[func.sum(getattr(KpiRollup, n)).label(n) for n in COUNTERS])
+            .where(KpiRollup.workspace_id == workspace_id, KpiRollup.dimension == dimension,
+                   KpiRollup.key == str(value), KpiRollup.hour >= flt.since,
+                   KpiRollup.hour < flt.until).group_by(KpiRollup.hour))
+        for row in rows.tuples():  # positional: thousands of rows, 27 counters each
+            found[hour_of(row[0])] = dict(zip(COUNTERS, (float(v or 0) for v in row[1:]),
+                                              strict=True))
+        return found
+    for row in await session.execute(facts_query(workspace_id, flt, select(
+            F.created_at, *row_counters()))):
+        cell = found[hour_of(row.created_at)]
+        for name in COUNTERS:
+            cell[name] += float(row._mapping[name] or 0)
+    return found
+
+
+async def daily_series(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
+                       calendar: Calendar) -> list[dict[str, Any]]:
+    """Return the KPIs of each local day of the period (days without conversations too)."""
+    days: dict[dt.date, dict[str, float]] = {}
+    day = flt.since.astimezone(calendar.tz).date()
+    last = (flt.until - dt.timedelta(seconds=1)).astimezone(calendar.tz).date()
+    while day <= last:
+        days[day] = dict.fromkeys(COUNTERS, 0.0)
+        day += dt.timedelta(days=1)
+    for hour, counters in (await hourly(session, workspace_id=workspace_id, flt=flt)).items():
+        local = hour.astimezone(calendar.tz).date()
+        if local in days:
+            for name, value in counters.items():
+                days[local][name] += value
+    return [{"date": d.isoformat(), **kpi_values(c)} for d, c in days.items()]
+
+
+async def heatmap(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
+                  calendar: Calendar) -> list[dict[str, Any]]:
+    """Return 168 cells (local Monday 00:00 first): conversations and mean first response."""
+    cells = [dict.fromkeys(COUNTERS, 0.0) for _ in range(168)]
+    for hour, counters in (await hourly(session, workspace_id=workspace_id, flt=flt)).items():
+        local = hour.astimezone(calendar.tz)
+        cell = cells[local.weekday() * 24 + local.hour]
+        for name, value in counters.items():
+            cell[name] += value
+    return [{"hour_of_week": index, "weekday": index // 24, "hour": index % 24,
+             "conversations": int(c["conversations"]),
+             "first_response_seconds_average": (
+                 round(c["first_response_seconds_sum"] / c["first_responses"], 1)
+                 if c["first_responses"] else None)} for index, c in enumerate(cells)]
+
+
+async def drill_down(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
+                     only: str = "all", limit: int = 200) -> list[dict[str, Any]]:
+    """Return the conversations behind a number (newest first)."""
+    if only not in DRILLS:
+        raise InvalidInput(f"only must be one of {', '.join(DRILLS)}", field="only")
+    rows = await session.scalars(facts_query(workspace_id, flt, select(F)).where(DRILLS[only])
+                                 .order_by(F.created_at.desc()).limit(min(limit, 1000)))
+    return [{"conversation_id": f.conversation_id, "created_at": f.created_at.isoformat(),
+             "channel": f.channel, "inbox_id": f.inbox_id, "team_id": f.team_id,
+             "agent_id": f.agent_id, "intent": f.intent, "language": f.language,
+             "status": f.status, "first_response_seconds": f.first_response_seconds,
+             "resolution_seconds": f.resolution_seconds, "reopened": f.reopened,
+             "fcr": f.fcr, "self_service": f.self_service, "handed_off": f.handed_off,
+             "csat": f.csat, "nps": f.nps, "ces": f.ces} for f in rows]
+
+
+async def bot_report(session: AsyncSession, *, workspace_id: int,
+                     flt: ReportFilter) -> dict[str, Any]:
+    """Return the bot page: containment, the intents and reasons it hands off, failing articles."""
+    async def top(column: Any, condition: ColumnElement[bool]) -> list[dict[str, Any]]:
+        rows = await session.execute(
+            facts_query(workspace_id, flt, select(column, func.count().label("n")))
+            .where(condition, column.is_not(None)).group_by(column)
+            .order_by(func.count().desc()).limit(10))
+        return [{"key": row[0], "conversations": int(row.n)} for row in rows]
+
+    unhelpful = F.handed_off.is_(True) | (F.bot_handled.is_(True) & F.self_service.is_(None)
+                                          & F.recontact_at.is_not(None))
+    return {"handoff_intents": await top(F.intent, F.handed_off.is_(True)),
+            "handoff_reasons": await top(F.handoff_reason, F.handed_off.is_(True)),
+            "failed_articles": await top(F.bot_article, unhelpful),
+            "helpful_articles": await top(F.bot_article, F.self_service.is_not(None))}
+
+
+async def survey_distribution(session: AsyncSession, *, workspace_id: int,
+                              flt: ReportFilter) -> dict[str, dict[str, int]]:
+    """Return how many conversations gave each CSAT, NPS and CES score."""
+    found: dict[str, dict[str, int]] = {}
+    for kind, column in (("csat", F.csat), ("nps", F.nps), ("ces", F.ces)):
+        low, high = scale(kind)
+        query: Any = select(column, func.count())
+        rows: Any = await session.execute(facts_query(workspace_id, flt, query).where(
+            column.is_not(None)).group_by(column))
+        counts = {str(score): 0 for score in range(low, high + 1)}
+        counts.update({str(score): int(n) for score, n in rows})
+        found[kind] = counts
+    return found

@@ -1,0 +1,136 @@
+"""Every KPI on a hand-built history with known answers, on SQLite and PostgreSQL.
+
+The workspace keeps the default hours (Mon–Fri 09:00–18:00, Asia/Seoul); 2026-12-11 is a Friday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.domains.analytics.actions import do_rebuild, do_refresh_fact, do_settle_due_facts
+from omnidesk.domains.analytics.models import COUNTERS, ConversationFact, KpiRollup
+from omnidesk.domains.analytics.reports import ReportFilter, backlog, kpis
+from tests.conftest import Persona
+from tests.domains.analytics.history import SMS, Story, add_customer, add_story, kst
+
+NOW = kst(30, 12)
+DECEMBER = ReportFilter(since=kst(1, 0), until=kst(31, 0))
+
+
+async def build(session: AsyncSession, ws: int) -> dict[str, int]:
+    """Store the eight conversations every test here reads (see the module docstring)."""
+    a, b, c, d, e = [await add_customer(session, ws, name) for name in "ABCDE"]
+    ids = {
+        # Friday 17:30 to Monday 09:30: 64 h on the clock, 1 h of business hours.
+        "c1": await add_story(session, ws, a, Story(
+            created=kst(11, 17, 30), agent_replies=[kst(14, 9, 30), kst(14, 9, 50)],
+            resolved=kst(14, 10), intent="refund")),
+        # A came back four days later (c1 is not FCR); c2 was reopened once.
+        "c2": await add_story(session, ws, a, Story(
+            created=kst(18, 10), channel=SMS, agent_replies=[kst(18, 10, 10)],
+            resolved=kst(18, 10, 30), reopened=1)),
+        # B's next contact is eight days later: FCR.
+        "c3": await add_story(session, ws, b, Story(
+            created=kst(8, 10), agent_replies=[kst(8, 10, 5), kst(8, 10, 20), kst(8, 10, 40)],
+            resolved=kst(8, 11), scores={"csat": 5, "nps": 10})),
+        "c4": await add_story(session, ws, b, Story(
+            created=kst(16, 11, 30), bot_replies=[kst(16, 11, 31), kst(16, 11, 33)],
+            customer_messages=[kst(16, 11, 30), kst(16, 11, 32)], thanked=True)),
+        "c5": await add_story(session, ws, c, Story(created=kst(9, 14),
+                                                   bot_replies=[kst(9, 14, 1)])),
+        "c6": await add_story(session, ws, d, Story(
+            created=kst(10, 15), bot_replies=[kst(10, 15, 1)], handoff="customer_request",
+            agent_replies=[kst(10, 15, 20)], resolved=kst(10, 16), intent="refund",
+            scores={"csat": 2, "nps": 3})),
+        # E wrote again the next day: the bot's answer is not assumed to have helped.
+        "c7": await add_story(session, ws, e, Story(created=kst(21, 9),
+                                                   bot_replies=[kst(21, 9, 1)])),
+        "c8": await add_story(session, ws, e, Story(created=kst(22, 9))),
+    }
+    await session.commit()
+    return ids
+
+
+EXPECTED = {
+    "conversations": 8, "first_responses": 4, "resolved": 4,
+    "first_response_seconds_median": 900.0, "first_response_seconds_p90": 161640.0,
+    "first_response_business_seconds_median": 900.0,
+    "first_response_business_seconds_p90": 2880.0,
+    "first_response_within_target_rate": 1.0,
+    "resolution_seconds_average": 60300.0, "resolution_business_seconds_median": 3600.0,
+    "replies_per_resolution": 1.75, "reopen_rate": 0.25, "fcr_rate": 0.5,
+    "bot_conversations": 4, "handoff_rate": 0.25, "self_service_confirmed_rate": 0.25,
+    "self_service_assumed_rate": 0.25, "csat_average": 3.5, "csat_satisfied_rate": 0.5,
+    "csat_responses": 2, "nps": 0.0, "nps_responses": 2, "ces_average": None,
+    "sla_attainment": None,
+}
+
+
+async def test_every_kpi_has_its_known_value(session: AsyncSession, owner: Persona) -> None:
+    ids = await build(session, owner.workspace_id)
+    await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
+    await session.commit()
+    result = (await kpis(session, workspace_id=owner.workspace_id, flt=DECEMBER))[""]
+    assert {key: result[key] for key in EXPECTED} == EXPECTED
+    c1 = await session.scalar(select(ConversationFact).where(
+        ConversationFact.conversation_id == ids["c1"]))
+    assert c1 is not None
+    assert (c1.first_response_seconds, c1.first_response_business_seconds) == (230400, 3600)
+    assert (c1.resolution_seconds, c1.resolution_business_seconds) == (232200, 5400)
+    assert c1.hour_of_week == 4 * 24 + 17  # Friday 17:00 local
+    assert (await backlog(session, workspace_id=owner.workspace_id, now=NOW))[
+        "backlog_open"] == 4
+
+
+async def test_a_slice_reads_the_facts_and_agrees_with_the_rollups(
+        session: AsyncSession, owner: Persona) -> None:
+    await build(session, owner.workspace_id)
+    await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
+    by_channel = await kpis(session, workspace_id=owner.workspace_id, flt=DECEMBER, by="channel")
+    assert by_channel[SMS]["conversations"] == 1
+    assert by_channel[SMS]["reopen_rate"] == 1.0
+    # Two slices cannot come from one rollup dimension: the facts answer, by the same rule.
+    sliced = ReportFilter(since=DECEMBER.since, until=DECEMBER.until, channel=SMS,
+                          language="ko")
+    assert (await kpis(session, workspace_id=owner.workspace_id, flt=sliced))[""] == \
+        by_channel[SMS]
+    by_intent = await kpis(session, workspace_id=owner.workspace_id, flt=DECEMBER, by="intent")
+    assert by_intent["refund"]["conversations"] == 2
+    assert by_intent["refund"]["first_response_seconds_median"] == (230400 + 1200) / 2
+
+
+async def test_events_one_by_one_give_the_rollups_of_a_rebuild(
+        session: AsyncSession, owner: Persona) -> None:
+    ids = await build(session, owner.workspace_id)
+    early = kst(12, 12)  # before c3's seven days and c5's 72 hours have passed
+    for conversation_id in ids.values():
+        await do_refresh_fact(session, workspace_id=owner.workspace_id,
+                              conversation_id=conversation_id, now=early)
+    c3 = await session.scalar(select(ConversationFact).where(
+        ConversationFact.conversation_id == ids["c3"]))
+    assert c3 is not None and c3.fcr is None and c3.settles_at == kst(15, 11)
+    assert await do_settle_due_facts(session, now=NOW) >= 2
+    incremental = await _rollups(session, owner.workspace_id)
+    await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
+    assert await _rollups(session, owner.workspace_id) == incremental
+    result = (await kpis(session, workspace_id=owner.workspace_id, flt=DECEMBER))[""]
+    assert (result["fcr_rate"], result["self_service_assumed_rate"]) == (0.5, 0.25)
+
+
+async def _rollups(session: AsyncSession, ws: int) -> dict[tuple[str, str, dt.datetime], tuple]:
+    rows = await session.scalars(select(KpiRollup).where(KpiRollup.workspace_id == ws))
+    return {(r.dimension, r.key, r.hour): tuple(round(getattr(r, n), 3) for n in COUNTERS)
+            for r in rows if any(getattr(r, n) for n in COUNTERS)}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_other_workspaces_see_nothing(session: AsyncSession, owner: Persona,
+                                            outsider: Persona) -> None:
+    await build(session, owner.workspace_id)
+    await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
+    result = (await kpis(session, workspace_id=outsider.workspace_id, flt=DECEMBER))[""]
+    assert result["conversations"] == 0 and result["fcr_rate"] is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.conversations.service import find_conversation
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM, LiveServer, _prepare, free_port, log_in
+from tests.e2e.test_supervisor_live import in_database
 
 SIZES = [(1280, 720), (1440, 900), (1920, 1080)]
 LONG = 300
@@ -211,4 +213,26 @@ def test_a_double_click_and_a_send_while_offline_each_deliver_once(
     page.locator("#messages .msg").last.wait_for()
     for text in ("두 번 눌러도 한 번", "연결이 끊긴 동안"):
         assert thread.filter(has_text=text).count() == 1, text
+
+    # A new conversation assigned to the agent counts in the tab title (and plays the sound).
+    page.wait_for_selector("#live-status.on")
+    page.click("#notify-menu summary")
+    assert page.is_checked("[data-notify=title]") and page.is_checked("[data-notify=sound]")
+    in_database(live.env["OMNIDESK_DATABASE_URL"], _assign_new_chat)
+    from playwright.sync_api import expect
+
+    expect(page).to_have_title(re.compile(r"^\(1\) "), timeout=20000)
+    page.screenshot(path=str(ARTIFACTS / "workspace-notifications.png"))
     context.close()
+
+
+async def _assign_new_chat(session: Any) -> None:
+    ws = await get_workspace_by_slug(session, slug="hanbit")
+    agent = await get_user_by_email(session, workspace_id=ws.id, email="agent@hanbit.example")
+    msg = await do_receive_inbound(session, workspace_id=ws.id, inbound=InboundMessage(
+        channel=WEB.kind, identity_kind=WEB.identity_kind, identity_value="visitor-new",
+        text="방금 들어온 문의예요"))
+    conversation = await find_conversation(session, workspace_id=ws.id,
+                                           conversation_id=msg.conversation_id)
+    assert conversation is not None
+    await do_assign(session, conv=conversation, assignee_id=agent.id)

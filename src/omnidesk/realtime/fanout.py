@@ -50,7 +50,7 @@ ROUTING_EVENTS = (
 )
 ROUTING_FIELDS = {"conversation_id", "queue_id", "status", "agent_id", "user_id", "presence"}
 MESSAGE_FIELDS = ("message_id", "conversation_id", "customer_id", "channel", "author_kind",
-                  "is_private")
+                  "is_private", "assignee_id")  # assignee: whose notification it is
 AGENT_FIELDS = ("conversation_id", "customer_id", "status", "priority", "assignee_id", "team_id",
                 "channel")
 

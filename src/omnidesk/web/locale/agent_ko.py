@@ -51,3 +51,13 @@ AGENT_KO.update({  # keyboard shortcuts
     "Leave the reply box / close": "입력창에서 나가기 / 닫기", "This list": "이 목록",
     "Private note": "내부 메모", "Reply": "답장", "Resolve": "해결", "Close": "닫기",
 })
+AGENT_KO.update({  # notifications
+    "Notifications": "알림", "New conversation assigned to you": "새 대화가 배정되었습니다",
+    "New message in your conversation": "내 대화에 새 메시지가 왔습니다",
+    "When a conversation is assigned to you or a customer writes in yours:":
+        "대화가 배정되거나 내 대화에 고객이 메시지를 보내면:",
+    "Play a sound": "소리 내기", "Desktop notification": "데스크톱 알림",
+    "Count in the tab title": "탭 제목에 개수 표시",
+    "The browser blocks notifications for this site: allow them in its settings.":
+        "브라우저가 이 사이트의 알림을 막고 있습니다. 브라우저 설정에서 허용해 주세요.",
+})

@@ -68,6 +68,8 @@
   }
   function onEvent(msg) {
     var data = msg.data || {};
+    // Other workspace modules (notifications) hear the same facts.
+    document.dispatchEvent(new CustomEvent("omni:event", { detail: msg }));
     if (msg.type === "message.created") {
       // The server sends only messages that concern this agent; the list is re-read when the
       // row is shown, or when a customer wrote (their conversation may enter this view).

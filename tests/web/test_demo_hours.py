@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.demo.knowledge import DEMO_FOLDER
 from omnidesk.demo.loader import DEMO_BUSINESS_HOURS
 from omnidesk.demo.store import DEMO_SLUG
+from omnidesk.domains.engagement.actions import do_ensure_web_inbox
 from omnidesk.domains.knowledge.search.engine import search
 from omnidesk.domains.workspaces.models import Workspace
 from tests.conftest import make_persona
@@ -62,3 +63,23 @@ async def test_store_footer_help_center_and_widget_show_the_demo_hours(
     frame = await client.get("/widget/frame", params={"workspace": DEMO_SLUG},
                              headers={"Accept-Language": "ko"})
     assert HOURS_KO in frame.text
+
+
+async def test_pages_of_the_site_show_its_web_inbox_hours_as_the_widget_does(
+        client: httpx.AsyncClient, session: AsyncSession, tmp_path: Path) -> None:
+    """The website chat inbox has its own hours: store footer, help center and widget agree."""
+    workspace_id = await demo_workspace(session, tmp_path)
+    inbox = await do_ensure_web_inbox(session, workspace_id=workspace_id)
+    inbox.hours = {"weekly": {day: [["10:00", "16:00"]] for day in ("mon", "tue", "wed")}}
+    await session.commit()
+    chat_ko, chat_en = "월–수 10:00–16:00", "Mon–Wed 10:00–16:00"
+    footer = (await client.get("/demo/store")).text.split('class="store-foot"')[1]
+    assert chat_ko in footer and HOURS_KO not in footer
+    for locale, hours, store in (("ko", chat_ko, HOURS_KO), ("en", chat_en, HOURS_EN)):
+        page = (await client.get(f"/help/{DEMO_SLUG}/{locale}/articles/contact-hours")).text
+        body, help_footer = page.split('id="support-hours"')
+        assert hours in body and hours in help_footer and store not in page
+    found = await client.get(f"/help/{DEMO_SLUG}/ko/search", params={"q": "VIP 전용 상담 전화"})
+    assert chat_ko in found.text and HOURS_KO not in found.text
+    state = (await client.get("/widget/api/state", params={"workspace": DEMO_SLUG})).json()
+    assert state["summary"] == chat_ko

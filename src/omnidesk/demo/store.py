@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from omnidesk.core.http import SessionDep
-from omnidesk.domains.workspaces.service import get_workspace_by_slug, workspace_calendar
+from omnidesk.domains.inboxes.service import website_calendar
+from omnidesk.domains.workspaces.service import get_workspace_by_slug
 
 router = APIRouter(include_in_schema=False)
 DEMO_SLUG = "hanbit"
@@ -19,7 +20,8 @@ STORE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src '
 async def demo_store(request: Request, session: SessionDep) -> Response:
     """Show the demo store's refrigerator page; the widget talks to workspace `hanbit`."""
     workspace = await get_workspace_by_slug(session, slug=DEMO_SLUG)
-    hours = workspace_calendar(workspace).weekly_summary("ko") if workspace else None
+    calendar = workspace and await website_calendar(session, workspace=workspace)
+    hours = calendar.weekly_summary("ko") if calendar else None  # the widget's hours
     response = request.app.state.templates.TemplateResponse(
         request, "demo_store.html", {"locale": "ko", "slug": DEMO_SLUG, "hours": hours})
     response.headers["Content-Security-Policy"] = STORE_CSP

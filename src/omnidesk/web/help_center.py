@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from omnidesk.core.db import utcnow
 from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
+from omnidesk.domains.inboxes.service import website_calendar
 from omnidesk.domains.knowledge import service
 from omnidesk.domains.knowledge.actions import (
     do_publish_article,
@@ -34,7 +35,7 @@ from omnidesk.domains.knowledge.site.structure import (
 )
 from omnidesk.domains.knowledge.site_actions import do_vote
 from omnidesk.domains.workspaces.models import Workspace
-from omnidesk.domains.workspaces.service import get_workspace_by_slug, workspace_calendar
+from omnidesk.domains.workspaces.service import Calendar, get_workspace_by_slug
 from omnidesk.web.auth import csrf_ok, csrf_token, resolve_actor, session_id
 from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
 
@@ -43,14 +44,24 @@ LOCALES = ("ko", "en")
 PAGE_CACHE = "public, max-age=60"
 
 
-async def _workspace(session: SessionDep, workspace: str) -> Workspace | None:
-    return await get_workspace_by_slug(session, slug=workspace)
+async def _workspace(request: Request, session: SessionDep, workspace: str) -> Workspace | None:
+    """Find the workspace and the hours its pages show (its website chat's calendar)."""
+    ws = await get_workspace_by_slug(session, slug=workspace)
+    if ws is not None:
+        request.state.calendar = await website_calendar(session, workspace=ws)
+    return ws
+
+
+def _calendar(request: Request) -> Calendar:
+    """Return the calendar _workspace read for this request (the widget's, bot's and routing's)."""
+    calendar: Calendar = request.state.calendar
+    return calendar
 
 
 def _page(request: Request, template: str, ws: Workspace, locale: str, *,
           status_code: int = 200, **values: Any) -> HTMLResponse:
     base = str(request.base_url).rstrip("/")
-    calendar, now = workspace_calendar(ws), utcnow()  # the hours bot, widget and routing use
+    calendar, now = _calendar(request), utcnow()
     holidays = [calendar.holiday_text(h, locale) for h in calendar.upcoming_holidays(now, 3)]
     context = {"workspace": ws, "locale": locale, "t": UI_STRINGS[locale], "base_url": base,
                "csrf_token": csrf_token(request), "hours": calendar.state(now, locale),
@@ -66,9 +77,9 @@ def _not_found(request: Request, ws: Workspace | None, locale: str) -> Response:
 
 
 @router.get("/{workspace}")
-async def help_root(workspace: str, session: SessionDep) -> Response:
+async def help_root(workspace: str, request: Request, session: SessionDep) -> Response:
     """Send visitors to the help center in the workspace's default language."""
-    ws = await _workspace(session, workspace)
+    ws = await _workspace(request, session, workspace)
     if ws is None:
         return HTMLResponse("<h1>404</h1>", status_code=404)
     locale = ws.default_locale if ws.default_locale in LOCALES else "ko"
@@ -78,7 +89,7 @@ async def help_root(workspace: str, session: SessionDep) -> Response:
 @router.get("/{workspace}/sitemap.xml")
 async def sitemap(workspace: str, request: Request, session: SessionDep) -> Response:
     """List every public article URL for search engines."""
-    ws = await _workspace(session, workspace)
+    ws = await _workspace(request, session, workspace)
     if ws is None:
         return Response(status_code=404)
     base = str(request.base_url).rstrip("/")
@@ -93,7 +104,7 @@ async def sitemap(workspace: str, request: Request, session: SessionDep) -> Resp
 async def attachment(workspace: str, attachment_id: Id, filename: str, request: Request,
                      session: SessionDep) -> Response:
     """Serve an article image or file: to anyone when a public article shows it, else to staff."""
-    ws = await _workspace(session, workspace)
+    ws = await _workspace(request, session, workspace)
     if ws is None:
         return Response(status_code=404)
     row = await service.get_attachment(session, workspace_id=ws.id, attachment_id=attachment_id)
@@ -111,7 +122,7 @@ async def attachment(workspace: str, attachment_id: Id, filename: str, request: 
 @router.get("/{workspace}/{locale}", response_class=HTMLResponse)
 async def home(workspace: str, locale: str, request: Request, session: SessionDep) -> Response:
     """Show the search box, the category tree and the most helpful articles."""
-    ws = await _workspace(session, workspace)
+    ws = await _workspace(request, session, workspace)
     if ws is None or locale not in LOCALES:
         return _not_found(request, ws, locale)
     rows = await service.list_published(session, workspace_id=ws.id, locale=locale)
@@ -129,7 +140,7 @@ async def home(workspace: str, locale: str, request: Request, session: SessionDe
 async def category(workspace: str, locale: str, slug: str, request: Request,
                    session: SessionDep) -> Response:
     """List the public articles of a category."""
-    ws = await _workspace(session, workspace)
+    ws = await _workspace(request, session, workspace)
     found = ws and locale in LOCALES and await service.get_category_by_slug(
         session, workspace_id=ws.id, slug=slug)
     if not ws or not found or slug == "internal":
@@ -144,13 +155,13 @@ async def category(workspace: str, locale: str, slug: str, request: Request,
 async def article(workspace: str, locale: str, slug: str, request: Request,
                   session: SessionDep) -> Response:
     """Show a published public article with related articles and the other language."""
-    ws = await _workspace(session, workspace)
+    ws = await _workspace(request, session, workspace)
     found = ws and locale in LOCALES and await service.get_published(
         session, workspace_id=ws.id, locale=locale, slug=slug)
     if not ws or not found:
         return _not_found(request, ws, locale)
     art, version = found
-    body = workspace_calendar(ws).fill(version.body, locale, utcnow())  # {{hours}}, {{holidays}}
+    body = _calendar(request).fill(version.body, locale, utcnow())  # {{hours}}, {{holidays}}
     html = render_markdown(body, link_for_slug=lambda s: article_path(ws.slug, locale, s))
     related = [r for r in await service.list_published(session, workspace_id=ws.id, locale=locale)
                if r[0].slug in set(version.related)]
@@ -166,7 +177,7 @@ async def article(workspace: str, locale: str, slug: str, request: Request,
 async def search_page(workspace: str, locale: str, request: Request, session: SessionDep,
                       q: Annotated[str, Query(max_length=200)] = "") -> Response:
     """Search public articles; HTMX requests get just the result list (instant results)."""
-    ws = await _workspace(session, workspace)
+    ws = await _workspace(request, session, workspace)
     if ws is None or locale not in LOCALES:
         return _not_found(request, ws, locale)
     hits = await service.search(session, workspace_id=ws.id, query=q, locale=locale,
@@ -180,7 +191,7 @@ async def vote(workspace: str, locale: str, slug: str, request: Request, session
                helpful: Annotated[str, Form()], csrf: Annotated[str | None, Form()] = None,
                ) -> Response:
     """Record "was this helpful?" once per visitor session."""
-    ws = await _workspace(session, workspace)
+    ws = await _workspace(request, session, workspace)
     found = ws and locale in LOCALES and await service.get_published(
         session, workspace_id=ws.id, locale=locale, slug=slug)
     if not ws or not found:

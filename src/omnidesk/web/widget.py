@@ -38,7 +38,7 @@ from omnidesk.domains.engagement.service import (
 from omnidesk.domains.feedback.actions import check_answer_in_widget
 from omnidesk.domains.feedback.schemas import AnswerCreate
 from omnidesk.domains.inboxes.models import Inbox
-from omnidesk.domains.inboxes.service import first_inbox, inbox_calendar, inbox_greeting
+from omnidesk.domains.inboxes.service import inbox_calendar, inbox_greeting, website_inbox
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.schemas import CalendarStateRead
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
@@ -97,7 +97,7 @@ async def frame(request: Request, session: SessionDep,
 
 async def _inbox(session: AsyncSession, workspace: Workspace) -> Inbox | None:
     """Return the widget's inbox (the workspace's web inbox its conversations arrive in)."""
-    return await first_inbox(session, workspace_id=workspace.id, kind="web")
+    return await website_inbox(session, workspace_id=workspace.id)
 
 
 def _hours(workspace: Workspace, inbox: Inbox | None, locale: str) -> CalendarStateRead:

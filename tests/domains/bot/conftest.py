@@ -106,6 +106,7 @@ class Chat:
     channel: str = "web"
     settings: Settings | None = None
     conversation_id: int | None = None
+    inbox_id: int | None = None
     transcript: list[str] = field(default_factory=list)
     _sent: int = 0
 
@@ -119,7 +120,7 @@ class Chat:
                                                channel=self.channel, identity_kind=kind,
                                                identity_value=value, identity_verified=verified,
                                                provider_message_id=f"{value}-{self._sent}",
-                                               text=text))
+                                               text=text, inbox_id=self.inbox_id))
             await session.commit()
             self.conversation_id, after = msg.conversation_id, msg.id
         await self.drain()

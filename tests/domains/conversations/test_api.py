@@ -192,3 +192,25 @@ async def test_a_customer_message_repeated_with_its_client_id_is_stored_once(
     created = (await session.scalars(select(OutboxEvent.payload).where(
         OutboxEvent.name == "message.created"))).all()
     assert [p["message_id"] for p in created].count(first.json()["id"]) == 1
+
+
+async def test_opening_a_conversation_retried_with_its_client_id_opens_it_once(
+    client: httpx.AsyncClient, owner: Persona, outsider: Persona, session: AsyncSession
+) -> None:
+    customer = await _customer(client, owner)
+    body = {"customer_id": customer["id"], "channel": "api", "message": "환불 문의드려요",
+            "client_message_id": "open-1"}
+    first = await client.post("/api/v1/conversations", headers=owner.headers, json=body)
+    again = await client.post("/api/v1/conversations", headers=owner.headers, json=body)
+    assert (first.status_code, again.status_code) == (201, 200), again.text
+    assert first.json()["id"] == again.json()["id"]
+    opened = (await session.scalars(select(Conversation.id).where(
+        Conversation.customer_id == customer["id"]))).all()
+    stored = (await session.scalars(select(Message.id).where(
+        Message.text == "환불 문의드려요"))).all()
+    assert (len(opened), len(stored)) == (1, 1)
+    no_text = await client.post("/api/v1/conversations", headers=owner.headers,
+                                json={"customer_id": customer["id"], "client_message_id": "x"})
+    assert no_text.status_code == 422 and "message" in no_text.text
+    elsewhere = await client.post("/api/v1/conversations", headers=outsider.headers, json=body)
+    assert elsewhere.status_code == 404  # the outsider cannot see (or reuse) owner's customer

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.domains.bot.grounding import NO_ANSWER, check_grounded
 from omnidesk.domains.bot.privacy import mask
 from omnidesk.domains.bot.texts import say
-from omnidesk.domains.knowledge.service import Passage, search
+from omnidesk.domains.knowledge.service import HoursSource, Passage, search
 
 log = logging.getLogger(__name__)
 MAX_QUOTE = 280
@@ -48,10 +48,11 @@ class Answer:
 
 
 async def relevant_passages(session: AsyncSession, *, workspace_id: int, question: str,
-                            lang: str, min_score: float) -> list[Passage]:
+                            lang: str, min_score: float,
+                            hours: HoursSource | None = None) -> list[Passage]:
     """Return the public passages that clearly match the question, best first."""
     found = await search(session, workspace_id=workspace_id, query=question, locale=lang,
-                         limit=3)
+                         limit=3, hours=hours)
     return [p for p in found if p.score >= min_score and len(
         [t for t in p.matched_terms if len(t) >= 2]) >= MIN_MATCHED_TERMS]
 
@@ -108,11 +109,11 @@ async def generated_answer(llm: ChatClient, question: str, passages: list[Passag
 
 async def answer_question(session: AsyncSession, *, workspace_id: int, workspace_slug: str,
                           question: str, lang: str, min_score: float, base_url: str,
-                          llm: ChatClient | None = None, tone: str = "friendly"
-                          ) -> Answer | None:
+                          llm: ChatClient | None = None, tone: str = "friendly",
+                          hours: HoursSource | None = None) -> Answer | None:
     """Answer from the knowledge base, or None when nothing there clearly answers."""
     passages = await relevant_passages(session, workspace_id=workspace_id, question=question,
-                                       lang=lang, min_score=min_score)
+                                       lang=lang, min_score=min_score, hours=hours)
     if not passages:
         return None
     urls = [article_url(base_url, workspace_slug, p) for p in passages]

@@ -60,6 +60,8 @@ async def deliver(turn: Turn, reply: Reply, customer_messages: list[str], *,
         do_record_bot_action(session, conv=conv, action=reply.action)
     message = None
     if not silent:
+        if not state.greeted or reply.handoff:  # the inbox's greeting, its hours in a handoff
+            await turn.load_inbox()
         message = await do_bot_reply(session, conv=conv, text=compose(turn, reply),
                                      provenance=provenance(turn, reply))
         state.greeted, state.turns = True, state.turns + 1

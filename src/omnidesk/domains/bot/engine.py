@@ -39,7 +39,6 @@ from omnidesk.domains.bot.policy import (
 from omnidesk.domains.bot.service import customer_history, is_vip, workspace_intent_model
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import get_conversation
-from omnidesk.domains.inboxes.service import find_inbox
 from omnidesk.domains.nlu.service import understand_message_async
 from omnidesk.domains.workspaces.service import get_workspace
 
@@ -81,10 +80,7 @@ async def handle_customer_message(session: AsyncSession, deps: BotDeps, *, works
     lang = _language(text, state.language or conv.language or workspace.default_locale)
     state.language = lang
     connector = deps.connector_for(session, system_actor(workspace_id), workspace.settings or {})
-    inbox = None if conv.inbox_id is None else await find_inbox(
-        session, workspace_id=workspace_id, inbox_id=conv.inbox_id)
-    turn = Turn(session, workspace, conv, text, lang, understanding, state, settings, connector,
-                inbox)
+    turn = Turn(session, workspace, conv, text, lang, understanding, state, settings, connector)
     if not settings.serves(conv.channel):
         reply = Reply("", "policy", handoff="bot_disabled")
     else:
@@ -127,6 +123,7 @@ async def decide(turn: Turn, deps: BotDeps) -> Reply:
         state.misses = 0
         return Reply("" if not state.greeted else turn.say("thanks"), "template")
     if intent == "business_hours":
+        await turn.load_inbox()
         return hours_reply(turn)
     return await knowledge_reply(turn, deps)
 
@@ -160,7 +157,7 @@ async def knowledge_reply(turn: Turn, deps: BotDeps) -> Reply:
     answer = await answer_question(
         turn.session, workspace_id=turn.workspace.id, workspace_slug=turn.workspace.slug,
         question=turn.text, lang=turn.lang, min_score=settings.answer_min_score,
-        base_url=deps.public_url, llm=deps.llm, tone=settings.tone)
+        base_url=deps.public_url, llm=deps.llm, tone=settings.tone, hours=turn.load_calendar)
     if answer is not None:
         state.misses = 0
         return Reply(answer.text, answer.source, citations=answer.citations)

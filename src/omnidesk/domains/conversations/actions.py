@@ -42,6 +42,7 @@ from omnidesk.domains.conversations.service import (
     AWAITING_KEY,
     access_conversation,
     access_customer,
+    api_message_key,
     awaited_number,
     bot_serves_channel,
     find_conversation,
@@ -239,7 +240,7 @@ async def do_receive_api_message(
         channel=channel or conv.channel, inbox_id=conv.inbox_id, customer_id=conv.customer_id,
         conversation_id=conv.id, text=text, content_type=content_type,
         attachments=attachments or [],
-        provider_message_id=f"api:{conv.customer_id}:{client_message_id}"
+        provider_message_id=api_message_key(conv.customer_id, client_message_id)
         if client_message_id else None,
         meta={"client_message_id": client_message_id} if client_message_id else {})
     repeat = inbound.provider_message_id is not None and await find_message_by_provider_id(
@@ -268,7 +269,8 @@ async def check_create_conversation(
                         team_id=conv_in.team_id, actor_kind=actor.audit_kind,
                         actor_id=actor.user_id)
     if conv_in.message:
-        await do_receive_api_message(session, conv=conv, text=conv_in.message)
+        await do_receive_api_message(session, conv=conv, text=conv_in.message,
+                                     client_message_id=conv_in.client_message_id)
     return conv
 
 

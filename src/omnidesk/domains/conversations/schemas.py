@@ -112,6 +112,16 @@ class ConversationCreate(BaseModel):
     labels: list[str] = Field(default_factory=list)
     language: str | None = None
     message: str | None = Field(None, max_length=20000, description="First customer message")
+    client_message_id: str | None = Field(
+        None, min_length=1, max_length=100,
+        description="The client's idempotency key for the first message: a retry with the same "
+                    "id answers 200 with the conversation it opened instead of opening another")
+
+    @model_validator(mode="after")
+    def _key_needs_a_message(self) -> ConversationCreate:
+        if self.client_message_id and not self.message:
+            raise ValueError("client_message_id names the first message: send `message` too")
+        return self
 
 
 class ConversationUpdate(Patch):

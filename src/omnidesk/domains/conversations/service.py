@@ -260,6 +260,23 @@ async def find_message_by_client_id(
         Message.workspace_id == workspace_id, Message.client_message_id == client_message_id))
 
 
+def api_message_key(customer_id: int, client_message_id: str) -> str:
+    """Return the dedupe key of a customer message posted through the REST API."""
+    return f"api:{customer_id}:{client_message_id}"
+
+
+async def find_conversation_opened_by(
+    session: AsyncSession, *, actor: Actor, channel: str, customer_id: int,
+    client_message_id: str,
+) -> Conversation | None:
+    """Return the conversation an API call opened with this first message id (a retry)."""
+    found = await find_message_by_provider_id(
+        session, workspace_id=actor.workspace_id, channel=channel,
+        provider_message_id=api_message_key(customer_id, client_message_id))
+    return None if found is None else await access_conversation(
+        session, actor=actor, conversation_id=found.conversation_id)
+
+
 async def find_message_by_provider_id(
     session: AsyncSession, *, workspace_id: int, channel: str, provider_message_id: str
 ) -> Message | None:

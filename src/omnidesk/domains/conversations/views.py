@@ -13,7 +13,7 @@ from omnidesk.core.http import ActorDep, AfterIdQuery, CursorQuery, LimitQuery, 
 from omnidesk.core.pagination import Page, page_of
 from omnidesk.core.schemas import Id
 from omnidesk.domains.conversations import actions, service
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.conversations.schemas import (
     ConversationCreate,
     ConversationEventRead,
@@ -58,11 +58,26 @@ async def list_conversations(
 
 @router.post("", response_model=ConversationRead, status_code=201)
 async def create_conversation(
-    conv_in: ConversationCreate, actor: ActorDep, session: SessionDep
+    conv_in: ConversationCreate, actor: ActorDep, session: SessionDep, response: Response,
 ) -> ConversationRead:
-    """Open a conversation for a customer."""
-    conv = await actions.check_create_conversation(session, actor=actor, conv_in=conv_in)
-    await session.commit()
+    """Open a conversation for a customer.
+
+    Repeated with the same client_message_id, it answers 200 with the conversation it opened.
+    """
+    async def open_it() -> tuple[Conversation, bool]:
+        return await actions.check_create_conversation(session, actor=actor,
+                                                       conv_in=conv_in), True
+
+    async def repeat() -> tuple[Conversation, bool] | None:
+        found = conv_in.client_message_id and await service.find_conversation_opened_by(
+            session, actor=actor, channel=conv_in.channel, customer_id=conv_in.customer_id,
+            client_message_id=conv_in.client_message_id)
+        return (found, False) if found else None
+
+    done = await repeat()
+    conv, created = done if done is not None else await commit_once(session, open_it, repeat)
+    if not created:
+        response.status_code = 200
     return ConversationRead.model_validate(conv)
 
 

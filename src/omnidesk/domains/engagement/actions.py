@@ -26,7 +26,7 @@ from omnidesk.domains.engagement.schemas import WidgetSessionCreate
 from omnidesk.domains.engagement.service import get_widget_session
 from omnidesk.domains.inboxes.actions import do_create_inbox
 from omnidesk.domains.inboxes.models import Inbox
-from omnidesk.domains.inboxes.service import first_inbox
+from omnidesk.domains.inboxes.service import website_inbox
 from omnidesk.domains.workspaces.models import Workspace
 
 
@@ -67,7 +67,7 @@ async def do_start_widget_session(
 
 async def do_ensure_web_inbox(session: AsyncSession, *, workspace_id: int) -> Inbox:
     """Return the workspace's website-widget inbox, adding it on the first visitor message."""
-    inbox = await first_inbox(session, workspace_id=workspace_id, kind=WEB.kind)
+    inbox = await website_inbox(session, workspace_id=workspace_id)
     if inbox is None:
         inbox = await do_create_inbox(session, workspace_id=workspace_id, kind=WEB.kind,
                                       name=WEB.name_en, sealed_settings="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.errors import NotFound
 from omnidesk.core.schemas import MAX_ID
 from omnidesk.domains.inboxes.models import Inbox
@@ -65,6 +66,17 @@ async def inbox_names(session: AsyncSession, *, workspace_id: int) -> dict[int, 
 def inbox_calendar(workspace: Workspace, inbox: Inbox | None) -> Calendar:
     """Return the business calendar of an inbox: the workspace's with the inbox's override."""
     return workspace_calendar(workspace, override=inbox.hours if inbox is not None else None)
+
+
+async def website_inbox(session: AsyncSession, *, workspace_id: int) -> Inbox | None:
+    """Return the workspace's website chat inbox: the widget's, which its site's pages speak for."""
+    return await first_inbox(session, workspace_id=workspace_id, kind=WEB.kind)
+
+
+async def website_calendar(session: AsyncSession, *, workspace: Workspace) -> Calendar:
+    """Return the hours a website visitor is answered in: the web inbox's calendar (the widget's
+    away state, the help center, the store page and knowledge passages all show these)."""
+    return inbox_calendar(workspace, await website_inbox(session, workspace_id=workspace.id))
 
 
 def inbox_greeting(inbox: Inbox | None, lang: str) -> str | None:

@@ -18,10 +18,11 @@ from omnidesk.domains.knowledge.models import (
     KbCategory,
     KbSynonymSet,
 )
-from omnidesk.domains.knowledge.search.engine import Passage, search
+from omnidesk.domains.knowledge.search.engine import HoursSource, Passage, search
 from omnidesk.domains.knowledge.search.terms import index_terms
 
 __all__ = [
+    "HoursSource",
     "Passage",
     "access_article",
     "analyse_text",

@@ -16,7 +16,7 @@ from omnidesk.domains.commerce.models import Order
 from omnidesk.domains.commerce.service import get_order_by_number, list_orders_for_customer
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.inboxes.models import Inbox
-from omnidesk.domains.inboxes.service import inbox_calendar
+from omnidesk.domains.inboxes.service import find_inbox, inbox_calendar
 from omnidesk.domains.nlu.schemas import MessageUnderstanding
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import Calendar
@@ -53,10 +53,27 @@ class Turn:
     settings: BotSettings
     connector: Any
     inbox: Inbox | None = None  # the conversation's inbox: its greeting and hours come first
+    inbox_loaded: bool = False  # read only when a reply needs its greeting or hours
+
+    async def load_inbox(self) -> Inbox | None:
+        """Read the conversation's inbox the first time a reply needs its greeting or hours."""
+        if not self.inbox_loaded:
+            self.inbox = None if self.conv.inbox_id is None else await find_inbox(
+                self.session, workspace_id=self.workspace.id, inbox_id=self.conv.inbox_id)
+            self.inbox_loaded = True
+        return self.inbox
+
+    async def load_calendar(self) -> Calendar:
+        """Return the business calendar this conversation's team works by (its inbox's)."""
+        await self.load_inbox()
+        return self.calendar
 
     @property
     def calendar(self) -> Calendar:
-        """Return the business calendar this conversation's team works by (its inbox's)."""
+        """Return the inbox's business calendar; `load_inbox` must have run (else it would
+        silently answer with the workspace's hours)."""
+        if not self.inbox_loaded:
+            raise RuntimeError("the turn's inbox is not loaded: await load_calendar() first")
         return inbox_calendar(self.workspace, self.inbox)
 
     @property

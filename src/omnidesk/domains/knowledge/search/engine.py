@@ -7,7 +7,7 @@ ranking from an embedding provider with reciprocal-rank fusion.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, column, func, literal_column, select, table
@@ -17,6 +17,7 @@ from sqlalchemy.types import NullType
 
 from omnidesk.core.db import utcnow
 from omnidesk.core.text import detect_language
+from omnidesk.domains.inboxes.service import website_calendar
 from omnidesk.domains.knowledge.models import PUBLIC, KbArticle, KbPassage
 from omnidesk.domains.knowledge.search.analysis import plan_query
 from omnidesk.domains.knowledge.search.embeddings import EmbeddingProvider
@@ -29,7 +30,7 @@ from omnidesk.domains.knowledge.search.ranking import (
     reciprocal_rank_fusion,
 )
 from omnidesk.domains.knowledge.search.snapshot import IndexSnapshot, load_snapshot, load_vectors
-from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
+from omnidesk.domains.workspaces.service import Calendar, get_workspace
 
 CANDIDATES = 120
 LANGUAGE_BOOST = 1.3
@@ -39,6 +40,8 @@ FTS = table("kb_passages_fts", column("rowid"))
 # FTS5's hidden column named after its table: only an operand of MATCH and bm25(), no value.
 FTS_TABLE = literal_column("kb_passages_fts", NullType())
 SEARCH_VECTOR = literal_column("kb_passages.search_vector", TSVECTOR())
+
+HoursSource = Callable[[], Awaitable[Calendar]]  # the calendar to fill {{hours}} from
 
 
 @dataclass(frozen=True)
@@ -146,9 +149,13 @@ def _choose(scored: dict[int, float], group_of: dict[int, int], limit: int,
 async def search(
     session: AsyncSession, *, workspace_id: int, query: str, locale: str | None = None,
     include_internal: bool = False, limit: int = 5, per_article: int = 1,
-    embedder: EmbeddingProvider | None = None,
+    embedder: EmbeddingProvider | None = None, hours: HoursSource | None = None,
 ) -> list[Passage]:
-    """Return the best passages for a query, at most `per_article` from one article."""
+    """Return the best passages for a query, at most `per_article` from one article.
+
+    `{{hours}}` in a passage is filled from `hours()` (e.g. the bot's conversation's inbox),
+    else from the website chat's calendar, the one the help center shows.
+    """
     snapshot = await load_snapshot(session, workspace_id)
     plan = plan_query(query, snapshot.vocabulary, snapshot.synonym_sets)
     found = Candidates({}, {}, {})
@@ -174,16 +181,17 @@ async def search(
         .where(KbPassage.id.in_(chosen)))).all()
     by_id = {p.id: (p, slug, title) for p, slug, title in rows}
     terms = [t.term for t in plan]
-    fill = await _hours_filler(session, workspace_id, [p.text for p, _, _ in rows])
+    fill = await _hours_filler(session, workspace_id, [p.text for p, _, _ in rows], hours)
     return [_passage(*by_id[pid], scores[pid], terms, fill) for pid in chosen if pid in by_id]
 
 
-async def _hours_filler(session: AsyncSession, workspace_id: int,
-                        texts: list[str]) -> Callable[[str, str], str]:
+async def _hours_filler(session: AsyncSession, workspace_id: int, texts: list[str],
+                        hours: HoursSource | None) -> Callable[[str, str], str]:
     """Return how to fill {{hours}}/{{holidays}} in passages: from the business calendar."""
     if not any("{{" in text for text in texts):
         return lambda text, _locale: text
-    calendar = workspace_calendar(await get_workspace(session, workspace_id=workspace_id))
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    calendar = await hours() if hours else await website_calendar(session, workspace=workspace)
     now = utcnow()
     return lambda text, locale: calendar.fill(text, locale, now)
 

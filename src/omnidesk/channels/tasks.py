@@ -28,8 +28,7 @@ from omnidesk.channels.media_jobs import MediaJobs
 from omnidesk.channels.models import IGNORED, PROCESSED, RECEIVED, InboundEvent
 from omnidesk.channels.retry import backoff_seconds
 from omnidesk.channels.service import get_inbound_event, inbox_config, inbox_for_message
-from omnidesk.channels.sms.manifest import MANIFEST as SMS
-from omnidesk.channels.voice.adapter import deflection_message
+from omnidesk.channels.voice.adapter import deflection_text
 from omnidesk.channels.voice.deflection import deflection_link
 from omnidesk.channels.voice.manifest import MANIFEST as VOICE
 from omnidesk.core.errors import NotFound
@@ -141,33 +140,29 @@ class ChannelJobs:
         do_finish_event(row, status=PROCESSED if found else IGNORED)
 
     async def _deflect(self, session: AsyncSession, row: InboundEvent) -> None:
+        """Put the chat link in the caller's conversation; the delivery job texts it from the
+        voice number like any reply (the one outbound path: idempotency key, retries, status)."""
         data = row.parsed["data"]
         inbox = row.inbox_id and await find_inbox(session, workspace_id=row.workspace_id,
                                                   inbox_id=row.inbox_id)
         if not inbox or not inbox.is_active:
             do_finish_event(row, status=IGNORED, error="voice inbox no longer connected")
             return
-        adapter = self.adapters[VOICE.kind]
+        customer = await find_by_identity(session, workspace_id=row.workspace_id,
+                                          kind=VOICE.identity_kind, value=data["to"])
+        conv = customer and await latest_conversation_for_customer(
+            session, workspace_id=row.workspace_id, customer_id=customer.id)
+        if not conv:
+            if delivery.is_recent(row.received_at):  # the call's own events may come first
+                raise RetryLater("the caller's conversation is not stored yet", seconds=5)
+            do_finish_event(row, status=IGNORED, error="no conversation for the caller")
+            return
         workspace = await get_workspace(session, workspace_id=row.workspace_id)
         link = deflection_link(data["link"], workspace, data["to"])
-        sms = deflection_message(row.id, data["to"], link, data["language"])
-        result = await self._send(adapter, sms,
-                                  inbox_config(inbox, adapter, self.cipher), attempt=1)
+        await do_add_message(session, conv=conv, text=deflection_text(link, data["language"]),
+                             author_kind="system", channel=VOICE.kind, inbox_id=inbox.id,
+                             meta={"ivr_deflection": True})
         do_finish_event(row, status=PROCESSED)
-        await session.commit()  # sent: a failure recording it below must not text them twice
-        await self._record_deflection(session, row.workspace_id, data["to"], sms.text, result)
-
-    async def _record_deflection(self, session: AsyncSession, workspace_id: int, phone: str,
-                                 text: str, result: SendResult) -> None:
-        """Show the texted link in the caller's conversation (sent already: never resent)."""
-        customer = await find_by_identity(session, workspace_id=workspace_id, kind="phone",
-                                          value=phone)
-        conv = customer and await latest_conversation_for_customer(
-            session, workspace_id=workspace_id, customer_id=customer.id)
-        if conv:
-            await do_add_message(session, conv=conv, text=text, author_kind="system",
-                                 channel=SMS.kind, provider_message_id=result.provider_message_id,
-                                 meta={"ivr_deflection": True})
 
     async def deliver_message(
         self, event: DeliveredEvent[MessageCreated], session: AsyncSession

@@ -17,6 +17,7 @@ from omnidesk.channels.tasks import ChannelJobs
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import EventDelivery, SubscriberRegistry
 from omnidesk.domains.conversations.actions import do_receive_inbound
+from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.schemas import InboundMessage
 from tests.channels.conftest import raw_request
 from tests.channels.contract_configs import CONFIGS
@@ -61,3 +62,43 @@ async def test_a_deflection_text_whose_record_fails_is_not_sent_again(
     assert await session.scalar(select(InboundEvent.status)) == "processed"
     statuses = (await session.scalars(select(EventDelivery.status))).all()
     assert "pending" not in statuses and "running" not in statuses
+
+
+async def test_the_deflection_text_goes_out_through_the_delivery_job_of_the_callers_thread(
+        session: AsyncSession, owner: Persona, provider: FakeProvider,
+        session_factory: async_sessionmaker[AsyncSession]) -> None:
+    inbox = await do_connect_inbox(
+        session, workspace_id=owner.workspace_id, adapter=ADAPTERS["voice"], name="IVR",
+        cipher=CIPHER, settings={**CONFIGS["voice"], "account_sid": TWILIO_SID,
+                                 "auth_token": TWILIO_TOKEN, "api_base_url": provider.base_url})
+    await do_store_webhook(session, inbox=inbox, request=raw_request(
+        "https://acme.example/channels/voice/acme/webhook", received_at=dt.datetime.now(dt.UTC)),
+        parsed=ParsedWebhook(events=[
+            WebhookEvent(dedupe_key="CA2:deflect", kind="ivr_deflection",
+                         data={"to": CALLER, "language": "ko",
+                               "link": "https://acme.example/chat"})]))
+    await session.commit()
+    registry = SubscriberRegistry()
+    ChannelJobs(ADAPTERS, CIPHER, max_delivery_attempts=3).register(registry)
+    jobs = Dispatcher(session_factory, registry)
+    await jobs.drain()  # the call's own message is not stored yet: nothing is texted
+    assert provider.to(SENDS) == []
+
+    call = await do_receive_inbound(session, workspace_id=owner.workspace_id,
+                                    inbound=InboundMessage(
+        channel="voice", provider_message_id="CA2:start", identity_kind="phone",
+        identity_value=CALLER, text="(call)", inbox_id=inbox.id))
+    await session.commit()
+    await session.execute(update(EventDelivery).values(next_attempt_at=dt.datetime.now(dt.UTC)))
+    await session.commit()
+    await jobs.drain()
+
+    [sent] = provider.to(SENDS)
+    assert "https://acme.example/chat" in dict(sent.form())["Body"]
+    text = await session.scalar(select(Message).where(
+        Message.conversation_id == call.conversation_id, Message.direction == "outbound"))
+    assert text is not None and text.meta.get("ivr_deflection") and text.meta.get("sent")
+    assert text.inbox_id == inbox.id and text.provider_message_id is not None
+    deliveries = (await session.execute(select(EventDelivery.subscriber, EventDelivery.status)
+                                        )).all()
+    assert ("channels.deliver_message", "done") in [tuple(d) for d in deliveries]

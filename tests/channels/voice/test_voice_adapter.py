@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from omnidesk.channels.base import SignatureError
+from omnidesk.channels.base import OutboundMessage, SignatureError
 from omnidesk.channels.twilio import signature
-from omnidesk.channels.voice.adapter import TwilioVoiceAdapter, deflection_message
+from omnidesk.channels.voice.adapter import TwilioVoiceAdapter, deflection_text
 from omnidesk.channels.voice.config import IvrMenu, IvrOption, TwilioVoiceConfig
 from tests.channels.conftest import raw_request
 from tests.channels.fake_provider import TWILIO_SID, TWILIO_TOKEN, FakeProvider
@@ -129,8 +129,7 @@ def test_choosing_text_chat_deflects_by_sms_and_hangs_up() -> None:
     assert twiml(parsed).find("Hangup") is not None
     deflect = next(e for e in parsed.events if e.kind == "ivr_deflection")
     assert deflect.data["to"] == "+821012345678"
-    sms = deflection_message(7, deflect.data["to"], deflect.data["link"], "ko")
-    assert "https://acme.example/chat?c=voice" in sms.text
+    assert "https://acme.example/chat?c=voice" in deflection_text(deflect.data["link"], "ko")
 
 
 def test_speech_with_markup_is_escaped_in_twiml() -> None:
@@ -153,7 +152,8 @@ def test_call_status_callbacks_are_deduplicated_per_status_and_sequence() -> Non
 
 async def test_a_written_reply_to_a_caller_goes_out_as_sms(provider: FakeProvider,
                                                            http: httpx.AsyncClient) -> None:
-    sms = deflection_message(7, "+821012345678", "https://acme.example/chat", "ko")
+    sms = OutboundMessage(message_id=7, idempotency_key="omnidesk-msg-1-7", recipient="+821012345678",
+                          text=deflection_text("https://acme.example/chat", "ko"))
     result = await adapter.send_outbound(sms, config(provider.base_url), http)
     assert result.provider_message_id.startswith("SM")
     assert dict(provider.received[0].form())["From"] == "+15005550006"

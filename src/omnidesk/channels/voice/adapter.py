@@ -103,12 +103,10 @@ class TwilioVoiceAdapter:
         return await send_sms(message, sms, client)
 
 
-def deflection_message(message_id: int, to: str, link: str, language: str) -> OutboundMessage:
-    """Build the SMS that moves a caller from the IVR to a chat link."""
-    text = (f"상담을 채팅으로 이어가세요: {link}" if language == "ko"
+def deflection_text(link: str, language: str) -> str:
+    """Word the text that moves a caller from the IVR to a chat link."""
+    return (f"상담을 채팅으로 이어가세요: {link}" if language == "ko"
             else f"Continue with us in chat: {link}")
-    return OutboundMessage(message_id=message_id, idempotency_key=f"deflect:{message_id}",
-                           recipient=to, text=text)
 
 
 def _call_message(call_sid: str, form: dict[str, str], text: str, content_type: str,

@@ -19,6 +19,7 @@ from omnidesk.core.events import EventDelivery, SubscriberRegistry
 from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.schemas import InboundMessage
+from omnidesk.domains.inboxes.models import Inbox
 from tests.channels.conftest import raw_request
 from tests.channels.contract_configs import CONFIGS
 from tests.channels.fake_provider import TWILIO_SID, TWILIO_TOKEN, FakeProvider, Scripted
@@ -30,13 +31,18 @@ CALLER = "+821012345678"
 SENDS = f"/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
 
 
-async def test_a_deflection_text_whose_record_fails_is_not_sent_again(
-        session: AsyncSession, owner: Persona, provider: FakeProvider,
-        session_factory: async_sessionmaker[AsyncSession]) -> None:
-    inbox = await do_connect_inbox(
+async def voice_inbox(session: AsyncSession, owner: Persona, provider: FakeProvider) -> Inbox:
+    """Connect a Twilio voice number whose API is the fake provider."""
+    return await do_connect_inbox(
         session, workspace_id=owner.workspace_id, adapter=ADAPTERS["voice"], name="IVR",
         cipher=CIPHER, settings={**CONFIGS["voice"], "account_sid": TWILIO_SID,
                                  "auth_token": TWILIO_TOKEN, "api_base_url": provider.base_url})
+
+
+async def test_a_deflection_text_whose_record_fails_is_not_sent_again(
+        session: AsyncSession, owner: Persona, provider: FakeProvider,
+        session_factory: async_sessionmaker[AsyncSession]) -> None:
+    inbox = await voice_inbox(session, owner, provider)
     await do_receive_inbound(session, workspace_id=owner.workspace_id, inbound=InboundMessage(
         channel="sms", provider_message_id="SM" + "c" * 32, identity_kind="phone",
         identity_value=CALLER, text="전화 드렸어요"))
@@ -67,10 +73,7 @@ async def test_a_deflection_text_whose_record_fails_is_not_sent_again(
 async def test_the_deflection_text_goes_out_through_the_delivery_job_of_the_callers_thread(
         session: AsyncSession, owner: Persona, provider: FakeProvider,
         session_factory: async_sessionmaker[AsyncSession]) -> None:
-    inbox = await do_connect_inbox(
-        session, workspace_id=owner.workspace_id, adapter=ADAPTERS["voice"], name="IVR",
-        cipher=CIPHER, settings={**CONFIGS["voice"], "account_sid": TWILIO_SID,
-                                 "auth_token": TWILIO_TOKEN, "api_base_url": provider.base_url})
+    inbox = await voice_inbox(session, owner, provider)
     await do_store_webhook(session, inbox=inbox, request=raw_request(
         "https://acme.example/channels/voice/acme/webhook", received_at=dt.datetime.now(dt.UTC)),
         parsed=ParsedWebhook(events=[

@@ -72,6 +72,7 @@ from omnidesk.web import (
     supervisor,
     survey_page,
     survey_settings,
+    teamwork,
     widget,
     widget_ws,
 )
@@ -117,6 +118,7 @@ ROUTERS = [
     search.router,
     customers.router,
     reports.router,
+    teamwork.router,
     recognition.router,
     routing_settings.router,
     bot_settings.router,

@@ -149,6 +149,16 @@ async def fan_out_notification(event: DeliveredEvent[AutomationNotified | GoalOf
                       event.data.model_dump(mode="json"))
 
 
+async def fan_out_mention(event: DeliveredEvent[ev.MentionCreated],
+                          session: AsyncSession) -> None:
+    """Tell the colleague a private note named: their screens show it and count it."""
+    hub = _hub(session)
+    if hub is None or event.workspace_id is None:
+        return
+    await hub.publish(user_topic(event.workspace_id, event.data.user_id), "mention",
+                      event.data.model_dump(mode="json"))
+
+
 def register(registry: SubscriberRegistry) -> None:
     """Add the realtime fan-out subscribers (the routing one forwards whichever of
     ROUTING_FIELDS each event carries, so it declares no required reads)."""
@@ -160,6 +170,8 @@ def register(registry: SubscriberRegistry) -> None:
                        reads=AGENT_FIELDS)(fan_out_conversation)
     registry.subscribe(*ROUTING_EVENTS, name=SUPERVISOR_SUBSCRIBER, max_attempts=3)(
         fan_out_routing)
+    registry.subscribe(ev.MentionCreated, name="realtime.mentions", max_attempts=3,
+                       reads=("user_id",))(fan_out_mention)
     registry.subscribe(AutomationNotified, GoalOffTrack, name="realtime.notifications",
                        max_attempts=3,
                        reads=("user_id",))(fan_out_notification)

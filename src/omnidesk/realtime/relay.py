@@ -55,3 +55,20 @@ async def _other_side(session: AsyncSession, conv: Conversation, side: Side) -> 
                                   customer_id=conv.customer_id)
     return [visitor_topic(conv.workspace_id, i.kind, i.value)
             for i in customer.identities if i.kind in VISITOR_IDENTITY_KINDS]
+
+
+COLLEAGUE_SIGNALS = frozenset({"viewing", "typing"})
+
+
+async def relay_to_colleagues(hub: Hub, conv: Conversation, *, user_id: int, name: str,
+                              message: dict[str, Any]) -> None:
+    """Show the other agents on a conversation who is viewing or typing in it (never the
+    customer: the conversation topic is agents' screens only)."""
+    kind = message.get("type")
+    if kind not in COLLEAGUE_SIGNALS:
+        return
+    await hub.publish([conversation_topic(conv.workspace_id, conv.id)], "colleague", {
+        "conversation_id": conv.id, "user_id": user_id, "name": name, "signal": kind,
+        "state": bool(message.get("state", True)), "reply": bool(message.get("reply", False)),
+        "mode": message.get("mode") if message.get("mode") in ("reply", "note") else None})
+

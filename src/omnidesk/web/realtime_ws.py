@@ -19,7 +19,12 @@ from omnidesk.domains.workspaces.service import get_workspace
 from omnidesk.realtime.connection import close_quietly, receive_hello, serve
 from omnidesk.realtime.hub import Hub
 from omnidesk.realtime.presence import presence_tracker
-from omnidesk.realtime.relay import SIGNALS, relay_signal
+from omnidesk.realtime.relay import (
+    COLLEAGUE_SIGNALS,
+    SIGNALS,
+    relay_signal,
+    relay_to_colleagues,
+)
 from omnidesk.realtime.topics import (
     agents_topic,
     conversation_topic,
@@ -74,6 +79,9 @@ async def agent_socket(ws: WebSocket) -> None:
     finally:
         watch.cancel()
         presence.disconnected(ws.app, user.workspace_id, user.id)
+        if conv is not None:  # colleagues stop showing this agent as viewing
+            await relay_to_colleagues(hub, conv, user_id=user.id, name=user.name,
+                                      message={"type": "viewing", "state": False})
 
 
 async def end_when_revoked(ws: WebSocket, every: float) -> None:
@@ -142,7 +150,8 @@ async def handle_agent_message(ws: WebSocket, hub: Hub, page: AgentPage,
                                message: dict[str, Any]) -> None:
     """Relay an agent's typing and read mark to the customer of a conversation they may see."""
     conversation_id = message.get("conversation_id")
-    if message.get("type") not in SIGNALS or not isinstance(conversation_id, int):
+    kind = message.get("type")
+    if kind not in SIGNALS | COLLEAGUE_SIGNALS or not isinstance(conversation_id, int):
         return
     async with ws.app.state.session_factory() as session:
         try:
@@ -150,5 +159,9 @@ async def handle_agent_message(ws: WebSocket, hub: Hub, page: AgentPage,
                                              conversation_id=conversation_id)
         except NotFound:
             return
-        await relay_signal(session, hub, conv, side="agent", message=message,
-                           name=page.user.display_name or page.user.name, user_id=page.user.id)
+        name = page.user.display_name or page.user.name
+        if kind in COLLEAGUE_SIGNALS:
+            await relay_to_colleagues(hub, conv, user_id=page.user.id, name=name, message=message)
+        if kind in SIGNALS and message.get("mode") != "note":  # a note's typing stays inside
+            await relay_signal(session, hub, conv, side="agent", message=message, name=name,
+                               user_id=page.user.id)

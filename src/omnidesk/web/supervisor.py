@@ -17,6 +17,7 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
+from omnidesk.domains.conversations.service import count_open_by_assignee, list_reopened
 from omnidesk.domains.customers.service import get_customers_by_ids
 from omnidesk.domains.feedback.actions import check_close_followup
 from omnidesk.domains.feedback.schemas import FollowUpClose
@@ -27,6 +28,7 @@ from omnidesk.domains.routing.assignment.transfer_actions import (
     do_move_to_queue,
 )
 from omnidesk.domains.routing.overview import list_active_entries, list_agent_states, queue_stats
+from omnidesk.domains.routing.schemas import AgentStateRead
 from omnidesk.domains.routing.service import list_queues
 from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
 from omnidesk.web.presence import PRESENCES
@@ -63,8 +65,26 @@ async def board_context(session: AsyncSession, page: AgentPage) -> dict[str, Any
         "agents": agents, "agent_names": {a.user_id: a.name for a in agents},
         "queue_names": {q.id: q.name for q in queues}, "customers": customers, "now": now,
         "presences": PRESENCES, "wait_label": wait_label, "since": _since(now),
-        "followups": followups,
+        "followups": followups, **await attention_context(session, page, agents),
     }  # fmt: skip
+
+
+async def attention_context(session: AsyncSession, page: AgentPage,
+                            agents: list[AgentStateRead]) -> dict[str, Any]:
+    """Load what needs a supervisor's eye: reopened conversations, and chats held by agents
+    who are offline or over their capacity."""
+    ws = page.actor.workspace_id
+    reopened = await list_reopened(session, actor=page.actor)
+    held = await count_open_by_assignee(session, workspace_id=ws)
+    flagged = []
+    for agent in agents:
+        over = any(c.load > c.capacity for c in agent.channels.values())
+        if held.get(agent.user_id) and (agent.presence == "offline" or over):
+            flagged.append({"agent": agent, "held": held[agent.user_id],
+                            "reason": "offline" if agent.presence == "offline" else "over"})
+    names = await get_customers_by_ids(session, workspace_id=ws,
+                                       customer_ids={c.customer_id for c in reopened})
+    return {"reopened": reopened, "flagged": flagged, "reopened_customers": names}
 
 
 def _since(now: dt.datetime) -> Any:

@@ -23,6 +23,7 @@ from omnidesk.core.pii.policy import policy_from
 from omnidesk.core.pii.seal import Sealed, needs_protection, protect_text, scrub_text, scrub_value
 from omnidesk.domains.agents.service import get_team, get_user
 from omnidesk.domains.conversations import events as ev
+from omnidesk.domains.conversations.mention_actions import do_record_mentions
 from omnidesk.domains.conversations.models import (
     CHANNELS,
     Conversation,
@@ -200,11 +201,15 @@ async def check_post_message(
                 session, conv=conv, client_message_id=message_in.client_message_id)):
             return repeat, False
         author_id = actor.user_id if message_in.author_kind == "agent" else None
-        return await do_add_message(
+        msg = await do_add_message(
             session, conv=conv, text=message_in.text, author_kind=message_in.author_kind,
             author_id=author_id, channel=channel, is_private=message_in.is_private,
             content_type=message_in.content_type, attachments=attachments,
-            client_message_id=message_in.client_message_id), True
+            client_message_id=message_in.client_message_id)
+        if msg.is_private and author_id is not None:  # a note may @mention colleagues
+            author = await get_user(session, workspace_id=actor.workspace_id, user_id=author_id)
+            await do_record_mentions(session, message=msg, author=author)
+        return msg, True
     if message_in.is_private:
         raise InvalidInput("a customer message cannot be a private note", field="is_private")
     before = conv.message_count

@@ -225,3 +225,20 @@ class MessageUpdated(Event):
 
     message_id: int
     conversation_id: int
+
+
+class MentionCreated(Event):
+    """A colleague was named with @ in a private note (their screens get a notification)."""
+
+    name: ClassVar[str] = "mention.created"
+    example: ClassVar[dict[str, Any]] = {"mention_id": 5, "message_id": 90,
+                                         "conversation_id": 41, "user_id": 3, "author_id": 2,
+                                         "author_name": "김상담", "text": "@박매니저 확인 부탁해요"}
+
+    mention_id: int
+    message_id: int
+    conversation_id: int
+    user_id: int
+    author_id: int | None = None
+    author_name: str = ""
+    text: str = ""

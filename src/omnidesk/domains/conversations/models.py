@@ -164,3 +164,23 @@ class MessageSecret(Base, IdMixin, WorkspaceScoped):
     masked: Mapped[str] = mapped_column(String(200))
     ciphertext: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class MessageMention(Base, IdMixin, WorkspaceScoped):
+    """A colleague named with @ in a private note: their notification and "mentions" view."""
+
+    __tablename__ = "message_mentions"
+    __table_args__ = (
+        UniqueConstraint("message_id", "user_id"),
+        Index("ix_message_mentions_ws_user_id", "workspace_id", "user_id", "id"),
+    )
+
+    message_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("messages.id", ondelete="CASCADE"))
+    conversation_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("conversations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(IdType, ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[dt.datetime | None]

@@ -21,6 +21,7 @@ from omnidesk.domains.conversations.models import (
     ConversationEvent,
     ConversationLabel,
     Message,
+    MessageMention,
 )
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.service import get_visible_customer
@@ -346,3 +347,42 @@ async def get_last_inbound_message(session: AsyncSession, *, workspace_id: int,
                               Message.channel == channel, Message.direction == "inbound")
         .order_by(Message.id.desc()).limit(1))
 
+
+async def list_mentions(session: AsyncSession, *, actor: Actor,
+                        limit: int = 50) -> list[tuple[MessageMention, Message]]:
+    """List the actor's mentions, newest first, with the note that named them."""
+    rows = await session.execute(
+        select(MessageMention, Message).join(Message, Message.id == MessageMention.message_id)
+        .where(MessageMention.workspace_id == actor.workspace_id,
+               MessageMention.user_id == actor.user_id)
+        .order_by(MessageMention.id.desc()).limit(limit))
+    return [(mention, message) for mention, message in rows.all()]
+
+
+async def count_unseen_mentions(session: AsyncSession, *, actor: Actor) -> int:
+    """Count the actor's mentions not seen yet (the top bar's badge)."""
+    return int(await session.scalar(select(func.count(MessageMention.id)).where(
+        MessageMention.workspace_id == actor.workspace_id,
+        MessageMention.user_id == actor.user_id, MessageMention.seen_at.is_(None))) or 0)
+
+
+async def list_reopened(session: AsyncSession, *, actor: Actor,
+                        limit: int = 20) -> list[Conversation]:
+    """List open conversations a customer reopened, latest activity first (supervisor board)."""
+    query = select(Conversation).where(
+        Conversation.workspace_id == actor.workspace_id, Conversation.reopened_count > 0,
+        Conversation.status != "resolved")
+    visible = visible_clause(actor)
+    if visible is not None:
+        query = query.where(visible)
+    query = query.order_by(Conversation.last_message_at.desc().nulls_last()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def count_open_by_assignee(session: AsyncSession, *, workspace_id: int) -> dict[int, int]:
+    """Count each agent's open (unresolved) conversations (the board's capacity flags)."""
+    rows = await session.execute(
+        select(Conversation.assignee_id, func.count(Conversation.id)).where(
+            Conversation.workspace_id == workspace_id, Conversation.assignee_id.is_not(None),
+            Conversation.status.in_(("open", "pending"))).group_by(Conversation.assignee_id))
+    return {int(user_id or 0): int(n) for user_id, n in rows.all()}

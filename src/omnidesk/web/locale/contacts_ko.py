@@ -27,4 +27,14 @@ CONTACTS_KO = {
     "Two people behind one record? Move their identities and conversations to a new customer.":
     "한 기록에 두 사람이 섞였나요? 계정과 대화를 새 고객으로 옮기세요.",
     "Saved.": "저장했어요.", "Language": "언어", "Save": "저장",
+    "Mentions": "멘션", "new": "새 멘션", "System": "시스템",
+    "Nobody has mentioned you yet. Colleagues mention you with @your name in a private note.":
+    "아직 멘션이 없어요. 동료가 내부 메모에 @이름을 쓰면 여기에 모여요.",
+    "%(names)s viewing": "%(names)s 님이 보고 있어요", "%(names)s typing…": "%(names)s 님이 입력 중…",
+    "Whisper to the agent": "상담원에게 귓속말",
+    "Whisper to the agent (the customer never sees it)": "상담원에게 귓속말 (고객에게는 보이지 않아요)",
+    "Whisper": "귓속말", "Take over": "직접 응대", "Take this conversation over from the agent?":
+    "이 대화를 상담원에게서 넘겨받을까요?", "Needs attention": "확인 필요", "offline": "오프라인",
+    "over capacity": "용량 초과", "holds %(n)s open conversations": "진행 중 대화 %(n)s건 보유",
+    "reopened": "재문의", "Watch": "지켜보기", "Nothing needs attention.": "확인할 대화가 없어요.",
 }

@@ -103,6 +103,7 @@
     // A fresh queue means events may have been missed: reload from the database.
     onReady: function (resumed) { retrySend(); if (!resumed) { refreshList(); fetchNewMessages(); markRead(); } },
   });
+  window.omniSocket = socket;  // teamwork.js signals viewing and typing through it
   socket.connect();
 
   document.addEventListener("change", function (e) {

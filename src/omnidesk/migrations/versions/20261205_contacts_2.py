@@ -1,7 +1,7 @@
 """message mentions: a colleague @named in a private note, with when they saw it
 
 Revision ID: 20261205_contacts_2
-Revises: 20261205_automation_3
+Revises: 20261205_kpis
 Create Date: 2026-12-05 08:05:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import omnidesk.core.db
 
 revision = "20261205_contacts_2"
-down_revision = "20261205_automation_3"
+down_revision = "20261205_kpis"
 branch_labels = None
 depends_on = None
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")

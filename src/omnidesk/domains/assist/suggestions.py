@@ -111,6 +111,20 @@ def _without_name(text: str, name: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Dates of another customer's delivery, visit or refund ("7월 18일", "Jul 18", "2026-07-18").
+DATE = re.compile(r"\d{1,2}\s*월\s*\d{1,2}\s*일|\d{4}[-./]\d{1,2}[-./]\d{1,2}|"
+                  r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2}\b")
+
+
+def belongs_to_this_customer(reply: str) -> bool:
+    """Tell whether a reused reply holds only this customer's facts.
+
+    A `{variable}` left unfilled is a fact this customer does not have, and a date is another
+    customer's delivery or visit: such a reply would tell them someone else's story.
+    """
+    return not VARIABLE.search(reply) and not DATE.search(reply)
+
+
 def generalize(reply: str, thread: Thread, variables: dict[str, str]) -> str:
     """Make another customer's reply reusable: mask personal data, drop their name and order."""
     text = _without_name(mask_text(reply), thread.customer_name)
@@ -133,6 +147,8 @@ def conversation_candidates(threads: dict[int, Thread],
         if not asked or not replies:
             continue
         reply = generalize(max(replies, key=len), thread, variables or {})
+        if not belongs_to_this_customer(reply):
+            continue
         found.append(Candidate("conversation", f"#{conv_id}", asked, reply,
                                ref=f"conversation:{conv_id}"))
     return found

@@ -139,7 +139,7 @@ async def test_two_numbers_and_two_mailboxes_each_conversation_shows_its_inbox(
         assert page.status_code == 200
         header = page.text.split('id="conv-inbox"', 1)[1].split("</span>", 1)[0]
         assert name in header
-    inbox_page = (await desk.client.get("/inbox?status=any")).text
+    inbox_page = (await desk.client.get("/inbox?view=all&status=any")).text
     assert all('class="inbox-name" title="' in inbox_page and name in inbox_page
                for name in desk.inboxes)
 

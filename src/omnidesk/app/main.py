@@ -77,6 +77,7 @@ from omnidesk.web import (
     widget_ws,
 )
 from omnidesk.web import customer360 as customer360_web
+from omnidesk.web.api_docs import install_api_docs
 from omnidesk.web.auth import RateLimiter, csrf_ok, resolve_actor
 from omnidesk.web.i18n import install_i18n
 from omnidesk.web.security import install_security_headers
@@ -161,7 +162,7 @@ def create_app(
             await runtime.stop()
             await runtime.engine.dispose()
 
-    app = FastAPI(title="omnidesk", version=__version__, docs_url="/api/docs",
+    app = FastAPI(title="omnidesk", version=__version__, docs_url=None,
                   openapi_url="/api/openapi.json", redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = runtime.engine
@@ -192,6 +193,7 @@ def create_app(
     for router in [*ROUTERS, build_channel_router(adapters), build_channel_admin_router()]:
         app.include_router(router, responses=ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    install_api_docs(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

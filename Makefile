@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
-# the suite runs in this many processes (pytest-xdist), each on its own PostgreSQL databases
-PYTEST_WORKERS ?= 2
+# the suite runs in this many processes (pytest-xdist), each on its own PostgreSQL databases;
+# three keep both cores busy while browser tests wait for their servers
+PYTEST_WORKERS ?= 3
 
 .PHONY: run test install install-test services system-deps worker clean help lint
 
@@ -47,7 +48,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 test: install-test system-deps services
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) omnidesk.db omnidesk.db-wal omnidesk.db-shm var test-artifacts

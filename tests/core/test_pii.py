@@ -74,7 +74,8 @@ def test_the_cli_refuses_a_missing_or_broken_file(tmp_path: Path) -> None:
     broken = tmp_path / "bad.jsonl"
     broken.write_text("not json\n", encoding="utf-8")
     for path in (tmp_path / "missing.jsonl", broken):
-        result = CliRunner().invoke(app, ["pii", "detect", str(path), "--json"])
+        result = CliRunner().invoke(app, ["pii", "detect", str(path), "--json"],
+                                   env={"COLUMNS": "400"})  # keep the long path on one line
         assert result.exit_code != 0
         assert str(path.name) in result.output
 

@@ -39,7 +39,8 @@ def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(
     log_in(agent, base, "agent@hanbit.example")
     agent.click("#views a[data-view=unassigned]")  # agents land on "Mine"; a new chat is unassigned
     agent.locator("#conv-list .conv-item").filter(has_text=QUESTION).locator("a").click()
-    agent.locator("#resolve-button").click()
+    agent.locator("#resolve-button").click()  # the customer is unanswered: a warning first
+    agent.locator("#resolve-without-reply").click()
 
     question = chat.locator(".msg.bot[data-id]").filter(has_text="만족스러우셨나요")
     question.wait_for(timeout=15000)

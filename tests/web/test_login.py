@@ -47,7 +47,7 @@ async def test_an_agent_logs_in_and_sees_only_their_workspace(
     assert response.status_code == 303 and response.headers["location"] == "/inbox"
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
-    inbox = await client.get("/inbox")
+    inbox = await client.get("/inbox?view=all")
     assert "김하늘" in inbox.text and "Globex Customer" not in inbox.text
 
 

@@ -31,7 +31,7 @@ async def activity_names(session: AsyncSession, page: AgentPage) -> dict[str, An
     """Load who is who for activity lines: people and teams by id."""
     users = await list_users(session, workspace_id=page.actor.workspace_id)
     teams = await list_teams(session, workspace_id=page.actor.workspace_id)
-    return {"people": {u.id: u for u in users}, "teams": {t.id: t for t in teams}}
+    return {"people": {u.id: u for u in users}, "teams_by_id": {t.id: t for t in teams}}
 
 
 async def list_activities(session: AsyncSession, conv: Conversation,

@@ -98,6 +98,18 @@ async def _fail(request: Request, session: SessionDep, page: AgentPage, customer
                   status_code=status, **context)
 
 
+async def _refused(request: Request, session: SessionDep, page: AgentPage, customer_id: int,
+                   exc: ValidationError | DomainError) -> Response:
+    """Answer a refused edit, split or note: 404 when unseen, else the page with the reason."""
+    if isinstance(exc, NotFound):
+        return render(request, page, "not_found.html", status_code=404)
+    if isinstance(exc, ValidationError):
+        message = "; ".join(str(e["msg"]) for e in exc.errors())
+        return await _fail(request, session, page, customer_id, message, 422)
+    return await _fail(request, session, page, customer_id, exc.message, exc.status)
+
+
+
 @router.post("/customers/{customer_id}/profile", response_class=HTMLResponse)
 async def edit_customer(request: Request, session: SessionDep, customer_id: Id,
                         name: Annotated[str, Form(max_length=200)] = "",
@@ -119,13 +131,8 @@ async def edit_customer(request: Request, session: SessionDep, customer_id: Id,
         change = CustomerUpdate.model_validate({k: v for k, v in fields.items() if v})
         await do_update_customer(session, actor=page.actor, customer_id=customer_id,
                                  customer_in=change)
-    except ValidationError as exc:
-        message = "; ".join(str(e["msg"]) for e in exc.errors())
-        return await _fail(request, session, page, customer_id, message, 422)
-    except NotFound:
-        return render(request, page, "not_found.html", status_code=404)
-    except DomainError as exc:
-        return await _fail(request, session, page, customer_id, exc.message, exc.status)
+    except (ValidationError, DomainError) as exc:
+        return await _refused(request, session, page, customer_id, exc)
     await session.commit()
     return RedirectResponse(f"/customers/{customer_id}?done=saved", status_code=303)
 
@@ -148,13 +155,8 @@ async def split_customer(request: Request, session: SessionDep, customer_id: Id)
             "name": str(form.get("name") or "").strip() or None})
         new = await check_split_customer(session, actor=page.actor, customer_id=customer_id,
                                          split_in=split_in)
-    except ValidationError as exc:
-        message = "; ".join(str(e["msg"]) for e in exc.errors())
-        return await _fail(request, session, page, customer_id, message, 422)
-    except NotFound:
-        return render(request, page, "not_found.html", status_code=404)
-    except DomainError as exc:
-        return await _fail(request, session, page, customer_id, exc.message, exc.status)
+    except (ValidationError, DomainError) as exc:
+        return await _refused(request, session, page, customer_id, exc)
     await session.commit()
     return RedirectResponse(f"/customers/{new.id}?done=split", status_code=303)
 
@@ -172,9 +174,7 @@ async def add_note(request: Request, session: SessionDep, customer_id: Id,
     try:
         await access_customer(session, actor=page.actor, customer_id=customer_id)
         await do_add_note(session, actor=page.actor, customer_id=customer_id, body=body)
-    except NotFound:
-        return render(request, page, "not_found.html", status_code=404)
     except DomainError as exc:
-        return await _fail(request, session, page, customer_id, exc.message, exc.status)
+        return await _refused(request, session, page, customer_id, exc)
     await session.commit()
     return RedirectResponse(f"/customers/{customer_id}?done=note", status_code=303)

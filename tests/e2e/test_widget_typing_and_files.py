@@ -39,6 +39,15 @@ def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, bro
     chat.locator("#text").press_sequentially("잠시만", delay=30)
     agent.locator("#typing").wait_for(state="visible", timeout=10000)
     assert chat.locator("#typing").is_hidden()
+    # Writing a private note is not shown to the customer as typing…
+    agent.locator("#composer label.tab.note").click()
+    agent.locator("#reply-text").press_sequentially("고객 사진 확인 필요", delay=30)
+    agent.wait_for_timeout(3000)
+    assert chat.locator("#typing").is_hidden()
+    agent.fill("#reply-text", "")
+    # …writing a reply is.
+    agent.locator("#composer input[name=mode][value=reply]").check()
+    agent.wait_for_timeout(2100)  # past the 2 s throttle of typing signals
     agent.locator("#reply-text").press_sequentially("네", delay=30)
     chat.locator("#typing").wait_for(state="visible", timeout=10000)
     agent.fill("#reply-text", "")

@@ -141,7 +141,12 @@
   });
   text.addEventListener("input", function () {
     var now = Date.now();
-    if (now - lastTypingSent > 2000) { lastTypingSent = now; socket.send({ type: "typing", conversation_id: conversationId, state: true }); }
+    if (now - lastTypingSent > 2000) {
+      // A private note's typing is shown to colleagues only, never to the customer.
+      var mode = composer.querySelector("input[name=mode]:checked");
+      lastTypingSent = now;
+      socket.send({ type: "typing", conversation_id: conversationId, state: true, mode: mode ? mode.value : "reply" });
+    }
   });
   // Sending: every message carries an idempotency key kept across retries, so a double-click,
   // a retry after a lost answer or a resend after a reconnect is stored once. While offline

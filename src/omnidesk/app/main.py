@@ -38,6 +38,7 @@ from omnidesk.domains.commerce.views import router as commerce_router
 from omnidesk.domains.conversations.service import visible_customer_ids
 from omnidesk.domains.conversations.views import router as conversations_router
 from omnidesk.domains.customers.views import router as customers_router
+from omnidesk.domains.engagement.views import router as engagement_router
 from omnidesk.domains.feedback.views import router as feedback_router
 from omnidesk.domains.inboxes.views import router as inboxes_router
 from omnidesk.domains.knowledge.views import router as knowledge_router
@@ -91,6 +92,7 @@ ROUTERS = [
     conversations_router,
     assist_router,
     automation_router,
+    engagement_router,
     bot_router,
     reports_router,
     commerce_router,

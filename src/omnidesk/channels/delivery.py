@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.channels.base import OutboundAttachment, OutboundMessage
+from omnidesk.channels.base import OutboundAttachment, OutboundMessage, TemplateRef
 from omnidesk.channels.manifests import BY_KIND
 from omnidesk.core.db import utcnow
 from omnidesk.domains.conversations.models import Conversation, Message
@@ -23,9 +23,30 @@ def idempotency_key(message: Message) -> str:
     return f"omnidesk-msg-{message.workspace_id}-{message.id}"
 
 
-def recipient_for(channel: str, customer: Customer) -> str | None:
+def recipient_kind(message: Message) -> str | None:
+    """Return the identity kind a message goes to: a template's own (알림톡: phone), else the
+    channel's."""
+    manifest = BY_KIND.get(message.channel)
+    if manifest is None:
+        return None
+    if template_of(message) is not None and manifest.capabilities.template_recipient:
+        return manifest.capabilities.template_recipient
+    return manifest.identity_kind
+
+
+def template_of(message: Message) -> TemplateRef | None:
+    """Return the approved template a message is sent as (meta `template`), if any."""
+    raw = (message.meta or {}).get("template")
+    if not isinstance(raw, dict) or not raw.get("code"):
+        return None
+    return TemplateRef(name=str(raw["code"]), language=str(raw.get("language") or "ko"),
+                       params={str(k): str(v) for k, v in (raw.get("params") or {}).items()})
+
+
+def recipient_for(channel: str, customer: Customer, kind: str | None = None) -> str | None:
     """Pick the customer's address on a channel: the newest identity of its kind."""
-    kind = BY_KIND[channel].identity_kind if channel in BY_KIND else None
+    if kind is None:
+        kind = BY_KIND[channel].identity_kind if channel in BY_KIND else None
     values = [i.value for i in sorted(customer.identities, key=lambda i: i.id or 0)
               if i.kind == kind]
     if values:
@@ -41,8 +62,9 @@ async def build_outbound(session: AsyncSession, *, message: Message, conversatio
                                           channel=message.channel)
     meta: dict[str, Any] = {"conversation_id": conversation.id,
                             "author_kind": message.author_kind}
-    if conversation.last_customer_message_at is not None:
-        meta["last_customer_message_at"] = conversation.last_customer_message_at.isoformat()
+    # None says the customer never wrote here: only a template may open the conversation.
+    last_wrote = conversation.last_customer_message_at
+    meta["last_customer_message_at"] = last_wrote.isoformat() if last_wrote else None
     references: tuple[str, ...] = ()
     if last is not None:
         references = tuple(last.meta.get("references") or ())
@@ -63,7 +85,7 @@ async def build_outbound(session: AsyncSession, *, message: Message, conversatio
     return OutboundMessage(
         message_id=message.id, idempotency_key=idempotency_key(message), recipient=recipient,
         text=message.text, subject=conversation.subject, attachments=files,
-        quick_replies=replies,
+        quick_replies=replies, template=template_of(message),
         reply_to_provider_id=last.provider_message_id if last is not None else None,
         references=references, meta=meta)
 

@@ -45,6 +45,7 @@ from omnidesk.domains.conversations.delivery_actions import (
     do_link_provider_message,
     do_mark_delivery_failed,
     do_record_send_result,
+    do_send_fallback,
 )
 from omnidesk.domains.conversations.events import MessageCreated
 from omnidesk.domains.conversations.models import Message
@@ -180,6 +181,7 @@ class ChannelJobs:
         except ChannelError as error:
             if error.permanent or event.attempt >= self.max_delivery_attempts:
                 do_mark_delivery_failed(session, message=message, error=str(error))
+                await do_send_fallback(session, message=message)  # 알림톡 → SMS/LMS
                 await session.commit()  # the failure is a fact even though the job dies
                 raise PermanentError(str(error)) from error
             raise RetryLater(str(error), seconds=backoff_seconds(
@@ -199,9 +201,11 @@ class ChannelJobs:
                                               conversation_id=message.conversation_id)
         customer = await get_customer(session, workspace_id=message.workspace_id,
                                       customer_id=conversation.customer_id)
-        recipient = delivery.recipient_for(message.channel, customer)
+        kind = delivery.recipient_kind(message)
+        recipient = delivery.recipient_for(message.channel, customer, kind)
         if not recipient:
-            raise ChannelError(f"customer has no {message.channel} address", permanent=True)
+            raise ChannelError(f"customer has no {kind or message.channel} address",
+                               permanent=True)
         adapter = self.adapters[message.channel]
         outbound = await delivery.build_outbound(session, message=message,
                                                  conversation=conversation, recipient=recipient)

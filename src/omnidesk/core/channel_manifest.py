@@ -23,6 +23,9 @@ class Capabilities:
     media_types: frozenset[str] = frozenset()  # image, audio, video, file
     html: bool = False
     templates: bool = False  # provider-approved templates (outside the reply window)
+    # The identity kind a template send is addressed to when it is not the channel's own
+    # (알림톡 reaches a phone number, not a chat user key); None: the channel's identity.
+    template_recipient: str | None = None
     delivery_status: bool = False
     read_receipts: bool = False
     threading: bool = False  # replies thread under the customer's message (mail)

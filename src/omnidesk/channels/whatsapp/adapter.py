@@ -67,6 +67,11 @@ class WhatsAppAdapter:
                             client: httpx.AsyncClient) -> SendResult:
         """POST /{phone_number_id}/messages: text inside 24 h, a template otherwise."""
         if message.template is None:
+            if "last_customer_message_at" in message.meta and \
+                    message.meta["last_customer_message_at"] is None:
+                raise ChannelError("the customer has not written on WhatsApp: outside the "
+                                   "24-hour window only an approved template may be sent",
+                                   permanent=True)
             meta.check_window(message.meta)
         url = (f"{config.graph_base_url}/{config.api_version}/"
                f"{config.phone_number_id}/messages")

@@ -72,7 +72,12 @@ class OrderItem(Base, IdMixin, WorkspaceScoped):
     order: Mapped[Order] = relationship(back_populates="items")
 
 
-BEHAVIOUR_KINDS = ("view", "click", "search", "cart", "purchase", "wishlist")
+# What a customer did on the site (the widget's `track`, the store) and what happened to their
+# orders (the business events API). The one list: schemas, labels and triggers read it.
+SITE_KINDS = ("page", "view", "click", "search", "cart", "checkout", "error", "purchase",
+              "wishlist")
+BUSINESS_KINDS = ("order_shipped", "delivery_delayed", "payment_failed")
+BEHAVIOUR_KINDS = SITE_KINDS + BUSINESS_KINDS
 
 
 class BehaviourEvent(Base, IdMixin, WorkspaceScoped):
@@ -81,12 +86,14 @@ class BehaviourEvent(Base, IdMixin, WorkspaceScoped):
     __tablename__ = "behaviour_events"
     __table_args__ = (
         Index("ix_behaviour_events_customer_occurred", "customer_id", "occurred_at"),
+        Index("ix_behaviour_events_ws_kind_occurred", "workspace_id", "kind", "occurred_at"),
     )
 
     customer_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("customers.id", ondelete="CASCADE")
     )
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16), default="store", server_default="store")
     product_external_id: Mapped[str | None] = mapped_column(String(64))
     url: Mapped[str | None] = mapped_column(String(500))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)

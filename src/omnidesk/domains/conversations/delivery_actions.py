@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.db import utcnow
 from omnidesk.core.events import emit
 from omnidesk.domains.conversations import events as ev
+from omnidesk.domains.conversations.actions import do_add_message
 from omnidesk.domains.conversations.models import SENT_MARKER, Message
 from omnidesk.domains.conversations.schemas import DeliveryUpdate
-from omnidesk.domains.conversations.service import find_message_by_provider_id
+from omnidesk.domains.conversations.service import find_message_by_provider_id, get_conversation
 
 DELIVERY_RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3}
 
@@ -60,6 +61,26 @@ def do_mark_delivery_failed(session: AsyncSession, *, message: Message, error: s
     message.delivery_status = furthest_delivery_status(message.delivery_status, "failed")
     message.delivery_error = error[:2000]
     _announce_delivery(session, message)
+
+
+async def do_send_fallback(session: AsyncSession, *, message: Message) -> Message | None:
+    """Send a failed message again on its fallback channel (meta `fallback`: channel, inbox).
+
+    A 알림톡 the provider refused goes out as SMS/LMS with the same text from the workspace's
+    SMS number; the fallback is a message of its own (own delivery job, status and retries)
+    and carries no fallback itself, so a chain never loops.
+    """
+    fallback = (message.meta or {}).get("fallback")
+    if not isinstance(fallback, dict) or not fallback.get("channel"):
+        return None
+    conv = await get_conversation(session, workspace_id=message.workspace_id,
+                                  conversation_id=message.conversation_id)
+    meta = {k: v for k, v in (message.meta or {}).items()
+            if k not in {"fallback", "template", SENT_MARKER}}
+    return await do_add_message(
+        session, conv=conv, text=message.text, author_kind=message.author_kind,
+        author_id=message.author_id, channel=str(fallback["channel"]),
+        inbox_id=fallback.get("inbox_id"), meta={**meta, "fallback_of": message.id})
 
 
 def furthest_delivery_status(current: str | None, incoming: str) -> str:

@@ -1,11 +1,13 @@
-"""Widget API schemas: session start, visitor messages and the widget's settings."""
+"""Engagement API shapes: widget sessions and messages, widget settings, message templates."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from omnidesk.core.schemas import Id, Patch
 
 
 class WidgetSessionCreate(BaseModel):
@@ -61,3 +63,62 @@ class WidgetSettings(BaseModel):
         "*", pattern=r"^[A-Za-z0-9*:/.' -]+$",
         description="CSP frame-ancestors sources: the sites allowed to embed the widget")
     max_attachment_bytes: int = 5 * 1024 * 1024
+
+
+VARIABLE = r"^[A-Za-z0-9_가-힣.]{1,40}$"
+
+
+class TemplateCreate(BaseModel):
+    """An approved template of an inbox: its provider code, text and variables."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    inbox_id: Id
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    language: str = Field("ko", pattern=r"^[a-z]{2}(_[A-Z]{2})?$")
+    name: str = Field(min_length=1, max_length=120)
+    body: str = Field(min_length=1, max_length=1000)
+    variables: list[Annotated[str, Field(pattern=VARIABLE)]] = Field(default_factory=list,
+                                                                      max_length=20)
+    purpose: Literal["service", "marketing"] = "service"
+    status: Literal["approved", "pending", "rejected"] = "approved"
+
+
+class TemplateUpdate(Patch):
+    """Change a template's text, variables or review status."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=120)
+    body: str | None = Field(None, min_length=1, max_length=1000)
+    variables: list[Annotated[str, Field(pattern=VARIABLE)]] | None = Field(None, max_length=20)
+    purpose: Literal["service", "marketing"] | None = None
+    status: Literal["approved", "pending", "rejected"] | None = None
+
+
+class TemplateRead(BaseModel):
+    """A template as listed per inbox."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    inbox_id: int
+    code: str
+    language: str
+    name: str
+    body: str
+    variables: list[str]
+    purpose: str
+    status: str
+
+
+class TemplateMessageCreate(BaseModel):
+    """Send an approved template in a conversation, with a value for each variable."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template_id: Id
+    params: dict[Annotated[str, Field(pattern=VARIABLE)],
+                 Annotated[str, Field(max_length=500)]] = Field(default_factory=dict,
+                                                                max_length=20)
+    sms_fallback: bool = Field(True, description="Resend as SMS/LMS if the provider refuses.")

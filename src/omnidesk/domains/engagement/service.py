@@ -1,19 +1,26 @@
-"""Engagement reads: widget settings, visitor sessions and history."""
+"""Engagement reads: widget settings, visitor sessions and history, message templates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.web.manifest import MANIFEST as WEB
+from omnidesk.core.errors import InvalidInput, NotFound
 from omnidesk.core.security import hash_token
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import list_customer_messages
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.service import find_by_identity
-from omnidesk.domains.engagement.models import ReadMark, WidgetSession, agent_reader
+from omnidesk.domains.engagement.models import (
+    MessageTemplate,
+    ReadMark,
+    WidgetSession,
+    agent_reader,
+)
 from omnidesk.domains.engagement.schemas import VisitorMessageRead, WidgetSettings
 from omnidesk.domains.workspaces.models import Workspace
 
@@ -91,3 +98,47 @@ def visitor_message(msg: Message, author_name: str | None) -> VisitorMessageRead
         author_name=author_name, text=msg.text, attachments=list(msg.attachments or []),
         created_at=msg.created_at, client_message_id=(msg.meta or {}).get("client_message_id"),
         survey=(msg.meta or {}).get("survey"))
+
+
+async def list_templates(session: AsyncSession, *, workspace_id: int,
+                         inbox_id: int | None = None) -> list[MessageTemplate]:
+    """List the workspace's message templates (of one inbox), by inbox and code."""
+    query = select(MessageTemplate).where(MessageTemplate.workspace_id == workspace_id)
+    if inbox_id is not None:
+        query = query.where(MessageTemplate.inbox_id == inbox_id)
+    return list((await session.scalars(
+        query.order_by(MessageTemplate.inbox_id, MessageTemplate.code))).all())
+
+
+async def get_template(session: AsyncSession, *, workspace_id: int,
+                       template_id: int) -> MessageTemplate:
+    """Return one of the workspace's templates or raise NotFound."""
+    row = await session.scalar(select(MessageTemplate).where(
+        MessageTemplate.workspace_id == workspace_id, MessageTemplate.id == template_id))
+    if row is None:
+        raise NotFound("template not found")
+    return row
+
+
+PLACEHOLDER = re.compile(r"#\{([^{}]{1,40})\}|\{\{(\d{1,2})\}\}")
+
+
+def render_template(template: MessageTemplate, params: Mapping[str, str]) -> str:
+    """Fill a template's `#{name}` and `{{n}}` placeholders; every variable needs a value."""
+    missing = [v for v in template.variables if not str(params.get(v, "")).strip()]
+    if missing:
+        raise InvalidInput(f"template {template.code} needs a value for "
+                           f"{', '.join(missing)}", field="params")
+    unknown = sorted(set(params) - set(template.variables))
+    if unknown:
+        raise InvalidInput(f"template {template.code} has no variable {', '.join(unknown)}",
+                           field="params")
+
+    def fill(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return str(params.get(match.group(1), match.group(0)))
+        index = int(match.group(2)) - 1
+        names = list(template.variables)
+        return str(params[names[index]]) if 0 <= index < len(names) else match.group(0)
+
+    return PLACEHOLDER.sub(fill, template.body)

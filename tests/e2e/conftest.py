@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
+import json
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,6 +48,99 @@ async def _prepare(url: str) -> None:
     await engine.dispose()
 
 
+_TEMPLATE: dict[str, Path] = {}
+
+
+def prepared_database(target: Path) -> str:
+    """Copy the two-workspace database (made once per test process) to ``target``; its URL."""
+    if "personas" not in _TEMPLATE:
+        template = Path(tempfile.mkdtemp(prefix="omnidesk-e2e-")) / "personas.db"
+        asyncio.run(_prepare(f"sqlite+aiosqlite:///{template}"))
+        _TEMPLATE["personas"] = template
+    shutil.copyfile(_TEMPLATE["personas"], target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+# Importing the app takes seconds, and tens of seconds while the suite keeps both cores busy. A
+# preloaded parent (one per test process) forks each server the way `gunicorn --preload` does:
+# every server is still its own process running the real app under uvicorn, in its own process
+# group, and is up in well under a second. A server dies with its parent (PR_SET_PDEATHSIG), and
+# the parent with the test process, so nothing is left serving after the suite.
+ZYGOTE = """
+import ctypes, json, os, signal, sys
+libc = ctypes.CDLL(None)
+libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: go when the test process goes
+import uvicorn, omnidesk.app.main  # noqa: F401 - preload, no threads yet
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # servers are reaped by the kernel
+for line in sys.stdin:
+    request = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()
+        libc.prctl(1, signal.SIGTERM)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        fd = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        os.dup2(fd, 1), os.dup2(fd, 2)
+        try:
+            uvicorn.run("omnidesk.app.main:create_app", factory=True, host="127.0.0.1",
+                        port=request["port"], log_level="warning")
+        finally:
+            os._exit(0)
+    print(pid, flush=True)
+"""
+_SPAWNED: set[int] = set()
+_ZYGOTE: list[subprocess.Popen[str]] = []
+
+
+def _spawn(log: Path, env: dict[str, str], port: int) -> int:
+    """Fork a server from the preloaded parent (started on first use); return its pid."""
+    if not _ZYGOTE or _ZYGOTE[0].poll() is not None:
+        _ZYGOTE[:] = [subprocess.Popen([sys.executable, "-c", ZYGOTE], text=True,
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})]
+    zygote = _ZYGOTE[0]
+    assert zygote.stdin is not None and zygote.stdout is not None
+    zygote.stdin.write(json.dumps({"log": str(log), "env": env, "port": port}) + "\n")
+    zygote.stdin.flush()
+    answer = zygote.stdout.readline()
+    if not answer:
+        raise RuntimeError("the server parent died while preloading the app")
+    pid = int(answer)
+    _SPAWNED.add(pid)
+    return pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _kill_group(pid: int, grace: float = 10) -> None:
+    """SIGTERM the server's process group, SIGKILL it when it has not gone after ``grace``."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+    _SPAWNED.discard(pid)
+
+
+@atexit.register
+def _stop_everything() -> None:
+    for pid in list(_SPAWNED):
+        _kill_group(pid, grace=2)
+    for zygote in _ZYGOTE:
+        zygote.kill()
+        zygote.wait()
+
+
 @dataclass
 class LiveServer:
     """A uvicorn process serving omnidesk that tests can stop and start again."""
@@ -49,51 +148,54 @@ class LiveServer:
     port: int
     env: dict[str, str]
     log: Path
-    process: subprocess.Popen[bytes] | None = None
+    pid: int | None = None
 
     @property
     def url(self) -> str:
         """Return the base URL."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
-        """Start the server and wait until it answers."""
-        command = [sys.executable, "-m", "uvicorn", "omnidesk.app.main:create_app", "--factory",
-                   "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(command, env=self.env, stdout=out, stderr=out)
-        deadline = time.monotonic() + 60  # a loaded CI box can take 20 s to import the app
+    def start(self, timeout: float = 60) -> None:
+        """Start the server and wait until /healthz answers; stop it when it does not."""
+        self.pid = _spawn(self.log, self.env, self.port)
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if not _alive(self.pid):
+                self.pid = None
+                raise RuntimeError(f"server exited while starting:\n{self._log_tail()}")
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not start; see {self.log}")
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"server did not answer /healthz in {timeout:.0f} s (stopped):\n"
+                           f"{self._log_tail()}")
 
     def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL)."""
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
+        """Stop the server's process group (SIGTERM, then SIGKILL)."""
+        if self.pid is not None:
+            _kill_group(self.pid)
+            self.pid = None
+
+    def _log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+
+
+def server_env(tmp_path: Path, url: str) -> dict[str, str]:
+    """The environment of a test server on ``url`` (dispatcher polling fast, no Redis)."""
+    env = {**os.environ, "OMNIDESK_DATABASE_URL": url, "OMNIDESK_SECRET_KEY": "e2e-secret",
+           "OMNIDESK_UPLOAD_DIR": str(tmp_path / "uploads"),
+           "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.2", "OMNIDESK_LOG_LEVEL": "WARNING"}
+    env.pop("OMNIDESK_REDIS_URL", None)
+    return env
 
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """Serve omnidesk on a free port against a temp SQLite database with two workspaces."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.db'}"
-    asyncio.run(_prepare(url))
-    env = {**os.environ, "OMNIDESK_DATABASE_URL": url, "OMNIDESK_SECRET_KEY": "e2e-secret",
-           "OMNIDESK_UPLOAD_DIR": str(tmp_path / "uploads"),
-           "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.2", "OMNIDESK_LOG_LEVEL": "WARNING"}
-    env.pop("OMNIDESK_REDIS_URL", None)
-    server = LiveServer(free_port(), env, tmp_path / "server.log")
+    url = prepared_database(tmp_path / "e2e.db")
+    server = LiveServer(free_port(), server_env(tmp_path, url), tmp_path / "server.log")
     server.start()
     yield server
     server.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,15 @@ from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.conversations.service import find_conversation
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, LiveServer, _prepare, free_port, log_in
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    CHROMIUM,
+    LiveServer,
+    _prepare,
+    free_port,
+    log_in,
+    server_env,
+)
 from tests.e2e.test_supervisor_live import in_database
 
 SIZES = [(1280, 720), (1440, 900), (1920, 1080)]
@@ -65,10 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
     tmp = tmp_path_factory.mktemp("workspace")
     url = f"sqlite+aiosqlite:///{tmp / 'e2e.db'}"
     ids = asyncio.run(_seed(url))
-    env = {**os.environ, "OMNIDESK_DATABASE_URL": url, "OMNIDESK_SECRET_KEY": "e2e-secret",
-           "OMNIDESK_UPLOAD_DIR": str(tmp / "uploads"),
-           "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.2", "OMNIDESK_LOG_LEVEL": "WARNING"}
-    env.pop("OMNIDESK_REDIS_URL", None)
+    env = server_env(tmp, url)
     live = LiveServer(free_port(), env, tmp / "server.log")
     live.start()
     yield live, ids

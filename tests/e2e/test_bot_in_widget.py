@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from omnidesk.demo.extras import load_demo_extras
 from omnidesk.demo.loader import DEMO_PASSWORD, load_demo
 from omnidesk.domains.commerce.models import Order, OrderItem
 from omnidesk.domains.customers.models import Customer
-from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, log_in
+from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, log_in, server_env
 
 
 async def _load_demo(url: str) -> tuple[str, str, str, str]:
@@ -29,7 +28,7 @@ async def _load_demo(url: str) -> tuple[str, str, str, str]:
         await conn.run_sync(metadata.create_all)
     async with create_session_factory(engine)() as session:
         report = await load_demo(session)
-        await load_demo_extras(session, report.workspace_id)
+        await load_demo_extras(session, report.workspace_id, history=False)  # no reports here
         await session.commit()
         order, phone = (await session.execute(
             select(Order.external_id, Customer.phone)
@@ -70,10 +69,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     tmp: Path = tmp_path_factory.mktemp("demo")
     url = f"sqlite+aiosqlite:///{tmp / 'demo.db'}"
     order, phone, sofa, sofa_phone = asyncio.run(_load_demo(url))
-    env = {**os.environ, "OMNIDESK_DATABASE_URL": url, "OMNIDESK_SECRET_KEY": "e2e-secret",
-           "OMNIDESK_UPLOAD_DIR": str(tmp / "uploads"),
-           "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.2", "OMNIDESK_LOG_LEVEL": "WARNING"}
-    env.pop("OMNIDESK_REDIS_URL", None)
+    env = server_env(tmp, url)
     server = LiveServer(free_port(), env, tmp / "server.log")
     server.start()
     yield DemoServer(server, order, phone, sofa, sofa_phone)

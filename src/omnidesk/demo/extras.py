@@ -11,12 +11,18 @@ from omnidesk.demo.knowledge import load_demo_articles
 from omnidesk.demo.routing import load_routing_demo
 
 
-async def load_demo_extras(session: AsyncSession, workspace_id: int) -> str:
-    """Load each domain's demo content; return a short summary for the CLI."""
+async def load_demo_extras(session: AsyncSession, workspace_id: int, *,
+                           history: bool = True) -> str:
+    """Load each domain's demo content; return a short summary for the CLI.
+
+    ``history=False`` leaves out the 90 days of reporting history (seconds of writes), for a
+    demo that serves chats but not reports (the browser tests of the bot).
+    """
     articles = await load_demo_articles(session, workspace_id)
     summary = f", {articles.created + articles.updated} help-center articles"
     summary += await load_assist_demo(session, workspace_id)
     summary += await load_routing_demo(session, workspace_id)
     summary += await load_bot_demo(session, workspace_id)
-    summary += await load_history_demo(session, workspace_id)
+    if history:
+        summary += await load_history_demo(session, workspace_id)
     return summary

@@ -102,7 +102,7 @@ async def test_agents_are_refused_and_supervisors_see_the_bot_settings_read_only
     before = await stored(session, ws)
 
     agent_csrf = await log_in(client, owner.agent_email, owner.password)
-    assert 'href="/settings/bot"' not in (await client.get("/inbox")).text
+    assert 'href="/settings/bot"' not in (await client.get("/settings/security")).text
     assert (await client.get(PAGE)).status_code == 403
     form = {"csrf": agent_csrf, **settings_values(before), "tone": "formal"}
     assert (await client.post(PAGE, data=form)).status_code == 403
@@ -110,7 +110,7 @@ async def test_agents_are_refused_and_supervisors_see_the_bot_settings_read_only
     client.cookies.clear()
 
     lead_csrf = await log_in(client, "lead@acme.example", owner.password)
-    assert 'href="/settings/bot"' in (await client.get("/inbox")).text
+    assert 'href="/settings/bot"' in (await client.get("/settings/security")).text
     page = await client.get(PAGE)
     assert page.status_code == 200 and "읽기 전용" in page.text
     assert "<fieldset class=\"plain\" disabled>" in page.text

@@ -216,14 +216,14 @@ async def test_agents_are_refused_and_supervisors_see_routing_read_only(
         email="lead@acme.example", name="Lead", password=owner.password, role="supervisor"))
     await session.commit()
     agent_csrf = await log_in(client, owner.agent_email, owner.password)
-    assert 'href="/settings/routing"' not in (await client.get("/inbox")).text
+    assert 'href="/settings/routing"' not in (await client.get("/settings/security")).text
     assert (await client.get(PAGE)).status_code == 403
     assert (await client.post(f"{PAGE}/queues", data={"csrf": agent_csrf, "name": "x"})
             ).status_code == 403
     client.cookies.clear()
 
     lead_csrf = await log_in(client, "lead@acme.example", owner.password)
-    assert 'href="/settings/routing"' in (await client.get("/inbox")).text
+    assert 'href="/settings/routing"' in (await client.get("/settings/security")).text
     page = await client.get(PAGE)
     assert page.status_code == 200 and "전체" in page.text and "읽기 전용" in page.text
     assert 'id="queue-form"' not in page.text and "/delete" not in page.text
@@ -233,7 +233,7 @@ async def test_agents_are_refused_and_supervisors_see_routing_read_only(
 
     assert (await client.get(PAGE)).status_code == 303  # logged out: to the login page
     admin = await admin_csrf(client, owner)
-    assert 'href="/settings/routing"' in (await client.get("/inbox")).text
+    assert 'href="/settings/routing"' in (await client.get("/settings/security")).text
     assert admin and set(await queues_by_name(session, ws)) == {"전체"}
 
 

@@ -16,7 +16,7 @@ from omnidesk.domains.agents.service import list_users
 from omnidesk.domains.privacy.models import ACCESS_ACTIONS
 from omnidesk.domains.privacy.schemas import AccessQuery
 from omnidesk.domains.privacy.service import customer_access_report, report_csv, search_access
-from omnidesk.web.deps import agent_page, login_redirect, render
+from omnidesk.web.deps import agent_page, forbidden, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,7 +43,7 @@ async def access_log_page(
     if page is None:
         return login_redirect(request)
     if not page.actor.can("pii.access_log"):
-        return HTMLResponse("the access log needs the pii.access_log permission", status_code=403)
+        return forbidden(request, page, "The access log needs the pii.access_log permission.")
     zone = ZoneInfo(page.workspace.timezone or "UTC")
     error, rows = None, []
     try:

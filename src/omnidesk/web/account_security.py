@@ -34,7 +34,14 @@ from omnidesk.domains.agents.schemas import (
 from omnidesk.domains.agents.service import list_sessions, user_read
 from omnidesk.domains.workspaces.actions import do_update_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceUpdate
-from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
+from omnidesk.web.deps import (
+    AgentPage,
+    agent_page,
+    csrf_failed,
+    forbidden,
+    login_redirect,
+    render,
+)
 from omnidesk.web.two_factor import pass_second_factor, provisioning_qr, seal_secret
 
 router = APIRouter(prefix="/api/v1", tags=["sign-in security"], route_class=ApiRoute)
@@ -185,7 +192,7 @@ async def save_rules(request: Request, session: SessionDep,
     if (denied := csrf_failed(request, csrf)) is not None:
         return denied
     if page.user.role != "admin":
-        return HTMLResponse("admins only", status_code=403)
+        return forbidden(request, page, "Only admins can do this.")
     try:
         rules = SecuritySettings(require_admin_2fa=bool(require_admin_2fa),
                                  idle_timeout_minutes=idle_timeout_minutes,

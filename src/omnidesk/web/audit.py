@@ -22,7 +22,7 @@ from omnidesk.core.errors import InvalidInput
 from omnidesk.core.http import ActorDep, CursorQuery, LimitQuery, SessionDep
 from omnidesk.core.pagination import Page, page_of
 from omnidesk.domains.agents.service import list_users
-from omnidesk.web.deps import agent_page, login_redirect, render
+from omnidesk.web.deps import agent_page, forbidden, login_redirect, render
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"], route_class=ApiRoute)
 page_router = APIRouter(include_in_schema=False)
@@ -114,7 +114,7 @@ async def audit_page(
     if page is None:
         return login_redirect(request)
     if not page.actor.can("audit.read"):
-        return HTMLResponse("the audit log needs the audit.read permission", status_code=403)
+        return forbidden(request, page, "The audit log needs the audit.read permission.")
     zone = ZoneInfo(page.workspace.timezone or "UTC")
     error = None
     try:

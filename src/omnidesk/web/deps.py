@@ -15,6 +15,7 @@ from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import get_workspace
 from omnidesk.web.auth import csrf_ok, csrf_token, resolve_actor
+from omnidesk.web.navigation import Navigation, navigation_for, served_paths
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ def login_redirect(request: Request) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
+def forbidden(request: Request, page: AgentPage, message: str) -> HTMLResponse:
+    """Answer 403 inside the staff layout: what the page needs (a msgid) and a way back."""
+    return render(request, page, "forbidden.html", status_code=403, message=message)
+
+
 def csrf_failed(request: Request, token: str | None = None) -> Response | None:
     """Answer 403 when a post carries no valid CSRF token (form field or X-CSRF-Token)."""
     if csrf_ok(request, token):
@@ -57,10 +63,19 @@ def csrf_failed(request: Request, token: str | None = None) -> Response | None:
     return Response("invalid or missing CSRF token", status_code=403)
 
 
+def staff_navigation(request: Request, page: AgentPage) -> Navigation:
+    """Return the links of this person's top bar (pages this app serves, by their role)."""
+    routes = getattr(request.app.state, "staff_paths", None)
+    if routes is None:
+        routes = request.app.state.staff_paths = served_paths(request.app.routes)
+    return navigation_for(page.actor, routes=routes)
+
+
 def render(request: Request, page: AgentPage, template: str, status_code: int = 200,
            **values: Any) -> HTMLResponse:
-    """Render an agent template with the agent, workspace, language and CSRF token."""
+    """Render a staff template with the person, workspace, language, navigation and CSRF token."""
     context = {"user": page.user, "workspace": page.workspace, "locale": page.locale,
-               "csrf_token": csrf_token(request), **values}
+               "csrf_token": csrf_token(request), "nav": staff_navigation(request, page),
+               **values}
     return request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status_code)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from omnidesk.core.http import SessionDep
 from omnidesk.web.auth import has_login
+from omnidesk.web.deps import agent_page, login_redirect, staff_navigation
 
 router = APIRouter(include_in_schema=False)
 
@@ -15,6 +17,16 @@ async def home(request: Request) -> Response:
     """Send people to the inbox, or to the login page first."""
     return RedirectResponse("/inbox" if has_login(request) else "/login",
                             status_code=303)
+
+
+@router.get("/settings")
+async def settings_home(request: Request, session: SessionDep) -> Response:
+    """Open the first settings page this person may use (admins: getting started)."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    links = staff_navigation(request, page).settings
+    return RedirectResponse(links[0].href if links else "/settings/security", status_code=303)
 
 
 @router.get("/favicon.ico")

@@ -31,7 +31,14 @@ from omnidesk.domains.retention.schemas import (
 from omnidesk.domains.workspaces.actions import do_update_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceUpdate
 from omnidesk.domains.workspaces.service import get_workspace
-from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
+from omnidesk.web.deps import (
+    AgentPage,
+    agent_page,
+    csrf_failed,
+    forbidden,
+    login_redirect,
+    render,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["privacy: retention and erasure"],
                    route_class=ApiRoute)
@@ -117,7 +124,7 @@ async def _privacy_page(request: Request, session: SessionDep) -> AgentPage | Re
         return login_redirect(request)
     if not any(page.actor.can(p) for p in ("privacy.retention", "privacy.erase",
                                             "privacy.export")):
-        return HTMLResponse("this page needs a privacy permission", status_code=403)
+        return forbidden(request, page, "This page needs a privacy permission.")
     return page
 
 

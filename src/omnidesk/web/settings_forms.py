@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.errors import DomainError
-from omnidesk.web.deps import AgentPage, csrf_failed
+from omnidesk.web.deps import AgentPage, csrf_failed, forbidden
 from omnidesk.web.i18n import translate
 from omnidesk.web.supervisor import supervisor_page
 
@@ -63,7 +63,7 @@ async def admin_post(request: Request, session: AsyncSession) -> tuple[AgentPage
     if not isinstance(page, AgentPage):
         return page, {}
     if page.user.role != "admin":
-        return HTMLResponse("admins only", status_code=403), {}
+        return forbidden(request, page, "Only admins can do this."), {}
     raw = await request.form()
     csrf = raw.get("csrf")
     if (denied := csrf_failed(request, csrf if isinstance(csrf, str) else None)) is not None:

@@ -30,7 +30,14 @@ from omnidesk.domains.routing.assignment.transfer_actions import (
 from omnidesk.domains.routing.overview import list_active_entries, list_agent_states, queue_stats
 from omnidesk.domains.routing.schemas import AgentStateRead
 from omnidesk.domains.routing.service import list_queues
-from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
+from omnidesk.web.deps import (
+    AgentPage,
+    agent_page,
+    csrf_failed,
+    forbidden,
+    login_redirect,
+    render,
+)
 from omnidesk.web.presence import PRESENCES
 
 router = APIRouter(include_in_schema=False)
@@ -97,7 +104,7 @@ async def supervisor_page(request: Request, session: AsyncSession) -> AgentPage 
     if page is None:
         return login_redirect(request)
     if page.user.role not in SUPERVISOR_ROLES:
-        return HTMLResponse("supervisors and admins only", status_code=403)
+        return forbidden(request, page, "Only supervisors and admins can open this page.")
     return page
 
 

@@ -51,9 +51,6 @@ GOVERNANCE_KO = {
     "Days are whole numbers from 0 to 36500.": "일수는 0에서 36500 사이의 정수입니다.",
     "Unknown action.": "알 수 없는 작업입니다.",
     "Keep data for (days, 0: always)": "데이터 보관 기간 (일, 0: 계속 보관)",
-    "retention:messages": "메시지", "retention:attachments": "첨부 파일",
-    "retention:recordings": "통화 녹음", "retention:raw_events": "수신 원본 이벤트",
-    "retention:logs": "이벤트 로그",
     "The purge runs every hour; run it now to see what it removes.":
         "정리는 매시간 실행됩니다. 지금 실행해 무엇이 지워지는지 확인할 수 있습니다.",
     "Purge now": "지금 정리", "Data": "데이터", "Removed": "삭제됨", "Files": "파일",
@@ -65,4 +62,11 @@ GOVERNANCE_KO = {
     "Erase": "삭제", "Erasure certificate #%(n)s": "삭제 증명서 #%(n)s", "copies": "사본",
     "Export a customer's data": "고객 데이터 내보내기 (열람 요청)",
     "Download JSON and files": "JSON과 파일 내려받기",
+}
+GOVERNANCE_CODES = {  # the retention page's data kinds: (ko, en)
+    "retention:messages": ("메시지", "Messages"),
+    "retention:attachments": ("첨부 파일", "Attachments"),
+    "retention:recordings": ("통화 녹음", "Call recordings"),
+    "retention:raw_events": ("수신 원본 이벤트", "Raw inbound events"),
+    "retention:logs": ("이벤트 로그", "Event logs"),
 }

@@ -51,6 +51,16 @@ class Settings(BaseSettings):
         "counted while it streams in, whatever Content-Length says (413 beyond).")
     max_webhook_body_bytes: int = Field(
         5 * 1024 * 1024, gt=0, description="Largest provider webhook request body.")
+    max_inflight_requests: int = Field(
+        64, gt=0, description="HTTP requests one process works on at once; beyond it a request is "
+        "answered 503 with Retry-After at once instead of queueing (health checks and static "
+        "files are not counted).")
+    db_pool_size: int = Field(10, gt=0, description="Database connections kept open per process.")
+    db_max_overflow: int = Field(
+        20, ge=0, description="Extra database connections a process may open under load.")
+    db_pool_timeout: float = Field(
+        3.0, gt=0, description="Seconds a request waits for a free database connection before "
+        "it is answered 503 with Retry-After.")
     session_cookie_secure: bool = Field(False, description="Mark the session cookie Secure (HTTPS).")
     login_rate_limit: int = Field(10, description="Failed logins allowed per IP and email in 5 min.")
     widget_rate_limit: int = Field(

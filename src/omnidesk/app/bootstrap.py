@@ -59,7 +59,9 @@ class Runtime:
 def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None) -> Runtime:
     """Create the engine, sessions, dispatcher and realtime hub for this process."""
     install_commit_wakeup()
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size,
+                           max_overflow=settings.db_max_overflow,
+                           pool_timeout=settings.db_pool_timeout)
     session_factory = create_session_factory(engine)
     registry = registry or build_registry(settings)
     dispatcher = Dispatcher(session_factory, registry, DispatcherConfig(

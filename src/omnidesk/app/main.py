@@ -23,6 +23,7 @@ from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.views import build_router as build_channel_admin_router
 from omnidesk.channels.webhooks import build_router as build_channel_router
 from omnidesk.config import Settings, get_settings
+from omnidesk.core.admission import AdmissionMiddleware
 from omnidesk.core.api import ERROR_RESPONSES
 from omnidesk.core.body_limit import BodyLimitMiddleware
 from omnidesk.core.events import SubscriberRegistry
@@ -191,7 +192,9 @@ def create_app(
                        https_only=settings.session_cookie_secure,
                        max_age=int(SESSION_LIFETIME.total_seconds()))
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits)  # outermost: first to count
+    app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits)  # first to count bytes
+    # outermost: a request the process cannot take now is refused before anything else runs
+    app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight_requests)
     for router in [*ROUTERS, build_channel_router(adapters), build_channel_admin_router()]:
         app.include_router(router, responses=ERROR_RESPONSES)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")

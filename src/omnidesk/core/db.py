@@ -146,7 +146,8 @@ async def commit_once(session: AsyncSession, attempt: Callable[[], Awaitable[T]]
         return found
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 20,
+                  pool_timeout: float = 30) -> AsyncEngine:
     """Create the async engine, with WAL and foreign keys turned on for SQLite.
 
     Every value bound to the database passes through ``core.text.storable`` (strings) or
@@ -154,10 +155,12 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     imports — is stored the same on both databases instead of failing on one of them.
     """
     kwargs: dict[str, Any] = {"echo": echo, "json_serializer": dumps_storable}
+    if ":memory:" not in url and not url.endswith("://"):  # an in-memory SQLite has one connection
+        kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout)
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
     event.listen(engine.sync_engine, "before_cursor_execute", _storable_parameters, retval=True)
     if url.startswith("sqlite"):

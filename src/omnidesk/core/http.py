@@ -14,9 +14,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 
+from omnidesk.core.admission import busy_response
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from omnidesk.core.schemas import AfterId
@@ -109,6 +111,12 @@ def install_error_handlers(app: FastAPI) -> None:
             return Response(status_code=exc.status_code, headers=exc.headers)
         body = {"error": HTTP_CODES.get(exc.status_code, "http_error"), "message": str(exc.detail)}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(_: Request, exc: PoolTimeout) -> JSONResponse:
+        # every database connection stayed busy for db_pool_timeout: nothing was stored,
+        # and the caller (provider, widget, API client) is told to come back, not handed a 500
+        return busy_response()
 
     @app.exception_handler(DBAPIError)
     async def _data(_: Request, exc: DBAPIError) -> JSONResponse:

@@ -1,0 +1,115 @@
+"""Back-pressure: a saturated process answers 503 with Retry-After at once, never a 500 after a
+long wait, and the retry the caller then makes stores the message exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from omnidesk.app.main import create_app
+from omnidesk.config import Settings
+from omnidesk.domains.conversations.models import Message
+from tests.conftest import Persona
+from tests.web.widget_helpers import start_session, widget_headers
+
+
+def _settings(db_url: str, tmp_path: Path, **overrides: object) -> Settings:
+    return Settings(database_url=db_url, secret_key="test-secret", run_dispatcher=False,
+                    upload_dir=tmp_path / "uploads", **overrides)
+
+
+async def _client(settings: Settings) -> httpx.AsyncClient:
+    app = create_app(settings)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                               base_url="http://testserver")
+    client.app = app  # type: ignore[attr-defined]
+    return client
+
+
+async def _stored(session: AsyncSession, text: str) -> int:
+    session.expire_all()
+    return int(await session.scalar(select(func.count()).select_from(Message)
+                                    .where(Message.text == text)) or 0)
+
+
+def assert_busy(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert int(response.headers["Retry-After"]) >= 1
+    assert response.json()["error"] == "busy"
+    assert "retry" in response.json()["message"]
+
+
+class HeldBody:
+    """A request body that stays in flight until released (the request holds its admission)."""
+
+    def __init__(self, payload: dict[str, str]) -> None:
+        self.payload, self.started, self.release = payload, asyncio.Event(), asyncio.Event()
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        self.started.set()
+        await self.release.wait()
+        yield json.dumps(self.payload).encode()
+
+
+async def test_beyond_the_in_flight_limit_a_request_is_refused_at_once_and_its_retry_is_stored_once(
+    db_url: str, tmp_path: Path, engine: AsyncEngine, session: AsyncSession, owner: Persona
+) -> None:
+    client = await _client(_settings(db_url, tmp_path, max_inflight_requests=1))
+    async with client:
+        visitor = await start_session(client, owner.slug)
+        headers = {**widget_headers(owner.slug, visitor["token"]),
+                   "Content-Type": "application/json"}
+        held = HeldBody({"text": "첫 번째 문의", "client_message_id": "held-0001"})
+        first = asyncio.create_task(client.post("/widget/api/messages", headers=headers,
+                                                content=held))
+        await held.started.wait()  # the first request is admitted and reading its body
+
+        message = {"text": "두 번째 문의", "client_message_id": "second-01"}
+        refused = await client.post("/widget/api/messages", headers=headers, json=message)
+        assert_busy(refused)
+        assert (await client.get("/healthz")).status_code == 200  # liveness is never refused
+        assert await _stored(session, "두 번째 문의") == 0
+
+        held.release.set()
+        assert (await first).status_code == 201
+        retried = await client.post("/widget/api/messages", headers=headers, json=message)
+        assert retried.status_code == 201, retried.text
+        again = await client.post("/widget/api/messages", headers=headers, json=message)
+        assert again.json()["id"] == retried.json()["id"]  # a second retry is the same message
+    assert await _stored(session, "첫 번째 문의") == 1
+    assert await _stored(session, "두 번째 문의") == 1
+
+
+async def test_an_exhausted_connection_pool_is_a_503_with_retry_after_not_a_500(
+    db_url: str, tmp_path: Path, engine: AsyncEngine, session: AsyncSession, owner: Persona
+) -> None:
+    client = await _client(_settings(db_url, tmp_path, db_pool_size=1, db_max_overflow=0,
+                                     db_pool_timeout=0.2))
+    async with client:
+        visitor = await start_session(client, owner.slug)
+        headers = widget_headers(owner.slug, visitor["token"])
+        message = {"text": "연결이 모자랄 때", "client_message_id": "pooled-01"}
+        app_engine: AsyncEngine = client.app.state.engine  # type: ignore[attr-defined]
+        async with app_engine.connect() as hog:  # the pool's only connection is taken
+            await hog.execute(select(1))
+            refused = await client.post("/widget/api/messages", headers=headers, json=message)
+        assert_busy(refused)
+        assert await _stored(session, "연결이 모자랄 때") == 0
+        retried = await client.post("/widget/api/messages", headers=headers, json=message)
+        assert retried.status_code == 201, retried.text
+        again = await client.post("/widget/api/messages", headers=headers, json=message)
+        assert again.json()["id"] == retried.json()["id"]
+        await app_engine.dispose()
+    assert await _stored(session, "연결이 모자랄 때") == 1
+
+
+def test_the_in_flight_limit_must_admit_at_least_one_request() -> None:
+    with pytest.raises(ValueError, match="greater than 0"):
+        Settings(max_inflight_requests=0)

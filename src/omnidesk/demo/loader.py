@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +36,7 @@ from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 
 DEMO_PASSWORD = "omnidesk-demo"
+KST = ZoneInfo("Asia/Seoul")
 # The demo store's support hours, stated once: the bot, widget, routing/SLA, the help center
 # (its footer and the {{hours}} in the contact-hours article) and the store page read them here.
 DEMO_BUSINESS_HOURS: dict[str, Any] = {
@@ -182,10 +184,28 @@ async def _load_catalogue(session: AsyncSession, ws_id: int, data: DemoDataset,
             total=sum((i.price * i.quantity for i in items), Decimal(0)), currency="KRW",
             address=dict(order.address), placed_at=order.placed_at, items=items,
             payments=[{"method": order.payment_method, "transaction_type": "payment"}],
-            fulfillments=[{"installation": order.installation}] if order.installation else [],
+            fulfillments=_fulfillments(order),
             created_at=order.placed_at, updated_at=order.placed_at))
     report.orders = len(data.orders)
     await session.flush()
+
+
+def _fulfillments(order: Any) -> list[dict[str, Any]]:
+    """Record when the order shipped and arrived, and its installation slot (the generator's
+    statuses: parcels arrive on the third day, installed goods on the installation day)."""
+    placed = order.placed_at.astimezone(KST).date()
+    install = order.installation or {}
+    entries: list[dict[str, Any]] = []
+    if order.status in ("processed", "delivered"):
+        entries.append({"type": "shipment",
+                        "shipped_at": (placed + dt.timedelta(days=1)).isoformat()})
+    if order.status == "delivered":
+        day = install.get("rescheduled_date") or install.get("date") or (
+            placed + dt.timedelta(days=3)).isoformat()
+        entries.append({"type": "delivery", "delivered_at": day})
+    if install:
+        entries.append({"type": "installation", "installation": dict(install)})
+    return entries
 
 
 async def _load_conversations(session: AsyncSession, ws_id: int, data: DemoDataset,

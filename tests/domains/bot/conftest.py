@@ -34,6 +34,7 @@ ALWAYS_OPEN = {"timezone": "Asia/Seoul", "holidays": [],
 PHONE, EMAIL = "010-2345-6789", "minji.kim@example.com"
 PENDING, DELIVERED, PROCESSED, CANCELLED = ("HB2026111900123", "HB2026111000456",
                                             "HB2026111500789", "HB2026110100321")
+DELIVERED_DAYS_AGO = 3  # inside the demo policy's 7-day change-of-mind window
 _trained: dict[str, bytes] = {}
 
 
@@ -60,10 +61,15 @@ def _order(ws_id: int, customer_id: int, number: str, status: str, payments: lis
         items.append(OrderItem(workspace_id=ws_id, name="필터 세트", product_external_id="P-FIL",
                                item_external_id=f"{number}-2", price=Decimal(30000),
                                quantity=1))
+    delivered = dt.datetime.now(dt.UTC) - dt.timedelta(days=DELIVERED_DAYS_AGO)
     return Order(workspace_id=ws_id, external_id=number, customer_id=customer_id, status=status,
                  total=sum(i.price for i in items), currency="KRW", items=items,
                  address={"address1": "서울시 마포구 양화로 45", "zip": "04036"},
-                 payments=payments, placed_at=dt.datetime(2026, 11, 19, 10, tzinfo=dt.UTC))
+                 payments=payments, placed_at=dt.datetime(2026, 11, 19, 10, tzinfo=dt.UTC),
+                 fulfillments=[{"type": "shipment",
+                                "shipped_at": (delivered - dt.timedelta(days=1)).isoformat()},
+                               {"type": "delivery", "delivered_at": delivered.isoformat()}]
+                 if status == "delivered" else [])
 
 
 async def make_store(session: AsyncSession, workspace_id: int, *, bot: dict | None = None,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.core.db import utcnow
 from omnidesk.domains.commerce.models import Order, OrderItem, Product
 from omnidesk.domains.customers.models import Customer
 from tests.conftest import SHARED_DATA, Persona
@@ -34,6 +35,8 @@ async def orders(session: AsyncSession, owner: Persona) -> dict[str, str]:
             workspace_id=ws, external_id=f"O-{status}", customer_id=customer.id, status=status,
             total=Decimal(50), currency="USD", address={"address1": "1 Main St"},
             payments=[{"transaction_type": "payment", "amount": 50}],
+            fulfillments=[{"type": "delivery", "delivered_at": utcnow().isoformat()}]
+            if status == "delivered" else [],
             items=[OrderItem(workspace_id=ws, name="T-Shirt", product_external_id="tee",
                              item_external_id="v-blue-m", price=Decimal(50))]))
     await session.commit()

@@ -80,7 +80,8 @@ async def handle_customer_message(session: AsyncSession, deps: BotDeps, *, works
     lang = _language(text, state.language or conv.language or workspace.default_locale)
     state.language = lang
     connector = deps.connector_for(session, system_actor(workspace_id), workspace.settings or {})
-    turn = Turn(session, workspace, conv, text, lang, understanding, state, settings, connector)
+    turn = Turn(session, workspace, conv, text, lang, understanding, state, settings, connector,
+                public_url=deps.public_url)
     if not settings.serves(conv.channel):
         reply = Reply("", "policy", handoff="bot_disabled")
     else:

@@ -19,6 +19,8 @@ REASONS = {
     "exchange_needs_variant_choice": ("교환 옵션 선택 필요", "exchange needs a variant choice"),
     "exchange_no_variant_available": ("교환 가능한 옵션 없음", "no variant available to exchange"),
     "bot_disabled": ("챗봇 꺼짐", "bot turned off"),
+    "policy_check": ("정책 확인 필요(배송 완료일 없음)", "policy needs a person (no delivery date)"),
+    "policy_person": ("챗봇에 허용되지 않은 주문 처리", "order action not allowed to the bot"),
 }
 
 

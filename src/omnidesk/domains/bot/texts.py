@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from omnidesk.domains.bot.policy_texts import FORMAL_POLICY_TEXTS, POLICY_TEXTS
+
 TEXTS: dict[str, tuple[str, str]] = {
     "greeting": (
         ("안녕하세요, {workspace} 챗봇이에요. 주문 조회·취소·배송지 변경·반품/교환·환불·등급 "
@@ -283,6 +285,8 @@ FORMAL_TEXTS: dict[str, tuple[str, str]] = {
     "flow_failed": ("지금은 이 요청을 처리할 수 없습니다.",
                     "We are unable to complete this request at the moment."),
 }
+TEXTS.update(POLICY_TEXTS)  # the store-policy wording lives in its own module
+FORMAL_TEXTS.update(FORMAL_POLICY_TEXTS)
 TABLES = {"friendly": TEXTS, "formal": FORMAL_TEXTS}
 TONES = tuple(TABLES)
 

@@ -1,14 +1,16 @@
 """Commerce writes: order actions on synced orders, store webhooks and behaviour events.
 
-Each action checks the order's status first (tau-bench retail policy: cancel and change the
-address only while pending; return or exchange only once delivered), then mutates, audits and
-emits `commerce.order_updated` in the caller's transaction.
+Each action asks the store policy first (`policy.check_order_action`: status, return window by
+reason counted from delivery, who may act), then mutates, audits and emits
+`commerce.order_updated` in the caller's transaction.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,10 +21,18 @@ from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import emit
 from omnidesk.domains.commerce.events import OrderCreated, OrderUpdated
 from omnidesk.domains.commerce.models import BehaviourEvent, Order, OrderItem
+from omnidesk.domains.commerce.policy import (
+    PolicyRefused,
+    StorePolicy,
+    actor_role,
+    check_order_action,
+    store_policy,
+)
 from omnidesk.domains.commerce.schemas import BehaviourIn
 from omnidesk.domains.commerce.service import get_order_by_number, list_product_variants
 from omnidesk.domains.customers.actions import do_resolve_identity
 from omnidesk.domains.customers.service import get_customer
+from omnidesk.domains.workspaces.service import get_workspace
 
 
 async def access_order(session: AsyncSession, *, actor: Actor, number: str) -> Order:
@@ -33,10 +43,25 @@ async def access_order(session: AsyncSession, *, actor: Actor, number: str) -> O
     return order
 
 
-def _require_status(order: Order, allowed: set[str], action: str) -> None:
-    if order.status not in allowed:
-        raise Conflict(f"cannot {action} an order that is {order.status} "
-                       f"(only {', '.join(sorted(allowed))})", field="status")
+async def policy_today(session: AsyncSession, *, workspace_id: int) -> tuple[StorePolicy, dt.date]:
+    """Return the workspace's store policy and today's date in its time zone."""
+    workspace = await get_workspace(session, workspace_id=workspace_id)
+    try:
+        zone = ZoneInfo(workspace.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return store_policy(workspace.settings), utcnow().astimezone(zone).date()
+
+
+async def require_policy(session: AsyncSession, actor: Actor, order: Order, action: str,
+                          reason: str | None = None) -> StorePolicy:
+    """Raise PolicyRefused unless the store policy allows this action on this order today."""
+    policy, today = await policy_today(session, workspace_id=actor.workspace_id)
+    verdict = check_order_action(policy, order, action, today=today, reason=reason,
+                                 actor=actor_role(actor.kind, actor.role))
+    if not verdict.allowed:
+        raise PolicyRefused(verdict, order.status)
+    return policy
 
 
 def _record(session: AsyncSession, actor: Actor, order: Order, action: str,
@@ -53,7 +78,7 @@ async def do_cancel_order(session: AsyncSession, *, actor: Actor, number: str,
                           reason: str) -> Order:
     """Cancel a pending order and record the refund to its payment method."""
     order = await access_order(session, actor=actor, number=number)
-    _require_status(order, {"pending"}, "cancel")
+    await require_policy(session, actor, order, "cancel")
     order.status = "cancelled"
     order.payments = [*order.payments, {"transaction_type": "refund", "amount": str(order.total),
                                         "at": utcnow().isoformat(), "reason": reason}]
@@ -65,7 +90,7 @@ async def do_change_address(session: AsyncSession, *, actor: Actor, number: str,
                             address: dict[str, Any]) -> Order:
     """Change the delivery address of a pending order."""
     order = await access_order(session, actor=actor, number=number)
-    _require_status(order, {"pending"}, "change the address of")
+    await require_policy(session, actor, order, "change_address")
     order.address = dict(address)
     _record(session, actor, order, "address_changed", {})
     return order
@@ -119,28 +144,30 @@ async def _check_gift_card(session: AsyncSession, order: Order, method: str,
 
 
 async def do_start_return(session: AsyncSession, *, actor: Actor, number: str,
-                          item_ids: list[str]) -> Order:
-    """Open a return for items of a delivered order."""
+                          item_ids: list[str], reason: str = "change_of_mind") -> Order:
+    """Open a return for items of a delivered order, inside the reason's window."""
     order = await access_order(session, actor=actor, number=number)
-    _require_status(order, {"delivered"}, "return")
+    await require_policy(session, actor, order, "return", reason)
     _check_items(order, item_ids)
     order.status = "return_requested"
     order.fulfillments = [*order.fulfillments, {"type": "return", "item_ids": item_ids,
-                                                "at": utcnow().isoformat()}]
-    _record(session, actor, order, "return_requested", {"items": len(item_ids)})
+                                                "reason": reason, "at": utcnow().isoformat()}]
+    _record(session, actor, order, "return_requested", {"items": len(item_ids),
+                                                        "reason": reason})
     return order
 
 
 async def do_start_exchange(session: AsyncSession, *, actor: Actor, number: str,
                             item_ids: list[str], new_item_ids: list[str],
-                            payment_method: str | None = None) -> Order:
-    """Open an exchange of delivered items for other variants.
+                            payment_method: str | None = None,
+                            reason: str = "change_of_mind") -> Order:
+    """Open an exchange of delivered items for other variants, inside the reason's window.
 
     The price difference is recorded with the payment method that settles it (the customer
     pays a positive difference, gets a negative one back).
     """
     order = await access_order(session, actor=actor, number=number)
-    _require_status(order, {"delivered"}, "exchange")
+    await require_policy(session, actor, order, "exchange", reason)
     _check_items(order, item_ids)
     if len(new_item_ids) != len(item_ids):
         raise InvalidInput("give one replacement per exchanged item", field="new_item_ids")
@@ -152,7 +179,7 @@ async def do_start_exchange(session: AsyncSession, *, actor: Actor, number: str,
                                                 "new_item_ids": new_item_ids,
                                                 "price_difference": str(difference),
                                                 "payment_method": payment_method,
-                                                "at": utcnow().isoformat()}]
+                                                "reason": reason, "at": utcnow().isoformat()}]
     _record(session, actor, order, "exchange_requested",
             {"items": len(item_ids), "new_item_ids": new_item_ids,
              "price_difference": str(difference)})

@@ -62,10 +62,11 @@ class CommerceConnector(Protocol):
     async def list_products(self) -> list[ProductRead]: ...
     async def cancel_order(self, number: str, *, reason: str) -> OrderRead: ...
     async def change_address(self, number: str, *, address: dict[str, Any]) -> OrderRead: ...
-    async def start_return(self, number: str, *, item_ids: list[str]) -> OrderRead: ...
+    async def start_return(self, number: str, *, item_ids: list[str],
+                           reason: str = "change_of_mind") -> OrderRead: ...
     async def start_exchange(self, number: str, *, item_ids: list[str],
-                             new_item_ids: list[str],
-                             payment_method: str | None = None) -> OrderRead: ...
+                             new_item_ids: list[str], payment_method: str | None = None,
+                             reason: str = "change_of_mind") -> OrderRead: ...
     async def refund_status(self, number: str) -> RefundStatusRead: ...
 
 
@@ -127,19 +128,20 @@ class DatabaseConnector:
                                                 address=address)
         return OrderRead.model_validate(order)
 
-    async def start_return(self, number: str, *, item_ids: list[str]) -> OrderRead:
-        """Start a return of delivered items."""
+    async def start_return(self, number: str, *, item_ids: list[str],
+                           reason: str = "change_of_mind") -> OrderRead:
+        """Start a return of delivered items (inside the reason's window)."""
         order = await actions.do_start_return(self.session, actor=self.actor, number=number,
-                                              item_ids=item_ids)
+                                              item_ids=item_ids, reason=reason)
         return OrderRead.model_validate(order)
 
     async def start_exchange(self, number: str, *, item_ids: list[str],
-                             new_item_ids: list[str],
-                             payment_method: str | None = None) -> OrderRead:
+                             new_item_ids: list[str], payment_method: str | None = None,
+                             reason: str = "change_of_mind") -> OrderRead:
         """Start an exchange of delivered items; the payment method settles the difference."""
         order = await actions.do_start_exchange(self.session, actor=self.actor, number=number,
                                                 item_ids=item_ids, new_item_ids=new_item_ids,
-                                                payment_method=payment_method)
+                                                payment_method=payment_method, reason=reason)
         return OrderRead.model_validate(order)
 
     async def refund_status(self, number: str) -> RefundStatusRead:
@@ -176,11 +178,13 @@ class JsonStoreConnector(DatabaseConnector):
         return await do_import_store(self.session, workspace_id=self.actor.workspace_id,
                                      data=data)
 
-    async def _act(self, number: str, action: str, body: dict[str, Any]) -> OrderRead:
+    async def _act(self, number: str, action: str, body: dict[str, Any],
+                   policy_action: str, reason: str | None = None) -> OrderRead:
         base = self.config.get("api_url")
         if not base:
             raise InvalidInput("this store has no api_url for order actions", field="api_url")
-        await actions.access_order(self.session, actor=self.actor, number=number)
+        order = await actions.access_order(self.session, actor=self.actor, number=number)
+        await actions.require_policy(self.session, self.actor, order, policy_action, reason)
         url = f"{base.rstrip('/')}/orders/{quote(number, safe='')}/{action}"
         response = await _request(self.http, "POST", url, json=body, headers=self._headers(),
                                   timeout=15)
@@ -196,24 +200,27 @@ class JsonStoreConnector(DatabaseConnector):
 
     async def cancel_order(self, number: str, *, reason: str) -> OrderRead:
         """Ask the store to cancel the order."""
-        return await self._act(number, "cancel", {"reason": reason})
+        return await self._act(number, "cancel", {"reason": reason}, "cancel")
 
     async def change_address(self, number: str, *, address: dict[str, Any]) -> OrderRead:
         """Ask the store to change the address."""
-        return await self._act(number, "address", {"address": address})
+        return await self._act(number, "address", {"address": address}, "change_address")
 
-    async def start_return(self, number: str, *, item_ids: list[str]) -> OrderRead:
+    async def start_return(self, number: str, *, item_ids: list[str],
+                           reason: str = "change_of_mind") -> OrderRead:
         """Ask the store to open a return."""
-        return await self._act(number, "return", {"item_ids": item_ids})
+        return await self._act(number, "return", {"item_ids": item_ids, "reason": reason},
+                               "return", reason)
 
     async def start_exchange(self, number: str, *, item_ids: list[str],
-                             new_item_ids: list[str],
-                             payment_method: str | None = None) -> OrderRead:
+                             new_item_ids: list[str], payment_method: str | None = None,
+                             reason: str = "change_of_mind") -> OrderRead:
         """Ask the store to open an exchange (the payment method settles the difference)."""
-        body: dict[str, Any] = {"item_ids": item_ids, "new_item_ids": new_item_ids}
+        body: dict[str, Any] = {"item_ids": item_ids, "new_item_ids": new_item_ids,
+                                "reason": reason}
         if payment_method:
             body["payment_method_id"] = payment_method
-        return await self._act(number, "exchange", body)
+        return await self._act(number, "exchange", body, "exchange", reason)
 
 
 def connector_for(session: AsyncSession, actor: Actor, settings: dict[str, Any],

@@ -42,3 +42,12 @@ class StoreImported(Event):
     customers: int
     orders: int
     products: int
+
+
+class StorePolicyUpdated(Event):
+    """An admin changed the store policy (`fields` names what)."""
+
+    name: ClassVar[str] = "commerce.policy_updated"
+    example: ClassVar[dict[str, Any]] = {"fields": ["windows"]}
+
+    fields: list[str]

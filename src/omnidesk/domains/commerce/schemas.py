@@ -109,6 +109,8 @@ class ItemsIn(BaseModel):
     new_item_ids: list[str] = Field(default_factory=list, max_length=50)
     payment_method: str | None = Field(None, max_length=80,
                                        description="Settles an exchange's price difference")
+    reason: Literal["change_of_mind", "defect"] = Field(
+        "change_of_mind", description="Picks the return/exchange window of the store policy")
 
 
 class BehaviourIn(BaseModel):

@@ -11,6 +11,16 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.commerce.models import BehaviourEvent, Order, OrderItem, Product
+from omnidesk.domains.commerce.policy import (
+    StorePolicy,
+    Verdict,
+    check_order_action,
+    order_dates,
+    store_policy,
+)
+
+# Other domains read the store policy through this module (the domain's public reads).
+POLICY_READS = (StorePolicy, Verdict, check_order_action, order_dates, store_policy)
 
 
 async def get_order_by_number(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, Request
@@ -18,6 +19,8 @@ from omnidesk.core.schemas import Id
 from omnidesk.core.security import constant_time_equals, hmac_sha256_hex
 from omnidesk.domains.commerce import actions
 from omnidesk.domains.commerce.connector import CommerceConnector, JsonStoreConnector, connector_for
+from omnidesk.domains.commerce.policy import StorePolicy
+from omnidesk.domains.commerce.policy_actions import check_update_store_policy, get_store_policy
 from omnidesk.domains.commerce.schemas import (
     AddressIn,
     BehaviourIn,
@@ -115,7 +118,7 @@ async def start_return(number: str, body: ItemsIn, actor: ActorDep,
     """Start a return of delivered items."""
     async with _connector(session, actor) as store:
         await _visible_order(session, actor, store, number)
-        order = await store.start_return(number, item_ids=body.item_ids)
+        order = await store.start_return(number, item_ids=body.item_ids, reason=body.reason)
     await session.commit()
     return order
 
@@ -128,9 +131,25 @@ async def start_exchange(number: str, body: ItemsIn, actor: ActorDep,
         await _visible_order(session, actor, store, number)
         order = await store.start_exchange(number, item_ids=body.item_ids,
                                            new_item_ids=body.new_item_ids,
-                                           payment_method=body.payment_method)
+                                           payment_method=body.payment_method,
+                                           reason=body.reason)
     await session.commit()
     return order
+
+
+@router.get("/policy", response_model=StorePolicy)
+async def read_store_policy(actor: ActorDep, session: SessionDep) -> StorePolicy:
+    """Return the store policy the bot and order actions follow."""
+    return await get_store_policy(session, workspace_id=actor.workspace_id)
+
+
+@router.patch("/policy", response_model=StorePolicy)
+async def update_store_policy(body: dict[str, Any], actor: ActorDep,
+                              session: SessionDep) -> StorePolicy:
+    """Change the store policy (JSON Merge Patch; admins)."""
+    policy = await check_update_store_policy(session, actor=actor, changes=body)
+    await session.commit()
+    return policy
 
 
 @router.post("/sync")

@@ -54,6 +54,7 @@ class Turn:
     connector: Any
     inbox: Inbox | None = None  # the conversation's inbox: its greeting and hours come first
     inbox_loaded: bool = False  # read only when a reply needs its greeting or hours
+    public_url: str = ""  # where the help center is served (policy article links)
 
     async def load_inbox(self) -> Inbox | None:
         """Read the conversation's inbox the first time a reply needs its greeting or hours."""

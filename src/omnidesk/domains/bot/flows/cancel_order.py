@@ -15,8 +15,10 @@ from omnidesk.domains.bot.flows.base import (
     owned_order,
     refund_text,
 )
+from omnidesk.domains.bot.flows.policy_check import refusal, verdict
 from omnidesk.domains.bot.flows.verification import verified_order
-from omnidesk.domains.bot.texts import reason_name, status_name
+from omnidesk.domains.bot.texts import reason_name
+from omnidesk.domains.commerce.actions import PolicyRefused
 
 SOURCE = "flow:cancel_order"
 MISTAKE = re.compile(r"실수|잘못|mistake|by accident|wrong", re.IGNORECASE)
@@ -39,12 +41,9 @@ async def advance(turn: Turn) -> Reply:
     if isinstance(order, Reply):
         return order
     state, number = turn.state, order.external_id
-    if order.status != "pending":
-        state.finish()
-        return Reply(turn.say("policy_cancel", number=number,
-                              status=status_name(order.status, turn.lang)), SOURCE,
-                     action={"action": "cancel_refused", "order_number": number,
-                             "status": order.status})
+    allowed = verdict(turn, order, "cancel")
+    if not allowed.allowed:
+        return await refusal(turn, order, allowed)
     if state.step == "confirm":
         return await _confirmed(turn, number)
     reason = state.slots.get("reason") or reason_in(turn.text)
@@ -68,6 +67,12 @@ async def _confirmed(turn: Turn, number: str) -> Reply:
     reason = state.slots.get("reason", "no longer needed")
     try:
         await turn.connector.cancel_order(number, reason=reason)
+    except PolicyRefused as refused:
+        order = await owned_order(turn)
+        if not isinstance(order, Reply):
+            return await refusal(turn, order, refused.verdict)
+        state.finish()
+        return Reply(turn.say("flow_failed"), SOURCE, handoff="flow_failed")
     except Conflict:
         state.finish()
         return Reply(turn.say("flow_failed"), SOURCE, handoff="flow_failed")

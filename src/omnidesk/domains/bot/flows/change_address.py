@@ -6,8 +6,10 @@ import re
 
 from omnidesk.core.errors import Conflict, InvalidInput
 from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, is_yes
+from omnidesk.domains.bot.flows.policy_check import refusal, verdict
 from omnidesk.domains.bot.flows.verification import verified_order
-from omnidesk.domains.bot.texts import status_name
+from omnidesk.domains.commerce.actions import PolicyRefused
+from omnidesk.domains.commerce.models import Order
 
 SOURCE = "flow:change_address"
 POSTCODE = re.compile(r"(?<!\d)\d{5}(?!\d)")
@@ -29,14 +31,11 @@ async def advance(turn: Turn) -> Reply:
     if isinstance(order, Reply):
         return order
     state, number = turn.state, order.external_id
-    if order.status != "pending":
-        state.finish()
-        return Reply(turn.say("policy_address", number=number,
-                              status=status_name(order.status, turn.lang)), SOURCE,
-                     action={"action": "address_change_refused", "order_number": number,
-                             "status": order.status})
+    allowed = verdict(turn, order, "change_address")
+    if not allowed.allowed:
+        return await refusal(turn, order, allowed)
     if state.step == "confirm" and state.slots.get("address"):
-        return await _confirmed(turn, number)
+        return await _confirmed(turn, order)
     address = address_in(turn.text) if state.step == "address" else None
     if address is None:
         state.step = "address"
@@ -46,8 +45,8 @@ async def advance(turn: Turn) -> Reply:
     return Reply(turn.say("address_confirm", number=number, address=shown), SOURCE)
 
 
-async def _confirmed(turn: Turn, number: str) -> Reply:
-    state = turn.state
+async def _confirmed(turn: Turn, order: Order) -> Reply:
+    state, number = turn.state, order.external_id
     if is_no(turn.text):
         state.finish()
         return Reply(turn.say("declined"), SOURCE,
@@ -56,6 +55,8 @@ async def _confirmed(turn: Turn, number: str) -> Reply:
         return Reply(turn.say("yes_no"), SOURCE)
     try:
         await turn.connector.change_address(number, address=state.slots["address"])
+    except PolicyRefused as refused:
+        return await refusal(turn, order, refused.verdict)
     except (Conflict, InvalidInput):
         state.finish()
         return Reply(turn.say("flow_failed"), SOURCE, handoff="flow_failed")

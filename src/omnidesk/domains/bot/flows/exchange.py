@@ -14,8 +14,10 @@ from typing import Any
 
 from omnidesk.core.errors import Conflict, InvalidInput
 from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, money, payment_method
+from omnidesk.domains.bot.flows.policy_check import refusal
 from omnidesk.domains.bot.flows.variants import pick_variant
 from omnidesk.domains.bot.texts import option_name, option_rank, payment_name
+from omnidesk.domains.commerce.actions import PolicyRefused
 from omnidesk.domains.commerce.models import Order, OrderItem
 from omnidesk.domains.commerce.service import Variant, list_product_variants
 
@@ -184,9 +186,12 @@ async def start(turn: Turn, order: Order) -> Reply:
     new_items = [targets.get(i, i) for i in items]
     chosen = await lines(turn, order, items)
     total = sum((line.difference(targets.get(line.id, line.id)) for line in chosen), Decimal(0))
+    reason = state.slots.get("reason", "change_of_mind")
     try:
         await turn.connector.start_exchange(number, item_ids=items, new_item_ids=new_items,
-                                            payment_method=payment_method(order))
+                                            payment_method=payment_method(order), reason=reason)
+    except PolicyRefused as refused:
+        return await refusal(turn, order, refused.verdict, reason)
     except (Conflict, InvalidInput):
         state.finish()
         return Reply(turn.say("flow_failed"), SOURCE, handoff="flow_failed")

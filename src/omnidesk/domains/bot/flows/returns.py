@@ -6,12 +6,20 @@ Exchanges then pick a target variant per item (``flows.exchange``) before the co
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal
 
 from omnidesk.core.errors import Conflict, InvalidInput
 from omnidesk.domains.bot.flows import exchange
 from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, is_yes, refund_text
+from omnidesk.domains.bot.flows.policy_check import (
+    fee_text,
+    refusal,
+    return_reason_in,
+    verdict,
+)
 from omnidesk.domains.bot.flows.verification import verified_order
-from omnidesk.domains.bot.texts import status_name
+from omnidesk.domains.commerce.actions import PolicyRefused
 from omnidesk.domains.commerce.models import Order, OrderItem
 
 ALL = re.compile(r"전부|모두|다\s*(해|반품|교환)|all|both|everything", re.IGNORECASE)
@@ -37,12 +45,15 @@ async def advance(turn: Turn) -> Reply:
         return order
     state, number, kind = turn.state, order.external_id, _kind(turn)
     source = f"flow:{state.flow}"
-    if order.status != "delivered":
-        state.finish()
-        return Reply(turn.say("policy_return", number=number,
-                              status=status_name(order.status, turn.lang)), source,
-                     action={"action": f"{kind}_refused", "order_number": number,
-                             "status": order.status})
+    reason = return_reason_in(turn.text) or state.slots.get("reason") or "change_of_mind"
+    state.slots["reason"] = reason
+    allowed = verdict(turn, order, kind, reason)
+    if not allowed.allowed:
+        if state.step == "reason":  # offered a defect return, and it is not one
+            allowed = replace(allowed, alternative="agent")
+        return await refusal(turn, order, allowed, reason)
+    if state.step == "reason":
+        state.step = None
     if state.step == "confirm" and state.slots.get("item_ids"):
         return await _confirmed(turn, order, kind)
     items = state.slots.get("item_ids") or _items_for(turn, order)
@@ -51,11 +62,15 @@ async def advance(turn: Turn) -> Reply:
         choices = ", ".join(f"{n}. {i.name}" for n, i in enumerate(order.items, 1))
         return Reply(turn.say("items_ask", choices=choices), source)
     state.slots["item_ids"] = items
+    fee = fee_text(turn, order, allowed, reason)
     if kind == "exchange":
-        return await exchange.advance(turn, order, items)
+        reply = await exchange.advance(turn, order, items)
+        if state.step == "confirm" and fee and not reply.handoff:
+            reply.text += fee
+        return reply
     state.step = "confirm"
     names = ", ".join(i.name for i in order.items if _line_id(i) in items)
-    return Reply(turn.say("return_confirm", number=number, items=names), source)
+    return Reply(turn.say("return_confirm", number=number, items=names) + fee, source)
 
 
 def _kind(turn: Turn) -> str:
@@ -80,12 +95,22 @@ async def _confirmed(turn: Turn, order: Order, kind: str) -> Reply:
     if kind == "exchange":
         return await exchange.start(turn, order)
     items = list(state.slots["item_ids"])
+    reason = state.slots.get("reason", "change_of_mind")
     try:
-        await turn.connector.start_return(number, item_ids=items)
+        await turn.connector.start_return(number, item_ids=items, reason=reason)
+    except PolicyRefused as refused:
+        return await refusal(turn, order, refused.verdict, reason)
     except (Conflict, InvalidInput):
         state.finish()
         return Reply(turn.say("flow_failed"), source, handoff="flow_failed")
     state.finish()
     return Reply(turn.say("return_done", number=number, refund=refund_text(turn, order)), source,
                  action={"action": "return_requested", "order_number": number,
-                         "items": len(items)})
+                         "items": len(items), "reason": reason,
+                         "amount": str(_refund_amount(order, items))})
+
+
+def _refund_amount(order: Order, items: list[str]) -> Decimal:
+    """Return what the returned lines cost (the refund before any return fee)."""
+    return sum((Decimal(str(i.price)) * i.quantity for i in order.items
+                if _line_id(i) in items), Decimal(0))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
-from omnidesk.app.cli import app
+from omnidesk.app.cli import LAZY, app
 from omnidesk.config import get_settings
 from tests.conftest import SHARED_DATA
 
@@ -62,3 +67,30 @@ def test_a_bad_import_path_is_a_clear_error(database: str, tmp_path: Path) -> No
 def test_creating_a_token_for_an_unknown_workspace_fails_cleanly(database: str) -> None:
     result = runner.invoke(app, ["admin", "create-token", "--workspace", "ghost"])
     assert result.exit_code == 1 and "no workspace with slug 'ghost'" in result.output
+
+
+def test_help_imports_no_domain_code_scikit_learn_or_the_korean_analyser() -> None:
+    """`omnidesk --help` answers at once: the command groups are imported when one runs."""
+    probe = ("import sys\nfrom omnidesk.app.cli import app\n"
+             "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+             "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), '|',"
+             " ' '.join(m for m in sys.modules if m.startswith('omnidesk.')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, env={**os.environ, "COLUMNS": "120"})
+    packages, _, ours = done.stdout.rpartition("\n")[2].partition(" | ")
+    assert "Commands" in done.stdout and "simulate" in done.stdout
+    for heavy in ("sklearn", "kiwipiepy", "numpy", "scipy", "fastapi", "asyncpg"):
+        assert heavy not in packages.split(), heavy
+    assert not [m for m in ours.split() if m.startswith(("omnidesk.domains", "omnidesk.channels"))]
+
+
+def test_each_lazy_group_is_listed_with_its_own_help_and_runs() -> None:
+    for name, (module, attribute, help_text) in LAZY.items():
+        target = getattr(importlib.import_module(module), attribute)
+        own = target.info.help if isinstance(target, typer.Typer) else help_text
+        assert own == help_text, name
+        result = runner.invoke(app, [name, "--help"], terminal_width=120)
+        assert result.exit_code == 0, (name, result.output)
+        assert help_text.split(":")[0] in result.output, name
+    listed = runner.invoke(app, ["events", "list", "--json"])  # a group of one command stays a group
+    assert listed.exit_code == 0 and '"name"' in listed.output

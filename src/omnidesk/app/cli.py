@@ -3,43 +3,86 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
-from omnidesk.app.commands import channels as channel_commands
-from omnidesk.app.commands import events as event_commands
-from omnidesk.app.commands import kb as kb_commands
-from omnidesk.app.commands import nlu as nlu_commands
-from omnidesk.app.commands import pii as pii_commands
-from omnidesk.app.commands import privacy as privacy_commands
-from omnidesk.app.commands import report as report_commands
-from omnidesk.app.commands import simulate as simulate_commands
-from omnidesk.app.commands.admin import admin_app, outbox_app
-from omnidesk.app.commands.data import demo_app, import_app
 from omnidesk.config import get_settings
 
-app = typer.Typer(help="omnidesk: AI omnichannel contact center", no_args_is_help=True)
+# Command groups whose modules import the domains (the ORM, scikit-learn, the Korean analyser):
+# name → (module, Typer attribute or command function, help shown in `omnidesk --help`). They are
+# imported only when one of their commands runs, so `omnidesk --help` and `omnidesk serve` start
+# without them; tests/test_cli.py checks each help here against the group's own.
+LAZY: dict[str, tuple[str, str, str]] = {
+    "demo": ("omnidesk.app.commands.data", "demo_app", "The demo workspace"),
+    "import": ("omnidesk.app.commands.data", "import_app", "Import data from other systems"),
+    "admin": ("omnidesk.app.commands.admin", "admin_app", "Workspaces, users and API tokens"),
+    "outbox": ("omnidesk.app.commands.admin", "outbox_app", "Inspect and replay event deliveries"),
+    "nlu": ("omnidesk.app.commands.nlu", "app", "Train, evaluate and try intent models."),
+    "kb": ("omnidesk.app.commands.kb", "app",
+           "Knowledge base: search evaluation, import, export, reindex."),
+    "channels": ("omnidesk.app.commands.channels", "app",
+                 "Connect channels (email, SMS, voice, messengers)"),
+    "events": ("omnidesk.app.commands.events", "app", "The domain event catalogue"),
+    "pii": ("omnidesk.app.commands.pii", "app",
+            "Personal data: detect, score the detector, rotate the encryption key."),
+    "privacy": ("omnidesk.app.commands.privacy", "app",
+                "Retention purges, customer erasure and data export"),
+    "report": ("omnidesk.app.commands.report", "app", "KPI reports"),
+    "simulate": ("omnidesk.app.commands.simulate", "simulate_command",
+                 "Simulate routing against Erlang C"),
+}
+
+
+def load_lazy(name: str) -> Any:
+    """Import a lazy command group and return it as a click command named ``name``."""
+    module_name, attribute, help_text = LAZY[name]
+    target = getattr(importlib.import_module(module_name), attribute)
+    holder = typer.Typer()
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)  # as a group, even when it has one command
+        return typer.main.get_group(holder).commands[name]
+    holder.command(name, help=help_text)(target)  # a single command function
+    command = typer.main.get_command(holder)
+    command.name = name
+    return command
+
+
+class LazyGroup(TyperGroup):
+    """The root command: lists the lazy groups from :data:`LAZY`, imports one when it runs."""
+
+    listing = False
+
+    # (typer vendors its own click; its types are private, hence Any for context and command)
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in LAZY if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in self.commands or cmd_name not in LAZY:
+            return super().get_command(ctx, cmd_name)
+        if self.listing:  # `--help` shows the name and help without importing the group
+            return TyperCommand(cmd_name, help=LAZY[cmd_name][2])
+        self.commands[cmd_name] = load_lazy(cmd_name)
+        return self.commands[cmd_name]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.listing = False
+
+
+app = typer.Typer(help="omnidesk: AI omnichannel contact center", no_args_is_help=True,
+                  cls=LazyGroup)
 db_app = typer.Typer(help="Database migrations", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(demo_app, name="demo")
-app.add_typer(import_app, name="import")
-app.add_typer(admin_app, name="admin")
-app.add_typer(outbox_app, name="outbox")
-app.add_typer(nlu_commands.app, name="nlu")
-app.add_typer(kb_commands.app, name="kb")
-app.add_typer(channel_commands.app, name="channels")
-app.add_typer(event_commands.app, name="events")
-app.add_typer(pii_commands.app, name="pii")
-app.add_typer(privacy_commands.app, name="privacy")
-app.add_typer(report_commands.app, name="report")
-if hasattr(simulate_commands, "simulate_command"):
-    app.command("simulate", help="Simulate routing against Erlang C")(
-        simulate_commands.simulate_command)
 console = Console(stderr=True)
 
 

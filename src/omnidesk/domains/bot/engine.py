@@ -18,6 +18,7 @@ from omnidesk.core.context import system_actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import DomainError
 from omnidesk.domains.bot.answers import ChatClient, answer_question
+from omnidesk.domains.bot.asking import asks_installation_date, is_topic_question, topic_of
 from omnidesk.domains.bot.delivery import deliver
 from omnidesk.domains.bot.dialogue import load_state
 from omnidesk.domains.bot.flows import (
@@ -28,7 +29,8 @@ from omnidesk.domains.bot.flows import (
     refund_status,
     returns,
 )
-from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, is_yes
+from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, is_yes, order_number_in
+from omnidesk.domains.bot.flows.policy_check import policy_answer
 from omnidesk.domains.bot.policy import (
     FLOW_INTENTS,
     bot_settings,
@@ -115,6 +117,14 @@ async def decide(turn: Turn, deps: BotDeps) -> Reply:
     if state.flow and (answering or not switches_flow(u, settings, state.flow)):
         return await run_flow(turn, state.flow)
     intent = None if is_miss(u, settings) or u.intent is None else u.intent.intent
+    if intent == "installation_schedule" and asks_installation_date(turn.text):
+        intent = "order_status"  # "설치 기사님은 언제 오시나요?": the order's slot, not an article
+    if intent in FLOW_INTENTS and is_topic_question(
+            turn.text, names_order=order_number_in(turn) is not None):
+        answered = await policy_answer(turn, topic_of(intent, turn.text)) or await topic_answer(
+            turn, deps)
+        if answered is not None:
+            return answered
     if intent in FLOW_INTENTS:
         if intent not in settings.intents:
             return Reply("", "policy", handoff="intent_not_enabled")
@@ -150,6 +160,20 @@ def hours_reply(turn: Turn) -> Reply:
         state = turn.say("hours_closed", when=when) if when else ""
     return Reply(turn.say("hours", hours=calendar.weekly_summary(turn.lang), state=state),
                  "template:business_hours")
+
+
+async def topic_answer(turn: Turn, deps: BotDeps) -> Reply | None:
+    """Answer a question about a task's rules from the knowledge base, offering to act after."""
+    answer = await answer_question(
+        turn.session, workspace_id=turn.workspace.id, workspace_slug=turn.workspace.slug,
+        question=turn.text, lang=turn.lang, min_score=turn.settings.answer_min_score,
+        base_url=deps.public_url, llm=deps.llm, tone=turn.settings.tone,
+        hours=turn.load_calendar)
+    if answer is None:
+        return None
+    turn.state.misses = 0
+    return Reply(f"{answer.text}\n{turn.say('ask_offer')}", answer.source,
+                 citations=answer.citations)
 
 
 async def knowledge_reply(turn: Turn, deps: BotDeps) -> Reply:

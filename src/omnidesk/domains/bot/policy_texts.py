@@ -29,11 +29,13 @@ POLICY_TEXTS: dict[str, tuple[str, str]] = {
                    "the refund.")),
     "exchange_fee": (" 단순 변심 교환이라 왕복 배송비 {fee}이 들어요.",
                      " As a change-of-mind exchange, {fee} shipping applies."),
+    "ask_offer": ("주문에 바로 진행하길 원하시면 주문번호와 함께 말씀해 주세요.",
+                  "If you'd like me to do this for an order, tell me with the order number."),
     "status_shipped": (" 발송일: {date}.", " Shipped: {date}."),
     "status_delivered": (" 배송 완료일: {date}.", " Delivered: {date}."),
     "status_install": (" 설치 예정: {date} {slot}.", " Installation: {date}, {slot}."),
     "status_install_done": (" 설치 완료: {date}.", " Installed: {date}."),
-    "status_install_moved": (" 설치 일정이 {date} {slot}(으)로 다시 잡혔어요.",
+    "status_install_moved": (" 설치 일정이 다시 잡혔어요: {date} {slot}.",
                              " Installation rescheduled to {date}, {slot}."),
 }
 FORMAL_POLICY_TEXTS: dict[str, tuple[str, str]] = {
@@ -62,7 +64,9 @@ FORMAL_POLICY_TEXTS: dict[str, tuple[str, str]] = {
                    "the refund.")),
     "exchange_fee": (" 단순 변심 교환이므로 왕복 배송비 {fee}이 부과됩니다.",
                      " As a change-of-mind exchange, {fee} shipping applies."),
-    "status_install_moved": (" 설치 일정이 {date} {slot}(으)로 다시 잡혔습니다.",
+    "ask_offer": ("주문에 바로 진행하시려면 주문번호와 함께 말씀해 주십시오.",
+                  "If you would like us to do this for an order, please tell us the order number."),
+    "status_install_moved": (" 설치 일정이 다시 잡혔습니다: {date} {slot}.",
                              " Installation rescheduled to {date}, {slot}."),
 }
 RETURN_REASONS = {"change_of_mind": ("단순 변심", "change-of-mind"),

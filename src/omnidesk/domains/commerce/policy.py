@@ -54,7 +54,9 @@ class StorePolicy(BaseModel):
     articles: dict[str, str] = Field(default_factory=lambda: {
         "cancel": "order-cancel", "change_address": "delivery-address-change",
         "return": "returns-policy", "exchange": "returns-policy",
-        "refund": "refund-timeline", "returns": "returns-policy"},
+        "refund": "refund-timeline", "returns": "returns-policy",
+        "how_to_return": "returns-how-to", "how_to_exchange": "exchange-how-to",
+        "membership": "membership-tiers", "order_status": "order-status"},
         description="Help-center article (slug) that states each rule")
 
     @field_validator("cancellable_statuses", "address_change_statuses", "returnable_statuses")

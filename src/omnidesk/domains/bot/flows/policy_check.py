@@ -23,6 +23,7 @@ from omnidesk.domains.commerce.service import (
     order_dates,
     store_policy,
 )
+from omnidesk.domains.knowledge.models import KbArticleVersion
 from omnidesk.domains.knowledge.service import get_published
 
 DEFECT = re.compile(r"불량|고장|파손|깨[져졌지]|하자|찢어|작동\s*(안|이\s*안)|안\s*돼요|오배송|잘못\s*(온|왔)"
@@ -65,21 +66,41 @@ def fee_text(turn: Turn, order: Order, found: Verdict, reason: str) -> str:
     return turn.say(key, fee=money(found.fee, order.currency))
 
 
-async def citation(turn: Turn, slug: str | None) -> tuple[str, list[str]]:
-    """Return the line that links the policy article in the customer's language, if published."""
-    if not slug:
-        return "", []
+async def _article(turn: Turn, slug: str) -> tuple[KbArticleVersion, str] | None:
+    """Return the published article in the customer's language (else the workspace's) and its
+    help-center address."""
     for locale in dict.fromkeys((turn.lang, turn.workspace.default_locale or "ko")):
         found = await get_published(turn.session, workspace_id=turn.workspace.id, locale=locale,
                                     slug=slug)
         if found is not None:
-            url = (f"{turn.public_url.rstrip('/')}/help/{turn.workspace.slug}/{locale}"
-                   f"/articles/{slug}")
-            return turn.say("policy_cite", title=found[1].title, url=url), [slug]
-    return "", []
+            return found[1], (f"{turn.public_url.rstrip('/')}/help/{turn.workspace.slug}/"
+                              f"{locale}/articles/{slug}")
+    return None
 
 
-def _date(day: dt.date | None, lang: str) -> str:
+async def citation(turn: Turn, slug: str | None) -> tuple[str, list[str]]:
+    """Return the line that links the policy article in the customer's language, if published."""
+    found = await _article(turn, slug) if slug else None
+    if found is None or slug is None:
+        return "", []
+    return turn.say("policy_cite", title=found[0].title, url=found[1]), [slug]
+
+
+async def policy_answer(turn: Turn, topic: str) -> Reply | None:
+    """Answer a question about a rule with the article the store policy names for the topic."""
+    slug = turn_policy(turn).articles.get(topic)
+    found = await _article(turn, slug) if slug else None
+    if found is None or slug is None:
+        return None
+    version, url = found
+    text = "\n".join(part for part in (
+        version.summary, turn.say("kb_source", title=version.title, url=url),
+        turn.say("ask_offer")) if part)
+    return Reply(text, "kb_policy", citations=[slug])
+
+
+def day_text(day: dt.date | None, lang: str) -> str:
+    """Write a date for customers (12월 5일 / Dec 5, 2026)."""
     if day is None:
         return "-"
     return f"{day.month}월 {day.day}일" if lang == "ko" else day.strftime("%b %-d, %Y")
@@ -94,8 +115,8 @@ async def refusal(turn: Turn, order: Order, found: Verdict, reason: str | None =
         shown = RETURN_REASONS.get(reason or "change_of_mind", (reason, reason))
         window = turn_policy(turn).windows[reason or "change_of_mind"]
         text = turn.say("policy_window", number=number, reason=shown[0 if lang == "ko" else 1],
-                        days=window.days, deadline=_date(found.deadline, lang),
-                        delivered=_date(order_dates(order)["delivered"], lang))
+                        days=window.days, deadline=day_text(found.deadline, lang),
+                        delivered=day_text(order_dates(order)["delivered"], lang))
     elif found.rule == "status":
         text = turn.say(STATUS_KEYS[found.action], number=number,
                         status=status_name(order.status, lang))
@@ -106,7 +127,7 @@ async def refusal(turn: Turn, order: Order, found: Verdict, reason: str | None =
     if found.alternative == "defect_return":
         delivered = order_dates(order)["delivered"]
         days = turn_policy(turn).windows["defect"].days
-        text += " " + turn.say("alt_defect", deadline=_date(
+        text += " " + turn.say("alt_defect", deadline=day_text(
             delivered + dt.timedelta(days=days) if delivered else None, lang))
         turn.state.step, turn.state.slots["reason_asked"] = "reason", True
     else:

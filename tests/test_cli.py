@@ -84,6 +84,16 @@ def test_help_imports_no_domain_code_scikit_learn_or_the_korean_analyser() -> No
     assert not [m for m in ours.split() if m.startswith(("omnidesk.domains", "omnidesk.channels"))]
 
 
+def test_each_lazy_group_runs_with_every_model_mapped_in_a_fresh_process() -> None:
+    probe = ("import sys\nfrom sqlalchemy.orm import configure_mappers\n"
+             "from omnidesk.app.cli import load_lazy\n"
+             "load_lazy(sys.argv[1])\nconfigure_mappers()\n")
+    for name in ("demo", "admin", "report"):  # modules that import a few domains only
+        done = subprocess.run([sys.executable, "-c", probe, name], check=False,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, (name, done.stderr[-2000:])
+
+
 def test_each_lazy_group_is_listed_with_its_own_help_and_runs() -> None:
     for name, (module, attribute, help_text) in LAZY.items():
         target = getattr(importlib.import_module(module), attribute)

@@ -43,6 +43,7 @@ LAZY: dict[str, tuple[str, str, str]] = {
 def load_lazy(name: str) -> Any:
     """Import a lazy command group and return it as a click command named ``name``."""
     module_name, attribute, help_text = LAZY[name]
+    importlib.import_module("omnidesk.all_models")  # every table, so relations resolve
     target = getattr(importlib.import_module(module_name), attribute)
     holder = typer.Typer()
     if isinstance(target, typer.Typer):

@@ -1,0 +1,145 @@
+"""Start-up and memory of one omnidesk process: `omnidesk --help`, `omnidesk serve` until
+/healthz answers, the server's RSS idle and after a load of widget messages (bot on).
+
+It creates a temp SQLite database, migrates it and loads the demo workspace (bot, knowledge base),
+then for each of ``--runs`` starts `omnidesk serve` and measures:
+- help: wall time of `omnidesk --help` (the command groups are imported lazily);
+- healthz: seconds from the process start until /healthz answers 200;
+- RSS idle: the server's resident memory ``--settle`` seconds after /healthz (models loading
+  in the background by then);
+- RSS after load: after ``--messages`` widget messages from ``--visitors`` visitors, with the
+  dispatcher (bot, NLU, routing) working them off.
+The Korean analyser (kiwipiepy) is built once per process (``omnidesk.core.text._kiwi``).
+Run: .venv/bin/python bench/startup.py [--runs 3] [--messages 300] [--visitors 20]
+Figures vary with the machine's load; run it a few times and report the spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from omnidesk.demo.dataset.generator import WORKSPACE_SLUG
+
+CLI = [sys.executable, "-m", "omnidesk.app.cli"]
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    """Return a process's resident set size in MB (from /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def help_seconds() -> float:
+    """Time one `omnidesk --help`."""
+    started = time.perf_counter()
+    subprocess.run([*CLI, "--help"], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+async def load(base: str, messages: int, visitors: int) -> float:
+    """Post ``messages`` widget messages from ``visitors`` visitors; return the seconds it took."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        tokens = []
+        for _ in range(visitors):
+            session = await client.post("/widget/api/sessions", json={"workspace": WORKSPACE_SLUG})
+            session.raise_for_status()
+            tokens.append(session.json()["token"])
+
+        async def visitor(n: int, token: str) -> None:
+            headers = {"X-Widget-Workspace": WORKSPACE_SLUG, "X-Widget-Token": token}
+            for i in range(n, messages, visitors):
+                sent = await client.post("/widget/api/messages", headers=headers, json={
+                    "text": f"주문한 소파 배송이 언제 오나요? ({i})", "client_message_id": f"bench{i:06d}"})
+                if sent.status_code == 503:  # back-pressure: come back as told
+                    await asyncio.sleep(float(sent.headers.get("Retry-After", "1")))
+                    continue
+                sent.raise_for_status()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(visitor(n, t) for n, t in enumerate(tokens)))
+        return time.perf_counter() - started
+
+
+def run_server(env: dict[str, str], args: argparse.Namespace, log: Path) -> dict[str, float]:
+    """Start `omnidesk serve`, measure it, stop it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        server = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env,
+                                  stdout=out, stderr=out, start_new_session=True)
+    try:
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"server exited; see {log}")
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.02)
+        healthz = time.perf_counter() - started
+        time.sleep(args.settle)
+        idle = rss_mb(server.pid)
+        took = asyncio.run(load(base, args.messages, args.visitors))
+        time.sleep(args.settle)  # the dispatcher works off the bot's turns
+        return {"healthz_s": healthz, "rss_idle_mb": idle, "rss_after_mb": rss_mb(server.pid),
+                "load_s": took}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+            server.wait()
+
+
+def main() -> None:
+    """Parse options, prepare the demo database, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--messages", type=int, default=300)
+    parser.add_argument("--visitors", type=int, default=20)
+    parser.add_argument("--settle", type=float, default=5.0)
+    args = parser.parse_args()
+
+    helps = [help_seconds() for _ in range(5)]
+    print(f"omnidesk --help: median {statistics.median(helps):.2f} s, "
+          f"max {max(helps):.2f} s (5 runs)")
+
+    tmp = Path(tempfile.mkdtemp(prefix="omnidesk-bench-"))
+    env = {**os.environ, "OMNIDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bench.db'}",
+           "OMNIDESK_SECRET_KEY": "bench-secret", "OMNIDESK_UPLOAD_DIR": str(tmp / "uploads"),
+           "OMNIDESK_WIDGET_RATE_LIMIT": "1000000", "OMNIDESK_LOG_LEVEL": "WARNING"}
+    env.pop("OMNIDESK_REDIS_URL", None)
+    for step in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run([*CLI, *step], env=env, check=True, capture_output=True)
+    rows = [run_server(env, args, tmp / "server.log") for _ in range(args.runs)]
+    print(f"{'run':>3} {'healthz s':>10} {'RSS idle MB':>12} {'RSS after MB':>13} "
+          f"{'load s':>7}   ({args.messages} widget messages, {args.visitors} visitors, bot on)")
+    for n, row in enumerate(rows, 1):
+        print(f"{n:>3} {row['healthz_s']:>10.2f} {row['rss_idle_mb']:>12.0f} "
+              f"{row['rss_after_mb']:>13.0f} {row['load_s']:>7.1f}")
+
+
+if __name__ == "__main__":
+    main()

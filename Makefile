@@ -9,10 +9,11 @@ PYTEST_ARGS ?=
 # three keep both cores busy while browser tests wait for their servers
 PYTEST_WORKERS ?= 3
 
-.PHONY: run test install install-test services system-deps worker clean help lint
+.PHONY: run run-empty test install install-test services system-deps worker clean help lint
 
 help:
 	@echo "make run    - install, migrate, load the demo workspace if empty, serve on http://$(HOST):$(PORT)"
+	@echo "make run-empty - the same without the demo: a new database opens the first-run page /setup"
 	@echo "make test   - install test extras, start PostgreSQL/Redis if needed, run the whole suite"
 	@echo "make worker - run the outbox dispatcher as its own process"
 	@echo "make lint   - ruff and the mypy type check (config in pyproject.toml)"
@@ -36,6 +37,10 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/omnidesk db upgrade
 	$(BIN)/omnidesk demo load --if-empty
+	$(BIN)/omnidesk serve --host $(HOST) --port $(PORT)
+
+run-empty: install
+	$(BIN)/omnidesk db upgrade
 	$(BIN)/omnidesk serve --host $(HOST) --port $(PORT)
 
 worker: install

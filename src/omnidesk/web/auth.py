@@ -26,7 +26,7 @@ from omnidesk.domains.agents.service import (
     authenticate_token,
     get_user,
 )
-from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.domains.workspaces.service import count_workspaces, get_workspace
 from omnidesk.web.two_factor import pass_second_factor, provisioning_qr, seal_secret
 
 router = APIRouter(include_in_schema=False)
@@ -115,11 +115,18 @@ def _login_page(request: Request, *, error: str | None = None, email: str = "",
     )
 
 
+async def needs_setup(session: AsyncSession) -> bool:
+    """Tell whether this server has no workspace yet (so the first-run page `/setup` is open)."""
+    return not await count_workspaces(session)
+
+
 @router.get("/login", response_class=HTMLResponse)
-async def login_form(request: Request) -> Response:
-    """Show the login form."""
+async def login_form(request: Request, session: SessionDep) -> Response:
+    """Show the login form (the first-run page instead on a server with no workspace)."""
     if has_login(request):
         return RedirectResponse("/inbox", status_code=303)
+    if await needs_setup(session):
+        return RedirectResponse("/setup", status_code=303)
     return _login_page(request)
 
 
@@ -197,6 +204,12 @@ async def _start(request: Request, session: AsyncSession, user: User,
     request.session.update({"key": session_key, "sid": secrets.token_urlsafe(16),
                             "locale": user.locale})
     return RedirectResponse(then, status_code=303)
+
+
+async def start_login(request: Request, session: AsyncSession, user: User,
+                      then: str = "/inbox") -> Response:
+    """Sign a person in now (the first admin after setting up, an invitee who just joined)."""
+    return await _start(request, session, user, then)
 
 
 def _mfa_page(request: Request, *, step: str, error: str | None = None, status: int = 200,

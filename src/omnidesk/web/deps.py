@@ -63,12 +63,17 @@ def csrf_failed(request: Request, token: str | None = None) -> Response | None:
     return Response("invalid or missing CSRF token", status_code=403)
 
 
-def staff_navigation(request: Request, page: AgentPage) -> Navigation:
-    """Return the links of this person's top bar (pages this app serves, by their role)."""
-    routes = getattr(request.app.state, "staff_paths", None)
+def staff_paths(request: Request) -> frozenset[str]:
+    """Return the menu's addresses this app serves (worked out once per app)."""
+    routes: frozenset[str] | None = getattr(request.app.state, "staff_paths", None)
     if routes is None:
         routes = request.app.state.staff_paths = served_paths(request.app.routes)
-    return navigation_for(page.actor, routes=routes)
+    return routes
+
+
+def staff_navigation(request: Request, page: AgentPage) -> Navigation:
+    """Return the links of this person's top bar (pages this app serves, by their role)."""
+    return navigation_for(page.actor, routes=staff_paths(request))
 
 
 def render(request: Request, page: AgentPage, template: str, status_code: int = 200,

@@ -6,15 +6,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from omnidesk.core.http import SessionDep
-from omnidesk.web.auth import has_login
+from omnidesk.web.auth import has_login, needs_setup
 from omnidesk.web.deps import agent_page, login_redirect, staff_navigation
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-async def home(request: Request) -> Response:
-    """Send people to the inbox, or to the login page first."""
+async def home(request: Request, session: SessionDep) -> Response:
+    """Send people to the inbox, or to the login page first (to set-up on an empty server)."""
+    if not has_login(request) and await needs_setup(session):
+        return RedirectResponse("/setup", status_code=303)
     return RedirectResponse("/inbox" if has_login(request) else "/login",
                             status_code=303)
 

@@ -44,7 +44,9 @@ from omnidesk.domains.agents.service import (
     role_read,
     user_read,
 )
-from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.domains.workspaces.actions import do_create_workspace
+from omnidesk.domains.workspaces.schemas import WorkspaceCreate
+from omnidesk.domains.workspaces.service import count_workspaces, get_workspace
 
 
 async def do_ensure_skill(session: AsyncSession, *, workspace_id: int, name: str) -> Skill:
@@ -101,6 +103,23 @@ async def do_create_user(session: AsyncSession, *, actor: Actor, user_in: UserCr
     _record(session, actor, ev.UserCreated(user_id=user.id, role=user.role), "user", user.id,
             {}, after=_user_audit(user))
     return user
+
+
+async def do_first_run(session: AsyncSession, *, workspace_in: WorkspaceCreate,
+                       admin_in: UserCreate) -> User:
+    """Create the server's first workspace and its first admin; refused once one exists."""
+    if await count_workspaces(session):
+        raise Conflict("this server is already set up: log in instead")
+    workspace = await do_create_workspace(session, workspace_in=workspace_in,
+                                          created_by="first-run")
+    if await count_workspaces(session) != 1:  # someone else set it up meanwhile
+        raise Conflict("this server is already set up: log in instead")
+    admin = admin_in.model_copy(update={"role": "admin", "role_id": None,
+                                        "languages": workspace_in.languages or
+                                        [workspace_in.default_locale]})
+    return await do_create_user(session, actor=Actor(workspace_id=workspace.id, user_id=None,
+                                                     role="admin", kind="system"),
+                                user_in=admin)
 
 
 async def _check_password(session: AsyncSession, workspace_id: int, password: str, email: str,

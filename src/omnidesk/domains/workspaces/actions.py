@@ -25,7 +25,9 @@ async def do_create_workspace(
     """Create a workspace; its slug must be free."""
     if await get_workspace_by_slug(session, slug=workspace_in.slug):
         raise Conflict(f"workspace {workspace_in.slug!r} already exists", field="slug")
-    workspace = Workspace(**workspace_in.model_dump(), created_by=created_by)
+    served = {"languages": workspace_in.languages} if workspace_in.languages else {}
+    workspace = Workspace(**workspace_in.model_dump(exclude={"languages"}),
+                          created_by=created_by, settings=served)
     workspace.business_hours = dict(DEFAULT_BUSINESS_HOURS)  # in the workspace's time zone
     session.add(workspace)
     await session.flush()

@@ -129,6 +129,17 @@ class WorkspaceCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     default_locale: str = Field("ko", pattern=r"^(ko|en)$")
     timezone: TimeZoneName = "Asia/Seoul"
+    languages: list[Literal["ko", "en"]] | None = Field(
+        None, description="Languages the workspace serves customers in (default: its locale)")
+
+    @model_validator(mode="after")
+    def _locale_is_served(self) -> WorkspaceCreate:
+        if self.languages is not None:
+            if not self.languages:
+                raise ValueError("choose at least one language")
+            if self.default_locale not in self.languages:
+                raise ValueError("the default language must be one of the languages")
+        return self
 
 
 class WorkspaceUpdate(Patch):

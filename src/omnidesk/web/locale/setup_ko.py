@@ -17,4 +17,50 @@ SETUP_KO = {  # the staff layout and its navigation
         "감사 로그는 audit.read 권한이 있어야 볼 수 있습니다.",
     "This page needs a privacy permission.": "이 페이지는 개인정보 관리 권한이 있어야 볼 수 있습니다.",
 }
-SETUP_CODES: dict[str, tuple[str, str]] = {}  # codes shown on these pages: (ko, en)
+SETUP_KO.update({  # the first-run page and the checklist
+    "Set up omnidesk": "omnidesk 시작하기",
+    "Set up your workspace and its first admin. This page closes once it is done.":
+        "워크스페이스와 첫 관리자를 만드세요. 만들고 나면 이 페이지는 닫힙니다.",
+    "Workspace": "워크스페이스", "Business name": "회사·상점 이름", "e.g. Hanbit Living": "예: 한빛리빙",
+    "Address name": "주소 이름",
+    "Lower-case letters, digits and dashes; your help center lives at /help/<name>.":
+        "영문 소문자, 숫자, 대시만 쓸 수 있습니다. 고객센터 주소는 /help/<이름> 입니다.",
+    "Time zone": "시간대", "Languages customers write in": "고객이 쓰는 언어",
+    "Main language": "기본 언어", "First admin": "첫 관리자", "Your name": "이름",
+    "Password": "비밀번호", "Password again": "비밀번호 확인",
+    "Create the workspace": "워크스페이스 만들기",
+    ("Want to look around first? Stop the server and run `make run` on an empty database to "
+     "load the demo store instead."):
+        "먼저 둘러보고 싶다면 서버를 멈추고 빈 데이터베이스에서 `make run`을 실행해 데모 상점을 불러오세요.",
+    "Your session expired; send the form again.": "세션이 만료되었습니다. 다시 보내 주세요.",
+    "The two passwords differ.": "두 비밀번호가 다릅니다.",
+    "this server is already set up: log in instead": "이미 설정된 서버입니다. 로그인하세요.",
+    "%(name)s is ready. These steps make it answer your customers.":
+        "%(name)s 워크스페이스가 준비되었습니다. 아래 단계를 마치면 고객 응대를 시작할 수 있습니다.",
+    "%(done)s of %(total)s done": "%(total)s단계 중 %(done)s단계 완료", "Done": "완료", "To do": "할 일",
+    "Until the team page is here: `omnidesk admin create-user` or POST /api/v1/users.":
+        "팀 페이지가 생기기 전에는 `omnidesk admin create-user` 또는 POST /api/v1/users 로 추가하세요.",
+    "Until the inboxes page is here: `omnidesk channels` or PUT /api/v1/channels/{kind}.":
+        "채널 연결 페이지가 생기기 전에는 `omnidesk channels` 또는 PUT /api/v1/channels/{kind} 를 쓰세요.",
+    "The demo store page shows the widget's embed code at work.":
+        "데모 상점 페이지에서 위젯 삽입 코드가 동작하는 모습을 볼 수 있습니다.",
+    "Until the hours page is here: PATCH /api/v1/workspace with business_hours.":
+        "운영 시간 페이지가 생기기 전에는 PATCH /api/v1/workspace 의 business_hours 로 정하세요.",
+})
+SETUP_CODES: dict[str, tuple[str, str]] = {  # codes shown on these pages: (ko, en)
+    "step:team": ("팀원 초대", "Invite your team"),
+    "step:inbox": ("첫 채널 연결", "Connect a first inbox"),
+    "step:widget": ("웹사이트에 채팅 위젯 넣기", "Embed the chat widget on your website"),
+    "step:articles": ("도움말 문서 쓰기·가져오기", "Write or import help articles"),
+    "step:hours": ("운영 시간 정하기", "Set your business hours"),
+    "step-help:team": ("상담원과 매니저를 이메일로 초대하고 역할과 팀을 정합니다.",
+                       "Invite agents and supervisors by email and give them roles and teams."),
+    "step-help:inbox": ("이메일, 카카오톡, 텔레그램 등 고객이 연락하는 채널을 연결합니다.",
+                        "Connect email, KakaoTalk, Telegram or another channel customers use."),
+    "step-help:widget": ("위젯의 색과 인사말을 정하고 삽입 코드를 웹사이트에 붙여 넣습니다.",
+                         "Style the widget, then paste its embed code into your website."),
+    "step-help:articles": ("챗봇이 답할 수 있도록 자주 묻는 질문을 문서로 씁니다.",
+                           "Write your frequent answers so the bot can answer from them."),
+    "step-help:hours": ("상담 시간과 휴일을 정하면 시간 외 안내와 SLA가 맞춰집니다.",
+                        "Opening hours and holidays drive after-hours replies and SLA clocks."),
+}

@@ -92,6 +92,27 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+HANGUL_BASE = 0xAC00
+CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+JUNGSEONG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+JONGSEONG = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+
+
+def jamo(word: str) -> str:
+    """Decompose Hangul syllables into compatibility jamo (환불 -> ㅎㅘㄴㅂㅜㄹ)."""
+    out: list[str] = []
+    for ch in word:
+        code = ord(ch) - HANGUL_BASE
+        if 0 <= code < 11172:
+            out.append(CHOSEONG[code // 588])
+            out.append(JUNGSEONG[(code % 588) // 28])
+            if code % 28:
+                out.append(JONGSEONG[code % 28])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def detect_language(text: str) -> str:
     """Guess 'ko' or 'en' from the script mix; Korean wins when Hangul is a real share."""
     hangul = len(HANGUL.findall(text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from omnidesk.core.text import jamo
 from omnidesk.domains.knowledge.index.passages import split_passages
 from omnidesk.domains.knowledge.io.frontmatter import (
     MarkdownDocument,
@@ -13,7 +14,7 @@ from omnidesk.domains.knowledge.search.analysis import plan_query
 from omnidesk.domains.knowledge.search.highlight import highlight
 from omnidesk.domains.knowledge.search.ranking import reciprocal_rank_fusion
 from omnidesk.domains.knowledge.search.synonyms import SynonymSet
-from omnidesk.domains.knowledge.search.terms import index_terms, jamo
+from omnidesk.domains.knowledge.search.terms import index_terms
 from omnidesk.domains.knowledge.search.typos import Vocabulary, edit_distance
 
 VOCAB = Vocabulary({"환불": 12, "기간": 30, "배송": 40, "조회": 9, "refund": 7, "warranty": 3,

@@ -1,8 +1,13 @@
-"""Text features for intent classification: word n-grams, character n-grams and morphemes.
+"""Text features for intent classification: word, character, jamo and morpheme n-grams.
 
-Three TF-IDF views are stacked: word 1–2-grams catch phrasing ("top up", "환불 언제"), character
-n-grams inside word boundaries survive typos and Korean written without spaces, and Korean
-morphemes from kiwipiepy make inflected forms meet (취소했어요 / 취소하고 싶어요 -> 취소, 하다).
+Five TF-IDF views are stacked, all taken from the message in standard spelling (slang, 초성 and
+chat misspellings rewritten by ``wording.canonical``): word 1–2-grams catch phrasing ("top up",
+"환불 언제"); character n-grams inside word boundaries survive typos; character n-grams of the
+message without spaces make "이소파" meet "이 소파"; jamo n-grams (환블 vs 환불 differ by one
+vowel) catch Korean typos inside a syllable; Korean morphemes from kiwipiepy make inflected forms
+meet (취소했어요 / 취소하고 싶어요 -> 취소, 하다). Words the customer negates ("취소 말고")
+leave the surface views and come back as ``neg:`` morphemes, and a message naming another
+company's service carries ``c:other_company``.
 """
 
 from __future__ import annotations
@@ -13,12 +18,16 @@ from functools import lru_cache
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from omnidesk.core.text import normalize, tokenize
+from omnidesk.core.text import jamo, normalize, tokenize
 from omnidesk.domains.nlu.concepts import concept_terms
+from omnidesk.domains.nlu.wording import canonical, negated_words, other_company, without_negated
 
 # Morphological analysis is the slow part of featurizing Korean; k-fold training sees each text
 # several times, and live traffic repeats short messages ("상담원 연결"), so memoise it.
 _MORPHEME_CACHE_SIZE = 50_000
+# The surface views overlap (all are character or word n-grams of one text); weighing them down
+# keeps the morpheme and concept view, which carries negation and other companies, audible.
+VIEW_WEIGHTS = {"word": 1.0, "char": 1.0, "unspaced": 0.7, "jamo": 0.7, "morpheme": 1.0}
 
 
 @lru_cache(maxsize=_MORPHEME_CACHE_SIZE)
@@ -36,6 +45,42 @@ def morpheme_terms(text: str) -> list[str]:
 def clear_feature_cache() -> None:
     """Forget memoised morpheme analyses (for honest latency measurements)."""
     _cached_terms.cache_clear()
+    _surface.cache_clear()
+
+
+@lru_cache(maxsize=_MORPHEME_CACHE_SIZE)
+def _surface(text: str) -> str:
+    return without_negated(canonical(text))
+
+
+def surface_text(text: str) -> str:
+    """Return the standard spelling of a message without the words it negates."""
+    return _surface(text)
+
+
+def unspaced_text(text: str) -> str:
+    """Return the surface text without spaces (spacing-insensitive character n-grams)."""
+    return "".join(_surface(text).split())
+
+
+def jamo_text(text: str) -> str:
+    """Return the surface text decomposed into jamo (typo-tolerant character n-grams)."""
+    return jamo(_surface(text))
+
+
+def message_terms(text: str) -> list[str]:
+    """Return morphemes, bigrams and concepts of the standard spelling, negated words marked."""
+    norm = canonical(text)
+    negated: set[str] = set()
+    for word in negated_words(norm):
+        negated.update(_cached_terms(word))
+    surface = without_negated(norm)
+    terms = [t for t in _cached_terms(surface) if t != "¬"]
+    bigrams = [f"{left}_{right}" for left, right in itertools.pairwise(terms)]
+    marks = [f"neg:{t}" for t in sorted(negated)]
+    marks += [f"neg:{c}" for c in concept_terms(" ".join(negated_words(norm)))]
+    extra = ["c:other_company"] if other_company(norm) else []
+    return terms + bigrams + concept_terms(surface) + marks + extra
 
 
 def preprocess(text: str) -> str:
@@ -44,9 +89,9 @@ def preprocess(text: str) -> str:
 
 
 def build_feature_union() -> FeatureUnion:
-    """Build the unfitted word + char + morpheme TF-IDF union."""
+    """Build the unfitted word + char + unspaced + jamo + morpheme TF-IDF union."""
     word = TfidfVectorizer(
-        preprocessor=preprocess,
+        preprocessor=surface_text,
         ngram_range=(1, 2),
         token_pattern=r"(?u)\b\w+\b",
         sublinear_tf=True,
@@ -54,7 +99,7 @@ def build_feature_union() -> FeatureUnion:
         dtype=_float32(),
     )
     char = TfidfVectorizer(
-        preprocessor=preprocess,
+        preprocessor=surface_text,
         analyzer="char_wb",
         ngram_range=(1, 5),
         sublinear_tf=True,
@@ -62,12 +107,22 @@ def build_feature_union() -> FeatureUnion:
         max_features=300_000,
         dtype=_float32(),
     )
+    unspaced = TfidfVectorizer(
+        preprocessor=unspaced_text, analyzer="char", ngram_range=(2, 4), sublinear_tf=True,
+        max_features=200_000, dtype=_float32(),
+    )
+    jamos = TfidfVectorizer(
+        preprocessor=jamo_text, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+        max_features=200_000, dtype=_float32(),
+    )
     morpheme = TfidfVectorizer(
-        analyzer=morpheme_terms,
+        analyzer=message_terms,
         sublinear_tf=True,
         dtype=_float32(),
     )
-    return FeatureUnion([("word", word), ("char", char), ("morpheme", morpheme)])
+    views = [("word", word), ("char", char), ("unspaced", unspaced), ("jamo", jamos),
+             ("morpheme", morpheme)]
+    return FeatureUnion(views, transformer_weights=VIEW_WEIGHTS)
 
 
 def _float32() -> type:

@@ -69,3 +69,29 @@ PROFANITY_EN = (
     "asshole", "a**hole", "bastard", "damn", "dammit", "crap", "wtf", "stfu", "dick", "moron",
     "idiot", "stupid",
 )  # fmt: skip
+
+# Chat spellings -> standard spelling, applied before intent features (regex, replacement). Only
+# spellings that mean one thing: 초성 greetings and thanks, 됬/되요, 할려면, 결재 for 결제.
+CHAT_SPELLINGS = (
+    (r"ㄳ|ㄱㅅ|ㄱㅅㄱㅅ", " 감사 "), (r"ㅎㅇ", " 안녕 "), (r"ㅂㅇ|ㅂㅂ", " 안녕히 "),
+    (r"ㅇㅋ|ㅇㅋㅇㅋ", " 오케이 "), (r"ㅈㅅ", " 죄송 "), (r"ㅅㄱ", " 수고 "), (r"ㄴㄴ", " 말고 "),
+    (r"ㄱㄱ|ㄱ$", " 해 주세요 "), (r"ㅇㅇ", " 네 "), (r"짭|짝퉁", " 가품 "),
+    (r"됬", "됐"), (r"되요", "돼요"), (r"되여", "돼요"), (r"안되", "안 되"), (r"여$|여\?", "요"),
+    (r"할려", "하려"), (r"볼려", "보려"), (r"쓸려", "쓰려"),
+    (r"결재", "결제"), (r"몇일", "며칠"), (r"어케|어캐", "어떻게"), (r"넘\s", "너무 "),
+    (r"새요", "세요"), (r"영수징", "영수증"), (r"\bthx\b|\bthanx\b|\bty\b", " thanks "),
+    (r"\bpls\b|\bplz\b", " please "), (r"\bu\b", " you "),
+)  # fmt: skip
+# Other companies' services a store's support cannot act on: shops, delivery apps, payment and
+# banking apps, couriers' own accounts, public services, streaming. A message naming one is out of
+# scope unless the rest of it is about this store (the model weighs both).
+OTHER_COMPANIES = (
+    "쿠팡", "11번가", "g마켓", "지마켓", "옥션", "위메프", "티몬", "ssg", "이마트", "홈플러스",
+    "롯데마트", "마켓컬리", "컬리", "무신사", "오늘의집", "알리", "테무", "당근", "중고나라",
+    "번개장터", "배민", "배달의민족", "요기요", "쿠팡이츠", "카카오톡 선물하기", "카카오뱅크",
+    "카카오택시", "토스뱅크", "국민은행",
+    "신한은행", "우리은행", "하나은행", "농협", "삼성카드", "현대카드", "신한카드", "국민카드",
+    "홈택스", "정부24", "건강보험", "국민연금", "우체국", "cj대한통운", "한진택배", "롯데택배",
+    "넷플릭스", "유튜브", "디즈니", "티빙", "웨이브", "멜론", "통신사", "skt", "kt ", "lg유플러스",
+    "amazon", "netflix", "ebay", "aliexpress", "temu", "spotify", "uber", "paypal", "venmo",
+)  # fmt: skip

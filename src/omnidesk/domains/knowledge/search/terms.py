@@ -9,10 +9,6 @@ from omnidesk.core.text import tokenize
 
 HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
 HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]{2,}")
-HANGUL_BASE = 0xAC00
-CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-JUNGSEONG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
-JONGSEONG = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 # Compound nouns of this many syllables or more also contribute their syllable bigrams, so
 # 현금영수증 meets 영수증 and an unknown compound like 배숑조회 still shares 조회.
 COMPOUND_MIN_SYLLABLES = 3
@@ -36,21 +32,6 @@ def expand_compounds(terms: Iterable[str]) -> list[str]:
 def index_terms(text: str) -> list[str]:
     """Return the terms stored in the full-text index for a piece of text."""
     return expand_compounds(tokenize(text))
-
-
-def jamo(word: str) -> str:
-    """Decompose Hangul syllables into compatibility jamo (환불 -> ㅎㅘㄴㅂㅜㄹ)."""
-    out: list[str] = []
-    for ch in word:
-        code = ord(ch) - HANGUL_BASE
-        if 0 <= code < 11172:
-            out.append(CHOSEONG[code // 588])
-            out.append(JUNGSEONG[(code % 588) // 28])
-            if code % 28:
-                out.append(JONGSEONG[code % 28])
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def is_hangul(term: str) -> bool:

@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from omnidesk.domains.knowledge.search.terms import is_hangul, jamo
+from omnidesk.core.text import jamo
+from omnidesk.domains.knowledge.search.terms import is_hangul
 
 MIN_KEY_LENGTH = 4
 MAX_DISTANCE = 1

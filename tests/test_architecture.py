@@ -139,6 +139,8 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
         "web/auth.py": "the login form's email field",
         "web/customers.py": "the customer edit form's email field",
         "domains/engagement/actions.py": "the widget visitor's email, proven by the site",
+        "domains/engagement/schemas.py": "a campaign action kind (send an email), resolved "
+                                         "to the email inbox through the manifest",
     },
     "voice": {"core/channel_manifest.py": "an agent capacity class",
               "domains/routing/assignment/engine.py": "the voice capacity class (a call blocks chats)",

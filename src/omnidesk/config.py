@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     login_rate_limit: int = Field(10, description="Failed logins allowed per IP and email in 5 min.")
     widget_rate_limit: int = Field(
         60, gt=0, description="Widget posts (sessions, messages, files) allowed per IP a minute.")
+    track_rate_limit: int = Field(
+        120, gt=0, description="Behaviour events (widget track) allowed per visitor a minute.")
+    events_api_rate_limit: int = Field(
+        1200, gt=0, description="Business events (engagement API) allowed per workspace a minute.")
     realtime_heartbeat_seconds: float = Field(
         25.0, gt=0, description="Mean interval of WebSocket heartbeats (jittered down by 20%).")
     imap_poll_seconds: float = Field(

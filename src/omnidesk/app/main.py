@@ -181,6 +181,8 @@ def create_app(
     app.state.settings_checks = build_settings_checks()
     app.state.login_limiter = RateLimiter(settings.login_rate_limit)
     app.state.widget_limiter = RateLimiter(settings.widget_rate_limit, window_seconds=60)
+    app.state.track_limiter = RateLimiter(settings.track_rate_limit, window_seconds=60)
+    app.state.events_limiter = RateLimiter(settings.events_api_rate_limit, window_seconds=60)
     app.state.realtime = runtime.realtime
     adapters = build_adapters()
     app.state.channel_cipher = SettingsCipher(settings.effective_secret_key)

@@ -21,7 +21,9 @@ from omnidesk.core.http import SessionDep
 from omnidesk.core.pagination import page_of
 from omnidesk.core.schemas import Id
 from omnidesk.domains.assist.contact_actions import do_add_note
+from omnidesk.domains.assist.labels import labeller
 from omnidesk.domains.assist.service import build_profile, contact_view
+from omnidesk.domains.commerce.service import list_behaviour_events
 from omnidesk.domains.conversations.service import access_customer, visible_customer_ids
 from omnidesk.domains.customers.actions import do_update_customer
 from omnidesk.domains.customers.merge_actions import check_split_customer
@@ -67,7 +69,9 @@ async def _page_context(session: SessionDep, page: AgentPage, customer_id: int) 
         session, workspace_id=page.actor.workspace_id, customer_id=customer.id,
         visible=visible_customer_ids(page.actor))
     masked = contact_view(customer).identities
-    return {"customer": customer, "p": profile, "ko": page.locale == "ko",
+    activity = await list_behaviour_events(session, workspace_id=page.actor.workspace_id,
+                                           customer_id=customer.id, limit=30)
+    return {"activity": activity, "label": labeller(page.locale), "customer": customer, "p": profile, "ko": page.locale == "ko",
             "identities": list(zip(customer.identities, masked, strict=True)),
             "merge_suggestions": suggestions, "search_q": ""}
 

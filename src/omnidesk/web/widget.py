@@ -21,8 +21,10 @@ from omnidesk.domains.engagement.actions import (
     do_receive_visitor_message,
     do_start_widget_session,
 )
+from omnidesk.domains.engagement.behaviour_actions import do_track_visitor
 from omnidesk.domains.engagement.models import WidgetSession
 from omnidesk.domains.engagement.schemas import (
+    TrackCreate,
     VisitorMessageCreate,
     WidgetSessionCreate,
     WidgetSessionRead,
@@ -179,6 +181,20 @@ async def post_visitor_message(session: SessionDep, slug: SlugHeader, token: Tok
                                            client_message_id=message_in.client_message_id)
     await session.commit()
     return JSONResponse(visitor_message(msg, None).model_dump(mode="json"), status_code=201)
+
+
+@router.post("/widget/api/track", status_code=202)
+async def track(request: Request, session: SessionDep, slug: SlugHeader, token: TokenHeader,
+                track_in: TrackCreate) -> dict[str, int]:
+    """Store what the visitor did (`omnidesk.track(name, properties)`), rate-limited per visitor."""
+    visitor = await _visitor(session, slug, token)
+    limiter = request.app.state.track_limiter
+    if limiter.blocked((str(visitor.id), "track")):
+        raise RateLimited("too many events from this visitor; please wait a minute")
+    limiter.hit((str(visitor.id), "track"))
+    row = await do_track_visitor(session, widget_session=visitor, track_in=track_in)
+    await session.commit()
+    return {"id": row.id}
 
 
 @router.post("/widget/api/surveys/{survey_id}/answer", dependencies=[RateLimit])

@@ -52,7 +52,11 @@ SOURCES: dict[str, tuple[str, str]] = {
 BEHAVIOURS: dict[str, tuple[str, str]] = {
     "view": ("조회", "viewed"), "click": ("클릭", "clicked"), "search": ("검색", "searched"),
     "cart": ("장바구니", "added to cart"), "purchase": ("구매", "bought"),
-    "wishlist": ("찜", "wishlisted"),
+    "wishlist": ("찜", "wishlisted"), "page": ("페이지 방문", "visited a page"),
+    "checkout": ("결제 단계", "checkout step"), "error": ("사이트 오류", "site error"),
+    "order_shipped": ("주문 발송", "order shipped"),
+    "delivery_delayed": ("배송 지연", "delivery delayed"),
+    "payment_failed": ("결제 실패", "payment failed"),
 }
 ORDER_STATUSES: dict[str, tuple[str, str]] = {
     "pending": ("결제완료", "pending"), "processed": ("배송중", "shipped"),

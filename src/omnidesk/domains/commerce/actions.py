@@ -20,7 +20,7 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
 from omnidesk.core.events import emit
 from omnidesk.domains.commerce.events import OrderCreated, OrderUpdated
-from omnidesk.domains.commerce.models import BehaviourEvent, Order, OrderItem
+from omnidesk.domains.commerce.models import Order, OrderItem
 from omnidesk.domains.commerce.policy import (
     PolicyRefused,
     StorePolicy,
@@ -28,7 +28,6 @@ from omnidesk.domains.commerce.policy import (
     check_order_action,
     store_policy,
 )
-from omnidesk.domains.commerce.schemas import BehaviourIn
 from omnidesk.domains.commerce.service import get_order_by_number, list_product_variants
 from omnidesk.domains.customers.actions import do_resolve_identity
 from omnidesk.domains.customers.service import get_customer
@@ -184,20 +183,6 @@ async def do_start_exchange(session: AsyncSession, *, actor: Actor, number: str,
             {"items": len(item_ids), "new_item_ids": new_item_ids,
              "price_difference": str(difference)})
     return order
-
-
-async def do_record_behaviour(session: AsyncSession, *, actor: Actor,
-                              behaviour_in: BehaviourIn) -> BehaviourEvent:
-    """Store a customer's store behaviour event (view, cart, purchase…)."""
-    customer = await get_customer(session, workspace_id=actor.workspace_id,
-                                  customer_id=behaviour_in.customer_id)
-    row = BehaviourEvent(workspace_id=actor.workspace_id, customer_id=customer.id,
-                         kind=behaviour_in.kind, url=behaviour_in.url,
-                         product_external_id=behaviour_in.product_external_id,
-                         data=behaviour_in.data, occurred_at=behaviour_in.occurred_at or utcnow())
-    session.add(row)
-    await session.flush()
-    return row
 
 
 async def do_upsert_store_order(session: AsyncSession, *, workspace_id: int,

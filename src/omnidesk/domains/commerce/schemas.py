@@ -8,8 +8,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from omnidesk.core.schemas import Id
-
 
 class CommerceSettings(BaseModel):
     """A workspace's `settings["commerce"]`: the store connector and its endpoints."""
@@ -111,17 +109,6 @@ class ItemsIn(BaseModel):
                                        description="Settles an exchange's price difference")
     reason: Literal["change_of_mind", "defect"] = Field(
         "change_of_mind", description="Picks the return/exchange window of the store policy")
-
-
-class BehaviourIn(BaseModel):
-    """A store behaviour event to record."""
-
-    customer_id: Id
-    kind: str = Field(pattern="^(view|click|search|cart|purchase|wishlist)$")
-    product_external_id: str | None = Field(None, max_length=64)
-    url: str | None = Field(None, max_length=500)
-    data: dict[str, Any] = Field(default_factory=dict)
-    occurred_at: dt.datetime | None = None
 
 
 class OrderWebhookIn(BaseModel):

@@ -1,4 +1,7 @@
-"""Commerce API: orders through the connector, order actions, sync, behaviour and webhooks."""
+"""Commerce API: orders through the connector, order actions, sync and order webhooks.
+
+Behaviour and business events go to the engagement API (`/api/v1/engagement/events`).
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,6 @@ from omnidesk.domains.commerce.policy import StorePolicy
 from omnidesk.domains.commerce.policy_actions import check_update_store_policy, get_store_policy
 from omnidesk.domains.commerce.schemas import (
     AddressIn,
-    BehaviourIn,
     CancelIn,
     ItemsIn,
     OrderRead,
@@ -162,15 +164,6 @@ async def sync_store(actor: ActorDep, session: SessionDep) -> dict[str, int]:
         report = await store.sync()
     await session.commit()
     return {"customers": report.customers, "orders": report.orders, "products": report.products}
-
-
-@router.post("/behaviour", status_code=201)
-async def record_behaviour(body: BehaviourIn, actor: ActorDep,
-                           session: SessionDep) -> dict[str, int]:
-    """Record a store behaviour event (view, cart, purchase…) for a customer."""
-    row = await actions.do_record_behaviour(session, actor=actor, behaviour_in=body)
-    await session.commit()
-    return {"id": row.id}
 
 
 @router.post("/webhooks/{workspace_slug}/orders", status_code=202)

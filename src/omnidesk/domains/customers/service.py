@@ -200,3 +200,11 @@ def normalize_email(value: str) -> str:
 def _has_line_break(value: str) -> bool:
     """A value holding a line break could shift attributes between lines of the message."""
     return "\n" in value or "\r" in value
+
+
+async def find_by_external_id(session: AsyncSession, *, workspace_id: int,
+                              external_id: str) -> Customer | None:
+    """Return the (surviving) customer the store knows by this id, or None."""
+    return await session.scalar(select(Customer).where(
+        Customer.workspace_id == workspace_id, Customer.external_id == external_id,
+        Customer.merged_into_id.is_(None)).order_by(Customer.id).limit(1))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from omnidesk.core.schemas import Id, Patch
 
@@ -122,3 +123,220 @@ class TemplateMessageCreate(BaseModel):
                  Annotated[str, Field(max_length=500)]] = Field(default_factory=dict,
                                                                 max_length=20)
     sms_fallback: bool = Field(True, description="Resend as SMS/LMS if the provider refuses.")
+
+
+PROPERTIES_MAX_BYTES = 4096
+Scalar = str | int | float | bool | None
+
+
+def _check_properties(value: dict[str, Any]) -> dict[str, Any]:
+    """Keep properties small and flat: ≤ 30 keys of ≤ 40 characters, scalars or short lists."""
+    if len(value) > 30:
+        raise ValueError("properties take at most 30 keys")
+    for key, item in value.items():
+        if not 0 < len(key) <= 40:
+            raise ValueError("property names are 1 to 40 characters")
+        items = item if isinstance(item, list) else [item]
+        if len(items) > 50 or not all(isinstance(i, Scalar) for i in items):
+            raise ValueError(f"property {key} must be a string, number, true/false or a short "
+                             "list of them")
+    if len(json.dumps(value, ensure_ascii=False).encode()) > PROPERTIES_MAX_BYTES:
+        raise ValueError(f"properties are too large: at most {PROPERTIES_MAX_BYTES // 1024} KB")
+    return value
+
+
+Properties = Annotated[dict[str, Any], AfterValidator(_check_properties)]
+
+
+class TrackCreate(BaseModel):
+    """What the widget's `omnidesk.track(name, properties)` sends for the visitor."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=32, pattern=r"^[a-z_]+$",
+                      description="page_view, product_view, cart, checkout, error, search…")
+    properties: Properties = Field(default_factory=dict)
+    url: str | None = Field(None, max_length=500)
+
+
+class BusinessEventCreate(BaseModel):
+    """A business event about a customer (order shipped, delivery delayed, payment failed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=32, pattern=r"^[a-z_]+$")
+    customer_id: Id | None = None
+    external_id: str | None = Field(None, min_length=1, max_length=120,
+                                    description="The store's customer id, instead of ours.")
+    properties: Properties = Field(default_factory=dict)
+    product_external_id: str | None = Field(None, max_length=64)
+    url: str | None = Field(None, max_length=500)
+    occurred_at: dt.datetime | None = None
+
+
+class BehaviourRead(BaseModel):
+    """A stored behaviour or business event."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    customer_id: int
+    kind: str
+    source: str
+    url: str | None
+    product_external_id: str | None
+    data: dict[str, Any]
+    occurred_at: dt.datetime
+
+
+OPT_OUT_KEYWORDS = ("수신거부", "수신 거부", "광고거부", "STOP", "UNSUBSCRIBE", "STOPALL")
+
+
+class EngagementSettings(BaseModel):
+    """A workspace's `settings["engagement"]`: the marketing frequency cap and opt-out words.
+
+    The night window (21:00–08:00 in the workspace's time zone) is the law's
+    (정보통신망법 제50조 ③), not a setting: marketing then needs the customer's night consent.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    frequency_cap: int = Field(2, ge=1, le=50,
+                               description="Marketing messages one customer gets at most …")
+    frequency_days: int = Field(7, ge=1, le=90, description="… within this many days.")
+    opt_out_keywords: list[Annotated[str, Field(min_length=2, max_length=20)]] = Field(
+        default_factory=lambda: list(OPT_OUT_KEYWORDS), max_length=20,
+        description="A customer message that is one of these opts out of marketing there.")
+
+
+class ConsentUpdate(BaseModel):
+    """Record a customer's marketing consent on a channel (`any`: every channel)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channel: str = Field(min_length=2, max_length=16)
+    marketing: bool
+    night: bool = False
+    source: str = Field("staff", min_length=1, max_length=40)
+
+
+class ConsentRead(BaseModel):
+    """A customer's consent on one channel."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    channel: str
+    marketing: bool
+    night: bool
+    source: str
+    opted_out_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+class CampaignTrigger(BaseModel):
+    """When a campaign fires for a customer.
+
+    `cart_idle`: the cart last changed `minutes` ago, worth at least `min_value`, with no
+    checkout or purchase since. `event`: a behaviour or business event of kind `event` (only
+    failed ones with `only_errors`). `repeat_visit`: the `count`-th view today of a page whose
+    URL contains `url_contains`.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["cart_idle", "event", "repeat_visit"]
+    minutes: int = Field(20, ge=1, le=1440)
+    min_value: float = Field(0, ge=0, le=1e12)
+    event: str | None = Field(None, max_length=32)
+    only_errors: bool = False
+    url_contains: str | None = Field(None, min_length=1, max_length=200)
+    count: int = Field(3, ge=1, le=100)
+
+
+class CampaignAudience(BaseModel):
+    """Who a campaign may reach: customers in any listed tier and any listed segment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tiers: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list,
+                                                              max_length=20)
+    segments: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list,
+                                                                 max_length=20)
+
+
+class CampaignAction(BaseModel):
+    """What a campaign does: a widget message (bot or a named agent), a 알림톡 template with
+    SMS fallback, an email, or a task (private note, assigned) for an agent.
+
+    Texts and template values may say `{name}` (the customer's name), `{value}` (the cart's or
+    order's worth) and `{order}` (the event's order number).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["widget", "alimtalk", "email", "task"]
+    text: str = Field("", max_length=2000)
+    author_id: Id | None = None
+    template_id: Id | None = None
+    params: dict[Annotated[str, Field(pattern=VARIABLE)],
+                 Annotated[str, Field(max_length=200)]] = Field(default_factory=dict,
+                                                                max_length=20)
+    subject: str | None = Field(None, max_length=200)
+    team_id: Id | None = None
+    assignee_id: Id | None = None
+
+
+class CampaignCreate(BaseModel):
+    """A proactive campaign: trigger, audience, action, purpose and conversion window."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    enabled: bool = True
+    purpose: Literal["service", "marketing"] = "service"
+    trigger: CampaignTrigger
+    audience: CampaignAudience = Field(default_factory=CampaignAudience)
+    action: CampaignAction
+    conversion_hours: int = Field(24, ge=1, le=720)
+
+
+class CampaignUpdate(Patch):
+    """Change any part of a campaign."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=120)
+    enabled: bool | None = None
+    purpose: Literal["service", "marketing"] | None = None
+    trigger: CampaignTrigger | None = None
+    audience: CampaignAudience | None = None
+    action: CampaignAction | None = None
+    conversion_hours: int | None = Field(None, ge=1, le=720)
+
+
+class CampaignStats(BaseModel):
+    """What a campaign achieved: sent, opened, replied, converted, opted out, held back."""
+
+    sent: int = 0
+    opened: int = 0
+    replied: int = 0
+    converted: int = 0
+    opted_out: int = 0
+    suppressed: dict[str, int] = Field(default_factory=dict)  # by reason
+
+
+class CampaignRead(BaseModel):
+    """A campaign with its report."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    enabled: bool
+    purpose: str
+    trigger: CampaignTrigger
+    audience: CampaignAudience
+    action: CampaignAction
+    conversion_hours: int
+    created_at: dt.datetime
+    stats: CampaignStats = Field(default_factory=CampaignStats)

@@ -1,15 +1,21 @@
-"""Engagement API: message templates per inbox and template messages in a conversation."""
+"""Engagement API: business events, customer behaviour, message templates and template sends."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from omnidesk.core.api import ApiRoute
+from omnidesk.core.errors import RateLimited
 from omnidesk.core.http import ActorDep, SessionDep
 from omnidesk.core.schemas import Id
+from omnidesk.domains.commerce.service import list_behaviour_events
+from omnidesk.domains.conversations.service import access_customer
+from omnidesk.domains.engagement.behaviour_actions import check_record_business_event
 from omnidesk.domains.engagement.schemas import (
+    BehaviourRead,
+    BusinessEventCreate,
     TemplateCreate,
     TemplateMessageCreate,
     TemplateRead,
@@ -70,3 +76,33 @@ async def send_template(conversation_id: Id, message_in: TemplateMessageCreate,
     await session.commit()
     return {"id": msg.id, "conversation_id": msg.conversation_id, "channel": msg.channel,
             "text": msg.text, "delivery_status": msg.delivery_status}
+
+
+@router.post("/events", response_model=BehaviourRead, status_code=201)
+async def record_event(event_in: BusinessEventCreate, request: Request, actor: ActorDep,
+                       session: SessionDep) -> BehaviourRead:
+    """Record a business event about a customer (order_shipped, delivery_delayed,
+    payment_failed) or a server-side site event; proactive campaigns react to it."""
+    limit_events(request, f"workspace:{actor.workspace_id}")
+    row = await check_record_business_event(session, actor=actor, event_in=event_in)
+    await session.commit()
+    return BehaviourRead.model_validate(row)
+
+
+@router.get("/customers/{customer_id}/events", response_model=list[BehaviourRead])
+async def read_customer_events(customer_id: Id, actor: ActorDep, session: SessionDep,
+                               limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                               ) -> list[BehaviourRead]:
+    """List a customer's latest behaviour and business events, newest first."""
+    await access_customer(session, actor=actor, customer_id=customer_id)
+    rows = await list_behaviour_events(session, workspace_id=actor.workspace_id,
+                                       customer_id=customer_id, limit=limit)
+    return [BehaviourRead.model_validate(r) for r in rows]
+
+
+def limit_events(request: Request, key: str) -> None:
+    """Refuse behaviour events past the per-sender rate (per visitor, per workspace API)."""
+    limiter = request.app.state.events_limiter
+    if limiter.blocked((key, "events")):
+        raise RateLimited("too many events; please wait a minute")
+    limiter.hit((key, "events"))

@@ -241,7 +241,28 @@
     if (e.source !== parent || !e.data) return;
     if (e.data.omnidesk === "open") { isOpen = true; unread = 0; parent.postMessage({ omnidesk: "unread", count: 0 }, "*"); markRead(); text.focus(); }
     if (e.data.omnidesk === "closed") isOpen = false;
+    if (e.data.omnidesk === "track") track(e.data);
+    if (e.data.omnidesk === "identify") identify(e.data);
   });
+  // What the host page reports through omnidesk.track: stored for the visitor, never retried
+  // (a lost page view is not worth a second request).
+  function track(d) {
+    api("/widget/api/track", { method: "POST", headers: { "Content-Type": "application/json" },
+                               body: JSON.stringify({ name: d.name, properties: d.properties || {}, url: d.url || null }) })
+      .catch(function () {});
+  }
+  // omnidesk.identify: restart the window as the signed-in visitor (the server checks the
+  // signature; a bad one stays anonymous), unless it is already that visitor.
+  function identify(d) {
+    if (!d.userId || (hash.get("userId") === d.userId && hash.get("signature") === d.signature)) {
+      parent.postMessage({ omnidesk: "ready" }, "*");
+      return;
+    }
+    var next = new URLSearchParams();
+    ["userId", "signature", "name", "email"].forEach(function (k) { if (d[k]) next.set(k, d[k]); });
+    location.hash = next.toString();
+    location.reload();
+  }
   // Online/away follows the workspace's business calendar: re-read it when it next changes.
   function paintHours(s) {
     document.getElementById("away-dot").classList.toggle("on", s.open);
@@ -262,6 +283,7 @@
   }
   scheduleHours(t.nextChange || null);
   startSession().then(function () {
+    parent.postMessage({ omnidesk: "ready" }, "*");
     // Show what is stored right away; the socket's catch-up then fills any gap.
     outbox.forEach(function (item) {
       var el = bubbleFor({ author_kind: "customer", text: item.text, client_message_id: item.id });

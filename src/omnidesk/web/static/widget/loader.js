@@ -1,7 +1,11 @@
 /* omnidesk chat widget loader: <script src="https://desk.example/widget.js" data-workspace="slug" async></script>
    Optional: data-user-id + data-signature (HMAC-SHA256 of the user id, or of "user_id=<id>\nemail=<email>"
    to vouch for data-email too, keyed with the workspace secret),
-   data-name, data-email. Adds a launcher button and the chat window (an isolated iframe). */
+   data-name, data-email. Adds a launcher button and the chat window (an isolated iframe).
+   Page API: omnidesk.identify({userId, signature, name, email}) signs a visitor in (same HMAC);
+   omnidesk.track(name, properties) records page_view, product_view, cart, checkout, error…
+   (page views are tracked on load unless data-track-pages="false"). Calls made before this
+   script loads can be queued: window.omnidesk = {q: [["track", ["cart", {value: 1}]]]}. */
 (function () {
   "use strict";
   var script = document.currentScript || document.querySelector("script[data-workspace][src*='widget.js']");
@@ -56,6 +60,27 @@
   }
   root.appendChild(frame);
   root.appendChild(button);
+  // Calls wait until the frame has its visitor session ("ready"), then go in order.
+  var ready = false;
+  var pending = [];
+  function toFrame(msg) {
+    if (ready) frame.contentWindow.postMessage(msg, origin); else pending.push(msg);
+  }
+  var pageApi = {
+    identify: function (who) {
+      who = who || {};
+      toFrame({ omnidesk: "identify", userId: String(who.userId || who.user_id || ""), signature: String(who.signature || ""),
+                name: who.name ? String(who.name) : "", email: who.email ? String(who.email) : "" });
+      ready = false; // the frame restarts as the signed-in visitor and says "ready" again
+    },
+    track: function (name, properties) {
+      toFrame({ omnidesk: "track", name: String(name), properties: properties || {}, url: location.href.slice(0, 500) });
+    }
+  };
+  var queued = (window.omnidesk && window.omnidesk.q) || [];
+  window.omnidesk = pageApi;
+  queued.forEach(function (call) { if (pageApi[call[0]]) pageApi[call[0]].apply(null, call[1] || []); });
+  if (script.dataset.trackPages !== "false") pageApi.track("page_view", { title: document.title.slice(0, 200) });
   var open = false;
   function setOpen(value) {
     open = value;
@@ -70,6 +95,12 @@
     if (e.origin !== origin || e.source !== frame.contentWindow || !e.data) return;
     if (e.data.omnidesk === "config" && /^#[0-9a-f]{6}$/i.test(e.data.color)) host.style.setProperty("--od-color", e.data.color);
     if (e.data.omnidesk === "close") setOpen(false);
+    if (e.data.omnidesk === "ready") {
+      ready = true;
+      var flush = pending; pending = [];
+      flush.forEach(function (msg) { frame.contentWindow.postMessage(msg, origin); });
+    }
+    if (e.data.omnidesk === "proactive" && !open) setOpen(true);
     if (e.data.omnidesk === "unread") {
       var badge = root.querySelector(".badge");
       badge.textContent = String(e.data.count);

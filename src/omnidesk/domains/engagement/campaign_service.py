@@ -129,8 +129,8 @@ async def list_idle_carts(session: AsyncSession, *, workspace_id: int, idle_minu
                BehaviourEvent.occurred_at >= since, BehaviourEvent.occurred_at <= now)
         .order_by(BehaviourEvent.occurred_at, BehaviourEvent.id))
     latest: dict[int, tuple[int, str, dict[str, object], dt.datetime]] = {}
-    for event_id, customer_id, kind, data, at in rows.all():
-        latest[customer_id] = (event_id, kind, data or {}, at)
+    for row in rows.all():
+        latest[row.customer_id] = (row.id, row.kind, row.data or {}, row.occurred_at)
     idle_before = now - dt.timedelta(minutes=idle_minutes)
     carts = []
     for customer_id, (event_id, kind, data, at) in latest.items():
@@ -248,15 +248,15 @@ async def _outcomes(session: AsyncSession, workspace_id: int,
             BehaviourEvent.customer_id.in_(customer_ids),
             BehaviourEvent.occurred_at >= start))).all():
         purchases[cid].append(at)
-    for cid, at in (await session.execute(select(Order.customer_id, Order.placed_at).where(
+    for owner, placed in (await session.execute(select(Order.customer_id, Order.placed_at).where(
             Order.workspace_id == workspace_id, Order.customer_id.in_(customer_ids),
             Order.placed_at >= start))).all():
-        if cid is not None and at is not None:
-            purchases[cid].append(at)
+        if owner is not None and placed is not None:
+            purchases[owner].append(placed)
     resolved = dict((await session.execute(select(Conversation.id, Conversation.resolved_at)
                                            .where(Conversation.id.in_(conv_ids)))).all())
     opt_outs = {(cid, ch): at for cid, ch, at in (await session.execute(
         select(Consent.customer_id, Consent.channel, Consent.opted_out_at).where(
             Consent.workspace_id == workspace_id, Consent.customer_id.in_(customer_ids),
-            Consent.opted_out_at.is_not(None)))).all()}
+            Consent.opted_out_at.is_not(None)))).all() if at is not None}
     return _Outcomes(dict(marks.all()), set(read.all()), replies, purchases, resolved, opt_outs)

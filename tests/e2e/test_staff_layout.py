@@ -11,7 +11,7 @@ from tests.e2e.conftest import ARTIFACTS, PASSWORD, LiveServer
 SIZES = (("desktop", (1440, 900)), ("phone", (390, 844)))
 STAFF_PAGES = ("/inbox", "/customers", "/mentions", "/kb-admin", "/supervisor", "/reports",
                "/settings/routing", "/settings/automation", "/settings/audit",
-               "/settings/security", "/search?q=a")
+               "/settings/security", "/settings/api-tokens", "/search?q=a")
 
 
 def _log_in(page: Any, base: str, email: str) -> None:
@@ -43,6 +43,19 @@ def test_every_staff_page_has_the_one_top_bar_and_switches_language(
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(ARTIFACTS / f"staff-layout-settings-{name}.png"))
     page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(base + "/settings/api-tokens")
+    page.fill("input[name=name]", "주문 시스템")
+    page.select_option("select[name=role]", "agent")
+    page.click("form[action='/settings/api-tokens'] button[type=submit]")
+    assert page.locator("code[data-token]").inner_text().strip()
+    for name, (width, height) in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(ARTIFACTS / f"api-tokens-{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(base + "/settings/api-tokens")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("tr", has_text="주문 시스템").locator("button").click()
+    page.locator("tr.revoked", has_text="주문 시스템").wait_for()
     page.goto(base + "/kb-admin")
     page.click(".lang-switch button[value=en]")
     page.wait_for_url(base + "/kb-admin")

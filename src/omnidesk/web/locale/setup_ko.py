@@ -47,7 +47,24 @@ SETUP_KO.update({  # the first-run page and the checklist
     "Until the hours page is here: PATCH /api/v1/workspace with business_hours.":
         "운영 시간 페이지가 생기기 전에는 PATCH /api/v1/workspace 의 business_hours 로 정하세요.",
 })
+SETUP_KO.update({  # the API tokens page
+    ("Programs call the HTTP API with a token in the Authorization header (Bearer). A token acts "
+     "with its scope, never more than the admin who made it."):
+        "프로그램은 Authorization 헤더(Bearer)에 토큰을 넣어 HTTP API를 호출합니다. 토큰은 정한 범위로만 동작하며, 만든 관리자의 권한을 넘지 않습니다.",
+    "API reference": "API 문서", "Copy your new token now": "새 토큰을 지금 복사하세요",
+    "It is shown only this once; omnidesk keeps only a fingerprint of it.":
+        "이번 한 번만 보여 줍니다. omnidesk는 토큰의 지문(해시)만 보관합니다.",
+    "New token": "새 토큰", "e.g. order system": "예: 주문 시스템", "Scope": "범위",
+    "Create token": "토큰 만들기", "Tokens": "토큰 목록", "Token": "토큰", "Created by": "만든 사람",
+    "Created": "만든 때", "Last used": "마지막 사용", "Never": "사용 안 함", "Revoked": "폐기됨",
+    "Revoke": "폐기", "Revoke this token? Programs using it stop working.":
+        "이 토큰을 폐기할까요? 이 토큰을 쓰는 프로그램은 더 이상 동작하지 않습니다.",
+    "No tokens yet.": "아직 토큰이 없습니다.",
+})
 SETUP_CODES: dict[str, tuple[str, str]] = {  # codes shown on these pages: (ko, en)
+    "scope:admin": ("관리자 (모든 API)", "Admin (every API)"),
+    "scope:supervisor": ("매니저 (운영·보고서)", "Supervisor (operations, reports)"),
+    "scope:agent": ("상담원 (대화·고객)", "Agent (conversations, customers)"),
     "step:team": ("팀원 초대", "Invite your team"),
     "step:inbox": ("첫 채널 연결", "Connect a first inbox"),
     "step:widget": ("웹사이트에 채팅 위젯 넣기", "Embed the chat widget on your website"),

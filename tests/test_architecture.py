@@ -141,6 +141,7 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
         "domains/engagement/actions.py": "the widget visitor's email, proven by the site",
         "domains/engagement/schemas.py": "a campaign action kind (send an email), resolved "
                                          "to the email inbox through the manifest",
+        "domains/engagement/campaign_actions.py": "the same campaign action kind",
     },
     "voice": {"core/channel_manifest.py": "an agent capacity class",
               "domains/routing/assignment/engine.py": "the voice capacity class (a call blocks chats)",

@@ -20,7 +20,7 @@ from omnidesk.domains.assist.segments import segments_from_settings
 from omnidesk.domains.assist.tiers import tiers_from_settings
 from omnidesk.domains.bot.policy import BotSettings
 from omnidesk.domains.commerce.schemas import CommerceSettings
-from omnidesk.domains.engagement.schemas import WidgetSettings
+from omnidesk.domains.engagement.schemas import EngagementSettings, WidgetSettings
 from omnidesk.domains.retention.schemas import RetentionSettings
 from omnidesk.domains.workspaces.actions import SectionCheck
 
@@ -47,6 +47,7 @@ def build_settings_checks() -> dict[str, SectionCheck]:
     return {
         "bot": BotSettings.model_validate,
         "widget": WidgetSettings.model_validate,
+        "engagement": EngagementSettings.model_validate,
         "commerce": CommerceSettings.model_validate,
         "recognition": lambda v: check_recognition_settings(RecognitionSettings.model_validate(v)),
         "tiers": _tiers,

@@ -20,6 +20,7 @@ from omnidesk.domains.bot.engine import BotDeps
 from omnidesk.domains.commerce import tasks as commerce_tasks
 from omnidesk.domains.commerce.connector import connector_for
 from omnidesk.domains.conversations import tasks as conversation_tasks
+from omnidesk.domains.engagement import tasks as engagement_tasks
 from omnidesk.domains.feedback.tasks import FeedbackJobs
 from omnidesk.domains.retention.tasks import RetentionJob
 from omnidesk.domains.routing import subscribers as routing_subscribers
@@ -42,6 +43,7 @@ def build_registry(settings: Settings | None = None) -> SubscriberRegistry:
     routing_sync.register(registry)
     routing_tasks.register(registry)
     conversation_tasks.register(registry)
+    engagement_tasks.register(registry)
     commerce_tasks.register(registry)
     automation_subscribers.register(registry, list(load_catalogue().values()))
     search_tasks.register(registry)

@@ -238,14 +238,16 @@ def _without_labels(query: Select[Conversation], load_labels: bool
 
 
 async def latest_conversation_for_customer(
-    session: AsyncSession, *, workspace_id: int, customer_id: int, load_labels: bool = True
+    session: AsyncSession, *, workspace_id: int, customer_id: int, load_labels: bool = True,
+    channel: str | None = None,
 ) -> Conversation | None:
-    """Return the customer's most recent conversation on any channel."""
+    """Return the customer's most recent conversation on any channel (or on one)."""
+    query = select(Conversation).where(Conversation.workspace_id == workspace_id,
+                                       Conversation.customer_id == customer_id)
+    if channel is not None:
+        query = query.where(Conversation.channel == channel)
     return await session.scalar(_without_labels(
-        select(Conversation)
-        .where(Conversation.workspace_id == workspace_id, Conversation.customer_id == customer_id)
-        .order_by(Conversation.id.desc())
-        .limit(1), load_labels))
+        query.order_by(Conversation.id.desc()).limit(1), load_labels))
 
 
 def was_sent(message: Message) -> bool:

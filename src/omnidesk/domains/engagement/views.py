@@ -13,9 +13,25 @@ from omnidesk.core.schemas import Id
 from omnidesk.domains.commerce.service import list_behaviour_events
 from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.engagement.behaviour_actions import check_record_business_event
+from omnidesk.domains.engagement.campaign_actions import (
+    check_create_campaign,
+    check_delete_campaign,
+    check_update_campaign,
+)
+from omnidesk.domains.engagement.campaign_service import (
+    campaign_stats,
+    list_campaigns,
+    list_consents,
+)
+from omnidesk.domains.engagement.consent_actions import check_set_consent
 from omnidesk.domains.engagement.schemas import (
     BehaviourRead,
     BusinessEventCreate,
+    CampaignCreate,
+    CampaignRead,
+    CampaignUpdate,
+    ConsentRead,
+    ConsentUpdate,
     TemplateCreate,
     TemplateMessageCreate,
     TemplateRead,
@@ -106,3 +122,60 @@ def limit_events(request: Request, key: str) -> None:
     if limiter.blocked((key, "events")):
         raise RateLimited("too many events; please wait a minute")
     limiter.hit((key, "events"))
+
+
+@router.get("/campaigns", response_model=list[CampaignRead])
+async def read_campaigns(actor: ActorDep, session: SessionDep) -> list[CampaignRead]:
+    """List the campaigns with their reports (sent, opened, replied, converted, opted out)."""
+    actor.require("supervisor")
+    rows = await list_campaigns(session, workspace_id=actor.workspace_id)
+    stats = await campaign_stats(session, workspace_id=actor.workspace_id, campaigns=rows)
+    return [CampaignRead.model_validate(r).model_copy(update={"stats": stats[r.id]})
+            for r in rows]
+
+
+@router.post("/campaigns", response_model=CampaignRead, status_code=201)
+async def create_campaign(campaign_in: CampaignCreate, actor: ActorDep,
+                          session: SessionDep) -> CampaignRead:
+    """Create a proactive campaign: trigger, audience, action, purpose (admins)."""
+    row = await check_create_campaign(session, actor=actor, campaign_in=campaign_in)
+    await session.commit()
+    return CampaignRead.model_validate(row)
+
+
+@router.patch("/campaigns/{campaign_id}", response_model=CampaignRead)
+async def update_campaign(campaign_id: Id, campaign_in: CampaignUpdate, actor: ActorDep,
+                          session: SessionDep) -> CampaignRead:
+    """Change a campaign (admins)."""
+    row = await check_update_campaign(session, actor=actor, campaign_id=campaign_id,
+                                      campaign_in=campaign_in)
+    await session.commit()
+    return CampaignRead.model_validate(row)
+
+
+@router.delete("/campaigns/{campaign_id}", status_code=204)
+async def delete_campaign(campaign_id: Id, actor: ActorDep, session: SessionDep) -> Response:
+    """Delete a campaign and its report (admins)."""
+    await check_delete_campaign(session, actor=actor, campaign_id=campaign_id)
+    await session.commit()
+    return Response(status_code=204)
+
+
+@router.get("/customers/{customer_id}/consents", response_model=list[ConsentRead])
+async def read_consents(customer_id: Id, actor: ActorDep,
+                        session: SessionDep) -> list[ConsentRead]:
+    """List a customer's marketing consents per channel (with opt-outs)."""
+    await access_customer(session, actor=actor, customer_id=customer_id)
+    rows = await list_consents(session, workspace_id=actor.workspace_id,
+                               customer_id=customer_id)
+    return [ConsentRead.model_validate(r) for r in rows]
+
+
+@router.put("/customers/{customer_id}/consents", response_model=ConsentRead)
+async def set_consent(customer_id: Id, consent_in: ConsentUpdate, actor: ActorDep,
+                      session: SessionDep) -> ConsentRead:
+    """Record marketing (and night) consent a customer gave or withdrew on a channel."""
+    row = await check_set_consent(session, actor=actor, customer_id=customer_id,
+                                  consent_in=consent_in)
+    await session.commit()
+    return ConsentRead.model_validate(row)

@@ -1,0 +1,110 @@
+"""Engagement jobs: event triggers, the idle-cart schedule, and opt-out words on every channel.
+
+The idle-cart scan runs from the outbox scheduler (`engagement_idle_carts`), which fires each
+period once across processes; each cart is one occasion of its campaign, so even overlapping
+scans message a shopper once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.db import utcnow
+from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
+from omnidesk.domains.conversations.events import MessageCreated
+from omnidesk.domains.engagement.campaign_actions import do_fire_campaign
+from omnidesk.domains.engagement.campaign_service import (
+    count_page_views_today,
+    list_campaigns,
+    list_enabled_campaigns,
+    list_idle_carts,
+)
+from omnidesk.domains.engagement.consent_actions import do_honour_opt_out
+from omnidesk.domains.engagement.events import BehaviourRecorded
+from omnidesk.domains.workspaces.service import get_workspace
+
+IDLE_CART_SCHEDULE = "engagement_idle_carts"
+IDLE_CART_EVERY_SECONDS = 60.0
+
+
+async def do_react_to_behaviour(session: AsyncSession, *, workspace_id: int,
+                                event: BehaviourRecorded, now: dt.datetime | None = None) -> int:
+    """Fire the workspace's event and repeat-visit campaigns this event satisfies."""
+    now = now or utcnow()
+    fired = 0
+    for campaign in await list_campaigns(session, workspace_id=workspace_id, enabled_only=True):
+        trigger = campaign.trigger or {}
+        occasion = None
+        if trigger.get("kind") == "event" and trigger.get("event") == event.kind and (
+                event.error or not trigger.get("only_errors")):
+            occasion = f"event:{event.behaviour_event_id}"
+        elif trigger.get("kind") == "repeat_visit" and event.kind == "page" and \
+                trigger.get("url_contains", "\0") in (event.url or ""):
+            workspace = await get_workspace(session, workspace_id=workspace_id)
+            views = await count_page_views_today(
+                session, workspace=workspace, customer_id=event.customer_id,
+                url_contains=trigger["url_contains"], now=now)
+            if views >= int(trigger.get("count", 3)):
+                occasion = f"visits:{now.date().isoformat()}"
+        if occasion is not None and await do_fire_campaign(
+                session, campaign=campaign, customer_id=event.customer_id, occasion=occasion,
+                context={"value": event.value}, now=now):
+            fired += 1
+    return fired
+
+
+async def do_scan_idle_carts(session: AsyncSession, *, now: dt.datetime | None = None) -> int:
+    """Fire every cart-idle campaign for the carts that went idle; return how many fired."""
+    now = now or utcnow()
+    fired = 0
+    for campaign in await list_enabled_campaigns(session, trigger="cart_idle"):
+        carts = await list_idle_carts(
+            session, workspace_id=campaign.workspace_id,
+            idle_minutes=int(campaign.trigger.get("minutes", 20)),
+            min_value=float(campaign.trigger.get("min_value", 0)), now=now)
+        for cart in carts:
+            if await do_fire_campaign(session, campaign=campaign, customer_id=cart.customer_id,
+                                      occasion=f"cart:{cart.behaviour_event_id}",
+                                      context={"value": cart.value}, now=now):
+                fired += 1
+    return fired
+
+
+async def react_to_behaviour(event: DeliveredEvent[BehaviourRecorded],
+                             session: AsyncSession) -> None:
+    """The subscriber: fire event-triggered campaigns (commits with the delivery)."""
+    if event.workspace_id is not None:
+        await do_react_to_behaviour(session, workspace_id=event.workspace_id, event=event.data)
+
+
+async def scan_idle_carts(event: DeliveredEvent[Any], session: AsyncSession) -> None:
+    """The schedule's handler: message the shoppers whose carts went idle."""
+    await do_scan_idle_carts(session)
+
+
+async def honour_opt_out(event: DeliveredEvent[MessageCreated], session: AsyncSession) -> None:
+    """Opt the customer out of marketing on this channel when they wrote an opt-out word."""
+    if event.workspace_id is not None:
+        await do_honour_opt_out(session, workspace_id=event.workspace_id,
+                                conversation_id=event.data.conversation_id,
+                                customer_id=event.data.customer_id,
+                                channel=event.data.channel, text=event.data.text)
+
+
+def _short_customer_text(event: MessageCreated) -> bool:
+    return event.author_kind == "customer" and not event.is_private and len(event.text) <= 40
+
+
+def register(registry: SubscriberRegistry) -> None:
+    """Subscribe the triggers, the idle-cart schedule and the opt-out listener."""
+    registry.subscribe(BehaviourRecorded, name="engagement.triggers",
+                       reads=("behaviour_event_id", "customer_id", "kind", "url", "value",
+                              "error"))(react_to_behaviour)
+    registry.subscribe(MessageCreated, name="engagement.opt_out",
+                       reads=("author_kind", "is_private", "text", "conversation_id",
+                              "customer_id", "channel"),
+                       when=_short_customer_text)(honour_opt_out)
+    registry.every(IDLE_CART_EVERY_SECONDS, name=IDLE_CART_SCHEDULE)(scan_idle_carts)

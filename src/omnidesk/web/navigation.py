@@ -52,6 +52,7 @@ SETTINGS = (
     Link("routing", "/settings/routing", "Routing", role="supervisor"),
     Link("bot", "/settings/bot", "Bot", role="supervisor"),
     Link("automation", "/settings/automation", "Automation and webhooks", role="supervisor"),
+    Link("engagement", "/settings/engagement", "Proactive engagement", role="supervisor"),
     Link("surveys", "/settings/surveys", "Surveys", role="supervisor"),
     Link("api_tokens", "/settings/api-tokens", "API tokens", role="admin"),
     Link("audit", "/settings/audit", "Audit log", role="admin", permissions=("audit.read",)),

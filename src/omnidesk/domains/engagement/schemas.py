@@ -47,6 +47,7 @@ class VisitorMessageRead(BaseModel):
     created_at: dt.datetime
     client_message_id: str | None = None
     survey: dict[str, Any] | None = None  # a survey question: id, kind, low, high, comment
+    proactive: bool = False  # sent by a campaign before the visitor wrote (shown as a preview)
 
 
 class WidgetSettings(BaseModel):

@@ -15,6 +15,7 @@ from omnidesk.channels.manifests import MANIFESTS, identity_names
 from omnidesk.web.locale.agent_ko import AGENT_KO
 from omnidesk.web.locale.automation_ko import AUTOMATION_CODES, AUTOMATION_KO
 from omnidesk.web.locale.contacts_ko import CONTACTS_KO
+from omnidesk.web.locale.engagement_ko import ENGAGEMENT_CODES, ENGAGEMENT_KO
 from omnidesk.web.locale.governance_ko import GOVERNANCE_CODES, GOVERNANCE_KO
 from omnidesk.web.locale.privacy_ko import PRIVACY_CODES, PRIVACY_KO
 from omnidesk.web.locale.reports_ko import REPORTS_CODES, REPORTS_KO
@@ -283,7 +284,8 @@ def entries(language: str) -> dict[str, str]:
     table = {k: (v if language == "ko" else k) for k, v in {**KO, **ROUTING_KO, **BOT_KO, **AGENT_KO,
                                                                 **CONTACTS_KO, **AUTOMATION_KO, **SURVEY_KO,
                                                                 **GOVERNANCE_KO, **PRIVACY_KO,
-                                                                **REPORTS_KO, **SETUP_KO}.items()}
+                                                                **REPORTS_KO, **SETUP_KO,
+                                                                **ENGAGEMENT_KO}.items()}
     table.update({f"channel:{k}": v[pick] for k, v in CHANNEL_NAMES.items()})
     table.update({f"identity:{k}": v[pick] for k, v in IDENTITY_NAMES.items()})
     table.update({k: v[pick] for k, v in CODES.items()})
@@ -295,6 +297,7 @@ def entries(language: str) -> dict[str, str]:
     table.update({k: v[pick] for k, v in REPORTS_CODES.items()})
     table.update({k: v[pick] for k, v in GOVERNANCE_CODES.items()})
     table.update({k: v[pick] for k, v in SETUP_CODES.items()})
+    table.update({k: v[pick] for k, v in ENGAGEMENT_CODES.items()})
     return table
 
 

@@ -130,6 +130,10 @@
     if (pending) pending.replaceWith(el); else log.appendChild(el);
     lastId = Math.max(lastId, m.id);
     if (m.author_kind !== "customer") { showTyping(false); if (!isOpen) { unread += 1; parent.postMessage({ omnidesk: "unread", count: unread }, "*"); } }
+    // A campaign's fresh message shows as a preview beside the launcher until opened.
+    if (m.proactive && !isOpen && Date.now() - Date.parse(m.created_at) < 600000) {
+      parent.postMessage({ omnidesk: "proactive", text: String(m.text || "").slice(0, 300), author: m.author_name || t.title || "" }, "*");
+    }
     scrollDown();
     return true;
   }

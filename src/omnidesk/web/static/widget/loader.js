@@ -35,6 +35,11 @@
     ".frame.open{opacity:1;transform:none;pointer-events:auto}",
     // On a phone the open chat fills the screen and has its own close button: the launcher
     // would lie on top of the send button, so it hides while the chat is open.
+    ".preview{position:fixed;right:24px;bottom:96px;width:300px;max-width:calc(100vw - 48px);background:#fff;color:#1f2933;border-radius:16px;",
+    "box-shadow:0 12px 36px rgba(0,0,0,.22);z-index:2147483000;padding:14px 36px 14px 16px;font:14px/1.5 system-ui,sans-serif;cursor:pointer;text-align:left;border:0}",
+    ".preview[hidden]{display:none}.preview .who{display:block;font-weight:600;font-size:13px;color:var(--od-color,#3b5bdb);margin-bottom:4px}",
+    ".preview .x{position:absolute;top:6px;right:8px;border:0;background:none;font-size:18px;line-height:1;color:#6b7280;cursor:pointer;padding:4px}",
+    "@media (max-width:480px){.preview{right:16px;bottom:88px}}",
     "@media (max-width:480px){.frame{right:0;bottom:0;width:100vw;height:100vh;height:100dvh;border-radius:0}",
     ".launcher.open{display:none}.launcher{right:16px;bottom:16px}}"
   ].join("");
@@ -60,6 +65,16 @@
   }
   root.appendChild(frame);
   root.appendChild(button);
+  var preview = document.createElement("div");
+  preview.className = "preview";
+  preview.setAttribute("role", "status");
+  preview.hidden = true;
+  preview.innerHTML = '<span class="who"></span><span class="text"></span><button class="x" type="button" aria-label="' + (lang === "ko" ? "닫기" : "Close") + '">×</button>';
+  root.appendChild(preview);
+  preview.addEventListener("click", function (e) {
+    preview.hidden = true;
+    if (!e.target.classList.contains("x")) setOpen(true);
+  });
   // Calls wait until the frame has its visitor session ("ready"), then go in order.
   var ready = false;
   var pending = [];
@@ -84,6 +99,7 @@
   var open = false;
   function setOpen(value) {
     open = value;
+    if (open) preview.hidden = true;
     frame.classList.toggle("open", open);
     button.innerHTML = (open ? close : chat) + '<span class="badge" hidden>0</span>';
     button.setAttribute("aria-expanded", String(open));
@@ -100,7 +116,11 @@
       var flush = pending; pending = [];
       flush.forEach(function (msg) { frame.contentWindow.postMessage(msg, origin); });
     }
-    if (e.data.omnidesk === "proactive" && !open) setOpen(true);
+    if (e.data.omnidesk === "proactive" && !open) {
+      preview.querySelector(".who").textContent = String(e.data.author || "");
+      preview.querySelector(".text").textContent = String(e.data.text || "");
+      preview.hidden = false;
+    }
     if (e.data.omnidesk === "unread") {
       var badge = root.querySelector(".badge");
       badge.textContent = String(e.data.count);

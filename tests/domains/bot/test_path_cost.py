@@ -35,8 +35,9 @@ DELIVERIES = [  # each one acts: screens get the change, the bot answers the cus
 # surveys due, snoozed-conversation wake-up), one read of the automation audience per fan-out
 # pass (which workspaces have rules or webhooks on which events) (71), and the analytics fact of
 # the new conversation (18: its snapshot, the fact, the rollup upsert) and the analytics
-# schedules' first check (4); measured 94 once the retention purge schedule had landed too
-STATEMENTS = 94
+# schedules' first check (4); measured 94 once the retention purge schedule had landed too,
+# 96 with the idle-cart schedule of proactive engagement (its first check: a SELECT, an UPDATE)
+STATEMENTS = 96
 
 
 async def test_a_bot_answered_message_creates_no_delivery_that_does_nothing(

@@ -1,6 +1,6 @@
 """Consent writes: record marketing consent per channel, honour opt-out words on every channel.
 
-A customer who writes one of the workspace's opt-out words (수신거부, STOP…) on any channel is
+A customer who writes one of the opt-out words (수신거부, STOP…) on any channel is
 opted out of marketing on that channel at once, the conversation's timeline says so, and the
 customer gets a confirmation (정보통신망법 제50조 ⑥: tell them the withdrawal was processed).
 """
@@ -16,11 +16,10 @@ from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.domains.conversations.actions import do_add_message, log_event
 from omnidesk.domains.conversations.service import access_customer, get_conversation
-from omnidesk.domains.engagement.campaign_service import engagement_settings, list_consents
+from omnidesk.domains.engagement.campaign_service import list_consents
 from omnidesk.domains.engagement.events import ConsentChanged
 from omnidesk.domains.engagement.models import ANY_CHANNEL, Consent
-from omnidesk.domains.engagement.schemas import ConsentUpdate
-from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.domains.engagement.schemas import OPT_OUT_KEYWORDS, ConsentUpdate
 
 CONFIRMATION = {"ko": "광고성 정보 수신거부가 처리되었습니다. ({date}) 주문·배송 등 거래 안내는 계속 보내드립니다.",
                 "en": "You will no longer get marketing messages here (opted out {date}). "
@@ -58,18 +57,16 @@ async def check_set_consent(session: AsyncSession, *, actor: Actor, customer_id:
                                 source=consent_in.source)
 
 
-def is_opt_out(text: str, keywords: list[str]) -> bool:
+def is_opt_out(text: str) -> bool:
     """Tell whether a message is an opt-out word (case, spaces and punctuation aside)."""
-    said = "".join(ch for ch in text.upper() if ch.isalnum())
-    return bool(said) and any(said == "".join(ch for ch in k.upper() if ch.isalnum())
-                              for k in keywords)
+    said = "".join(ch for ch in text[:40].upper() if ch.isalnum())
+    return said in OPT_OUT_KEYWORDS
 
 
 async def do_honour_opt_out(session: AsyncSession, *, workspace_id: int, conversation_id: int,
                             customer_id: int, channel: str, text: str) -> bool:
     """Opt the customer out of marketing on the channel if the message is an opt-out word."""
-    workspace = await get_workspace(session, workspace_id=workspace_id)
-    if not is_opt_out(text, engagement_settings(workspace).opt_out_keywords):
+    if not is_opt_out(text):
         return False
     await do_set_consent(session, workspace_id=workspace_id, customer_id=customer_id,
                          channel=channel, marketing=False, night=False, source="keyword")

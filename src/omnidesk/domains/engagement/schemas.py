@@ -190,11 +190,13 @@ class BehaviourRead(BaseModel):
     occurred_at: dt.datetime
 
 
-OPT_OUT_KEYWORDS = ("수신거부", "수신 거부", "광고거부", "STOP", "UNSUBSCRIBE", "STOPALL")
+# A customer message that is one of these (case, spaces and punctuation aside) opts out of
+# marketing on its channel: the same words everywhere, so a customer never has to guess.
+OPT_OUT_KEYWORDS = ("수신거부", "광고거부", "광고수신거부", "STOP", "STOPALL", "UNSUBSCRIBE")
 
 
 class EngagementSettings(BaseModel):
-    """A workspace's `settings["engagement"]`: the marketing frequency cap and opt-out words.
+    """A workspace's `settings["engagement"]`: the marketing frequency cap.
 
     The night window (21:00–08:00 in the workspace's time zone) is the law's
     (정보통신망법 제50조 ③), not a setting: marketing then needs the customer's night consent.
@@ -205,9 +207,6 @@ class EngagementSettings(BaseModel):
     frequency_cap: int = Field(2, ge=1, le=50,
                                description="Marketing messages one customer gets at most …")
     frequency_days: int = Field(7, ge=1, le=90, description="… within this many days.")
-    opt_out_keywords: list[Annotated[str, Field(min_length=2, max_length=20)]] = Field(
-        default_factory=lambda: list(OPT_OUT_KEYWORDS), max_length=20,
-        description="A customer message that is one of these opts out of marketing there.")
 
 
 class ConsentUpdate(BaseModel):

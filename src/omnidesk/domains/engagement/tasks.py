@@ -22,7 +22,7 @@ from omnidesk.domains.engagement.campaign_service import (
     list_enabled_campaigns,
     list_idle_carts,
 )
-from omnidesk.domains.engagement.consent_actions import do_honour_opt_out
+from omnidesk.domains.engagement.consent_actions import do_honour_opt_out, is_opt_out
 from omnidesk.domains.engagement.events import BehaviourRecorded
 from omnidesk.domains.workspaces.service import get_workspace
 
@@ -94,8 +94,9 @@ async def honour_opt_out(event: DeliveredEvent[MessageCreated], session: AsyncSe
                                 channel=event.data.channel, text=event.data.text)
 
 
-def _short_customer_text(event: MessageCreated) -> bool:
-    return event.author_kind == "customer" and not event.is_private and len(event.text) <= 40
+def _opts_out(event: MessageCreated) -> bool:
+    """Only a customer's opt-out word becomes a delivery (every other message costs nothing)."""
+    return event.author_kind == "customer" and not event.is_private and is_opt_out(event.text)
 
 
 def register(registry: SubscriberRegistry) -> None:
@@ -106,5 +107,5 @@ def register(registry: SubscriberRegistry) -> None:
     registry.subscribe(MessageCreated, name="engagement.opt_out",
                        reads=("author_kind", "is_private", "text", "conversation_id",
                               "customer_id", "channel"),
-                       when=_short_customer_text)(honour_opt_out)
+                       when=_opts_out)(honour_opt_out)
     registry.every(IDLE_CART_EVERY_SECONDS, name=IDLE_CART_SCHEDULE)(scan_idle_carts)

@@ -13,7 +13,7 @@ from omnidesk.domains.commerce.models import BehaviourEvent
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.engagement.models import Campaign, Consent
 from omnidesk.domains.workspaces.models import Workspace
-from tests.e2e.conftest import ARTIFACTS, LiveServer
+from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
 
 TEXT = "{name} 고객님, 장바구니에 담아 두신 {value}원 상품이 기다리고 있어요. 궁금한 점 있으신가요?"
 
@@ -86,3 +86,25 @@ def test_an_idle_cart_brings_one_proactive_message_shown_as_a_preview(
     phone_preview = shopper.locator("#omnidesk-widget >> .preview")
     phone_preview.wait_for(state="visible", timeout=15000)
     shopper.screenshot(path=str(ARTIFACTS / "proactive-preview-390.png"))
+
+
+def test_the_engagement_page_lists_campaigns_in_the_staff_layout(
+        live_server: LiveServer, browser: Any) -> None:
+    base, engine = live_server.url, _db(live_server)
+    with engine.begin() as conn:
+        ws = conn.scalar(select(Workspace.id).where(Workspace.slug == "hanbit"))
+        conn.execute(insert(Campaign).values(
+            workspace_id=ws, name="장바구니 리마인드", enabled=True, purpose="marketing",
+            trigger={"kind": "cart_idle", "minutes": 20, "min_value": 500000},
+            audience={"tiers": ["vip"]}, action={"kind": "widget", "text": TEXT},
+            conversion_hours=24))
+    for width, height in ((1440, 900), (390, 844)):
+        page = browser.new_context(locale="ko-KR", viewport={"width": width, "height": height}
+                                   ).new_page()
+        log_in(page, base, "admin@hanbit.example")
+        page.goto(base + "/settings/engagement")
+        row = page.locator("tr[data-campaign]").filter(has_text="장바구니 리마인드")
+        row.wait_for()
+        assert "장바구니 방치" in row.inner_text() and "광고성" in page.inner_text("#campaigns")
+        assert page.locator("form[action='/settings/engagement/campaigns']").is_visible()
+        page.screenshot(path=str(ARTIFACTS / f"engagement-page-{width}.png"), full_page=True)

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.demo.analytics import load_history_demo
 from omnidesk.demo.assist import load_assist_demo
 from omnidesk.demo.bot import load_bot_demo
+from omnidesk.demo.engagement import load_engagement_demo
 from omnidesk.demo.knowledge import load_demo_articles
 from omnidesk.demo.routing import load_routing_demo
 
@@ -23,6 +24,7 @@ async def load_demo_extras(session: AsyncSession, workspace_id: int, *,
     summary += await load_assist_demo(session, workspace_id)
     summary += await load_routing_demo(session, workspace_id)
     summary += await load_bot_demo(session, workspace_id)
+    summary += await load_engagement_demo(session, workspace_id)
     if history:
         summary += await load_history_demo(session, workspace_id)
     return summary

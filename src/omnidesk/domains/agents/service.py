@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -11,7 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import BUILTIN_PERMISSIONS, ROLE_RANK, Actor, Scope
 from omnidesk.core.db import get_in_workspace, utcnow
-from omnidesk.core.security import hash_token, verify_password
+from omnidesk.core.security import (
+    constant_time_equals,
+    hash_token,
+    hmac_sha256_hex,
+    verify_password,
+)
 from omnidesk.domains.agents.models import (
     SESSION_LIFETIME,
     ApiToken,
@@ -244,3 +252,40 @@ def team_read(team: Team) -> TeamRead:
     """Build the API view of a team with member ids."""
     return TeamRead(id=team.id, name=team.name, description=team.description,
                     member_ids=sorted(m.user_id for m in team.members))
+
+
+# Links that let one person set their password: an invitation (7 days) or a reset (1 hour).
+# Each is signed with the app's secret and bound to the password the account has now, so it
+# works once: setting a password changes what it is bound to.
+LINK_LIFETIME = {"invite": 7 * 86400, "reset": 3600}
+
+
+def _bound_to(user: User) -> str:
+    return hashlib.sha256((user.password_hash or "none").encode()).hexdigest()[:16]
+
+
+def password_link_token(secret: str, user: User, purpose: str) -> str:
+    """Return the signed token of an invitation or password-reset link for this person."""
+    body = f"{purpose}.{user.workspace_id}.{user.id}.{int(time.time())}.{_bound_to(user)}"
+    signed = f"{body}.{hmac_sha256_hex(secret, body)}"
+    return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
+
+
+async def user_for_link(session: AsyncSession, *, secret: str, token: str,
+                        purpose: str) -> User | None:
+    """Return the active person a valid, unexpired, unused link names, else None."""
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        kind, ws, uid, issued, bound, signature = text.split(".")
+        ids = int(ws), int(uid), int(issued)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    body = text.rsplit(".", 1)[0]
+    if kind != purpose or not constant_time_equals(signature, hmac_sha256_hex(secret, body)):
+        return None
+    if time.time() - ids[2] > LINK_LIFETIME[purpose]:
+        return None
+    user = await session.get(User, ids[1])
+    if user is None or user.workspace_id != ids[0] or not user.is_active:
+        return None
+    return user if constant_time_equals(bound, _bound_to(user)) else None

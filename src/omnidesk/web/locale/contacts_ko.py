@@ -37,4 +37,5 @@ CONTACTS_KO = {
     "이 대화를 상담원에게서 넘겨받을까요?", "Needs attention": "확인 필요", "offline": "오프라인",
     "over capacity": "용량 초과", "holds %(n)s open conversations": "진행 중 대화 %(n)s건 보유",
     "reopened": "재문의", "Watch": "지켜보기", "Nothing needs attention.": "확인할 대화가 없어요.",
+    "Activity on the site and orders": "사이트 활동과 주문",
 }

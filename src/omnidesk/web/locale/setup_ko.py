@@ -61,6 +61,24 @@ SETUP_KO.update({  # the API tokens page
         "이 토큰을 폐기할까요? 이 토큰을 쓰는 프로그램은 더 이상 동작하지 않습니다.",
     "No tokens yet.": "아직 토큰이 없습니다.",
 })
+SETUP_KO.update({  # the team page and the set-your-password links
+    "Send this invitation link to %(name)s": "%(name)s 님에게 이 초대 링크를 보내세요",
+    "Send this password-reset link to %(name)s": "%(name)s 님에게 이 비밀번호 재설정 링크를 보내세요",
+    "It works once, for 7 days.": "7일 동안 한 번 쓸 수 있습니다.",
+    "It works once, for 1 hour.": "1시간 동안 한 번 쓸 수 있습니다.",
+    "Invite someone": "팀원 초대", "Role": "역할", "Teams": "팀", "Invite": "초대하기",
+    "People": "구성원", "Deactivated": "비활성", "Invited": "초대됨", "Reset link": "비밀번호 재설정 링크",
+    "New invitation link": "새 초대 링크", "Deactivate": "비활성화", "Reactivate": "다시 활성화",
+    "Deactivated people cannot sign in; their open conversations go back to the queues.":
+        "비활성화된 사람은 로그인할 수 없고, 맡고 있던 진행 중인 대화는 대기열로 돌아갑니다.",
+    "You cannot remove your own admin access here.": "여기서 자신의 관리자 권한을 없앨 수는 없습니다.",
+    "Set your password": "비밀번호 설정",
+    "Welcome, %(name)s. Choose a password to join.": "%(name)s 님, 환영합니다. 비밀번호를 정하고 참여하세요.",
+    "Choose a new password, %(name)s.": "%(name)s 님, 새 비밀번호를 정하세요.",
+    "Save and sign in": "저장하고 로그인",
+    "This link has expired or was already used. Ask your admin for a new one.":
+        "만료되었거나 이미 사용한 링크입니다. 관리자에게 새 링크를 요청하세요.",
+})
 SETUP_CODES: dict[str, tuple[str, str]] = {  # codes shown on these pages: (ko, en)
     "scope:admin": ("관리자 (모든 API)", "Admin (every API)"),
     "scope:supervisor": ("매니저 (운영·보고서)", "Supervisor (operations, reports)"),

@@ -1,0 +1,191 @@
+"""The team page: admins invite people by a signed, expiring link, set their role and teams,
+deactivate them (routing re-queues their open work) and give them a password-reset link;
+`/join/<token>` and `/reset/<token>` let the person set their password and sign in.
+
+Links are shown to copy (outgoing staff email is not wired here yet). A link works once: it is
+bound to the password the account has when it is made (`agents.service.user_for_link`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.core.context import BUILTIN_ROLES
+from omnidesk.core.errors import DomainError
+from omnidesk.core.http import SessionDep
+from omnidesk.core.schemas import Id
+from omnidesk.domains.agents.actions import do_create_user, do_update_user
+from omnidesk.domains.agents.models import User
+from omnidesk.domains.agents.schemas import UserCreate, UserUpdate
+from omnidesk.domains.agents.service import (
+    actor_for_user,
+    get_user,
+    list_teams,
+    list_users,
+    password_link_token,
+    user_for_link,
+)
+from omnidesk.web.auth import csrf_ok, csrf_token, start_login
+from omnidesk.web.deps import AgentPage, agent_page, forbidden, login_redirect, render
+from omnidesk.web.settings_forms import admin_post
+
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class Whom:
+    """The person a link names, kept apart from the ORM row (a rollback expires it)."""
+
+    name: str
+    email: str
+
+PATH = "/settings/team"
+LINK_PATHS = {"invite": "/join", "reset": "/reset"}
+
+
+def _link(request: Request, token: str, purpose: str) -> str:
+    base = str(request.app.state.settings.public_url).rstrip("/")
+    return f"{base}{LINK_PATHS[purpose]}/{token}"
+
+
+async def _show(request: Request, session: AsyncSession, page: AgentPage, *,
+                status: int = 200, **values: object) -> HTMLResponse:
+    ws = page.actor.workspace_id
+    teams = await list_teams(session, workspace_id=ws)
+    team_names = {t.id: t.name for t in teams}
+    return render(request, page, "settings/team.html", status_code=status, nav_active="team",
+                  people=await list_users(session, workspace_id=ws), teams=teams,
+                  team_names=team_names, roles=BUILTIN_ROLES, **values)
+
+
+@router.get(PATH, response_class=HTMLResponse)
+async def team(request: Request, session: SessionDep) -> Response:
+    """List the people of the workspace with the invite form (admins)."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    if page.user.role != "admin":
+        return forbidden(request, page, "Only admins can do this.")
+    return await _show(request, session, page)
+
+
+@router.post(PATH + "/invite", response_class=HTMLResponse)
+async def invite(request: Request, session: SessionDep) -> Response:
+    """Add a person without a password and show the invitation link to send them."""
+    page, form = await admin_post(request, session)
+    if not isinstance(page, AgentPage):
+        return page
+    raw = await request.form()
+    team_ids = [int(v) for v in raw.getlist("team_ids") if isinstance(v, str) and v.isdigit()]
+    try:
+        person = await do_create_user(session, actor=page.actor, user_in=UserCreate(
+            email=form.get("invite_email", "").strip(), name=form.get("name", "").strip(),
+            role=form.get("role", "agent"), team_ids=team_ids,
+            locale=page.locale, languages=[page.locale]))
+    except ValidationError as exc:
+        await session.rollback()
+        where = ".".join(str(p) for p in exc.errors()[0]["loc"])
+        return await _show(request, session, page, status=422, values=form,
+                           error=f"{where}: {exc.errors()[0]['msg']}")
+    except DomainError as exc:
+        await session.rollback()
+        return await _show(request, session, page, status=exc.status, values=form,
+                           error=exc.message)
+    await session.commit()
+    token = password_link_token(request.app.state.settings.effective_secret_key, person, "invite")
+    return await _show(request, session, page, link=_link(request, token, "invite"),
+                       link_for=person, link_kind="invite")
+
+
+@router.post(PATH + "/{user_id}/{change}", response_class=HTMLResponse)
+async def change_person(user_id: Id, change: str, request: Request,
+                        session: SessionDep) -> Response:
+    """Deactivate, reactivate, change the role of, or make a reset link for a person."""
+    page, form = await admin_post(request, session)
+    if not isinstance(page, AgentPage):
+        return page
+    if change not in ("deactivate", "activate", "role", "reset"):
+        return HTMLResponse("unknown change", status_code=404)
+    try:
+        person = await get_user(session, workspace_id=page.actor.workspace_id, user_id=user_id)
+        if change == "reset":  # someone who never joined gets a fresh invitation instead
+            purpose = "reset" if person.password_hash else "invite"
+            token = password_link_token(request.app.state.settings.effective_secret_key,
+                                        person, purpose)
+            return await _show(request, session, page, link=_link(request, token, purpose),
+                               link_for=person, link_kind=purpose)
+        if person.id == page.user.id and change != "activate":
+            return await _show(request, session, page, status=409,
+                               error="You cannot remove your own admin access here.")
+        update = (UserUpdate(role=form.get("role", "agent")) if change == "role"
+                  else UserUpdate(is_active=change == "activate"))
+        await do_update_user(session, actor=page.actor, user_id=user_id, user_in=update)
+    except (DomainError, ValidationError) as exc:
+        await session.rollback()
+        message = exc.message if isinstance(exc, DomainError) else str(exc.errors()[0]["msg"])
+        return await _show(request, session, page, status=422, error=message)
+    await session.commit()
+    return RedirectResponse(PATH, status_code=303)
+
+
+def _password_page(request: Request, purpose: str, token: str, *, user: User | Whom | None,
+                   error: str | None = None, status: int = 200) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(
+        request, "set_password.html",
+        {"purpose": purpose, "token": token, "person": user, "error": error,
+         "csrf_token": csrf_token(request), "action": f"{LINK_PATHS[purpose]}/{token}"},
+        status_code=status)
+
+
+async def _link_user(request: Request, session: AsyncSession, token: str,
+                     purpose: str) -> User | None:
+    return await user_for_link(session, secret=request.app.state.settings.effective_secret_key,
+                               token=token, purpose=purpose)
+
+
+def _routes(purpose: str) -> None:
+    path = LINK_PATHS[purpose] + "/{token}"
+
+    @router.get(path, response_class=HTMLResponse, name=f"{purpose}_form")
+    async def show(token: str, request: Request, session: SessionDep) -> Response:
+        """Show the set-your-password form of a valid link, else say it expired."""
+        user = await _link_user(request, session, token, purpose)
+        return _password_page(request, purpose, token, user=user,
+                              status=200 if user else 410)
+
+    @router.post(path, response_class=HTMLResponse, name=f"{purpose}_save")
+    async def save(token: str, request: Request, session: SessionDep,
+                   password: Annotated[str, Form()] = "",
+                   password_confirm: Annotated[str, Form()] = "",
+                   csrf: Annotated[str | None, Form()] = None) -> Response:
+        """Set the person's password from the link and sign them in."""
+        user = await _link_user(request, session, token, purpose)
+        if user is None:
+            return _password_page(request, purpose, token, user=None, status=410)
+        whom = Whom(user.name, user.email)
+        if not csrf_ok(request, csrf):
+            return _password_page(request, purpose, token, user=whom, status=400,
+                                  error="Your session expired; send the form again.")
+        if password != password_confirm:
+            return _password_page(request, purpose, token, user=whom, status=422,
+                                  error="The two passwords differ.")
+        try:
+            actor = await actor_for_user(session, user=user)
+            await do_update_user(session, actor=actor, user_id=user.id,
+                                 user_in=UserUpdate(password=password))
+        except (DomainError, ValidationError) as exc:
+            await session.rollback()
+            message = exc.message if isinstance(exc, DomainError) else str(
+                exc.errors()[0]["msg"])
+            return _password_page(request, purpose, token, user=whom, status=422, error=message)
+        return await start_login(request, session, user)
+
+
+for _purpose in LINK_PATHS:
+    _routes(_purpose)

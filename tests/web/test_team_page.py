@@ -1,0 +1,121 @@
+"""The team page: an admin invites someone by a signed link that works once, the invitee sets a
+password and is signed in; deactivate, reset links, role changes; agents are refused."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.domains.agents.service import get_user_by_email
+from tests.conftest import Persona
+
+PAGE = "/settings/team"
+
+
+async def _log_in(client: httpx.AsyncClient, email: str, password: str) -> str:
+    page = await client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token
+    await client.post("/login", data={"email": email, "password": password,
+                                      "csrf": token.group(1)})
+    found = re.search(r'"X-CSRF-Token": "([^"]+)"', (await client.get("/inbox")).text)
+    assert found
+    return found.group(1)
+
+
+def _link(html: str) -> str:
+    found = re.search(r"<code class=\"secret\" data-link>[^<]*?(/(?:join|reset)/[^<]+)</code>",
+                      html)
+    assert found
+    return found.group(1)
+
+
+async def _set_password(client: httpx.AsyncClient, path: str, password: str) -> httpx.Response:
+    form = await client.get(path)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert form.status_code == 200 and csrf
+    return await client.post(path, data={"csrf": csrf.group(1), "password": password,
+                                         "password_confirm": password})
+
+
+async def test_an_invitee_joins_by_the_link_once_and_signs_in(
+    client: httpx.AsyncClient, owner: Persona, session: AsyncSession
+) -> None:
+    csrf = await _log_in(client, "admin@acme.example", owner.password)
+    invited = await client.post(PAGE + "/invite", data={
+        "csrf": csrf, "name": "박상담", "invite_email": "park@acme.example", "role": "agent"})
+    assert invited.status_code == 200 and "초대됨" in invited.text
+    path = _link(invited.text)
+    assert path.startswith("/join/")
+    client.cookies.clear()
+    refused = await _set_password(client, path, "park is my password")
+    assert refused.status_code == 422 and 'role="alert"' in refused.text  # the password rules
+    joined = await _set_password(client, path, "a fresh secret 123")
+    assert joined.status_code == 303 and joined.headers["location"] == "/inbox"
+    assert "박상담" in (await client.get("/inbox")).text
+    client.cookies.clear()
+    assert (await client.get(path)).status_code == 410  # used
+    await _log_in(client, "park@acme.example", "a fresh secret 123")
+    person = await get_user_by_email(session, workspace_id=owner.workspace_id,
+                                     email="park@acme.example")
+    assert person is not None and person.role == "agent"
+
+
+async def test_a_forged_or_foreign_link_is_refused(
+    client: httpx.AsyncClient, owner: Persona
+) -> None:
+    assert (await client.get("/join/bm90IGEgbGluaw")).status_code == 410
+    assert (await client.get("/reset/")).status_code in (404, 405)
+
+
+async def test_deactivate_reset_and_role_changes(
+    client: httpx.AsyncClient, owner: Persona, session: AsyncSession
+) -> None:
+    csrf = await _log_in(client, "admin@acme.example", owner.password)
+    agent = await get_user_by_email(session, workspace_id=owner.workspace_id,
+                                    email=owner.agent_email)
+    assert agent is not None
+    reset = await client.post(f"{PAGE}/{agent.id}/reset", data={"csrf": csrf})
+    path = _link(reset.text)
+    assert path.startswith("/reset/")
+    made_supervisor = await client.post(f"{PAGE}/{agent.id}/role",
+                                        data={"csrf": csrf, "role": "supervisor"})
+    assert made_supervisor.status_code == 303
+    off = await client.post(f"{PAGE}/{agent.id}/deactivate", data={"csrf": csrf})
+    assert off.status_code == 303 and "비활성" in (await client.get(PAGE)).text
+    client.cookies.clear()
+    assert (await client.get(path)).status_code == 410  # deactivated people get no reset
+    page = await client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token
+    refused = await client.post("/login", data={"email": owner.agent_email,
+                                                "password": owner.password,
+                                                "csrf": token.group(1)})
+    assert refused.status_code == 401
+
+
+async def test_a_reset_link_sets_a_new_password_once(
+    client: httpx.AsyncClient, owner: Persona, session: AsyncSession
+) -> None:
+    csrf = await _log_in(client, "admin@acme.example", owner.password)
+    agent = await get_user_by_email(session, workspace_id=owner.workspace_id,
+                                    email=owner.agent_email)
+    assert agent is not None
+    path = _link((await client.post(f"{PAGE}/{agent.id}/reset", data={"csrf": csrf})).text)
+    client.cookies.clear()
+    assert (await _set_password(client, path, "a brand new secret")).status_code == 303
+    client.cookies.clear()
+    assert (await client.get(path)).status_code == 410
+    await _log_in(client, owner.agent_email, "a brand new secret")
+
+
+async def test_agents_cannot_manage_the_team(
+    client: httpx.AsyncClient, owner: Persona
+) -> None:
+    csrf = await _log_in(client, owner.agent_email, owner.password)
+    assert (await client.get(PAGE)).status_code == 403
+    invited = await client.post(PAGE + "/invite", data={
+        "csrf": csrf, "name": "x", "invite_email": "x@acme.example", "role": "admin"})
+    assert invited.status_code == 403 and "data-link" not in invited.text

@@ -76,6 +76,41 @@ def test_a_new_owner_sets_up_the_workspace_from_the_browser(
     _shoot(page, "checklist")
     page.click(".checklist li[data-step=articles] a")
     page.wait_for_url(base + "/kb-admin")
+
+    # invite an agent from the team page (the checklist's first step links there)
+    page.goto(base + "/settings/getting-started")
+    page.click(".checklist li[data-step=team] a")
+    page.wait_for_url(base + "/settings/team")
+    page.fill("input[name=name]", "박상담")
+    page.fill("input[name=invite_email]", "park@moa.example")
+    page.click("form[action='/settings/team/invite'] button[type=submit]")
+    link = page.locator("code[data-link]").inner_text().strip()
+    assert "/join/" in link
+    assert page.locator("tr[data-person='park@moa.example']").inner_text().count("초대됨") == 1
+    _shoot(page, "team")
+
+    # the invitee opens the link in their own browser, sets a password and is signed in
+    invitee = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 844})
+    phone = invitee.new_page()
+    phone.goto(base + link[link.index("/join/"):])
+    phone.screenshot(path=str(ARTIFACTS / "first-run-join-phone.png"), full_page=True)
+    phone.fill("input[name=password]", "a fresh secret 123")
+    phone.fill("input[name=password_confirm]", "a fresh secret 123")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(base + "/inbox")
+    keys = phone.locator(".topnav a").evaluate_all("links => links.map(a => a.dataset.nav)")
+    assert "supervisor" not in keys
+    phone.click("form[action='/logout'] button")
+    phone.wait_for_url(base + "/login")
+    phone.fill("input[name=email]", "park@moa.example")
+    phone.fill("input[name=password]", "a fresh secret 123")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(base + "/inbox")
+    phone.screenshot(path=str(ARTIFACTS / "first-run-agent-inbox-phone.png"))
+    assert phone.goto(base + "/settings/team").status == 403
+    invitee.close()
+    page.goto(base + "/settings/team")
+    assert "활성" in page.locator("tr[data-person='park@moa.example']").inner_text()
     # the set-up page is closed now, even to a fresh browser
     other = browser.new_context().new_page()
     other.goto(base + "/setup")

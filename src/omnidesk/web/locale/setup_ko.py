@@ -79,6 +79,11 @@ SETUP_KO.update({  # the team page and the set-your-password links
     "This link has expired or was already used. Ask your admin for a new one.":
         "만료되었거나 이미 사용한 링크입니다. 관리자에게 새 링크를 요청하세요.",
 })
+SETUP_KO.update({  # the profile page
+    "Change password": "비밀번호 바꾸기",
+    "Current password": "현재 비밀번호", "New password": "새 비밀번호",
+    "Your current password is not right.": "현재 비밀번호가 맞지 않습니다.",
+})
 SETUP_CODES: dict[str, tuple[str, str]] = {  # codes shown on these pages: (ko, en)
     "scope:admin": ("관리자 (모든 API)", "Admin (every API)"),
     "scope:supervisor": ("매니저 (운영·보고서)", "Supervisor (operations, reports)"),

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from omnidesk.all_models import metadata
 from omnidesk.config import Settings
+from omnidesk.core import security
 from omnidesk.core.context import Actor, system_actor
 from omnidesk.core.db import create_engine, create_session_factory
 from omnidesk.domains.agents.actions import do_create_api_token, do_create_user
@@ -36,6 +38,12 @@ PG_URL = per_worker(os.environ.get("OMNIDESK_TEST_PG_URL",
                                    "postgresql+asyncpg://postgres@127.0.0.1:5432/test"))
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _pg_ready: dict[str, object] = {}
+
+# Production hashes passwords with argon2id at 64 MiB and 3 passes: 0.1-0.6 s of CPU per hash on
+# this machine, and the suite makes personas (two users each) for hundreds of tests. Tests hash
+# with the same code and algorithm at argon2's lowest cost; verification reads the cost from each
+# hash, so logins against these users (browser-test servers too) are cheap as well.
+security._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 async def _ensure_database(url: str) -> None:

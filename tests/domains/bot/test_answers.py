@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from omnidesk.config import Settings
 from omnidesk.core.context import system_actor
 from omnidesk.demo import knowledge as kb_demo
+from omnidesk.domains.bot.answers import Answer, answer_question
 from omnidesk.domains.knowledge.io.importing import import_markdown_folder
 from omnidesk.domains.workspaces.models import Workspace
 
@@ -91,3 +92,47 @@ async def test_an_unreachable_llm_falls_back_to_the_extract(visitor: Chat, kb: S
                                 llm_timeout_seconds=2)
     reply = await visitor.say("How much is the delivery fee?")
     assert "/help/acme/en/articles/delivery-fee" in reply
+
+
+@pytest.fixture
+async def fee_kb(session, store: Store) -> Store:
+    """Load the whole demo help center, where the delivery and return fee articles compete."""
+    await kb_demo.load_demo_articles(session, store.workspace_id)
+    await session.commit()
+    return store
+
+
+async def _answer(session, store: Store, question: str) -> Answer | None:
+    return await answer_question(session, workspace_id=store.workspace_id, workspace_slug="acme",
+                                 question=question, lang="ko", min_score=9.0,
+                                 base_url="https://desk.example")
+
+
+async def test_a_delivery_fee_question_never_quotes_the_return_fee_article(
+        session, fee_kb: Store) -> None:
+    answer = await _answer(session, fee_kb, "배송비 얼마예요?")
+    assert answer is not None
+    if answer.source == "kb_clarify":  # two close articles: the customer picks one
+        assert "delivery-fee" in answer.citations and 2 <= len(answer.choices) <= 3
+        assert "골라 주세요" in answer.text and "/ko/articles/delivery-fee" in answer.text
+    else:
+        assert answer.citations == ["delivery-fee"]
+
+
+async def test_a_clear_question_is_answered_without_a_clarifying_question(
+        session, fee_kb: Store) -> None:
+    answer = await _answer(session, fee_kb, "반품 배송비 얼마에요")
+    assert answer is not None and answer.source == "kb_extractive"
+    assert answer.citations == ["returns-shipping-fee"] and not answer.choices
+
+
+async def test_an_llm_answer_with_a_number_not_in_the_passage_falls_back(
+        visitor: Chat, kb: Store) -> None:
+    seen: list[dict] = []
+    wrong = "주문 금액 30,000원 이상이면 무료배송입니다. [1]"
+    with live_server(_completions([wrong], seen)) as url:
+        visitor.settings = Settings(database_url="sqlite://", llm_base_url=f"{url}/v1")
+        reply = await visitor.say("배송비는 얼마인가요?")
+    assert seen and "30,000원 이상이면" not in reply
+    [message] = await visitor.bot_messages()
+    assert message.meta["bot"]["source"] == "kb_extractive"

@@ -22,6 +22,10 @@ from omnidesk.domains.knowledge.service import HoursSource, Passage, search
 log = logging.getLogger(__name__)
 MAX_QUOTE = 280
 MIN_MATCHED_TERMS = 2
+# Another article scoring at least this share of the best one makes the best one doubtful: the
+# bot asks which one is meant (2-3 choices) instead of quoting what may be the wrong article.
+CLOSE_RUNNER_UP = 0.8
+MAX_CHOICES = 3
 STYLES = {  # the workspace's tone (settings.bot.tone) for generated answers
     ("ko", "friendly"): " Write in polite informal Korean (해요체).",
     ("ko", "formal"): " Write in formal Korean (합쇼체, e.g. '확인했습니다', '알려 주십시오').",
@@ -42,9 +46,10 @@ class Answer:
     """A knowledge-base answer with where it came from."""
 
     text: str
-    source: str  # kb_extractive | kb_generated
+    source: str  # kb_extractive | kb_generated | kb_clarify
     citations: list[str] = field(default_factory=list)
     score: float = 0.0
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (title, url) to pick from
 
 
 async def relevant_passages(session: AsyncSession, *, workspace_id: int, question: str,
@@ -55,6 +60,25 @@ async def relevant_passages(session: AsyncSession, *, workspace_id: int, questio
                          limit=3, hours=hours)
     return [p for p in found if p.score >= min_score and len(
         [t for t in p.matched_terms if len(t) >= 2]) >= MIN_MATCHED_TERMS]
+
+
+def doubtful_choices(passages: list[Passage]) -> list[Passage]:
+    """Return the 2-3 articles to choose from when the best match is not clearly the answer."""
+    if len(passages) < 2:
+        return []
+    best = passages[0].score
+    close = [p for p in passages[:MAX_CHOICES] if p.score >= best * CLOSE_RUNNER_UP]
+    return close if len({p.slug for p in close}) >= 2 else []
+
+
+def clarifying_answer(passages: list[Passage], *, lang: str, urls: list[str],
+                      tone: str = "friendly") -> Answer:
+    """Ask which of a few articles the customer means, each with its title and link."""
+    lines = [say("kb_clarify", lang, tone=tone)]
+    lines += [f"{n}. {p.title} {url}" for n, (p, url) in enumerate(zip(passages, urls,
+                                                                         strict=True), 1)]
+    return Answer("\n".join(lines), "kb_clarify", [p.slug for p in passages],
+                  passages[0].score, list(zip([p.title for p in passages], urls, strict=True)))
 
 
 def article_url(base_url: str, workspace_slug: str, passage: Passage) -> str:
@@ -111,12 +135,15 @@ async def answer_question(session: AsyncSession, *, workspace_id: int, workspace
                           question: str, lang: str, min_score: float, base_url: str,
                           llm: ChatClient | None = None, tone: str = "friendly",
                           hours: HoursSource | None = None) -> Answer | None:
-    """Answer from the knowledge base, or None when nothing there clearly answers."""
+    """Answer from the knowledge base, ask which article is meant when two are close, or None."""
     passages = await relevant_passages(session, workspace_id=workspace_id, question=question,
                                        lang=lang, min_score=min_score, hours=hours)
     if not passages:
         return None
     urls = [article_url(base_url, workspace_slug, p) for p in passages]
+    choices = doubtful_choices(passages)
+    if choices:
+        return clarifying_answer(choices, lang=lang, urls=urls[: len(choices)], tone=tone)
     if llm is not None:
         generated = await generated_answer(llm, question, passages, lang=lang, urls=urls,
                                            tone=tone)

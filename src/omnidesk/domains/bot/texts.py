@@ -140,6 +140,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "hours_open": ("지금은 상담 가능한 시간이에요.", "We're open now."),
     "hours_closed": ("다음 상담 시작은 {when}이에요.", "We next open {when}."),
     "kb_source": ("자세히 보기: {title} {url}", "More: {title} {url}"),
+    "kb_clarify": ("어떤 내용을 찾으시나요? 아래에서 골라 주세요.",
+                   "Which of these are you looking for?"),
     "flow_failed": ("지금은 이 요청을 처리할 수 없어요.", "I can't complete this request right now."),
 }
 
@@ -282,6 +284,8 @@ FORMAL_TEXTS: dict[str, tuple[str, str]] = {
     "hours_open": ("지금은 상담 가능한 시간입니다.", "We are open now."),
     "hours_closed": ("다음 상담 시작은 {when}입니다.", "We next open {when}."),
     "kb_source": ("자세한 내용: {title} {url}", "More information: {title} {url}"),
+    "kb_clarify": ("찾으시는 내용을 아래에서 골라 주십시오.",
+                   "Please choose the topic you are looking for."),
     "flow_failed": ("지금은 이 요청을 처리할 수 없습니다.",
                     "We are unable to complete this request at the moment."),
 }

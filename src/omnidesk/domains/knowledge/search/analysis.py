@@ -8,6 +8,8 @@ from omnidesk.core.text import normalize, tokenize
 from omnidesk.domains.knowledge.search.ranking import (
     COMPOUND_PIECE,
     CORRECTED,
+    QUESTION_WORD,
+    QUESTION_WORDS,
     SYNONYM,
     TYPED,
     WeightedTerm,
@@ -24,7 +26,7 @@ from omnidesk.domains.knowledge.search.typos import Vocabulary
 
 def _raw_terms(query: str) -> list[tuple[str, float, str]]:
     morphemes = tokenize(query)
-    terms = [(t, TYPED, "typed") for t in morphemes]
+    terms = [(t, QUESTION_WORD if t in QUESTION_WORDS else TYPED, "typed") for t in morphemes]
     for term in morphemes:
         if len(term) >= COMPOUND_MIN_SYLLABLES and is_hangul(term):
             terms += [(piece, COMPOUND_PIECE, "piece") for piece in syllable_bigrams(term)]

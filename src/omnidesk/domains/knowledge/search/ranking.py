@@ -15,6 +15,13 @@ MIN_SIMILARITY = 0.1
 
 # How much each kind of query term counts relative to a term the customer typed.
 TYPED, COMPOUND_PIECE, CORRECTED, SYNONYM = 1.0, 0.5, 0.8, 0.7
+# Question words say what kind of answer is wanted, not which article: "배송비 얼마예요?" must not
+# pick the return-fee article because its title asks "얼마인가요?".
+QUESTION_WORD = 0.2
+QUESTION_WORDS = frozenset({
+    "얼마", "언제", "어떻게", "어떡하", "어디", "어디서", "뭐", "무엇", "무슨", "왜", "몇", "어느",
+    "how", "what", "when", "where", "why", "which", "much", "long", "many",
+})
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from omnidesk.demo.dataset import (
     DemoDataset,
     generate_demo_dataset,
 )
+from omnidesk.demo.dataset.generator import DEMO_TIERS
 from omnidesk.domains.agents.models import Skill, Team, TeamMember, User, UserSkill
 from omnidesk.domains.commerce.models import Order, OrderItem, Product
 from omnidesk.domains.conversations.models import (
@@ -51,12 +52,7 @@ DEMO_BUSINESS_HOURS: dict[str, Any] = {
 }
 DEMO_SETTINGS: dict[str, Any] = {
     "reopen_window_hours": 72,
-    "tiers": [
-        {"key": "basic", "name_ko": "일반", "name_en": "Basic", "threshold": 0},
-        {"key": "silver", "name_ko": "실버", "name_en": "Silver", "threshold": 300000},
-        {"key": "gold", "name_ko": "골드", "name_en": "Gold", "threshold": 600000},
-        {"key": "vip", "name_ko": "VIP", "name_en": "VIP", "threshold": 1000000},
-    ],
+    "tiers": DEMO_TIERS,
 }
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from omnidesk.domains.assist.tiers import tier_progress, tiers_from_settings
+
 from . import people
 from .catalogue import (
     AGENT_EN_NAMES,
@@ -51,7 +53,16 @@ PAYMENT_EN = {
 TIER_KO = {"basic": "일반", "silver": "실버", "gold": "골드", "vip": "VIP"}
 TIER_EN = {"basic": "Basic", "silver": "Silver", "gold": "Gold", "vip": "VIP"}
 NEXT_TIER = {"basic": "silver", "silver": "gold", "gold": "vip", "vip": "vip"}
-TIER_LIMITS = (("vip", 3_500_000), ("gold", 2_000_000), ("silver", 700_000), ("basic", 0))
+# The demo store's tier ladder, as its membership-tiers article states it; the workspace's
+# settings["tiers"] is this list, and a customer's tier is placed on it by assist.tiers (the one
+# computation the agent's panel, the bot and routing read), never by a second copy here.
+DEMO_TIERS = [
+    {"key": "basic", "name_ko": "일반", "name_en": "Basic", "threshold": 0},
+    {"key": "silver", "name_ko": "실버", "name_en": "Silver", "threshold": 300000},
+    {"key": "gold", "name_ko": "골드", "name_en": "Gold", "threshold": 600000},
+    {"key": "vip", "name_ko": "VIP", "name_en": "VIP", "threshold": 1000000},
+]
+LADDER = tiers_from_settings({"tiers": DEMO_TIERS})
 POINT_RATE = {"basic": 0.01, "silver": 0.02, "gold": 0.03, "vip": 0.05}
 SLOTS_KO = ("오전 9시~12시", "오후 1시~5시", "오후 3시~7시")
 SLOTS_EN = ("9 am - 12 pm", "1 pm - 5 pm", "3 pm - 7 pm")
@@ -545,7 +556,7 @@ class _Builder(DialogueMixin):
         spent = sum(
             i.price * i.quantity for o in draft.orders if o.status != "cancelled" for i in o.items
         )
-        tier = next(name for name, limit in TIER_LIMITS if spent >= limit)
+        tier = tier_progress(spent, LADDER).current.key
         points = int(spent * POINT_RATE[tier] * rng.uniform(0.3, 1.0)) // 10 * 10
         draft.attributes = {
             "tier": tier, "total_spent": spent, "points": points + rng.choice([0, 1000, 3000]),

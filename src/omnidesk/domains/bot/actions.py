@@ -18,12 +18,15 @@ from omnidesk.domains.bot.events import BotActionTaken, BotSettingsUpdated
 from omnidesk.domains.bot.policy import FLOW_INTENTS, BotSettings, bot_settings
 from omnidesk.domains.bot.service import shipped_training_rows
 from omnidesk.domains.bot.summary import handoff_summary
+from omnidesk.domains.bot.worklog import bot_work
 from omnidesk.domains.conversations.actions import (
     do_add_message,
     do_handoff_to_human,
     log_event,
 )
+from omnidesk.domains.conversations.events import ConversationCustomerChanged
 from omnidesk.domains.conversations.models import CHANNELS, Conversation, Message
+from omnidesk.domains.customers.actions import do_link_verified_visitor
 from omnidesk.domains.nlu.actions import do_store_model
 from omnidesk.domains.nlu.models import NluModel
 from omnidesk.domains.nlu.service import train_intent_model_from_rows
@@ -48,6 +51,22 @@ def do_record_bot_action(session: AsyncSession, *, conv: Conversation,
          workspace_id=conv.workspace_id)
 
 
+async def do_link_verified_customer(session: AsyncSession, *, conv: Conversation,
+                                    customer_id: int, by: str) -> None:
+    """Make the customer a visitor proved to be (order number + phone/email) the
+    conversation's customer, folding the anonymous visitor in; record it as a bot action."""
+    before = conv.customer_id
+    if before != customer_id and await do_link_verified_visitor(
+            session, workspace_id=conv.workspace_id, visitor_id=before, customer_id=customer_id):
+        conv.customer_id = customer_id  # the merge's subscriber moves the visitor's others
+        emit(session, ConversationCustomerChanged(
+            conversation_ids=[conv.id], from_customer_id=before, customer_id=customer_id),
+            workspace_id=conv.workspace_id)
+    do_record_bot_action(session, conv=conv, action={
+        "action": "customer_verified", "customer_id": customer_id, "by": by,
+        "linked": conv.customer_id == customer_id})
+
+
 async def do_bot_handoff(
     session: AsyncSession, *, conv: Conversation, state: DialogueState, reason: str,
     intent: str | None, confidence: float | None, language: str,
@@ -58,7 +77,8 @@ async def do_bot_handoff(
     locale = "ko" if (workspace.default_locale or "ko").startswith("ko") else "en"
     summary = handoff_summary(reason=reason, intent=intent, confidence=confidence,
                               language=language, state=state,
-                              customer_messages=customer_messages, locale=locale)
+                              customer_messages=customer_messages, locale=locale,
+                              work=await bot_work(session, conv=conv, locale=locale))
     moved = await do_handoff_to_human(session, conv=conv, reason=reason, intent=intent,
                                       language=language, slots=state.public_slots(),
                                       summary=summary, text="\n".join(customer_messages))

@@ -31,7 +31,7 @@ def _clip(text: str) -> str:
 
 def handoff_summary(*, reason: str, intent: str | None, confidence: float | None,
                     language: str, state: DialogueState, customer_messages: list[str],
-                    locale: str) -> list[str]:
+                    locale: str, work: list[str] | None = None) -> list[str]:
     """Return a few lines: why, what the customer wants, what the bot collected and did."""
     ko = locale == "ko"
     why = REASONS.get(reason, (reason, reason))[0 if ko else 1]
@@ -45,6 +45,8 @@ def handoff_summary(*, reason: str, intent: str | None, confidence: float | None
         lines.append(("본인 확인: 완료 (" if ko else "Verified: yes (") + how + ")")
     else:
         lines.append("본인 확인: 안 됨" if ko else "Verified: no")
+    if work:
+        lines.append(("챗봇 처리: " if ko else "Bot actions: ") + "; ".join(work))
     slots = state.public_slots()
     if slots:
         lines.append(("수집 정보: " if ko else "Collected: ")

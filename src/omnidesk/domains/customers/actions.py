@@ -128,6 +128,25 @@ async def do_resolve_identity(
     return customer
 
 
+async def do_link_verified_visitor(session: AsyncSession, *, workspace_id: int, visitor_id: int,
+                                   customer_id: int) -> bool:
+    """Fold an anonymous visitor into the customer they proved to be (e.g. to the bot, with an
+    order number and that order's phone or email); return whether it was folded.
+
+    A visitor with contact details or proven identities of its own may be another person's
+    record, so it is left alone (an agent can still merge it by hand).
+    """
+    if visitor_id == customer_id:
+        return False
+    visitor = await get_customer(session, workspace_id=workspace_id, customer_id=visitor_id)
+    owner = await get_customer(session, workspace_id=workspace_id, customer_id=customer_id)
+    known = (visitor.email, visitor.phone, visitor.external_id, visitor.merged_into_id)
+    if any(known) or any(i.verified for i in visitor.identities) or owner.merged_into_id:
+        return False
+    await do_merge_customers(session, source=visitor, target=owner, reason="bot_verified")
+    return True
+
+
 def _proven_handles(email: str | None, phone: str | None) -> list[tuple[str, str]]:
     handles = [("email", normalize_email(email))] if email else []
     return handles + ([("phone", phone)] if phone else [])

@@ -80,4 +80,5 @@ async def _confirmed(turn: Turn, number: str) -> Reply:
     state.finish()
     refund = refund_text(turn, order) if not isinstance(order, Reply) else ""
     return Reply(turn.say("cancel_done", number=number, refund=refund), SOURCE,
-                 action={"action": "order_cancelled", "order_number": number, "reason": reason})
+                 action={"action": "order_cancelled", "order_number": number, "reason": reason,
+                         "amount": str(order.total) if not isinstance(order, Reply) else None})

@@ -10,7 +10,9 @@ import re
 
 from sqlalchemy import select
 
+from omnidesk.domains.bot.actions import do_link_verified_customer
 from omnidesk.domains.bot.flows.base import Reply, Turn, find_order, order_number_in, owned_order
+from omnidesk.domains.bot.service import is_vip
 from omnidesk.domains.commerce.models import Order
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 
@@ -39,7 +41,23 @@ async def ensure_verified(turn: Turn) -> Reply | None:
         state.verified_customer_id = owner.id
         state.verified_by = "email" if "@" in contact else "phone"
         state.slots["order_number"], state.step, state.verify_failures = order.external_id, None, 0
-        return None
+        return await _verified(turn, owner.id)
+    return await _failed(turn)
+
+
+async def _verified(turn: Turn, customer_id: int) -> Reply | None:
+    """Link the conversation to the customer the visitor proved to be; a VIP goes to a person."""
+    await do_link_verified_customer(turn.session, conv=turn.conv, customer_id=customer_id,
+                                    by=turn.state.verified_by or "-")
+    if turn.settings.handoff_vip and await is_vip(turn.session, workspace_id=turn.workspace.id,
+                                                  customer_id=customer_id,
+                                                  settings=turn.settings):
+        return Reply("", "policy", handoff="vip_customer")
+    return None
+
+
+async def _failed(turn: Turn) -> Reply:
+    state = turn.state
     state.verify_failures += 1
     state.slots.pop("order_number", None)
     if state.verify_failures >= turn.settings.max_verification_attempts:

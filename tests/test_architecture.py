@@ -140,7 +140,9 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
         "web/customers.py": "the customer edit form's email field",
         "domains/engagement/actions.py": "the widget visitor's email, proven by the site",
         "domains/engagement/schemas.py": "a campaign action kind (send an email), resolved "
-                                         "to the email inbox through the manifest",
+                                         "to the email inbox through the manifest; a pre-chat "
+                                         "field of the widget (the visitor's email)",
+        "web/widget_settings.py": "a pre-chat field of the widget (the visitor's email)",
         "domains/engagement/campaign_actions.py": "the same campaign action kind",
     },
     "voice": {"core/channel_manifest.py": "an agent capacity class",

@@ -144,6 +144,9 @@ class FakeProvider:
         if not path.startswith(f"/bot{TELEGRAM_TOKEN}/"):
             return JSONResponse({"ok": False, "error_code": 401,
                                  "description": "Unauthorized"}, 401)
+        if path.endswith("/getMe"):
+            return JSONResponse({"ok": True, "result": {
+                "id": 123456, "is_bot": True, "first_name": "Shop bot", "username": "shop_bot"}})
         data = json.loads(body)
         return JSONResponse({"ok": True, "result": {
             "message_id": 1000 + number, "date": int(time.time()), "text": data["text"],

@@ -197,6 +197,16 @@ class MediaFetcher(Protocol):
         ...
 
 
+@runtime_checkable
+class ConnectionChecker(Protocol):
+    """Optional capability: prove the settings reach the provider, without messaging anyone."""
+
+    async def check_connection(self, config: Any, http: httpx.AsyncClient) -> str:
+        """Return what the provider said we are (a bot's name, a mailbox), or raise ChannelError
+        whose message says in words what the provider refused."""
+        ...
+
+
 def supports_media(adapter: object) -> bool:
     """Tell whether an adapter can download inbound attachments."""
     return isinstance(adapter, MediaFetcher)

@@ -89,3 +89,23 @@ def _error_code(response: httpx.Response) -> int | None:
     except ValueError:
         return None
     return int(code) if isinstance(code, int) else None
+
+
+async def check_account(http: httpx.AsyncClient, *, api_base_url: str, account_sid: str,
+                        auth_token: str) -> str:
+    """GET the account resource: Twilio names the account when the SID and token match."""
+    url = f"{api_base_url}/2010-04-01/Accounts/{account_sid}.json"
+    response = await request(http, "GET", url, what="twilio account",
+                             auth=(account_sid, auth_token))
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = {}
+    answer = answer if isinstance(answer, dict) else {}
+    if response.is_success:
+        return f"Twilio {answer.get('friendly_name') or account_sid} ({answer.get('status', '?')})"
+    said = answer.get("message") or response.reason_phrase
+    raise ChannelError(f"Twilio answered {response.status_code}: {said}"
+                       + (" (check the Account SID and Auth Token)"
+                          if response.status_code == 401 else ""),
+                       permanent=response.status_code < 500, status_code=response.status_code)

@@ -46,8 +46,8 @@ SETTINGS = (
     Link("profile", "/profile", "My profile"),
     Link("security", "/settings/security", "Sign-in security"),
     Link("team", "/settings/team", "Team", role="admin"),
-    Link("inboxes", "/settings/inboxes", "Inboxes", role="admin"),
-    Link("hours", "/settings/hours", "Business hours", role="admin"),
+    Link("inboxes", "/settings/inboxes", "Inboxes", role="supervisor"),  # read-only below admin
+    Link("hours", "/settings/hours", "Business hours", role="supervisor"),  # read-only below admin
     Link("recognition", "/settings/recognition", "Greeting and closing lines", role="supervisor"),
     Link("routing", "/settings/routing", "Routing", role="supervisor"),
     Link("bot", "/settings/bot", "Bot", role="supervisor"),

@@ -71,6 +71,13 @@ async def admin_post(request: Request, session: AsyncSession) -> tuple[AgentPage
     return page, text_form(raw)
 
 
+async def reset(session: AsyncSession, page: AgentPage) -> None:
+    """Undo a refused change and reload the page's user and workspace for the re-rendered form."""
+    await session.rollback()
+    await session.refresh(page.user)
+    await session.refresh(page.workspace)
+
+
 def describe_problem(page: AgentPage, exc: Exception) -> tuple[str, int, str | None]:
     """Describe an error for the form: its message (field label first), status and field."""
     if isinstance(exc, IntegrityError):

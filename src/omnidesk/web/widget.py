@@ -90,7 +90,9 @@ async def frame(request: Request, session: SessionDep,
                "title": settings.title_ko if locale == "ko" else settings.title_en,
                "greeting": inbox_greeting(inbox, locale)
                or (settings.greeting_ko if locale == "ko" else settings.greeting_en),
-               "offline": settings.offline_ko if locale == "ko" else settings.offline_en}
+               "offline": settings.offline_ko if locale == "ko" else settings.offline_en,
+               "launcher_text": settings.launcher_text_ko if locale == "ko"
+               else settings.launcher_text_en}
     response = request.app.state.templates.TemplateResponse(request, "widget/frame.html",
                                                             context)
     response.headers["Content-Security-Policy"] = widget_csp(settings.frame_ancestors)

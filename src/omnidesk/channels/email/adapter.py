@@ -13,7 +13,7 @@ from omnidesk.channels.base import (
     SignatureError,
     WebhookEvent,
 )
-from omnidesk.channels.email import compose, mime, smtp_client
+from omnidesk.channels.email import compose, imap_poller, mime, smtp_client
 from omnidesk.channels.email.config import EmailConfig
 from omnidesk.channels.email.html import sanitize
 from omnidesk.channels.email.manifest import MANIFEST
@@ -74,6 +74,16 @@ class EmailAdapter:
         mail = compose.build(message, config)
         await smtp_client.send(mail, config.smtp)
         return SendResult(provider_message_id=str(mail["Message-ID"]))
+
+    async def check_connection(self, config: EmailConfig, http: httpx.AsyncClient) -> str:
+        """Log in to the SMTP relay and the IMAP mailbox (those configured), sending nothing."""
+        checked = [await smtp_client.check(config.smtp)] if config.smtp else []
+        if config.imap:
+            checked.append(await imap_poller.check(config.imap))
+        if not checked:
+            raise ChannelError("neither SMTP nor IMAP is configured: replies cannot be sent",
+                               permanent=True)
+        return f"{config.address}: " + ", ".join(checked)
 
 
 def _plus_address(recipients: list[str], local: str, domain: str) -> int | None:

@@ -7,6 +7,7 @@ import imaplib
 import re
 from dataclasses import dataclass
 
+from omnidesk.channels.base import ChannelError
 from omnidesk.channels.email.config import ImapSettings
 
 UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
@@ -82,3 +83,29 @@ async def fetch_new(settings: ImapSettings, cursor: MailboxCursor
                     ) -> tuple[MailboxCursor, list[FetchedMail]]:
     """Run one poll in a worker thread so the event loop never blocks on IMAP."""
     return await asyncio.to_thread(fetch_new_blocking, settings, cursor)
+
+
+def _check_blocking(settings: ImapSettings) -> str:
+    client = _connect(settings)
+    try:
+        _uidvalidity(client, settings.mailbox)
+    finally:
+        try:
+            client.logout()
+        except (imaplib.IMAP4.error, OSError):
+            pass
+    return f"IMAP {settings.host}:{settings.port} {settings.mailbox}"
+
+
+async def check(settings: ImapSettings) -> str:
+    """Log in and open the mailbox read-only; say in words what went wrong."""
+    where = f"{settings.host}:{settings.port}"
+    try:
+        return await asyncio.to_thread(_check_blocking, settings)
+    except imaplib.IMAP4.error as exc:
+        said = str(exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(
+            exc.args[0], bytes) else exc)
+        raise ChannelError(f"IMAP {where} refused: {said[:200]}", permanent=True) from exc
+    except OSError as exc:
+        raise ChannelError(f"cannot reach IMAP {where}: {exc.strerror or exc}",
+                           permanent=False) from exc

@@ -41,3 +41,39 @@ async def send(mail: EmailMessage, settings: SmtpSettings) -> None:
                            status_code=exc.smtp_code) from exc
     except (smtplib.SMTPException, OSError) as exc:  # connect errors, timeouts, drops
         raise ChannelError(f"smtp network error {type(exc).__name__}", permanent=False) from exc
+
+
+def _check_blocking(settings: SmtpSettings) -> str:
+    context = ssl.create_default_context()
+    with _connect(settings, context) as smtp:
+        if settings.security == "starttls":
+            smtp.starttls(context=context)
+        if settings.username and settings.password:
+            smtp.login(settings.username, settings.password.get_secret_value())
+        smtp.noop()
+    return f"SMTP {settings.host}:{settings.port}"
+
+
+async def check(settings: SmtpSettings) -> str:
+    """Connect and log in to the relay without sending; say in words what went wrong."""
+    where = f"{settings.host}:{settings.port}"
+    try:
+        return await asyncio.to_thread(_check_blocking, settings)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise ChannelError(f"SMTP {where} refused the login ({exc.smtp_code} "
+                           f"{_said(exc.smtp_error)})", permanent=True) from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        raise ChannelError(f"SMTP {where} does not offer STARTTLS; choose another security",
+                           permanent=True) from exc
+    except smtplib.SMTPResponseException as exc:
+        raise ChannelError(f"SMTP {where} answered {exc.smtp_code} {_said(exc.smtp_error)}",
+                           permanent=exc.smtp_code >= 500) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise ChannelError(f"cannot reach SMTP {where}: {exc.strerror or exc}"
+                           if isinstance(exc, OSError) else f"SMTP {where}: {exc}",
+                           permanent=False) from exc
+
+
+def _said(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
+    return " ".join(text.split())[:200]

@@ -58,6 +58,23 @@ class LineAdapter:
                 parsed.events.append(event)
         return parsed
 
+    async def check_connection(self, config: LineConfig, http: httpx.AsyncClient) -> str:
+        """GET /v2/bot/info: LINE names the Official Account the token belongs to."""
+        token = config.channel_access_token.get_secret_value()
+        response = await request(http, "GET", f"{config.api_base_url}/v2/bot/info",
+                                 what="line bot info", headers={"Authorization": f"Bearer {token}"})
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = {}
+        answer = answer if isinstance(answer, dict) else {}
+        if response.is_success:
+            return f"LINE {answer.get('displayName', '?')} ({answer.get('basicId', '')})".strip()
+        raise ChannelError(f"LINE answered {response.status_code}: "
+                           f"{answer.get('message') or response.reason_phrase}",
+                           permanent=response.status_code < 500,
+                           status_code=response.status_code)
+
     async def send_outbound(self, message: OutboundMessage, config: LineConfig,
                             client: httpx.AsyncClient) -> SendResult:
         """Push a message with X-Line-Retry-Key so a retried request is accepted once."""

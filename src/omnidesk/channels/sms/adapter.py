@@ -62,6 +62,12 @@ class TwilioSmsAdapter:
                 inbound=inbound_message(self.kind, sid, form, request.received_at)))
         return parsed
 
+    async def check_connection(self, config: TwilioSmsConfig, http: httpx.AsyncClient) -> str:
+        """Read the Twilio account the SID and token name (nothing is sent)."""
+        return await twilio.check_account(http, api_base_url=config.api_base_url,
+                                          account_sid=config.account_sid,
+                                          auth_token=config.auth_token.get_secret_value())
+
     async def send_outbound(self, message: OutboundMessage, config: TwilioSmsConfig,
                             client: httpx.AsyncClient) -> SendResult:
         """Create a Message resource; Twilio answers 201 with its SID and status."""

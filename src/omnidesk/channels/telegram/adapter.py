@@ -73,6 +73,21 @@ class TelegramAdapter:
             return SendResult(provider_message_id=f"{result['chat']['id']}:{result['message_id']}")
         raise _error(response, answer)
 
+    async def check_connection(self, config: TelegramConfig, http: httpx.AsyncClient) -> str:
+        """Call getMe: Telegram answers with the bot the token belongs to."""
+        # The token is part of the URL: never put this URL in an error or a log line.
+        url = f"{config.api_base_url}/bot{config.bot_token.get_secret_value()}/getMe"
+        response = await request(http, "GET", url, what="telegram getMe")
+        answer = _json(response)
+        if response.is_success and answer.get("ok"):
+            bot = answer.get("result") or {}
+            return f"@{bot.get('username', '?')} ({bot.get('first_name', '')})".strip()
+        code = int(answer.get("error_code") or response.status_code)
+        said = str(answer.get("description") or response.reason_phrase)
+        raise ChannelError(f"Telegram refused the bot token ({code} {said})"
+                           if code in (401, 404) else f"Telegram answered {code}: {said}",
+                           permanent=not is_transient_status(code), status_code=code)
+
     async def fetch_media(self, attachment: Mapping[str, Any], config: TelegramConfig,
                           http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
         """Call getFile for the file_path, then GET {api}/file/bot<token>/<file_path>."""

@@ -95,6 +95,12 @@ class TwilioVoiceAdapter:
         parsed.response = WebhookResponse(body=body, media_type=XML)
         return parsed
 
+    async def check_connection(self, config: TwilioVoiceConfig, http: httpx.AsyncClient) -> str:
+        """Read the Twilio account the SID and token name (nothing is sent)."""
+        return await twilio.check_account(http, api_base_url=config.api_base_url,
+                                          account_sid=config.account_sid,
+                                          auth_token=config.auth_token.get_secret_value())
+
     async def send_outbound(self, message: OutboundMessage, config: TwilioVoiceConfig,
                             client: httpx.AsyncClient) -> SendResult:
         """Reply to a caller in writing: an SMS from the same (SMS-capable) number."""

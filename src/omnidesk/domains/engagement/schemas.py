@@ -54,13 +54,17 @@ class WidgetSettings(BaseModel):
     """A workspace's widget look and behaviour (stored in Workspace.settings['widget'])."""
 
     color: str = Field("#3b5bdb", pattern=r"^#[0-9a-fA-F]{6}$")
+    position: Literal["right", "left"] = Field("right", description="corner of the launcher")
+    launcher_text_ko: str = Field("", max_length=30, description="label beside the launcher icon")
+    launcher_text_en: str = Field("", max_length=30)
     title_ko: str = "고객센터"
     title_en: str = "Support"
     greeting_ko: str = "안녕하세요! 무엇을 도와드릴까요?"
     greeting_en: str = "Hi there! How can we help?"
     offline_ko: str = "지금은 상담 시간이 아닙니다. 메시지를 남겨 주시면 영업시간에 답변드릴게요."
     offline_en: str = "We're away right now. Leave a message and we'll reply during business hours."
-    prechat_fields: list[str] = Field(default_factory=list, description="subset of name, email")
+    prechat_fields: list[Literal["name", "email"]] = Field(
+        default_factory=list, description="asked before the first message: name, email")
     frame_ancestors: str = Field(
         "*", pattern=r"^[A-Za-z0-9*:/.' -]+$",
         description="CSP frame-ancestors sources: the sites allowed to embed the widget")

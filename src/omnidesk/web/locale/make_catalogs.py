@@ -12,6 +12,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
 from omnidesk.channels.manifests import MANIFESTS, identity_names
+from omnidesk.web.locale.admin_ko import ADMIN_CODES, ADMIN_KO
 from omnidesk.web.locale.agent_ko import AGENT_KO
 from omnidesk.web.locale.automation_ko import AUTOMATION_CODES, AUTOMATION_KO
 from omnidesk.web.locale.contacts_ko import CONTACTS_KO
@@ -285,7 +286,7 @@ def entries(language: str) -> dict[str, str]:
                                                                 **CONTACTS_KO, **AUTOMATION_KO, **SURVEY_KO,
                                                                 **GOVERNANCE_KO, **PRIVACY_KO,
                                                                 **REPORTS_KO, **SETUP_KO,
-                                                                **ENGAGEMENT_KO}.items()}
+                                                                **ENGAGEMENT_KO, **ADMIN_KO}.items()}
     table.update({f"channel:{k}": v[pick] for k, v in CHANNEL_NAMES.items()})
     table.update({f"identity:{k}": v[pick] for k, v in IDENTITY_NAMES.items()})
     table.update({k: v[pick] for k, v in CODES.items()})
@@ -298,6 +299,7 @@ def entries(language: str) -> dict[str, str]:
     table.update({k: v[pick] for k, v in GOVERNANCE_CODES.items()})
     table.update({k: v[pick] for k, v in SETUP_CODES.items()})
     table.update({k: v[pick] for k, v in ENGAGEMENT_CODES.items()})
+    table.update({k: v[pick] for k, v in ADMIN_CODES.items()})
     return table
 
 

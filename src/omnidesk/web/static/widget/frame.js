@@ -19,7 +19,7 @@
   var typingTimer = null;
 
   document.documentElement.style.setProperty("--brand", t.color);
-  parent.postMessage({ omnidesk: "config", color: t.color }, "*");
+  parent.postMessage({ omnidesk: "config", color: t.color, position: t.position, launcher: t.launcher || "" }, "*");
 
   function api(path, options) {
     options = options || {};

@@ -41,14 +41,35 @@
     ".preview .x{position:absolute;top:6px;right:8px;border:0;background:none;font-size:18px;line-height:1;color:#6b7280;cursor:pointer;padding:4px}",
     "@media (max-width:480px){.preview{right:16px;bottom:88px}}",
     "@media (max-width:480px){.frame{right:0;bottom:0;width:100vw;height:100vh;height:100dvh;border-radius:0}",
-    ".launcher.open{display:none}.launcher{right:16px;bottom:16px}}"
+    ".launcher.open{display:none}.launcher{right:16px;bottom:16px}}",
+    // Configured on the inbox page: the left corner, and a text label beside the icon.
+    ".left .launcher{right:auto;left:24px}.left .frame{right:auto;left:24px}",
+    ".labelled .launcher{width:auto;padding:0 20px 0 16px;border-radius:30px;grid-auto-flow:column;gap:8px;",
+    "font:600 15px/1 system-ui,sans-serif}.launcher .label{white-space:nowrap}",
+    "@media (max-width:480px){.left .launcher{left:16px}.left .frame{left:0}}"
   ].join("");
   var chat = '<svg viewBox="0 0 24 24" fill="currentColor"><path d="M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4 21l4.2-2.1c1.2.4 2.5.6 3.8.6 5.5 0 10-3.8 10-8.5S17.5 3 12 3z"/></svg>';
   var close = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round"><path d="M6 6l12 12M18 6L6 18"/></svg>';
   var button = document.createElement("button");
   button.className = "launcher";
   button.setAttribute("aria-label", lang === "ko" ? "상담 열기" : "Open chat");
-  button.innerHTML = chat + '<span class="badge" hidden>0</span>';
+  var label = "";
+  function drawButton() {
+    var badge = root.querySelector(".badge");
+    var count = badge ? badge.textContent : "0";
+    var hidden = badge ? badge.hidden : true;
+    button.innerHTML = (open ? close : chat) + '<span class="badge" hidden>0</span>';
+    if (label && !open) {
+      var span = document.createElement("span");
+      span.className = "label";
+      span.textContent = label;  // text, never markup: it comes from the workspace's settings
+      button.insertBefore(span, button.querySelector(".badge"));
+    }
+    var fresh = button.querySelector(".badge");
+    fresh.textContent = count;
+    fresh.hidden = hidden || open;
+  }
+  drawButton();
   var frame = document.createElement("iframe");
   frame.className = "frame";
   frame.id = "omnidesk-frame";
@@ -63,8 +84,10 @@
   } else {
     root.appendChild(style);
   }
-  root.appendChild(frame);
-  root.appendChild(button);
+  var wrap = document.createElement("div");
+  wrap.appendChild(frame);
+  wrap.appendChild(button);
+  root.appendChild(wrap);
   var preview = document.createElement("div");
   preview.className = "preview";
   preview.setAttribute("role", "status");
@@ -101,7 +124,7 @@
     open = value;
     if (open) preview.hidden = true;
     frame.classList.toggle("open", open);
-    button.innerHTML = (open ? close : chat) + '<span class="badge" hidden>0</span>';
+    drawButton();
     button.setAttribute("aria-expanded", String(open));
     button.classList.toggle("open", open);
     frame.contentWindow.postMessage({ omnidesk: open ? "open" : "closed" }, origin);
@@ -109,7 +132,13 @@
   button.addEventListener("click", function () { setOpen(!open); });
   window.addEventListener("message", function (e) {
     if (e.origin !== origin || e.source !== frame.contentWindow || !e.data) return;
-    if (e.data.omnidesk === "config" && /^#[0-9a-f]{6}$/i.test(e.data.color)) host.style.setProperty("--od-color", e.data.color);
+    if (e.data.omnidesk === "config") {
+      if (/^#[0-9a-f]{6}$/i.test(e.data.color)) host.style.setProperty("--od-color", e.data.color);
+      wrap.classList.toggle("left", e.data.position === "left");
+      label = typeof e.data.launcher === "string" ? e.data.launcher.slice(0, 30) : "";
+      wrap.classList.toggle("labelled", !!label);
+      drawButton();
+    }
     if (e.data.omnidesk === "close") setOpen(false);
     if (e.data.omnidesk === "ready") {
       ready = true;

@@ -11,11 +11,11 @@ from sqlalchemy.orm import raiseload
 
 from omnidesk.core.db import utcnow
 from omnidesk.core.events import DeliveredEvent, SubscriberRegistry, emit
-from omnidesk.domains.conversations.actions import log_event
 from omnidesk.domains.conversations.events import (
     ConversationCustomerChanged,
     ConversationStatusChanged,
 )
+from omnidesk.domains.conversations.journal import log_event
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.events import CustomerMerged, CustomerSplit
 

@@ -33,13 +33,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.inbox_port import do_connect_inbox
 from omnidesk.channels.line.adapter import RETRY_KEY_NAMESPACE
-from omnidesk.channels.models import RECEIVED, InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.signing import hmac_sha256_b64
 from omnidesk.core.db import utcnow
 from omnidesk.core.events import DEAD, PENDING, RUNNING, EventDelivery
 from omnidesk.domains.conversations.actions import do_receive_inbound
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import RECEIVED, InboundEvent, Message
 from omnidesk.domains.conversations.schemas import InboundMessage
 from tests.channels.fake_provider import LINE_TOKEN, FakeProvider, free_port, serve
 from tests.conftest import Persona

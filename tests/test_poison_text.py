@@ -16,13 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import store_mail
 from omnidesk.channels.inbox_port import do_connect_inbox
-from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.signing import hmac_sha256_hex
 from omnidesk.channels.tasks import ChannelJobs
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import SubscriberRegistry
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import InboundEvent, Message
 from omnidesk.domains.customers.models import Customer
 from tests.channels.conftest import fixture_bytes
 from tests.conftest import Persona

@@ -1,6 +1,5 @@
 """Import every table module so Base.metadata is complete (migrations, tests, create_all)."""
 
-from omnidesk.channels import models as channels_models  # noqa: F401
 from omnidesk.core import audit, events, scheduler  # noqa: F401
 from omnidesk.core.db import Base
 from omnidesk.domains.agents import models as agents_models  # noqa: F401

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.inbox_port import do_connect_inbox
-from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.replay import REPLAY_WINDOW_SECONDS
 from omnidesk.channels.tasks import ChannelJobs
@@ -20,7 +19,7 @@ from omnidesk.channels.twilio import signature
 from omnidesk.channels.webhooks import handle
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import SubscriberRegistry
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import InboundEvent, Message
 from omnidesk.domains.inboxes.service import first_inbox
 from tests.channels.conftest import RECEIVED_AT, fixture_bytes, raw_request
 from tests.conftest import Persona

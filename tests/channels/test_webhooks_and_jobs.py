@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.inbox_port import do_connect_inbox
-from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.signing import hmac_sha256_hex
 from omnidesk.channels.tasks import ChannelJobs
@@ -21,7 +20,7 @@ from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import DEAD, PENDING, EventDelivery, SubscriberRegistry
 from omnidesk.core.outbox import do_replay_delivery
 from omnidesk.domains.conversations.actions import check_post_message
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import InboundEvent, Message
 from omnidesk.domains.conversations.schemas import MessageCreate
 from omnidesk.domains.inboxes.models import Inbox
 from tests.channels.conftest import fixture_bytes

@@ -1,15 +1,13 @@
-"""Channel reads: an inbox's decrypted, validated settings, webhook URLs and stored events."""
+"""Channel reads: an inbox's decrypted, validated settings, webhook URLs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.base import ChannelAdapter
 from omnidesk.channels.crypto import SettingsCipher
-from omnidesk.channels.models import InboundEvent
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.service import find_inbox, first_inbox
@@ -18,15 +16,6 @@ from omnidesk.domains.inboxes.service import find_inbox, first_inbox
 def inbox_config(inbox: Inbox, adapter: ChannelAdapter, cipher: SettingsCipher) -> Any:
     """Open and validate an inbox's settings into the adapter's config model."""
     return adapter.config_model.model_validate(cipher.open(inbox.sealed_settings))
-
-
-async def get_inbound_event(session: AsyncSession, *, event_id: int,
-                            workspace_id: int | None = None) -> InboundEvent | None:
-    """Return a stored inbound event by id (scoped to a workspace when given)."""
-    query = select(InboundEvent).where(InboundEvent.id == event_id)
-    if workspace_id is not None:
-        query = query.where(InboundEvent.workspace_id == workspace_id)
-    return await session.scalar(query)
 
 
 def webhook_url(public_url: str, *, kind: str, inbox_key: str) -> str:

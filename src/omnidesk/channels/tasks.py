@@ -25,9 +25,8 @@ from omnidesk.channels.email.manifest import MANIFEST as EMAIL
 from omnidesk.channels.email.receiving import poll_each_mailbox
 from omnidesk.channels.events import ChannelEventReceived
 from omnidesk.channels.media_jobs import MediaJobs
-from omnidesk.channels.models import IGNORED, PROCESSED, RECEIVED, InboundEvent
 from omnidesk.channels.retry import backoff_seconds
-from omnidesk.channels.service import get_inbound_event, inbox_config, inbox_for_message
+from omnidesk.channels.service import inbox_config, inbox_for_message
 from omnidesk.channels.voice.adapter import deflection_text
 from omnidesk.channels.voice.deflection import deflection_link
 from omnidesk.channels.voice.manifest import MANIFEST as VOICE
@@ -48,10 +47,17 @@ from omnidesk.domains.conversations.delivery_actions import (
     do_send_fallback,
 )
 from omnidesk.domains.conversations.events import MessageCreated
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import (
+    IGNORED,
+    PROCESSED,
+    RECEIVED,
+    InboundEvent,
+    Message,
+)
 from omnidesk.domains.conversations.schemas import DeliveryUpdate, InboundMessage
 from omnidesk.domains.conversations.service import (
     get_conversation,
+    get_inbound_event,
     get_message,
     latest_conversation_for_customer,
     was_sent,

@@ -17,6 +17,7 @@ from omnidesk.core.errors import NotAuthenticated, NotFound, RateLimited
 from omnidesk.core.http import AfterIdQuery, SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_users
+from omnidesk.domains.conversations.schemas import RawInbound
 from omnidesk.domains.engagement.actions import (
     do_receive_visitor_message,
     do_start_widget_session,
@@ -175,12 +176,16 @@ async def visitor_messages(session: SessionDep, slug: SlugHeader, token: TokenHe
 
 
 @router.post("/widget/api/messages", dependencies=[RateLimit])
-async def post_visitor_message(session: SessionDep, slug: SlugHeader, token: TokenHeader,
+async def post_visitor_message(request: Request, session: SessionDep, slug: SlugHeader,
+                               token: TokenHeader,
                                message_in: VisitorMessageCreate) -> JSONResponse:
     """Store a visitor's message (idempotent on client_message_id)."""
     visitor = await _visitor(session, slug, token)
+    raw = RawInbound(body=await request.body(), headers=dict(request.headers),
+                     received_at=utcnow())
     msg = await do_receive_visitor_message(session, widget_session=visitor, text=message_in.text,
-                                           client_message_id=message_in.client_message_id)
+                                           client_message_id=message_in.client_message_id,
+                                           raw=raw)
     await session.commit()
     return JSONResponse(visitor_message(msg, None).model_dump(mode="json"), status_code=201)
 
@@ -230,8 +235,12 @@ async def post_visitor_attachment(
                 request.app.state.settings.max_upload_bytes)
     attachment = await store_upload(request.app.state.settings.upload_dir, visitor.workspace_id,
                                     file, limit)
+    # The raw event describes the upload; the file itself is stored once, by store_upload.
+    raw = RawInbound.of_json({"client_message_id": client_message_id,
+                              "attachment": attachment.model_dump(mode="json")},
+                             received_at=utcnow())
     msg = await do_receive_visitor_message(session, widget_session=visitor, text="",
                                            client_message_id=client_message_id,
-                                           attachments=[attachment])
+                                           attachments=[attachment], raw=raw)
     await session.commit()
     return JSONResponse(visitor_message(msg, None).model_dump(mode="json"), status_code=201)

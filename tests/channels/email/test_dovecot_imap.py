@@ -21,11 +21,10 @@ from omnidesk.app.subscribers import build_registry
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import poll_each_mailbox
 from omnidesk.channels.inbox_port import do_connect_inbox
-from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
-from omnidesk.domains.conversations.models import Conversation, Message
+from omnidesk.domains.conversations.models import Conversation, InboundEvent, Message
 from omnidesk.domains.customers.models import Customer
 from tests.channels.conftest import fixture_bytes
 from tests.channels.fake_provider import free_port

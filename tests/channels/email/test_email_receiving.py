@@ -12,12 +12,11 @@ from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.email.receiving import poll_all_mailboxes, smtp_sink
 from omnidesk.channels.email.smtp_server import InboundSmtpHandler, start_smtp_server
 from omnidesk.channels.inbox_port import do_connect_inbox
-from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.tasks import ChannelJobs
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import SubscriberRegistry
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import InboundEvent, Message
 from omnidesk.domains.inboxes.models import Inbox
 from tests.channels.conftest import fixture_bytes
 from tests.channels.email.fake_imap import FakeMailbox, serve_imap

@@ -11,13 +11,12 @@ from omnidesk.channels.actions import do_store_webhook
 from omnidesk.channels.base import ParsedWebhook, WebhookEvent
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.inbox_port import do_connect_inbox
-from omnidesk.channels.models import InboundEvent
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.tasks import ChannelJobs
 from omnidesk.core.dispatcher import Dispatcher
 from omnidesk.core.events import EventDelivery, SubscriberRegistry
 from omnidesk.domains.conversations.actions import do_receive_inbound
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import InboundEvent, Message
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.inboxes.models import Inbox
 from tests.channels.conftest import raw_request

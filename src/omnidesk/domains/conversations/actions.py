@@ -19,6 +19,8 @@ from omnidesk.domains.conversations.intake_actions import (
     DEFAULT_REOPEN_WINDOW_HOURS,
     do_receive_api_message,
     do_receive_inbound,
+    do_store_raw_event,
+    do_take_inbound,
 )
 from omnidesk.domains.conversations.journal import (
     AuditedBy,
@@ -37,7 +39,7 @@ from omnidesk.domains.conversations.ownership_actions import (
     do_stop_awaiting_reply,
     move_owner,
 )
-from omnidesk.domains.conversations.schemas import ConversationCreate, MessageCreate
+from omnidesk.domains.conversations.schemas import ConversationCreate, MessageCreate, RawInbound
 from omnidesk.domains.conversations.service import access_conversation, access_customer
 from omnidesk.domains.conversations.state_actions import (
     check_update_conversation,
@@ -49,21 +51,41 @@ from omnidesk.domains.conversations.state_actions import (
 )
 
 __all__ = [
-    "DEFAULT_REOPEN_WINDOW_HOURS", "AuditedBy", "check_create_conversation", "check_post_message",
-    "check_update_conversation", "detect_sentiment", "do_add_message", "do_assign",
-    "do_await_reply", "do_handoff_to_human", "do_hold_bot_turn", "do_open_conversation",
-    "do_receive_api_message", "do_receive_inbound", "do_reopen", "do_return_to_bot",
-    "do_set_status", "do_stop_awaiting_reply", "find_repeat_send", "log_event", "move_owner",
+    "DEFAULT_REOPEN_WINDOW_HOURS",
+    "AuditedBy",
+    "check_create_conversation",
+    "check_post_message",
+    "check_update_conversation",
+    "detect_sentiment",
+    "do_add_message",
+    "do_assign",
+    "do_await_reply",
+    "do_handoff_to_human",
+    "do_hold_bot_turn",
+    "do_open_conversation",
+    "do_receive_api_message",
+    "do_receive_inbound",
+    "do_reopen",
+    "do_return_to_bot",
+    "do_set_status",
+    "do_stop_awaiting_reply",
+    "do_store_raw_event",
+    "do_take_inbound",
+    "find_repeat_send",
+    "log_event",
+    "move_owner",
 ]
 
 
 async def check_post_message(
-    session: AsyncSession, *, actor: Actor, conversation_id: int, message_in: MessageCreate
+    session: AsyncSession, *, actor: Actor, conversation_id: int, message_in: MessageCreate,
+    raw: RawInbound | None = None,
 ) -> tuple[Message, bool]:
     """Validate an API/agent message and store it; say whether it is new (not a repeat).
 
-    Customer-authored messages go through intake (do_receive_inbound), deduplicated by the
-    client's message id; agent, bot and system messages are stored directly.
+    Customer-authored messages go through intake (`do_take_inbound`: the raw request `raw`,
+    else the message as JSON, is stored first), deduplicated by the client's message id;
+    agent, bot and system messages are stored directly.
     """
     conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
     channel = check_channel(message_in.channel or conv.channel)
@@ -84,16 +106,16 @@ async def check_post_message(
         return msg, True
     if message_in.is_private:
         raise InvalidInput("a customer message cannot be a private note", field="is_private")
-    before = conv.message_count
-    msg = await do_receive_api_message(
+    return await do_receive_api_message(
         session, conv=conv, text=message_in.text, channel=channel,
         content_type=message_in.content_type, attachments=message_in.attachments,
-        client_message_id=message_in.client_message_id)
-    return msg, conv.message_count != before
+        client_message_id=message_in.client_message_id,
+        raw=raw or RawInbound.of_json(message_in.model_dump(mode="json")))
 
 
 async def check_create_conversation(
-    session: AsyncSession, *, actor: Actor, conv_in: ConversationCreate
+    session: AsyncSession, *, actor: Actor, conv_in: ConversationCreate,
+    raw: RawInbound | None = None,
 ) -> Conversation:
     """Validate and open a conversation (optionally with its first customer message)."""
     await access_customer(session, actor=actor, customer_id=conv_in.customer_id)
@@ -110,6 +132,7 @@ async def check_create_conversation(
                         team_id=conv_in.team_id, actor_kind=actor.audit_kind,
                         actor_id=actor.user_id)
     if conv_in.message:
-        await do_receive_api_message(session, conv=conv, text=conv_in.message,
-                                     client_message_id=conv_in.client_message_id)
+        await do_receive_api_message(
+            session, conv=conv, text=conv_in.message, client_message_id=conv_in.client_message_id,
+            raw=raw or RawInbound.of_json(conv_in.model_dump(mode="json")))
     return conv

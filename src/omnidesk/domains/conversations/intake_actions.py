@@ -1,12 +1,19 @@
-"""Intake: the one way in for a customer message, from any channel or the REST API.
+"""Intake: the one way in for a customer message, from any channel, the widget or the REST API.
 
-Store the message, resolve the customer, continue or open the conversation, emit one event.
+Every inbound event is first stored as received (`do_store_raw_event`: one row per inbox and
+dedupe key, so a repeat is stored once); then `do_receive_inbound` resolves the customer,
+continues or opens the conversation, stores the message and emits `message.created`. Webhooks and
+mail store in the web request and take the message in a job (`channels/tasks`); the widget and
+the REST API, whose caller waits for the stored message, do both at once (`do_take_inbound`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import utcnow
@@ -15,14 +22,15 @@ from omnidesk.core.pii.policy import policy_from
 from omnidesk.core.pii.seal import Sealed, needs_protection, protect_text, scrub_text, scrub_value
 from omnidesk.domains.conversations.message_actions import do_add_message
 from omnidesk.domains.conversations.models import (
+    PROCESSED,
+    RECEIVED,
     Conversation,
+    InboundEvent,
     Message,
     MessageSecret,
 )
-from omnidesk.domains.conversations.schemas import (
-    Attachment,
-    InboundMessage,
-)
+from omnidesk.domains.conversations.raw_privacy import protect_raw_event
+from omnidesk.domains.conversations.schemas import Attachment, InboundMessage, RawInbound
 from omnidesk.domains.conversations.service import (
     api_message_key,
     awaited_number,
@@ -36,6 +44,75 @@ from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.workspaces.service import get_workspace
 
 DEFAULT_REOPEN_WINDOW_HOURS = 72
+SECRET_HEADER_WORDS = ("authorization", "cookie", "token", "secret", "key")
+
+
+def safe_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Keep headers worth auditing (signatures, content type) and drop credentials."""
+    return {k.lower(): v for k, v in headers.items()
+            if not any(word in k.lower() for word in SECRET_HEADER_WORDS)}
+
+
+async def do_store_raw_event(
+    session: AsyncSession, *, workspace_id: int, inbox_id: int | None, channel: str,
+    dedupe_key: str, kind: str, raw: RawInbound, parsed: dict[str, Any],
+    sequence: int | None = None, processed: bool = False,
+) -> int | None:
+    """Store one inbound event as received unless its inbox holds its dedupe key; return its id.
+
+    A repeat returns None and writes nothing. The body and parsed payload are stored as the
+    workspace's privacy policy allows (`raw_privacy`). `processed`: intake takes it in the same
+    transaction (widget, REST API), so no job needs to pick it up.
+    """
+    headers = safe_headers(raw.headers)
+    body, payload = await protect_raw_event(
+        session, workspace_id=workspace_id, body=raw.body,
+        content_type=headers.get("content-type", ""), payload=parsed)
+    received_at = raw.received_at or utcnow()
+    values = {"workspace_id": workspace_id, "inbox_id": inbox_id, "channel": channel,
+              "dedupe_key": dedupe_key[:255], "kind": kind, "sequence": sequence,
+              "raw_body": body, "headers": headers, "parsed": payload,
+              "received_at": received_at, "status": PROCESSED if processed else RECEIVED,
+              "processed_at": received_at if processed else None}
+    return await _insert_once(session, values)
+
+
+async def _insert_once(session: AsyncSession, values: dict[str, Any]) -> int | None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert(InboundEvent).values(**values)
+                 .on_conflict_do_nothing(index_elements=["workspace_id", "channel",
+                                                         "dedupe_key"])
+                 .returning(InboundEvent.id))
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def do_take_inbound(
+    session: AsyncSession, *, workspace_id: int, inbound: InboundMessage, dedupe_key: str,
+    raw: RawInbound, conversation: Conversation | None = None,
+) -> tuple[Message, bool]:
+    """Take a message whose sender waits for it (widget, REST API): raw event, then intake.
+
+    Return the message and whether it is new: a repeat (the same dedupe key in the same inbox)
+    returns the message its first copy stored and writes nothing. `conversation` is the one
+    the sender named (REST API): the customer writes on it, so a resolved one reopens.
+    """
+    stored = await do_store_raw_event(
+        session, workspace_id=workspace_id, inbox_id=inbound.inbox_id, channel=inbound.channel,
+        dedupe_key=dedupe_key, kind="message", raw=raw,
+        parsed={"inbound": inbound.model_dump(mode="json"), "delivery": None, "data": {}},
+        processed=True)
+    reopens = conversation is not None and conversation.status == "resolved"
+    if (stored is None or reopens) and inbound.provider_message_id:  # never reopen on a repeat
+        repeat = await find_message_by_provider_id(
+            session, workspace_id=workspace_id, channel=inbound.channel,
+            provider_message_id=inbound.provider_message_id)
+        if repeat is not None:
+            return repeat, False
+    if conversation is not None and reopens:
+        await do_reopen(session, conversation, actor_kind="customer", actor_id=None,
+                        text=inbound.text)
+    return await do_receive_inbound(session, workspace_id=workspace_id, inbound=inbound), True
 
 
 async def do_receive_inbound(
@@ -135,11 +212,14 @@ async def _within_reopen_window(session: AsyncSession, conv: Conversation) -> bo
 
 
 async def do_receive_api_message(
-    session: AsyncSession, *, conv: Conversation, text: str, channel: str | None = None,
-    content_type: str = "text", attachments: list[Attachment] | None = None,
-    client_message_id: str | None = None,
-) -> Message:
-    """Take a customer message posted through the API on a known conversation, via intake."""
+    session: AsyncSession, *, conv: Conversation, text: str, raw: RawInbound,
+    channel: str | None = None, content_type: str = "text",
+    attachments: list[Attachment] | None = None, client_message_id: str | None = None,
+) -> tuple[Message, bool]:
+    """Take a customer message posted through the REST API on a known conversation.
+
+    Deduplicated on the customer and the client's message id; without one each post is new.
+    """
     inbound = InboundMessage(
         channel=channel or conv.channel, inbox_id=conv.inbox_id, customer_id=conv.customer_id,
         conversation_id=conv.id, text=text, content_type=content_type,
@@ -147,9 +227,6 @@ async def do_receive_api_message(
         provider_message_id=api_message_key(conv.customer_id, client_message_id)
         if client_message_id else None,
         meta={"client_message_id": client_message_id} if client_message_id else {})
-    repeat = inbound.provider_message_id is not None and await find_message_by_provider_id(
-        session, workspace_id=conv.workspace_id, channel=inbound.channel,
-        provider_message_id=inbound.provider_message_id) is not None
-    if conv.status == "resolved" and not repeat:  # the customer writes on this conversation
-        await do_reopen(session, conv, actor_kind="customer", actor_id=None, text=text)
-    return await do_receive_inbound(session, workspace_id=conv.workspace_id, inbound=inbound)
+    key = inbound.provider_message_id or api_message_key(conv.customer_id, uuid.uuid4().hex)
+    return await do_take_inbound(session, workspace_id=conv.workspace_id, inbound=inbound,
+                                 dedupe_key=key, raw=raw, conversation=conv)

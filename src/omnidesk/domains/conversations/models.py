@@ -1,11 +1,12 @@
-"""Conversations, their messages and the append-only conversation event log."""
+"""Conversations, their messages, the append-only conversation event log and the raw
+inbound events intake stores before anything else."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from omnidesk.channels.manifests import BOT_DEFAULT_KINDS, KINDS
@@ -184,3 +185,36 @@ class MessageMention(Base, IdMixin, WorkspaceScoped):
         IdType, ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[dt.datetime | None]
+
+
+# Raw inbound event statuses: stored, handed to intake, nothing to do, failed.
+RECEIVED, PROCESSED, IGNORED, FAILED = "received", "processed", "ignored", "failed"
+
+
+class InboundEvent(Base, IdMixin, WorkspaceScoped):
+    """One inbound event exactly as received (webhook, mail, widget, REST API), stored once.
+
+    Deduplicated per inbox by its dedupe key (a provider's event id, a widget or API client's
+    message id); an event without an inbox (a REST API message on an inbox-less conversation)
+    is deduplicated per channel.
+    """
+
+    __tablename__ = "channel_inbound_events"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "channel", "dedupe_key"),
+        Index("ix_channel_inbound_events_status_id", "status", "id"),
+    )
+
+    inbox_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("inboxes.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))
+    dedupe_key: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))
+    sequence: Mapped[int | None] = mapped_column(IdType)
+    raw_body: Mapped[bytes] = mapped_column(LargeBinary)
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    parsed: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default=RECEIVED)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[dt.datetime | None]

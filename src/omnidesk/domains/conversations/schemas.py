@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -55,6 +56,21 @@ class InboundMessage(BaseModel):
         if self.customer_id is None and not (self.identity_kind and self.identity_value):
             raise ValueError("an inbound message needs an identity or a customer_id")
         return self
+
+
+class RawInbound(BaseModel):
+    """An inbound request as received, kept in the raw event store before intake reads it."""
+
+    body: bytes = b""
+    headers: dict[str, str] = Field(default_factory=dict)
+    received_at: dt.datetime | None = None
+
+    @classmethod
+    def of_json(cls, data: Any, *, received_at: dt.datetime | None = None) -> RawInbound:
+        """Describe a request by the JSON it carried (a form's fields, an upload's metadata)."""
+        body = json.dumps(data, ensure_ascii=False, default=str).encode()
+        return cls(body=body, headers={"content-type": "application/json"},
+                   received_at=received_at)
 
 
 class DeliveryUpdate(BaseModel):

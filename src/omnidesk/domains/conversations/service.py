@@ -20,6 +20,7 @@ from omnidesk.domains.conversations.models import (
     Conversation,
     ConversationEvent,
     ConversationLabel,
+    InboundEvent,
     Message,
     MessageMention,
 )
@@ -291,6 +292,24 @@ async def find_message_by_provider_id(
             Message.provider_message_id == provider_message_id,
         )
     )
+
+
+async def get_inbound_event(session: AsyncSession, *, event_id: int,
+                            workspace_id: int | None = None) -> InboundEvent | None:
+    """Return a stored raw inbound event by id (scoped to a workspace when given)."""
+    query = select(InboundEvent).where(InboundEvent.id == event_id)
+    if workspace_id is not None:
+        query = query.where(InboundEvent.workspace_id == workspace_id)
+    return await session.scalar(query)
+
+
+async def raw_event_stored(session: AsyncSession, *, workspace_id: int, inbox_id: int | None,
+                           channel: str, dedupe_keys: tuple[str, ...]) -> bool:
+    """Tell whether an inbox already holds a raw event under one of these dedupe keys."""
+    found = await session.scalar(select(InboundEvent.id).where(
+        InboundEvent.workspace_id == workspace_id, InboundEvent.channel == channel,
+        InboundEvent.dedupe_key.in_(dedupe_keys)).limit(1))
+    return found is not None
 
 
 async def list_customer_messages(

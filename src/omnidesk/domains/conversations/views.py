@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from omnidesk.core.api import ApiRoute
-from omnidesk.core.db import commit_once
+from omnidesk.core.db import commit_once, utcnow
 from omnidesk.core.errors import NotFound
 from omnidesk.core.http import ActorDep, AfterIdQuery, CursorQuery, LimitQuery, SessionDep
 from omnidesk.core.pagination import Page, page_of
@@ -22,6 +22,7 @@ from omnidesk.domains.conversations.schemas import (
     MessageCreate,
     MessageRead,
     Priority,
+    RawInbound,
     Status,
 )
 from omnidesk.domains.conversations.secret_actions import do_reveal_message
@@ -56,17 +57,24 @@ async def list_conversations(
                 next_cursor=next_cursor)
 
 
+async def raw_inbound(request: Request) -> RawInbound:
+    """Capture a customer message's request as received, for the raw event store."""
+    return RawInbound(body=await request.body(), headers=dict(request.headers),
+                      received_at=utcnow())
+
+
 @router.post("", response_model=ConversationRead, status_code=201)
 async def create_conversation(
     conv_in: ConversationCreate, actor: ActorDep, session: SessionDep, response: Response,
+    request: Request,
 ) -> ConversationRead:
     """Open a conversation for a customer.
 
     Repeated with the same client_message_id, it answers 200 with the conversation it opened.
     """
     async def open_it() -> tuple[Conversation, bool]:
-        return await actions.check_create_conversation(session, actor=actor,
-                                                       conv_in=conv_in), True
+        return await actions.check_create_conversation(
+            session, actor=actor, conv_in=conv_in, raw=await raw_inbound(request)), True
 
     async def repeat() -> tuple[Conversation, bool] | None:
         found = conv_in.client_message_id and await service.find_conversation_opened_by(
@@ -119,16 +127,16 @@ async def list_messages(
 @router.post("/{conversation_id}/messages", response_model=MessageRead, status_code=201)
 async def post_message(
     conversation_id: Id, message_in: MessageCreate, actor: ActorDep, session: SessionDep,
-    response: Response,
+    response: Response, request: Request,
 ) -> MessageRead:
     """Post a reply, a private note, or (API channel) a customer message.
 
     A message repeated with the same client_message_id answers 200 with the stored one.
     """
     async def post() -> tuple[Message, bool]:
-        return await actions.check_post_message(session, actor=actor,
-                                                conversation_id=conversation_id,
-                                                message_in=message_in)
+        return await actions.check_post_message(
+            session, actor=actor, conversation_id=conversation_id, message_in=message_in,
+            raw=await raw_inbound(request))
 
     async def repeat() -> tuple[Message, bool] | None:
         if not message_in.client_message_id:

@@ -12,9 +12,9 @@ from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.security import hash_token
-from omnidesk.domains.conversations.actions import do_receive_inbound
+from omnidesk.domains.conversations.actions import do_take_inbound
 from omnidesk.domains.conversations.models import Message
-from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
+from omnidesk.domains.conversations.schemas import Attachment, InboundMessage, RawInbound
 from omnidesk.domains.customers.service import signed_attributes
 from omnidesk.domains.engagement.models import (
     AGENT_READER_PREFIX,
@@ -76,14 +76,16 @@ async def do_ensure_web_inbox(session: AsyncSession, *, workspace_id: int) -> In
 
 async def do_receive_visitor_message(
     session: AsyncSession, *, widget_session: WidgetSession, text: str, client_message_id: str,
-    attachments: list[Attachment] | None = None, meta: dict[str, Any] | None = None,
+    raw: RawInbound, attachments: list[Attachment] | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> Message:
-    """Store a widget message through intake; a retried client_message_id stores nothing new."""
+    """Store a widget message through intake (raw event first, once per session and client
+    message id); a retried client_message_id returns the stored message and writes nothing."""
     widget_session.last_seen_at = utcnow()
     inbox = await do_ensure_web_inbox(session, workspace_id=widget_session.workspace_id)
+    key = f"{widget_session.id}:{client_message_id}"
     inbound = InboundMessage(
-        channel=WEB.kind, inbox_id=inbox.id,
-        provider_message_id=f"{widget_session.id}:{client_message_id}",
+        channel=WEB.kind, inbox_id=inbox.id, provider_message_id=key,
         identity_kind=widget_session.identity_kind,
         identity_value=widget_session.identity_value,
         identity_verified=widget_session.verified, customer_name=widget_session.name,
@@ -93,8 +95,9 @@ async def do_receive_visitor_message(
         meta={**(meta or {}), "client_message_id": client_message_id,
               **({"language": widget_session.locale} if widget_session.locale else {})},
     )
-    return await do_receive_inbound(session, workspace_id=widget_session.workspace_id,
-                                    inbound=inbound)
+    message, _ = await do_take_inbound(session, workspace_id=widget_session.workspace_id,
+                                       inbound=inbound, dedupe_key=key, raw=raw)
+    return message
 
 
 async def do_mark_read(

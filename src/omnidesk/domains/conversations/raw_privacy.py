@@ -1,4 +1,4 @@
-"""The raw webhook store's side of the privacy policy: nothing protected is kept in clear.
+"""The raw event store's side of the privacy policy: nothing protected is kept in clear.
 
 The parsed payload (what intake reads later) is sealed: masked cards/CVVs, encrypted tokens for
 the kinds the policy encrypts. The raw body keeps its shape where it can be re-encoded (JSON,

@@ -137,3 +137,41 @@ def test_channel_connections_become_inboxes_and_back(backend: str, tmp_path: Pat
                                                            "channel_inbound_events")
     assert connections == [(7, "sms", "대표번호", "sealed")] and events == [(7,)]
     assert "inboxes" not in _inspect(url)[0]
+
+
+BEFORE_PER_INBOX = "20261206_engage"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_raw_events_become_unique_per_inbox_and_back(backend: str, tmp_path: Path) -> None:
+    url = (f"sqlite+aiosqlite:///{tmp_path / 'm.db'}" if backend == "sqlite"
+           else _postgres_url())
+    upgrade(url, BEFORE_PER_INBOX)
+    json = "'{}'"
+    event = ("INSERT INTO channel_inbound_events (id, workspace_id, inbox_id, channel, dedupe_key,"
+             " kind, raw_body, headers, parsed, status, received_at) VALUES ")
+    _run(url,
+         "INSERT INTO workspaces (id, slug, name, default_locale, timezone, settings, "
+         f"business_hours, secret, created_at, updated_at) VALUES (1, 'acme', 'Acme', 'ko', "
+         f"'Asia/Seoul', {json}, {json}, 's', '{NOW}', '{NOW}')",
+         "INSERT INTO inboxes (id, workspace_id, kind, name, public_key, sealed_settings, "
+         f"is_active, state, greeting, hours, created_at, updated_at) VALUES (1, 1, 'sms', "
+         f"'서울', 'k1', 's1', true, {json}, {json}, {json}, '{NOW}', '{NOW}'), (2, 1, 'sms', "
+         f"'부산', 'k2', 's2', true, {json}, {json}, {json}, '{NOW}', '{NOW}')",
+         event + f"(1, 1, 1, 'sms', 'SM1', 'message', 'x', {json}, {json}, 'processed', '{NOW}')")
+    upgrade(url)
+    # The second number may now receive the same provider id; one inbox still may not.
+    _run(url, event + f"(2, 1, 2, 'sms', 'SM1', 'message', 'y', {json}, {json}, 'processed', "
+                      f"'{NOW}')",
+         event + f"(3, 1, NULL, 'api', 'api:1:c-1', 'message', 'z', {json}, {json}, "
+                 f"'processed', '{NOW}')")
+    for repeat in (f"(4, 1, 1, 'sms', 'SM1', 'message', 'x', {json}, {json}, 'received', "
+                   f"'{NOW}')", f"(5, 1, NULL, 'api', 'api:1:c-1', 'message', 'z', {json}, "
+                                f"{json}, 'received', '{NOW}')"):
+        with pytest.raises(Exception, match="(?i)unique|duplicate"):
+            _run(url, event + repeat)
+    downgrade(url, BEFORE_PER_INBOX)
+    rows = _run(url, "SELECT id, inbox_id, dedupe_key FROM channel_inbound_events ORDER BY id")
+    assert rows == [[(1, 1, "SM1"), (2, 2, "SM1#2"), (3, None, "api:1:c-1")]]  # none lost
+    upgrade(url)
+    assert _inspect(url)[1] == []

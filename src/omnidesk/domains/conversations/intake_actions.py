@@ -80,9 +80,13 @@ async def do_store_raw_event(
 async def _insert_once(session: AsyncSession, values: dict[str, Any]) -> int | None:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    in_inbox = values["inbox_id"] is not None  # the unique index of its partition
     statement = (insert(InboundEvent).values(**values)
-                 .on_conflict_do_nothing(index_elements=["workspace_id", "channel",
-                                                         "dedupe_key"])
+                 .on_conflict_do_nothing(
+                     index_elements=["workspace_id", "inbox_id" if in_inbox else "channel",
+                                     "dedupe_key"],
+                     index_where=InboundEvent.inbox_id.isnot(None) if in_inbox
+                     else InboundEvent.inbox_id.is_(None))
                  .returning(InboundEvent.id))
     return (await session.execute(statement)).scalar_one_or_none()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from omnidesk.channels.manifests import BOT_DEFAULT_KINDS, KINDS
@@ -196,17 +196,26 @@ class InboundEvent(Base, IdMixin, WorkspaceScoped):
 
     Deduplicated per inbox by its dedupe key (a provider's event id, a widget or API client's
     message id); an event without an inbox (a REST API message on an inbox-less conversation)
-    is deduplicated per channel.
+    is deduplicated per channel. Removing an inbox removes its raw events.
     """
 
     __tablename__ = "channel_inbound_events"
     __table_args__ = (
-        UniqueConstraint("workspace_id", "channel", "dedupe_key"),
+        # Two inboxes of a kind (two SMS numbers, two Telegram bots) may see the same provider
+        # id: a key is unique within its inbox; inbox-less events are unique per channel.
+        Index("uq_channel_inbound_events_inbox_key", "workspace_id", "inbox_id", "dedupe_key",
+              unique=True, sqlite_where=text("inbox_id IS NOT NULL"),
+              postgresql_where=text("inbox_id IS NOT NULL")),
+        Index("uq_channel_inbound_events_channel_key", "workspace_id", "channel", "dedupe_key",
+              unique=True, sqlite_where=text("inbox_id IS NULL"),
+              postgresql_where=text("inbox_id IS NULL")),
         Index("ix_channel_inbound_events_status_id", "status", "id"),
     )
 
+    # The inbox's provider log goes with the inbox (its messages stay): were its rows kept
+    # without an inbox, two removed inboxes' equal keys would collide.
     inbox_id: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("inboxes.id", ondelete="SET NULL"))
+        IdType, ForeignKey("inboxes.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
     dedupe_key: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(32))

@@ -306,8 +306,10 @@ async def get_inbound_event(session: AsyncSession, *, event_id: int,
 async def raw_event_stored(session: AsyncSession, *, workspace_id: int, inbox_id: int | None,
                            channel: str, dedupe_keys: tuple[str, ...]) -> bool:
     """Tell whether an inbox already holds a raw event under one of these dedupe keys."""
+    scope = (InboundEvent.inbox_id == inbox_id if inbox_id is not None
+             else InboundEvent.inbox_id.is_(None))
     found = await session.scalar(select(InboundEvent.id).where(
-        InboundEvent.workspace_id == workspace_id, InboundEvent.channel == channel,
+        InboundEvent.workspace_id == workspace_id, InboundEvent.channel == channel, scope,
         InboundEvent.dedupe_key.in_(dedupe_keys)).limit(1))
     return found is not None
 

@@ -165,13 +165,28 @@ def test_raw_events_become_unique_per_inbox_and_back(backend: str, tmp_path: Pat
                       f"'{NOW}')",
          event + f"(3, 1, NULL, 'api', 'api:1:c-1', 'message', 'z', {json}, {json}, "
                  f"'processed', '{NOW}')")
-    for repeat in (f"(4, 1, 1, 'sms', 'SM1', 'message', 'x', {json}, {json}, 'received', "
-                   f"'{NOW}')", f"(5, 1, NULL, 'api', 'api:1:c-1', 'message', 'z', {json}, "
-                                f"{json}, 'received', '{NOW}')"):
+    same_inbox = f"(4, 1, 1, 'sms', 'SM1', 'message', 'x', {json}, {json}, 'received', '{NOW}')"
+    no_inbox = (f"(5, 1, NULL, 'api', 'api:1:c-1', 'message', 'z', {json}, {json}, 'received', "
+                f"'{NOW}')")
+    for repeat in (same_inbox, no_inbox):
         with pytest.raises(Exception, match="(?i)unique|duplicate"):
             _run(url, event + repeat)
+    # Two Telegram bots number their chats alike: the same provider id, one message per inbox.
+    _run(url, "INSERT INTO customers (id, workspace_id, attributes, tags, created_at, updated_at) "
+              f"VALUES (1, 1, {json}, '[]', '{NOW}', '{NOW}')",
+         "INSERT INTO conversations (id, workspace_id, customer_id, channel, status, priority, "
+         "attributes, created_at, updated_at, reopened_count, message_count, owner) VALUES "
+         f"(1, 1, 1, 'sms', 'open', 'normal', {json}, '{NOW}', '{NOW}', 0, 2, 'queued')",
+         "INSERT INTO messages (id, workspace_id, conversation_id, channel, direction, "
+         "author_kind, text, content_type, attachments, is_private, meta, created_at, "
+         "provider_message_id, inbox_id) VALUES "
+         f"(1, 1, 1, 'sms', 'inbound', 'customer', 'a', 'text', '[]', false, {json}, '{NOW}', "
+         f"'SM1', 1), (2, 1, 1, 'sms', 'inbound', 'customer', 'b', 'text', '[]', false, {json}, "
+         f"'{NOW}', 'SM1', 2)")
     downgrade(url, BEFORE_PER_INBOX)
-    rows = _run(url, "SELECT id, inbox_id, dedupe_key FROM channel_inbound_events ORDER BY id")
-    assert rows == [[(1, 1, "SM1"), (2, 2, "SM1#2"), (3, None, "api:1:c-1")]]  # none lost
+    rows = _run(url, "SELECT id, inbox_id, dedupe_key FROM channel_inbound_events ORDER BY id",
+                "SELECT id, provider_message_id FROM messages ORDER BY id")
+    assert rows == [[(1, 1, "SM1"), (2, 2, "SM1#2"), (3, None, "api:1:c-1")],  # none lost
+                    [(1, "SM1"), (2, "SM1#2")]]
     upgrade(url)
     assert _inspect(url)[1] == []

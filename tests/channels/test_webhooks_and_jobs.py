@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.inbox_port import do_connect_inbox
@@ -26,6 +26,7 @@ from omnidesk.domains.inboxes.models import Inbox
 from tests.channels.conftest import fixture_bytes
 from tests.channels.fake_provider import GRAPH_TOKEN, FakeProvider, Scripted
 from tests.conftest import Persona
+from tests.domains.conversations.test_intake_statements import counting
 
 ADAPTERS = build_registry()
 CIPHER = SettingsCipher("test-secret")
@@ -274,3 +275,21 @@ async def test_a_send_whose_commit_fails_is_never_sent_again_and_its_batch_still
     statuses = (await session.scalars(select(EventDelivery.status).where(
         EventDelivery.subscriber == "channels.deliver_message"))).all()
     assert set(statuses) == {"done"}
+
+
+WEBHOOK_STATEMENTS = 4  # find the workspace and its inbox, INSERT the raw event, its outbox row
+REDELIVERY_STATEMENTS = 3  # the same look-ups and an INSERT that conflicts: nothing written
+
+
+async def test_the_webhook_steps_cost_a_constant_number_of_statements(
+        app_client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
+        engine: AsyncEngine, provider: FakeProvider) -> None:
+    await connect(session, owner, provider.base_url)
+    body = fixture_bytes("whatsapp", "text_message.json")
+    with counting(engine) as first:
+        assert (await app_client.post(HOOK, content=body, headers=signed(body))).status_code == 200
+    with counting(engine) as again:
+        assert (await app_client.post(HOOK, content=body, headers=signed(body))).status_code == 200
+    assert len(first) <= WEBHOOK_STATEMENTS, first
+    assert len(again) <= REDELIVERY_STATEMENTS, again
+    assert await count(session, InboundEvent) == 1

@@ -141,7 +141,7 @@ class ChannelJobs:
     async def _apply_status(self, session: AsyncSession, row: InboundEvent) -> None:
         update = DeliveryUpdate.model_validate(row.parsed["delivery"])
         found = await do_apply_delivery_update(session, workspace_id=row.workspace_id,
-                                               update=update)
+                                               update=update, inbox_id=row.inbox_id)
         if found is None and delivery.is_recent(row.received_at):
             raise RetryLater("status arrived before the send was recorded", seconds=20)
         do_finish_event(row, status=PROCESSED if found else IGNORED)

@@ -19,7 +19,7 @@ from omnidesk.channels.twilio import signature
 from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.demo.loader import load_demo
-from omnidesk.domains.conversations.models import Conversation, Message
+from omnidesk.domains.conversations.models import Conversation, InboundEvent, Message
 from omnidesk.domains.customers.models import CustomerIdentity
 from omnidesk.domains.inboxes.service import list_inboxes
 from omnidesk.domains.routing.models import QueueEntry
@@ -144,6 +144,24 @@ async def test_two_numbers_and_two_mailboxes_each_conversation_shows_its_inbox(
                for name in desk.inboxes)
 
 
+async def test_the_same_provider_id_in_two_inboxes_is_two_messages_and_a_repeat_is_one(
+        desk: Desk) -> None:
+    sid = "SM" + "9" * 32  # providers number per account: two inboxes may see the same id
+    await desk.text("서울 매장", ALICE, "강남점 주차 되나요", sid)
+    await desk.text("부산 매장", BOB, "해운대점 주차 되나요", sid)
+    await desk.text("부산 매장", BOB, "해운대점 주차 되나요", sid)  # the provider's retry
+    await desk.dispatcher.drain()
+    raws = (await desk.session.execute(select(InboundEvent.inbox_id, InboundEvent.status)
+                                       .where(InboundEvent.dedupe_key == sid))).all()
+    assert sorted(raws) == sorted([(desk.inboxes["서울 매장"]["id"], "processed"),
+                                   (desk.inboxes["부산 매장"]["id"], "processed")])
+    for name, text in (("서울 매장", "강남점 주차 되나요"), ("부산 매장", "해운대점 주차 되나요")):
+        conv = await desk.conversation_of(name)
+        messages = (await desk.session.scalars(select(Message).where(
+            Message.conversation_id == conv.id))).all()
+        assert [(m.text, m.provider_message_id) for m in messages] == [(text, sid)]
+
+
 async def test_a_reply_goes_out_from_the_number_the_customer_wrote_to(
         desk: Desk, twilio: FakeProvider) -> None:
     await desk.text("서울 매장", ALICE, "예약 확인 부탁해요", "SM" + "3" * 32)
@@ -176,6 +194,29 @@ async def test_a_routing_rule_on_an_inbox_sends_its_conversations_to_their_queue
                (await desk.session.scalars(select(QueueEntry))).all()}
     assert entries[(await desk.conversation_of("부산 매장")).id] == busan_queue
     assert entries[(await desk.conversation_of("서울 매장")).id] != busan_queue
+
+
+async def test_an_sms_by_the_webhook_is_routed_by_the_words_and_mood_of_the_customer(
+        desk: Desk) -> None:
+    ws = desk.owner.workspace_id
+    await make_queue(desk.session, ws, "일반", is_default=True)
+    refunds = await make_queue(desk.session, ws, "환불")
+    care = await make_queue(desk.session, ws, "불만 케어")
+    await desk.session.commit()
+    for name, queue, conditions in (("환불 키워드", refunds, {"keywords": ["환불"]}),
+                                    ("화난 고객", care, {"sentiment": ["negative"]})):
+        rule = await desk.client.post("/api/v1/routing/rules", headers=desk.owner.headers,
+                                      json={"name": name, "queue_id": queue,
+                                            "conditions": conditions})
+        assert rule.status_code == 201, rule.text
+    await desk.text("서울 매장", ALICE, "환불하고 싶어요", "SM" + "7" * 32)
+    await desk.text("부산 매장", BOB, "정말 화가 나네요. 최악의 서비스예요!", "SM" + "8" * 32)
+    await desk.dispatcher.drain()
+    entries = {e.conversation_id: e for e in (await desk.session.scalars(select(QueueEntry))).all()}
+    refund = entries[(await desk.conversation_of("서울 매장")).id]
+    angry = entries[(await desk.conversation_of("부산 매장")).id]
+    assert refund.queue_id == refunds
+    assert angry.queue_id == care and angry.sentiment < 0
 
 
 async def test_admins_alone_manage_inboxes_and_other_workspaces_never_see_them(

@@ -10,18 +10,20 @@ from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.actions import do_add_message
 from omnidesk.domains.conversations.models import SENT_MARKER, Message
 from omnidesk.domains.conversations.schemas import DeliveryUpdate
-from omnidesk.domains.conversations.service import find_message_by_provider_id, get_conversation
+from omnidesk.domains.conversations.service import find_sent_message, get_conversation
 
 DELIVERY_RANK = {"pending": 0, "sent": 1, "delivered": 2, "read": 3}
 
 
 async def do_apply_delivery_update(
-    session: AsyncSession, *, workspace_id: int, update: DeliveryUpdate
+    session: AsyncSession, *, workspace_id: int, update: DeliveryUpdate,
+    inbox_id: int | None = None,
 ) -> Message | None:
-    """Record a provider status callback, keeping the furthest status when callbacks race."""
-    msg = await find_message_by_provider_id(session, workspace_id=workspace_id,
-                                            channel=update.channel,
-                                            provider_message_id=update.provider_message_id)
+    """Record a provider status callback (to `inbox_id`), keeping the furthest status when
+    callbacks race."""
+    msg = await find_sent_message(session, workspace_id=workspace_id, channel=update.channel,
+                                  provider_message_id=update.provider_message_id,
+                                  inbox_id=inbox_id)
     if msg is None:
         return None
     current = msg.delivery_status or "pending"

@@ -110,7 +110,7 @@ async def do_take_inbound(
     if (stored is None or reopens) and inbound.provider_message_id:  # never reopen on a repeat
         repeat = await find_message_by_provider_id(
             session, workspace_id=workspace_id, channel=inbound.channel,
-            provider_message_id=inbound.provider_message_id)
+            provider_message_id=inbound.provider_message_id, inbox_id=inbound.inbox_id)
         if repeat is not None:
             return repeat, False
     if conversation is not None and reopens:
@@ -124,13 +124,13 @@ async def do_receive_inbound(
 ) -> Message:
     """Take a customer message from any channel: resolve the customer, thread it, store it.
 
-    Idempotent on (channel, provider_message_id): a redelivered webhook returns the stored
-    message and writes nothing.
+    Idempotent on (inbox, channel, provider_message_id): a redelivered webhook returns the
+    stored message and writes nothing.
     """
     if inbound.provider_message_id:
         existing = await find_message_by_provider_id(
             session, workspace_id=workspace_id, channel=inbound.channel,
-            provider_message_id=inbound.provider_message_id)
+            provider_message_id=inbound.provider_message_id, inbox_id=inbound.inbox_id)
         if existing is not None:
             return existing
     inbound, sealed = await _protect(session, workspace_id, inbound)

@@ -103,7 +103,8 @@ class Message(Base, IdMixin, WorkspaceScoped):
 
     __tablename__ = "messages"
     __table_args__ = (
-        UniqueConstraint("workspace_id", "channel", "provider_message_id"),
+        # A provider id is unique within its inbox (two Telegram bots number their chats alike).
+        UniqueConstraint("workspace_id", "channel", "provider_message_id", "inbox_id"),
         # The sender's idempotency key: a retried agent or bot send is stored once.
         UniqueConstraint("workspace_id", "client_message_id"),
         Index("ix_messages_conversation_id_id", "conversation_id", "id"),

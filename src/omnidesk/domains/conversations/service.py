@@ -274,24 +274,43 @@ async def find_conversation_opened_by(
     client_message_id: str,
 ) -> Conversation | None:
     """Return the conversation an API call opened with this first message id (a retry)."""
-    found = await find_message_by_provider_id(
+    found = await find_message_by_provider_id(  # an API-opened conversation has no inbox
         session, workspace_id=actor.workspace_id, channel=channel,
-        provider_message_id=api_message_key(customer_id, client_message_id))
+        provider_message_id=api_message_key(customer_id, client_message_id), inbox_id=None)
     return None if found is None else await access_conversation(
         session, actor=actor, conversation_id=found.conversation_id)
 
 
 async def find_message_by_provider_id(
-    session: AsyncSession, *, workspace_id: int, channel: str, provider_message_id: str
+    session: AsyncSession, *, workspace_id: int, channel: str, provider_message_id: str,
+    inbox_id: int | None,
 ) -> Message | None:
-    """Return a stored message by its provider id (dedupe of redelivered webhooks)."""
+    """Return a message of an inbox by its provider id (dedupe of redelivered webhooks)."""
     return await session.scalar(
         select(Message).where(
             Message.workspace_id == workspace_id,
             Message.channel == channel,
             Message.provider_message_id == provider_message_id,
+            Message.inbox_id.is_not_distinct_from(inbox_id),
         )
     )
+
+
+async def find_sent_message(
+    session: AsyncSession, *, workspace_id: int, channel: str, provider_message_id: str,
+    inbox_id: int | None,
+) -> Message | None:
+    """Return the outbound message a provider's status callback to an inbox is about.
+
+    A reply sent without an inbox of its own went out through the first inbox of its kind, so
+    a message of the inbox is preferred and one without an inbox is the fallback.
+    """
+    return await session.scalar(
+        select(Message).where(
+            Message.workspace_id == workspace_id, Message.channel == channel,
+            Message.provider_message_id == provider_message_id,
+            or_(Message.inbox_id == inbox_id, Message.inbox_id.is_(None)))
+        .order_by(Message.inbox_id.is_(None)).limit(1))
 
 
 async def get_inbound_event(session: AsyncSession, *, event_id: int,

@@ -20,7 +20,7 @@ from omnidesk.domains.customers.models import Customer
 from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, log_in, server_env
 
 
-async def _load_demo(url: str) -> tuple[str, str, str, str]:
+async def _load_demo(url: str) -> tuple[str, str, str, str, str, str]:
     """Load the demo workspace; return a pending order number and its customer's phone, and a
     delivered one-line order of a sofa that comes in other colours with its customer's phone."""
     engine = create_engine(url)
@@ -30,11 +30,11 @@ async def _load_demo(url: str) -> tuple[str, str, str, str]:
         report = await load_demo(session)
         await load_demo_extras(session, report.workspace_id, history=False)  # no reports here
         await session.commit()
-        order, phone = (await session.execute(
+        (order, phone), (order2, phone2) = (await session.execute(
             select(Order.external_id, Customer.phone)
             .join(Customer, Customer.id == Order.customer_id)
             .where(Order.status == "pending", Customer.phone.like("+8210%"))
-            .order_by(Order.id).limit(1))).one()
+            .order_by(Order.id).limit(2))).all()
         one_line = (select(OrderItem.order_id).group_by(OrderItem.order_id)
                     .having(func.count() == 1))
         sofa, sofa_phone = (await session.execute(
@@ -45,7 +45,7 @@ async def _load_demo(url: str) -> tuple[str, str, str, str]:
                    Order.id.in_(one_line), Customer.phone.like("+8210%"))
             .order_by(Order.id).limit(1))).one()
     await engine.dispose()
-    return order, _local(phone), sofa, _local(sofa_phone)
+    return order, _local(phone), sofa, _local(sofa_phone), order2, _local(phone2)
 
 
 def _local(phone: str) -> str:
@@ -61,6 +61,8 @@ class DemoServer:
     pending_phone: str
     sofa_order: str
     sofa_phone: str
+    other_order: str  # a second pending order (the first is cancelled by a test)
+    other_phone: str
 
 
 @pytest.fixture(scope="module")
@@ -68,16 +70,18 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     """Serve the full demo workspace (bot on, knowledge base, routing) on a free port."""
     tmp: Path = tmp_path_factory.mktemp("demo")
     url = f"sqlite+aiosqlite:///{tmp / 'demo.db'}"
-    order, phone, sofa, sofa_phone = asyncio.run(_load_demo(url))
+    order, phone, sofa, sofa_phone, order2, phone2 = asyncio.run(_load_demo(url))
     env = server_env(tmp, url)
     server = LiveServer(free_port(), env, tmp / "server.log")
     server.start()
-    yield DemoServer(server, order, phone, sofa, sofa_phone)
+    yield DemoServer(server, order, phone, sofa, sofa_phone, order2, phone2)
     server.stop()
 
 
-def _open_chat(browser: Any, base: str) -> tuple[Any, Any]:
-    page = browser.new_context(locale="ko-KR", viewport={"width": 1280, "height": 860}).new_page()
+def _open_chat(browser: Any, base: str, viewport: tuple[int, int] = (1280, 860)
+               ) -> tuple[Any, Any]:
+    page = browser.new_context(locale="ko-KR", viewport={"width": viewport[0],
+                                                         "height": viewport[1]}).new_page()
     page.goto(base + "/demo/store")
     page.click("#omnidesk-widget >> .launcher")
     return page, page.frame_locator("#omnidesk-frame")
@@ -114,7 +118,7 @@ def test_asking_for_a_person_lands_with_an_agent_who_sees_the_summary(
     agent = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}).new_page()
     log_in(agent, server.url, "supervisor@hanbit.example", DEMO_PASSWORD)
     agent.goto(server.url + "/inbox?view=all&status=open")
-    item = agent.locator("#conv-list .conv-item").filter(has_text="한빛리빙 챗봇이에요")
+    item = agent.locator("#conv-list .conv-item").filter(has_text="상담원")
     item.first.wait_for(timeout=15000)
     item.first.locator("a").click()
     agent.locator("#messages .msg.customer").filter(has_text="세탁기 설치").wait_for(timeout=15000)
@@ -146,3 +150,38 @@ def test_a_customer_exchanges_a_delivered_sofa_for_another_colour(
     assert "웜그레이" in confirm and "아이보리" in confirm and "추가 결제나 환불은 없어요" in confirm
     _say(chat, "네", "교환을 접수했어요")
     page.screenshot(path=str(ARTIFACTS / "bot-exchange-flow.png"))
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1440, 900)])  # the phone declines first
+def test_the_customer_taps_the_bots_choices_and_sees_article_cards(
+    demo_server: DemoServer, browser: Any, viewport: tuple[int, int]
+) -> None:
+    server, order, phone = demo_server.server, demo_server.other_order, demo_server.other_phone
+    page, chat = _open_chat(browser, server.url, viewport)
+    greeting = chat.locator(".msg.greeting").inner_text()
+    assert "챗봇" in greeting  # one greeting: the window's, the bot's own words
+    _say(chat, "주문 취소하고 싶어요", "본인 확인")
+    assert "안녕하세요" not in chat.locator(".msg.bot[data-id]").last.inner_text()
+    _say(chat, f"{order} {phone}", "이유")
+    _say(chat, "?", "이유")
+    _say(chat, "음...", "골라 주시거나")
+    buttons = chat.locator(".msg.bot[data-id]").last.locator(".choices .choice")
+    assert buttons.all_inner_texts() == ["더 이상 필요 없음", "실수로 주문", "상담원 연결"]
+    page.screenshot(path=str(ARTIFACTS / f"bot-choices-{viewport[0]}.png"))
+    before = chat.locator(".msg.bot[data-id]").count()
+    buttons.filter(has_text="실수로 주문").click()
+    chat.locator(".msg.bot[data-id]").nth(before).wait_for(timeout=20000)
+    assert chat.locator(".msg.me").last.inner_text().startswith("실수로 주문")
+    assert chat.locator(".choices.used .choice.on").last.inner_text() == "실수로 주문"
+    confirm = chat.locator(".msg.bot[data-id]").last
+    confirm.filter(has_text="취소할까요").wait_for(timeout=20000)
+    assert confirm.locator(".choice").all_inner_texts() == ["네", "아니요"]
+    answer, said = ("네", "취소했어요") if viewport[0] > 800 else ("아니요", "진행하지 않았어요")
+    confirm.locator(".choice").filter(has_text=answer).click()
+    chat.locator(".msg.bot[data-id]").filter(has_text=said).last.wait_for(timeout=20000)
+    _say(chat, "배송비는 얼마예요?", "배송")
+    card = chat.locator(".msg.bot[data-id]").last.locator(".cards .card").first
+    card.wait_for(timeout=20000)
+    assert "/help/hanbit/" in (card.get_attribute("href") or "")
+    assert "http" not in chat.locator(".msg.bot[data-id]").last.locator(".bubble").inner_text()
+    page.screenshot(path=str(ARTIFACTS / f"bot-choices-done-{viewport[0]}.png"))

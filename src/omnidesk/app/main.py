@@ -34,6 +34,7 @@ from omnidesk.domains.agents.views import router as agents_router
 from omnidesk.domains.analytics.views import router as reports_router
 from omnidesk.domains.assist.views import router as assist_router
 from omnidesk.domains.automation.views import router as automation_router
+from omnidesk.domains.bot.service import start_warm_up
 from omnidesk.domains.bot.views import router as bot_router
 from omnidesk.domains.commerce.views import router as commerce_router
 from omnidesk.domains.conversations.service import visible_customer_ids
@@ -166,6 +167,7 @@ def create_app(
         task = None
         await runtime.start()
         if settings.run_dispatcher:
+            app.state.bot_warm_up = start_warm_up()  # the bot answers in this process
             task = asyncio.create_task(runtime.dispatcher.run_forever())
         try:
             yield

@@ -9,6 +9,7 @@ import signal
 
 from omnidesk.app.bootstrap import build_runtime
 from omnidesk.config import Settings
+from omnidesk.domains.bot.service import start_warm_up
 
 log = logging.getLogger("omnidesk.app.worker")
 
@@ -21,9 +22,11 @@ async def run_worker(settings: Settings) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, runtime.dispatcher.stop)
     await runtime.start()
+    warm = start_warm_up()  # the first customer's answer does not wait for the model
     log.info("worker started; subscribers: %s", ", ".join(runtime.registry.subscribers))
     try:
         await runtime.dispatcher.run_forever()
     finally:
+        warm.cancel()
         await runtime.stop()
         await runtime.engine.dispose()

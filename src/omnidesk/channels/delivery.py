@@ -23,6 +23,16 @@ def idempotency_key(message: Message) -> str:
     return f"omnidesk-msg-{message.workspace_id}-{message.id}"
 
 
+def recipient_customer_id(message: Message, conversation: Conversation) -> int:
+    """Return whom a message goes to: the conversation's customer, or for a system message
+    addressed elsewhere (the bot's one-time code to the phone or email on file of the store
+    customer a visitor claims to be) that customer."""
+    target = (message.meta or {}).get("deliver_to_customer_id")
+    if message.author_kind == "system" and isinstance(target, int):
+        return target
+    return conversation.customer_id
+
+
 def recipient_kind(message: Message) -> str | None:
     """Return the identity kind a message goes to: a template's own (알림톡: phone), else the
     channel's."""
@@ -84,7 +94,9 @@ async def build_outbound(session: AsyncSession, *, message: Message, conversatio
         replies = ()  # the text still asks the question; a typed answer counts
     return OutboundMessage(
         message_id=message.id, idempotency_key=idempotency_key(message), recipient=recipient,
-        text=message.text, subject=conversation.subject, attachments=files,
+        text=message.text, attachments=files,
+        subject=(message.meta or {}).get("subject") if message.author_kind == "system"
+        and (message.meta or {}).get("subject") else conversation.subject,
         quick_replies=replies, template=template_of(message),
         reply_to_provider_id=last.provider_message_id if last is not None else None,
         references=references, meta=meta)

@@ -206,7 +206,8 @@ class ChannelJobs:
         conversation = await get_conversation(session, workspace_id=message.workspace_id,
                                               conversation_id=message.conversation_id)
         customer = await get_customer(session, workspace_id=message.workspace_id,
-                                      customer_id=conversation.customer_id)
+                                      customer_id=delivery.recipient_customer_id(
+                                          message, conversation))
         kind = delivery.recipient_kind(message)
         recipient = delivery.recipient_for(message.channel, customer, kind)
         if not recipient:

@@ -37,6 +37,20 @@ class Capabilities:
     typing: bool = False
     realtime: bool = False  # omnidesk's own websocket delivers replies: no provider send
 
+    def choice_style(self, options: int) -> str:
+        """Say how a question with `options` answers reaches the customer on this channel.
+
+        "buttons" where omnidesk's own socket draws them (the web widget), "quick_replies"
+        where the provider has tap buttons enough for every option, else "text" (the options
+        written out; a typed answer counts everywhere).
+        """
+        if self.realtime:
+            return "buttons"
+        if self.quick_replies and (self.quick_reply_limit is None
+                                   or options <= self.quick_reply_limit):
+            return "quick_replies"
+        return "text"
+
     @property
     def names(self) -> frozenset[str]:
         """Return the capability names adapters declare (the adapter contract's vocabulary)."""

@@ -17,6 +17,7 @@ from omnidesk.core.errors import NotAuthenticated, NotFound, RateLimited
 from omnidesk.core.http import AfterIdQuery, SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_users
+from omnidesk.domains.bot.service import chat_window_greeting
 from omnidesk.domains.conversations.schemas import RawInbound
 from omnidesk.domains.engagement.actions import (
     do_receive_visitor_message,
@@ -89,7 +90,7 @@ async def frame(request: Request, session: SessionDep,
     context = {"workspace": ws, "widget": settings, "locale": locale,
                "online": hours.open, "hours": hours,
                "title": settings.title_ko if locale == "ko" else settings.title_en,
-               "greeting": inbox_greeting(inbox, locale)
+               "greeting": chat_window_greeting(ws, inbox, locale) or inbox_greeting(inbox, locale)
                or (settings.greeting_ko if locale == "ko" else settings.greeting_en),
                "offline": settings.offline_ko if locale == "ko" else settings.offline_en,
                "launcher_text": settings.launcher_text_ko if locale == "ko"

@@ -185,6 +185,17 @@ def visitor(session_factory, store: Store) -> Chat:
     return Chat(session_factory, store.workspace_id, ("web_visitor", "v-anon-1", False))
 
 
+async def window_greeting(session_factory, workspace_id: int, lang: str) -> str | None:
+    """Return the greeting the web chat window shows (the bot's, when the bot answers there)."""
+    from omnidesk.domains.bot.service import chat_window_greeting
+    from omnidesk.domains.inboxes.service import website_inbox
+
+    async with session_factory() as session:
+        ws = await session.get(Workspace, workspace_id)
+        inbox = await website_inbox(session, workspace_id=workspace_id)
+        return chat_window_greeting(ws, inbox, lang)
+
+
 async def order_status(session_factory, workspace_id: int, number: str) -> str:
     """Return an order's status as stored now."""
     async with session_factory() as session:

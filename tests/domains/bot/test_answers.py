@@ -49,8 +49,10 @@ def _completions(answers: list[str], seen: list[dict]) -> FastAPI:
 
 async def test_an_extractive_answer_links_the_article(visitor: Chat, kb: Store) -> None:
     reply = await visitor.say("배송비는 얼마인가요?")
-    assert "/help/acme/ko/articles/delivery-fee" in reply
+    assert "http" not in reply  # the widget shows a titled card, not a raw URL
     [message] = await visitor.bot_messages()
+    [card] = message.meta["cards"]
+    assert card["url"].endswith("/help/acme/ko/articles/delivery-fee") and card["title"]
     assert message.meta["bot"]["source"] == "kb_extractive"
     assert message.meta["bot"]["citations"] == ["delivery-fee"]
 
@@ -69,7 +71,8 @@ async def test_a_grounded_llm_answer_cites_and_never_sees_personal_data(
         reply = await visitor.say("배송비 알려주세요, 연락처는 minji.kim@example.com")
     [message] = await visitor.bot_messages()
     assert message.meta["bot"]["source"] == "kb_generated"
-    assert "[1]" not in reply and "/help/acme/ko/articles/" in reply
+    assert "[1]" not in reply and "http" not in reply
+    assert "/help/acme/ko/articles/" in message.meta["cards"][0]["url"]
     prompt = str(seen[0]["messages"])
     assert "minji.kim@example.com" not in prompt and "@example.com" in prompt
     assert seen[0]["model"] == "local-test"
@@ -90,8 +93,9 @@ async def test_an_unsupported_llm_answer_falls_back_to_the_extract(visitor: Chat
 async def test_an_unreachable_llm_falls_back_to_the_extract(visitor: Chat, kb: Store) -> None:
     visitor.settings = Settings(database_url="sqlite://", llm_base_url="http://127.0.0.1:9/v1",
                                 llm_timeout_seconds=2)
-    reply = await visitor.say("How much is the delivery fee?")
-    assert "/help/acme/en/articles/delivery-fee" in reply
+    await visitor.say("How much is the delivery fee?")
+    [message] = await visitor.bot_messages()
+    assert message.meta["cards"][0]["url"].endswith("/help/acme/en/articles/delivery-fee")
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ async def test_a_korean_customer_narrows_down_by_option_words_and_pays_the_diffe
     assert "4. 색상: navy, 사이즈: L" in narrowed and "white" not in narrowed
     confirm = await signed_in.say("4번이요")
     assert "무선 청소기 (색상: gray, 사이즈: M) → 색상: navy, 사이즈: L (+₩40,000)" in confirm
-    assert "차액 ₩40,000은(는) 원래 결제수단(신용카드)으로 추가 결제돼요" in confirm
+    assert "차액 ₩40,000은 원래 결제수단(신용카드)으로 추가 결제돼요" in confirm
     assert await order_status(signed_in.session_factory, store.workspace_id, DELIVERED) == (
         "delivered")
     done = await signed_in.say("네")

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from omnidesk.domains.conversations.models import Message
 
-from .conftest import CANCELLED, DELIVERED, PENDING, PHONE, Chat, Store, order_status
+from .conftest import (
+    CANCELLED,
+    DELIVERED,
+    PENDING,
+    PHONE,
+    Chat,
+    Store,
+    order_status,
+    window_greeting,
+)
 
 
 async def test_a_visitor_cancels_a_pending_order_after_verifying(visitor: Chat,
                                                                  store: Store) -> None:
     first = await visitor.say("주문 취소하고 싶어요")
-    assert "챗봇" in first and "상담원" in first  # says it is a bot and how to reach a person
+    greeting = await window_greeting(visitor.session_factory, store.workspace_id, "ko")
+    assert "챗봇" in greeting and "상담원" in greeting  # says it is a bot and how to reach a person
+    assert "안녕하세요" not in first  # the chat window greets; the bot does not greet twice
     assert "주문번호" in first and "휴대폰" in first
     assert "취소하시는 이유" in await visitor.say(f"{PENDING} {PHONE}")
     confirm = await visitor.say("실수로 주문했어요")
@@ -83,4 +94,5 @@ async def test_asking_for_a_person_hands_off_at_once(visitor: Chat, store: Store
     reply = await visitor.say("상담원 연결해 주세요")
     assert "상담원에게 연결" in reply
     assert (await visitor.conversation()).owner == "queued"
-    assert await visitor.say("여보세요?") == ""  # the bot stays quiet once humans own it
+    assert "메시지 잘 받았어요" in await visitor.say("여보세요?")  # acknowledged once
+    assert await visitor.say("여보세요??") == ""  # then quiet: the team will answer

@@ -17,7 +17,7 @@ async def test_a_turn_without_greeting_handoff_or_hours_does_not_reload_the_inbo
     chat = Chat(session_factory, store.workspace_id, ("user_id", "u-minji", True),
                 inbox_id=inbox.id)
     first = await chat.say(f"{DELIVERED} 주문 교환하고 싶어요")
-    assert first.startswith("한빛 웹채팅입니다.")  # the greeting needed the inbox
+    assert first and not first.startswith("한빛 웹채팅입니다.")  # the chat window greets
     inbox_reads: list[str] = []
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:

@@ -34,10 +34,10 @@ from omnidesk.domains.workspaces.service import get_workspace
 
 
 async def do_bot_reply(session: AsyncSession, *, conv: Conversation, text: str,
-                       provenance: dict[str, Any]) -> Message:
-    """Post the bot's reply; agents see its intent, confidence and source in ``meta["bot"]``."""
-    return await do_add_message(session, conv=conv, text=text, author_kind="bot",
-                                meta={"bot": provenance})
+                       meta: dict[str, Any]) -> Message:
+    """Post the bot's reply; agents see its intent, confidence and source in ``meta["bot"]``
+    (choices in ``meta["quick_replies"]``, article cards in ``meta["cards"]``)."""
+    return await do_add_message(session, conv=conv, text=text, author_kind="bot", meta=meta)
 
 
 def do_record_bot_action(session: AsyncSession, *, conv: Conversation,

@@ -50,6 +50,7 @@ class Answer:
     citations: list[str] = field(default_factory=list)
     score: float = 0.0
     choices: list[tuple[str, str]] = field(default_factory=list)  # (title, url) to pick from
+    links: list[dict[str, str]] = field(default_factory=list)  # {"title", "url"} per article
 
 
 async def relevant_passages(session: AsyncSession, *, workspace_id: int, question: str,
@@ -93,8 +94,8 @@ def extractive_answer(passage: Passage, *, lang: str, url: str,
     if len(quote) > MAX_QUOTE:
         cut = max(quote.rfind(mark, 0, MAX_QUOTE) for mark in (". ", "다. ", "? ", "! "))
         quote = quote[: cut + 1] if cut > 40 else quote[: MAX_QUOTE - 1] + "…"
-    text = f"{quote}\n{say('kb_source', lang, tone=tone, title=passage.title, url=url)}"
-    return Answer(text, "kb_extractive", [passage.slug], passage.score)
+    return Answer(quote, "kb_extractive", [passage.slug], passage.score,
+                  links=[{"title": passage.title, "url": url}])
 
 
 def _prompt(question: str, passages: list[Passage], lang: str,
@@ -125,10 +126,9 @@ async def generated_answer(llm: ChatClient, question: str, passages: list[Passag
         log.info("llm answer rejected as ungrounded")
         return None
     cited = [passages[n - 1] for n in grounded.cited]
-    links = "\n".join(say("kb_source", lang, tone=tone, title=p.title,
-                          url=urls[passages.index(p)]) for p in cited)
-    return Answer(f"{grounded.text}\n{links}", "kb_generated", [p.slug for p in cited],
-                  max(p.score for p in cited))
+    links = [{"title": p.title, "url": urls[passages.index(p)]} for p in cited]
+    return Answer(grounded.text, "kb_generated", [p.slug for p in cited],
+                  max(p.score for p in cited), links=links)
 
 
 async def answer_question(session: AsyncSession, *, workspace_id: int, workspace_slug: str,

@@ -1,20 +1,29 @@
-"""Deliver a decided turn: hold the turn, post the reply, record actions, hand off."""
+"""Deliver a decided turn: hold the turn, post the reply, record actions, hand off.
+
+How the reply looks depends on what the channel's manifest says it can show: choices become
+buttons in the web widget, the provider's quick replies where it has them, else a numbered list
+(a reply with the number counts); knowledge-base links become titled cards in the widget and a
+"title: link" line elsewhere. The widget shows the bot's greeting itself, so the bot does not
+greet a second time there.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from omnidesk.channels.manifests import BY_KIND
 from omnidesk.core.db import utcnow
 from omnidesk.domains.bot.actions import do_bot_handoff, do_bot_reply, do_record_bot_action
 from omnidesk.domains.bot.dialogue import save_state
 from omnidesk.domains.bot.flows.base import Reply, Turn
+from omnidesk.domains.bot.service import bot_greeting
 from omnidesk.domains.conversations.actions import do_hold_bot_turn
 from omnidesk.domains.conversations.models import Message
-from omnidesk.domains.inboxes.service import inbox_greeting
 
 
 def greeting(turn: Turn) -> str:
     """Return the inbox's greeting, else the workspace's, in the customer's language."""
-    custom = inbox_greeting(turn.inbox, turn.lang) or turn.settings.greeting.get(turn.lang)
-    return custom or turn.say("greeting", workspace=turn.workspace.name)
+    return bot_greeting(turn.workspace, turn.inbox, turn.lang)
 
 
 def handoff_message(turn: Turn) -> str:
@@ -28,12 +37,41 @@ def handoff_message(turn: Turn) -> str:
                     email=turn.say("handoff_email", email=email) if email else "")
 
 
+def shows_greeting(channel: str) -> bool:
+    """Tell whether the channel's own window greets the customer (the web widget does)."""
+    found = BY_KIND.get(channel)
+    return found is not None and found.capabilities.realtime
+
+
+def choice_style(turn: Turn, reply: Reply) -> str:
+    """Say how this reply's choices reach the customer: buttons, quick replies or text."""
+    found = BY_KIND.get(turn.conv.channel)
+    return found.capabilities.choice_style(len(reply.choices)) if found else "text"
+
+
 def compose(turn: Turn, reply: Reply) -> str:
     """Build the customer-facing text: greeting on the first turn, reply, handoff notice."""
-    parts = [] if turn.state.greeted else [greeting(turn)]
+    greet = not turn.state.greeted and not shows_greeting(turn.conv.channel)
+    parts = [greeting(turn)] if greet else []
     parts += [reply.text] if reply.text else []
+    if reply.links and not shows_greeting(turn.conv.channel):
+        parts += ["\n".join(turn.say("kb_source", title=link["title"], url=link["url"])
+                            for link in reply.links)]
+    if reply.choices and choice_style(turn, reply) == "text":
+        listed = "\n".join(f"{n}. {choice}" for n, choice in enumerate(reply.choices, 1))
+        parts += [f"{listed}\n{turn.say('choices_hint')}"]
     parts += [handoff_message(turn)] if reply.handoff else []
     return "\n\n".join(parts)
+
+
+def message_meta(turn: Turn, reply: Reply) -> dict[str, Any]:
+    """Return what the message carries besides text: provenance, choices, link cards."""
+    meta: dict[str, Any] = {"bot": provenance(turn, reply)}
+    if reply.choices and not reply.handoff:
+        meta["quick_replies"] = list(reply.choices)
+    if reply.links:
+        meta["cards"] = [dict(link) for link in reply.links]
+    return meta
 
 
 def provenance(turn: Turn, reply: Reply) -> dict[str, object]:
@@ -63,8 +101,11 @@ async def deliver(turn: Turn, reply: Reply, customer_messages: list[str], *,
         if not state.greeted or reply.handoff:  # the inbox's greeting, its hours in a handoff
             await turn.load_inbox()
         message = await do_bot_reply(session, conv=conv, text=compose(turn, reply),
-                                     provenance=provenance(turn, reply))
+                                     meta=message_meta(turn, reply))
+        state.slots["offered"] = list(reply.choices) if reply.choices else []
         state.greeted, state.turns = True, state.turns + 1
+    if reply.handoff:
+        state.waiting_acked = False  # the handoff notice says it; the next message gets an ack
     save_state(conv, state)
     if reply.handoff:
         topic = state.flow or conv.intent or (intent.intent if intent else None)

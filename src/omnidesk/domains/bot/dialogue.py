@@ -30,11 +30,24 @@ class DialogueState:
     vip_checked: bool = False
     greeted: bool = False
     turns: int = 0
+    tries: int = 0  # failed answers to the current question (step)
+    tries_step: str | None = None
+    queue: list[str] = field(default_factory=list)  # the customer's further requests, in order
+    waiting_acked: bool = False  # told "a person will answer" once while waiting
+    code: dict[str, Any] | None = None  # a one-time code sent: digest, expiry, customer, tries
+
+    def missed(self) -> int:
+        """Count one more failed answer to the current step; return how many so far."""
+        if self.tries_step != self.step:
+            self.tries_step, self.tries = self.step, 0
+        self.tries += 1
+        return self.tries
 
     def start(self, flow: str) -> None:
         """Begin a flow, keeping the verified identity and the order in discussion."""
         keep = {k: v for k, v in self.slots.items() if k == "order_number"}
         self.flow, self.step, self.slots = flow, None, keep
+        self.tries, self.tries_step = 0, None
 
     def finish(self) -> None:
         """End the active flow (verification and the order in discussion stay)."""

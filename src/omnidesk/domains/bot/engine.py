@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.context import system_actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import DomainError
+from omnidesk.domains.bot import waiting
+from omnidesk.domains.bot.actions import do_record_bot_action
 from omnidesk.domains.bot.answers import ChatClient, answer_question
 from omnidesk.domains.bot.asking import asks_installation_date, is_topic_question, topic_of
 from omnidesk.domains.bot.delivery import deliver
@@ -38,9 +40,12 @@ from omnidesk.domains.bot.policy import (
     is_miss,
     switches_flow,
 )
+from omnidesk.domains.bot.requests import split_requests
 from omnidesk.domains.bot.service import customer_history, is_vip, workspace_intent_model
+from omnidesk.domains.bot.texts import request_name
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import get_conversation
+from omnidesk.domains.nlu.schemas import IntentModel, MessageUnderstanding
 from omnidesk.domains.nlu.service import understand_message_async
 from omnidesk.domains.workspaces.service import get_workspace
 
@@ -54,6 +59,7 @@ FLOWS: dict[str, FlowStep] = {
 CHOICE_STEPS = ("variant",)
 HANGUL = re.compile(r"[가-힣]")
 LATIN_WORDS = re.compile(r"[A-Za-z]{2,}")
+NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|\b[A-Z]{1,4}-?\d{6,16}\b")
 
 
 @dataclass(frozen=True)
@@ -68,34 +74,113 @@ class BotDeps:
 async def handle_customer_message(session: AsyncSession, deps: BotDeps, *, workspace_id: int,
                                   conversation_id: int, message_id: int,
                                   text: str) -> Message | None:
-    """Answer one customer message if the bot owns the conversation; return the bot's reply."""
+    """Answer one customer message if the bot owns the conversation; return the bot's reply.
+
+    While the conversation waits for a person the bot still answers what it is sure of (see
+    `waiting`); once an agent has it, the bot says nothing.
+    """
     conv = await get_conversation(session, workspace_id=workspace_id,
                                   conversation_id=conversation_id)
-    if conv.owner != "bot":
-        return None  # a human owns it (or it is closed): the bot never talks over an agent
+    if conv.owner not in ("bot", "queued"):
+        return None  # an agent owns it (or it is closed): the bot never talks over an agent
     workspace = await get_workspace(session, workspace_id=workspace_id)
     settings = bot_settings(workspace.settings)
+    if conv.owner == "queued" and not settings.serves(conv.channel):
+        return None
     history = await customer_history(session, conv=conv, before_id=message_id)
     model = await workspace_intent_model(session, workspace_id=workspace_id)
-    understanding = await understand_message_async(text, model=model, history=history)
     state = load_state(conv)
+    text = picked_choice(text, state.slots.get("offered") or [])
+    understanding = await understand_message_async(text, model=model, history=history)
     lang = _language(text, state.language or conv.language or workspace.default_locale)
     state.language = lang
     connector = deps.connector_for(session, system_actor(workspace_id), workspace.settings or {})
     turn = Turn(session, workspace, conv, text, lang, understanding, state, settings, connector,
                 public_url=deps.public_url)
+    if conv.owner == "queued":
+        return await waiting.answer_while_waiting(turn, deps.public_url, deps.llm)
     if not settings.serves(conv.channel):
         reply = Reply("", "policy", handoff="bot_disabled")
     else:
-        reply = await decide(turn, deps)
+        reply = await decide_all(turn, deps, model, history)
     return await deliver(turn, reply, [*history, text], silent=not settings.serves(conv.channel))
 
 
+def picked_choice(text: str, offered: list[str]) -> str:
+    """Read a bare number answering a listed choice ("2") as that choice's words."""
+    number = text.strip().rstrip(".")
+    if number.isdigit() and 1 <= int(number) <= len(offered):
+        return offered[int(number) - 1]
+    return text
+
+
+async def decide_all(turn: Turn, deps: BotDeps, model: IntentModel,
+                     history: list[str]) -> Reply:
+    """Decide a turn that may carry several requests: the first now, the rest after it."""
+    state = turn.state
+    whole = handoff_reason(turn.understanding, turn.settings)  # "…, 상담원 연결해 주세요"
+    plan = await plan_requests(turn, model, history) if not (state.flow or whole) else None
+    reply = await decide(turn, deps)
+    if plan:
+        reply.text = f"{plan}\n\n{reply.text}" if reply.text else plan
+    while state.queue and state.flow is None and not reply.handoff:
+        nxt = state.queue.pop(0)
+        if reply.action:  # record it now: the reply below carries the next request's action
+            do_record_bot_action(turn.session, conv=turn.conv, action=reply.action)
+            if reply.action.get("action") == "order_cancelled":
+                state.slots.pop("order_number", None)  # a cancelled order takes no more changes
+        turn.text = nxt
+        turn.understanding = await understand_message_async(nxt, model=model, history=history)
+        intro = turn.say("next_request", next=request_name(_intent_of(turn), turn.lang))
+        following = await decide(turn, deps)
+        following.text = "\n\n".join(p for p in (reply.text, intro, following.text) if p)
+        reply = following
+    return reply
+
+
+def _intent_of(turn: Turn) -> str | None:
+    u = turn.understanding
+    return None if is_miss(u, turn.settings) or u.intent is None else u.intent.intent
+
+
+async def plan_requests(turn: Turn, model: IntentModel, history: list[str]) -> str | None:
+    """Split a message asking several things; keep the first for now, queue the rest.
+
+    Returns the sentence telling the customer the plan, or None for a single request. A
+    question about the refund right after a cancel is folded into the cancel (whose answer
+    says when the refund arrives).
+    """
+    pieces = split_requests(turn.text)
+    if len(pieces) == 1 and pieces[0] == turn.text.strip():
+        return None
+    found: list[tuple[str, str | None, MessageUnderstanding]] = []
+    for piece in pieces:
+        u = await understand_message_async(piece, model=model, history=history)
+        intent = None if is_miss(u, turn.settings) or u.intent is None else u.intent.intent
+        if found and (intent == found[-1][1] or (intent, found[-1][1]) in FOLDED):
+            continue
+        found.append((piece, intent, u))
+    known = [f for f in found if f[1] is not None] or found[:1]
+    first_piece, _, first_u = known[0]
+    number = order_number_in(turn)
+    turn.text, turn.understanding = first_piece, first_u
+    if number and not order_number_in(turn):
+        turn.text = f"{number} {first_piece}"  # the order named anywhere is the one meant
+    turn.state.queue = [piece for piece, _, _ in known[1:]]
+    if not turn.state.queue:
+        return None
+    names = [request_name(intent, turn.lang) for _, intent, _ in known]
+    return turn.say("multi_plan", count=len(names), plan=", ".join(names), first=names[0])
+
+
+FOLDED = {("refund_status", "cancel_order")}  # (this piece, the one before it)
+
 def _language(text: str, fallback: str | None) -> str:
-    """Return 'ko' or 'en' for this message; digits-only answers keep the conversation's."""
+    """Return 'ko' or 'en' for this message; digits, emails and order numbers keep the
+    conversation's."""
     if HANGUL.search(text):
         return "ko"
-    if len(LATIN_WORDS.findall(text)) >= 2:
+    if len(LATIN_WORDS.findall(NOT_WORDS.sub(" ", text))) >= 2:  # an email is not English
         return "en"
     return "ko" if (fallback or "ko").startswith("ko") else "en"
 
@@ -185,7 +270,7 @@ async def knowledge_reply(turn: Turn, deps: BotDeps) -> Reply:
         base_url=deps.public_url, llm=deps.llm, tone=settings.tone, hours=turn.load_calendar)
     if answer is not None:
         state.misses = 0
-        return Reply(answer.text, answer.source, citations=answer.citations)
+        return Reply(answer.text, answer.source, citations=answer.citations, links=answer.links)
     if is_miss(turn.understanding, settings):
         state.misses += 1
         if state.misses >= settings.max_misses:

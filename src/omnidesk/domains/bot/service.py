@@ -5,21 +5,34 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
+import time
 from importlib import resources
 from threading import Lock
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.context import system_actor
 from omnidesk.domains.assist.service import build_profile
 from omnidesk.domains.bot.policy import BotSettings, bot_settings
+from omnidesk.domains.bot.texts import say
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.service import list_messages
+from omnidesk.domains.inboxes.models import Inbox
+from omnidesk.domains.inboxes.service import inbox_greeting
 from omnidesk.domains.nlu.schemas import IntentModel
-from omnidesk.domains.nlu.service import get_active_intent_model, train_intent_model_from_rows
+from omnidesk.domains.nlu.service import (
+    get_active_intent_model,
+    train_intent_model_from_rows,
+    understand_message,
+)
+from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import get_workspace
 
+log = logging.getLogger(__name__)
 HISTORY_MESSAGES = 20
+WARM_UP_MESSAGES = ("주문 취소하고 싶어요", "Where is my order?", "배송비 얼마예요?")
 _shipped: dict[str, IntentModel] = {}
 _shipped_lock = Lock()
 
@@ -41,6 +54,39 @@ def _shipped_model() -> IntentModel:
         if "model" not in _shipped:
             _shipped["model"] = train_intent_model_from_rows(shipped_training_rows())
         return _shipped["model"]
+
+
+def bot_greeting(workspace: Workspace, inbox: Inbox | None, lang: str) -> str:
+    """Return the bot's greeting: the inbox's, else the workspace bot's, else the default
+    (which says it is a bot and how to reach a person)."""
+    settings = bot_settings(workspace.settings)
+    return (inbox_greeting(inbox, lang) or settings.greeting.get(lang)
+            or say("greeting", lang, tone=settings.tone, workspace=workspace.name))
+
+
+def chat_window_greeting(workspace: Workspace, inbox: Inbox | None, lang: str) -> str | None:
+    """Return the greeting the web chat window shows when the bot answers there (None when a
+    person does): the window greets, so the bot's first reply does not greet again."""
+    if not bot_settings(workspace.settings).serves(WEB.kind):
+        return None
+    return bot_greeting(workspace, inbox, lang)
+
+
+def warm_up() -> float:
+    """Load what the first bot reply needs (the shipped intent model, Korean morphology, the
+    NLU pass) so the first customer does not wait for it; return the seconds it took."""
+    started = time.perf_counter()
+    model = _shipped_model()
+    for text in WARM_UP_MESSAGES:
+        understand_message(text, model=model)
+    seconds = time.perf_counter() - started
+    log.info("bot warmed up in %.1f s", seconds)
+    return seconds
+
+
+def start_warm_up() -> asyncio.Task[float]:
+    """Warm the bot up in a worker thread while the process starts serving (never blocking)."""
+    return asyncio.create_task(asyncio.to_thread(warm_up), name="bot-warm-up")
 
 
 async def workspace_intent_model(session: AsyncSession, *, workspace_id: int) -> IntentModel:

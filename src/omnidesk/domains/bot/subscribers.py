@@ -15,9 +15,10 @@ log = logging.getLogger(__name__)
 
 
 def for_the_bot(event: MessageCreated) -> bool:
-    """Tell whether the bot answers this message: a customer's public words, bot-owned thread."""
+    """Tell whether the bot answers this message: a customer's public words on a thread the
+    bot owns or one waiting for a person (the bot then answers only what it is sure of)."""
     return (event.author_kind == "customer" and not event.is_private
-            and event.owner in (None, "bot"))
+            and event.owner in (None, "bot", "queued"))
 
 
 def make_handler(deps: BotDeps) -> Handler:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from omnidesk.core.josa import with_particles
 from omnidesk.domains.bot.policy_texts import FORMAL_POLICY_TEXTS, POLICY_TEXTS
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -25,32 +26,37 @@ TEXTS: dict[str, tuple[str, str]] = {
                 ("Sorry, I didn't quite get that. Could you put it another way? "
                 "Type 'agent' to reach a person.")),
     "verify_ask": (("본인 확인이 필요해요. 주문번호와 주문하실 때 쓰신 휴대폰 번호나 이메일을 "
-                   "알려 주세요."),
+                   "알려 주세요. 주문번호는 주문 완료 문자·이메일이나 마이페이지 > 주문 내역에 "
+                   "있어요. 주문번호를 모르시면 휴대폰 번호나 이메일만 보내 주세요. 인증번호를 "
+                   "보내 드릴게요."),
                    ("I need to verify it's you first. Please send your order number and the "
-                   "phone number or email used for the order.")),
+                   "phone number or email used for the order. The order number is in the order "
+                   "confirmation text or email, and under My page > Orders. Don't have it? Send "
+                   "just your phone number or email and I'll send you a one-time code.")),
     "verify_partial": ("주문번호와 휴대폰 번호(또는 이메일)를 함께 알려 주세요.",
                        "Please send both the order number and the phone number (or email)."),
     "verify_failed": ("입력하신 정보가 주문 정보와 일치하지 않아요. 다시 한 번 확인해 주세요.",
                       ("That doesn't match our records for this order. Please check and try "
                       "again.")),
-    "order_ask": ("어떤 주문인지 주문번호를 알려 주세요.{recent}",
-                  "Which order is it? Please send the order number.{recent}"),
+    "order_ask": ("어떤 주문인지 주문번호를 알려 주세요.",
+                  "Which order is it? Please send the order number."),
     "order_not_found": ("주문번호 {number}을(를) 찾을 수 없어요. 다시 확인해 주세요.",
                         "I can't find order {number}. Please check the number."),
-    "order_status": ("주문 {number}({items})은 현재 '{status}' 상태예요. 주문일: {placed}.",
+    "order_status": ("주문 {number}({items})은(는) 현재 '{status}' 상태예요. 주문일: {placed}.",
                      "Order {number} ({items}) is {status}. Placed on {placed}."),
-    "cancel_reason": (("주문 {number}을(를) 취소하시는 이유를 알려 주세요: "
-                      "'더 이상 필요 없음' 또는 '실수로 주문'."),
-                      ("Why would you like to cancel order {number}: 'no longer needed' or "
-                      "'ordered by mistake'?")),
+    "cancel_reason": ("주문 {number}을(를) 취소하시는 이유를 편하게 말씀해 주세요.",
+                      "Why would you like to cancel order {number}? A few words are enough."),
     "cancel_confirm": (("주문 {number}({items}, {total})을(를) '{reason}' 사유로 취소할까요? "
                        "진행하시려면 '네', 그만두시려면 '아니요'라고 답해 주세요."),
                        ("Cancel order {number} ({items}, {total}) because it was {reason}? "
                        "Reply 'yes' to go ahead or 'no' to stop.")),
     "cancel_done": ("주문 {number}을(를) 취소했어요. {refund}",
                     "Order {number} is cancelled. {refund}"),
-    "address_ask": ("주문 {number}의 새 배송지 주소를 우편번호와 함께 알려 주세요.",
-                    "Please send the new delivery address for order {number}, with the postcode."),
+    "address_ask": (("주문 {number}의 새 배송지를 알려 주세요. 도로명 주소, 상세 주소(동·호수), "
+                    "우편번호를 보내 주시면 돼요. 받는 분과 연락처는 바꾸실 때만 함께 알려 주세요."),
+                    ("Please send the new delivery address for order {number}: street, "
+                    "apartment or unit, and postcode. The recipient and phone stay as they are "
+                    "unless you send new ones.")),
     "address_confirm": (("주문 {number}의 배송지를 '{address}'(으)로 바꿀까요? '네' 또는 '아니요'로 "
                         "답해 주세요."),
                         ("Change the delivery address of order {number} to '{address}'? "
@@ -100,7 +106,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "price_same": ("가격 동일", "same price"),
     "refund_none": ("주문 {number}에는 진행 중인 환불이 없어요.",
                     "There is no refund on order {number}."),
-    "refund_requested": ("주문 {number}의 환불({amount})이 접수되어 처리 중이에요. {refund}",
+    "refund_requested": ("주문 {number}의 환불({amount})이(가) 접수되어 처리 중이에요. {refund}",
                          "The refund of {amount} for order {number} is being processed. {refund}"),
     "refund_done": ("주문 {number}의 환불 {amount}이(가) 완료됐어요. {refund}",
                     "The refund of {amount} for order {number} has been issued. {refund}"),
@@ -143,6 +149,61 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kb_clarify": ("어떤 내용을 찾으시나요? 아래에서 골라 주세요.",
                    "Which of these are you looking for?"),
     "flow_failed": ("지금은 이 요청을 처리할 수 없어요.", "I can't complete this request right now."),
+    "choice_person": ("상담원 연결", "Talk to an agent"),
+    "choice_yes": ("네", "Yes"),
+    "choice_no": ("아니요", "No"),
+    "offer_choices": ("아래에서 골라 주시거나 '상담원 연결'을 눌러 주세요.",
+                      "Pick one below, or choose 'Talk to an agent'."),
+    "choices_hint": ("번호로 답해 주셔도 돼요.", "You can reply with the number."),
+    "code_sent": (("인증번호 6자리를 {target}(으)로 보냈어요. 받으신 번호를 여기에 입력해 주세요 "
+                  "(10분 동안 유효해요)."),
+                  ("I've sent a 6-digit code to {target}. Please type it here (it's valid for 10 "
+                  "minutes).")),
+    "code_message": (("[{workspace}] 인증번호: {code}\n10분 안에 상담 채팅에 입력해 주세요. 요청하지 "
+                     "않으셨다면 이 메시지는 무시해 주세요."),
+                     ("[{workspace}] Your code: {code}\nType it in the support chat within 10 "
+                     "minutes. If you didn't ask for it, ignore this message.")),
+    "code_subject": ("[{workspace}] 본인 확인 인증번호", "[{workspace}] Your verification code"),
+    "code_wrong": ("인증번호가 맞지 않아요. 받으신 6자리 번호를 다시 입력해 주세요.",
+                   "That code doesn't match. Please type the 6-digit code again."),
+    "code_expired": (("인증번호의 유효 시간이 지났어요. 휴대폰 번호나 이메일을 다시 보내 주시면 새 "
+                     "번호를 보내 드릴게요."),
+                     ("That code has expired. Send your phone number or email again and I'll send "
+                     "a new one.")),
+    "code_unavailable": (("지금은 {via} 인증번호를 보낼 수 없어요. 주문번호와 함께 알려 주시거나 "
+                         "상담원에게 문의해 주세요."),
+                         ("I can't send a code by {via} right now. Please send the order number "
+                         "with it, or ask an agent.")),
+    "via_sms": ("문자로", "text message"),
+    "via_mail": ("이메일로", "e-mail"),
+    "contact_unknown": (("그 연락처로 된 주문을 찾지 못했어요. 주문하실 때 쓰신 휴대폰 번호나 이메일이 "
+                        "맞는지 확인해 주세요."),
+                        ("I couldn't find orders for that contact. Please check it's the phone "
+                        "number or email used for the order.")),
+    "pick_order": ("본인 확인이 됐어요. 어떤 주문인지 골라 주세요.",
+                   "Thanks, you're verified. Which order is it?"),
+    "no_orders": ("확인된 주문이 없어요.", "I can't see any orders for you."),
+    "address_postcode_ask": ("'{road}'의 우편번호 5자리도 알려 주세요.",
+                             "What's the 5-digit postcode of '{road}'?"),
+    "address_unclear": (("주소를 읽지 못했어요. '서울시 강남구 테헤란로 152, 10층, 06236'처럼 "
+                        "보내 주세요."),
+                        ("I couldn't read that address. Please send it like '152 Teheran-ro, "
+                        "Gangnam-gu, Seoul, 10F, 06236'.")),
+    "choice_no_postcode": ("우편번호 모름", "I don't know the postcode"),
+    "address_keeps": (" 받는 분({recipient})과 연락처는 그대로예요.",
+                      " The recipient ({recipient}) and phone stay the same."),
+    "no_postcode": ("우편번호 미입력", "postcode to be confirmed"),
+    "multi_plan": ("요청하신 {count}가지를 차례로 도와드릴게요: {plan}. 먼저 {first}부터 할게요.",
+                   "I'll take your {count} requests one at a time: {plan}. First, {first}."),
+    "next_request": ("이어서 {next}을(를) 도와드릴게요.", "Next, {next}."),
+    "waiting_ack": ("메시지 잘 받았어요. 상담원에게 전달해 두었어요. {when}",
+                    "Got it, I've passed your message on. {when}"),
+    "waiting_place": ("지금 대기 순서는 {position}번째예요. 상담원이 곧 답변드릴게요.",
+                      "You're number {position} in line; an agent will be with you soon."),
+    "waiting_open": ("상담원이 순서대로 곧 답변드릴게요.", "An agent will be with you soon."),
+    "waiting_closed": ("상담원이 {when}부터 순서대로 답변드릴게요.",
+                       "An agent will answer from {when}, in turn."),
+    "waiting_kb": ("상담원 연결은 그대로 기다리고 계세요.", "You're still in line for an agent."),
 }
 
 FORMAL_TEXTS: dict[str, tuple[str, str]] = {
@@ -161,32 +222,39 @@ FORMAL_TEXTS: dict[str, tuple[str, str]] = {
                 ("We apologize, but we did not understand your message. Could you please "
                 "rephrase it? Please type 'agent' to reach a person.")),
     "verify_ask": (("본인 확인이 필요합니다. 주문번호와 주문하실 때 사용하신 휴대폰 번호나 "
-                   "이메일을 알려 주십시오."),
+                   "이메일을 알려 주십시오. 주문번호는 주문 완료 문자·이메일이나 마이페이지 > "
+                   "주문 내역에서 확인하실 수 있습니다. 주문번호를 모르시면 휴대폰 번호나 "
+                   "이메일만 보내 주십시오. 인증번호를 보내 드리겠습니다."),
                    ("We need to verify your identity first. Please send your order number and "
-                   "the phone number or email used for the order.")),
+                   "the phone number or email used for the order. The order number is in the "
+                   "order confirmation text or email, and under My page > Orders. If you do not "
+                   "have it, please send only your phone number or email and we will send you a "
+                   "one-time code.")),
     "verify_partial": ("주문번호와 휴대폰 번호(또는 이메일)를 함께 알려 주십시오.",
                        "Please send both the order number and the phone number (or email)."),
     "verify_failed": ("입력하신 정보가 주문 정보와 일치하지 않습니다. 다시 한번 확인해 주십시오.",
                       ("The details do not match our records for this order. Please check "
                       "them and try again.")),
-    "order_ask": ("어떤 주문인지 주문번호를 알려 주십시오.{recent}",
-                  "Please send the number of the order in question.{recent}"),
+    "order_ask": ("어떤 주문인지 주문번호를 알려 주십시오.",
+                  "Please send the number of the order in question."),
     "order_not_found": ("주문번호 {number}을(를) 찾을 수 없습니다. 다시 확인해 주십시오.",
                         "We cannot find order {number}. Please check the number."),
-    "order_status": ("주문 {number}({items})은 현재 '{status}' 상태입니다. 주문일: {placed}.",
+    "order_status": ("주문 {number}({items})은(는) 현재 '{status}' 상태입니다. 주문일: {placed}.",
                      "Order {number} ({items}) is {status}. It was placed on {placed}."),
-    "cancel_reason": (("주문 {number}을(를) 취소하시는 사유를 알려 주십시오: "
-                      "'더 이상 필요 없음' 또는 '실수로 주문'."),
-                      ("Please tell us why you would like to cancel order {number}: "
-                      "'no longer needed' or 'ordered by mistake'.")),
+    "cancel_reason": ("주문 {number}을(를) 취소하시는 사유를 말씀해 주십시오.",
+                      "Please tell us briefly why you would like to cancel order {number}."),
     "cancel_confirm": (("주문 {number}({items}, {total})을(를) '{reason}' 사유로 취소하시겠습니까? "
                        "진행하시려면 '네', 그만두시려면 '아니요'라고 답해 주십시오."),
                        ("Would you like us to cancel order {number} ({items}, {total}) because "
                        "it was {reason}? Please reply 'yes' to proceed or 'no' to stop.")),
     "cancel_done": ("주문 {number}을(를) 취소했습니다. {refund}",
                     "Order {number} has been cancelled. {refund}"),
-    "address_ask": ("주문 {number}의 새 배송지 주소를 우편번호와 함께 알려 주십시오.",
-                    "Please send the new delivery address for order {number}, with the postcode."),
+    "address_ask": (("주문 {number}의 새 배송지를 알려 주십시오. 도로명 주소, 상세 주소(동·호수), "
+                    "우편번호를 보내 주시면 됩니다. 받는 분과 연락처는 변경하실 때만 함께 알려 "
+                    "주십시오."),
+                    ("Please send the new delivery address for order {number}: street, "
+                    "apartment or unit, and postcode. The recipient and phone will stay as they "
+                    "are unless you send new ones.")),
     "address_confirm": (("주문 {number}의 배송지를 '{address}'(으)로 변경하시겠습니까? '네' 또는 "
                         "'아니요'로 답해 주십시오."),
                         ("Would you like us to change the delivery address of order {number} to "
@@ -242,7 +310,7 @@ FORMAL_TEXTS: dict[str, tuple[str, str]] = {
     "price_same": ("가격 동일", "same price"),
     "refund_none": ("주문 {number}에는 진행 중인 환불이 없습니다.",
                     "There is no refund on order {number}."),
-    "refund_requested": ("주문 {number}의 환불({amount})이 접수되어 처리 중입니다. {refund}",
+    "refund_requested": ("주문 {number}의 환불({amount})이(가) 접수되어 처리 중입니다. {refund}",
                          "The refund of {amount} for order {number} is being processed. {refund}"),
     "refund_done": ("주문 {number}의 환불 {amount}이(가) 완료되었습니다. {refund}",
                     "The refund of {amount} for order {number} has been issued. {refund}"),
@@ -288,6 +356,62 @@ FORMAL_TEXTS: dict[str, tuple[str, str]] = {
                    "Please choose the topic you are looking for."),
     "flow_failed": ("지금은 이 요청을 처리할 수 없습니다.",
                     "We are unable to complete this request at the moment."),
+    "choice_person": ("상담원 연결", "Talk to an agent"),
+    "choice_yes": ("네", "Yes"),
+    "choice_no": ("아니요", "No"),
+    "offer_choices": ("아래에서 선택하시거나 '상담원 연결'을 눌러 주십시오.",
+                      "Please pick one below, or choose 'Talk to an agent'."),
+    "choices_hint": ("번호로 답해 주셔도 됩니다.", "You may reply with the number."),
+    "code_sent": (("인증번호 6자리를 {target}(으)로 보내 드렸습니다. 받으신 번호를 여기에 입력해 "
+                  "주십시오(10분 동안 유효합니다)."),
+                  ("We have sent a 6-digit code to {target}. Please type it here (it is valid "
+                  "for 10 minutes).")),
+    "code_message": (("[{workspace}] 인증번호: {code}\n10분 안에 상담 채팅에 입력해 주십시오. 요청하지 "
+                     "않으셨다면 이 메시지는 무시해 주십시오."),
+                     ("[{workspace}] Your code: {code}\nPlease type it in the support chat within "
+                     "10 minutes. If you did not ask for it, please ignore this message.")),
+    "code_subject": ("[{workspace}] 본인 확인 인증번호", "[{workspace}] Your verification code"),
+    "code_wrong": ("인증번호가 일치하지 않습니다. 받으신 6자리 번호를 다시 입력해 주십시오.",
+                   "The code does not match. Please type the 6-digit code again."),
+    "code_expired": (("인증번호의 유효 시간이 지났습니다. 휴대폰 번호나 이메일을 다시 보내 주시면 새 "
+                     "번호를 보내 드리겠습니다."),
+                     ("The code has expired. Please send your phone number or email again and we "
+                     "will send a new one.")),
+    "code_unavailable": (("지금은 {via} 인증번호를 보낼 수 없습니다. 주문번호와 함께 알려 주시거나 "
+                         "상담원에게 문의해 주십시오."),
+                         ("We cannot send a code by {via} at the moment. Please send the order "
+                         "number with it, or ask an agent.")),
+    "via_sms": ("문자로", "text message"),
+    "via_mail": ("이메일로", "e-mail"),
+    "contact_unknown": (("해당 연락처로 된 주문을 찾지 못했습니다. 주문하실 때 사용하신 휴대폰 번호나 "
+                        "이메일이 맞는지 확인해 주십시오."),
+                        ("We could not find orders for that contact. Please check that it is the "
+                        "phone number or email used for the order.")),
+    "pick_order": ("본인 확인이 완료되었습니다. 어떤 주문인지 선택해 주십시오.",
+                   "Thank you, you are verified. Which order is it?"),
+    "no_orders": ("확인된 주문이 없습니다.", "We cannot see any orders for you."),
+    "address_postcode_ask": ("'{road}'의 우편번호 5자리도 알려 주십시오.",
+                             "Please send the 5-digit postcode of '{road}'."),
+    "address_unclear": (("주소를 확인하지 못했습니다. '서울시 강남구 테헤란로 152, 10층, 06236'과 "
+                        "같이 보내 주십시오."),
+                        ("We could not read that address. Please send it like '152 Teheran-ro, "
+                        "Gangnam-gu, Seoul, 10F, 06236'.")),
+    "choice_no_postcode": ("우편번호 모름", "I don't know the postcode"),
+    "address_keeps": (" 받는 분({recipient})과 연락처는 그대로 유지됩니다.",
+                      " The recipient ({recipient}) and phone will stay the same."),
+    "no_postcode": ("우편번호 미입력", "postcode to be confirmed"),
+    "multi_plan": (("요청하신 {count}가지를 차례로 도와드리겠습니다: {plan}. 먼저 {first}부터 "
+                   "진행하겠습니다."),
+                   "We will take your {count} requests one at a time: {plan}. First, {first}."),
+    "next_request": ("이어서 {next}을(를) 도와드리겠습니다.", "Next, {next}."),
+    "waiting_ack": ("메시지를 잘 받았습니다. 상담원에게 전달해 두었습니다. {when}",
+                    "We have received your message and passed it on. {when}"),
+    "waiting_place": ("현재 대기 순서는 {position}번째입니다. 상담원이 곧 답변드리겠습니다.",
+                      "You are number {position} in line; an agent will be with you shortly."),
+    "waiting_open": ("상담원이 순서대로 곧 답변드리겠습니다.", "An agent will be with you shortly."),
+    "waiting_closed": ("상담원이 {when}부터 순서대로 답변드리겠습니다.",
+                       "An agent will answer from {when}, in turn."),
+    "waiting_kb": ("상담원 연결은 그대로 유지됩니다.", "You are still in line for an agent."),
 }
 TEXTS.update(POLICY_TEXTS)  # the store-policy wording lives in its own module
 FORMAL_TEXTS.update(FORMAL_POLICY_TEXTS)
@@ -304,6 +428,14 @@ STATUS_NAMES = {
     "returned": ("반품 완료", "returned"),
     "exchanged": ("교환 완료", "exchanged"),
 }
+REQUEST_NAMES = {"cancel_order": ("주문 취소", "cancelling the order"),
+                 "change_address": ("배송지 변경", "changing the address"),
+                 "order_status": ("주문 조회", "checking the order"),
+                 "return_request": ("반품 접수", "the return"),
+                 "exchange_request": ("교환 접수", "the exchange"),
+                 "refund_status": ("환불 확인", "the refund"),
+                 "membership_tier": ("등급 확인", "your membership"),
+                 "business_hours": ("상담 시간 안내", "our hours")}
 REASONS = {"no longer needed": ("더 이상 필요 없음", "no longer needed"),
            "ordered by mistake": ("실수로 주문", "ordered by mistake")}
 PAYMENT_NAMES = {"card": ("신용카드", "credit card"), "kakaopay": ("카카오페이", "KakaoPay"),
@@ -322,8 +454,12 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def say(key: str, lang: str, *, tone: str = "friendly", **values: Any) -> str:
-    """Render one message in the language ('ko' or anything else for English) and tone."""
-    return _pick(TABLES.get(tone, TEXTS)[key], lang).format(**values)
+    """Render one message in the language ('ko' or anything else for English) and tone.
+
+    Korean particles written as "을(를)" take the form the word before them needs.
+    """
+    text = _pick(TABLES.get(tone, TEXTS)[key], lang).format(**values)
+    return with_particles(text) if lang == "ko" else text
 
 
 def status_name(status: str, lang: str) -> str:
@@ -334,6 +470,11 @@ def status_name(status: str, lang: str) -> str:
 def reason_name(reason: str, lang: str) -> str:
     """Name a cancellation reason for customers."""
     return _pick(REASONS.get(reason, (reason, reason)), lang)
+
+
+def request_name(intent: str | None, lang: str) -> str:
+    """Name what a customer asked for (a task flow, else "your question")."""
+    return _pick(REQUEST_NAMES.get(intent or "", ("문의하신 내용", "your question")), lang)
 
 
 def option_name(option: str, lang: str) -> str:

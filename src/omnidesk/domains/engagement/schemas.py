@@ -48,6 +48,8 @@ class VisitorMessageRead(BaseModel):
     client_message_id: str | None = None
     survey: dict[str, Any] | None = None  # a survey question: id, kind, low, high, comment
     proactive: bool = False  # sent by a campaign before the visitor wrote (shown as a preview)
+    quick_replies: list[str] = Field(default_factory=list)  # answers to tap (the bot's choices)
+    cards: list[dict[str, str]] = Field(default_factory=list)  # links to open: title, url
 
 
 class WidgetSettings(BaseModel):

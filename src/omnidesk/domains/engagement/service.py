@@ -97,7 +97,10 @@ def visitor_message(msg: Message, author_name: str | None) -> VisitorMessageRead
         id=msg.id, conversation_id=msg.conversation_id, author_kind=msg.author_kind,
         author_name=author_name, text=msg.text, attachments=list(msg.attachments or []),
         created_at=msg.created_at, client_message_id=(msg.meta or {}).get("client_message_id"),
-        survey=(msg.meta or {}).get("survey"), proactive=bool((msg.meta or {}).get("proactive")))
+        survey=(msg.meta or {}).get("survey"), proactive=bool((msg.meta or {}).get("proactive")),
+        quick_replies=[str(r) for r in (msg.meta or {}).get("quick_replies") or []],
+        cards=[{"title": str(c.get("title", "")), "url": str(c.get("url", ""))}
+               for c in (msg.meta or {}).get("cards") or [] if isinstance(c, dict)])
 
 
 async def list_templates(session: AsyncSession, *, workspace_id: int,

@@ -88,12 +88,8 @@ async def do_plan_survey(session: AsyncSession, *, workspace_id: int, conversati
 
 def delivery_for(channel: str, options: int) -> str:
     """Pick how a question with `options` answers reaches a channel, from its manifest."""
-    caps = BY_KIND[channel].capabilities
-    if caps.realtime:
-        return "buttons"
-    if caps.quick_replies and (caps.quick_reply_limit is None or options <= caps.quick_reply_limit):
-        return "quick_replies"
-    return "link"
+    style = BY_KIND[channel].capabilities.choice_style(options)
+    return "link" if style == "text" else style
 
 
 def _message(survey: Survey, delivery: str, link: str) -> str:

@@ -474,3 +474,18 @@ def predict_staffing(agents: int, arrivals_per_hour: float, aht_seconds: float,
                      target_seconds: float) -> ErlangCPrediction:
     """Predict wait and service level with Erlang C (``routing.planning.erlang`` owns it)."""
     return erlang_predict(agents, arrivals_per_hour, aht_seconds, target_seconds)
+
+
+async def waiting_position(session: AsyncSession, *, workspace_id: int,
+                           conversation_id: int) -> int | None:
+    """Return the conversation's place in its queue (1 = next), or None when not waiting."""
+    entry = await session.scalar(select(QueueEntry).where(
+        QueueEntry.workspace_id == workspace_id, QueueEntry.conversation_id == conversation_id))
+    if entry is None or entry.status != "waiting":
+        return None
+    ahead = await session.scalar(select(func.count()).select_from(QueueEntry).where(
+        QueueEntry.workspace_id == workspace_id, QueueEntry.queue_id == entry.queue_id,
+        QueueEntry.status == "waiting",
+        (QueueEntry.enqueued_at < entry.enqueued_at)
+        | ((QueueEntry.enqueued_at == entry.enqueued_at) & (QueueEntry.id < entry.id))))
+    return int(ahead or 0) + 1

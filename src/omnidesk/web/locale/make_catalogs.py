@@ -70,7 +70,7 @@ KO = {
     "Save draft": "임시 저장", "State": "상태", "Suggested articles": "추천 문서", "Summary": "요약",
     "Title": "제목", "Unpublish": "게시 중단", "Version": "버전", "Version history": "버전 기록",
     "View": "보기", "Visibility": "공개 범위", "What changed": "변경 내용", "When": "일시",
-    "Who": "작성자", "internal": "내부용", "Chatbot": "챗봇 (자동 응답)", "Who answers now": "지금 응대 주체",
+    "Who": "작성자", "internal": "내부용", "Chatbot": "챗봇 (자동 응답)", "Read the article": "도움말 보기", "Who answers now": "지금 응대 주체",
     "What the bot understood": "챗봇이 이해한 내용", "Intent": "의도", "Source": "출처",
  "Send": "보내기", "Send via": "보낼 채널", "Sending…": "보내는 중…",
     "Sent": "전송됨", "Snooze": "보류", "Start chat": "상담 시작", "Status": "상태",

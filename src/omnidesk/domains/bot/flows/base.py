@@ -37,6 +37,10 @@ class Reply:
     handoff: str | None = None
     action: dict[str, Any] | None = None
     citations: list[str] = field(default_factory=list)
+    # Answers the customer may tap (widget buttons, the channel's quick replies, else listed).
+    choices: list[str] = field(default_factory=list)
+    # Articles to open, each {"title", "url"}: cards in the widget, "title: url" in plain text.
+    links: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +95,26 @@ class Turn:
         return next((e.value for e in self.understanding.entities if e.kind == kind), None)
 
 
+MISSES_BEFORE_CHOICES = 2
+
+
+def ask_again(turn: Turn, text: str, source: str, *, choices: list[str] | None = None) -> Reply:
+    """Ask the same question again; from the second failed answer on, offer choices and a person.
+
+    The bot never repeats one prompt forever: what the customer may answer becomes buttons (or
+    a list where the channel has none), with a person always among them.
+    """
+    if turn.state.missed() < MISSES_BEFORE_CHOICES:
+        return Reply(text, source)
+    offered = [*(choices or []), turn.say("choice_person")]
+    return Reply(f"{text}\n{turn.say('offer_choices')}", source, choices=offered)
+
+
+def yes_no_choices(turn: Turn) -> list[str]:
+    """Return the two answers to a yes/no question, in the customer's language."""
+    return [turn.say("choice_yes"), turn.say("choice_no")]
+
+
 def is_yes(text: str) -> bool:
     """Tell whether a short answer agrees."""
     return bool(YES.match(text)) and not is_no(text)
@@ -117,29 +141,38 @@ async def find_order(turn: Turn, number: str) -> Order | None:
 
 
 async def owned_order(turn: Turn) -> Order | Reply:
-    """Return the verified customer's order in discussion, or a reply asking for it."""
+    """Return the verified customer's order in discussion, or a reply asking for it.
+
+    A verified customer picks from their recent orders (buttons) instead of typing a number.
+    """
     state = turn.state
     number = order_number_in(turn) or state.slots.get("order_number")
     if not number:
         state.step = "order"
-        return Reply(turn.say("order_ask", recent=await _recent(turn)), f"flow:{state.flow}")
+        recent = await _recent(turn)
+        key = "pick_order" if (state.verified_by or "").startswith("code") else "order_ask"
+        return Reply(turn.say(key), f"flow:{state.flow}", choices=recent)
     order = await find_order(turn, number)
     if order is None or order.customer_id != state.verified_customer_id:
         state.slots.pop("order_number", None)
         state.step = "order"
-        return Reply(turn.say("order_not_found", number=number), f"flow:{state.flow}")
+        return Reply(turn.say("order_not_found", number=number), f"flow:{state.flow}",
+                     choices=await _recent(turn))
     state.slots["order_number"] = order.external_id
     return order
 
 
-async def _recent(turn: Turn) -> str:
+RECENT_ORDERS = 5
+
+
+async def _recent(turn: Turn) -> list[str]:
+    """Name the verified customer's latest orders as answers to tap (number, items, status)."""
     if turn.state.verified_customer_id is None:
-        return ""
+        return []
     orders = await list_orders_for_customer(turn.session, workspace_id=turn.workspace.id,
                                             customer_id=turn.state.verified_customer_id)
-    listed = ", ".join(f"{o.external_id} ({status_name(o.status, turn.lang)})"
-                       for o in orders[:3])
-    return f" ({listed})" if listed else ""
+    return [f"{o.external_id} ({items_text(o, turn.lang)}, {status_name(o.status, turn.lang)})"
+            for o in orders[:RECENT_ORDERS]]
 
 
 def items_text(order: Order, lang: str) -> str:

@@ -81,12 +81,47 @@
       else { var link = document.createElement("a"); link.href = url; link.textContent = a.name; link.className = "file"; link.target = "_blank"; link.rel = "noopener"; bubble.appendChild(link); }
     });
     wrap.appendChild(bubble);
+    if (m.cards && m.cards.length) wrap.appendChild(cardsFor(m.cards));
+    if (m.quick_replies && m.quick_replies.length && m.id) wrap.appendChild(choicesFor(m.quick_replies));
     if (m.survey && m.id) wrap.appendChild(surveyFor(m.survey));
     var meta = document.createElement("div"); meta.className = "meta";
     var when = m.created_at ? new Date(m.created_at) : new Date();
     meta.textContent = when.toLocaleTimeString(t.locale === "ko" ? "ko-KR" : "en-US", { hour: "2-digit", minute: "2-digit" });
     wrap.appendChild(meta);
     return wrap;
+  }
+  // Articles the bot cites: a titled card per link instead of a raw URL in the text.
+  function cardsFor(cards) {
+    var box = document.createElement("div"); box.className = "cards";
+    cards.forEach(function (c) {
+      var url = safeUrl(c.url);
+      if (!url) return;
+      var a = document.createElement("a"); a.className = "card"; a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+      var title = document.createElement("span"); title.className = "card-title"; title.textContent = c.title || url;
+      var host = document.createElement("span"); host.className = "card-host"; host.textContent = t.tReadArticle;
+      a.appendChild(title); a.appendChild(host); box.appendChild(a);
+    });
+    return box;
+  }
+  // The bot's choices: tapping one sends its words as the visitor's message. Only the newest
+  // bot message keeps live buttons; older ones fade once anything newer arrives.
+  function choicesFor(choices) {
+    var box = document.createElement("div"); box.className = "choices";
+    choices.forEach(function (c) {
+      var b = document.createElement("button"); b.type = "button"; b.className = "choice"; b.textContent = c;
+      b.addEventListener("click", function () {
+        if (box.classList.contains("used")) return;
+        box.classList.add("used"); b.classList.add("on");
+        sendText(c);
+      });
+      box.appendChild(b);
+    });
+    return box;
+  }
+  function retireChoices(except) {
+    Array.prototype.forEach.call(log.querySelectorAll(".choices:not(.used)"), function (box) {
+      if (!except || !except.contains(box)) box.classList.add("used");
+    });
   }
   // A survey question: a button per score; picking one shows the optional comment and Send.
   function surveyFor(s) {
@@ -128,6 +163,7 @@
     var pending = m.client_message_id && log.querySelector('[data-client="' + m.client_message_id + '"]');
     var el = bubbleFor(m);
     if (pending) pending.replaceWith(el); else log.appendChild(el);
+    retireChoices(el);
     lastId = Math.max(lastId, m.id);
     if (m.author_kind !== "customer") { showTyping(false); if (!isOpen) { unread += 1; parent.postMessage({ omnidesk: "unread", count: unread }, "*"); } }
     // A campaign's fresh message shows as a preview beside the launcher until opened.

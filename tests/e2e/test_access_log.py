@@ -39,6 +39,7 @@ def test_a_reveal_with_a_reason_shows_on_the_access_log(live_server: LiveServer,
 
     admin = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}).new_page()
     log_in(admin, base, "admin@hanbit.example")
+    admin.click(".topbar a[href='/settings']")  # the settings list names every settings page
     admin.click("a[href='/settings/access-log']")
     admin.wait_for_url(base + "/settings/access-log")
     entry = admin.locator(".access-log .gov-entry").first

@@ -37,6 +37,7 @@ def test_an_admin_writes_tests_and_sees_a_rule_and_a_webhook(
     conv_id = in_database(url, history)
     page = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}).new_page()
     log_in(page, base, "admin@hanbit.example")
+    page.click(".topbar a[href='/settings']")  # the settings list names every settings page
     page.click("a[href='/settings/automation']")
     page.wait_for_url(base + "/settings/automation")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from omnidesk.demo.extras import load_demo_extras
 from omnidesk.demo.loader import DEMO_PASSWORD, load_demo
 from omnidesk.domains.commerce.models import Order, OrderItem
 from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.workspaces.models import Workspace
 from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, log_in, server_env
 
 
@@ -29,6 +31,13 @@ async def _load_demo(url: str) -> tuple[str, str, str, str, str, str]:
     async with create_session_factory(engine)() as session:
         report = await load_demo(session)
         await load_demo_extras(session, report.workspace_id, history=False)  # no reports here
+        await session.commit()
+        # Here the store lets the bot serve VIPs too (by default a VIP who verifies is handed
+        # to a person; tests/domains/bot covers that), so the scripted shoppers run the flows.
+        workspace = await session.get(Workspace, report.workspace_id)
+        assert workspace is not None
+        workspace.settings = {**workspace.settings,
+                              "bot": {**workspace.settings.get("bot", {}), "handoff_vip": False}}
         await session.commit()
         (order, phone), (order2, phone2) = (await session.execute(
             select(Order.external_id, Customer.phone)
@@ -44,6 +53,12 @@ async def _load_demo(url: str) -> tuple[str, str, str, str, str, str]:
             .where(Order.status == "delivered", OrderItem.item_external_id == "HB-SOF-3F-1",
                    Order.id.in_(one_line), Customer.phone.like("+8210%"))
             .order_by(Order.id).limit(1))).one()
+        # The store reports the sofa delivered two days ago: inside the 7-day exchange window.
+        sofa_row = await session.scalar(select(Order).where(Order.external_id == sofa))
+        assert sofa_row is not None
+        recent = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+        sofa_row.fulfillments = [*(sofa_row.fulfillments or []), {"delivered_at": recent}]
+        await session.commit()
     await engine.dispose()
     return order, _local(phone), sofa, _local(sofa_phone), order2, _local(phone2)
 
@@ -92,7 +107,11 @@ def _say(chat: Any, text: str, expect: str) -> None:
     chat.locator("#text").fill(text)
     chat.locator("#text").press("Enter")
     chat.locator(".msg.bot[data-id]").nth(before).wait_for(timeout=20000)
-    chat.locator(".msg.bot[data-id]").filter(has_text=expect).last.wait_for(timeout=20000)
+    try:
+        chat.locator(".msg.bot[data-id]").filter(has_text=expect).last.wait_for(timeout=20000)
+    except Exception as exc:  # say what the bot answered instead
+        said = chat.locator(".msg.bot[data-id]").all_inner_texts()[before:]
+        raise AssertionError(f"after {text!r} the bot said {said}, not {expect!r}") from exc
 
 
 def test_a_customer_verifies_and_cancels_a_pending_order_with_the_bot(

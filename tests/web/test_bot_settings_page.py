@@ -22,7 +22,7 @@ from omnidesk.domains.nlu.schemas import TrainingError
 from omnidesk.domains.nlu.service import get_active_model_row, list_model_versions
 from omnidesk.web.bot_forms import settings_values
 from tests.conftest import Persona
-from tests.domains.bot.conftest import PENDING, Chat, make_store
+from tests.domains.bot.conftest import PENDING, Chat, make_store, window_greeting
 from tests.web.test_supervisor import log_in
 
 PAGE = "/settings/bot"
@@ -80,7 +80,9 @@ async def test_an_admin_changes_tone_greeting_channels_and_tasks_and_the_bot_fol
 
     web = Chat(session_factory, ws, ("user_id", "u-minji", True))
     first = await web.say(f"{PENDING} 주문 취소해 주세요")
-    assert first.startswith(GREETING) and "취소하시는 사유를 알려 주십시오" in first
+    # the chat window shows the greeting (one greeting); the reply keeps the formal tone
+    assert await window_greeting(session_factory, ws, "ko") == GREETING
+    assert not first.startswith(GREETING) and "취소하시는 사유를 말씀해 주십시오" in first
 
     asking = Chat(session_factory, ws, ("web_visitor", "v-tier", False))
     await asking.say("제 회원 등급이랑 포인트 알려주세요")

@@ -74,12 +74,12 @@ def doubtful_choices(passages: list[Passage]) -> list[Passage]:
 
 def clarifying_answer(passages: list[Passage], *, lang: str, urls: list[str],
                       tone: str = "friendly") -> Answer:
-    """Ask which of a few articles the customer means, each with its title and link."""
-    lines = [say("kb_clarify", lang, tone=tone)]
-    lines += [f"{n}. {p.title} {url}" for n, (p, url) in enumerate(zip(passages, urls,
-                                                                         strict=True), 1)]
-    return Answer("\n".join(lines), "kb_clarify", [p.slug for p in passages],
-                  passages[0].score, list(zip([p.title for p in passages], urls, strict=True)))
+    """Ask which of a few articles the customer means, each with its title and link (cards in
+    the widget, a titled link line elsewhere: see bot/delivery.py)."""
+    pairs = list(zip([p.title for p in passages], urls, strict=True))
+    return Answer(say("kb_clarify", lang, tone=tone), "kb_clarify", [p.slug for p in passages],
+                  passages[0].score, pairs,
+                  links=[{"title": title, "url": url} for title, url in pairs])
 
 
 def article_url(base_url: str, workspace_slug: str, passage: Passage) -> str:

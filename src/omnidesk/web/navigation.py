@@ -45,6 +45,7 @@ SETTINGS = (
     Link("getting_started", "/settings/getting-started", "Getting started", role="admin"),
     Link("profile", "/profile", "My profile"),
     Link("security", "/settings/security", "Sign-in security"),
+    Link("canned", "/settings/canned", "Canned replies"),
     Link("team", "/settings/team", "Team", role="admin"),
     Link("inboxes", "/settings/inboxes", "Inboxes", role="supervisor"),  # read-only below admin
     Link("hours", "/settings/hours", "Business hours", role="supervisor"),  # read-only below admin

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped
@@ -30,3 +30,5 @@ class CannedResponse(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     created_by: Mapped[int | None] = mapped_column(
         IdType, ForeignKey("users.id", ondelete="SET NULL")
     )
+    # Order within its scope (personal, a team's, the workspace's) in the composer's picker
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -131,6 +131,9 @@ class CannedResponseUpdate(Patch):
     title: str | None = Field(None, min_length=1, max_length=200)
     body: str | None = Field(None, min_length=1, max_length=5000)
     locale: str | None = Field(None, pattern="^(ko|en)$")
+    scope: str | None = Field(None, pattern="^(workspace|team|personal)$",
+                              description="Share (workspace, team) or keep it to yourself")
+    team_id: Id | None = None
 
 
 class CannedResponseRead(BaseModel):
@@ -146,6 +149,26 @@ class CannedResponseRead(BaseModel):
     scope: str
     owner_id: int | None
     team_id: int | None
+    position: int = 0
+
+
+class CannedChoice(BaseModel):
+    """A canned response as the composer's picker offers it for one conversation."""
+
+    id: int
+    shortcut: str
+    title: str
+    locale: str | None
+    scope: str
+    text: str = Field(description="The body with this conversation's variables filled in")
+    missing: list[str] = Field(description="Variables this conversation cannot fill; the picker "
+                                           "refuses to insert the reply while any remain")
+
+
+class CannedMove(BaseModel):
+    """Move a canned response one place up or down within its scope."""
+
+    direction: Literal["up", "down"]
 
 
 class Suggestion(BaseModel):

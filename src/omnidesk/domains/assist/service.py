@@ -18,7 +18,7 @@ from omnidesk.domains.assist.drafting import ChatClient, draft_reply
 from omnidesk.domains.assist.facts import gather_facts
 from omnidesk.domains.assist.models import CannedResponse
 from omnidesk.domains.assist.next_action import next_actions
-from omnidesk.domains.assist.schemas import AssistRead, CustomerProfile, NamedRead
+from omnidesk.domains.assist.schemas import AssistRead, CannedChoice, CustomerProfile, NamedRead
 from omnidesk.domains.assist.segments import segments_for, segments_from_settings
 from omnidesk.domains.assist.summary import summarize
 from omnidesk.domains.assist.warnings import check_draft
@@ -29,7 +29,8 @@ from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.workspaces.service import get_workspace
 
 log = logging.getLogger(__name__)
-__all__ = ["build_assist", "build_profile", "customer_segments", "list_canned_responses",
+__all__ = ["build_assist", "build_profile", "canned_choices", "customer_segments",
+           "list_canned_responses",
            "recognition_messages"]
 RESOLVED_POOL = 300
 
@@ -46,7 +47,7 @@ async def list_canned_responses(session: AsyncSession, *, actor: Actor) -> list[
             or_(CannedResponse.scope == "workspace",
                 (CannedResponse.scope == "team") & CannedResponse.team_id.in_(team_ids),
                 (CannedResponse.scope == "personal") & (CannedResponse.owner_id == actor.user_id)))
-        .order_by(CannedResponse.shortcut))
+        .order_by(CannedResponse.position, CannedResponse.shortcut, CannedResponse.id))
     return list(rows.all())
 
 
@@ -145,6 +146,46 @@ def _reply_locale(conv: Conversation, profile: CustomerProfile) -> str:
     return "ko" if lang.startswith("ko") else "en"
 
 
+def _reply_variables(conv: Conversation, customer_view: CustomerProfile, workspace_name: str,
+                     settings: dict[str, Any], reply_lang: str) -> dict[str, str]:
+    """Return the values a reply template may use in this conversation, in the reply language.
+
+    The recognition variables (tier, order, …), the order this conversation is about before the
+    latest open one, and the customer's name only when the agent sees it unmasked.
+    """
+    variables = recognition.template_variables(
+        customer_view, recognition.display_name(workspace_name, settings, reply_lang))
+    order_number = (conv.attributes or {}).get("order_number")
+    if order_number:
+        variables["order_number"] = str(order_number)
+    if not customer_view.contact.masked and customer_view.contact.name:
+        variables["customer_name"] = customer_view.contact.name
+    return variables
+
+
+async def canned_choices(session: AsyncSession, *, actor: Actor,
+                         conversation_id: int) -> list[CannedChoice]:
+    """Offer the composer's picker the actor's canned responses filled for a conversation.
+
+    Replies in the customer's language (or without one) come in picker order; each says which
+    `{variables}` this conversation cannot fill, so the picker can refuse to insert it.
+    """
+    conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
+    workspace = await get_workspace(session, workspace_id=actor.workspace_id)
+    settings = workspace.settings or {}
+    profile = await build_profile(session, actor=actor, customer_id=conv.customer_id,
+                                  conversation_id=conv.id, locale=conv.language)
+    reply_lang = _reply_locale(conv, profile)
+    variables = _reply_variables(conv, profile_for_locale(profile, reply_lang, settings),
+                                 workspace.name, settings, reply_lang)
+    return [CannedChoice(id=r.id, shortcut=r.shortcut, title=r.title, locale=r.locale,
+                         scope=r.scope, text=suggestions.fill_variables(r.body, variables),
+                         missing=sorted({name for name in suggestions.VARIABLE.findall(r.body)
+                                         if name not in variables}))
+            for r in await list_canned_responses(session, actor=actor)
+            if r.locale in (None, reply_lang)]
+
+
 async def _candidates(session: AsyncSession, *, actor: Actor, conv: Conversation,
                       reply_lang: str, variables: dict[str, str]) -> list[suggestions.Candidate]:
     """Collect canned responses and past replies in the customer's language."""
@@ -174,10 +215,7 @@ async def build_assist(
     messages = [(m.author_kind, m.text) for m in rows]
     query = (draft or "").strip() or " ".join(t for k, t in messages if k == "customer")[-600:]
     order_number = (conv.attributes or {}).get("order_number")
-    variables = recognition.template_variables(
-        customer_view, recognition.display_name(workspace.name, settings, reply_lang))
-    if order_number:  # the order this conversation is about beats the latest open one
-        variables["order_number"] = order_number
+    variables = _reply_variables(conv, customer_view, workspace.name, settings, reply_lang)
     ranked = suggestions.rank(query, await _candidates(
         session, actor=actor, conv=conv, reply_lang=reply_lang, variables=variables))
     articles = suggestions.article_suggestions(await search_articles(

@@ -18,6 +18,8 @@ from omnidesk.domains.assist.recognition_actions import (
 )
 from omnidesk.domains.assist.schemas import (
     AssistRead,
+    CannedChoice,
+    CannedMove,
     CannedResponseCreate,
     CannedResponseRead,
     CannedResponseUpdate,
@@ -126,6 +128,24 @@ async def update_canned(canned_id: Id, body: CannedResponseUpdate, actor: ActorD
                                                   canned_in=body)
     await session.commit()
     return CannedResponseRead.model_validate(row)
+
+
+@router.post("/canned-responses/{canned_id}/move", response_model=CannedResponseRead)
+async def move_canned(canned_id: Id, body: CannedMove, actor: ActorDep,
+                      session: SessionDep) -> CannedResponseRead:
+    """Move a canned response one place up or down among those of its scope."""
+    row = await actions.do_move_canned_response(session, actor=actor, canned_id=canned_id,
+                                                move=body)
+    await session.commit()
+    return CannedResponseRead.model_validate(row)
+
+
+@router.get("/conversations/{conversation_id}/canned-responses",
+            response_model=list[CannedChoice])
+async def canned_for_conversation(conversation_id: Id, actor: ActorDep,
+                                  session: SessionDep) -> list[CannedChoice]:
+    """List the caller's canned responses filled with this conversation's variables."""
+    return await service.canned_choices(session, actor=actor, conversation_id=conversation_id)
 
 
 @router.delete("/canned-responses/{canned_id}", status_code=204)

@@ -61,3 +61,25 @@ AGENT_KO.update({  # notifications
     "The browser blocks notifications for this site: allow them in its settings.":
         "브라우저가 이 사이트의 알림을 막고 있습니다. 브라우저 설정에서 허용해 주세요.",
 })
+AGENT_KO.update({  # canned replies: the composer's / picker and /settings/canned
+    "Canned replies": "자주 쓰는 답변",
+    "Type / in the reply box to pick one: its {variables} are filled from the conversation, and a reply whose variables the conversation cannot fill is not inserted. Order decides what the picker shows first.":
+        "답장 입력창에 /를 입력해 고르세요. {변수}는 대화의 정보로 채워지며, 대화에서 채울 수 없는 변수가 있는 답변은 넣지 않습니다. 순서대로 목록 위에 보입니다.",
+    "Deleted.": "삭제했습니다.", "Both": "두 언어 모두", "Add": "추가",
+    "No canned replies yet.": "아직 자주 쓰는 답변이 없습니다.",
+    "Edit canned reply": "답변 수정", "New canned reply": "새 답변", "Shared with": "공유 범위",
+    "Search replies and macros": "답변과 매크로 검색",
+    "No matching reply.": "맞는 답변이 없습니다.",
+    "This conversation cannot fill %(names)s: edit the reply or fill it in by hand.":
+        "이 대화에서 %(names)s 값을 채울 수 없습니다. 답변을 고치거나 직접 써 주세요.",
+    "needs": "채울 값 없음",
+})
+CANNED_CODES = {  # (ko, en)
+    "canned:scope:personal": ("나만", "Only me"),
+    "canned:scope:team": ("팀", "Team"),
+    "canned:scope:workspace": ("워크스페이스 전체", "Whole workspace"),
+    "field:shortcut": ("단축어", "Shortcut"),
+    "field:title": ("제목", "Title"),
+    "field:body": ("내용", "Text"),
+    "field:locale": ("언어", "Language"),
+}

@@ -13,7 +13,7 @@ from babel.messages.pofile import write_po
 
 from omnidesk.channels.manifests import MANIFESTS, identity_names
 from omnidesk.web.locale.admin_ko import ADMIN_CODES, ADMIN_KO
-from omnidesk.web.locale.agent_ko import AGENT_KO
+from omnidesk.web.locale.agent_ko import AGENT_KO, CANNED_CODES
 from omnidesk.web.locale.automation_ko import AUTOMATION_CODES, AUTOMATION_KO
 from omnidesk.web.locale.contacts_ko import CONTACTS_KO
 from omnidesk.web.locale.engagement_ko import ENGAGEMENT_CODES, ENGAGEMENT_KO
@@ -298,6 +298,7 @@ def entries(language: str) -> dict[str, str]:
     table.update({k: v[pick] for k, v in REPORTS_CODES.items()})
     table.update({k: v[pick] for k, v in GOVERNANCE_CODES.items()})
     table.update({k: v[pick] for k, v in SETUP_CODES.items()})
+    table.update({k: v[pick] for k, v in CANNED_CODES.items()})
     table.update({k: v[pick] for k, v in ENGAGEMENT_CODES.items()})
     table.update({k: v[pick] for k, v in ADMIN_CODES.items()})
     return table

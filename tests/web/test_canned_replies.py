@@ -73,6 +73,9 @@ async def test_an_agent_keeps_personal_replies_orders_them_and_cannot_share(
     assert moved.status_code == 303
     page = (await client.get("/settings/canned")).text
     assert page.index("/a1") < page.index("/a3") < page.index("/a2")
+    sideways = await client.post(f"/settings/canned/{ids[2]}/move",
+                                 data={"csrf": csrf, "direction": "sideways"})
+    assert sideways.status_code == 422
     shared = await client.post("/settings/canned", data={
         "csrf": csrf, "shortcut": "s1", "title": "공유", "body": "본문", "scope": "workspace"})
     assert shared.status_code == 403 and "/s1" not in (await client.get("/settings/canned")).text

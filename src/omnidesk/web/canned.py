@@ -161,12 +161,13 @@ async def move_canned(request: Request, session: SessionDep, canned_id: Id) -> R
     if not isinstance(page, AgentPage):
         return page
     try:
+        await access_canned_response(session, actor=page.actor, canned_id=canned_id)  # 404 first
         await do_move_canned_response(session, actor=page.actor, canned_id=canned_id,
                                       move=validate(CannedMove, {"direction": form.get("direction")}))
         await session.commit()
     except (DomainError, FormError) as exc:
+        message, status, _ = describe_problem(page, exc)  # before the rollback expires the agent
         await session.rollback()
-        message, status, _ = describe_problem(page, exc)
         return Response(message, status_code=status, media_type="text/plain; charset=utf-8")
     return RedirectResponse(f"{PATH}#canned-{canned_id}", status_code=303)
 

@@ -4,7 +4,9 @@
 It creates a temp SQLite database, migrates it and loads the demo workspace (bot, knowledge base),
 then for each of ``--runs`` starts `omnidesk serve` and measures:
 - help: wall time of `omnidesk --help` (the command groups are imported lazily);
-- healthz: seconds from the process start until /healthz answers 200;
+- healthz: seconds from the process start until /healthz answers 200 (the port listens at once;
+  the application loads behind it, see omnidesk.app.asgi);
+- ready: seconds until /readyz answers 200 (the application imported and started);
 - RSS idle: the server's resident memory ``--settle`` seconds after /healthz (models loading
   in the background by then);
 - RSS after load: after ``--messages`` widget messages from ``--visitors`` visitors, with the
@@ -98,11 +100,16 @@ def run_server(env: dict[str, str], args: argparse.Namespace, log: Path) -> dict
             except httpx.HTTPError:
                 time.sleep(0.02)
         healthz = time.perf_counter() - started
+        while (ready_answer := httpx.get(base + "/readyz", timeout=30)).status_code != 200:
+            if ready_answer.json().get("status") == "failed":
+                raise RuntimeError(f"the app failed to start; see {log}")
+            time.sleep(0.02)
+        ready = time.perf_counter() - started
         time.sleep(args.settle)
         idle = rss_mb(server.pid)
         took = asyncio.run(load(base, args.messages, args.visitors))
         time.sleep(args.settle)  # the dispatcher works off the bot's turns
-        return {"healthz_s": healthz, "rss_idle_mb": idle, "rss_after_mb": rss_mb(server.pid),
+        return {"healthz_s": healthz, "ready_s": ready, "rss_idle_mb": idle, "rss_after_mb": rss_mb(server.pid),
                 "load_s": took}
     finally:
         server.terminate()
@@ -134,10 +141,11 @@ def main() -> None:
     for step in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run([*CLI, *step], env=env, check=True, capture_output=True)
     rows = [run_server(env, args, tmp / "server.log") for _ in range(args.runs)]
-    print(f"{'run':>3} {'healthz s':>10} {'RSS idle MB':>12} {'RSS after MB':>13} "
+    print(f"{'run':>3} {'healthz s':>10} {'ready s':>8} {'RSS idle MB':>12} {'RSS after MB':>13} "
           f"{'load s':>7}   ({args.messages} widget messages, {args.visitors} visitors, bot on)")
     for n, row in enumerate(rows, 1):
-        print(f"{n:>3} {row['healthz_s']:>10.2f} {row['rss_idle_mb']:>12.0f} "
+        print(f"{n:>3} {row['healthz_s']:>10.2f} {row['ready_s']:>8.2f} "
+              f"{row['rss_idle_mb']:>12.0f} "
               f"{row['rss_after_mb']:>13.0f} {row['load_s']:>7.1f}")
 
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (browser, CJK fonts, IMAP server) when missing.
+# Install the Debian packages the tests need (browser, CJK fonts, IMAP server, the nginx proxy of
+# the multi-process test) when missing.
 set -euo pipefail
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +13,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from omnidesk.all_models import metadata
@@ -66,16 +69,55 @@ async def _reset_postgres(engine: AsyncEngine) -> None:
         _pg_ready["database"] = True
     if _pg_ready.get("tables") != set(metadata.tables):  # a test module added models
         _pg_ready["schema"] = False
-    async with engine.begin() as conn:
-        if not _pg_ready.get("schema"):
+    if not _pg_ready.get("schema"):
+        async with engine.begin() as conn:
             await conn.execute(text("DROP SCHEMA public CASCADE"))
             await conn.execute(text("CREATE SCHEMA public"))
             await conn.run_sync(metadata.create_all)
-            _pg_ready["schema"] = True
-            _pg_ready["tables"] = set(metadata.tables)
-        else:
-            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _pg_ready["schema"] = True
+        _pg_ready["tables"] = set(metadata.tables)
+        return
+    # Empty what the last test filled and rewind the sequences it used. DELETE, children first:
+    # a handful of small tables empty in milliseconds, where TRUNCATE makes new files for every
+    # table and index it names (a fifth of a second per test); TRUNCATE … CASCADE stays the
+    # fallback for rows DELETE cannot take in that order.
+    probe = " UNION ALL ".join(f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")"
+                               for t in metadata.sorted_tables)
+    rewind = text("SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false)"
+                  " FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL")
+    async with engine.connect() as conn:
+        used = set((await conn.execute(text(probe))).scalars().all())
+    try:
+        async with engine.begin() as conn:
+            for table in reversed(metadata.sorted_tables):
+                if table.name in used:
+                    await conn.execute(text(f'DELETE FROM "{table.name}"'))
+            await conn.execute(rewind)
+    except DBAPIError:
+        async with engine.begin() as conn:
+            names = ", ".join(f'"{name}"' for name in used)
+            await conn.execute(text(f"TRUNCATE {names} CASCADE"))
+            await conn.execute(rewind)
+
+
+_SQLITE_TEMPLATE: dict[frozenset[str], Path] = {}
+
+
+async def _sqlite_schema(engine: AsyncEngine, url: str) -> None:
+    """Give a new SQLite file the schema: a copy of one made by ``create_all`` in this process
+    for the same set of tables (a test module may add models), which is much faster."""
+    tables = frozenset(metadata.tables)
+    target = Path(url.split(":///", 1)[1])
+    if tables not in _SQLITE_TEMPLATE:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        await engine.dispose()  # checkpoint the WAL into the file before copying it
+        template = Path(tempfile.mkdtemp(prefix="omnidesk-schema-")) / "schema.db"
+        shutil.copyfile(target, template)
+        _SQLITE_TEMPLATE[tables] = template
+        return
+    await engine.dispose()
+    shutil.copyfile(_SQLITE_TEMPLATE[tables], target)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -94,8 +136,7 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
         if db_url.startswith("postgresql"):
             await _reset_postgres(engine)
         else:
-            async with engine.begin() as conn:
-                await conn.run_sync(metadata.create_all)
+            await _sqlite_schema(engine, db_url)
     except OSError as exc:  # PostgreSQL not running
         await engine.dispose()
         if os.environ.get("CI"):

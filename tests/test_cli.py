@@ -84,6 +84,34 @@ def test_help_imports_no_domain_code_scikit_learn_or_the_korean_analyser() -> No
     assert not [m for m in ours.split() if m.startswith(("omnidesk.domains", "omnidesk.channels"))]
 
 
+def test_the_app_imports_without_scikit_learn_numpy_or_the_korean_analyser() -> None:
+    """The models load in the background after the server listens (the bot's warm-up)."""
+    probe = ("import sys, omnidesk.app.main\n"
+             "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    for heavy in ("sklearn", "kiwipiepy", "numpy", "scipy", "joblib"):
+        assert heavy not in done.stdout.split(), heavy
+
+
+@pytest.mark.parametrize("env", [
+    {"OMNIDESK_DATABASE_URL": "postgresql+asyncpg://u@h/db"},
+    {"OMNIDESK_DATABASE_URL": "sqlite+aiosqlite:///x.db", "OMNIDESK_REDIS_URL": "redis://h"},
+])
+def test_serving_with_several_workers_needs_redis_and_postgresql(
+        env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OMNIDESK_REDIS_URL", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["serve", "--workers", "2"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "needs OMNIDESK_REDIS_URL" in result.output
+
+
 def test_each_lazy_group_runs_with_every_model_mapped_in_a_fresh_process() -> None:
     probe = ("import sys\nfrom sqlalchemy.orm import configure_mappers\n"
              "from omnidesk.app.cli import load_lazy\n"

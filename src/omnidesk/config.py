@@ -55,6 +55,17 @@ class Settings(BaseSettings):
         64, gt=0, description="HTTP requests one process works on at once; beyond it a request is "
         "answered 503 with Retry-After at once instead of queueing (health checks and static "
         "files are not counted).")
+    max_inflight_intake: int = Field(
+        32, gt=0, description="Most inbound messages (widget, webhooks, API channel) one process "
+        "works on at once; the limit in use shrinks below it while answers take longer than "
+        "the intake latency target, and beyond it a message is answered 503 with Retry-After.")
+    intake_latency_target_seconds: float = Field(
+        0.5, gt=0, description="How long an inbound message may take to be stored before the "
+        "process admits fewer at once (refusing the rest with 503 + Retry-After).")
+    intake_max_outbox_lag_seconds: float = Field(
+        60.0, gt=0, description="Refuse inbound messages (503, Retry-After 5 s) while the oldest "
+        "due outbox work has waited longer than this: the bot, routing and agent screens are "
+        "that far behind.")
     db_pool_size: int = Field(10, gt=0, description="Database connections kept open per process.")
     db_max_overflow: int = Field(
         20, ge=0, description="Extra database connections a process may open under load.")
@@ -130,6 +141,12 @@ class Settings(BaseSettings):
             return self.redis_channel_prefix
         name = make_url(self.database_url).database or "omnidesk"
         return "omnidesk:" + re.sub(r"[^A-Za-z0-9_.:/-]", "_", name) + ":rt:"
+
+    @property
+    def redis_key_prefix(self) -> str:
+        """Return the prefix of this deployment's Redis keys (rate limits, presence): the
+        realtime channel prefix without its ``rt:``."""
+        return self.realtime_channel_prefix.removesuffix("rt:")
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import re
 import socket
 import threading
 import time
@@ -26,6 +27,7 @@ TELEGRAM_TOKEN = "123456:tg-bot-token"
 LINE_TOKEN = "line_token_test"
 NHN_SECRET = "nhn_secret_test"
 NAVER_KEY = "ct_naver_key_test"
+GRAPH_PAGE_ID = "1029384756"
 
 
 @dataclass
@@ -95,6 +97,23 @@ class FakeProvider:
         number = next(self.counter)
         if path.endswith("/Messages.json"):
             return self._twilio(headers, body, number)
+        if path == "/v21.0/me":  # Messenger check: the Page the token belongs to
+            if headers.get("authorization") != f"Bearer {GRAPH_TOKEN}":
+                return _graph_refusal()
+            return JSONResponse({"id": GRAPH_PAGE_ID, "name": "Acme Shop"})
+        if re.fullmatch(r"/v21\.0/\d+", path):  # WhatsApp check: the phone number's profile
+            if headers.get("authorization") != f"Bearer {GRAPH_TOKEN}":
+                return _graph_refusal()
+            return JSONResponse({"id": path.rsplit("/", 1)[1], "verified_name": "Acme",
+                                 "display_phone_number": "+82 10-5555-0100"})
+        if "/senders/" in path and path.startswith("/alimtalk/v2.2/appkeys/"):
+            if headers.get("x-secret-key") != NHN_SECRET:
+                return JSONResponse({"header": {"resultCode": -1000, "isSuccessful": False,
+                                                "resultMessage": "Invalid secret key"}})
+            return JSONResponse({"header": {"resultCode": 0, "resultMessage": "SUCCESS",
+                                            "isSuccessful": True},
+                                 "sender": {"plusFriendId": "@acme", "status": "YSC03",
+                                            "statusName": "정상", "senderKey": path.rsplit("/")[-1]}})
         if path.endswith("/me/messages"):
             if headers.get("authorization") != f"Bearer {GRAPH_TOKEN}":
                 return JSONResponse({"error": {"code": 190, "message": "bad token"}}, 401)
@@ -176,6 +195,12 @@ class FakeProvider:
         self.line_retry_keys[key] = f"5{number:017d}"
         return JSONResponse({"sentMessages": [{"id": self.line_retry_keys[key],
                                                "quoteToken": "qt"}]})
+
+
+def _graph_refusal() -> Response:
+    return JSONResponse({"error": {"message": "Invalid OAuth access token - Cannot parse "
+                                              "access token", "type": "OAuthException",
+                                   "code": 190}}, 401)
 
 
 def free_port() -> int:

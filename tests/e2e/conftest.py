@@ -15,12 +15,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy
 
 from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine, create_session_factory
@@ -51,11 +53,18 @@ async def _prepare(url: str) -> None:
 _TEMPLATE: dict[str, Path] = {}
 
 
+def run_async(coro: Any) -> Any:
+    """Run a coroutine to its end from a browser test: in a thread of its own, because
+    Playwright's sync API keeps an event loop running in the test's thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def prepared_database(target: Path) -> str:
     """Copy the two-workspace database (made once per test process) to ``target``; its URL."""
     if "personas" not in _TEMPLATE:
         template = Path(tempfile.mkdtemp(prefix="omnidesk-e2e-")) / "personas.db"
-        asyncio.run(_prepare(f"sqlite+aiosqlite:///{template}"))
+        run_async(_prepare(f"sqlite+aiosqlite:///{template}"))
         _TEMPLATE["personas"] = template
     shutil.copyfile(_TEMPLATE["personas"], target)
     return f"sqlite+aiosqlite:///{target}"
@@ -71,6 +80,8 @@ import ctypes, json, os, signal, sys
 libc = ctypes.CDLL(None)
 libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: go when the test process goes
 import uvicorn, omnidesk.app.main  # noqa: F401 - preload, no threads yet
+from omnidesk.domains.bot.service import warm_up
+warm_up()  # the shipped intent model and Korean morphology, trained once for every server
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # servers are reaped by the kernel
 for line in sys.stdin:
     request = json.loads(line)
@@ -99,7 +110,8 @@ def _spawn(log: Path, env: dict[str, str], port: int) -> int:
     if not _ZYGOTE or _ZYGOTE[0].poll() is not None:
         _ZYGOTE[:] = [subprocess.Popen([sys.executable, "-c", ZYGOTE], text=True,
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})]
+                                       env={**os.environ, "OPENBLAS_NUM_THREADS": "1",
+                                            "OMP_NUM_THREADS": "1"})]
     zygote = _ZYGOTE[0]
     assert zygote.stdin is not None and zygote.stdout is not None
     zygote.stdin.write(json.dumps({"log": str(log), "env": env, "port": port}) + "\n")
@@ -172,6 +184,12 @@ class LiveServer:
         raise RuntimeError(f"server did not answer /healthz in {timeout:.0f} s (stopped):\n"
                            f"{self._log_tail()}")
 
+    def database(self) -> Any:
+        """A plain (sync) engine on the server's SQLite file: Playwright owns the event loop.
+        It waits up to 30 s for the server's own writes (start-up jobs on a busy machine)."""
+        url = self.env["OMNIDESK_DATABASE_URL"].replace("+aiosqlite", "")
+        return sqlalchemy.create_engine(url, connect_args={"timeout": 30})
+
     def stop(self) -> None:
         """Stop the server's process group (SIGTERM, then SIGKILL)."""
         if self.pid is not None:
@@ -201,18 +219,55 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server.stop()
 
 
+class _Chromium:
+    """Debian's Chromium for one test module, launched when a test first asks for it (after
+    that test's own async fixtures: while Playwright's sync API is up it keeps an event loop
+    running in this thread) and closed with the module (the async tests that follow in this
+    process need the thread free)."""
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self.browser: Any = None
+
+    def get(self) -> Any:
+        if self.browser is None:
+            playwright_api = pytest.importorskip("playwright.sync_api")
+            if not Path(CHROMIUM).exists():
+                pytest.skip("Chromium is not installed at /usr/bin/chromium")
+            ARTIFACTS.mkdir(exist_ok=True)
+            self._playwright = playwright_api.sync_playwright().start()
+            self.browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        return self.browser
+
+    def close(self) -> None:
+        if self.browser is not None:
+            self.browser.close()
+            self._playwright.stop()
+            self.browser = self._playwright = None
+
+
+@pytest.fixture(scope="module")
+def _chromium() -> Iterator[_Chromium]:
+    holder = _Chromium()
+    yield holder
+    holder.close()
+
+
+ASYNC_FIXTURES = frozenset({"engine", "session_factory", "session", "client"})
+
+
 @pytest.fixture
-def browser() -> Iterator[object]:
-    """Launch Debian's Chromium headless."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
+def browser(request: pytest.FixtureRequest, _chromium: _Chromium) -> Iterator[Any]:
+    """The module's headless Chromium; every context (cookies, storage, pages) a test opened
+    is closed after it, so each test starts as a new visitor. A test that also uses async
+    fixtures (named before ``browser``) gets Chromium closed before their teardown runs."""
+    chromium = _chromium.get()
+    yield chromium
+    for context in list(chromium.contexts):
+        context.close()
+    if ASYNC_FIXTURES & set(request.fixturenames):
+        _chromium.close()
 
 
 def log_in(page: Any, base: str, email: str, password: str = PASSWORD) -> None:

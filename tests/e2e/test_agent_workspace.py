@@ -3,11 +3,9 @@ each pane scrolls on its own, and a send is delivered once whatever the network 
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,11 +20,11 @@ from omnidesk.domains.conversations.service import find_conversation
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 from tests.e2e.conftest import (
     ARTIFACTS,
-    CHROMIUM,
     LiveServer,
     _prepare,
     free_port,
     log_in,
+    run_async,
     server_env,
 )
 from tests.e2e.test_supervisor_live import in_database
@@ -71,7 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
     """One server for the module, with the seeded conversations."""
     tmp = tmp_path_factory.mktemp("workspace")
     url = f"sqlite+aiosqlite:///{tmp / 'e2e.db'}"
-    ids = asyncio.run(_seed(url))
+    ids = run_async(_seed(url))
     env = server_env(tmp, url)
     live = LiveServer(free_port(), env, tmp / "server.log")
     live.start()
@@ -79,18 +77,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
     live.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """One headless Chromium for the module."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The module's headless Chromium (see tests/e2e/conftest.py)."""
+    return browser
 
 
 GEOMETRY = """() => {
@@ -184,7 +174,9 @@ def test_a_double_click_and_a_send_while_offline_each_deliver_once(
     server: tuple[LiveServer, dict[str, int]], chromium: Any
 ) -> None:
     live, ids = server
-    context = chromium.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900})
+    context = chromium.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900},
+                                   permissions=["notifications"])
+    context.add_init_script(RECORD_ALERTS)
     page = context.new_page()
     log_in(page, live.url, "agent@hanbit.example")
     page.goto(f"{live.url}/conversations/{ids['short']}")
@@ -218,16 +210,44 @@ def test_a_double_click_and_a_send_while_offline_each_deliver_once(
     for text in ("두 번 눌러도 한 번", "연결이 끊긴 동안"):
         assert thread.filter(has_text=text).count() == 1, text
 
-    # A new conversation assigned to the agent counts in the tab title (and plays the sound).
+    # A new conversation assigned to the agent: a desktop notification (turned on in the bell
+    # menu, which asks the browser's permission and saves it on the agent), the sound, and a
+    # count in the tab title.
     page.wait_for_selector("#live-status.on")
     page.click("#notify-menu summary")
     assert page.is_checked("[data-notify=title]") and page.is_checked("[data-notify=sound]")
+    assert not page.is_checked("[data-notify=desktop]")
+    with page.expect_response(lambda r: r.url.endswith("/profile/notifications")) as saved:
+        page.check("[data-notify=desktop]")
+    assert saved.value.status == 204
+    page.reload()  # kept on the agent, not in this page
+    page.wait_for_selector("#live-status.on")
+    assert page.is_checked("[data-notify=desktop]")
     in_database(live.env["OMNIDESK_DATABASE_URL"], _assign_new_chat)
     from playwright.sync_api import expect
 
     expect(page).to_have_title(re.compile(r"^\(1\) "), timeout=20000)
+    alerts = page.evaluate("window.__alerts")
+    assert alerts["notes"] == ["새 대화가 배정되었습니다"] and alerts["plays"] == 1, alerts
+    page.click("#notify-menu summary")
     page.screenshot(path=str(ARTIFACTS / "workspace-notifications.png"))
     context.close()
+
+
+# Records what the page shows the agent: desktop notifications made and sounds played.
+RECORD_ALERTS = """
+window.__alerts = {notes: [], plays: 0};
+const RealNotification = window.Notification;
+window.Notification = new Proxy(RealNotification, {
+  construct(target, args) { window.__alerts.notes.push(args[1] && args[1].body); return new target(...args); },
+  get(target, name) { const v = target[name]; return typeof v === "function" ? v.bind(target) : v; },
+});
+const realPlay = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  window.__alerts.plays += 1;
+  return realPlay.call(this).catch(() => undefined);
+};
+"""
 
 
 async def _assign_new_chat(session: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from omnidesk.demo.loader import DEMO_PASSWORD, load_demo
 from omnidesk.domains.commerce.models import Order, OrderItem
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.workspaces.models import Workspace
-from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, log_in, server_env
+from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, log_in, run_async, server_env
 
 
 async def _load_demo(url: str) -> tuple[str, str, str, str, str, str]:
@@ -85,7 +84,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     """Serve the full demo workspace (bot on, knowledge base, routing) on a free port."""
     tmp: Path = tmp_path_factory.mktemp("demo")
     url = f"sqlite+aiosqlite:///{tmp / 'demo.db'}"
-    order, phone, sofa, sofa_phone, order2, phone2 = asyncio.run(_load_demo(url))
+    order, phone, sofa, sofa_phone, order2, phone2 = run_async(_load_demo(url))
     env = server_env(tmp, url)
     server = LiveServer(free_port(), env, tmp / "server.log")
     server.start()
@@ -204,3 +203,70 @@ def test_the_customer_taps_the_bots_choices_and_sees_article_cards(
     assert "/help/hanbit/" in (card.get_attribute("href") or "")
     assert "http" not in chat.locator(".msg.bot[data-id]").last.locator(".bubble").inner_text()
     page.screenshot(path=str(ARTIFACTS / f"bot-choices-done-{viewport[0]}.png"))
+
+
+def test_a_korean_article_written_in_the_admin_is_what_the_bot_answers_with(
+    demo_server: DemoServer, browser: Any
+) -> None:
+    base = demo_server.server.url
+    editor = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}
+                                 ).new_page()
+    log_in(editor, base, "supervisor@hanbit.example", DEMO_PASSWORD)
+    editor.goto(base + "/kb-admin/new")
+    editor.fill("input[name=title]", "반려견과 함께 쇼룸에 들어갈 수 있나요?")
+    editor.fill("input[name=slug]", "showroom-dogs")
+    editor.fill("textarea[name=body]", "네, **목줄을 한 반려견**은 쇼룸에 함께 들어오실 수 있어요. "
+                                       "소형견은 안고 입장해 주세요.")
+    editor.locator("#preview strong").filter(has_text="목줄을 한 반려견").wait_for()
+    for name, size in (("desktop", (1440, 900)), ("phone", (390, 844))):
+        editor.set_viewport_size({"width": size[0], "height": size[1]})
+        editor.screenshot(path=str(ARTIFACTS / f"kb-admin-new-{name}.png"), full_page=True)
+    editor.click("form.kb-admin-new button")
+    editor.wait_for_url(base + "/kb-admin/articles/*")
+    editor.set_input_files("#kb-upload", files=[{
+        "name": "dog.png", "mimeType": "image/png",
+        "buffer": b"\x89PNG\r\n\x1a\n" + b"\x00" * 32}])
+    editor.locator("#preview img[alt='dog.png']").wait_for()
+    assert "![dog.png](/help/hanbit/attachments/" in editor.input_value("textarea[name=body]")
+    editor.click("button[name=action][value=publish]")
+    editor.locator(".kb-badge").filter(has_text="게시됨").first.wait_for()
+    editor.goto(base + "/kb-admin?q=showroom")
+    editor.click(".kb-admin-io summary")
+    assert editor.locator(".kb-admin-table tbody tr").count() == 1
+    for name, size in (("desktop", (1440, 900)), ("phone", (390, 844))):
+        editor.set_viewport_size({"width": size[0], "height": size[1]})
+        editor.screenshot(path=str(ARTIFACTS / f"kb-admin-list-{name}.png"), full_page=True)
+
+    page, chat = _open_chat(browser, base)
+    _say(chat, "반려견 데리고 쇼룸 가도 되나요?", "목줄")
+    page.screenshot(path=str(ARTIFACTS / "bot-answers-from-new-article.png"))
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)])
+def test_a_help_center_reader_contacts_us_from_an_article(
+    demo_server: DemoServer, browser: Any, viewport: tuple[int, int]
+) -> None:
+    base = demo_server.server.url
+    page = browser.new_context(locale="ko-KR", viewport={"width": viewport[0],
+                                                         "height": viewport[1]}).new_page()
+    page.goto(base + "/help/hanbit/ko/articles/warranty-periods")
+    title = page.locator("h1").inner_text()
+    page.locator(".help-contact-button").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"help-contact-{viewport[0]}.png"))
+    page.click(".help-contact-button")
+    chat = page.frame_locator("#omnidesk-frame")
+    box = chat.locator("#text")
+    expect_text = f"이 글에 대해 문의드려요: {title}"
+    page.wait_for_function(
+        "t => document.querySelector('#omnidesk-widget').shadowRoot"
+        ".querySelector('#omnidesk-frame').classList.contains('open')", arg=None)
+    chat.locator("#text").wait_for()
+    for _ in range(50):
+        if box.input_value().startswith(expect_text):
+            break
+        page.wait_for_timeout(100)
+    assert box.input_value() == (f"{expect_text} ({base}/help/hanbit/ko/articles/"
+                                 "warranty-periods)")
+    page.screenshot(path=str(ARTIFACTS / f"help-contact-chat-{viewport[0]}.png"))
+    box.press("Enter")
+    chat.locator(".msg.me[data-id]").filter(has_text=title).wait_for(timeout=15000)

@@ -38,6 +38,15 @@ def test_reports_show_korean_tiles_charts_and_drill_down(live_server: LiveServer
         .filter(c => window.Chart.getChart(c)).length""")
     assert drawn >= 7  # volume, speed, groups, CSAT, NPS, CES, bot (+ staffing)
     assert page.locator("#heatmap tbody tr").nth(4).locator("td").nth(17).inner_text() == "1"
+    # The first-response heatmap: c1 (Friday 17:30) waited 64 h on the clock = 3,840 minutes.
+    assert page.locator("h2", has_text="요일·시간대별 첫 응답 시간").count() == 1
+    assert page.locator("#heatmap-first_response tbody tr").nth(4).locator("td").nth(
+        17).inner_text() == "3840"
+    assert "지금 상담 가능: 0명" in page.locator("main").inner_text()
+    assert page.evaluate("""() => window.Chart.getChart('chart-staffing').data.datasets
+        .map(d => d.label)""")[1] == "실제 상담 가능 인원(최근 4주 평균)"
+    assert page.locator("#retention tbody tr").count() == 4  # low, neutral, high, no answer
+    assert "재구매" in page.locator("#retention thead").inner_text()
     page.screenshot(path=str(ARTIFACTS / "reports-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
@@ -49,4 +58,18 @@ def test_reports_show_korean_tiles_charts_and_drill_down(live_server: LiveServer
     page.wait_for_selector("table.report-table tbody tr")
     assert page.locator("table.report-table tbody tr").count() == 2  # c1 recontacted, c2 reopened
     page.screenshot(path=str(ARTIFACTS / "reports-drill-down.png"))
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(base + DECEMBER)
+    page.locator("#heatmap tbody tr").nth(4).locator("td").nth(17).locator("a").click()
+    page.wait_for_selector("table.report-table tbody tr")
+    assert "금 17:00" in page.locator("h1").inner_text()
+    assert page.locator("table.report-table tbody tr").count() == 1
+    page.goto(base + DECEMBER)
+    page.wait_for_selector("body[data-charts-ready=true]")
+    # A bar of a chart opens its conversations too: the CSAT 2 bar is c6.
+    page.evaluate("""() => { const chart = window.Chart.getChart('chart-csat');
+        chart.options.onClick(null, [{index: 1}], chart); }""")
+    page.wait_for_url("**only=csat_2**")
+    assert "CSAT 2" in page.locator("h1").inner_text()
+    assert page.locator("table.report-table tbody tr").count() == 1
     context.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from omnidesk.core.db import create_engine, create_session_factory
@@ -13,7 +11,7 @@ from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.routing.actions import do_set_presence
 from omnidesk.domains.routing.models import RoutingQueue
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
-from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
+from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in, run_async
 
 QUESTION = "설치 기사님 방문 시간을 알고 싶어요"
 
@@ -31,8 +29,7 @@ def in_database(url: str, work: Any) -> Any:
         finally:
             await engine.dispose()
 
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API owns this thread's loop
-        return pool.submit(asyncio.run, run()).result()
+    return run_async(run())
 
 
 def test_the_supervisor_sees_a_conversation_wait_and_then_get_assigned_live(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import insert, select
 
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.feedback.links import survey_token
@@ -20,7 +20,7 @@ COMMENT = "답변이 너무 늦었어요"
 
 def _db(live_server: LiveServer) -> Any:
     """A plain sqlite connection to the server's database (Playwright owns the event loop)."""
-    return create_engine(live_server.env["OMNIDESK_DATABASE_URL"].replace("+aiosqlite", ""))
+    return live_server.database()
 
 
 def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(

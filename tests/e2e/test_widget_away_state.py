@@ -6,15 +6,15 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, update
+from sqlalchemy import update
 
 from omnidesk.domains.workspaces.models import Workspace
 from tests.e2e.conftest import LiveServer
 
 
-def set_hours(url: str, hours: dict[str, Any]) -> None:
+def set_hours(live_server: LiveServer, hours: dict[str, Any]) -> None:
     """Store the demo workspace's hours (a plain sqlite connection: Playwright owns the loop)."""
-    engine = create_engine(url.replace("+aiosqlite", ""))
+    engine = live_server.database()
     with engine.begin() as conn:
         conn.execute(update(Workspace).where(Workspace.slug == "hanbit")
                      .values(business_hours=hours))
@@ -23,9 +23,8 @@ def set_hours(url: str, hours: dict[str, Any]) -> None:
 
 def test_the_away_notice_turns_online_when_the_calendar_opens(
         live_server: LiveServer, browser: Any) -> None:
-    url = live_server.env["OMNIDESK_DATABASE_URL"]
     today = dt.datetime.now(ZoneInfo("Asia/Seoul")).date().isoformat()
-    set_hours(url, {"timezone": "Asia/Seoul", "holidays": [today]})  # closed today
+    set_hours(live_server, {"timezone": "Asia/Seoul", "holidays": [today]})  # closed today
     page = browser.new_context(locale="ko-KR", extra_http_headers={"Accept-Language": "ko"}
                                ).new_page()
     page.clock.install()
@@ -34,7 +33,7 @@ def test_the_away_notice_turns_online_when_the_calendar_opens(
     assert "연중무휴 24시간" in page.locator("#away-notice").inner_text()
     assert "다음 상담 시작" in page.locator("#away-next").inner_text()
 
-    set_hours(url, {})  # no hours set: open around the clock
+    set_hours(live_server, {})  # no hours set: open around the clock
     page.clock.fast_forward("01:00:01")  # the widget re-reads its state at the latest hourly
     page.locator("#away-dot.on").wait_for(timeout=10000)
     assert page.locator("#away-label").inner_text() == "상담 가능"

@@ -131,3 +131,33 @@ async def test_typing_and_read_marks_cross_to_the_other_side_only(
         ("read", first.id)]
     assert await get_read_mark(session, workspace_id=owner.workspace_id,
                                conversation_id=conv.id, reader="agent") == first.id
+
+
+async def test_an_sla_warning_reaches_the_assignees_screens_as_their_notification(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona
+) -> None:
+    from omnidesk.domains.routing.events import SlaWarning
+    from omnidesk.realtime.topics import user_topic
+
+    msg = await do_receive_inbound(session, workspace_id=owner.workspace_id, inbound=INBOUND)
+    conv = await get_conversation(session, workspace_id=owner.workspace_id,
+                                  conversation_id=msg.conversation_id)
+    await do_assign(session, conv=conv, assignee_id=owner.agent.user_id)
+    await session.commit()
+    session_factory.kw["info"] = {}
+    await Dispatcher(session_factory, build_registry()).drain()  # what happened so far
+    hub = Hub(LocalBroker())
+    await hub.start()
+    mine, _ = hub.attach("user:a", {user_topic(owner.workspace_id, owner.agent.user_id)}, None, 0)
+    someone, _ = hub.attach("user:b", {user_topic(owner.workspace_id, 99999)}, None, 0)
+    emit(session, SlaWarning(conversation_id=conv.id, metric="first_response", state="warning",
+                             target_seconds=300.0, elapsed_seconds=250.0),
+         workspace_id=owner.workspace_id)
+    await session.commit()
+    session_factory.kw["info"] = {"realtime": hub}
+    await Dispatcher(session_factory, build_registry()).drain()
+    warnings = [e for e in mine.events if e["type"] == "sla.warning"]
+    assert [w["data"] for w in warnings] == [{"conversation_id": conv.id,
+                                              "metric": "first_response",
+                                              "assignee_id": owner.agent.user_id}]
+    assert list(someone.events) == []

@@ -14,8 +14,6 @@ from omnidesk.domains.agents.actions import do_create_api_token, do_create_role
 from omnidesk.domains.agents.schemas import ApiTokenCreate, RoleCreate
 from tests.conftest import Persona
 
-SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
 
 def test_secrets_are_redacted_at_any_depth() -> None:
     data = {"name": "x", "sealed_settings": "abc", "inner": {"api_key": "k", "Password": "p",
@@ -25,7 +23,6 @@ def test_secrets_are_redacted_at_any_depth() -> None:
         "keep": 1}}
 
 
-@SQLITE
 async def test_admin_changes_are_audited_with_before_and_after_and_read_by_api_and_page(
     client: httpx.AsyncClient, session: AsyncSession, owner: Persona
 ) -> None:

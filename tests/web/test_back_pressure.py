@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from omnidesk.app.main import create_app
 from omnidesk.config import Settings
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import InboundEvent, Message
+from tests.channels.conftest import fixture_bytes
+from tests.channels.test_webhooks_and_jobs import HOOK, connect, count, signed
 from tests.conftest import Persona
 from tests.web.widget_helpers import start_session, widget_headers
 
@@ -113,3 +115,63 @@ async def test_an_exhausted_connection_pool_is_a_503_with_retry_after_not_a_500(
 def test_the_in_flight_limit_must_admit_at_least_one_request() -> None:
     with pytest.raises(ValueError, match="greater than 0"):
         Settings(max_inflight_requests=0)
+
+
+async def test_a_saturated_intake_refuses_the_next_inbound_message_but_not_other_requests(
+    db_url: str, tmp_path: Path, engine: AsyncEngine, session: AsyncSession, owner: Persona
+) -> None:
+    client = await _client(_settings(db_url, tmp_path, max_inflight_intake=1))
+    async with client:
+        visitor = await start_session(client, owner.slug)
+        headers = widget_headers(owner.slug, visitor["token"])
+        gate = client.app.state.intake_gate  # type: ignore[attr-defined]
+        message = {"text": "밀려난 문의", "client_message_id": "pushed-01"}
+        async with gate.admit():  # another inbound message holds the one intake slot
+            refused = await client.post("/widget/api/messages", headers=headers, json=message)
+            assert_busy(refused)
+            # reading is not intake: the visitor's history still loads while intake is full
+            assert (await client.get("/widget/api/messages",
+                                     headers=headers)).status_code == 200
+        retried = await client.post("/widget/api/messages", headers=headers, json=message)
+        assert retried.status_code == 201, retried.text
+        assert gate.refused["in_flight"] == 1
+    assert await _stored(session, "밀려난 문의") == 1
+
+
+async def test_a_webhook_refused_while_saturated_is_stored_once_when_the_provider_retries(
+    db_url: str, tmp_path: Path, engine: AsyncEngine, session: AsyncSession, owner: Persona
+) -> None:
+    await connect(session, owner, "https://graph.invalid")
+    body = fixture_bytes("whatsapp", "text_message.json")
+    client = await _client(_settings(db_url, tmp_path, max_inflight_intake=1))
+    async with client:
+        async with client.app.state.intake_gate.admit():  # type: ignore[attr-defined]
+            refused = await client.post(HOOK, content=body, headers=signed(body))
+            assert_busy(refused)
+            assert await count(session, InboundEvent) == 0
+        for _ in range(2):  # the provider's retry, and a duplicate of it
+            answer = await client.post(HOOK, content=body, headers=signed(body))
+            assert answer.status_code == 200, answer.text
+    assert await count(session, InboundEvent) == 1
+
+
+async def test_inbound_messages_are_refused_while_the_outbox_lags_behind(
+    db_url: str, tmp_path: Path, engine: AsyncEngine, session: AsyncSession, owner: Persona
+) -> None:
+    # nothing dispatches in this test, so the first message's events stay due and age
+    client = await _client(_settings(db_url, tmp_path, intake_max_outbox_lag_seconds=0.05))
+    async with client:
+        visitor = await start_session(client, owner.slug)
+        headers = widget_headers(owner.slug, visitor["token"])
+        first = {"text": "먼저 온 문의", "client_message_id": "lag-0001"}
+        assert (await client.post("/widget/api/messages", headers=headers,
+                                  json=first)).status_code == 201
+        gate = client.app.state.intake_gate  # type: ignore[attr-defined]
+        await asyncio.sleep(0.1)
+        await gate.read_outbox_lag()  # now, rather than at the next request a second later
+        refused = await client.post("/widget/api/messages", headers=headers,
+                                    json={"text": "늦은 문의", "client_message_id": "lag-0002"})
+        assert_busy(refused)
+        assert refused.headers["Retry-After"] == "5"
+        assert gate.outbox_lag > 0.05
+    assert await _stored(session, "늦은 문의") == 0

@@ -19,7 +19,7 @@ from tests.channels.email.test_dovecot_imap import PASSWORD as IMAP_PASSWORD
 from tests.channels.email.test_dovecot_imap import USER as IMAP_USER
 from tests.channels.email.test_dovecot_imap import Dovecot, dovecot  # noqa: F401 (fixture)
 from tests.channels.email.test_email_smtp_end_to_end import Mailbox, smtp_server  # noqa: F401
-from tests.channels.fake_provider import TELEGRAM_TOKEN, FakeProvider, free_port
+from tests.channels.fake_provider import GRAPH_TOKEN, TELEGRAM_TOKEN, FakeProvider, free_port
 from tests.conftest import Persona
 from tests.web.test_supervisor import log_in
 
@@ -202,3 +202,26 @@ async def test_agents_are_refused_and_supervisors_read_inboxes_and_hours(
     assert (await client.get("/settings/inboxes/new/telegram")).status_code == 403
     assert (await client.post("/settings/hours", data={"csrf": lead_csrf})).status_code == 403
     assert re.search(r'href="/settings/hours"', listed.text)  # in the settings list
+
+
+async def test_an_admin_checks_a_whatsapp_number_and_reads_metas_refusal(
+        client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
+        provider: FakeProvider) -> None:  # noqa: F811
+    csrf = await log_in(client, ADMIN, owner.password)
+    created = await client.post("/settings/inboxes/new/whatsapp", data={
+        "csrf": csrf, "name": "왓츠앱", "phone_number_id": "106540352242922",
+        "app_secret": "app_secret_x", "verify_token": "verify_x", "access_token": GRAPH_TOKEN,
+        "graph_base_url": provider.base_url, "api_version": "v21.0"})
+    assert created.status_code == 303
+    inbox_id = await _inbox_id(session, owner.workspace_id, "왓츠앱")
+    checked = await client.post(f"/settings/inboxes/{inbox_id}/check", data={"csrf": csrf})
+    assert "WhatsApp +82 10-5555-0100 (Acme)" in checked.text
+    await client.post(f"/settings/inboxes/{inbox_id}", data={
+        "csrf": csrf, "name": "왓츠앱", "is_active": "on", "phone_number_id": "106540352242922",
+        "app_secret": "", "verify_token": "", "access_token": "EAAwrong",
+        "graph_base_url": provider.base_url, "api_version": "v21.0"})
+    wrong = await client.post(f"/settings/inboxes/{inbox_id}/check", data={"csrf": csrf})
+    assert "WhatsApp refused the access token (Graph error 190: Invalid OAuth access token" \
+        in html.unescape(wrong.text)
+    assert "EAAwrong" not in wrong.text and GRAPH_TOKEN not in wrong.text
+    assert all(r.method == "GET" for r in provider.received)  # nobody was messaged

@@ -118,13 +118,13 @@ async def test_a_rule_made_on_the_page_routes_new_conversations_to_its_queue(
                                "keywords": ["환불", "refund"]}
 
     queue_id, rule_name = await route(session, owner, subject="환불이 필요해요",
-                                      attributes={"tier": "VIP"})
+                                      attributes={"tier": "VIP", "total_spent": 1_500_000})
     assert (queue_id, rule_name) == (refund, "VIP 환불")
     assert (await route(session, owner, subject="배송 문의", attributes={"tier": "vip"}))[0] == general
     assert (await route(session, owner, subject="환불", attributes={"tier": "gold"}))[0] == general
 
     conv_id, _ = await make_conversation(session, system_actor(ws), subject="refund",
-                                         attributes={"tier": "vip"})
+                                         attributes={"tier": "vip", "total_spent": 1_500_000})
     entry = await do_enqueue(session, workspace_id=ws, conversation_id=conv_id)
     assert entry is not None and entry.priority == PRIORITY_LEVELS["high"]
 
@@ -185,8 +185,10 @@ async def test_an_admin_creates_edits_and_deletes_an_sla_policy(
     csrf = await admin_csrf(client, owner)
     made = await client.post(f"{PAGE}/sla-policies", headers=HX, data={
         "csrf": csrf, "name": "기본", "warn_before_seconds": "120", "is_default": "on",
-        "target_high_first_response": "900", "target_high_resolution": "14400",
-        "target_normal_first_response": "3600"})
+        "target_high_first_response": "15", "target_high_resolution": "4",
+        "target_high_resolution_unit": "hours", "target_normal_first_response": "60",
+        "target_normal_first_response_unit": "minutes"})
+    assert "첫 응답 15 분" in made.text or "15 분" in made.text
     assert made.status_code == 200, made.text
     session.expire_all()
     [policy] = await list_sla_policies(session, workspace_id=ws)
@@ -194,10 +196,14 @@ async def test_an_admin_creates_edits_and_deletes_an_sla_policy(
                               "normal": {"first_response": 3600}}
     assert (policy.warn_before_seconds, policy.is_default) == (120, True)
     form = await client.get(f"{PAGE}?edit_sla={policy.id}")
-    assert 'name="target_high_resolution" type="number" step="any" min="0" value="14400"' in form.text
+    assert 'name="target_high_resolution" type="number" step="any" min="0" value="4"' in form.text
+    assert re.search(r'name="target_high_resolution_unit"[^>]*><option value="minutes">[^<]*'
+                     r'</option><option value="hours" selected>', form.text)
+    assert 'name="target_normal_first_response" type="number" step="any" min="0" value="1"' \
+        in form.text  # 60 minutes read back as 1 hour
     edited = await client.post(f"{PAGE}/sla-policies/{policy.id}", headers=HX, data={
         "csrf": csrf, "name": "기본 (개정)", "warn_before_seconds": "60", "is_default": "on",
-        "target_urgent_first_response": "300"})
+        "target_urgent_first_response": "5"})
     assert edited.status_code == 200, edited.text
     session.expire_all()
     [policy] = await list_sla_policies(session, workspace_id=ws)
@@ -328,6 +334,9 @@ async def test_bad_input_comes_back_as_the_form_with_a_message_and_nothing_is_lo
     await refused("/rules", {"name": "x"}, 422, "대기열을 고르세요")
     await refused("/sla-policies", {"name": "x", "target_high_first_response": "-60"}, 422,
                   "must be more than 0 seconds")
+    await refused("/sla-policies", {"name": "x", "target_high_resolution": "2",
+                                    "target_high_resolution_unit": "fortnights"}, 422,
+                  "분 또는 시간을 고르세요")
     await refused("/sla-policies", {"name": "x", "warn_before_seconds": "-1"}, 422,
                   "미리 경고 (초):")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import NotFound
+from omnidesk.core.files import store_file
 from omnidesk.domains.agents.actions import (
     do_create_role,
     do_create_team,
@@ -26,7 +28,7 @@ from omnidesk.domains.agents.schemas import RoleCreate, TeamCreate, UserCreate, 
 from omnidesk.domains.agents.service import authenticate_session, get_user
 from omnidesk.domains.commerce.models import Order
 from omnidesk.domains.conversations.actions import do_assign, do_receive_inbound
-from omnidesk.domains.conversations.schemas import InboundMessage
+from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
 from omnidesk.domains.conversations.service import (
     ConversationFilter,
     access_conversation,
@@ -44,9 +46,16 @@ SKIP = re.compile(r"^/(login|logout|widget|webhooks|channels/.+/webhook|help/|de
                   r"api/openapi|docs/|static|healthz|ws$)|/commerce/webhooks/")
 
 
-async def _world(session: AsyncSession, owner: Persona) -> dict[str, Any]:
-    """Two teams, a conversation in each, a limited agent in team A."""
+async def _world(session: AsyncSession, owner: Persona,
+                 upload_dir: Path | None = None) -> dict[str, Any]:
+    """Two teams, a conversation in each (the foreign one with a file), a limited agent in A."""
     admin = owner.admin
+    files: dict[str, list[Attachment]] = {"home": [], "foreign": []}
+    if upload_dir is not None:
+        stored = store_file(upload_dir, owner.workspace_id, PNG, content_type="image/png",
+                            name="scan.png", max_bytes=1 << 20)
+        files["foreign"] = [Attachment(name=stored.name, content_type=stored.content_type,
+                                       size=stored.size, url=stored.url, storage_key=stored.key)]
     team_a = await do_create_team(session, actor=admin, team_in=TeamCreate(name="A팀"))
     team_b = await do_create_team(session, actor=admin, team_in=TeamCreate(name="B팀"))
     ids: dict[str, Any] = {"team_a": team_a.id, "team_b": team_b.id}
@@ -59,13 +68,15 @@ async def _world(session: AsyncSession, owner: Persona) -> dict[str, Any]:
         message = await do_receive_inbound(session, workspace_id=owner.workspace_id,
                                            inbound=InboundMessage(
             channel="web", identity_kind="web_visitor", identity_value=f"v-{key}",
-            customer_name=name, customer_email=email, customer_phone=phone, text=text))
+            customer_name=name, customer_email=email, customer_phone=phone, text=text,
+            attachments=files[key]))
         conv = await access_conversation(session, actor=admin,
                                          conversation_id=message.conversation_id)
         conv.subject = subject
         await do_assign(session, conv=conv, assignee_id=None, team_id=team.id)
         ids[f"{key}_conv"], ids[f"{key}_customer"] = conv.id, conv.customer_id
         ids[f"{key}_message"] = message.id
+        ids[f"{key}_file"] = files[key][0].storage_key.split("/")[1] if files[key] else "x.png"
     session.add(Order(workspace_id=owner.workspace_id, external_id="ORD-FOREIGN-1",
                       customer_id=ids["foreign_customer"], status="pending"))
     limited = await do_create_user(session, actor=admin, user_in=UserCreate(
@@ -97,7 +108,7 @@ def _path(path: str, ids: dict[str, Any], workspace_id: int) -> str:
     values = {"conversation_id": ids["foreign_conv"], "customer_id": ids["foreign_customer"],
               "number": "ORD-FOREIGN-1", "message_id": ids["foreign_message"],
               "user_id": ids["limited"], "workspace_id": workspace_id, "kind": "web",
-              "name": "x.png", "team_id": ids["team_b"], "session_id": 999999}
+              "name": ids["foreign_file"], "team_id": ids["team_b"], "session_id": 999999}
     return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: str(values.get(m.group(1), 1)), path)
 
 
@@ -160,16 +171,18 @@ def _leaks(text: str) -> list[str]:
     return [marker for marker in FOREIGN if marker.lower() in text.lower()]
 
 
-FOREIGN_PARAM = re.compile(r"\{(conversation_id|customer_id|number)\}")
-SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+# {name}: the foreign conversation's attachment (the only route naming a stored file)
+FOREIGN_PARAM = re.compile(r"\{(conversation_id|customer_id|number|name)\}")
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+       b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
+       b"\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
-@SQLITE
 async def test_a_team_limited_agent_gets_404_for_another_teams_work_on_every_route(
     client: httpx.AsyncClient, session: AsyncSession, owner: Persona
 ) -> None:
-    ids = await _world(session, owner)
     app = client.app  # type: ignore[attr-defined]
+    ids = await _world(session, owner, app.state.settings.upload_dir)
     spec = app.openapi()
     problems: list[str] = []
     walked = 0

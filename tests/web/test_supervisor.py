@@ -37,7 +37,7 @@ async def waiting_conversation(session: AsyncSession, owner: Persona) -> tuple[i
     ws = owner.workspace_id
     first = await make_queue(session, ws, "배송·주문", is_default=True)
     second = await make_queue(session, ws, "설치·A/S")
-    conv_id, _ = await make_conversation(session, system_actor(ws), attributes={"tier": "vip"})
+    conv_id, _ = await make_conversation(session, system_actor(ws), attributes={"tier": "vip", "total_spent": 1_500_000})
     await do_enqueue(session, workspace_id=ws, conversation_id=conv_id)
     await session.commit()
     return conv_id, first, second
@@ -121,11 +121,11 @@ async def test_the_last_socket_closing_sets_an_online_agent_away_and_reconnectin
 
     await tracker.connected(app, ws, user_id)  # type: ignore[arg-type]
     await tracker.connected(app, ws, user_id)  # type: ignore[arg-type]
-    tracker.disconnected(app, ws, user_id)  # type: ignore[arg-type]
+    await tracker.disconnected(app, ws, user_id)  # type: ignore[arg-type]
     assert user_id not in tracker.timers  # another tab is still open: no away timer
     await asyncio.sleep(0.05)
     assert await presence() == "online"
-    tracker.disconnected(app, ws, user_id)  # type: ignore[arg-type]
+    await tracker.disconnected(app, ws, user_id)  # type: ignore[arg-type]
     await tracker.timers[user_id]  # the grace period runs out and the change commits
     assert await presence() == "away"
     await tracker.connected(app, ws, user_id)  # type: ignore[arg-type]

@@ -4,11 +4,14 @@ password and is signed in; deactivate, reset links, role changes; agents are ref
 from __future__ import annotations
 
 import re
+from email import message_from_bytes
+from email.policy import default
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.agents.service import get_user_by_email
+from tests.channels.email.test_email_smtp_end_to_end import Mailbox, smtp_server  # noqa: F401
 from tests.conftest import Persona
 
 PAGE = "/settings/team"
@@ -119,3 +122,49 @@ async def test_agents_cannot_manage_the_team(
     invited = await client.post(PAGE + "/invite", data={
         "csrf": csrf, "name": "x", "invite_email": "x@acme.example", "role": "admin"})
     assert invited.status_code == 403 and "data-link" not in invited.text
+
+
+async def test_the_invitation_and_the_reset_link_are_emailed_through_the_email_inbox(
+    client: httpx.AsyncClient, owner: Persona, session: AsyncSession,
+    smtp_server: tuple[Mailbox, int]  # noqa: F811
+) -> None:
+    mailbox, smtp_port = smtp_server
+    csrf = await _log_in(client, "admin@acme.example", owner.password)
+    without = await client.post(PAGE + "/invite", data={
+        "csrf": csrf, "name": "한상담", "invite_email": "han@example.com", "role": "agent"})
+    assert "연결된 이메일 인박스가 없어 메일을 보내지 않았습니다" in without.text
+    assert mailbox.mails == []
+    assert (await client.post("/settings/inboxes/new/email", data={
+        "csrf": csrf, "name": "Support mail", "address": "support@example.com",
+        "display_name": "Acme 고객센터", "message_id_domain": "mail.example.com",
+        "outbound_charset": "utf-8", "use:smtp": "on", "smtp.host": "127.0.0.1",
+        "smtp.port": str(smtp_port), "smtp.security": "none",
+        "smtp.timeout_seconds": "5"})).status_code == 303
+
+    invited = await client.post(PAGE + "/invite", data={
+        "csrf": csrf, "name": "박상담", "invite_email": "park@example.com", "role": "agent"})
+    assert invited.status_code == 200 and "data-mailed" in invited.text
+    assert "support@example.com" in invited.text
+    raw, _, rcpt = mailbox.mails[-1]
+    mail = message_from_bytes(raw, policy=default)
+    assert rcpt == ["park@example.com"] and "Re:" not in mail["Subject"]
+    body = mail.get_content()
+    path = _link(invited.text)
+    assert path in body and "박상담" in body
+    client.cookies.clear()
+    joined = await _set_password(client, re.search(r"/join/\S+", body).group(0),  # type: ignore
+                                 "a fresh secret 123")
+    assert joined.status_code == 303  # the mailed link is the one that works
+    client.cookies.clear()
+
+    csrf = await _log_in(client, "admin@acme.example", owner.password)
+    park = await get_user_by_email(session, workspace_id=owner.workspace_id,
+                                   email="park@example.com")
+    assert park is not None
+    reset = await client.post(f"{PAGE}/{park.id}/reset", data={"csrf": csrf})
+    assert "data-mailed" in reset.text and len(mailbox.mails) == 2
+    assert "/reset/" in message_from_bytes(mailbox.mails[-1][0], policy=default).get_content()
+
+    mailbox.fail_next = True  # the relay refuses: the page says so and the link is still there
+    again = await client.post(f"{PAGE}/{park.id}/reset", data={"csrf": csrf})
+    assert "data-mail-error" in again.text and "/reset/" in again.text

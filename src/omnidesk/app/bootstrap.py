@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -34,6 +35,7 @@ class Runtime:
     dispatcher: Dispatcher
     realtime: Hub
     settings: Settings | None = None
+    redis: Any | None = None  # shared counts (rate limits, presence) when several processes run
     smtp_server: asyncio.Server | None = field(default=None, repr=False)
 
     async def start(self) -> None:
@@ -54,6 +56,8 @@ class Runtime:
             await self.smtp_server.wait_closed()
             self.smtp_server = None
         await self.realtime.stop()
+        if self.redis is not None:
+            await self.redis.aclose()
 
 
 def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None) -> Runtime:
@@ -70,4 +74,13 @@ def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None
     realtime = Hub(build_broker(settings.redis_url, prefix=settings.realtime_channel_prefix),
                    heartbeat_seconds=settings.realtime_heartbeat_seconds)
     session_factory.kw["info"] = {"wake": dispatcher.wake, "realtime": realtime}
-    return Runtime(engine, session_factory, registry, dispatcher, realtime, settings)
+    return Runtime(engine, session_factory, registry, dispatcher, realtime, settings,
+                   redis=_redis_client(settings.redis_url))
+
+
+def _redis_client(url: str | None) -> Any | None:
+    if not url:
+        return None
+    from redis import asyncio as aioredis
+
+    return aioredis.from_url(url, decode_responses=True)

@@ -25,6 +25,8 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "admin": ("omnidesk.app.commands.admin", "admin_app", "Workspaces, users and API tokens"),
     "outbox": ("omnidesk.app.commands.admin", "outbox_app", "Inspect and replay event deliveries"),
     "nlu": ("omnidesk.app.commands.nlu", "app", "Train, evaluate and try intent models."),
+    "engagement": ("omnidesk.app.commands.engagement", "app",
+                   "Contact reasons predicted from behaviour: train, evaluate."),
     "kb": ("omnidesk.app.commands.kb", "app",
            "Knowledge base: search evaluation, import, export, reindex."),
     "channels": ("omnidesk.app.commands.channels", "app",
@@ -37,6 +39,8 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "report": ("omnidesk.app.commands.report", "app", "KPI reports"),
     "simulate": ("omnidesk.app.commands.simulate", "simulate_command",
                  "Simulate routing against Erlang C"),
+    "bench": ("omnidesk.app.commands.bench", "bench_command",
+              "Benchmark the widget endpoint beside a raw reference"),
 }
 
 
@@ -92,19 +96,30 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
     reload: Annotated[bool, typer.Option(help="Reload on code changes")] = False,
+    workers: Annotated[int, typer.Option(
+        min=1, help="Web processes sharing the port (more than one needs OMNIDESK_REDIS_URL "
+                    "and PostgreSQL)")] = 1,
 ) -> None:
-    """Serve the agent workspace, API, widget and demo store (dispatcher included)."""
+    """Serve the agent workspace, API, widget and demo store (dispatcher included).
+
+    The port answers /healthz at once; the application loads behind it (see app/asgi.py).
+    """
     import uvicorn
 
     settings = get_settings()
+    if workers > 1 and (not settings.redis_url or settings.is_sqlite):
+        console.print("[red]--workers above 1 needs OMNIDESK_REDIS_URL (realtime, rate limits, "
+                      "presence shared between processes) and a PostgreSQL database[/red]")
+        raise typer.Exit(2)
     host, port = host or settings.host, port or settings.port
     if "public_url" not in settings.model_fields_set:
         # Links we send out (bot article links, mail) point where this server is served
         # (`make run PORT=…`), unless OMNIDESK_PUBLIC_URL says otherwise.
         os.environ["OMNIDESK_PUBLIC_URL"] = served_url(host, port)
         get_settings.cache_clear()
-    uvicorn.run("omnidesk.app.main:create_app", factory=True, host=host,
+    uvicorn.run("omnidesk.app.asgi:create_app", factory=True, host=host,
                 port=port, reload=reload, log_level=settings.log_level.lower(),
+                workers=None if reload else workers,
                 ws="websockets-sansio" if _has_sansio() else "auto")
 
 

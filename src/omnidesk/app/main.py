@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
 from omnidesk import __version__
@@ -23,11 +24,13 @@ from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.views import build_router as build_channel_admin_router
 from omnidesk.channels.webhooks import build_router as build_channel_router
 from omnidesk.config import Settings, get_settings
-from omnidesk.core.admission import AdmissionMiddleware
+from omnidesk.core.admission import AdmissionMiddleware, IntakeGate
 from omnidesk.core.api import ERROR_RESPONSES
 from omnidesk.core.body_limit import BodyLimitMiddleware
 from omnidesk.core.events import SubscriberRegistry
 from omnidesk.core.http import install_error_handlers
+from omnidesk.core.limits import build_rate_limiter
+from omnidesk.core.outbox import outbox_lag_seconds
 from omnidesk.demo import store as demo_store
 from omnidesk.domains.agents.models import SESSION_LIFETIME
 from omnidesk.domains.agents.views import router as agents_router
@@ -68,7 +71,9 @@ from omnidesk.web import (
     hours_settings,
     inbox,
     inbox_settings,
+    kb_admin,
     macros,
+    message_reveal,
     pages,
     presence,
     privacy_admin,
@@ -78,6 +83,7 @@ from omnidesk.web import (
     reports,
     routing_settings,
     search,
+    store_policy_settings,
     supervisor,
     survey_page,
     survey_settings,
@@ -88,7 +94,7 @@ from omnidesk.web import (
 )
 from omnidesk.web import customer360 as customer360_web
 from omnidesk.web.api_docs import install_api_docs
-from omnidesk.web.auth import RateLimiter, csrf_ok, resolve_actor
+from omnidesk.web.auth import WINDOW_SECONDS, csrf_ok, resolve_actor
 from omnidesk.web.i18n import install_i18n
 from omnidesk.web.security import install_security_headers
 
@@ -127,6 +133,7 @@ ROUTERS = [
     inbox.router,
     conversation.router,
     conversation_actions.router,
+    message_reveal.router,
     profile.router,
     presence.router,
     supervisor.router,
@@ -149,11 +156,26 @@ ROUTERS = [
     widget_ws.router,
     demo_store.router,
     help_center.router,
-    help_center.admin_router,
+    kb_admin.router,
     survey_page.router,
+    store_policy_settings.router,
     survey_settings.router,
 ]
 log = logging.getLogger("omnidesk")
+
+
+def build_intake_gate(settings: Settings, engine: AsyncEngine,
+                      session_factory: async_sessionmaker[AsyncSession]) -> IntakeGate:
+    """Build this process's admission control for inbound messages (core.admission)."""
+    async def read_lag() -> float:
+        async with session_factory() as session:
+            return await outbox_lag_seconds(session)
+
+    return IntakeGate(max_in_flight=settings.max_inflight_intake,
+                      latency_target=settings.intake_latency_target_seconds,
+                      max_outbox_lag=settings.intake_max_outbox_lag_seconds,
+                      lag_reader=read_lag, pool=engine.pool,
+                      max_connections=settings.db_pool_size + settings.db_max_overflow)
 
 
 def create_app(
@@ -193,10 +215,16 @@ def create_app(
     app.state.customer_scope = visible_customer_ids
     app.state.csrf_check = csrf_ok
     app.state.settings_checks = build_settings_checks()
-    app.state.login_limiter = RateLimiter(settings.login_rate_limit)
-    app.state.widget_limiter = RateLimiter(settings.widget_rate_limit, window_seconds=60)
-    app.state.track_limiter = RateLimiter(settings.track_rate_limit, window_seconds=60)
-    app.state.events_limiter = RateLimiter(settings.events_api_rate_limit, window_seconds=60)
+    app.state.redis = runtime.redis
+    app.state.intake_gate = build_intake_gate(settings, runtime.engine, runtime.session_factory)
+    for name, limit, window in (
+            ("login", settings.login_rate_limit, WINDOW_SECONDS),
+            ("widget", settings.widget_rate_limit, 60),
+            ("track", settings.track_rate_limit, 60),
+            ("events", settings.events_api_rate_limit, 60)):
+        setattr(app.state, f"{name}_limiter", build_rate_limiter(
+            runtime.redis, name, limit, window_seconds=window,
+            prefix=settings.redis_key_prefix))
     app.state.realtime = runtime.realtime
     adapters = build_adapters()
     app.state.channel_cipher = SettingsCipher(settings.effective_secret_key)

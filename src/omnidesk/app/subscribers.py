@@ -22,6 +22,7 @@ from omnidesk.domains.commerce.connector import connector_for
 from omnidesk.domains.conversations import tasks as conversation_tasks
 from omnidesk.domains.engagement import tasks as engagement_tasks
 from omnidesk.domains.feedback.tasks import FeedbackJobs
+from omnidesk.domains.knowledge import tasks as knowledge_tasks
 from omnidesk.domains.retention.tasks import RetentionJob
 from omnidesk.domains.routing import subscribers as routing_subscribers
 from omnidesk.domains.routing import tasks as routing_tasks
@@ -47,6 +48,7 @@ def build_registry(settings: Settings | None = None) -> SubscriberRegistry:
     commerce_tasks.register(registry)
     automation_subscribers.register(registry, list(load_catalogue().values()))
     search_tasks.register(registry)
+    knowledge_tasks.register(registry)
     RetentionJob(settings.upload_dir).register(registry)
     FeedbackJobs(public_url=settings.public_url).register(registry)
     analytics_subscribers.register(registry)

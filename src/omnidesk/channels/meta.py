@@ -9,7 +9,13 @@ from typing import Any
 import httpx
 
 from omnidesk.channels.base import ChannelError, RawRequest, SignatureError, WebhookResponse
-from omnidesk.channels.retry import error_from_response, parse_retry_after, request
+from omnidesk.channels.retry import (
+    error_from_response,
+    json_object,
+    object_at,
+    parse_retry_after,
+    request,
+)
 from omnidesk.channels.signing import hmac_sha256_hex, require, same
 
 # Graph error codes that mean "slow down" or "try again", whatever the HTTP status says.
@@ -92,3 +98,24 @@ def graph_error(response: httpx.Response, what: str) -> ChannelError:
     return ChannelError(f"{what}: Graph error {code}", permanent=not transient,
                         status_code=response.status_code,
                         retry_after=parse_retry_after(response.headers.get("retry-after")))
+
+
+async def get_graph_identity(client: httpx.AsyncClient, url: str, *, token: str, product: str,
+                             fields: str) -> dict[str, Any]:
+    """GET a Graph object with a bearer token for a connection check; Meta's refusal is
+    raised in Meta's own words (never the token, which stays in a header)."""
+    response = await request(client, "GET", url, what=f"{product} check", params={"fields": fields},
+                             headers={"Authorization": f"Bearer {token}"})
+    answer = json_object(response)
+    if response.is_success:
+        return answer
+    error = object_at(answer, "error")
+    code = error.get("code")
+    said = str(error.get("message") or response.reason_phrase)
+    transient = code in TRANSIENT_CODES or response.status_code >= 500
+    if code == 190:
+        text = f"{product} refused the access token (Graph error 190: {said})"
+    else:
+        text = f"{product} answered {response.status_code}" + \
+            (f" (Graph error {code}: {said})" if code is not None else f": {said}")
+    raise ChannelError(text, permanent=not transient, status_code=response.status_code)

@@ -47,6 +47,21 @@ def error_from_response(response: httpx.Response, detail: str = "") -> ChannelEr
     )
 
 
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """A provider's answer as a JSON object, or {} when it is not one (HTML, empty, a list)."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
+
+
+def object_at(answer: dict[str, Any], key: str) -> dict[str, Any]:
+    """answer[key] when it is a JSON object, else {}."""
+    value = answer.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def backoff_seconds(attempt: int, *, base: float = 2.0, cap: float = 600.0,
                     retry_after: float | None = None, rng: random.Random | None = None) -> float:
     """Capped exponential backoff with full jitter; a provider's Retry-After is a floor."""

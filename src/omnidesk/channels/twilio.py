@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from omnidesk.channels.base import ChannelError, RawRequest, SignatureError
-from omnidesk.channels.retry import error_from_response, request
+from omnidesk.channels.retry import error_from_response, json_object, request
 from omnidesk.channels.signing import hmac_sha1_b64, same
 
 DEFAULT_PORTS = {"https": 443, "http": 80}
@@ -97,11 +97,7 @@ async def check_account(http: httpx.AsyncClient, *, api_base_url: str, account_s
     url = f"{api_base_url}/2010-04-01/Accounts/{account_sid}.json"
     response = await request(http, "GET", url, what="twilio account",
                              auth=(account_sid, auth_token))
-    try:
-        answer = response.json()
-    except ValueError:
-        answer = {}
-    answer = answer if isinstance(answer, dict) else {}
+    answer = json_object(response)
     if response.is_success:
         return f"Twilio {answer.get('friendly_name') or account_sid} ({answer.get('status', '?')})"
     said = answer.get("message") or response.reason_phrase

@@ -17,6 +17,7 @@ from omnidesk.channels.service import inbox_config
 from omnidesk.core.api import ApiRoute
 from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
+from omnidesk.core.http import IntakeAdmission
 from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.service import first_inbox, get_inbox_by_key
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
@@ -59,7 +60,8 @@ def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRou
             return await handle(session, adapter, await find(session), raw, cipher_for(request))
 
     @router.api_route("/webhooks/{kind}/{inbox_key}", methods=["GET", "POST"],
-                      include_in_schema=True, summary="Provider webhook of one inbox")
+                      include_in_schema=True, summary="Provider webhook of one inbox",
+                      dependencies=[IntakeAdmission])
     @body_limit("webhook")
     async def receive(kind: str, inbox_key: str, request: Request) -> Response:
         """Verify a provider's request to an inbox, store its events once, answer at once."""
@@ -67,7 +69,8 @@ def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRou
             session, kind=kind, key=inbox_key))
 
     @router.api_route("/channels/{kind}/{workspace_slug}/webhook", methods=["GET", "POST"],
-                      include_in_schema=True, summary="Provider webhook (before inboxes)")
+                      include_in_schema=True, summary="Provider webhook (before inboxes)",
+                      dependencies=[IntakeAdmission])
     @body_limit("webhook")
     async def receive_legacy(kind: str, workspace_slug: str, request: Request) -> Response:
         """Serve a pre-inbox URL as the workspace's first inbox of that kind."""

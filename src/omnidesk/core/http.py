@@ -18,7 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 
-from omnidesk.core.admission import busy_response
+from omnidesk.core.admission import Busy, IntakeGate, busy_response
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import DomainError, NotAuthenticated, PermissionDenied
 from omnidesk.core.schemas import AfterId
@@ -67,10 +67,18 @@ def get_customer_scope(request: Request) -> CustomerScope:
     return rule
 
 
+async def admit_intake(request: Request) -> AsyncIterator[None]:
+    """Hold an intake slot while an inbound message is stored, or refuse it (503) at once."""
+    gate: IntakeGate = request.app.state.intake_gate
+    async with gate.admit():
+        yield
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 CustomerScopeDep = Annotated[CustomerScope, Depends(get_customer_scope)]
 CsrfWithCookie = Depends(require_csrf_with_cookie)
 ActorDep = Annotated[Actor, Depends(get_actor)]
+IntakeAdmission = Depends(admit_intake)
 LimitQuery = Annotated[int, Query(ge=1, le=200, description="Page size")]
 AfterIdQuery = Annotated[AfterId, Query(description="Only what came after this id (0 = all)")]
 CursorQuery = Annotated[str | None, Query(max_length=40, pattern=r"^[A-Za-z0-9_-]+$",
@@ -117,6 +125,10 @@ def install_error_handlers(app: FastAPI) -> None:
         # every database connection stayed busy for db_pool_timeout: nothing was stored,
         # and the caller (provider, widget, API client) is told to come back, not handed a 500
         return busy_response()
+
+    @app.exception_handler(Busy)
+    async def _refused(_: Request, exc: Busy) -> JSONResponse:
+        return busy_response(exc.retry_after)
 
     @app.exception_handler(DBAPIError)
     async def _data(_: Request, exc: DBAPIError) -> JSONResponse:

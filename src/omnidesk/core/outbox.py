@@ -1,8 +1,8 @@
-"""Operator view of the outbox: list deliveries by state and replay dead letters."""
+"""Operator view of the outbox: list deliveries by state, replay dead letters, measure the lag."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import utcnow
@@ -45,3 +45,16 @@ async def do_replay_delivery(
     delivery.locked_until = delivery.done_at = None
     session.info["outbox_dirty"] = True
     return delivery, name
+
+
+async def outbox_lag_seconds(session: AsyncSession) -> float:
+    """Return how long the oldest due work has waited: an event not fanned out yet, or a
+    pending delivery past its attempt time (0 when nothing is due). Two index reads."""
+    oldest_event = await session.scalar(
+        select(OutboxEvent.created_at).where(OutboxEvent.fanned_out.is_(False))
+        .order_by(OutboxEvent.id).limit(1))
+    oldest_due = await session.scalar(
+        select(func.min(EventDelivery.next_attempt_at)).where(EventDelivery.status == PENDING))
+    now = utcnow()
+    waits = [(now - at).total_seconds() for at in (oldest_event, oldest_due) if at is not None]
+    return max([0.0, *waits])

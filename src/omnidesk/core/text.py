@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import unicodedata
+import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -126,7 +127,11 @@ def detect_language(text: str) -> str:
 def _kiwi() -> Any:
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=-1)
+    # One text at a time (tokenize on a string never uses Kiwi's pool): no worker threads, so a
+    # process that loaded it may fork servers from it (a preloading parent).
+    with warnings.catch_warnings():  # it warns that 0 no longer means "every core"
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Kiwi(num_workers=0)
 
 
 def stem_english(word: str) -> str:

@@ -5,7 +5,8 @@ evening tail), a year-end sale spike, a bot that settles about a third of the ch
 (some thanked, some assumed), handoffs, agents who answer in business hours, reopens, SLA
 clocks, CSAT/NPS/CES answers with Korean comments, a few low scores with follow-ups, and goals.
 Rows are written straight into the tables (like the rest of the demo: no events), then the
-analytics facts and rollups are rebuilt from them.
+analytics facts and rollups are rebuilt from them, and agent occupancy is folded from presence
+shifts (the store's hours, lunch away) and the assignments, built as events but not stored.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import utcnow
+from omnidesk.core.events import OutboxEvent
 from omnidesk.domains.agents.models import TeamMember, User
 from omnidesk.domains.analytics.actions import do_rebuild
 from omnidesk.domains.analytics.models import Goal
+from omnidesk.domains.analytics.occupancy import do_fold_history
 from omnidesk.domains.conversations.models import Conversation, ConversationEvent, Message
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.feedback.models import FollowUp, Survey, SurveyAnswer
@@ -66,13 +69,53 @@ async def load_history_demo(session: AsyncSession, workspace_id: int, *, seed: i
     people["customers"] += await _shoppers(session, workspace_id, rng)
     plan = [_story(rng, at, calendar, people) for at in _arrivals(rng, now, calendar)]
     plan = [story for story in plan if story["end"] < now]
-    await _write(session, workspace_id, plan, people, calendar)
+    convs = await _write(session, workspace_id, plan, people, calendar)
     admin = people["admin"]
     session.add_all([Goal(workspace_id=workspace_id, name=name, metric=metric, target=target,
                           period=period, owner_id=admin) for name, metric, target, period in GOALS])
     await session.flush()
     count = await do_rebuild(session, workspace_id=workspace_id, now=now)
+    await do_fold_history(session, _occupancy_events(rng, workspace_id, convs, people, calendar,
+                                                     now), until=now)
     return f", {len(plan)} conversations of history over {DAYS} days ({count} in the reports)"
+
+
+def _occupancy_events(rng: random.Random, ws: int, convs: list[Conversation],
+                      people: dict[str, Any], calendar: Calendar,
+                      now: dt.datetime) -> list[OutboxEvent]:
+    """Build (not store) the presence and assignment events of the history, for occupancy:
+    every agent online through the store's hours (a few minutes early, sometimes late, an hour
+    away at lunch on long days); each conversation held from the first agent reply to its
+    resolution."""
+    events: list[OutboxEvent] = []
+
+    def add(name: str, when: dt.datetime, **payload: Any) -> None:
+        if when < now:
+            events.append(OutboxEvent(workspace_id=ws, name=name, created_at=when,
+                                      payload=payload))
+
+    def presence(agent: int, state: str, at: dt.datetime) -> None:
+        add("agent.presence_changed", at, user_id=agent, presence=state, at=at.isoformat())
+
+    first = (now - dt.timedelta(days=DAYS + 1)).astimezone(calendar.tz).date()
+    for offset in range(DAYS + 2):
+        for opens, closes in calendar.windows_on(first + dt.timedelta(days=offset)):
+            for agent in people["agents"]:
+                presence(agent, "online", opens - dt.timedelta(minutes=rng.randint(0, 10)))
+                if closes - opens >= dt.timedelta(hours=8):
+                    lunch = opens + dt.timedelta(hours=3, minutes=rng.randint(0, 60))
+                    presence(agent, "away", lunch)
+                    presence(agent, "online", lunch + dt.timedelta(hours=1))
+                presence(agent, "offline", closes + dt.timedelta(minutes=rng.randint(0, 20)))
+    for conv in convs:
+        if conv.assignee_id is None or conv.assigned_at is None:
+            continue
+        facts = {"conversation_id": conv.id, "channel": conv.channel, "status": "open"}
+        add("conversation.assigned", conv.assigned_at, **facts, to_assignee_id=conv.assignee_id)
+        if conv.resolved_at is not None:
+            add("conversation.resolved", conv.resolved_at, **facts,
+                assignee_id=conv.assignee_id)
+    return events
 
 
 async def _people(session: AsyncSession, workspace_id: int) -> dict[str, Any]:
@@ -196,7 +239,7 @@ def _score(rng: random.Random, kind: str, low: bool) -> int:
 
 
 async def _write(session: AsyncSession, ws: int, plan: list[dict[str, Any]],
-                 people: dict[str, Any], calendar: Calendar) -> None:
+                 people: dict[str, Any], calendar: Calendar) -> list[Conversation]:
     """Insert the conversations, then their messages, events, SLA clocks and answers."""
     convs = [_conversation(ws, s, people) for s in plan]
     session.add_all(convs)
@@ -228,6 +271,7 @@ async def _write(session: AsyncSession, ws: int, plan: list[dict[str, Any]],
     if clocks:
         await session.execute(insert(SlaClockRow), clocks)
     await _answers(session, ws, convs, plan, people)
+    return convs
 
 
 def _bot_meta(intent: str, article: str | None) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The demo's proactive engagement: consents from the shoppers' sign-up choice, four campaigns."""
+"""The demo's proactive engagement: consents from the shoppers' sign-up choice, four campaigns,
+and the contact-reason model trained on the generated history."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.engagement.actions import do_train_contact_reason_model
 from omnidesk.domains.engagement.models import ANY_CHANNEL, Campaign, Consent
+from omnidesk.domains.engagement.prediction import PredictionError
 
 CAMPAIGNS: list[dict[str, Any]] = [
     {"name": "장바구니 리마인드", "purpose": "marketing",
@@ -39,4 +42,10 @@ async def load_engagement_demo(session: AsyncSession, workspace_id: int) -> str:
     session.add_all(Campaign(workspace_id=workspace_id, enabled=True, audience={},
                              conversion_hours=24, **item) for item in CAMPAIGNS)
     await session.flush()
-    return f", {len(CAMPAIGNS)} campaigns ({len(consented)} shoppers consented to marketing)"
+    summary = f", {len(CAMPAIGNS)} campaigns ({len(consented)} shoppers consented to marketing)"
+    try:
+        row = await do_train_contact_reason_model(session, workspace_id=workspace_id,
+                                                  source="demo")
+    except PredictionError:
+        return summary  # a history too small to learn from (a trimmed test demo)
+    return summary + f", contact-reason model v{row.version} ({len(row.labels)} reasons)"

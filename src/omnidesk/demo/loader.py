@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.manifests import KINDS, channel_name, channels_for_identity, is_realtime
 from omnidesk.core.security import hash_password
+from omnidesk.demo.behaviour import load_behaviour_history
 from omnidesk.demo.dataset import (
     DemoConversation,
     DemoDataset,
@@ -31,6 +32,7 @@ from omnidesk.domains.conversations.models import (
     Message,
 )
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
+from omnidesk.domains.feedback.models import Survey, SurveyAnswer
 from omnidesk.domains.inboxes.actions import do_create_inbox
 from omnidesk.domains.workspaces.actions import do_record_demo_loaded
 from omnidesk.domains.workspaces.models import Workspace
@@ -67,6 +69,7 @@ class DemoReport:
     orders: int = 0
     conversations: int = 0
     messages: int = 0
+    behaviour_events: int = 0
 
 
 async def load_demo(session: AsyncSession, *, seed: int = 7,
@@ -87,8 +90,19 @@ async def load_demo(session: AsyncSession, *, seed: int = 7,
     customers = await _load_customers(session, ws.id, data, report, inboxes)
     await _load_catalogue(session, ws.id, data, customers, report)
     await _load_conversations(session, ws.id, data, users, customers, report, inboxes)
+    latest = max((c.started_at for c in data.conversations), default=None)
+    report.behaviour_events = await load_behaviour_history(
+        session, ws.id, data, customers, _utc_now(now, latest), seed=seed)
     do_record_demo_loaded(session, workspace_id=ws.id, conversations=report.conversations)
     return report
+
+
+def _utc_now(now: dt.datetime | None, latest: dt.datetime | None) -> dt.datetime:
+    """The generator's 'now' (the history ends just before it), in UTC."""
+    if now is not None:
+        return now.replace(tzinfo=dt.UTC) if now.tzinfo is None else now.astimezone(dt.UTC)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return max(now, latest + dt.timedelta(minutes=1)) if latest else now
 
 
 async def _load_inboxes(session: AsyncSession, ws_id: int,
@@ -219,8 +233,27 @@ async def _load_conversations(session: AsyncSession, ws_id: int, data: DemoDatas
                 row.inbox_id = inboxes.get(row.channel)
             session.add(row)
             report.messages += isinstance(row, Message)
+        if item.csat:
+            await _csat_answer(session, conv, item.csat)
         report.conversations += 1
     await session.flush()
+
+
+async def _csat_answer(session: AsyncSession, conv: Conversation, score: int) -> None:
+    """Store the CSAT answer a demo customer gave when their conversation ended."""
+    at = conv.resolved_at or conv.created_at
+    survey = Survey(workspace_id=conv.workspace_id, conversation_id=conv.id,
+                    customer_id=conv.customer_id, kind="csat", status="answered",
+                    channel=conv.channel, inbox_id=conv.inbox_id, agent_id=conv.assignee_id,
+                    team_id=conv.team_id, intent=conv.intent, due_at=at, sent_at=at,
+                    answered_at=at, created_at=at)
+    session.add(survey)
+    await session.flush()
+    session.add(SurveyAnswer(
+        workspace_id=conv.workspace_id, survey_id=survey.id, conversation_id=conv.id,
+        customer_id=conv.customer_id, kind="csat", score=score, channel=conv.channel,
+        inbox_id=conv.inbox_id, agent_id=conv.assignee_id, team_id=conv.team_id,
+        intent=conv.intent, is_low=score <= 2, via="widget", created_at=at))
 
 
 def _conversation_row(ws_id: int, item: DemoConversation, users: dict[str, User],
@@ -232,8 +265,7 @@ def _conversation_row(ws_id: int, item: DemoConversation, users: dict[str, User]
         status=item.status, priority=item.priority,
         assignee_id=assignee.id if assignee else None, team_id=team.id if team else None,
         subject=item.subject, language=item.language, intent=item.intent,
-        attributes={"order_number": item.order_number, **({"csat": item.csat}
-                                                           if item.csat else {})},
+        attributes={"order_number": item.order_number},
         created_at=item.started_at, updated_at=item.started_at,
         label_rows=[ConversationLabel(workspace_id=ws_id, label=label)
                     for label in sorted(set(item.labels))],

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.db import utcnow
 from omnidesk.domains.agents.models import Team, User
 from omnidesk.domains.conversations.models import Conversation
@@ -24,6 +23,7 @@ from omnidesk.domains.routing.models import (
     RoutingRuleRow,
     SlaPolicyRow,
 )
+from omnidesk.domains.routing.service import capacity_columns
 
 DELIVERY, INSTALL, BILLING, ENGLISH, GENERAL = "배송·주문", "설치·A/S", "결제·회원", "English", "전체"
 QUEUES: list[dict[str, Any]] = [
@@ -117,8 +117,7 @@ async def _create_agent_states(session: AsyncSession, workspace_id: int) -> int:
     users = (await session.scalars(select(User).where(User.workspace_id == workspace_id))).all()
     now = utcnow()
     for user in users:
-        capacity = {f"{ch}_capacity": int((user.capacity or {}).get(ch, 0))
-                    for ch in CAPACITY_CLASSES}  # fmt: skip
+        capacity = capacity_columns(user.capacity)
         session.add(AgentStateRow(
             workspace_id=workspace_id, user_id=user.id,
             presence=PRESENCE.get(user.email, "offline"), idle_since=now,

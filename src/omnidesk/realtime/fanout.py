@@ -137,6 +137,22 @@ async def fan_out_routing(event: DeliveredEvent[Any], session: AsyncSession) -> 
     if isinstance(event.data, routing.AgentPresenceChanged):
         await hub.publish(user_topic(event.workspace_id, event.data.user_id),
                           "agent.presence_changed", data)
+    elif isinstance(event.data, routing.SlaWarning):
+        await _warn_assignee(hub, session, event.workspace_id, event.data)
+
+
+async def _warn_assignee(hub: Hub, session: AsyncSession, workspace_id: int,
+                         warning: routing.SlaWarning) -> None:
+    """Tell the conversation's assignee (their notification) that an SLA is about to breach."""
+    try:
+        conv = await get_conversation(session, workspace_id=workspace_id,
+                                      conversation_id=warning.conversation_id)
+    except NotFound:
+        return
+    if conv.assignee_id is not None:
+        await hub.publish(user_topic(workspace_id, conv.assignee_id), "sla.warning",
+                          {"conversation_id": conv.id, "metric": warning.metric,
+                           "assignee_id": conv.assignee_id})
 
 
 async def fan_out_notification(event: DeliveredEvent[AutomationNotified | GoalOffTrack],

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 
 from omnidesk.core.files import ALLOWED, KEY, store_file, too_large
+from omnidesk.core.http import ActorResolver, SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.conversations.schemas import Attachment
+from omnidesk.domains.conversations.service import attachment_visible
 
 router = APIRouter(include_in_schema=False)
 CHUNK = 64 * 1024
@@ -31,10 +33,20 @@ async def store_upload(upload_dir: Path, workspace_id: int, upload: UploadFile,
 
 
 @router.get("/attachments/{workspace_id}/{name}")
-async def download(request: Request, workspace_id: Id, name: str) -> Response:
-    """Serve a stored attachment; images inline, everything else as a download."""
+async def download(request: Request, session: SessionDep, workspace_id: Id,
+                   name: str) -> Response:
+    """Serve a stored attachment; images inline, everything else as a download.
+
+    The key is unguessable (visitors download by it); a signed-in staff member limited to some
+    teams or inboxes also gets 404 for a file only other teams' conversations carry.
+    """
     key = f"{workspace_id}/{name}"
     if not KEY.match(key):
+        return Response(status_code=404)
+    resolver: ActorResolver = request.app.state.actor_resolver
+    actor = await resolver(request, session)
+    if actor is not None and actor.workspace_id == workspace_id and not await attachment_visible(
+            session, actor=actor, name=name):
         return Response(status_code=404)
     path = request.app.state.settings.upload_dir / key
     if not path.is_file():

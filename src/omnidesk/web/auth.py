@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections import defaultdict, deque
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -15,6 +14,7 @@ from starlette.requests import HTTPConnection
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import DomainError, NotFound
 from omnidesk.core.http import SessionDep
+from omnidesk.core.limits import RateLimiter
 from omnidesk.core.security import check_csrf_token, make_csrf_token
 from omnidesk.domains.agents.actions import do_end_session, do_start_session
 from omnidesk.domains.agents.mfa_actions import check_enable_totp, new_totp_secret
@@ -30,32 +30,8 @@ from omnidesk.domains.workspaces.service import count_workspaces, get_workspace
 from omnidesk.web.two_factor import pass_second_factor, provisioning_qr, seal_secret
 
 router = APIRouter(include_in_schema=False)
-WINDOW_SECONDS = 300
+WINDOW_SECONDS = 300  # failed logins are counted over five minutes
 CHOOSE_SECONDS = 300  # how long the workspace choice after a login stays open
-
-
-class RateLimiter:
-    """Count events per key in a sliding window (per process): failed logins, widget posts."""
-
-    def __init__(self, limit: int, *, window_seconds: float = WINDOW_SECONDS) -> None:
-        self.limit = limit
-        self.window_seconds = window_seconds
-        self.events: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-
-    def blocked(self, key: tuple[str, str]) -> bool:
-        """Tell whether this key has used up its events in the window."""
-        window = self.events[key]
-        while window and window[0] < time.monotonic() - self.window_seconds:
-            window.popleft()
-        return len(window) >= self.limit
-
-    def hit(self, key: tuple[str, str]) -> None:
-        """Record one event for the key."""
-        self.events[key].append(time.monotonic())
-
-    def reset(self, key: tuple[str, str]) -> None:
-        """Forget the key's events (e.g. after a successful login)."""
-        self.events.pop(key, None)
 
 
 def session_id(request: Request) -> str:
@@ -143,13 +119,13 @@ async def login(
         return _login_page(request, error="csrf", email=email, status=400)
     limiter: RateLimiter = request.app.state.login_limiter
     key = (request.client.host if request.client else "?", email.strip().lower())
-    if limiter.blocked(key):
+    if await limiter.blocked(key):
         return _login_page(request, error="rate_limited", email=email, status=429)
     users = await authenticate_password(session, email=email, password=password)
     if not users:
-        limiter.hit(key)
+        await limiter.hit(key)
         return _login_page(request, error="invalid", email=email, status=401)
-    limiter.reset(key)
+    await limiter.reset(key)
     if len(users) == 1:
         return await _enter(request, session, users[0])
     # One person, one password, several workspaces: let them pick (only these accounts).
@@ -246,12 +222,12 @@ async def login_code(request: Request, session: SessionDep,
         return _login_page(request, error="invalid", status=401)
     limiter: RateLimiter = request.app.state.login_limiter
     key = ("mfa", str(user.id))
-    if limiter.blocked(key):
+    if await limiter.blocked(key):
         return _mfa_page(request, step="code", error="rate_limited", status=429)
     if not await pass_second_factor(request, session, user, code):
-        limiter.hit(key)
+        await limiter.hit(key)
         return _mfa_page(request, step="code", error="code", status=401)
-    limiter.reset(key)
+    await limiter.reset(key)
     return await _start(request, session, user)
 
 

@@ -22,6 +22,7 @@ from omnidesk.domains.conversations.service import (
     access_conversation,
     list_conversations,
     list_messages,
+    shown_texts,
 )
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.service import (
@@ -76,8 +77,13 @@ async def messages_context(session: AsyncSession, page: AgentPage, conv: Convers
     users = await list_users(session, workspace_id=page.actor.workspace_id)
     read_up_to = await get_read_mark(session, workspace_id=conv.workspace_id,
                                      conversation_id=conv.id, reader="customer")
+    # bodies masked by the conversations rule the API uses too; a logged reveal shows the rest
+    shown, hidden = await shown_texts(session, workspace_id=page.actor.workspace_id,
+                                      messages=messages)
     return {"messages": messages, "people": {u.id: u for u in users},
-            "customer_read_up_to": read_up_to, "conversation": conv}
+            "customer_read_up_to": read_up_to, "conversation": conv,
+            "shown_text": shown, "hidden_pii": hidden}
+
 
 
 async def render_message(session: AsyncSession, templates: Jinja2Templates, page: AgentPage,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -12,9 +12,10 @@ from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.assist.actions import do_reveal_pii
-from omnidesk.domains.assist.labels import labeller
+from omnidesk.domains.assist.labels import intent_label, labeller
 from omnidesk.domains.assist.service import build_assist, build_profile
 from omnidesk.domains.conversations.service import access_conversation
+from omnidesk.domains.engagement.service import Prediction, predict_contact_reason
 from omnidesk.web.auth import csrf_ok, csrf_token, resolve_actor
 
 router = APIRouter(include_in_schema=False)
@@ -54,10 +55,23 @@ async def customer360_panel(conversation_id: Id, request: Request, session: Sess
         conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
         profile = await build_profile(session, actor=actor, customer_id=conv.customer_id,
                                       conversation_id=conv.id, locale=_locale(request, locale))
+        guess = await predict_contact_reason(session, workspace_id=conv.workspace_id,
+                                             customer_id=conv.customer_id, at=conv.created_at)
     except DomainError as exc:
         return _error(request, exc)
     return _fragment(request, "panel.html", {"p": profile, "ko": profile.locale == "ko",
-                                             "conversation_id": conv.id})
+                                             "conversation_id": conv.id,
+                                             "guess": _guess_view(guess, profile.locale)})
+
+
+def _guess_view(guess: Prediction | None, locale: str) -> dict[str, Any] | None:
+    """Name the predicted contact reason and its runners-up with their confidence (percent)."""
+    if guess is None:
+        return None
+    return {"label": intent_label(guess.intent, locale), "intent": guess.intent,
+            "percent": round(guess.confidence * 100), "confident": guess.confident,
+            "version": guess.version,
+            "others": [(intent_label(i, locale), round(p * 100)) for i, p in guess.top[1:]]}
 
 
 @router.post("/customers/{customer_id}/reveal", response_class=HTMLResponse)

@@ -3,7 +3,7 @@ orders, conversations, notes, segments) with edit, merge and split.
 
 Thin routes: who may see a customer is asked of `conversations.service.access_customer` /
 `visible_customer_ids` (the visibility rule), personal data is masked by the assist contact
-rule (`assist.service.contact_view` and the 360 profile), writes go through the customers and
+rule (`customers.service.masked_contact` and the 360 profile), writes go through the customers and
 assist actions. The merge route itself is `web/conversation_actions.merge_customer`.
 """
 
@@ -22,13 +22,17 @@ from omnidesk.core.pagination import page_of
 from omnidesk.core.schemas import Id
 from omnidesk.domains.assist.contact_actions import do_add_note
 from omnidesk.domains.assist.labels import labeller
-from omnidesk.domains.assist.service import build_profile, contact_view
+from omnidesk.domains.assist.service import build_profile
 from omnidesk.domains.commerce.service import list_behaviour_events
 from omnidesk.domains.conversations.service import access_customer, visible_customer_ids
 from omnidesk.domains.customers.actions import do_update_customer
 from omnidesk.domains.customers.merge_actions import check_split_customer
 from omnidesk.domains.customers.schemas import CustomerSplit, CustomerUpdate
-from omnidesk.domains.customers.service import list_customers, list_merge_suggestions
+from omnidesk.domains.customers.service import (
+    list_customers,
+    list_merge_suggestions,
+    masked_contact,
+)
 from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -57,7 +61,7 @@ async def customers_list(
         return render(request, page, "not_found.html", status_code=exc.status)
     items, next_cursor = page_of(rows, PAGE_SIZE)
     return render(request, page, "contacts/list.html", customers=items, q=q, kind=chosen,
-                  cards={c.id: contact_view(c) for c in items}, next_cursor=next_cursor,
+                  cards={c.id: masked_contact(c) for c in items}, next_cursor=next_cursor,
                   identity_kinds=IDENTITY_KINDS, first_page=cursor is None, search_q="")
 
 
@@ -68,7 +72,7 @@ async def _page_context(session: SessionDep, page: AgentPage, customer_id: int) 
     suggestions = await list_merge_suggestions(
         session, workspace_id=page.actor.workspace_id, customer_id=customer.id,
         visible=visible_customer_ids(page.actor))
-    masked = contact_view(customer).identities
+    masked = masked_contact(customer).identities
     activity = await list_behaviour_events(session, workspace_id=page.actor.workspace_id,
                                            customer_id=customer.id, limit=30)
     return {"activity": activity, "label": labeller(page.locale), "customer": customer, "p": profile, "ko": page.locale == "ko",

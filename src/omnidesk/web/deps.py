@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
 from omnidesk.domains.agents.models import User
+from omnidesk.domains.agents.schemas import NotifySettings
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import get_workspace
@@ -63,6 +64,15 @@ def csrf_failed(request: Request, token: str | None = None) -> Response | None:
     return Response("invalid or missing CSRF token", status_code=403)
 
 
+async def agent_post(request: Request, session: AsyncSession) -> AgentPage | Response:
+    """Return the signed-in staff page for a form post, or the answer to send instead
+    (the login redirect, or 403 without a valid CSRF token)."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    return csrf_failed(request) or page
+
+
 def staff_paths(request: Request) -> frozenset[str]:
     """Return the menu's addresses this app serves (worked out once per app)."""
     routes: frozenset[str] | None = getattr(request.app.state, "staff_paths", None)
@@ -81,6 +91,6 @@ def render(request: Request, page: AgentPage, template: str, status_code: int = 
     """Render a staff template with the person, workspace, language, navigation and CSRF token."""
     context = {"user": page.user, "workspace": page.workspace, "locale": page.locale,
                "csrf_token": csrf_token(request), "nav": staff_navigation(request, page),
-               **values}
+               "notify_settings": NotifySettings.of(page.user.notify), **values}
     return request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status_code)

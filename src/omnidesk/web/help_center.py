@@ -18,13 +18,7 @@ from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.inboxes.service import website_calendar
 from omnidesk.domains.knowledge import service
-from omnidesk.domains.knowledge.actions import (
-    do_publish_article,
-    do_restore_version,
-    do_unpublish_article,
-    do_update_article,
-)
-from omnidesk.domains.knowledge.schemas import ArticleUpdate
+from omnidesk.domains.knowledge.actions import do_record_search_miss
 from omnidesk.domains.knowledge.site.rendering import render_markdown
 from omnidesk.domains.knowledge.site.structure import (
     UI_STRINGS,
@@ -37,7 +31,6 @@ from omnidesk.domains.knowledge.site_actions import do_vote
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import Calendar, get_workspace_by_slug
 from omnidesk.web.auth import csrf_ok, csrf_token, resolve_actor, session_id
-from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
 
 router = APIRouter(prefix="/help", include_in_schema=False)
 LOCALES = ("ko", "en")
@@ -65,9 +58,15 @@ def _page(request: Request, template: str, ws: Workspace, locale: str, *,
     holidays = [calendar.holiday_text(h, locale) for h in calendar.upcoming_holidays(now, 3)]
     context = {"workspace": ws, "locale": locale, "t": UI_STRINGS[locale], "base_url": base,
                "csrf_token": csrf_token(request), "hours": calendar.state(now, locale),
-               "holidays": holidays, **values}
+               "holidays": holidays, "widget_on": help_widget_on(ws), **values}
     return request.app.state.templates.TemplateResponse(
         request, f"help/{template}", context, status_code=status_code)
+
+
+def help_widget_on(ws: Workspace) -> bool:
+    """Whether the help center carries the chat widget (workspace setting help_center.widget)."""
+    settings = (ws.settings or {}).get("help_center") or {}
+    return settings.get("widget", True) is not False
 
 
 def _not_found(request: Request, ws: Workspace | None, locale: str) -> Response:
@@ -182,7 +181,12 @@ async def search_page(workspace: str, locale: str, request: Request, session: Se
         return _not_found(request, ws, locale)
     hits = await service.search(session, workspace_id=ws.id, query=q, locale=locale,
                                 limit=10) if q.strip() else []
-    template = "_results.html" if request.headers.get("hx-request") else "search.html"
+    instant = bool(request.headers.get("hx-request"))
+    if q.strip() and not hits and not instant:  # submitted, not a half-typed instant query
+        await do_record_search_miss(session, workspace_id=ws.id, query=q, source="help_center",
+                                    locale=locale)
+        await session.commit()
+    template = "_results.html" if instant else "search.html"
     return _page(request, template, ws, locale, q=q, hits=hits)
 
 
@@ -203,96 +207,3 @@ async def vote(workspace: str, locale: str, slug: str, request: Request, session
                             voter_key=voter, helpful=helpful == "yes")
     await session.commit()
     return _page(request, "_vote_done.html", ws, locale, counted=counted)
-
-
-# Admin pages: write, preview, publish and restore articles (agents read, supervisors edit).
-admin_router = APIRouter(prefix="/kb-admin", include_in_schema=False)
-FormText = Annotated[str, Form()]
-
-
-def _admin(request: Request, page: AgentPage, template: str, **values: Any) -> HTMLResponse:
-    return render(request, page, f"kb_admin/{template}", **values)
-
-
-@admin_router.get("", response_class=HTMLResponse)
-async def admin_list(request: Request, session: SessionDep) -> Response:
-    """List every article with its state and votes."""
-    page = await agent_page(request, session)
-    if page is None:
-        return login_redirect(request)
-    articles = await service.list_articles(session, workspace_id=page.actor.workspace_id)
-    return _admin(request, page, "list.html", articles=articles)
-
-
-@admin_router.post("/preview", response_class=HTMLResponse)
-async def admin_preview(request: Request, session: SessionDep, body: FormText = "") -> Response:
-    """Render markdown the way readers will see it (sanitized)."""
-    page = await agent_page(request, session)
-    if page is None:
-        return login_redirect(request)
-    return HTMLResponse(render_markdown(body))
-
-
-@admin_router.get("/articles/{article_id}", response_class=HTMLResponse)
-async def admin_edit(article_id: Id, request: Request, session: SessionDep) -> Response:
-    """Show the editor with a live preview and the version history."""
-    page = await agent_page(request, session)
-    if page is None:
-        return login_redirect(request)
-    art = await service.access_article(session, actor=page.actor, article_id=article_id)
-    versions = await service.list_versions(session, workspace_id=art.workspace_id,
-                                           article_id=art.id)
-    return _admin(request, page, "edit.html", article=art, versions=versions,
-                  preview=render_markdown(art.body))
-
-
-@admin_router.post("/articles/{article_id}", response_class=HTMLResponse)
-async def admin_save(
-    article_id: Id, request: Request, session: SessionDep, title: FormText, body: FormText,
-    summary: FormText = "", tags: FormText = "", visibility: FormText = "public",
-    note: FormText = "", action: FormText = "save", csrf: FormText = "",
-) -> Response:
-    """Save the draft as a new version, then publish or unpublish when asked."""
-    page = await agent_page(request, session)
-    if page is None:
-        return login_redirect(request)
-    if (denied := csrf_failed(request, csrf)) is not None:
-        return denied
-    update = ArticleUpdate(title=title, summary=summary, body=body, visibility=visibility,
-                           tags=[t.strip() for t in tags.split(",") if t.strip()], note=note)
-    await do_update_article(session, actor=page.actor, article_id=article_id, article_in=update)
-    if action == "publish":
-        await do_publish_article(session, actor=page.actor, article_id=article_id)
-    elif action == "unpublish":
-        await do_unpublish_article(session, actor=page.actor, article_id=article_id)
-    await session.commit()
-    return RedirectResponse(f"/kb-admin/articles/{article_id}", status_code=303)
-
-
-@admin_router.post("/articles/{article_id}/versions/{number}/restore")
-async def admin_restore(article_id: Id, number: Id, request: Request, session: SessionDep,
-                        csrf: FormText = "") -> Response:
-    """Restore an old version as the new draft."""
-    page = await agent_page(request, session)
-    if page is None:
-        return login_redirect(request)
-    if (denied := csrf_failed(request, csrf)) is not None:
-        return denied
-    await do_restore_version(session, actor=page.actor, article_id=article_id, number=number)
-    await session.commit()
-    return RedirectResponse(f"/kb-admin/articles/{article_id}", status_code=303)
-
-
-@admin_router.get("/suggestions", response_class=HTMLResponse)
-async def agent_suggestions(request: Request, session: SessionDep, conversation_id: Id,
-                            ) -> Response:
-    """Render the agent side panel: articles for the latest customer messages (HTMX partial)."""
-    page = await agent_page(request, session)
-    if page is None:
-        return login_redirect(request)
-    hits = await service.suggest_for_conversation_id(session, actor=page.actor,
-                                                     conversation_id=conversation_id, limit=4)
-    base = str(request.base_url).rstrip("/")
-    links = {hit.passage_id: base + article_path(page.workspace.slug, hit.locale, hit.slug)
-             for hit in hits}
-    return _admin(request, page, "_suggestions.html", hits=hits, links=links)

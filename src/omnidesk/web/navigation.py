@@ -52,6 +52,7 @@ SETTINGS = (
     Link("recognition", "/settings/recognition", "Greeting and closing lines", role="supervisor"),
     Link("routing", "/settings/routing", "Routing", role="supervisor"),
     Link("bot", "/settings/bot", "Bot", role="supervisor"),
+    Link("store_policy", "/settings/store-policy", "Store policy", role="supervisor"),  # read-only
     Link("automation", "/settings/automation", "Automation and webhooks", role="supervisor"),
     Link("engagement", "/settings/engagement", "Proactive engagement", role="supervisor"),
     Link("surveys", "/settings/surveys", "Surveys", role="supervisor"),

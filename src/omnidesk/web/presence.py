@@ -46,7 +46,7 @@ async def set_presence(request: Request, session: SessionDep,
         return login_redirect(request)
     if (denied := csrf_failed(request, csrf)) is not None:
         return denied
-    presence_tracker(request.app).auto_away.discard(page.user.id)
+    await presence_tracker(request.app).chose(page.user.id)
     await do_set_presence(session, workspace_id=page.actor.workspace_id, user_id=page.user.id,
                           presence=presence)
     await session.commit()

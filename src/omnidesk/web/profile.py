@@ -1,4 +1,4 @@
-"""Each person's own profile: name, UI language and password."""
+"""Each person's own profile: name, UI language, password and notification settings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
 from omnidesk.core.security import verify_password
 from omnidesk.domains.agents.actions import do_update_user
-from omnidesk.domains.agents.schemas import UserUpdate
+from omnidesk.domains.agents.schemas import NotifySettings, UserUpdate
 from omnidesk.web.deps import agent_page, csrf_failed, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -44,6 +44,26 @@ async def profile(request: Request, session: SessionDep) -> Response:
     if page is None:
         return login_redirect(request)
     return render(request, page, "settings/profile.html", nav_active="profile")
+
+
+@router.post("/profile/notifications")
+async def save_notifications(request: Request, session: SessionDep) -> Response:
+    """Save how and about what the person is notified (a ticked box is on, a missing one off);
+    the bell menu saves as it changes (204), the profile page's form goes back to the page."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    form = await request.form()
+    csrf = form.get("csrf")
+    if (denied := csrf_failed(request, csrf if isinstance(csrf, str) else None)) is not None:
+        return denied
+    settings = NotifySettings.model_validate({k: k in form for k in NotifySettings.model_fields})
+    await do_update_user(session, actor=page.actor, user_id=page.user.id,
+                         user_in=UserUpdate(notify=settings))
+    await session.commit()
+    if request.headers.get("X-Requested-With") == "fetch":
+        return Response(status_code=204)
+    return RedirectResponse("/profile?saved=1", status_code=303)
 
 
 @router.post("/profile", response_class=HTMLResponse)

@@ -78,7 +78,7 @@ async def agent_socket(ws: WebSocket) -> None:
                     hello=hello, on_message=on_message, prepare=prepare)
     finally:
         watch.cancel()
-        presence.disconnected(ws.app, user.workspace_id, user.id)
+        await presence.disconnected(ws.app, user.workspace_id, user.id)
         if conv is not None:  # colleagues stop showing this agent as viewing
             await relay_to_colleagues(hub, conv, user_id=user.id, name=user.name,
                                       message={"type": "viewing", "state": False})

@@ -12,6 +12,8 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from omnidesk.core.pii import mask_email, mask_phone
+from omnidesk.domains.conversations.service import shown_text
 from omnidesk.web.i18n import context_language, translate
 
 URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
@@ -93,3 +95,6 @@ def install_filters(env: Environment) -> None:
     env.filters["local_time"] = local_time
     env.filters["relative_date"] = _relative_date
     env.filters["iso_time"] = iso_time
+    env.filters["mask_email"] = mask_email  # contact data shown outside a logged reveal
+    env.filters["mask_phone"] = mask_phone
+    env.filters["shown"] = shown_text  # message text and subjects as staff see them (masked)

@@ -25,8 +25,14 @@ from omnidesk.domains.analytics import tables
 from omnidesk.domains.analytics.goals import goal_progress, list_goals
 from omnidesk.domains.analytics.query import ReportScope, access_report
 from omnidesk.domains.analytics.reports import backlog, kpis
-from omnidesk.domains.analytics.schemas import ReportQuery
-from omnidesk.domains.analytics.staffing import StaffingGoal, agents_online, staffing_plan
+from omnidesk.domains.analytics.retention import retention
+from omnidesk.domains.analytics.schemas import DrillQuery, ReportQuery
+from omnidesk.domains.analytics.staffing import (
+    StaffingGoal,
+    agents_online,
+    online_history,
+    staffing_plan,
+)
 from omnidesk.domains.feedback.service import AnswerFilter, access_answers
 from omnidesk.domains.inboxes.service import inbox_names
 from omnidesk.domains.workspaces.service import workspace_calendar
@@ -41,15 +47,18 @@ TILES = (  # key, drill-down, better when higher
     ("resolution_business_seconds_median", "resolved", False), ("fcr_rate", "not_fcr", True),
     ("reopen_rate", "reopened", False), ("sla_attainment", "sla_missed", True),
     ("csat_average", "csat_low", True), ("nps", "nps_detractor", True),
-    ("ces_average", "all", True), ("handoff_rate", "handoff", False),
+    ("ces_average", "ces", True), ("handoff_rate", "handoff", False),
     ("self_service_confirmed_rate", "self_service_confirmed", True),
     ("self_service_assumed_rate", "self_service_assumed", True),
+    ("agent_occupancy", "all", None),  # time, not conversations: no better direction
 )
 QueryDep = Annotated[ReportQuery, Query()]
+HEAT_FIELDS = {"volume": "conversations", "first_response": "first_response_seconds_average"}
 CHART_LABELS = (  # words the charts draw (translated for reports.js)
     "Conversations", "Resolved", "First response, business minutes (average)", "FCR %",
     "Recommended agents", "Conversations needing a person per hour", "Confirmed by the customer",
     "Assumed (no recontact in 72 h)", "Handed to people", "Other", "Answers",
+    "Agents online (average of the last 4 weeks)",
 )
 
 
@@ -59,7 +68,7 @@ def fmt(key: str, value: Any) -> str:
         return "—"
     if "seconds" in key:
         return wait_label(float(value))
-    if key.endswith("_rate") or key == "sla_attainment":
+    if key.endswith("_rate") or key in ("sla_attainment", "agent_occupancy"):
         return f"{float(value) * 100:.1f}%"
     if key == "nps":
         return f"{float(value):+.0f}"
@@ -78,7 +87,11 @@ def delta_class(now: Any, before: Any, higher: bool | None) -> str:
 def page_helpers(names_: dict[str, dict[str, str]], locale: str,
                  heat: list[dict[str, Any]]) -> dict[str, Any]:
     """Return the template's formatting helpers for one page."""
-    top = max((cell["conversations"] for cell in heat), default=0) or 1
+    tops = {mode: max((cell[field] or 0 for cell in heat), default=0) or 1
+            for mode, field in HEAT_FIELDS.items()}
+
+    def heat_level(mode: str, value: float | None) -> int:
+        return min(10, 1 + int(9 * value / tops[mode])) if value else 0
     days = {"ko": "월화수목금토일", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
 
     def group_name(by: str, key: str) -> str:
@@ -87,7 +100,8 @@ def page_helpers(names_: dict[str, dict[str, str]], locale: str,
     return {"fmt": fmt, "delta_class": delta_class, "group_name": group_name,
             "by_field": lambda by: {"inbox": "inbox_id", "team": "team_id",
                                     "agent": "agent_id"}.get(by, by),
-            "heat": heat, "heat_level": lambda n: min(10, 1 + int(9 * n / top)) if n else 0,
+            "heat": heat, "heat_level": heat_level,
+            "short_minutes": lambda s: "" if s is None else f"{s / 60:.0f}",
             "weekday_name": lambda day: days["ko" if locale == "ko" else "en"][day]}
 
 
@@ -152,8 +166,12 @@ async def reports_page(request: Request, session: SessionDep, query: QueryDep) -
     labels = {name: translate(page.locale, name) for name in CHART_LABELS}
     labels.update({f"group:{g['key']}": page_helpers(slices, page.locale, [])["group_name"](
         by, g["key"]) for g in data["groups"]})
+    links = {"drill": "/reports/conversations?" + query_string(scope),
+             "days": "/reports/conversations?" + query_string(scope, **{"from": None, "to": None}),
+             "by_field": page_helpers(slices, page.locale, [])["by_field"](by)}
     return render(
         request, page, "reports/page.html", scope=scope, by=by, current=current,
+        links_json=json.dumps(links, ensure_ascii=False),
         labels_json=json.dumps(labels, ensure_ascii=False),
         **page_helpers(slices, page.locale, data["heatmap"]),
         previous=previous, tiles=TILES, backlog=await backlog(session, workspace_id=ws,
@@ -161,6 +179,7 @@ async def reports_page(request: Request, session: SessionDep, query: QueryDep) -
         names=slices, data_json=json.dumps(data, ensure_ascii=False),
         groups=data["groups"], comments=[a for a in answers if a.comment][:12],
         bot=await tables.bot_report(session, workspace_id=ws, flt=flt),
+        retention=await retention(session, workspace_id=ws, flt=flt, now=utcnow()),
         goals=[await goal_progress(session, goal=g, calendar=scope.calendar, today=today)
                for g in workspace_goals],
         staffing=data["staffing"], supervisor=supervisor, qs=query_string(scope),
@@ -168,21 +187,24 @@ async def reports_page(request: Request, session: SessionDep, query: QueryDep) -
 
 
 async def _staffing(session: AsyncSession, page: AgentPage) -> dict[str, Any]:
-    """Recommend agents per hour of the week beside the agents online now."""
+    """Recommend agents per hour of the week beside the agents online now and on average."""
     online, capacity = await agents_online(session, workspace_id=page.actor.workspace_id)
     plans = await staffing_plan(session, workspace_id=page.actor.workspace_id,
                                 calendar=workspace_calendar(page.workspace), now=utcnow(),
                                 goal=StaffingGoal(concurrency=capacity))
+    history = await online_history(session, workspace_id=page.actor.workspace_id,
+                                   calendar=workspace_calendar(page.workspace), now=utcnow())
     now = utcnow().astimezone(workspace_calendar(page.workspace).tz)
     current = plans[now.weekday() * 24 + now.hour]
     return {"online_now": online, "concurrency": capacity, "now": current.hour_of_week,
             "recommended_now": current.agents,
-            "hours": [{"agents": p.agents, "arrivals": p.arrivals_per_hour} for p in plans]}
+            "hours": [{"agents": p.agents, "arrivals": p.arrivals_per_hour, "online": seen}
+                      for p, seen in zip(plans, history, strict=True)]}
 
 
 @router.get("/reports/conversations", response_class=HTMLResponse)
 async def drill_down_page(request: Request, session: SessionDep, query: QueryDep,
-                          only: Annotated[str, Query(max_length=32)] = "all",
+                          drill: Annotated[DrillQuery, Query()],
                           key: Annotated[str | None, Query(max_length=80)] = None) -> Response:
     """List the conversations behind a number."""
     found = await _scope(request, session, query)
@@ -191,15 +213,34 @@ async def drill_down_page(request: Request, session: SessionDep, query: QueryDep
     page, scope = found
     try:
         rows = await tables.drill_down(session, workspace_id=page.actor.workspace_id,
-                                       flt=scope.flt, only=only)
+                                       flt=scope.flt, drill=tables.Drill(**drill.model_dump()))
     except DomainError as exc:
         return HTMLResponse(exc.message, status_code=exc.status)
+    only = drill.only
+    extra = {k: v for k, v in drill.model_dump().items() if k != "only" and v is not None}
+    title = drill_title(drill, page.locale)
     for row in rows:  # shown in the workspace's time zone
         row["opened"] = dt.datetime.fromisoformat(row["created_at"]).astimezone(
             scope.calendar.tz).strftime("%Y-%m-%d %H:%M")
     return render(request, page, "reports/conversations.html", rows=rows, only=only,
                   scope=scope, names=await names(session, page), qs=query_string(scope),
-                  key=key, fmt=fmt)
+                  drill_qs=query_string(scope, only=only, **extra), key=key, fmt=fmt,
+                  title=title)
+
+
+def drill_title(drill: DrillQuery, locale: str) -> str:
+    """Name the conversations a drill-down lists: the number, and the cell or row clicked."""
+    kind, _, score = drill.only.partition("_")
+    words = [f"{kind.upper()} {score}" if kind in {"csat", "nps", "ces"} and score.isdigit()
+             else translate(locale, "drill:" + drill.only)]
+    if drill.hour_of_week is not None:
+        day = page_helpers({}, locale, [])["weekday_name"](drill.hour_of_week // 24)
+        words.append(f"{day} {drill.hour_of_week % 24}:00")
+    if drill.handoff_reason:
+        words.append(translate(locale, "reason:" + drill.handoff_reason))
+    if drill.bot_article:
+        words.append(drill.bot_article.rsplit("/", 1)[-1])
+    return " · ".join(words)
 
 
 @router.get("/reports/goals", response_class=HTMLResponse)

@@ -30,6 +30,7 @@ from omnidesk.web.settings_forms import validate as _validate
 
 STRATEGIES: tuple[str, ...] = get_args(StrategyName)
 PRIORITIES = tuple(PRIORITY_LEVELS)
+TARGET_UNITS = {"minutes": 60, "hours": 3600}  # business time: the calendar's open hours
 TARGET_FIELDS = tuple(f"target_{p}_{m}" for p in PRIORITIES for m in METRICS)
 Form = Mapping[str, str]
 
@@ -78,13 +79,19 @@ def rule_in(form: Form, *, update: bool, position: int = 0) -> RuleCreate | Rule
 
 
 def sla_in(form: Form, *, update: bool) -> SlaPolicyCreate | SlaPolicyUpdate:
-    """Read the SLA form: a target in business seconds per priority and metric, blank = none."""
+    """Read the SLA form: a target in business minutes or hours per priority and metric (stored
+    in business seconds), blank = none."""
     targets: dict[str, dict[str, float]] = {}
     for priority in PRIORITIES:
         for metric in METRICS:
-            seconds = _number(form, f"target_{priority}_{metric}")
-            if seconds is not None:
-                targets.setdefault(priority, {})[metric] = seconds
+            name = f"target_{priority}_{metric}"
+            amount = _number(form, name)
+            if amount is None:
+                continue
+            unit = form.get(f"{name}_unit") or "minutes"
+            if unit not in TARGET_UNITS:
+                raise FormError(name, "Choose minutes or hours.")
+            targets.setdefault(priority, {})[metric] = amount * TARGET_UNITS[unit]
     data: dict[str, Any] = {
         "name": form.get("name", "").strip(), "targets": targets,
         "is_default": is_checked(form, "is_default"),
@@ -122,8 +129,16 @@ def sla_values(policy: SlaPolicyRow) -> dict[str, str]:
               "is_default": "on" if policy.is_default else ""}  # fmt: skip
     for priority, metrics in (policy.targets or {}).items():
         for metric, seconds in (metrics or {}).items():
-            values[f"target_{priority}_{metric}"] = number_text(seconds)
+            amount, unit = target_text(seconds)
+            values[f"target_{priority}_{metric}"] = amount
+            values[f"target_{priority}_{metric}_unit"] = unit
     return values
+
+
+def target_text(seconds: float) -> tuple[str, str]:
+    """Write a stored target as an amount and its unit (hours when whole, else minutes)."""
+    unit = "hours" if seconds % TARGET_UNITS["hours"] == 0 else "minutes"
+    return number_text(seconds / TARGET_UNITS[unit]), unit
 
 
 def new_values(kind: str) -> dict[str, str]:

@@ -75,6 +75,7 @@ async def page_context(session: AsyncSession, page: AgentPage) -> dict[str, Any]
         "channels": CHANNELS, "sentiments": SENTIMENT_LABELS, "conditions": CONDITIONS,
         "skills_text": forms.skills_text,
         "can_edit": page.user.role == "admin", "path": PATH, "num": forms.number_text,
+        "target": forms.target_text, "units": tuple(forms.TARGET_UNITS),
     }  # fmt: skip
 
 

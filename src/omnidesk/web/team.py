@@ -2,8 +2,10 @@
 deactivate them (routing re-queues their open work) and give them a password-reset link;
 `/join/<token>` and `/reset/<token>` let the person set their password and sign in.
 
-Links are shown to copy (outgoing staff email is not wired here yet). A link works once: it is
-bound to the password the account has when it is made (`agents.service.user_for_link`).
+Links are mailed through the workspace's email inbox (`channels.email.staff_mail`) and shown to copy
+as well; without an email inbox, or when its relay refuses (said in words), they are only
+shown. A link works once: it is bound to the password the account has when it is made
+(`agents.service.user_for_link`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.channels.base import ChannelError
+from omnidesk.channels.email.staff_mail import send_staff_mail
 from omnidesk.core.context import BUILTIN_ROLES
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
@@ -49,9 +53,41 @@ PATH = "/settings/team"
 LINK_PATHS = {"invite": "/join", "reset": "/reset"}
 
 
+MAIL = {
+    "invite": ("{workspace}: 초대 / You are invited",
+               ("{name}님, {workspace}에 초대되었습니다. 7일 안에 아래 링크에서 비밀번호를 "
+               "정하세요 (한 번만 쓸 수 있습니다).\n\n"
+               "{name}, you are invited to {workspace}. Set your password within 7 days at "
+               "this link (it works once):\n\n{link}\n")),
+    "reset": ("{workspace}: 비밀번호 재설정 / Reset your password",
+              ("{name}님, 아래 링크에서 1시간 안에 새 비밀번호를 정하세요 (한 번만 쓸 수 있습니다)."
+              "\n\n{name}, set a new password within 1 hour at this link (it works once):"
+              "\n\n{link}\n")),
+}
+
+
 def _link(request: Request, token: str, purpose: str) -> str:
     base = str(request.app.state.settings.public_url).rstrip("/")
     return f"{base}{LINK_PATHS[purpose]}/{token}"
+
+
+async def _show_link(request: Request, session: AsyncSession, page: AgentPage, person: User,
+                     purpose: str) -> HTMLResponse:
+    """Mail the person their link through the workspace's email inbox, and show it to copy."""
+    token = password_link_token(request.app.state.settings.effective_secret_key, person, purpose)
+    link = _link(request, token, purpose)
+    subject, text = MAIL[purpose]
+    words = {"workspace": page.workspace.name, "name": person.name, "link": link}
+    sent_from: str | None = None
+    mail_error: str | None = None
+    try:
+        sent_from = await send_staff_mail(
+            session, request.app.state.inbox_port, workspace_id=page.workspace.id,
+            to=person.email, subject=subject.format(**words), text=text.format(**words))
+    except ChannelError as exc:
+        mail_error = str(exc)
+    return await _show(request, session, page, link=link, link_for=person, link_kind=purpose,
+                       sent_from=sent_from, mail_error=mail_error)
 
 
 async def _show(request: Request, session: AsyncSession, page: AgentPage, *,
@@ -98,9 +134,7 @@ async def invite(request: Request, session: SessionDep) -> Response:
         return await _show(request, session, page, status=exc.status, values=form,
                            error=exc.message)
     await session.commit()
-    token = password_link_token(request.app.state.settings.effective_secret_key, person, "invite")
-    return await _show(request, session, page, link=_link(request, token, "invite"),
-                       link_for=person, link_kind="invite")
+    return await _show_link(request, session, page, person, "invite")
 
 
 @router.post(PATH + "/{user_id}/{change}", response_class=HTMLResponse)
@@ -116,10 +150,7 @@ async def change_person(user_id: Id, change: str, request: Request,
         person = await get_user(session, workspace_id=page.actor.workspace_id, user_id=user_id)
         if change == "reset":  # someone who never joined gets a fresh invitation instead
             purpose = "reset" if person.password_hash else "invite"
-            token = password_link_token(request.app.state.settings.effective_secret_key,
-                                        person, purpose)
-            return await _show(request, session, page, link=_link(request, token, purpose),
-                               link_for=person, link_kind=purpose)
+            return await _show_link(request, session, page, person, purpose)
         if person.id == page.user.id and change != "activate":
             return await _show(request, session, page, status=409,
                                error="You cannot remove your own admin access here.")

@@ -12,9 +12,13 @@ from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_users
 from omnidesk.domains.conversations.mention_actions import do_mark_mentions_seen
-from omnidesk.domains.conversations.service import count_unseen_mentions, list_mentions
+from omnidesk.domains.conversations.service import (
+    count_unseen_mentions,
+    list_mentions,
+    shown_texts,
+)
 from omnidesk.domains.conversations.team_actions import check_take_over, check_whisper
-from omnidesk.web.deps import agent_page, csrf_failed, login_redirect, render
+from omnidesk.web.deps import agent_page, agent_post, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,8 +34,10 @@ async def mentions_page(request: Request, session: SessionDep) -> Response:
     await do_mark_mentions_seen(session, actor=page.actor)
     await session.commit()
     people = {u.id: u for u in await list_users(session, workspace_id=page.actor.workspace_id)}
+    shown, _hidden = await shown_texts(session, workspace_id=page.actor.workspace_id,
+                                       messages=[note for _, note in rows])
     return render(request, page, "contacts/mentions.html", mentions=rows, unseen=unseen,
-                  people=people, search_q="")
+                  people=people, shown_text=shown, search_q="")
 
 
 @router.get("/mentions/count", response_class=HTMLResponse)
@@ -48,11 +54,9 @@ async def mentions_count(request: Request, session: SessionDep) -> Response:
 async def whisper(request: Request, session: SessionDep, conversation_id: Id,
                   text: Annotated[str, Form(max_length=20000)] = "") -> Response:
     """Post a supervisor's whisper (agents only; never sent to the customer)."""
-    page = await agent_page(request, session)
-    if page is None:
-        return login_redirect(request)
-    if (denied := csrf_failed(request)) is not None:
-        return denied
+    page = await agent_post(request, session)
+    if isinstance(page, Response):
+        return page
     try:
         await check_whisper(session, actor=page.actor, conversation_id=conversation_id,
                             text=text)
@@ -65,11 +69,9 @@ async def whisper(request: Request, session: SessionDep, conversation_id: Id,
 @router.post("/conversations/{conversation_id}/take-over", response_class=HTMLResponse)
 async def take_over(request: Request, session: SessionDep, conversation_id: Id) -> Response:
     """Assign the conversation to the supervisor watching it, then reload the page."""
-    page = await agent_page(request, session)
-    if page is None:
-        return login_redirect(request)
-    if (denied := csrf_failed(request)) is not None:
-        return denied
+    page = await agent_post(request, session)
+    if isinstance(page, Response):
+        return page
     try:
         await check_take_over(session, actor=page.actor, conversation_id=conversation_id)
     except DomainError as exc:

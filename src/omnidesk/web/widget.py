@@ -10,14 +10,15 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.voice.deflection import do_start_deflected_session
+from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.api import RATE_LIMITED, ApiRoute
 from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotAuthenticated, NotFound, RateLimited
-from omnidesk.core.http import AfterIdQuery, SessionDep
+from omnidesk.core.http import AfterIdQuery, IntakeAdmission, SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_users
-from omnidesk.domains.bot.service import chat_window_greeting
+from omnidesk.domains.bot.service import build_opening, chat_window_greeting
 from omnidesk.domains.conversations.schemas import RawInbound
 from omnidesk.domains.engagement.actions import (
     do_receive_visitor_message,
@@ -120,13 +121,11 @@ async def away_state(session: SessionDep, workspace: Annotated[str, Query(max_le
     return _hours(ws, await _inbox(session, ws), locale)
 
 
-def limit_widget_posts(request: Request) -> None:
+async def limit_widget_posts(request: Request) -> None:
     """Refuse a visitor's posts past the per-IP rate (bots hammering a public endpoint)."""
-    limiter = request.app.state.widget_limiter
     key = (request.client.host if request.client else "?", "widget")
-    if limiter.blocked(key):
+    if not await request.app.state.widget_limiter.take(key):
         raise RateLimited("too many messages; please wait a minute")
-    limiter.hit(key)
 
 
 RateLimit = Depends(limit_widget_posts)
@@ -176,7 +175,7 @@ async def visitor_messages(session: SessionDep, slug: SlugHeader, token: TokenHe
     return JSONResponse({"messages": messages, "agent_read_up_to": read})
 
 
-@router.post("/widget/api/messages", dependencies=[RateLimit])
+@router.post("/widget/api/messages", dependencies=[IntakeAdmission, RateLimit])
 async def post_visitor_message(request: Request, session: SessionDep, slug: SlugHeader,
                                token: TokenHeader,
                                message_in: VisitorMessageCreate) -> JSONResponse:
@@ -191,15 +190,30 @@ async def post_visitor_message(request: Request, session: SessionDep, slug: Slug
     return JSONResponse(visitor_message(msg, None).model_dump(mode="json"), status_code=201)
 
 
+@router.get("/widget/api/opening")
+async def opening_question(session: SessionDep, slug: SlugHeader, token: TokenHeader,
+                           locale: Annotated[str | None, Query(pattern="^(ko|en)$")] = None,
+                           ) -> JSONResponse:
+    """Return the bot's opening question about why the visitor is likely here (`{}` when there
+    is none: no history to predict from, no confident guess, a chat already under way)."""
+    visitor = await _visitor(session, slug, token)
+    customer = await get_visitor_customer(session, widget_session=visitor)
+    if customer is None or await list_visitor_messages(session, widget_session=visitor):
+        return JSONResponse({})
+    workspace = await _workspace(session, slug)
+    lang = visitor.locale or locale or customer.locale or workspace.default_locale or "ko"
+    found = await build_opening(session, workspace=workspace, customer_id=customer.id,
+                                channel=WEB.kind, lang="ko" if lang.startswith("ko") else "en")
+    return JSONResponse(found.as_json() if found else {})
+
+
 @router.post("/widget/api/track", status_code=202)
 async def track(request: Request, session: SessionDep, slug: SlugHeader, token: TokenHeader,
                 track_in: TrackCreate) -> dict[str, int]:
     """Store what the visitor did (`omnidesk.track(name, properties)`), rate-limited per visitor."""
     visitor = await _visitor(session, slug, token)
-    limiter = request.app.state.track_limiter
-    if limiter.blocked((str(visitor.id), "track")):
+    if not await request.app.state.track_limiter.take((str(visitor.id), "track")):
         raise RateLimited("too many events from this visitor; please wait a minute")
-    limiter.hit((str(visitor.id), "track"))
     row = await do_track_visitor(session, widget_session=visitor, track_in=track_in)
     await session.commit()
     return {"id": row.id}
@@ -221,7 +235,7 @@ async def answer_survey(survey_id: Id, session: SessionDep, slug: SlugHeader, to
                         status_code=201 if created else 200)
 
 
-@router.post("/widget/api/attachments", dependencies=[RateLimit])
+@router.post("/widget/api/attachments", dependencies=[IntakeAdmission, RateLimit])
 @body_limit("upload")
 async def post_visitor_attachment(
     request: Request, session: SessionDep, slug: SlugHeader, token: TokenHeader,

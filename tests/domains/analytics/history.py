@@ -79,7 +79,7 @@ async def add_story(session: AsyncSession, workspace_id: int, customer_id: int,
                                       created_at=story.bot_replies[-1]))
     session.add_all(rows)
     for resolution, (kind, score) in enumerate(story.scores.items()):
-        await _answer(session, workspace_id, conv, kind, score, resolution)
+        await add_answer(session, workspace_id, conv, kind, score, resolution)
     await session.flush()
     return conv.id
 
@@ -92,8 +92,9 @@ def _message(workspace_id: int, conv: Conversation, author: str, at: dt.datetime
                    meta={"bot": {"intent": intent}} if intent else {})
 
 
-async def _answer(session: AsyncSession, workspace_id: int, conv: Conversation, kind: str,
-                  score: int, resolution: int) -> None:
+async def add_answer(session: AsyncSession, workspace_id: int, conv: Conversation, kind: str,
+                     score: int, resolution: int = 0) -> None:
+    """Store an answered survey of a conversation (as the customer's answer would)."""
     survey = Survey(workspace_id=workspace_id, conversation_id=conv.id, resolution=resolution,
                     customer_id=conv.customer_id, kind=kind, channel=conv.channel,
                     status="answered")

@@ -11,9 +11,18 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.domains.analytics import reports
 from omnidesk.domains.analytics.actions import do_rebuild, do_refresh_fact, do_settle_due_facts
-from omnidesk.domains.analytics.models import COUNTERS, ConversationFact, KpiRollup
+from omnidesk.domains.analytics.models import (
+    COUNTERS,
+    DAILY_COUNTERS,
+    ConversationFact,
+    KpiRollup,
+    daily_rollups,
+)
 from omnidesk.domains.analytics.reports import ReportFilter, backlog, kpis
+from omnidesk.domains.analytics.tables import bot_report, daily_series, survey_distribution
+from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
 from tests.conftest import Persona
 from tests.domains.analytics.history import SMS, Story, add_customer, add_story, kst
 
@@ -121,10 +130,57 @@ async def test_events_one_by_one_give_the_rollups_of_a_rebuild(
     assert (result["fcr_rate"], result["self_service_assumed_rate"]) == (0.5, 0.25)
 
 
-async def _rollups(session: AsyncSession, ws: int) -> dict[tuple[str, str, dt.datetime], tuple]:
+async def _rollups(session: AsyncSession, ws: int) -> dict[tuple[str, str, object], tuple]:
     rows = await session.scalars(select(KpiRollup).where(KpiRollup.workspace_id == ws))
-    return {(r.dimension, r.key, r.hour): tuple(round(getattr(r, n), 3) for n in COUNTERS)
-            for r in rows if any(getattr(r, n) for n in COUNTERS)}
+    found: dict[tuple[str, str, object], tuple] = {
+        (r.dimension, r.key, r.hour): tuple(round(getattr(r, n), 3) for n in COUNTERS)
+        for r in rows if any(getattr(r, n) for n in COUNTERS)}
+    daily = await session.execute(select(daily_rollups).where(daily_rollups.c.workspace_id == ws))
+    for r in daily:
+        values = tuple(round(r._mapping[n], 3) for n in DAILY_COUNTERS)
+        if any(values):
+            found[(r.dimension, r.key, r.day)] = values
+    return found
+
+
+WHOLE_DECEMBER = ReportFilter(since=DECEMBER.since, until=DECEMBER.until,
+                              days=(dt.date(2026, 12, 1), dt.date(2026, 12, 30)))
+
+
+async def test_the_daily_rollups_answer_as_the_facts_do(session: AsyncSession,
+                                                        owner: Persona) -> None:
+    await build(session, owner.workspace_id)
+    await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
+    ws = owner.workspace_id
+    assert len((await session.execute(select(daily_rollups.c.id).where(
+        daily_rollups.c.workspace_id == ws))).all()) > 0
+    # Whole local days read the daily rollups; the same instants without days read the hourly
+    # rollups or the facts: every table agrees.
+    assert await kpis(session, workspace_id=ws, flt=WHOLE_DECEMBER, by="channel") == \
+        await kpis(session, workspace_id=ws, flt=DECEMBER, by="channel")
+    assert await survey_distribution(session, workspace_id=ws, flt=WHOLE_DECEMBER) == \
+        await survey_distribution(session, workspace_id=ws, flt=DECEMBER)
+    assert await bot_report(session, workspace_id=ws, flt=WHOLE_DECEMBER) == \
+        await bot_report(session, workspace_id=ws, flt=DECEMBER)
+    calendar = workspace_calendar(await get_workspace(session, workspace_id=ws))
+    assert await daily_series(session, workspace_id=ws, flt=WHOLE_DECEMBER,
+                              calendar=calendar) == await daily_series(
+        session, workspace_id=ws, flt=DECEMBER, calendar=calendar)
+
+
+async def test_large_periods_take_medians_from_the_histograms_within_a_bucket(
+        session: AsyncSession, owner: Persona, monkeypatch: pytest.MonkeyPatch) -> None:
+    await build(session, owner.workspace_id)
+    await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
+    exact = (await kpis(session, workspace_id=owner.workspace_id, flt=WHOLE_DECEMBER))[""]
+    monkeypatch.setattr(reports, "EXACT_LIMIT", 0)  # as if the period held millions
+    approx = (await kpis(session, workspace_id=owner.workspace_id, flt=WHOLE_DECEMBER))[""]
+    for key in ("first_response_seconds_median", "first_response_business_seconds_median",
+                "resolution_seconds_median", "resolution_business_seconds_median"):
+        assert exact[key] / 1.25 <= approx[key] <= exact[key] * 1.25, (key, exact, approx)
+    assert approx["conversations"] == exact["conversations"]
+    assert reports.histogram_quantile([0, 0, 4], 0.5) == pytest.approx(1.25 ** 1.5 / 1.0, 0.01)
+    assert reports.histogram_quantile([0] * 72, 0.5) is None
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

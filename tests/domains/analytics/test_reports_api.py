@@ -39,6 +39,8 @@ async def test_the_api_answers_kpis_series_and_tables(session, owner: Persona,
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert set(ISSUE_KEYS) <= set(body)
+    assert set(body["retention_by_csat"]) == {"low", "neutral", "high", "none"}
+    assert "retention_rate" in body
     assert body["conversations"] == 9 and body["fcr_rate"] == 0.5
     assert body["previous"]["conversations"] == 0  # November
     by_channel = (await client.get("/api/v1/reports/kpis", params={**DECEMBER, "by": "channel"},
@@ -113,5 +115,37 @@ async def test_the_cli_prints_every_kpi_key_as_json(session, owner: Persona, db_
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
     assert set(ISSUE_KEYS) <= set(printed) and printed["reopen_rate"] == 0.25
+    assert "retention_rate" in printed and "high" in printed["retention_by_csat"]
     assert {g["key"] for g in json.loads(by.output)["groups"]} == {"", "refund"}
     assert wrong.exit_code == 1 and "no workspace" in wrong.output
+
+
+async def test_every_number_drills_down_and_every_table_exports_csv(
+        session, owner: Persona, client: httpx.AsyncClient) -> None:
+    ids = await build(session, owner.workspace_id)
+    await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
+    await session.commit()
+
+    async def listed(**params: object) -> list[int]:
+        answer = await client.get("/api/v1/reports/conversations",
+                                  params={**DECEMBER, **params}, headers=owner.headers)
+        assert answer.status_code == 200, answer.text
+        return sorted(row["conversation_id"] for row in answer.json())
+
+    assert await listed(hour_of_week=4 * 24 + 17) == [ids["c1"]]  # a heatmap cell
+    assert await listed(only="csat_2") == [ids["c6"]]  # a bar of the CSAT distribution
+    assert await listed(only="nps_10") == [ids["c3"]]
+    assert await listed(only="handoff", handoff_reason="customer_request") == [ids["c6"]]
+    assert await listed(only="handoff", intent="refund") == [ids["c6"]]
+    assert await listed(only="self_service_confirmed") == [ids["c4"]]
+    for path, header in (("kpis", "kpi,value,previous"), ("series", "date,"),
+                         ("heatmap", "hour_of_week,"), ("surveys", "kind,score,conversations"),
+                         ("bot", "table,key,conversations"), ("conversations", "conversation_id,"),
+                         ("staffing", "hour_of_week,")):
+        answer = await client.get(f"/api/v1/reports/{path}", params={**DECEMBER, "format": "csv"},
+                                  headers=owner.headers)
+        assert answer.status_code == 200, (path, answer.text)
+        assert answer.text.lstrip("\ufeff").startswith(header), (path, answer.text[:80])
+    bad = await client.get("/api/v1/reports/conversations",
+                           params={**DECEMBER, "hour_of_week": 168}, headers=owner.headers)
+    assert bad.status_code == 422

@@ -17,6 +17,7 @@ from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 from omnidesk.domains.workspaces.models import Workspace
 from tests.conftest import Persona
+from tests.domains.analytics.history import add_answer
 
 
 @dataclass
@@ -61,13 +62,14 @@ async def seed_returning(session: AsyncSession, persona: Persona, *, locale: str
     ])
     past = Conversation(workspace_id=ws, customer_id=customer.id, channel="kakao",
                         status="resolved", intent="delivery_delay", label_rows=[],
-                        attributes={"order_number": "HB1", "csat": 2},
+                        attributes={"order_number": "HB1"},
                         created_at=now - dt.timedelta(days=10), resolved_at=now)
     current = Conversation(workspace_id=ws, customer_id=customer.id, channel="web",
                            status="open", intent="cancel_order", label_rows=[],
                            attributes={"order_number": "HB2"}, language=locale)
     session.add_all([past, current])
     await session.flush()
+    await add_answer(session, ws, past, "csat", 2)  # the customer's stored answer
     session.add_all(_msgs(ws, past, [("customer", "배송이 너무 늦어요 연락처 010-1234-5678"),
                                      ("agent", "배송 지연으로 불편을 드려 죄송합니다. 내일 도착 예정입니다.")]))
     session.add_all(_msgs(ws, current, [("customer", "어제 주문한 청소기 취소하고 싶어요")]))

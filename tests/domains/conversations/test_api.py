@@ -22,8 +22,11 @@ async def test_a_customer_is_found_by_name_email_or_phone(
     client: httpx.AsyncClient, owner: Persona
 ) -> None:
     created = await _customer(client, owner)
-    assert created["phone"] == "+821012345678"
-    assert {(i["kind"], i["value"]) for i in created["identities"]} == {
+    assert created["phone"] == "+821*****5678" and created["pii_masked"] is True  # shown masked
+    clear = await client.post(f"/api/v1/customers/{created['id']}/reveal", headers=owner.headers,
+                              json={"fields": ["phone", "identities"], "reason": "test"})
+    assert clear.json()["phone"] == "+821012345678"  # stored normalised (E.164)
+    assert {(i["kind"], i["value"]) for i in clear.json()["identities"]} == {
         ("email", "minji@example.com"), ("phone", "+821012345678")}
     for q in ("민지", "MINJI@example", "1234-5678", "+8210 1234 5678"):
         found = await client.get("/api/v1/customers", params={"q": q}, headers=owner.headers)

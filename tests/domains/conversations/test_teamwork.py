@@ -32,7 +32,7 @@ async def test_a_note_mentioning_a_colleague_notifies_them_once(
     conv = await say(session, owner.workspace_id, "환불 문의", "+821012121212")
     note, _ = await check_post_message(session, actor=owner.agent, conversation_id=conv.id,
                                        message_in=MessageCreate(
-                                           text="@Admin 이 건 확인 부탁드려요 @nobody",
+                                           text="@Admin 이 건 확인 부탁드려요 010-3434-5656 @nobody",
                                            is_private=True))
     public, _ = await check_post_message(session, actor=owner.agent, conversation_id=conv.id,
                                          message_in=MessageCreate(text="@Admin 안녕하세요"))
@@ -44,6 +44,7 @@ async def test_a_note_mentioning_a_colleague_notifies_them_once(
     events = (await session.scalars(select(OutboxEvent.payload).where(
         OutboxEvent.name == "mention.created"))).all()
     assert [e["user_id"] for e in events] == [owner.admin.user_id]  # the public reply: none
+    assert "010-****-5656" in events[0]["text"]  # masked: it goes to a colleague's screen
     await do_mark_mentions_seen(session, actor=owner.admin)
     await session.commit()
     assert await count_unseen_mentions(session, actor=owner.admin) == 0

@@ -142,7 +142,8 @@ async def test_a_split_moves_an_identity_and_the_chosen_conversations_to_a_new_c
                                      "conversation_ids": [mail.id]}, headers=owner.headers)
     assert answer.status_code == 201
     new = answer.json()
-    assert [i["value"] for i in new["identities"]] == ["minji@example.org"]
+    assert [(i["id"], i["value"]) for i in new["identities"]] == [
+        (email_identity, "m****@example.org")]  # the API shows identities masked
     await drain(session_factory, settings)
     assert await customer_of(session, mail.id) == new["id"]
     assert await customer_of(session, sms.id) == sms.customer_id

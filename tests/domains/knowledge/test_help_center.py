@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -12,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.knowledge import views
-from omnidesk.web import help_center
+from omnidesk.web import help_center, kb_admin
 from tests.conftest import Persona
 from tests.domains.knowledge.kb_setup import import_demo_articles
 
@@ -26,7 +29,7 @@ async def kb_client(client: httpx.AsyncClient, session: AsyncSession, owner: Per
     """The app with the knowledge routers, and a few demo articles in workspace 'acme'."""
     app = client.app  # type: ignore[attr-defined]
     paths = {getattr(r, "path", "") for r in app.routes}
-    for router in (views.router, help_center.router, help_center.admin_router):
+    for router in (views.router, help_center.router, kb_admin.router):
         if not any(getattr(r, "path", "") in paths for r in router.routes):
             app.include_router(router)
     await import_demo_articles(session, owner.workspace_id, ARTICLES, tmp_path)
@@ -210,3 +213,148 @@ async def test_the_agent_side_panel_offers_link_and_passage_inserts(
     inserts = re.findall(r'data-kb-insert="([^"]+)"', panel.text)
     assert inserts[0] == "http://testserver/help/acme/ko/articles/installation-no-show"
     assert any("기사님" in text and "http" not in text for text in inserts)
+
+
+async def _staff_login(client: httpx.AsyncClient, email: str, password: str) -> str:
+    """Log in through the form; return the CSRF token the staff pages carry."""
+    login = await client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
+    await client.post("/login", data={"email": email, "password": password, "csrf": token})
+    page = await client.get("/kb-admin/new")
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+def _ids(page: httpx.Response) -> list[str]:
+    return re.findall(r'<a href="/kb-admin/articles/(\d+)">', page.text)
+
+
+def _titles(page: httpx.Response) -> list[str]:
+    return re.findall(r'<a href="/kb-admin/articles/\d+">([^<]+)</a>', page.text)
+
+
+async def test_the_admin_list_searches_filters_and_sorts(
+        kb_client: httpx.AsyncClient, owner: Persona) -> None:
+    await _staff_login(kb_client, f"admin@{owner.slug}.example", owner.password)
+    everything = await kb_client.get("/kb-admin")
+    assert everything.status_code == 200 and len(_titles(everything)) == len(ARTICLES)
+    english = await kb_client.get("/kb-admin", params={"locale": "en"})
+    assert len(_titles(english)) == 1
+    found = await kb_client.get("/kb-admin", params={"q": "BOOKING"})
+    assert len(_titles(found)) == 1 and 'value="BOOKING"' in found.text
+    by_title = _titles(await kb_client.get("/kb-admin", params={"sort": "title"}))
+    assert by_title == sorted(by_title)
+    drafts = await kb_client.get("/kb-admin", params={"status": "draft"})
+    assert _titles(drafts) == [] and "조건에 맞는 문서가 없습니다." in drafts.text
+    for bad in ({"locale": "fr"}, {"status": "gone"}, {"sort": "random"}, {"category": "nope"}):
+        assert (await kb_client.get("/kb-admin", params=bad)).status_code == 400, bad
+
+
+async def test_a_supervisor_writes_translates_and_publishes_a_korean_article(
+        kb_client: httpx.AsyncClient, owner: Persona) -> None:
+    csrf = await _staff_login(kb_client, f"admin@{owner.slug}.example", owner.password)
+    form = {"csrf": csrf, "slug": "gift-wrap", "title": "선물 포장이 되나요?", "locale": "ko",
+            "body": "네, 주문할 때 **선물 포장**을 고르시면 됩니다."}
+    created = await kb_client.post("/kb-admin/articles", data=form)
+    assert created.status_code == 303
+    editor = await kb_client.get(created.headers["location"])
+    assert "선물 포장이 되나요?" in editor.text and "<strong>선물 포장</strong>" in editor.text
+    assert "/kb-admin/new?locale=en&amp;translation_of=gift-wrap" in editor.text
+    article_id = created.headers["location"].rsplit("/", 1)[1]
+    published = await kb_client.post(f"/kb-admin/articles/{article_id}", data={
+        "csrf": csrf, "title": form["title"], "body": form["body"], "action": "publish"})
+    assert published.status_code == 303
+    live = await kb_client.get("/help/acme/ko/articles/gift-wrap")
+    assert live.status_code == 200 and "선물 포장이 되나요?" in live.text
+    english = await kb_client.post("/kb-admin/articles", data={
+        "csrf": csrf, "slug": "gift-wrap", "title": "Do you gift-wrap?", "locale": "en",
+        "translation_of": "gift-wrap"})
+    assert english.status_code == 303
+    assert ">en</a>" in (await kb_client.get(created.headers["location"])).text
+
+
+async def test_creating_an_article_refuses_bad_input_and_agents(
+        kb_client: httpx.AsyncClient, owner: Persona) -> None:
+    csrf = await _staff_login(kb_client, f"admin@{owner.slug}.example", owner.password)
+    bad_slug = await kb_client.post("/kb-admin/articles", data={
+        "csrf": csrf, "slug": "Bad Slug!", "title": "x", "locale": "ko"})
+    assert bad_slug.status_code == 422 and "slug" in bad_slug.text
+    assert 'value="Bad Slug!"' in bad_slug.text  # the form keeps what was typed
+    taken = await kb_client.post("/kb-admin/articles", data={
+        "csrf": csrf, "slug": "installation-booking", "title": "x", "locale": "ko"})
+    assert taken.status_code == 409
+    unknown = await kb_client.post("/kb-admin/articles", data={
+        "csrf": csrf, "slug": "x", "title": "x", "locale": "ko", "category": "nope"})
+    assert unknown.status_code == 422
+    forged = await kb_client.post("/kb-admin/articles", data={"slug": "y", "title": "y"})
+    assert forged.status_code == 403
+    kb_client.cookies.clear()
+    agent_csrf = await _staff_login(kb_client, owner.agent_email, owner.password)
+    refused = await kb_client.post("/kb-admin/articles", data={
+        "csrf": agent_csrf, "slug": "agent-try", "title": "t", "locale": "ko"})
+    assert refused.status_code == 403
+    agent_list = await kb_client.get("/kb-admin")
+    assert _titles(agent_list) and "/kb-admin/new" not in agent_list.text  # agents read only
+    assert "/kb-admin/import" not in agent_list.text
+    assert _titles(await kb_client.get("/kb-admin", params={"q": "agent-try"})) == []
+    editor = await kb_client.get(f"/kb-admin/articles/{_ids(agent_list)[0]}")
+    assert editor.status_code == 200 and 'value="publish"' not in editor.text
+    imported = await kb_client.post("/kb-admin/import", data={"csrf": agent_csrf,
+                                                              "kind": "faq_csv"},
+                                    files={"file": ("f.csv", b"question,answer\nq,a\n", "text/csv")})
+    assert imported.status_code == 403
+
+
+async def test_the_help_center_carries_the_widget_and_contact_us_unless_turned_off(
+        kb_client: httpx.AsyncClient, session: AsyncSession, owner: Persona) -> None:
+    url = "/help/acme/ko/articles/installation-booking"
+    page = await kb_client.get(url)
+    assert '<script src="/widget.js" data-workspace="acme" async>' in page.text
+    contact = re.search(r'data-contact-text="([^"]+)">문의하기<', page.text)
+    assert contact and contact.group(1).startswith("이 글에 대해 문의드려요: ")
+    assert contact.group(1).endswith(f"(http://testserver{url})")
+    csrf = await _staff_login(kb_client, f"admin@{owner.slug}.example", owner.password)
+    assert 'name="widget" value="on" checked' in (await kb_client.get("/kb-admin")).text
+    turned = await kb_client.post("/kb-admin/help-center", data={"csrf": csrf})  # unchecked
+    assert turned.status_code == 303
+    off = await kb_client.get(url)
+    assert off.status_code == 200 and "/widget.js" not in off.text
+    assert "data-contact-text" not in off.text
+    await kb_client.post("/kb-admin/help-center", data={"csrf": csrf, "widget": "on"})
+    assert "/widget.js" in (await kb_client.get(url)).text
+    kb_client.cookies.clear()
+    agent_csrf = await _staff_login(kb_client, owner.agent_email, owner.password)
+    refused = await kb_client.post("/kb-admin/help-center", data={"csrf": agent_csrf})
+    assert refused.status_code == 403 and "/widget.js" in (await kb_client.get(url)).text
+
+
+async def test_faq_csv_and_zendesk_json_import_from_the_page_and_the_export_downloads(
+        kb_client: httpx.AsyncClient, owner: Persona) -> None:
+    csrf = await _staff_login(kb_client, f"admin@{owner.slug}.example", owner.password)
+    faq = "question,answer,tags\n배송은 얼마나 걸리나요?,보통 2~3일 걸려요.,배송\n,빈 질문,\n"
+    done = await kb_client.post("/kb-admin/import", data={"csrf": csrf, "kind": "faq_csv",
+                                                          "locale": "ko"},
+                                files={"file": ("faq.csv", faq.encode(), "text/csv")})
+    assert done.status_code == 200 and "새로 만듦 1" in done.text and "line 3" in done.text
+    zendesk = {"categories": [{"id": 7, "name": "Orders", "locale": "en-us"}],
+               "sections": [],
+               "articles": [{"id": 1, "title": "Tracking", "body": "<p>Use the link.</p>",
+                             "locale": "en-us", "draft": False}]}
+    done = await kb_client.post("/kb-admin/import", data={"csrf": csrf, "kind": "zendesk_json"},
+                                files={"file": ("zd.json", json.dumps(zendesk).encode(),
+                                                "application/json")})
+    assert done.status_code == 200 and "새로 만듦 1" in done.text
+    titles = _titles(await kb_client.get("/kb-admin", params={"q": "배송은"}))
+    assert titles == ["배송은 얼마나 걸리나요?"]
+    assert _titles(await kb_client.get("/kb-admin", params={"q": "tracking"})) == ["Tracking"]
+    for bad in ({"kind": "zendesk_json", "file": b"not json"},
+                {"kind": "zendesk_json", "file": b"[1, 2]"},
+                {"kind": "faq_csv", "file": b"\xff\xfe\x00bad"},
+                {"kind": "word", "file": b"x"}):
+        refused = await kb_client.post("/kb-admin/import", data={"csrf": csrf, "kind": bad["kind"]},
+                                       files={"file": ("x", bad["file"], "text/plain")})
+        assert refused.status_code == 422, bad
+    export = await kb_client.get("/kb-admin/export")
+    assert export.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(export.content)).namelist()
+    assert "ko/installation-booking.md" in names and len([n for n in names if n.endswith(".md")]
+                                                         ) == len(ARTICLES) + 2

@@ -117,7 +117,7 @@ async def test_no_clear_card_or_secret_value_is_stored_and_a_reveal_is_logged(
     assert CARD not in shown.json()["text"]  # a card was never kept: nothing to reveal
     log = (await session.scalars(select(PiiAccess))).all()
     assert [(r.action, r.message_id, r.reason, r.fields) for r in log] == [
-        ("reveal", web.id, "환불 계좌 확인", sorted(ENCRYPTED))]
+        ("reveal", web.id, "환불 계좌 확인", sorted(ENCRYPTED | {"phone"}))]  # phone: shown masked
 
 
 async def test_reading_a_customer_over_the_api_is_logged_and_admins_can_export_the_report(

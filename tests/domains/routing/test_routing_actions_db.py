@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, update
@@ -13,6 +14,8 @@ from omnidesk.core.errors import Conflict
 from omnidesk.core.events import OutboxEvent
 from omnidesk.domains.agents.actions import do_create_team
 from omnidesk.domains.agents.schemas import TeamCreate
+from omnidesk.domains.assist.service import customer_standing
+from omnidesk.domains.commerce.models import Order
 from omnidesk.domains.conversations.service import get_conversation
 from omnidesk.domains.routing.actions import (
     do_assign_next,
@@ -43,7 +46,8 @@ async def test_rules_choose_the_queue_and_enqueue_is_idempotent(
     vip = await make_queue(session, ws, "vip")
     await make_rule(session, ws, vip, {"tier": "vip"}, priority="high")
     plain, _ = await make_conversation(session, owner.admin)
-    special, _ = await make_conversation(session, owner.admin, attributes={"tier": "VIP"})
+    special, _ = await make_conversation(session, owner.admin,
+                                         attributes={"tier": "VIP", "total_spent": 1_500_000})
     first = await do_enqueue(session, workspace_id=ws, conversation_id=plain)
     again = await do_enqueue(session, workspace_id=ws, conversation_id=plain)
     routed = await do_enqueue(session, workspace_id=ws, conversation_id=special)
@@ -213,3 +217,26 @@ async def test_a_team_queue_only_reaches_its_members(session: AsyncSession, owne
     await do_enqueue(session, workspace_id=ws, conversation_id=conv)
     [entry] = await do_assign_next(session, workspace_id=ws, queue_id=queue)
     assert entry.agent_id == member
+
+
+async def test_the_computed_tier_routes_not_the_stored_attribute(
+    session: AsyncSession, owner: Persona
+) -> None:
+    """A stored 'vip' with no spend is not a VIP; a stored 'basic' whose orders reach the VIP
+    threshold is one: routing asks the tier the agent's panel and the bot show."""
+    ws = owner.workspace_id
+    general = await make_queue(session, ws, "general", is_default=True)
+    vip = await make_queue(session, ws, "vip")
+    await make_rule(session, ws, vip, {"tier": "vip"}, priority="high")
+    stale, _ = await make_conversation(session, owner.admin, attributes={"tier": "vip"})
+    quiet, customer_id = await make_conversation(session, owner.admin,
+                                                 attributes={"tier": "basic"})
+    session.add(Order(workspace_id=ws, customer_id=customer_id, external_id="HB-VIP-1",
+                      status="delivered", total=Decimal(1_200_000), placed_at=utcnow()))
+    await session.flush()
+    assert (await customer_standing(session, workspace_id=ws, customer_id=customer_id))[0] == "vip"
+    not_vip = await do_enqueue(session, workspace_id=ws, conversation_id=stale)
+    is_vip = await do_enqueue(session, workspace_id=ws, conversation_id=quiet)
+    assert not_vip is not None and is_vip is not None
+    assert (not_vip.queue_id, not_vip.vip) == (general, False)
+    assert (is_vip.queue_id, is_vip.vip) == (vip, True)

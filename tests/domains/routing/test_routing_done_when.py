@@ -59,8 +59,8 @@ async def test_a_handed_off_korean_vip_installation_goes_first_to_a_free_install
     await load_routing_demo(session, ws)
     for name in ("taemin.kang", "seoa.yoon", "woojin.jang"):  # the installers are all away
         await do_set_presence(session, workspace_id=ws, user_id=people[name], presence="offline")
-    normal, _ = await make_conversation(session, actor, attributes={"tier": "gold"})
-    vip, _ = await make_conversation(session, actor, attributes={"tier": "vip"})
+    normal, _ = await make_conversation(session, actor, attributes={"total_spent": 700_000})
+    vip, _ = await make_conversation(session, actor, attributes={"total_spent": 1_500_000})
     await session.commit()
     # The bot owns new conversations: routing sees them only when the bot hands off.
     await Dispatcher(session_factory, SubscriberRegistry(), FAST).drain()

@@ -87,3 +87,11 @@ def test_channel_kinds_map_to_capacity_classes() -> None:
         "chat",
         "chat",
     ]
+
+
+def test_a_segment_condition_matches_when_any_of_the_customers_segments_does() -> None:
+    rule = parse_rule({"queue_id": "care", "conditions": {"segment": ["At_Risk"]}})
+    many = {"segment": ["new", "at_risk"], "priority": "normal"}
+    assert evaluate_rules([rule], many, default_queue_id="general").queue_id == "care"
+    none = {"segment": [], "priority": "normal"}
+    assert evaluate_rules([rule], none, default_queue_id="general").queue_id == "general"

@@ -18,7 +18,11 @@ from tests.conftest import Persona
 
 from .routing_setup import make_agent, make_conversation, make_queue, make_rule
 
-STATEMENTS_PER_DECISION = 14  # was 28 before the decision path was folded (see the bench)
+# was 28 before the decision path was folded (see the bench), then 14; +7 since the customer's
+# tier and segments are the computed ones (assist.service.customer_standing: workspace, customer,
+# orders, order items, behaviour, conversations) instead of a stored attribute that disagreed;
+# +1 since the facts carry the customer's CSAT from their survey answers
+STATEMENTS_PER_DECISION = 22
 
 
 async def test_a_routing_decision_stays_within_its_statement_budget(

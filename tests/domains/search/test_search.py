@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import replace
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Scope
@@ -15,6 +16,7 @@ from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.search import service
 from omnidesk.domains.search.actions import do_index_new_messages
 from omnidesk.domains.search.schemas import SearchFilter
 from omnidesk.domains.search.service import search
@@ -109,3 +111,20 @@ async def test_the_api_answers_and_refuses_bad_filters_with_422(
     assert bad.status_code == 422
     assert (await client.get("/api/v1/search", params={"q": "x"})).status_code == 401
     assert isinstance(await session.get(Customer, conv.customer_id), Customer)
+
+
+async def test_older_matches_are_found_past_the_recent_window_newest_first(
+        session: AsyncSession, owner: Persona, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the newest ids (walked in id order) the rest come from the full-text index alone:
+    the same conversations, in the same newest-first order, as one query would give."""
+    convs = [await say(session, owner.workspace_id, f"환불 문의 {i}번째", f"+82100000100{i}")
+             for i in range(4)]
+    await say(session, owner.workspace_id, "배송 문의", "+821000009999")  # newest, no match
+    await do_index_new_messages(session)
+    await session.commit()
+    whole = [h.conversation_id for h in (await search(session, actor=owner.agent,
+                                                       q="환불")).conversations]
+    monkeypatch.setattr(service, "RECENT_IDS", 2)  # the newest two ids: one match in them
+    split = [h.conversation_id for h in (await search(session, actor=owner.agent,
+                                                       q="환불")).conversations]
+    assert whole == split == [c.id for c in reversed(convs)]

@@ -37,7 +37,7 @@ def load(
             return "demo workspace 'hanbit' already loaded"
         return (f"demo workspace 'hanbit' loaded: {report.agents} agents, {report.customers} "
                 f"customers, {report.orders} orders, {report.conversations} conversations "
-                f"({report.messages} messages){extras}. Log in as admin@hanbit.example / "
+                f"({report.messages} messages, {report.behaviour_events} site events){extras}. Log in as admin@hanbit.example / "
                 f"{DEMO_PASSWORD}")
 
     typer.echo(run_with_session(work))

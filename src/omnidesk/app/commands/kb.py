@@ -83,11 +83,11 @@ def eval_command(
 
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="Folder of .md files, FAQ .csv or Zendesk .json")],
+    path: Annotated[Path, typer.Argument(help="Folder or .zip of .md files, FAQ .csv or Zendesk .json")],
     workspace: WorkspaceOption = "hanbit",
     locale: Annotated[str, typer.Option(help="Locale for files that do not say")] = "ko",
 ) -> None:
-    """Import and publish articles: markdown folder, FAQ CSV (question,answer) or Zendesk JSON."""
+    """Import and publish articles: markdown folder or zip, FAQ CSV (question,answer), Zendesk JSON."""
     from omnidesk.domains.knowledge.io import importing
 
     if not path.exists():
@@ -98,6 +98,9 @@ def import_command(
         if path.is_dir():
             report = await importing.import_markdown_folder(session, actor=actor, folder=path,
                                                             default_locale=locale)
+        elif path.suffix.lower() == ".zip":
+            report = await importing.import_markdown_zip(
+                session, actor=actor, data=path.read_bytes(), default_locale=locale)
         elif path.suffix.lower() == ".csv":
             report = await importing.import_faq_csv(
                 session, actor=actor, data=path.read_text(encoding="utf-8"), locale=locale)
@@ -105,7 +108,7 @@ def import_command(
             report = await importing.import_zendesk(
                 session, actor=actor, export=json.loads(path.read_text(encoding="utf-8")))
         else:
-            fail("give a folder, a .csv or a .json file")
+            fail("give a folder, a .zip, a .csv or a .json file")
         await session.commit()
         return vars(report)
 

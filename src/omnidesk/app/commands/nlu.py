@@ -10,16 +10,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.app.commands.runtime import fail, run_with_session
+from omnidesk.app.commands.runtime import fail, progress_bar, run_with_session
 from omnidesk.domains.bot.service import shipped_training_rows
 from omnidesk.domains.nlu.actions import do_store_model
 from omnidesk.domains.nlu.classifier import (
     IntentModel,
-    ProgressCallback,
     TrainingError,
     train_intent_model,
 )
@@ -46,7 +44,7 @@ def eval_command(train: TrainOption, test: TestOption, as_json: JsonOption = Fal
             metrics = train_and_evaluate(train_rows, test_rows)
             typer.echo(json.dumps(metrics, ensure_ascii=False))
             return
-        with _progress_bar() as report:
+        with progress_bar(stderr) as report:
             metrics = train_and_evaluate(train_rows, test_rows, progress=report)
         stdout.print(_metrics_table(metrics))
 
@@ -66,7 +64,7 @@ def train_command(
         raise typer.Exit(code=2)
     with _clean_errors():
         texts, labels = _training_rows(data)
-        with _progress_bar() as report:
+        with progress_bar(stderr) as report:
             model = train_intent_model(texts, labels, progress=report)
         figures = ", ".join(f"{k}={_fmt(v)}" for k, v in model.metrics.items())
         if out is not None:
@@ -132,18 +130,6 @@ def _clean_errors() -> Iterator[None]:
     except (DatasetError, TrainingError, OSError) as error:
         stderr.print(f"[red]error:[/red] {error}")
         raise typer.Exit(code=2) from None
-
-
-@contextmanager
-def _progress_bar() -> Iterator[ProgressCallback]:
-    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr, transient=False) as progress:
-        task = progress.add_task("training", total=1)
-
-        def report(step: str, done: int, total: int) -> None:
-            progress.update(task, description=step, completed=done, total=total)
-
-        yield report
 
 
 def _metrics_table(metrics: dict[str, Any]) -> Table:

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.app.commands.runtime import fail, print_table, run_with_session
 from omnidesk.core.db import utcnow
 from omnidesk.domains.analytics.actions import do_rebuild
-from omnidesk.domains.analytics.reports import BREAKDOWNS, ReportFilter, backlog, kpis, period
+from omnidesk.domains.analytics.reports import BREAKDOWNS, backlog, day_filter, kpis
+from omnidesk.domains.analytics.retention import retention
 from omnidesk.domains.workspaces.service import get_workspace_by_slug, workspace_calendar
 
 app = typer.Typer(help="KPI reports", no_args_is_help=True)
@@ -49,13 +50,13 @@ def kpis_command(
         calendar = workspace_calendar(ws)
         last = end or utcnow().astimezone(calendar.tz).date()
         first = start or last - dt.timedelta(days=29)
-        since, until = period(calendar, first, last)
-        flt = ReportFilter(since=since, until=until)
+        flt = day_filter(calendar, first, last)
         groups = await kpis(session, workspace_id=ws.id, flt=flt, by=by)
         head = {"workspace": ws.slug, "from": first.isoformat(), "to": last.isoformat()}
         if by is None:
             return {**head, **groups[""], **await backlog(session, workspace_id=ws.id,
-                                                          now=utcnow())}
+                                                          now=utcnow()),
+                    **await retention(session, workspace_id=ws.id, flt=flt, now=utcnow())}
         return {**head, "by": by, "groups": [{"key": k, **v} for k, v in groups.items()]}
 
     result = run_with_session(work)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from omnidesk.channels.api import signing
 from omnidesk.channels.api.config import ApiChannelConfig
 from omnidesk.channels.api.manifest import MANIFEST
 from omnidesk.channels.base import (
+    ChannelError,
     OutboundMessage,
     ParsedWebhook,
     RawRequest,
@@ -21,7 +23,7 @@ from omnidesk.channels.base import (
     SignatureError,
     WebhookEvent,
 )
-from omnidesk.channels.retry import request_ok
+from omnidesk.channels.retry import request, request_ok
 from omnidesk.channels.signing import require
 from omnidesk.domains.conversations.schemas import Attachment, DeliveryUpdate, InboundMessage
 
@@ -97,6 +99,25 @@ class ApiChannelAdapter:
                                     headers=headers, what="api channel webhook")
         answer_id = _answer_id(response)
         return SendResult(provider_message_id=answer_id or message.idempotency_key)
+
+    async def check_connection(self, config: ApiChannelConfig, http: httpx.AsyncClient) -> str:
+        """POST a signed `ping` event to the app's webhook; it must answer 2xx (no customer
+        is messaged). The app's refusal is reported with its status and first words."""
+        await signing.check_destination(config.webhook_url,
+                                        allow_private=config.allow_private_network)
+        delivery_id = f"ping-{uuid.uuid4().hex}"
+        body = json.dumps({"event": "ping", "delivery_id": delivery_id},
+                          separators=(",", ":")).encode()
+        headers = signing.signed_headers(config.signing_secret.get_secret_value(), body,
+                                         delivery_id)
+        response = await request(http, "POST", config.webhook_url, content=body,
+                                 headers=headers, what="api channel webhook")
+        if response.is_success:
+            return f"the app's webhook answered {response.status_code}"
+        said = " ".join(response.text.split())[:120] or response.reason_phrase
+        raise ChannelError(f"the app's webhook answered {response.status_code}: {said}",
+                           permanent=response.status_code < 500,
+                           status_code=response.status_code)
 
 
 def _answer_id(response: httpx.Response) -> str | None:

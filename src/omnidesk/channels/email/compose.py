@@ -53,7 +53,9 @@ def build(message: OutboundMessage, config: EmailConfig) -> EmailMessage:
     mail = EmailMessage(policy=SMTP)
     mail["From"] = formataddr((config.display_name, config.address))
     mail["To"] = message.recipient
-    mail["Subject"] = reply_subject(message.subject)
+    # A mail that starts a thread (an invitation to staff) keeps its subject as written.
+    mail["Subject"] = (message.subject or "") if message.meta.get("new_thread") \
+        else reply_subject(message.subject)
     mail["Date"] = formatdate(localtime=False, usegmt=True)
     mail["Message-ID"] = message_id(message, config.message_id_domain)
     local, domain = config.address.split("@", 1)

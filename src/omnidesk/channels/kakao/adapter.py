@@ -68,6 +68,17 @@ class KakaoAdapter:
                                permanent=True)
         return await counsel.send(message, config.counsel, client)
 
+    async def check_connection(self, config: KakaoConfig, http: httpx.AsyncClient) -> str:
+        """Look the 알림톡 sender profile up at NHN; say what cannot be checked from here."""
+        parts = []
+        if config.alimtalk is not None:
+            parts.append(await alimtalk.check_sender(config.alimtalk, http))
+        if config.counsel is not None:
+            parts.append("상담톡: the dealer offers no check without sending")
+        if config.skill is not None:
+            parts.append("챗봇 skill: Kakao calls us, nothing to check from here")
+        return "; ".join(parts) or "nothing configured"
+
 
 def _body(request: RawRequest) -> dict[str, Any]:
     try:

@@ -8,7 +8,7 @@ import httpx
 
 from omnidesk.channels.base import ChannelError, OutboundMessage, SendResult
 from omnidesk.channels.kakao.config import AlimtalkSettings
-from omnidesk.channels.retry import request_ok
+from omnidesk.channels.retry import json_object, object_at, request, request_ok
 
 SMS_MAX_BYTES = 90
 
@@ -53,3 +53,21 @@ async def send(message: OutboundMessage, settings: AlimtalkSettings,
     return SendResult(provider_message_id=f"{request_id}:{results[0].get('recipientSeq', 1)}",
                       detail={"fallback": "resendParameter" in
                               request_body(message, settings)["recipientList"][0]})
+
+
+async def check_sender(settings: AlimtalkSettings, client: httpx.AsyncClient) -> str:
+    """GET the sender profile: NHN names the Kakao channel and whether it may send."""
+    url = (f"{settings.base_url}/alimtalk/v2.2/appkeys/{settings.app_key}/senders/"
+           f"{settings.sender_key}")
+    response = await request(client, "GET", url, what="nhn alimtalk sender",
+                             headers={"X-Secret-Key": settings.secret_key.get_secret_value()})
+    answer = json_object(response)
+    header = object_at(answer, "header")
+    if not response.is_success or not header.get("isSuccessful"):
+        said = header.get("resultMessage") or response.reason_phrase
+        raise ChannelError(f"NHN 알림톡 refused ({header.get('resultCode', response.status_code)}"
+                           f": {said})", permanent=response.status_code < 500,
+                           status_code=response.status_code)
+    sender = object_at(answer, "sender")
+    status = sender.get("statusName") or sender.get("status", "?")
+    return f"알림톡 {sender.get('plusFriendId', '?')} ({status})"

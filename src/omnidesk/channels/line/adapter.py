@@ -22,7 +22,7 @@ from omnidesk.channels.line.config import LineConfig
 from omnidesk.channels.line.manifest import MANIFEST
 from omnidesk.channels.media import download, ref
 from omnidesk.channels.meta import from_unix
-from omnidesk.channels.retry import error_from_response, request
+from omnidesk.channels.retry import error_from_response, json_object, request
 from omnidesk.channels.signing import hmac_sha256_b64, require
 from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
 
@@ -63,11 +63,7 @@ class LineAdapter:
         token = config.channel_access_token.get_secret_value()
         response = await request(http, "GET", f"{config.api_base_url}/v2/bot/info",
                                  what="line bot info", headers={"Authorization": f"Bearer {token}"})
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = {}
-        answer = answer if isinstance(answer, dict) else {}
+        answer = json_object(response)
         if response.is_success:
             return f"LINE {answer.get('displayName', '?')} ({answer.get('basicId', '')})".strip()
         raise ChannelError(f"LINE answered {response.status_code}: "

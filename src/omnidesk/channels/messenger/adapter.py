@@ -72,6 +72,18 @@ class MessengerAdapter:
                                        token=config.page_access_token.get_secret_value())
         return SendResult(provider_message_id=answer["message_id"])
 
+    async def check_connection(self, config: MessengerConfig, http: httpx.AsyncClient) -> str:
+        """GET /me with the Page token: Graph names the Page it belongs to, which must be ours."""
+        product = "Instagram" if self.kind == INSTAGRAM.kind else "Messenger"
+        me = await meta.get_graph_identity(
+            http, f"{config.graph_base_url}/{config.api_version}/me",
+            token=config.page_access_token.get_secret_value(), product=product, fields="id,name")
+        if str(me.get("id")) != config.page_id:
+            raise ChannelError(f"the Page access token belongs to Page {me.get('id')} "
+                               f"({me.get('name', '?')}), not to Page {config.page_id}",
+                               permanent=True)
+        return f"{product}: Page {me.get('name', '?')} ({config.page_id})"
+
     async def fetch_media(self, attachment: Mapping[str, Any], config: MessengerConfig,
                           http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
         """GET the attachment's payload.url (Meta's CDN, no token needed)."""

@@ -19,7 +19,7 @@ from omnidesk.channels.base import (
 )
 from omnidesk.channels.media import download, ref, too_large
 from omnidesk.channels.meta import from_unix
-from omnidesk.channels.retry import is_transient_status, request
+from omnidesk.channels.retry import is_transient_status, json_object, request
 from omnidesk.channels.signing import require
 from omnidesk.channels.telegram.config import TelegramConfig
 from omnidesk.channels.telegram.manifest import MANIFEST
@@ -67,7 +67,7 @@ class TelegramAdapter:
         # The token is part of the URL: never put this URL in an error or a log line.
         url = f"{config.api_base_url}/bot{config.bot_token.get_secret_value()}/sendMessage"
         response = await request(client, "POST", url, what="telegram sendMessage", json=body)
-        answer = _json(response)
+        answer = json_object(response)
         if response.is_success and answer.get("ok"):
             result = answer["result"]
             return SendResult(provider_message_id=f"{result['chat']['id']}:{result['message_id']}")
@@ -78,7 +78,7 @@ class TelegramAdapter:
         # The token is part of the URL: never put this URL in an error or a log line.
         url = f"{config.api_base_url}/bot{config.bot_token.get_secret_value()}/getMe"
         response = await request(http, "GET", url, what="telegram getMe")
-        answer = _json(response)
+        answer = json_object(response)
         if response.is_success and answer.get("ok"):
             bot = answer.get("result") or {}
             return f"@{bot.get('username', '?')} ({bot.get('first_name', '')})".strip()
@@ -98,7 +98,7 @@ class TelegramAdapter:
         # The token is part of these URLs: never put them in an error or a log line.
         response = await request(http, "GET", f"{config.api_base_url}/bot{token}/getFile",
                                  params={"file_id": file_id}, what="telegram getFile")
-        answer = _json(response)
+        answer = json_object(response)
         if not (response.is_success and answer.get("ok")):
             raise _error(response, answer, "telegram getFile")
         result = answer.get("result") or {}
@@ -110,14 +110,6 @@ class TelegramAdapter:
         fetched = await download(http, f"{config.api_base_url}/file/bot{token}/{path}",
                                  what="telegram file", max_bytes=max_bytes)
         return FetchedMedia(fetched.data, fetched.content_type, PurePosixPath(path).name)
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _error(response: httpx.Response, answer: dict[str, Any],

@@ -79,6 +79,15 @@ class WhatsAppAdapter:
                                        body=message_body(message), what="whatsapp messages")
         return SendResult(provider_message_id=answer["messages"][0]["id"])
 
+    async def check_connection(self, config: WhatsAppConfig, http: httpx.AsyncClient) -> str:
+        """GET /{phone_number_id}: Graph names the number and the business verified for it."""
+        url = f"{config.graph_base_url}/{config.api_version}/{config.phone_number_id}"
+        number = await meta.get_graph_identity(
+            http, url, token=config.access_token.get_secret_value(), product="WhatsApp",
+            fields="display_phone_number,verified_name")
+        return f"WhatsApp {number.get('display_phone_number', '?')} " \
+               f"({number.get('verified_name', '')})"
+
     async def fetch_media(self, attachment: Mapping[str, Any], config: WhatsAppConfig,
                           http: httpx.AsyncClient, *, max_bytes: int) -> FetchedMedia:
         """GET /{media-id} for a short-lived URL, then GET that URL with the same token."""

@@ -13,6 +13,11 @@ from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceSco
 ROLES = ("admin", "supervisor", "agent")
 SESSION_LIFETIME = dt.timedelta(days=14)
 DEFAULT_CAPACITY: dict[str, int] = {"voice": 1, "chat": 3, "email": 5}
+# How an agent is told (sound, desktop, tab title) and about what (assigned, message in theirs,
+# mention, SLA about to breach); the schema (NotifySettings) validates and fills the gaps.
+DEFAULT_NOTIFY: dict[str, bool] = {"sound": True, "desktop": False, "title": True,
+                                   "assigned": True, "message": True, "mention": True,
+                                   "sla": True}
 
 
 class User(Base, IdMixin, TimestampMixin, WorkspaceScoped):
@@ -30,6 +35,7 @@ class User(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     locale: Mapped[str] = mapped_column(String(8), default="ko")
     languages: Mapped[list[Any]] = mapped_column(default=lambda: ["ko"])
     capacity: Mapped[dict[str, Any]] = mapped_column(default=lambda: dict(DEFAULT_CAPACITY))
+    notify: Mapped[dict[str, Any]] = mapped_column(default=lambda: dict(DEFAULT_NOTIFY))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[dt.datetime | None]
     # a custom role: its permissions replace the built-in role's (role keeps its base rank)

@@ -53,6 +53,24 @@ class UserCreate(BaseModel):
         return check_capacity(value)
 
 
+class NotifySettings(BaseModel):
+    """An agent's notification settings: how (sound, desktop, title) and on what."""
+
+    sound: bool = Field(True, description="Play a sound")
+    desktop: bool = Field(False, description="Show a desktop notification (browser permission)")
+    title: bool = Field(True, description="Count unseen alerts in the tab title")
+    assigned: bool = Field(True, description="A conversation is assigned to me")
+    message: bool = Field(True, description="A customer writes in one of mine")
+    mention: bool = Field(True, description="A colleague mentions me in a note")
+    sla: bool = Field(True, description="An SLA of one of mine is about to breach")
+
+    @classmethod
+    def of(cls, stored: dict[str, Any] | None) -> NotifySettings:
+        """Read a user's stored settings, defaults for what is missing or unknown."""
+        return cls.model_validate({k: v for k, v in (stored or {}).items()
+                                   if k in cls.model_fields})
+
+
 class UserUpdate(Patch):
     nullable = frozenset({"role_id"})
 
@@ -67,6 +85,7 @@ class UserUpdate(Patch):
     role_id: Id | None = Field(None, description="A custom role; null returns to the built-in one")
     scope_limited: bool | None = None
     scope_inbox_ids: list[Id] | None = Field(None, max_length=200)
+    notify: NotifySettings | None = None
 
     @field_validator("capacity")
     @classmethod

@@ -28,25 +28,33 @@ from omnidesk.domains.analytics.facts import RECONTACT_WINDOW, derive
 from omnidesk.domains.analytics.goals import GOAL_METRICS, goal_progress, list_all_goals, period_of
 from omnidesk.domains.analytics.models import (
     COUNTERS,
+    DAILY_COUNTERS,
+    DAILY_DIMENSIONS,
     DIMENSIONS,
     ConversationFact,
     Goal,
     KpiRollup,
+    daily_rollups,
 )
 from omnidesk.domains.analytics.schemas import GoalCreate
 from omnidesk.domains.workspaces.service import Calendar, get_workspace, workspace_calendar
 
-Cell = tuple[str, str, dt.datetime]  # dimension, key, hour
+Cell = tuple[str, str, Any]  # dimension, key, UTC hour (hourly) or local day (daily)
+Cells = dict[Cell, dict[str, float]]
 DIMENSION_COLUMNS = {"channel": "channel", "inbox": "inbox_id", "team": "team_id",
-                     "agent": "agent_id", "intent": "intent", "language": "language"}
+                     "agent": "agent_id", "intent": "intent", "language": "language",
+                     "handoff_reason": "handoff_reason", "bot_article": "bot_article"}
+KEY_LENGTH = {"hourly": 80, "daily": 300}
+HOURLY = frozenset(COUNTERS)
 
 
-def dimension_keys(fact: ConversationFact) -> list[tuple[str, str]]:
+def dimension_keys(values: Any, dimensions: tuple[str, ...] = DIMENSIONS,
+                   length: int = 80) -> list[tuple[str, str]]:
     """Return the (dimension, key) cells a fact counts in ("" when the value is unknown)."""
     keys = [("all", "")]
-    for dimension in DIMENSIONS[1:]:
-        value = getattr(fact, DIMENSION_COLUMNS[dimension])
-        keys.append((dimension, "" if value is None else str(value)[:80]))
+    for dimension in dimensions[1:]:
+        value = getattr(values, DIMENSION_COLUMNS[dimension])
+        keys.append((dimension, "" if value is None else str(value)[:length]))
     return keys
 
 
@@ -62,11 +70,12 @@ async def do_refresh_fact(session: AsyncSession, *, workspace_id: int, conversat
     snap = await service.load_snapshot(session, workspace_id=workspace_id,
                                        conversation_id=conversation_id)
     fact = await service.get_fact(session, conversation_id=conversation_id, lock=True)
-    before = await _cells(session, fact) if fact is not None else {}
+    tz = snap.calendar.tz if snap is not None else await _zone(session, workspace_id)
+    before = await _cells(session, fact, tz) if fact is not None else ({}, {})
     if snap is None:
         if fact is not None:
             await session.delete(fact)
-            await _apply(session, workspace_id, before, {})
+            await _apply(session, workspace_id, before, ({}, {}))
         return None
     values = derive(snap, now)
     if fact is None:
@@ -79,42 +88,73 @@ async def do_refresh_fact(session: AsyncSession, *, workspace_id: int, conversat
         for name, value in values.items():
             setattr(fact, name, value)
     await session.flush()
-    await _apply(session, workspace_id, before, await _cells(session, fact))
+    await _apply(session, workspace_id, before, await _cells(session, fact, tz))
     return fact
 
 
-async def _cells(session: AsyncSession, fact: ConversationFact) -> dict[Cell, dict[str, float]]:
-    """Return the counters a fact adds to each rollup cell it belongs to."""
-    row = (await session.execute(select(*row_counters()).where(
+async def _zone(session: AsyncSession, workspace_id: int) -> dt.tzinfo:
+    """Return the workspace's time zone (its local days are the daily rollups' days)."""
+    return workspace_calendar(await get_workspace(session, workspace_id=workspace_id)).tz
+
+
+async def _cells(session: AsyncSession, fact: ConversationFact,
+                 tz: dt.tzinfo) -> tuple[Cells, Cells]:
+    """Return the counters a fact adds to each hourly and each daily rollup cell."""
+    row = (await session.execute(select(*row_counters(daily=True)).where(
         ConversationFact.id == fact.id))).one()
-    counters = {name: float(row._mapping[name] or 0) for name in COUNTERS}
-    hour = hour_of(fact.created_at)
-    return {(dimension, key, hour): counters for dimension, key in dimension_keys(fact)}
+    hourly: Cells = defaultdict(dict)
+    daily: Cells = defaultdict(dict)
+    _add_row(hourly, daily, fact, row._mapping, tz)
+    return hourly, daily
 
 
-async def _apply(session: AsyncSession, workspace_id: int, before: dict[Cell, dict[str, float]],
-                 after: dict[Cell, dict[str, float]]) -> None:
-    """Add (after − before) to the rollup rows."""
-    deltas: dict[Cell, dict[str, float]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0.0))
-    for sign, cells in ((-1.0, before), (1.0, after)):
-        for cell, counters in cells.items():
-            for name, value in counters.items():
-                deltas[cell][name] += sign * value
-    rows = [{"workspace_id": workspace_id, "dimension": d, "key": k, "hour": h, **change}
-            for (d, k, h), change in deltas.items() if any(change.values())]
-    await add_to_rollups(session, rows)
+def _add_row(hourly: Cells, daily: Cells, fact: Any, counters: Any, tz: dt.tzinfo) -> None:
+    """Add one fact's non-zero counters to the hourly and daily cells it belongs to."""
+    values = [(name, float(counters[name])) for name in DAILY_COUNTERS if counters[name]]
+    hourly_values = [(name, value) for name, value in values if name in HOURLY]
+    hour, day = hour_of(fact.created_at), fact.created_at.astimezone(tz).date()
+    for dimension, key in dimension_keys(fact):
+        cell = hourly[(dimension, key, hour)]
+        for name, value in hourly_values:
+            cell[name] = cell.get(name, 0.0) + value
+    for dimension, key in dimension_keys(fact, DAILY_DIMENSIONS, KEY_LENGTH["daily"]):
+        cell = daily[(dimension, key, day)]
+        for name, value in values:
+            cell[name] = cell.get(name, 0.0) + value
 
 
-async def add_to_rollups(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Upsert rollup rows, adding their counters to the stored ones."""
+
+
+async def _apply(session: AsyncSession, workspace_id: int, before: tuple[Cells, Cells],
+                 after: tuple[Cells, Cells]) -> None:
+    """Add (after − before) to the hourly and daily rollup rows."""
+    for index, (table, time, names) in enumerate((
+            (KpiRollup.__table__, "hour", COUNTERS), (daily_rollups, "day", DAILY_COUNTERS))):
+        deltas: Cells = defaultdict(dict)
+        for sign, cells in ((-1.0, before[index]), (1.0, after[index])):
+            for cell, counters in cells.items():
+                for name, value in counters.items():
+                    deltas[cell][name] = deltas[cell].get(name, 0.0) + sign * value
+        rows = [{"workspace_id": workspace_id, "dimension": d, "key": k, time: at,
+                 **dict.fromkeys(names, 0.0), **change}
+                for (d, k, at), change in deltas.items() if any(change.values())]
+        await add_to_rollups(session, rows, table=table)
+
+
+async def add_to_rollups(session: AsyncSession, rows: list[dict[str, Any]],
+                         table: Any = None) -> None:
+    """Upsert rollup rows (hourly unless told), adding their counters to the stored ones."""
     if not rows:
         return
+    table = KpiRollup.__table__ if table is None else table
+    time, names = (("day", DAILY_COUNTERS) if table is daily_rollups else ("hour", COUNTERS))
     upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = upsert(KpiRollup)
+    stmt = upsert(table)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["workspace_id", "dimension", "key", "hour"],
-        set_={name: getattr(KpiRollup, name) + getattr(stmt.excluded, name) for name in COUNTERS})
-    await session.execute(stmt, rows)
+        index_elements=["workspace_id", "dimension", "key", time],
+        set_={name: table.c[name] + stmt.excluded[name] for name in names})
+    for start in range(0, len(rows), 500):  # bind-parameter limits: ~335 columns a row
+        await session.execute(stmt, rows[start:start + 500])
 
 
 async def do_refresh_customer_recontacts(session: AsyncSession, *, workspace_id: int,
@@ -150,9 +190,10 @@ async def do_rebuild(session: AsyncSession, *, workspace_id: int,
     await session.execute(delete(KpiRollup).where(KpiRollup.workspace_id == workspace_id))
     await session.execute(delete(ConversationFact).where(
         ConversationFact.workspace_id == workspace_id))
+    await session.execute(delete(daily_rollups).where(
+        daily_rollups.c.workspace_id == workspace_id))
     ids = await service.list_conversation_ids(session, workspace_id=workspace_id)
     now = now or utcnow()
-    cells: dict[Cell, dict[str, float]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0.0))
     for start in range(0, len(ids), chunk):
         part = ids[start:start + chunk]
         snaps = await service.load_snapshots(session, workspace_id=workspace_id,
@@ -160,30 +201,39 @@ async def do_rebuild(session: AsyncSession, *, workspace_id: int,
         await session.execute(insert(ConversationFact), [
             {"workspace_id": workspace_id, "conversation_id": snap.conversation.id,
              **derive(snap, now)} for snap in snaps])
-        await _add_cells(session, workspace_id, part, cells)
-    await add_to_rollups(session, [
-        {"workspace_id": workspace_id, "dimension": d, "key": k, "hour": h, **counters}
-        for (d, k, h), counters in cells.items()])
+    await do_rebuild_rollups(session, workspace_id=workspace_id, chunk=chunk)
     return len(ids)
 
 
-async def _add_cells(session: AsyncSession, workspace_id: int, conversation_ids: list[int],
-                     cells: dict[Cell, dict[str, float]]) -> None:
-    """Add the counters of these conversations' facts to the rollup cells being built."""
+async def do_rebuild_rollups(session: AsyncSession, *, workspace_id: int,
+                             chunk: int = 5000) -> int:
+    """Recompute a workspace's hourly and daily rollups from its stored facts."""
+    await session.execute(delete(KpiRollup).where(KpiRollup.workspace_id == workspace_id))
+    await session.execute(delete(daily_rollups).where(
+        daily_rollups.c.workspace_id == workspace_id))
+    tz = await _zone(session, workspace_id)
+    hourly: Cells = defaultdict(dict)
+    daily: Cells = defaultdict(dict)
     dims = [getattr(ConversationFact, column) for column in DIMENSION_COLUMNS.values()]
-    rows = await session.execute(
-        select(ConversationFact.created_at, *dims, *row_counters()).where(
-            ConversationFact.workspace_id == workspace_id,
-            ConversationFact.conversation_id.in_(conversation_ids)))
-    for row in rows:
-        hour = hour_of(row.created_at)
-        values = [(name, float(row._mapping[name] or 0)) for name in COUNTERS]
-        keys = [("all", "")] + [(d, "" if v is None else str(v)[:80])
-                                for d, v in zip(DIMENSIONS[1:], row[1:7], strict=True)]
-        for dimension, key in keys:
-            cell = cells[(dimension, key, hour)]
-            for name, value in values:
-                cell[name] += value
+    last, count = 0, 0
+    while True:  # keyset pages of facts, each row's counters computed by the database
+        rows = (await session.execute(
+            select(ConversationFact.id, ConversationFact.created_at, *dims,
+                   *row_counters(daily=True))
+            .where(ConversationFact.workspace_id == workspace_id, ConversationFact.id > last)
+            .order_by(ConversationFact.id).limit(chunk))).all()
+        if not rows:
+            break
+        for row in rows:
+            _add_row(hourly, daily, row, row._mapping, tz)
+        last, count = rows[-1].id, count + len(rows)
+    for table, time, cells, names in ((KpiRollup.__table__, "hour", hourly, COUNTERS),
+                                      (daily_rollups, "day", daily, DAILY_COUNTERS)):
+        await add_to_rollups(session, [
+            {"workspace_id": workspace_id, "dimension": d, "key": k, time: at,
+             **dict.fromkeys(names, 0.0), **counters}
+            for (d, k, at), counters in cells.items()], table=table)
+    return count
 
 
 async def check_create_goal(session: AsyncSession, *, actor: Actor,

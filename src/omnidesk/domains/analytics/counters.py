@@ -10,7 +10,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Float, Integer, case, cast, func
 
-from omnidesk.domains.analytics.models import COUNTERS
+from omnidesk.domains.analytics.models import (
+    COUNTERS,
+    DAILY_COUNTERS,
+    HISTOGRAM_BUCKETS,
+    HISTOGRAM_RATIO,
+    HISTOGRAMS,
+)
 from omnidesk.domains.analytics.models import ConversationFact as F
 
 
@@ -55,12 +61,45 @@ EXPRESSIONS: dict[str, ColumnElement[Any]] = {
 }
 assert tuple(EXPRESSIONS) == COUNTERS
 
+# The bot answered but did not help: handed to people, or the customer came back unconfirmed.
+UNHELPFUL = F.handed_off.is_(True) | (F.bot_handled.is_(True) & F.self_service.is_(None)
+                                      & F.recontact_at.is_not(None))
 
-def row_counters() -> list[ColumnElement[Any]]:
-    """Return each counter of one fact row, labelled by name."""
-    return [expr.label(name) for name, expr in EXPRESSIONS.items()]
+
+def bucket_bounds(index: int) -> tuple[float, float]:
+    """Return the seconds a histogram bucket holds: [low, high) (the last one is open)."""
+    if index == 0:
+        return 0.0, 1.0
+    high = HISTOGRAM_RATIO ** index if index < HISTOGRAM_BUCKETS - 1 else float("inf")
+    return HISTOGRAM_RATIO ** (index - 1), high
 
 
-def summed_counters() -> list[ColumnElement[Any]]:
+def _in_bucket(column: Any, index: int) -> ColumnElement[int]:
+    low, high = bucket_bounds(index)
+    condition = column >= low if index else column.is_not(None)
+    return _flag(condition & (column < high) if high != float("inf") else condition)
+
+
+DAILY_EXPRESSIONS: dict[str, ColumnElement[Any]] = {
+    **EXPRESSIONS,
+    "bot_unhelpful": _flag(UNHELPFUL),
+    **{f"{kind}_{score}": _flag(column == score)
+       for kind, column, low, high in (("csat", F.csat, 1, 5), ("nps", F.nps, 0, 10),
+                                       ("ces", F.ces, 1, 7))
+       for score in range(low, high + 1)},
+    **{f"{prefix}_h{index}": _in_bucket(getattr(F, name), index)
+       for prefix, name in HISTOGRAMS.items() for index in range(HISTOGRAM_BUCKETS)},
+}
+assert tuple(DAILY_EXPRESSIONS) == DAILY_COUNTERS
+
+
+def row_counters(daily: bool = False) -> list[ColumnElement[Any]]:
+    """Return each counter of one fact row (the daily rollups' superset), labelled by name."""
+    chosen = DAILY_EXPRESSIONS if daily else EXPRESSIONS
+    return [expr.label(name) for name, expr in chosen.items()]
+
+
+def summed_counters(daily: bool = False) -> list[ColumnElement[Any]]:
     """Return each counter summed over the selected facts, labelled by name."""
-    return [func.coalesce(func.sum(expr), 0).label(name) for name, expr in EXPRESSIONS.items()]
+    chosen = DAILY_EXPRESSIONS if daily else EXPRESSIONS
+    return [func.coalesce(func.sum(expr), 0).label(name) for name, expr in chosen.items()]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.analytics.models import Goal
-from omnidesk.domains.analytics.reports import ReportFilter, kpis, period
+from omnidesk.domains.analytics.reports import ReportFilter, day_filter, kpis
 from omnidesk.domains.analytics.schemas import GoalRead
 from omnidesk.domains.workspaces.service import Calendar
 
@@ -50,11 +50,12 @@ def on_track(metric: str, value: float | None, target: float) -> bool | None:
     return value >= target if metric in HIGHER_IS_BETTER else value <= target
 
 
-def goal_filter(goal: Goal, since: dt.datetime, until: dt.datetime) -> ReportFilter:
-    """Return the report filter of a goal's scope over a period."""
+def goal_filter(goal: Goal, calendar: Calendar, first: dt.date,
+                last: dt.date) -> ReportFilter:
+    """Return the report filter of a goal's scope over the local days of a period."""
     field = SCOPE_FIELDS.get(goal.scope)
     extra: dict[str, Any] = {field: goal.scope_id} if field else {}
-    return ReportFilter(since=since, until=until, **extra)
+    return day_filter(calendar, first, last, **extra)
 
 
 async def goal_progress(session: AsyncSession, *, goal: Goal, calendar: Calendar,
@@ -63,9 +64,8 @@ async def goal_progress(session: AsyncSession, *, goal: Goal, calendar: Calendar
     values: list[float | None] = []
     for back in range(TREND_PERIODS - 1, -1, -1):
         first, last = period_of(goal.period, today, back)
-        since, until = period(calendar, first, min(last, today))
         result = await kpis(session, workspace_id=goal.workspace_id,
-                            flt=goal_filter(goal, since, until))
+                            flt=goal_filter(goal, calendar, first, min(last, today)))
         value = result[""].get(goal.metric)
         values.append(None if value is None else float(value))
     return GoalRead(id=goal.id, name=goal.name, metric=goal.metric, target=goal.target,

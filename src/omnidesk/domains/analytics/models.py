@@ -9,8 +9,20 @@ the message tables. Definitions: ``docs/metrics.md``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
@@ -27,6 +39,21 @@ COUNTERS = (
 )
 FLOAT_COUNTERS = frozenset(name for name in COUNTERS if name.endswith("_sum"))
 DIMENSIONS = ("all", "channel", "inbox", "team", "agent", "intent", "language")
+
+# The daily rollups (per local day of the workspace) add what reports would otherwise read from
+# the facts: survey score counts, unhelpful bot answers, and a histogram of each duration whose
+# median and p90 reports show. Histogram bucket 0 holds durations under 1 s; bucket i holds
+# [RATIO^(i-1), RATIO^i) seconds; the last bucket is open-ended (~70 days and over).
+HISTOGRAMS = {"fr": "first_response_seconds", "frb": "first_response_business_seconds",
+              "res": "resolution_seconds", "resb": "resolution_business_seconds"}
+HISTOGRAM_RATIO = 1.25
+HISTOGRAM_BUCKETS = 72
+SCORE_COUNTERS = tuple(f"{kind}_{score}" for kind, low, high in (
+    ("csat", 1, 5), ("nps", 0, 10), ("ces", 1, 7)) for score in range(low, high + 1))
+HISTOGRAM_COUNTERS = tuple(f"{prefix}_h{index}" for prefix in HISTOGRAMS
+                           for index in range(HISTOGRAM_BUCKETS))
+DAILY_COUNTERS = (*COUNTERS, "bot_unhelpful", *SCORE_COUNTERS, *HISTOGRAM_COUNTERS)
+DAILY_DIMENSIONS = (*DIMENSIONS, "handoff_reason", "bot_article")
 
 
 class ConversationFact(Base, IdMixin, WorkspaceScoped):
@@ -116,6 +143,21 @@ class KpiRollup(Base, IdMixin, WorkspaceScoped):
     ces_sum: Mapped[float] = mapped_column(Float, default=0.0)
 
 
+# A Core table: ~330 counter columns are generated from the names above, not written out.
+daily_rollups = Table(
+    "analytics_daily_rollups", Base.metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("workspace_id", IdType, ForeignKey("workspaces.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("dimension", String(16), nullable=False),
+    Column("key", String(300), nullable=False),  # "" for the whole workspace
+    Column("day", Date, nullable=False),  # the workspace's local day of creation
+    *[Column(name, Float if name in FLOAT_COUNTERS else BigInteger, nullable=False, default=0)
+      for name in DAILY_COUNTERS],
+    UniqueConstraint("workspace_id", "dimension", "key", "day"),
+)
+
+
 class Goal(Base, IdMixin, WorkspaceScoped):
     """A SMART goal: a metric, a target, a period, a scope and an owner."""
 
@@ -131,3 +173,39 @@ class Goal(Base, IdMixin, WorkspaceScoped):
         IdType, ForeignKey("users.id", ondelete="SET NULL"))
     off_track_notified_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AgentOccupancy(Base, IdMixin, WorkspaceScoped):
+    """One agent's local day: seconds available (online) and seconds of those at capacity."""
+
+    __tablename__ = "analytics_agent_occupancy"
+    __table_args__ = (UniqueConstraint("workspace_id", "agent_id", "day"),)
+
+    agent_id: Mapped[int] = mapped_column(IdType)
+    day: Mapped[dt.date] = mapped_column(Date)  # the workspace's local day
+    available_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    at_capacity_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class AgentTimeline(Base, IdMixin, WorkspaceScoped):
+    """Where the occupancy fold left one agent: presence, capacity and open conversations as
+    of ``counted_until`` (time before it is in ``AgentOccupancy``)."""
+
+    __tablename__ = "analytics_agent_timelines"
+    __table_args__ = (UniqueConstraint("workspace_id", "agent_id"),)
+
+    agent_id: Mapped[int] = mapped_column(IdType)
+    presence: Mapped[str] = mapped_column(String(16), default="offline")
+    capacity: Mapped[dict[str, Any]]  # capacity class -> conversations at once
+    open_conversations: Mapped[dict[str, Any]]  # conversation id -> capacity class
+    counted_until: Mapped[dt.datetime]
+
+
+class AnalyticsCursor(Base, IdMixin):
+    """How far a fold over the event log has read (the last outbox event id it folded)."""
+
+    __tablename__ = "analytics_cursors"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    name: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(BigInteger, default=0)

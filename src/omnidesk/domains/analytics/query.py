@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
-from omnidesk.domains.analytics.reports import ReportFilter, period
+from omnidesk.domains.analytics.reports import ReportFilter, day_filter
 from omnidesk.domains.analytics.schemas import ReportQuery
 from omnidesk.domains.analytics.tables import scoped_filter
 from omnidesk.domains.workspaces.service import Calendar, get_workspace, workspace_calendar
@@ -35,8 +35,7 @@ async def access_report(session: AsyncSession, *, actor: Actor,
     calendar = workspace_calendar(workspace)
     last = query.date_to or utcnow().astimezone(calendar.tz).date()
     first = query.date_from or last - dt.timedelta(days=DEFAULT_DAYS - 1)
-    since, until = period(calendar, first, last)
-    flt = ReportFilter(since=since, until=until, channel=query.channel,
-                       inbox_id=query.inbox_id, team_id=query.team_id,
-                       agent_id=query.agent_id, intent=query.intent, language=query.language)
+    flt = day_filter(calendar, first, last, channel=query.channel, inbox_id=query.inbox_id,
+                     team_id=query.team_id, agent_id=query.agent_id, intent=query.intent,
+                     language=query.language)
     return ReportScope(scoped_filter(actor, flt), calendar, first, last, query.by)

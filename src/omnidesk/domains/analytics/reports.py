@@ -16,9 +16,18 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.errors import InvalidInput
-from omnidesk.domains.analytics.counters import summed_counters
-from omnidesk.domains.analytics.models import COUNTERS, KpiRollup
+from omnidesk.domains.analytics.counters import bucket_bounds, summed_counters
+from omnidesk.domains.analytics.models import (
+    COUNTERS,
+    HISTOGRAM_BUCKETS,
+    HISTOGRAM_COUNTERS,
+    HISTOGRAMS,
+    KpiRollup,
+    daily_rollups,
+)
 from omnidesk.domains.analytics.models import ConversationFact as F
+from omnidesk.domains.analytics.occupancy import KEYS as OCCUPANCY_KEYS
+from omnidesk.domains.analytics.occupancy import occupancy
 from omnidesk.domains.workspaces.service import Calendar
 
 BY_COLUMNS = {"channel": F.channel, "inbox": F.inbox_id, "team": F.team_id,
@@ -31,6 +40,7 @@ PERCENTILE_COLUMNS = {
     "resolution_business_seconds": F.resolution_business_seconds,
 }
 MAX_DAYS = 400
+EXACT_LIMIT = 20_000  # up to this many conversations, medians and p90s are exact (facts)
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,9 @@ class ReportFilter:
     agent_id: int | None = None
     intent: str | None = None
     language: str | None = None
+    # The local days [first, last] the period covers when it is whole days (then the daily
+    # rollups can answer); None for any other span of instants.
+    days: tuple[dt.date, dt.date] | None = None
 
     def slices(self) -> dict[str, Any]:
         """Return the slicing filters that are set, by dimension name."""
@@ -55,7 +68,29 @@ class ReportFilter:
     def previous(self) -> ReportFilter:
         """Return the same filter over the period of equal length just before."""
         length = self.until - self.since
-        return replace(self, since=self.since - length, until=self.since)
+        days = None
+        if self.days is not None:
+            span = self.days[1] - self.days[0] + dt.timedelta(days=1)
+            days = (self.days[0] - span, self.days[0] - dt.timedelta(days=1))
+        return replace(self, since=self.since - length, until=self.since, days=days)
+
+    def rollup_cell(self, by: str | None) -> tuple[str, str | None] | None:
+        """Return the rollup (dimension, key) that answers this filter grouped by ``by``
+        (key None: every key of the dimension), or None when only the facts can."""
+        slices = self.slices()
+        if not slices:
+            return (by, None) if by else ("all", "")
+        if by is None and len(slices) == 1:
+            dimension, value = next(iter(slices.items()))
+            return dimension, str(value)
+        return None
+
+
+def day_filter(calendar: Calendar, first: dt.date, last: dt.date,
+               **slices: Any) -> ReportFilter:
+    """Return the filter of whole local days ``first``..``last`` (inclusive)."""
+    since, until = period(calendar, first, last)
+    return ReportFilter(since=since, until=until, days=(first, last), **slices)
 
 
 def period(calendar: Calendar, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -115,8 +150,17 @@ async def kpis(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
     if by is not None and by not in BY_COLUMNS:
         raise InvalidInput(f"--by must be one of {', '.join(BREAKDOWNS)}", field="by")
     counters = await summed(session, workspace_id=workspace_id, flt=flt, by=by)
-    spreads = await percentiles(session, workspace_id=workspace_id, flt=flt, by=by)
-    return {key: {**kpi_values(values), **spreads.get(key, _no_spread())}
+    total = sum(values["conversations"] for values in counters.values())
+    if total > EXACT_LIMIT and flt.days is not None and flt.rollup_cell(by) is not None:
+        spreads = await histogram_percentiles(session, workspace_id=workspace_id, flt=flt,
+                                              by=by)
+    else:
+        spreads = await percentiles(session, workspace_id=workspace_id, flt=flt, by=by)
+    busy = await occupancy(session, workspace_id=workspace_id, flt=flt, by=by)
+    for key in busy.keys() - counters.keys():  # agents who were online but got nothing
+        counters[key] = dict.fromkeys(COUNTERS, 0.0)
+    return {key: {**kpi_values(values), **spreads.get(key, _no_spread()),
+                  **busy.get(key, dict.fromkeys(OCCUPANCY_KEYS))}
             for key, values in sorted(counters.items())}
 
 
@@ -127,17 +171,12 @@ def _no_spread() -> dict[str, float | None]:
 async def summed(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
                  by: str | None = None) -> dict[str, dict[str, float]]:
     """Return the summed counters per group, from the rollups when they can answer."""
-    slices = flt.slices()
-    if not slices or (by is None and len(slices) == 1):
-        dimension = by or (next(iter(slices)) if slices else "all")
-        query: Any = (select(KpiRollup.key, *[func.coalesce(func.sum(getattr(KpiRollup, n)), 0)
-                                         .label(n) for n in COUNTERS])
-                 .where(KpiRollup.workspace_id == workspace_id,
-                        KpiRollup.dimension == dimension, KpiRollup.hour >= flt.since,
-                        KpiRollup.hour < flt.until))
-        if slices:
-            query = query.where(KpiRollup.key == str(next(iter(slices.values()))))
-        rows = await session.execute(query.group_by(KpiRollup.key))
+    cell = flt.rollup_cell(by)
+    if cell is not None:
+        table, _time = rollup_table(flt)
+        query: Any = rollup_query(workspace_id, flt, cell, select(table.c.key, *[
+            func.coalesce(func.sum(table.c[n]), 0).label(n) for n in COUNTERS]))
+        rows = await session.execute(query.group_by(table.c.key))
         found = {("" if by is None else row.key): _floats(row) for row in rows}
     else:
         group = BY_COLUMNS[by] if by else None
@@ -150,6 +189,24 @@ async def summed(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
     if by is None and "" not in found:
         found[""] = dict.fromkeys(COUNTERS, 0.0)
     return found
+
+
+def rollup_table(flt: ReportFilter) -> tuple[Any, str]:
+    """Return the rollup table that covers a filter: daily for whole local days, else hourly."""
+    return (daily_rollups, "day") if flt.days is not None else (KpiRollup.__table__, "hour")
+
+
+def rollup_query(workspace_id: int, flt: ReportFilter, cell: tuple[str, str | None],
+                 query: Select[Any]) -> Select[Any]:
+    """Restrict a select over the rollups to a workspace, the period and one (dimension, key)."""
+    table, _time = rollup_table(flt)
+    dimension, key = cell
+    query = query.where(table.c.workspace_id == workspace_id, table.c.dimension == dimension)
+    if flt.days is not None:
+        query = query.where(table.c.day >= flt.days[0], table.c.day <= flt.days[1])
+    else:
+        query = query.where(table.c.hour >= flt.since, table.c.hour < flt.until)
+    return query if key is None else query.where(table.c.key == key)
 
 
 def _floats(row: Any) -> dict[str, float]:
@@ -202,6 +259,50 @@ async def _python_percentiles(session: AsyncSession, workspace_id: int, flt: Rep
     for key, items in values.items():
         found[key][f"{name}_median"] = _round(quantile(items, 0.5))
         found[key][f"{name}_p90"] = _round(quantile(items, 0.9))
+
+
+async def histogram_percentiles(session: AsyncSession, *, workspace_id: int,
+                                flt: ReportFilter, by: str | None = None
+                                ) -> dict[str, dict[str, float | None]]:
+    """Return the median and p90 of each duration per group from the daily histograms."""
+    cell = flt.rollup_cell(by)
+    assert cell is not None and flt.days is not None
+    query = rollup_query(workspace_id, flt, cell, select(daily_rollups.c.key, *[
+        func.coalesce(func.sum(daily_rollups.c[n]), 0).label(n) for n in HISTOGRAM_COUNTERS]))
+    found: dict[str, dict[str, float | None]] = defaultdict(_no_spread)
+    for row in await session.execute(query.group_by(daily_rollups.c.key)):
+        key = "" if by is None else row.key
+        for prefix, name in HISTOGRAMS.items():
+            counts = [int(row._mapping[f"{prefix}_h{i}"]) for i in range(HISTOGRAM_BUCKETS)]
+            found[key][f"{name}_median"] = _round(histogram_quantile(counts, 0.5))
+            found[key][f"{name}_p90"] = _round(histogram_quantile(counts, 0.9))
+    return found
+
+
+def histogram_quantile(counts: list[int], q: float) -> float | None:
+    """Return the q-quantile of a histogram as percentile_cont would on its values, each value
+    estimated by its place in its bucket (log scale; linear in the first bucket)."""
+    total = sum(counts)
+    if not total:
+        return None
+    rank = q * (total - 1)  # the 0-based rank percentile_cont interpolates at
+    low, high = int(rank), min(int(rank) + 1, total - 1)
+    below, above = _nth_value(counts, low), _nth_value(counts, high)
+    return below + (above - below) * (rank - low)
+
+
+def _nth_value(counts: list[int], nth: int) -> float:
+    """Estimate the nth smallest value (0-based) of a histogram."""
+    seen = 0
+    for index, count in enumerate(counts):
+        if nth < seen + count:
+            low, high = bucket_bounds(index)
+            share = (nth - seen + 0.5) / count
+            if index == 0:
+                return low + (high - low) * share
+            return low if high == float("inf") else low * (high / low) ** share
+        seen += count
+    return bucket_bounds(len(counts) - 1)[0]
 
 
 def quantile(values: list[float], q: float) -> float | None:

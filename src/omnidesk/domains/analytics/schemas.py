@@ -29,6 +29,15 @@ class ReportQuery(BaseModel):
     language: str | None = Field(None, max_length=8)
 
 
+class DrillQuery(BaseModel):
+    """Which conversations behind a number: a named condition, a heatmap cell, a bot-page row."""
+
+    only: str = Field("all", max_length=32)
+    hour_of_week: int | None = Field(None, ge=0, le=167)
+    handoff_reason: str | None = Field(None, max_length=64)
+    bot_article: str | None = Field(None, max_length=300)
+
+
 class GoalCreate(BaseModel):
     """A SMART goal: which metric, what target, over which period, for whom, owned by whom."""
 

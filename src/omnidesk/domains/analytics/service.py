@@ -22,8 +22,7 @@ from omnidesk.domains.analytics.facts import (
 )
 from omnidesk.domains.analytics.models import ConversationFact
 from omnidesk.domains.conversations.models import Conversation, ConversationEvent, Message
-from omnidesk.domains.feedback.models import SurveyAnswer
-from omnidesk.domains.feedback.service import AnswerFilter, answers_query
+from omnidesk.domains.feedback.service import latest_scores
 from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.routing.models import QueueEntry, RoutingQueue, SlaClockRow
 from omnidesk.domains.routing.service import get_default_sla_policy, stacked_calendar
@@ -216,14 +215,9 @@ async def first_response_targets(session: AsyncSession, *,
 
 async def survey_scores(session: AsyncSession, *, workspace_id: int,
                         conversation_ids: list[int] | None) -> dict[int, dict[str, int]]:
-    """Return the conversations' latest survey answer per kind (csat, nps, ces)."""
-    query = answers_query(workspace_id, AnswerFilter())
-    if conversation_ids is not None:
-        query = query.where(SurveyAnswer.conversation_id.in_(conversation_ids))
-    found: dict[int, dict[str, int]] = defaultdict(dict)
-    for answer in await session.scalars(query.order_by(SurveyAnswer.id)):
-        found[answer.conversation_id][answer.kind] = answer.score
-    return found
+    """Return the conversations' latest survey answer per kind (feedback's rule)."""
+    return await latest_scores(session, workspace_id=workspace_id,
+                               conversation_ids=conversation_ids)
 
 
 async def get_fact(session: AsyncSession, *, conversation_id: int,

@@ -16,9 +16,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.core.events import OutboxEvent
+from omnidesk.domains.analytics.facts import hour_of_week
 from omnidesk.domains.analytics.models import ConversationFact as F
 from omnidesk.domains.analytics.reports import ReportFilter
 from omnidesk.domains.analytics.tables import hourly
+from omnidesk.domains.routing.events import AgentPresenceChanged
 from omnidesk.domains.routing.models import AgentStateRow
 from omnidesk.domains.routing.service import predict_staffing
 from omnidesk.domains.workspaces.service import Calendar
@@ -27,6 +30,7 @@ HISTORY_WEEKS = 4
 DEFAULT_AHT_SECONDS = 600.0
 HANDLING_CAP = dt.timedelta(hours=4)  # longer spans wait on the customer, not on an agent
 MAX_AGENTS = 500
+PRESENCE_LOOKBACK = dt.timedelta(days=30)  # presence events read before the window
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,45 @@ async def staffing_plan(session: AsyncSession, *, workspace_id: int, calendar: C
         plans.append(HourPlan(index, round(rate, 2), round(aht, 1), plan.agents,
                               round(plan.service_level, 4), round(plan.occupancy, 4)))
     return plans
+
+
+async def online_history(session: AsyncSession, *, workspace_id: int, calendar: Calendar,
+                         now: dt.datetime, weeks: int = HISTORY_WEEKS) -> list[float]:
+    """Return the mean number of agents online in each local hour of the week over the last
+    weeks, replayed from the ``agent.presence_changed`` events (an agent with no event before
+    the window counts as offline until their first one)."""
+    since = now - dt.timedelta(weeks=weeks)
+    rows: Any = await session.scalars(
+        select(OutboxEvent.payload).where(
+            OutboxEvent.workspace_id == workspace_id,
+            OutboxEvent.name == AgentPresenceChanged.name,
+            OutboxEvent.created_at >= since - PRESENCE_LOOKBACK, OutboxEvent.created_at < now)
+        .order_by(OutboxEvent.id))
+    changes: dict[int, list[tuple[dt.datetime, bool]]] = {}
+    for payload in rows:
+        at = dt.datetime.fromisoformat(str(payload["at"]))
+        at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at
+        changes.setdefault(int(payload["user_id"]), []).append(
+            (at, payload["presence"] == "online"))
+    seconds = [0.0] * 168
+    for items in changes.values():
+        items.sort(key=lambda item: item[0])
+        ends = [at for at, _online in items[1:]] + [now]
+        for (start, online), end in zip(items, ends, strict=True):
+            if online:
+                _add_hours(seconds, max(start, since), min(end, now), calendar)
+    return [round(value / (3600.0 * weeks), 2) for value in seconds]
+
+
+def _add_hours(seconds: list[float], start: dt.datetime, end: dt.datetime,
+               calendar: Calendar) -> None:
+    """Add the time between two instants to the local hours of the week it covers."""
+    at = start
+    while at < end:
+        next_hour = at.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+        step = min(next_hour, end)
+        seconds[hour_of_week(at, calendar)] += (step - at).total_seconds()
+        at = step
 
 
 async def agents_online(session: AsyncSession, *, workspace_id: int) -> tuple[int, int]:

@@ -2,7 +2,8 @@
 
 Every conversation lifecycle event refreshes that conversation's fact (idempotent: it recomputes
 from the stored history); a new conversation also refreshes the customer's recent ones, whose FCR
-or self-service may end with this recontact; a schedule settles facts whose window has closed.
+or self-service may end with this recontact; a schedule settles facts whose window has closed;
+another folds presence, capacity and assignment events into agent occupancy (``occupancy.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from omnidesk.domains.analytics.actions import (
     do_refresh_fact,
     do_settle_due_facts,
 )
+from omnidesk.domains.analytics.occupancy import BATCH, FOLD_EVERY_SECONDS, do_fold_occupancy
 from omnidesk.domains.conversations import events as conv_events
 from omnidesk.domains.feedback.events import SurveyAnswered
 
@@ -58,6 +60,14 @@ async def settle(event: DeliveredEvent[Any], session: AsyncSession) -> None:
     await do_settle_due_facts(session)
 
 
+async def fold_occupancy(event: DeliveredEvent[Any], session: AsyncSession) -> None:
+    """Add the agents' time since the last run to their occupancy (a few batches a run, so a
+    first run over a long event log catches up over several)."""
+    for _ in range(10):
+        if await do_fold_occupancy(session) < BATCH:
+            break
+
+
 async def check_goals(event: DeliveredEvent[Any], session: AsyncSession) -> None:
     """Tell the owners of goals that went off track."""
     await do_check_goals(session)
@@ -71,3 +81,4 @@ def register(registry: SubscriberRegistry) -> None:
                        reads=("conversation_ids",))(refresh_moved)
     registry.every(SETTLE_EVERY_SECONDS, name="analytics.settle")(settle)
     registry.every(GOALS_EVERY_SECONDS, name="analytics.goals")(check_goals)
+    registry.every(FOLD_EVERY_SECONDS, name="analytics.occupancy")(fold_occupancy)

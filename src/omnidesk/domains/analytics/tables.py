@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -17,10 +17,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.context import ROLE_RANK, Actor
 from omnidesk.core.errors import InvalidInput
 from omnidesk.domains.analytics.actions import hour_of
-from omnidesk.domains.analytics.counters import row_counters
-from omnidesk.domains.analytics.models import COUNTERS, KpiRollup
+from omnidesk.domains.analytics.counters import UNHELPFUL, row_counters
+from omnidesk.domains.analytics.models import (
+    COUNTERS,
+    SCORE_COUNTERS,
+    KpiRollup,
+    daily_rollups,
+)
 from omnidesk.domains.analytics.models import ConversationFact as F
-from omnidesk.domains.analytics.reports import ReportFilter, facts_query, kpi_values
+from omnidesk.domains.analytics.reports import (
+    ReportFilter,
+    facts_query,
+    kpi_values,
+    rollup_query,
+)
 from omnidesk.domains.feedback.service import scale
 from omnidesk.domains.workspaces.service import Calendar
 
@@ -39,7 +49,24 @@ DRILLS: dict[str, ColumnElement[bool]] = {
     "self_service_assumed": F.self_service == "assumed",
     "csat_low": F.csat <= 2,
     "nps_detractor": F.nps <= 6,
+    "csat": F.csat.is_not(None),
+    "nps": F.nps.is_not(None),
+    "ces": F.ces.is_not(None),
 }
+# One survey score ("csat_5", "nps_0", …): the conversations behind a bar of a distribution.
+DRILLS.update({f"{kind}_{score}": column == score
+               for kind, column in (("csat", F.csat), ("nps", F.nps), ("ces", F.ces))
+               for score in range(scale(kind)[0], scale(kind)[1] + 1)})
+
+
+@dataclass(frozen=True)
+class Drill:
+    """Which conversations behind a number: a named condition and the cell or row clicked."""
+
+    only: str = "all"
+    hour_of_week: int | None = None  # a heatmap cell
+    handoff_reason: str | None = None  # a row of the bot page
+    bot_article: str | None = None
 
 
 def scoped_filter(actor: Actor, flt: ReportFilter) -> ReportFilter:
@@ -62,7 +89,7 @@ async def hourly(session: AsyncSession, *, workspace_id: int,
             .where(KpiRollup.workspace_id == workspace_id, KpiRollup.dimension == dimension,
                    KpiRollup.key == str(value), KpiRollup.hour >= flt.since,
                    KpiRollup.hour < flt.until).group_by(KpiRollup.hour))
-        for row in rows.tuples():  # positional: thousands of rows, 27 counters each
+        for row in rows:  # positional: thousands of rows, 27 counters each
             found[hour_of(row[0])] = dict(zip(COUNTERS, (float(v or 0) for v in row[1:]),
                                               strict=True))
         return found
@@ -83,6 +110,14 @@ async def daily_series(session: AsyncSession, *, workspace_id: int, flt: ReportF
     while day <= last:
         days[day] = dict.fromkeys(COUNTERS, 0.0)
         day += dt.timedelta(days=1)
+    cell = flt.rollup_cell(None)
+    if flt.days is not None and cell is not None:  # one row a day from the daily rollups
+        rows = await session.execute(rollup_query(workspace_id, flt, cell, select(
+            daily_rollups.c.day, *[daily_rollups.c[n] for n in COUNTERS])))
+        for row in rows:
+            if row[0] in days:
+                days[row[0]] = dict(zip(COUNTERS, (float(v) for v in row[1:]), strict=True))
+        return [{"date": d.isoformat(), **kpi_values(c)} for d, c in days.items()]
     for hour, counters in (await hourly(session, workspace_id=workspace_id, flt=flt)).items():
         local = hour.astimezone(calendar.tz).date()
         if local in days:
@@ -108,12 +143,17 @@ async def heatmap(session: AsyncSession, *, workspace_id: int, flt: ReportFilter
 
 
 async def drill_down(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
-                     only: str = "all", limit: int = 200) -> list[dict[str, Any]]:
+                     drill: Drill = Drill(), limit: int = 200) -> list[dict[str, Any]]:
     """Return the conversations behind a number (newest first)."""
-    if only not in DRILLS:
+    if drill.only not in DRILLS:
         raise InvalidInput(f"only must be one of {', '.join(DRILLS)}", field="only")
-    rows = await session.scalars(facts_query(workspace_id, flt, select(F)).where(DRILLS[only])
-                                 .order_by(F.created_at.desc()).limit(min(limit, 1000)))
+    query = facts_query(workspace_id, flt, select(F)).where(DRILLS[drill.only])
+    for column, value in ((F.hour_of_week, drill.hour_of_week),
+                          (F.handoff_reason, drill.handoff_reason),
+                          (F.bot_article, drill.bot_article)):
+        if value is not None:
+            query = query.where(column == value)
+    rows = await session.scalars(query.order_by(F.created_at.desc()).limit(min(limit, 1000)))
     return [{"conversation_id": f.conversation_id, "created_at": f.created_at.isoformat(),
              "channel": f.channel, "inbox_id": f.inbox_id, "team_id": f.team_id,
              "agent_id": f.agent_id, "intent": f.intent, "language": f.language,
@@ -125,26 +165,60 @@ async def drill_down(session: AsyncSession, *, workspace_id: int, flt: ReportFil
 
 async def bot_report(session: AsyncSession, *, workspace_id: int,
                      flt: ReportFilter) -> dict[str, Any]:
-    """Return the bot page: containment, the intents and reasons it hands off, failing articles."""
+    """Return the bot page: containment, the intents and reasons it hands off, failing articles.
+
+    Unsliced whole days read the daily rollups (intent, handoff reason and article dimensions);
+    anything else counts the facts by the same rules (``counters.UNHELPFUL``).
+    """
+    if flt.days is not None and not flt.slices():
+        tops = [("handoff_intents", "intent", ("handoffs",)),
+                ("handoff_reasons", "handoff_reason", ("handoffs",)),
+                ("failed_articles", "bot_article", ("bot_unhelpful",)),
+                ("helpful_articles", "bot_article", ("self_service_confirmed",
+                                                     "self_service_assumed"))]
+        return {name: await _top_keys(session, workspace_id, flt, dimension, names)
+                for name, dimension, names in tops}
+
     async def top(column: Any, condition: ColumnElement[bool]) -> list[dict[str, Any]]:
         rows = await session.execute(
             facts_query(workspace_id, flt, select(column, func.count().label("n")))
             .where(condition, column.is_not(None)).group_by(column)
-            .order_by(func.count().desc()).limit(10))
+            .order_by(func.count().desc(), column).limit(10))
         return [{"key": row[0], "conversations": int(row.n)} for row in rows]
 
-    unhelpful = F.handed_off.is_(True) | (F.bot_handled.is_(True) & F.self_service.is_(None)
-                                          & F.recontact_at.is_not(None))
     return {"handoff_intents": await top(F.intent, F.handed_off.is_(True)),
             "handoff_reasons": await top(F.handoff_reason, F.handed_off.is_(True)),
-            "failed_articles": await top(F.bot_article, unhelpful),
+            "failed_articles": await top(F.bot_article, UNHELPFUL),
             "helpful_articles": await top(F.bot_article, F.self_service.is_not(None))}
+
+
+async def _top_keys(session: AsyncSession, workspace_id: int, flt: ReportFilter,
+                    dimension: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Return the ten keys of a daily-rollup dimension with the largest sum of counters."""
+    total = sum((func.sum(daily_rollups.c[name]) for name in names[1:]),
+                func.sum(daily_rollups.c[names[0]]))
+    rows = await session.execute(
+        rollup_query(workspace_id, flt, (dimension, None), select(
+            daily_rollups.c.key, total.label("n")))
+        .where(daily_rollups.c.key != "").group_by(daily_rollups.c.key)
+        .having(total > 0).order_by(total.desc(), daily_rollups.c.key).limit(10))
+    return [{"key": row.key, "conversations": int(row.n)} for row in rows]
 
 
 async def survey_distribution(session: AsyncSession, *, workspace_id: int,
                               flt: ReportFilter) -> dict[str, dict[str, int]]:
     """Return how many conversations gave each CSAT, NPS and CES score."""
     found: dict[str, dict[str, int]] = {}
+    cell = flt.rollup_cell(None)
+    if flt.days is not None and cell is not None:  # the daily rollups count every score
+        row = (await session.execute(rollup_query(workspace_id, flt, cell, select(*[
+            func.coalesce(func.sum(daily_rollups.c[n]), 0).label(n)
+            for n in SCORE_COUNTERS])))).one()
+        for kind in ("csat", "nps", "ces"):
+            low, high = scale(kind)
+            found[kind] = {str(score): int(row._mapping[f"{kind}_{score}"])
+                           for score in range(low, high + 1)}
+        return found
     for kind, column in (("csat", F.csat), ("nps", F.nps), ("ces", F.ces)):
         low, high = scale(kind)
         query: Any = select(column, func.count())

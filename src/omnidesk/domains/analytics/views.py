@@ -22,8 +22,14 @@ from omnidesk.domains.analytics.actions import check_create_goal, check_delete_g
 from omnidesk.domains.analytics.goals import goal_progress, list_goals
 from omnidesk.domains.analytics.query import access_report
 from omnidesk.domains.analytics.reports import backlog, kpis
-from omnidesk.domains.analytics.schemas import GoalCreate, GoalRead, ReportQuery
-from omnidesk.domains.analytics.staffing import StaffingGoal, agents_online, staffing_plan
+from omnidesk.domains.analytics.retention import retention
+from omnidesk.domains.analytics.schemas import DrillQuery, GoalCreate, GoalRead, ReportQuery
+from omnidesk.domains.analytics.staffing import (
+    StaffingGoal,
+    agents_online,
+    online_history,
+    staffing_plan,
+)
 from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], route_class=ApiRoute)
@@ -56,10 +62,14 @@ async def read_kpis(actor: ActorDep, session: SessionDep, query: QueryDep,
     previous = await kpis(session, workspace_id=actor.workspace_id, flt=scope.flt.previous())
     current = {**groups[""], **await backlog(session, workspace_id=actor.workspace_id,
                                              now=utcnow())}
+    kept = await retention(session, workspace_id=actor.workspace_id, flt=scope.flt,
+                           now=utcnow())
+    current["retention_rate"] = kept["retention_rate"]
     if format == "csv":
         return as_csv([{"kpi": k, "value": v, "previous": previous[""].get(k)}
                        for k, v in current.items()], "kpis")
-    return {**head, **current, "previous": previous[""]}
+    return {**head, **current, "retention_by_csat": kept["retention_by_csat"],
+            "previous": previous[""]}
 
 
 @router.get("/series", response_model=None)
@@ -84,29 +94,40 @@ async def read_heatmap(actor: ActorDep, session: SessionDep, query: QueryDep,
 
 @router.get("/conversations", response_model=None)
 async def read_drill_down(actor: ActorDep, session: SessionDep, query: QueryDep,
-                          only: Annotated[str, Query(max_length=32)] = "all",
+                          drill: Annotated[DrillQuery, Query()],
                           limit: Annotated[int, Query(ge=1, le=1000)] = 200,
                           format: Format = "json") -> Any:
-    """Return the conversations behind a number (``only``: which ones)."""
+    """Return the conversations behind a number (``only``: which ones; or a cell, a row)."""
     scope = await access_report(session, actor=actor, query=query)
     rows = await tables.drill_down(session, workspace_id=actor.workspace_id, flt=scope.flt,
-                                   only=only, limit=limit)
-    return as_csv(rows, f"conversations-{only}") if format == "csv" else rows
+                                   drill=tables.Drill(**drill.model_dump()), limit=limit)
+    return as_csv(rows, f"conversations-{drill.only}") if format == "csv" else rows
 
 
 @router.get("/surveys", response_model=None)
-async def read_surveys(actor: ActorDep, session: SessionDep, query: QueryDep) -> Any:
+async def read_surveys(actor: ActorDep, session: SessionDep, query: QueryDep,
+                       format: Format = "json") -> Any:
     """Return the CSAT, NPS and CES score distributions of the period."""
     scope = await access_report(session, actor=actor, query=query)
-    return await tables.survey_distribution(session, workspace_id=actor.workspace_id,
-                                            flt=scope.flt)
+    found = await tables.survey_distribution(session, workspace_id=actor.workspace_id,
+                                             flt=scope.flt)
+    if format == "csv":
+        return as_csv([{"kind": kind, "score": score, "conversations": n}
+                       for kind, counts in found.items() for score, n in counts.items()],
+                      "surveys")
+    return found
 
 
 @router.get("/bot", response_model=None)
-async def read_bot(actor: ActorDep, session: SessionDep, query: QueryDep) -> Any:
+async def read_bot(actor: ActorDep, session: SessionDep, query: QueryDep,
+                   format: Format = "json") -> Any:
     """Return the bot page: intents and reasons it hands off, articles that failed or helped."""
     scope = await access_report(session, actor=actor, query=query)
-    return await tables.bot_report(session, workspace_id=actor.workspace_id, flt=scope.flt)
+    found = await tables.bot_report(session, workspace_id=actor.workspace_id, flt=scope.flt)
+    if format == "csv":
+        return as_csv([{"table": table, **row} for table, rows in found.items()
+                       for row in rows], "bot")
+    return found
 
 
 @router.get("/goals", response_model=list[GoalRead])
@@ -151,7 +172,10 @@ async def read_staffing(actor: ActorDep, session: SessionDep,
     goal = StaffingGoal(level, target_seconds, concurrency or capacity)
     plans = await staffing_plan(session, workspace_id=actor.workspace_id,
                                 calendar=workspace_calendar(workspace), now=utcnow(), goal=goal)
-    rows = [asdict(plan) for plan in plans]
+    online_before = await online_history(session, workspace_id=actor.workspace_id,
+                                         calendar=workspace_calendar(workspace), now=utcnow())
+    rows = [{**asdict(plan), "agents_online_average": online_before[plan.hour_of_week]}
+            for plan in plans]
     if format == "csv":
         return as_csv(rows, "staffing")
     return {"online_now": online, "concurrency": goal.concurrency, "level": level,

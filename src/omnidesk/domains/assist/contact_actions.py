@@ -8,10 +8,10 @@ from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
-from omnidesk.domains.assist.contact import PII_FIELDS, ContactView, revealed_contact
 from omnidesk.domains.assist.events import CustomerNoteAdded, CustomerPiiRevealed
 from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.customers.models import CustomerNote
+from omnidesk.domains.customers.service import PII_FIELDS, ContactView, revealed_contact
 from omnidesk.domains.privacy.actions import check_may_reveal, check_reason, do_record_access
 
 

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
-from omnidesk.core.pii import detect_pii, mask_text
-from omnidesk.domains.assist.contact import list_notes, masked_contact
-from omnidesk.domains.assist.facts import csat_of, gather_facts, spend_of
+from omnidesk.core.pii import mask_text
+from omnidesk.domains.assist.contact import list_notes
+from omnidesk.domains.assist.facts import gather_facts, spend_of
 from omnidesk.domains.assist.labels import intent_label
 from omnidesk.domains.assist.schemas import (
     ContactRead,
@@ -38,20 +38,11 @@ from omnidesk.domains.commerce.service import (
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.customers.service import masked_attributes, masked_contact
+from omnidesk.domains.feedback.service import latest_scores
 from omnidesk.domains.workspaces.service import get_workspace
 
-HIDDEN_ATTRIBUTES = {"address", "payment_methods", "persona"}
 OPEN_ORDER_STATUSES = ("pending", "processed", "return_requested", "exchange_requested")
-
-
-def _safe_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
-    """Drop personal attributes and mask any personal data left in text values."""
-    safe = {}
-    for key, value in attributes.items():
-        if key in HIDDEN_ATTRIBUTES:
-            continue
-        safe[key] = mask_text(value) if isinstance(value, str) and detect_pii(value) else value
-    return safe
 
 
 def tier_read(spent: Any, settings: dict[str, Any], locale: str, currency: str) -> TierRead:
@@ -90,10 +81,17 @@ async def _english_names(session: AsyncSession, workspace_id: int,
 
 async def list_customer_conversations(session: AsyncSession, *, workspace_id: int,
                                       customer_id: int, limit: int = 50) -> list[Conversation]:
-    """List a customer's conversations on every channel, newest first."""
+    """List a customer's conversations on every channel, newest first.
+
+    A merge moves the merged record's conversations through ``customer.merged``; until that
+    delivery has run they still name the merged record, and are listed here all the same."""
+    merged = select(Customer.id).where(Customer.workspace_id == workspace_id,
+                                       Customer.merged_into_id == customer_id)
     rows = await session.scalars(
         select(Conversation)
-        .where(Conversation.workspace_id == workspace_id, Conversation.customer_id == customer_id)
+        .where(Conversation.workspace_id == workspace_id,
+               (Conversation.customer_id == customer_id)
+               | Conversation.customer_id.in_(merged.scalar_subquery()))
         .order_by(Conversation.created_at.desc(), Conversation.id.desc()).limit(limit))
     return list(rows.all())
 
@@ -104,12 +102,13 @@ def _outcome(conv: Conversation) -> str:
     return conv.status
 
 
-def _past(conv: Conversation, locale: str, current_id: int | None) -> PastConversation:
+def _past(conv: Conversation, locale: str, current_id: int | None,
+          scores: dict[int, dict[str, int]]) -> PastConversation:
     return PastConversation(
         id=conv.id, channel=conv.channel, status=conv.status, intent=conv.intent,
         intent_label=intent_label(conv.intent, locale), subject=conv.subject,
         labels=conv.labels, order_number=(conv.attributes or {}).get("order_number"),
-        csat=csat_of(conv.attributes or {}), created_at=conv.created_at,
+        csat=scores.get(conv.id, {}).get("csat"), created_at=conv.created_at,
         resolved_at=conv.resolved_at, outcome=_outcome(conv), is_current=conv.id == current_id)
 
 
@@ -163,7 +162,9 @@ async def build_profile(
     spent = spend_of(customer, stats.get(customer.id))
     convs = await list_customer_conversations(session, workspace_id=actor.workspace_id,
                                               customer_id=customer.id)
-    past = [_past(c, lang, conversation_id) for c in convs]
+    scores = await latest_scores(session, workspace_id=actor.workspace_id,
+                                 conversation_ids=[c.id for c in convs])
+    past = [_past(c, lang, conversation_id, scores) for c in convs]
     facts = (await gather_facts(session, workspace_id=actor.workspace_id, settings=settings,
                                 customer_ids={customer.id}, now=now)).get(customer.id)
     segments = segments_for(facts, segments_from_settings(settings)) if facts else []
@@ -171,7 +172,7 @@ async def build_profile(
     return CustomerProfile(
         customer_id=customer.id, locale=lang,
         contact=ContactRead(**vars(masked_contact(customer))),
-        attributes=_safe_attributes(customer.attributes or {}), tags=list(customer.tags or []),
+        attributes=masked_attributes(customer.attributes or {}), tags=list(customer.tags or []),
         tier=tier_read(spent, settings, lang, currency), lifetime_value=spent, currency=currency,
         orders=[OrderRead.model_validate(o) for o in orders],
         open_order=OrderRead.model_validate(open_order) if open_order else None,

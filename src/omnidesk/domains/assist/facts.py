@@ -15,6 +15,7 @@ from omnidesk.domains.assist.tiers import tier_progress, tiers_from_settings
 from omnidesk.domains.commerce.service import OrderStats, behaviour_counts, order_stats_by_customer
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.models import Customer
+from omnidesk.domains.feedback.service import latest_scores
 
 OPEN_STATUSES = ("open", "pending", "snoozed")
 
@@ -29,17 +30,6 @@ def spend_of(customer: Customer, stats: OrderStats | None) -> Decimal:
         return Decimal(0)
 
 
-def csat_of(attributes: dict[str, Any]) -> float | None:
-    """Read a conversation's CSAT score (1–5) from its attributes, if rated."""
-    raw = attributes.get("csat")
-    if isinstance(raw, dict):
-        raw = raw.get("score")
-    try:
-        return float(raw) if raw is not None else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _days(now: dt.datetime, at: dt.datetime | None) -> int | None:
     return None if at is None else max((now - at).days, 0)
 
@@ -47,7 +37,7 @@ def _days(now: dt.datetime, at: dt.datetime | None) -> int | None:
 async def _conversation_rows(session: AsyncSession, workspace_id: int,
                              customer_ids: set[int] | None) -> list[Any]:
     query = select(Conversation.customer_id, Conversation.status, Conversation.channel,
-                   Conversation.attributes, Conversation.created_at).where(
+                   Conversation.id, Conversation.created_at).where(
         Conversation.workspace_id == workspace_id)
     if customer_ids is not None:
         query = query.where(Conversation.customer_id.in_(customer_ids))
@@ -55,10 +45,11 @@ async def _conversation_rows(session: AsyncSession, workspace_id: int,
 
 
 def _apply_conversations(facts: dict[int, CustomerFacts], rows: list[Any],
-                         now: dt.datetime) -> None:
+                         answers: dict[int, dict[str, int]], now: dt.datetime) -> None:
+    """Count contacts, open issues and channels; average the CSAT the customer gave (answers)."""
     scores: dict[int, list[float]] = {}
     last: dict[int, dt.datetime] = {}
-    for customer_id, status, channel, attributes, created_at in rows:
+    for customer_id, status, channel, conversation_id, created_at in rows:
         item = facts.get(customer_id)
         if item is None:
             continue
@@ -66,7 +57,7 @@ def _apply_conversations(facts: dict[int, CustomerFacts], rows: list[Any],
         item.open_issues += status in OPEN_STATUSES
         if channel not in item.channels:
             item.channels.append(channel)
-        score = csat_of(attributes or {})
+        score = answers.get(conversation_id, {}).get("csat")
         if score is not None:
             scores.setdefault(customer_id, []).append(score)
         last[customer_id] = max(last.get(customer_id, created_at), created_at)
@@ -106,5 +97,7 @@ async def gather_facts(
             installation_items=order_stats.installation_items if order_stats else 0,
             views_30d=counts.get("view", 0), carts_30d=counts.get("cart", 0),
             tags=[str(t) for t in customer.tags or []], attributes=dict(customer.attributes or {}))
-    _apply_conversations(facts, await _conversation_rows(session, workspace_id, customer_ids), now)
+    answers = await latest_scores(session, workspace_id=workspace_id, customer_ids=customer_ids)
+    rows = await _conversation_rows(session, workspace_id, customer_ids)
+    _apply_conversations(facts, rows, answers, now)
     return facts

@@ -75,6 +75,12 @@ def intent_label(intent: str | None, locale: str) -> str:
     return (names[0] if locale == "ko" else names[1]) if names else intent.replace("_", " ")
 
 
+def intent_named(name: str, locale: str) -> str | None:
+    """Return the intent whose display name this is (the reverse of `intent_label`), or None."""
+    index = 0 if locale == "ko" else 1
+    return next((key for key, names in INTENTS.items() if names[index] == name), None)
+
+
 def status_label(status: str, locale: str) -> str:
     """Return an order status's display name."""
     names = ORDER_STATUSES.get(status)

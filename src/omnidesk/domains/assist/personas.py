@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads when personas are clustered, not at start (see nlu.classifier)
+    import numpy as np
 
 from omnidesk.domains.assist.segments import CustomerFacts
 
@@ -64,6 +66,8 @@ def _standardize(matrix: np.ndarray) -> np.ndarray:
 
 
 def _describe(centre: np.ndarray) -> tuple[list[tuple[str, str]], str]:
+    import numpy as np
+
     order = np.argsort(-np.abs(centre))[:2]
     traits = [TRAITS[FEATURES[i]][0 if centre[i] > 0 else 1] for i in order]
     key = "-".join(f"{FEATURES[i]}_{'high' if centre[i] > 0 else 'low'}" for i in order)
@@ -74,6 +78,7 @@ def cluster_personas(facts: list[CustomerFacts], *, max_personas: int = 5) -> li
     """Cluster customers into personas; too few customers give no personas."""
     if len(facts) < MIN_CUSTOMERS:
         return []
+    import numpy as np
     from sklearn.cluster import KMeans
 
     matrix = _standardize(np.array([feature_row(f) for f in facts], dtype=float))

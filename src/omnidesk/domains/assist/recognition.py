@@ -9,9 +9,12 @@ format specs, no code. The customer's name is never a variable: it is masked per
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from omnidesk.domains.assist.labels import intent_label, status_label
 from omnidesk.domains.assist.schemas import CustomerProfile
@@ -69,7 +72,28 @@ DEFAULT_TEMPLATES: dict[str, list[dict[str, Any]]] = {
 VARIABLES = ("workspace", "tier", "spent", "next_tier", "remaining", "last_intent", "days_since",
              "last_product", "order_number", "order_status", "open_order_product")
 CONDITIONS = ("recent_issue", "open_order", "returning", "has_next_tier", "top_tier",
-              "has_spend", "near_next_tier")
+              "has_spend", "near_next_tier", "birthday_month", "first_purchase")
+# What the editor shows for each condition and variable (ko, en); the keys are what is stored.
+CONDITION_NAMES: dict[str, tuple[str, str]] = {
+    "recent_issue": ("최근 문의가 있었던 고객 (90일 이내)", "Had an issue recently (90 days)"),
+    "open_order": ("진행 중인 주문이 있는 고객", "Has an order in progress"),
+    "returning": ("다시 찾은 고객", "Returning customer"),
+    "has_next_tier": ("다음 등급이 있는 고객 (VIP 진행 중)", "Working towards the next tier"),
+    "near_next_tier": ("다음 등급까지 25% 이내", "Within 25% of the next tier"),
+    "top_tier": ("최고 등급 고객", "In the top tier"),
+    "has_spend": ("구매 이력이 있는 고객", "Has bought something"),
+    "birthday_month": ("이번 달이 생일인 고객", "Birthday this month"),
+    "first_purchase": ("첫 구매 고객 (주문 1건)", "First purchase (one order)"),
+}
+VARIABLE_NAMES: dict[str, tuple[str, str]] = {
+    "workspace": ("상호", "business name"), "tier": ("등급", "tier"),
+    "spent": ("누적 구매액", "total spent"), "next_tier": ("다음 등급", "next tier"),
+    "remaining": ("다음 등급까지 남은 금액", "left to the next tier"),
+    "last_intent": ("지난 문의 유형", "last issue"), "days_since": ("지난 문의 후 일수", "days since"),
+    "last_product": ("지난 문의 상품", "last issue's product"),
+    "order_number": ("주문 번호", "order number"), "order_status": ("주문 상태", "order status"),
+    "open_order_product": ("진행 중 주문 상품", "product in the open order"),
+}
 
 
 def _product(profile: CustomerProfile, name: str) -> str:
@@ -97,9 +121,26 @@ def template_variables(profile: CustomerProfile, workspace_name: str) -> dict[st
     return {k: v for k, v in values.items() if v}
 
 
-def condition_holds(condition: str, profile: CustomerProfile) -> bool:
-    """Evaluate one named template condition against the profile."""
+def local_today(timezone: str) -> dt.date:
+    """Return today's date in the workspace's time zone (a birthday month turns at midnight there)."""
+    return dt.datetime.now(ZoneInfo(timezone or "UTC")).date()
+
+
+def _birth_month(profile: CustomerProfile) -> int | None:
+    """Read the customer attribute `birth_month` (1–12); anything else is no birthday."""
+    value = profile.attributes.get("birth_month")
+    try:
+        month = int(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+    return month if month is not None and 1 <= month <= 12 else None
+
+
+def condition_holds(condition: str, profile: CustomerProfile,
+                    today: dt.date | None = None) -> bool:
+    """Evaluate one named template condition against the profile (`today` in the workspace)."""
     issue, tier = profile.last_issue, profile.tier
+    today = today or dt.datetime.now(dt.UTC).date()
     checks = {
         "recent_issue": issue is not None and issue.days_ago <= RECENT_ISSUE_DAYS,
         "open_order": profile.open_order is not None,
@@ -108,6 +149,8 @@ def condition_holds(condition: str, profile: CustomerProfile) -> bool:
         "top_tier": tier.next_key is None,
         "has_spend": tier.spent > Decimal(0),
         "near_next_tier": tier.next_key is not None and tier.progress >= 1 - NEAR_TIER_SHARE,
+        "birthday_month": _birth_month(profile) == today.month,
+        "first_purchase": len(profile.orders) == 1,
     }
     if condition.startswith("tier:"):
         return tier.key in condition.removeprefix("tier:").split(",")
@@ -128,19 +171,45 @@ def display_name(workspace_name: str, settings: dict[str, Any], locale: str) -> 
     return str(names.get(locale) or workspace_name)
 
 
+@dataclass
+class TemplatePreview:
+    """One template tried on one customer: the line, or why it would not be offered."""
+
+    text: str | None
+    failing: list[str] = field(default_factory=list)  # conditions that do not hold
+    missing: list[str] = field(default_factory=list)  # variables without a value
+
+    @property
+    def applies(self) -> bool:
+        """Tell whether this template would be offered to the customer."""
+        return bool(self.text) and not self.failing
+
+
+def try_template(when: list[str], text: str, profile: CustomerProfile,
+                 variables: dict[str, str], today: dt.date | None = None) -> TemplatePreview:
+    """Try one template on a customer: the filled line, the conditions that fail, the gaps."""
+    failing = [c for c in when if not condition_holds(c, profile, today)]
+    missing = sorted({name for name in VARIABLE.findall(text) if name not in variables})
+    return TemplatePreview(render(text, variables), failing, missing)
+
+
+def profile_variables(profile: CustomerProfile, workspace_name: str,
+                      settings: dict[str, Any]) -> dict[str, str]:
+    """Return the variables of a profile with the business's name in the profile's language."""
+    return template_variables(profile, display_name(workspace_name, settings, profile.locale))
+
+
 def pick_message(kind: str, profile: CustomerProfile, workspace_name: str,
-                 settings: dict[str, Any]) -> str | None:
+                 settings: dict[str, Any], today: dt.date | None = None) -> str | None:
     """Render the first applicable greeting or closing template for the profile's locale."""
     configured = (settings.get("recognition") or {}).get(kind)
     templates = configured or DEFAULT_TEMPLATES[kind]
-    variables = template_variables(
-        profile, display_name(workspace_name, settings, profile.locale))
+    variables = profile_variables(profile, workspace_name, settings)
     for template in templates:
         if template.get("locale", profile.locale) != profile.locale:
             continue
-        if not all(condition_holds(c, profile) for c in template.get("when", [])):
-            continue
-        text = render(str(template.get("text", "")), variables)
-        if text:
-            return text
+        tried = try_template(list(template.get("when", [])), str(template.get("text", "")),
+                             profile, variables, today)
+        if tried.applies:
+            return tried.text
     return None

@@ -23,12 +23,14 @@ from omnidesk.domains.assist.recognition import (
     VARIABLES,
 )
 from omnidesk.domains.assist.schemas import RecognitionSettings, RecognitionTemplate
+from omnidesk.domains.assist.tiers import tiers_from_settings
 from omnidesk.domains.workspaces.service import get_workspace
 
 KINDS = ("greeting", "closing")
 
 
-def _check_template(kind: str, index: int, template: RecognitionTemplate) -> None:
+def _check_template(kind: str, index: int, template: RecognitionTemplate,
+                    tier_keys: set[str] | None = None) -> None:
     where = f"{kind}[{index}]"
     unknown = sorted({v for v in VARIABLE.findall(template.text) if v not in VARIABLES})
     if unknown:
@@ -38,13 +40,18 @@ def _check_template(kind: str, index: int, template: RecognitionTemplate) -> Non
         if condition not in CONDITIONS and not condition.startswith("tier:"):
             raise InvalidInput(f"{where}: unknown condition {condition!r}; use one of "
                                f"{', '.join(CONDITIONS)} or tier:<key>", field=where)
+        unknown_tiers = set(condition.removeprefix("tier:").split(",")) - (tier_keys or set())
+        if condition.startswith("tier:") and tier_keys is not None and unknown_tiers:
+            raise InvalidInput(f"{where}: unknown tier {min(unknown_tiers)!r}; the "
+                               f"workspace's tiers are {', '.join(sorted(tier_keys))}", field=where)
 
 
-def check_recognition_settings(settings_in: RecognitionSettings) -> dict[str, Any]:
-    """Validate templates (known variables and conditions only) and return the stored shape."""
+def check_recognition_settings(settings_in: RecognitionSettings,
+                               tier_keys: set[str] | None = None) -> dict[str, Any]:
+    """Validate templates (known variables, conditions and tiers) and return the stored shape."""
     for kind in KINDS:
         for index, template in enumerate(getattr(settings_in, kind) or []):
-            _check_template(kind, index, template)
+            _check_template(kind, index, template, tier_keys)
     return settings_in.model_dump(exclude_none=True)
 
 
@@ -62,8 +69,9 @@ async def do_update_recognition_settings(
 ) -> RecognitionSettings:
     """Replace the given parts of the recognition settings (supervisors), audited."""
     actor.require("supervisor")
-    changes = check_recognition_settings(settings_in)
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
+    tier_keys = {t.key for t in tiers_from_settings(workspace.settings)}
+    changes = check_recognition_settings(settings_in, tier_keys)
     before = dict((workspace.settings or {}).get("recognition") or {})
     workspace.settings = merge_patch(workspace.settings, {"recognition": changes})
     audit(session, workspace_id=actor.workspace_id, action="recognition.updated",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, or_, select
@@ -12,13 +13,19 @@ from omnidesk.core.context import Actor
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.assist import recognition, suggestions
-from omnidesk.domains.assist.contact import ContactView, masked_contact
 from omnidesk.domains.assist.customer360 import build_profile, profile_for_locale
 from omnidesk.domains.assist.drafting import ChatClient, draft_reply
 from omnidesk.domains.assist.facts import gather_facts
+from omnidesk.domains.assist.labels import intent_label, intent_named
 from omnidesk.domains.assist.models import CannedResponse
 from omnidesk.domains.assist.next_action import next_actions
-from omnidesk.domains.assist.schemas import AssistRead, CannedChoice, CustomerProfile, NamedRead
+from omnidesk.domains.assist.schemas import (
+    AssistRead,
+    CannedChoice,
+    CustomerProfile,
+    NamedRead,
+    RecognitionTemplate,
+)
 from omnidesk.domains.assist.segments import segments_for, segments_from_settings
 from omnidesk.domains.assist.summary import summarize
 from omnidesk.domains.assist.warnings import check_draft
@@ -30,7 +37,7 @@ from omnidesk.domains.workspaces.service import get_workspace
 
 log = logging.getLogger(__name__)
 __all__ = ["build_assist", "build_profile", "canned_choices", "customer_segments",
-           "list_canned_responses",
+           "intent_label", "intent_named", "list_canned_responses",
            "recognition_messages"]
 RESOLVED_POOL = 300
 
@@ -136,8 +143,39 @@ async def recognition_messages(session: AsyncSession, *, actor: Actor, conversat
                                   conversation_id=conv.id, locale=locale or conv.language)
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
     settings = workspace.settings or {}
-    return (recognition.pick_message("greeting", profile, workspace.name, settings),
-            recognition.pick_message("closing", profile, workspace.name, settings))
+    today = recognition.local_today(workspace.timezone)
+    return (recognition.pick_message("greeting", profile, workspace.name, settings, today),
+            recognition.pick_message("closing", profile, workspace.name, settings, today))
+
+
+@dataclass
+class RecognitionPreview:
+    """Templates tried on one customer: each line or why not, and which one they would get."""
+
+    locale: str  # the customer's language: only its templates can be offered
+    tried: dict[str, list[recognition.TemplatePreview]]
+    chosen: dict[str, int | None]  # per kind, the index of the template offered
+
+
+async def preview_recognition(
+    session: AsyncSession, *, actor: Actor, customer_id: int,
+    templates: dict[str, list[RecognitionTemplate]],
+) -> RecognitionPreview:
+    """Try unsaved greeting and closing templates on a real customer (personal data masked)."""
+    profile = await build_profile(session, actor=actor, customer_id=customer_id)
+    workspace = await get_workspace(session, workspace_id=actor.workspace_id)
+    settings, today = workspace.settings or {}, recognition.local_today(workspace.timezone)
+    views = {lang: profile_for_locale(profile, lang, settings) for lang in ("ko", "en")}
+    variables = {lang: recognition.profile_variables(view, workspace.name, settings)
+                 for lang, view in views.items()}
+    tried: dict[str, list[recognition.TemplatePreview]] = {}
+    chosen: dict[str, int | None] = {}
+    for kind, items in templates.items():
+        tried[kind] = [recognition.try_template(t.when, t.text, views[t.locale],
+                                                variables[t.locale], today) for t in items]
+        chosen[kind] = next((i for i, (t, p) in enumerate(zip(items, tried[kind], strict=True))
+                             if t.locale == profile.locale and p.applies), None)
+    return RecognitionPreview(profile.locale, tried, chosen)
 
 
 def _reply_locale(conv: Conversation, profile: CustomerProfile) -> str:
@@ -222,8 +260,10 @@ async def build_assist(
         session, workspace_id=actor.workspace_id, query=query, locale=reply_lang))
     assist = AssistRead(
         locale=lang, reply_locale=reply_lang, greeted=any(k == "agent" for k, _ in messages),
-        greeting=recognition.pick_message("greeting", customer_view, workspace.name, settings),
-        closing=recognition.pick_message("closing", customer_view, workspace.name, settings),
+        greeting=recognition.pick_message("greeting", customer_view, workspace.name, settings,
+                                          recognition.local_today(workspace.timezone)),
+        closing=recognition.pick_message("closing", customer_view, workspace.name, settings,
+                                         recognition.local_today(workspace.timezone)),
         suggestions=ranked, articles=articles,
         next_actions=next_actions(profile, intent=conv.intent, order_number=order_number),
         warnings=check_draft(draft or "", locale=lang),
@@ -242,8 +282,3 @@ async def conversation_summary(session: AsyncSession, *, actor: Actor, conversat
     return summarize([(m.author_kind, m.text) for m in rows], intent=conv.intent,
                      status=conv.status, profile=None,
                      order_number=(conv.attributes or {}).get("order_number"), locale=locale)
-
-
-def contact_view(customer: Customer) -> ContactView:
-    """Return a customer's contact card as agents see it by default: personal data masked."""
-    return masked_contact(customer)

@@ -10,11 +10,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
+if TYPE_CHECKING:  # scikit-learn loads on the first ranking, not at start (see nlu.classifier)
+    import numpy as np
 
 from omnidesk.core.pii import mask_text
 from omnidesk.core.text import tokenize
@@ -45,6 +44,10 @@ def fill_variables(text: str, variables: dict[str, str]) -> str:
 
 
 def _similarities(query: str, docs: list[str]) -> np.ndarray:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
     corpus = [query, *docs]
     word = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None,
                            sublinear_tf=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +33,7 @@ from omnidesk.domains.bot.flows import (
 )
 from omnidesk.domains.bot.flows.base import Reply, Turn, is_no, is_yes, order_number_in
 from omnidesk.domains.bot.flows.policy_check import policy_answer
+from omnidesk.domains.bot.opening import OTHER, read_opening_answer
 from omnidesk.domains.bot.policy import (
     FLOW_INTENTS,
     bot_settings,
@@ -45,7 +46,8 @@ from omnidesk.domains.bot.service import customer_history, is_vip, workspace_int
 from omnidesk.domains.bot.texts import request_name
 from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.service import get_conversation
-from omnidesk.domains.nlu.schemas import IntentModel, MessageUnderstanding
+from omnidesk.domains.knowledge.actions import do_record_search_miss
+from omnidesk.domains.nlu.schemas import IntentModel, IntentPrediction, MessageUnderstanding
 from omnidesk.domains.nlu.service import understand_message_async
 from omnidesk.domains.workspaces.service import get_workspace
 
@@ -92,6 +94,12 @@ async def handle_customer_message(session: AsyncSession, deps: BotDeps, *, works
     state = load_state(conv)
     text = picked_choice(text, state.slots.get("offered") or [])
     understanding = await understand_message_async(text, model=model, history=history)
+    opened = read_opening_answer(text) if state.turns == 0 else None
+    if opened:  # the customer confirmed the reason the opening question guessed
+        understanding = replace(understanding, intent=IntentPrediction(
+            opened, 1.0, False, [(opened, 1.0)]))
+    elif opened == OTHER:  # "something else": nothing to classify in those words
+        understanding = replace(understanding, intent=None)
     lang = _language(text, state.language or conv.language or workspace.default_locale)
     state.language = lang
     connector = deps.connector_for(session, system_actor(workspace_id), workspace.settings or {})
@@ -101,6 +109,8 @@ async def handle_customer_message(session: AsyncSession, deps: BotDeps, *, works
         return await waiting.answer_while_waiting(turn, deps.public_url, deps.llm)
     if not settings.serves(conv.channel):
         reply = Reply("", "policy", handoff="bot_disabled")
+    elif opened == OTHER:
+        reply = Reply(turn.say("opening_other_reply"), "template:opening")
     else:
         reply = await decide_all(turn, deps, model, history)
     return await deliver(turn, reply, [*history, text], silent=not settings.serves(conv.channel))
@@ -271,6 +281,8 @@ async def knowledge_reply(turn: Turn, deps: BotDeps) -> Reply:
     if answer is not None:
         state.misses = 0
         return Reply(answer.text, answer.source, citations=answer.citations, links=answer.links)
+    await do_record_search_miss(turn.session, workspace_id=turn.workspace.id, query=turn.text,
+                                source="bot", locale=turn.lang)
     if is_miss(turn.understanding, settings):
         state.misses += 1
         if state.misses >= settings.max_misses:

@@ -15,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.context import system_actor
 from omnidesk.domains.assist.service import build_profile
+from omnidesk.domains.bot.opening import Opening, opening_for
 from omnidesk.domains.bot.policy import BotSettings, bot_settings
 from omnidesk.domains.bot.texts import say
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.service import list_messages
+from omnidesk.domains.engagement.service import predict_contact_reason
 from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.service import inbox_greeting
 from omnidesk.domains.nlu.schemas import IntentModel
@@ -70,6 +72,20 @@ def chat_window_greeting(workspace: Workspace, inbox: Inbox | None, lang: str) -
     if not bot_settings(workspace.settings).serves(WEB.kind):
         return None
     return bot_greeting(workspace, inbox, lang)
+
+
+async def build_opening(session: AsyncSession, *, workspace: Workspace, customer_id: int,
+                        channel: str, lang: str) -> Opening | None:
+    """Return the bot's opening question about the customer's predicted contact reason, if the
+    bot serves the channel and the prediction is confident (see `bot.opening`)."""
+    settings = bot_settings(workspace.settings)
+    if not settings.serves(channel):
+        return None
+    guess = await predict_contact_reason(session, workspace_id=workspace.id,
+                                         customer_id=customer_id)
+    if guess is None:
+        return None
+    return opening_for(guess, lang=lang, tone=settings.tone, channel=channel)
 
 
 def warm_up() -> float:

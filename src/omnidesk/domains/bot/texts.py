@@ -155,6 +155,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "offer_choices": ("아래에서 골라 주시거나 '상담원 연결'을 눌러 주세요.",
                       "Pick one below, or choose 'Talk to an agent'."),
     "choices_hint": ("번호로 답해 주셔도 돼요.", "You can reply with the number."),
+    "opening_guess": ("혹시 {topic} 문의이신가요?", "Are you getting in touch about {topic}?"),
+    "choice_opening_yes": ("네, {topic} 문의예요", "Yes, {topic}"),
+    "choice_opening_other": ("아니요, 다른 문의예요", "No, something else"),
+    "opening_other_reply": ("알겠어요. 어떤 점이 궁금하신지 편하게 적어 주세요.",
+                            "Sure. Tell me what you need in your own words."),
     "code_sent": (("인증번호 6자리를 {target}(으)로 보냈어요. 받으신 번호를 여기에 입력해 주세요 "
                   "(10분 동안 유효해요)."),
                   ("I've sent a 6-digit code to {target}. Please type it here (it's valid for 10 "
@@ -362,6 +367,11 @@ FORMAL_TEXTS: dict[str, tuple[str, str]] = {
     "offer_choices": ("아래에서 선택하시거나 '상담원 연결'을 눌러 주십시오.",
                       "Please pick one below, or choose 'Talk to an agent'."),
     "choices_hint": ("번호로 답해 주셔도 됩니다.", "You may reply with the number."),
+    "opening_guess": ("혹시 {topic} 관련 문의이십니까?", "Are you contacting us about {topic}?"),
+    "choice_opening_yes": ("네, {topic} 문의입니다", "Yes, {topic}"),
+    "choice_opening_other": ("아니요, 다른 문의입니다", "No, something else"),
+    "opening_other_reply": ("알겠습니다. 문의하실 내용을 편하게 적어 주십시오.",
+                            "Certainly. Please tell us what you need."),
     "code_sent": (("인증번호 6자리를 {target}(으)로 보내 드렸습니다. 받으신 번호를 여기에 입력해 "
                   "주십시오(10분 동안 유효합니다)."),
                   ("We have sent a 6-digit code to {target}. Please type it here (it is valid "

@@ -13,6 +13,7 @@ perform one, so nothing outside the policy happens whichever way the action arri
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ from omnidesk.domains.commerce.models import ORDER_STATUSES, Order
 ACTIONS = ("cancel", "change_address", "return", "exchange")
 REASONS = ("change_of_mind", "defect")
 ACTORS = ("bot", "agent")
+REFUND_DAYS = re.compile(r"\d{1,3}(~\d{1,3})?")
 
 
 class ReturnWindow(BaseModel):
@@ -74,6 +76,16 @@ class StorePolicy(BaseModel):
             raise ValueError(f"unknown return reasons: {', '.join(unknown)} "
                              f"({', '.join(REASONS)})")
         return value
+
+    @field_validator("refund_days")
+    @classmethod
+    def _refund_days(cls, value: dict[str, str]) -> dict[str, str]:
+        for method, days in value.items():
+            if not method.strip():
+                raise ValueError("name the payment method")
+            if not REFUND_DAYS.fullmatch(days.strip()):
+                raise ValueError(f"{method}: write business days as 3 or 5~7")
+        return {method.strip(): days.strip() for method, days in value.items()}
 
     @field_validator("allowed")
     @classmethod

@@ -38,10 +38,11 @@ async def check_update_store_policy(session: AsyncSession, *, actor: Actor,
         field = ".".join(str(p) for p in problem["loc"]) or None
         raise InvalidInput(f"{field}: {problem['msg']}", field=field) from exc
     after = updated.model_dump(mode="json")
+    changed = sorted(name for name in after if after[name] != current.get(name))
     workspace.settings = {**(workspace.settings or {}), "store_policy": after}
     audit(session, workspace_id=actor.workspace_id, action=StorePolicyUpdated.name,
           actor_kind=actor.audit_kind, actor_id=actor.user_id, object_type="workspace",
-          object_id=actor.workspace_id, data={"fields": sorted(changes)}, before=current,
+          object_id=actor.workspace_id, data={"fields": changed}, before=current,
           after=after)
-    emit(session, StorePolicyUpdated(fields=sorted(changes)), workspace_id=actor.workspace_id)
+    emit(session, StorePolicyUpdated(fields=changed), workspace_id=actor.workspace_id)
     return updated

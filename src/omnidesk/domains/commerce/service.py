@@ -180,3 +180,22 @@ async def behaviour_counts(
     for customer_id, kind, count in await session.execute(query):
         counts.setdefault(customer_id, {})[kind] = int(count)
     return counts
+
+
+async def order_times_by_customer(
+    session: AsyncSession, *, workspace_id: int, customer_ids: list[int],
+    since: dt.datetime, until: dt.datetime,
+) -> dict[int, list[dt.datetime]]:
+    """Return when each customer placed orders (not cancelled) in [since, until), oldest first."""
+    found: dict[int, list[dt.datetime]] = {}
+    for start in range(0, len(customer_ids), 1000):
+        rows: Any = await session.execute(
+            select(Order.customer_id, Order.placed_at).where(
+                Order.workspace_id == workspace_id, Order.status != "cancelled",
+                Order.customer_id.in_(customer_ids[start:start + 1000]),
+                Order.placed_at >= since, Order.placed_at < until)
+            .order_by(Order.customer_id, Order.placed_at))
+        for customer_id, placed in rows:
+            placed = placed.replace(tzinfo=dt.UTC) if placed.tzinfo is None else placed
+            found.setdefault(customer_id, []).append(placed)
+    return found

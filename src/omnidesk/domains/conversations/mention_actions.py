@@ -14,6 +14,7 @@ from omnidesk.domains.agents.models import User
 from omnidesk.domains.agents.service import list_users
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.models import Message, MessageMention
+from omnidesk.domains.conversations.service import shown_text
 
 MENTION = re.compile(r"@([^\s@,.!?;:()\[\]]+)")
 
@@ -49,7 +50,8 @@ async def do_record_mentions(session: AsyncSession, *, message: Message,
             mention_id=row.id, message_id=message.id, conversation_id=message.conversation_id,
             user_id=row.user_id, author_id=row.author_id,
             author_name=(author.display_name or author.name) if author else "",
-            text=message.text[:200]), workspace_id=message.workspace_id)
+            text=shown_text(message.text)[:200]),  # masked: it goes to a screen
+             workspace_id=message.workspace_id)
     return rows
 
 

@@ -99,6 +99,9 @@ class MessageCreate(BaseModel):
 
 
 class MessageRead(BaseModel):
+    """A message as staff see it: `text` with personal data masked (`service.shown_texts`);
+    `pii_masked` says a logged reveal (POST .../messages/{id}/reveal) would show more."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -114,6 +117,7 @@ class MessageRead(BaseModel):
     provider_message_id: str | None
     delivery_status: str | None
     created_at: dt.datetime
+    pii_masked: bool = False
 
 
 class ConversationCreate(BaseModel):

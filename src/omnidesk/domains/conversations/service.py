@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
@@ -14,6 +15,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.db import get_in_workspace
 from omnidesk.core.errors import NotFound
 from omnidesk.core.pagination import paginate
+from omnidesk.core.pii.mask import mask_text
 from omnidesk.domains.conversations.models import (
     DEFAULT_BOT_CHANNELS,
     SENT_MARKER,
@@ -23,6 +25,7 @@ from omnidesk.domains.conversations.models import (
     InboundEvent,
     Message,
     MessageMention,
+    MessageSecret,
 )
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.service import get_visible_customer
@@ -127,6 +130,21 @@ async def access_conversation(
     return conv
 
 
+async def attachment_visible(session: AsyncSession, *, actor: Actor, name: str) -> bool:
+    """Tell whether the actor may download a stored file: False when only out-of-scope
+    conversations' messages carry it (files no message carries, like article images, stay open)."""
+    visible = visible_clause(actor)
+    if visible is None:
+        return True
+    carried = (Message.workspace_id == actor.workspace_id) & cast(
+        Message.attachments, String).contains(name, autoescape=True)
+    if await session.scalar(select(Message.id).where(carried).limit(1)) is None:
+        return True
+    return await session.scalar(select(Message.id).join(
+        Conversation, Conversation.id == Message.conversation_id).where(
+        carried, visible).limit(1)) is not None
+
+
 async def access_customer(session: AsyncSession, *, actor: Actor, customer_id: int) -> Customer:
     """Fetch a customer the actor may see, or raise NotFound (also when out of scope)."""
     return await get_visible_customer(session, workspace_id=actor.workspace_id,
@@ -213,6 +231,34 @@ async def list_messages(
     if not include_private:
         query = query.where(Message.is_private.is_(False))
     return list((await session.scalars(query.order_by(Message.id).limit(limit))).all())
+
+
+def shown_text(text: str) -> str:
+    """Mask the personal data in a message text as staff see it until they reveal it."""
+    return mask_text(text)
+
+
+async def messages_with_secrets(session: AsyncSession, *, workspace_id: int,
+                                message_ids: list[int]) -> set[int]:
+    """Return which of the messages keep encrypted values (one query for a whole thread)."""
+    if not message_ids:
+        return set()
+    rows = await session.scalars(select(MessageSecret.message_id).where(
+        MessageSecret.workspace_id == workspace_id,
+        MessageSecret.message_id.in_(message_ids)).distinct())
+    return set(rows.all())
+
+
+async def shown_texts(session: AsyncSession, *, workspace_id: int,
+                      messages: Sequence[Message]) -> tuple[dict[int, str], set[int]]:
+    """Return message texts as staff see them (the one rule for the web thread and the API) and
+    the ids whose clear text differs: masked here or sealed by the privacy policy, so that only
+    the logged reveal (`secret_actions.do_reveal_message`) shows it."""
+    sealed = await messages_with_secrets(session, workspace_id=workspace_id,
+                                         message_ids=[m.id for m in messages])
+    shown = {m.id: shown_text(m.text) for m in messages if m.text}
+    hidden = {m.id for m in messages if m.id in sealed or shown.get(m.id, m.text) != m.text}
+    return shown, hidden
 
 
 async def list_events(

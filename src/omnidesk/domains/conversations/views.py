@@ -1,15 +1,26 @@
-"""Conversations API: inbox filters, messages and the event log."""
+"""Conversations API: inbox filters, messages and the event log.
+
+Message text comes back as staff see it, personal data masked (`service.shown_texts`, the rule
+the agent's web thread uses too); the clear text only through the logged reveal route below.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.api import ApiRoute
 from omnidesk.core.db import commit_once, utcnow
-from omnidesk.core.errors import NotFound
-from omnidesk.core.http import ActorDep, AfterIdQuery, CursorQuery, LimitQuery, SessionDep
+from omnidesk.core.http import (
+    ActorDep,
+    AfterIdQuery,
+    CursorQuery,
+    IntakeAdmission,
+    LimitQuery,
+    SessionDep,
+)
 from omnidesk.core.pagination import Page, page_of
 from omnidesk.core.schemas import Id
 from omnidesk.domains.conversations import actions, service
@@ -53,7 +64,7 @@ async def list_conversations(
     rows = await service.list_conversations(session, actor=actor, flt=flt, cursor=cursor,
                                             limit=limit)
     items, next_cursor = page_of(rows, limit)
-    return Page(items=[ConversationRead.model_validate(c) for c in items],
+    return Page(items=[_conversation(c) for c in items],
                 next_cursor=next_cursor)
 
 
@@ -63,7 +74,8 @@ async def raw_inbound(request: Request) -> RawInbound:
                       received_at=utcnow())
 
 
-@router.post("", response_model=ConversationRead, status_code=201)
+@router.post("", response_model=ConversationRead, status_code=201,
+             dependencies=[IntakeAdmission])
 async def create_conversation(
     conv_in: ConversationCreate, actor: ActorDep, session: SessionDep, response: Response,
     request: Request,
@@ -86,7 +98,7 @@ async def create_conversation(
     conv, created = done if done is not None else await commit_once(session, open_it, repeat)
     if not created:
         response.status_code = 200
-    return ConversationRead.model_validate(conv)
+    return _conversation(conv)
 
 
 @router.get("/{conversation_id}", response_model=ConversationRead)
@@ -96,7 +108,7 @@ async def read_conversation(
     """Return one conversation."""
     conv = await service.access_conversation(session, actor=actor,
                                              conversation_id=conversation_id)
-    return ConversationRead.model_validate(conv)
+    return _conversation(conv)
 
 
 @router.patch("/{conversation_id}", response_model=ConversationRead)
@@ -108,7 +120,7 @@ async def update_conversation(
                                                    conversation_id=conversation_id,
                                                    update=update)
     await session.commit()
-    return ConversationRead.model_validate(conv)
+    return _conversation(conv)
 
 
 @router.get("/{conversation_id}/messages", response_model=list[MessageRead])
@@ -121,10 +133,11 @@ async def list_messages(
                                              conversation_id=conversation_id)
     rows = await service.list_messages(session, workspace_id=actor.workspace_id,
                                        conversation_id=conv.id, after_id=after_id)
-    return [MessageRead.model_validate(m) for m in rows]
+    return await _shown(session, actor.workspace_id, rows)
 
 
-@router.post("/{conversation_id}/messages", response_model=MessageRead, status_code=201)
+@router.post("/{conversation_id}/messages", response_model=MessageRead, status_code=201,
+             dependencies=[IntakeAdmission])
 async def post_message(
     conversation_id: Id, message_in: MessageCreate, actor: ActorDep, session: SessionDep,
     response: Response, request: Request,
@@ -149,7 +162,24 @@ async def post_message(
     msg, created = await commit_once(session, post, repeat)
     if not created:
         response.status_code = 200
-    return MessageRead.model_validate(msg)
+    return (await _shown(session, actor.workspace_id, [msg]))[0]
+
+
+def _conversation(conv: Conversation) -> ConversationRead:
+    """Read a conversation out with its subject masked as staff see it."""
+    read = ConversationRead.model_validate(conv)
+    if not conv.subject:
+        return read
+    return read.model_copy(update={"subject": service.shown_text(conv.subject)})
+
+
+async def _shown(session: AsyncSession, workspace_id: int,
+                 messages: list[Message]) -> list[MessageRead]:
+    """Read messages out with their text masked as staff see it."""
+    shown, hidden = await service.shown_texts(session, workspace_id=workspace_id,
+                                              messages=messages)
+    return [MessageRead.model_validate(m).model_copy(
+        update={"text": shown.get(m.id, m.text), "pii_masked": m.id in hidden}) for m in messages]
 
 
 @router.get("/{conversation_id}/events", response_model=list[ConversationEventRead])
@@ -168,12 +198,9 @@ async def list_events(
 async def reveal_message(conversation_id: Id, message_id: Id, body: RevealMessageIn,
                          actor: ActorDep, session: SessionDep, request: Request
                          ) -> RevealedMessage:
-    """Show the values the privacy policy keeps encrypted in a message; the read is logged."""
-    if (await service.get_message(session, workspace_id=actor.workspace_id,
-                                  message_id=message_id)).conversation_id != conversation_id:
-        raise NotFound("message not found")
+    """Show a message in clear (encrypted and display-masked values); the read is logged."""
     revealed = await do_reveal_message(session, actor=actor, message_id=message_id,
-                                       reason=body.reason,
+                                       reason=body.reason, conversation_id=conversation_id,
                                        ip=request.client.host if request.client else None)
     await session.commit()
     return revealed

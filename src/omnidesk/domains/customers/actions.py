@@ -12,6 +12,7 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict
 from omnidesk.core.events import emit
 from omnidesk.domains.customers import events as ev
+from omnidesk.domains.customers.contact import kept_hidden_attributes
 from omnidesk.domains.customers.merge_actions import do_merge_customers
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 from omnidesk.domains.customers.schemas import CustomerCreate, CustomerUpdate, IdentityIn
@@ -55,6 +56,9 @@ async def do_update_customer(
     customer = await get_customer(session, workspace_id=actor.workspace_id,
                                   customer_id=customer_id)
     changes = customer_in.model_dump(exclude_unset=True)
+    if changes.get("attributes") is not None:  # reads never showed the hidden ones: keep them
+        changes["attributes"] = kept_hidden_attributes(customer.attributes or {},
+                                                       changes["attributes"])
     for key, value in changes.items():
         setattr(customer, key, value.lower() if key == "email" and value else value)
     if changes.get("email"):

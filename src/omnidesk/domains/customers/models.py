@@ -31,7 +31,7 @@ class Customer(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     tags: Mapped[list[Any]] = mapped_column(default=list)
     merged_into_id: Mapped[int | None] = mapped_column(
-        IdType, ForeignKey("customers.id", ondelete="SET NULL")
+        IdType, ForeignKey("customers.id", ondelete="SET NULL"), index=True
     )
     last_seen_at: Mapped[dt.datetime | None]
 

@@ -37,6 +37,8 @@ class IdentityIn(BaseModel):
 
 
 class IdentityRead(BaseModel):
+    """A channel identity; its value is masked as staff see it (`customers/contact.py`)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -80,6 +82,10 @@ class CustomerUpdate(Patch):
 
 
 class CustomerRead(BaseModel):
+    """A customer as the API shows it: email, phone, identity values and text attributes masked
+    (`pii_masked`), the address and payment attributes left out; POST
+    /api/v1/customers/{id}/reveal returns them in clear with a reason, and logs the read."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -93,6 +99,7 @@ class CustomerRead(BaseModel):
     identities: list[IdentityRead]
     created_at: dt.datetime
     last_seen_at: dt.datetime | None
+    pii_masked: bool = True
 
 
 class CustomerMerge(BaseModel):

@@ -11,8 +11,23 @@ from omnidesk.core.db import get_in_workspace
 from omnidesk.core.errors import NotFound
 from omnidesk.core.pagination import paginate
 from omnidesk.core.security import constant_time_equals, hmac_sha256_hex
+from omnidesk.domains.customers.contact import (
+    PII_FIELDS,
+    ContactView,
+    mask_identity,
+    masked_attributes,
+    masked_contact,
+    revealed_contact,
+)
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 from omnidesk.domains.customers.schemas import MergeSuggestion
+
+# The contact masking rule (customers/contact.py) is read by other domains through this module.
+__all__ = ["PII_FIELDS", "SIGNABLE", "ContactView", "find_by_external_id", "find_by_identity",
+           "get_customer", "get_customers_by_ids", "get_visible_customer", "list_customers",
+           "list_merge_suggestions", "mask_identity", "masked_attributes", "masked_contact",
+           "normalize_email", "profile_handle", "revealed_contact", "search_query",
+           "signed_attributes", "signing_message"]
 
 
 async def get_customer(session: AsyncSession, *, workspace_id: int, customer_id: int) -> Customer:

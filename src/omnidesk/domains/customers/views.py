@@ -1,4 +1,8 @@
-"""Customers API: search, create, update, identities."""
+"""Customers API: search, create, update, identities.
+
+Contact fields come back masked as the customer page shows them (`customers/contact.py`,
+`pii_masked`); the clear values only through the logged reveal, POST /api/v1/customers/{id}/reveal.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from omnidesk.core.http import (
 from omnidesk.core.pagination import Page, page_of
 from omnidesk.core.schemas import Id
 from omnidesk.domains.customers import actions, merge_actions, service
+from omnidesk.domains.customers.contact import customer_read, identity_read
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.schemas import (
     CustomerCreate,
@@ -57,16 +62,17 @@ async def list_customers(
     rows = await service.list_customers(session, workspace_id=actor.workspace_id, q=q,
                                         cursor=cursor, limit=limit, visible=scope(actor))
     items, next_cursor = page_of(rows, limit)
-    page: Page[CustomerRead] = Page(items=[CustomerRead.model_validate(c) for c in items],
+    page: Page[CustomerRead] = Page(items=[customer_read(c) for c in items],
                                     next_cursor=next_cursor)
     await _log_reads(session, actor, items)
     return page
 
 
 async def _log_reads(session: AsyncSession, actor: Actor, customers: list[Customer]) -> None:
-    """Write an access-log row for each customer whose contact data the API returns in clear."""
+    """Write an access-log row for each customer whose name the API returns in clear (contact
+    fields are masked; reading them in clear is the logged reveal)."""
     for customer in customers:
-        fields = [f for f in ("name", "email", "phone", "address") if getattr(customer, f, None)]
+        fields = [f for f in ("name",) if getattr(customer, f, None)]
         if fields:
             await do_record_access(session, actor=actor, action=API_READ, fields=fields,
                                    reason="REST API read", customer_id=customer.id)
@@ -80,7 +86,7 @@ async def create_customer(
     """Create a customer with identities."""
     customer = await actions.do_create_customer(session, actor=actor, customer_in=customer_in)
     await session.commit()
-    return CustomerRead.model_validate(customer)
+    return customer_read(customer)
 
 
 @router.get("/{customer_id}", response_model=CustomerRead)
@@ -88,7 +94,7 @@ async def read_customer(customer_id: Id, actor: ActorDep, session: SessionDep,
                         scope: CustomerScopeDep) -> CustomerRead:
     """Return one customer with identities."""
     customer = await _visible(session, actor, scope, customer_id)
-    read = CustomerRead.model_validate(customer)
+    read = customer_read(customer)
     await _log_reads(session, actor, [customer])
     return read
 
@@ -103,7 +109,7 @@ async def update_customer(
     customer = await actions.do_update_customer(session, actor=actor, customer_id=customer_id,
                                                 customer_in=customer_in)
     await session.commit()
-    return CustomerRead.model_validate(customer)
+    return customer_read(customer)
 
 
 @router.post("/{customer_id}/identities", response_model=IdentityRead, status_code=201)
@@ -116,7 +122,7 @@ async def add_identity(
     identity = await actions.do_add_identity(session, actor=actor, customer_id=customer_id,
                                              identity_in=identity_in)
     await session.commit()
-    return IdentityRead.model_validate(identity)
+    return identity_read(identity)
 
 
 @router.post("/{customer_id}/merge", response_model=CustomerRead)
@@ -129,7 +135,7 @@ async def merge_customer(customer_id: Id, merge_in: CustomerMerge, actor: ActorD
         session, actor=actor, customer_id=customer_id,
         other_customer_id=merge_in.other_customer_id)
     await session.commit()
-    return CustomerRead.model_validate(customer)
+    return customer_read(customer)
 
 
 @router.post("/{customer_id}/split", response_model=CustomerRead, status_code=201)
@@ -140,7 +146,7 @@ async def split_customer(customer_id: Id, split_in: CustomerSplit, actor: ActorD
     new = await merge_actions.check_split_customer(session, actor=actor, customer_id=customer_id,
                                            split_in=split_in)
     await session.commit()
-    return CustomerRead.model_validate(new)
+    return customer_read(new)
 
 
 @router.get("/{customer_id}/merge-suggestions", response_model=list[MergeSuggestion])

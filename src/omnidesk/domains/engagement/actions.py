@@ -22,6 +22,9 @@ from omnidesk.domains.engagement.models import (
     ReadMark,
     WidgetSession,
 )
+from omnidesk.domains.engagement.prediction_actions import (  # noqa: F401 - for other layers
+    do_train_contact_reason_model,
+)
 from omnidesk.domains.engagement.schemas import WidgetSessionCreate
 from omnidesk.domains.engagement.service import get_widget_session
 from omnidesk.domains.inboxes.actions import do_create_inbox

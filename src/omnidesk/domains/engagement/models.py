@@ -1,11 +1,12 @@
-"""Widget sessions, read marks, message templates, campaigns, their sends and consents."""
+"""Widget sessions, read marks, message templates, campaigns, their sends, consents, and the
+contact-reason models."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped, utcnow
@@ -145,3 +146,19 @@ class Consent(Base, IdMixin, WorkspaceScoped):
     source: Mapped[str] = mapped_column(String(40), default="staff")
     opted_out_at: Mapped[dt.datetime | None]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ContactReasonModelRow(Base, IdMixin, WorkspaceScoped):
+    """One trained version of a workspace's contact-reason model (behaviour → likely intent)."""
+
+    __tablename__ = "contact_reason_models"
+    __table_args__ = (UniqueConstraint("workspace_id", "version"),
+                      Index("ix_contact_reason_models_ws_active", "workspace_id", "is_active"))
+
+    version: Mapped[int]
+    model_bytes: Mapped[bytes] = mapped_column(LargeBinary)
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    labels: Mapped[list[Any]] = mapped_column(default=list)
+    source: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    is_active: Mapped[bool] = mapped_column(default=False)

@@ -1,4 +1,5 @@
-"""Engagement reads: widget settings, visitor sessions and history, message templates."""
+"""Engagement reads: widget settings, visitor sessions and history, message templates, and the
+contact reason predicted from behaviour (`prediction_service`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ from omnidesk.domains.engagement.models import (
     ReadMark,
     WidgetSession,
     agent_reader,
+)
+from omnidesk.domains.engagement.prediction import (  # noqa: F401 - for other domains
+    CONFIDENT,
+    Prediction,
+)
+from omnidesk.domains.engagement.prediction_service import (  # noqa: F401 - for other domains
+    predict_contact_reason,
 )
 from omnidesk.domains.engagement.schemas import VisitorMessageRead, WidgetSettings
 from omnidesk.domains.workspaces.models import Workspace

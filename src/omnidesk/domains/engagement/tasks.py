@@ -1,4 +1,5 @@
-"""Engagement jobs: event triggers, the idle-cart schedule, and opt-out words on every channel.
+"""Engagement jobs: event triggers, the idle-cart schedule, opt-out words on every channel, and
+the daily retraining of the contact-reason models.
 
 The idle-cart scan runs from the outbox scheduler (`engagement_idle_carts`), which fires each
 period once across processes; each cart is one occasion of its campaign, so even overlapping
@@ -8,6 +9,7 @@ scans message a shopper once.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,8 +26,14 @@ from omnidesk.domains.engagement.campaign_service import (
 )
 from omnidesk.domains.engagement.consent_actions import do_honour_opt_out, is_opt_out
 from omnidesk.domains.engagement.events import BehaviourRecorded
-from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.domains.engagement.prediction import MIN_CONTACTS, PredictionError
+from omnidesk.domains.engagement.prediction_actions import do_train_contact_reason_model
+from omnidesk.domains.engagement.prediction_service import count_contacts_since_active_model
+from omnidesk.domains.workspaces.service import get_workspace, list_workspaces
 
+log = logging.getLogger(__name__)
+CONTACT_REASON_SCHEDULE = "engagement_contact_reason_training"
+CONTACT_REASON_EVERY_SECONDS = 24 * 3600.0
 IDLE_CART_SCHEDULE = "engagement_idle_carts"
 IDLE_CART_EVERY_SECONDS = 60.0
 
@@ -73,6 +81,30 @@ async def do_scan_idle_carts(session: AsyncSession, *, now: dt.datetime | None =
     return fired
 
 
+async def do_retrain_contact_reasons(session: AsyncSession) -> int:
+    """Train the next contact-reason version of every workspace whose labelled history grew since
+    its active model (or that has enough history and no model yet); return how many."""
+    trained = 0
+    for workspace in await list_workspaces(session):
+        new, has_model = await count_contacts_since_active_model(session,
+                                                                 workspace_id=workspace.id)
+        if new == 0 or (not has_model and new < MIN_CONTACTS):
+            continue
+        try:
+            await do_train_contact_reason_model(session, workspace_id=workspace.id,
+                                                source="schedule")
+        except PredictionError as error:  # e.g. one reason only: nothing to tell apart yet
+            log.info("contact-reason model of workspace %s not trained: %s", workspace.id, error)
+            continue
+        trained += 1
+    return trained
+
+
+async def retrain_contact_reasons(event: DeliveredEvent[Any], session: AsyncSession) -> None:
+    """The daily schedule's handler (claimed once across processes; commits with it)."""
+    await do_retrain_contact_reasons(session)
+
+
 async def react_to_behaviour(event: DeliveredEvent[BehaviourRecorded],
                              session: AsyncSession) -> None:
     """The subscriber: fire event-triggered campaigns (commits with the delivery)."""
@@ -100,7 +132,7 @@ def _opts_out(event: MessageCreated) -> bool:
 
 
 def register(registry: SubscriberRegistry) -> None:
-    """Subscribe the triggers, the idle-cart schedule and the opt-out listener."""
+    """Subscribe the triggers, the idle-cart and retraining schedules and the opt-out listener."""
     registry.subscribe(BehaviourRecorded, name="engagement.triggers",
                        reads=("behaviour_event_id", "customer_id", "kind", "url", "value",
                               "error"))(react_to_behaviour)
@@ -109,3 +141,5 @@ def register(registry: SubscriberRegistry) -> None:
                               "customer_id", "channel"),
                        when=_opts_out)(honour_opt_out)
     registry.every(IDLE_CART_EVERY_SECONDS, name=IDLE_CART_SCHEDULE)(scan_idle_carts)
+    registry.every(CONTACT_REASON_EVERY_SECONDS,
+                   name=CONTACT_REASON_SCHEDULE)(retrain_contact_reasons)

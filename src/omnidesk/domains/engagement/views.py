@@ -99,7 +99,7 @@ async def record_event(event_in: BusinessEventCreate, request: Request, actor: A
                        session: SessionDep) -> BehaviourRead:
     """Record a business event about a customer (order_shipped, delivery_delayed,
     payment_failed) or a server-side site event; proactive campaigns react to it."""
-    limit_events(request, f"workspace:{actor.workspace_id}")
+    await limit_events(request, f"workspace:{actor.workspace_id}")
     row = await check_record_business_event(session, actor=actor, event_in=event_in)
     await session.commit()
     return BehaviourRead.model_validate(row)
@@ -116,12 +116,10 @@ async def read_customer_events(customer_id: Id, actor: ActorDep, session: Sessio
     return [BehaviourRead.model_validate(r) for r in rows]
 
 
-def limit_events(request: Request, key: str) -> None:
+async def limit_events(request: Request, key: str) -> None:
     """Refuse behaviour events past the per-sender rate (per visitor, per workspace API)."""
-    limiter = request.app.state.events_limiter
-    if limiter.blocked((key, "events")):
+    if not await request.app.state.events_limiter.take((key, "events")):
         raise RateLimited("too many events; please wait a minute")
-    limiter.hit((key, "events"))
 
 
 @router.get("/campaigns", response_model=list[CampaignRead])

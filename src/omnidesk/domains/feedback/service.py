@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
@@ -200,6 +202,21 @@ async def access_answers(session: AsyncSession, *, actor: Actor,
         flt = AnswerFilter(**{**flt.__dict__, "agent_id": actor.user_id or -1})
     return await list_answers(session, workspace_id=actor.workspace_id, flt=flt, cursor=cursor,
                               limit=limit)
+
+
+async def latest_scores(session: AsyncSession, *, workspace_id: int,
+                        conversation_ids: Iterable[int] | None = None,
+                        customer_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
+    """Return each conversation's latest answer per kind (csat, nps, ces): the score it keeps."""
+    query = answers_query(workspace_id, AnswerFilter())
+    if conversation_ids is not None:
+        query = query.where(SurveyAnswer.conversation_id.in_(list(conversation_ids)))
+    if customer_ids is not None:
+        query = query.where(SurveyAnswer.customer_id.in_(list(customer_ids)))
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for answer in await session.scalars(query.order_by(SurveyAnswer.id)):
+        found[answer.conversation_id][answer.kind] = answer.score
+    return dict(found)
 
 
 async def answers_for_conversation(session: AsyncSession, *, workspace_id: int,

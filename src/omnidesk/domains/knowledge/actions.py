@@ -7,8 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
-from omnidesk.core.errors import Conflict, InvalidInput
+from omnidesk.core.errors import Conflict, InvalidInput, PermissionDenied
 from omnidesk.core.events import emit
+from omnidesk.core.pii.mask import mask_text
 from omnidesk.domains.knowledge import events
 from omnidesk.domains.knowledge.index.updates import IndexedArticle, index_article, unindex_article
 from omnidesk.domains.knowledge.models import (
@@ -17,6 +18,7 @@ from omnidesk.domains.knowledge.models import (
     PUBLISHED,
     KbArticle,
     KbArticleVersion,
+    KbSearchMiss,
 )
 from omnidesk.domains.knowledge.schemas import ArticleCreate, ArticleUpdate
 from omnidesk.domains.knowledge.search.embeddings import EmbeddingProvider
@@ -28,7 +30,17 @@ from omnidesk.domains.knowledge.service import (
 )
 
 EDITOR_ROLE = "supervisor"
+MISS_LENGTH, MIN_MISS_LENGTH = 200, 2
 VERSIONED_FIELDS = ("title", "summary", "body", "tags", "related", "category_id", "visibility")
+
+
+def can_edit(actor: Actor) -> bool:
+    """Tell whether the actor may write, publish and import articles (supervisors and admins)."""
+    try:
+        actor.require(EDITOR_ROLE)
+    except PermissionDenied:
+        return False
+    return True
 
 
 async def _category_id(session: AsyncSession, workspace_id: int, slug: str | None) -> int | None:
@@ -129,6 +141,7 @@ async def do_publish_article(
                                 article_id=article.id, number=article.version_number)
     article.status, article.published_version_id = PUBLISHED, version.id
     article.published_at = utcnow()
+    article.publish_at = article.publish_scheduled_by = None
     passages = await index_article(session, IndexedArticle(
         article_id=article.id, workspace_id=article.workspace_id, locale=article.locale,
         visibility=version.visibility, title=version.title, summary=version.summary,
@@ -147,6 +160,7 @@ async def do_unpublish_article(
     actor.require(EDITOR_ROLE)
     article = await get_article(session, workspace_id=actor.workspace_id, article_id=article_id)
     article.status, article.published_version_id = DRAFT, None
+    article.publish_at = article.publish_scheduled_by = None
     await unindex_article(session, workspace_id=article.workspace_id, article_id=article.id)
     _record(session, actor, article, events.ArticleUnpublished(**_event(article)))
     return article
@@ -172,3 +186,13 @@ async def do_restore_version(
         return await do_publish_article(session, actor=actor, article_id=article.id,
                                         embedder=embedder)
     return article
+
+
+async def do_record_search_miss(
+    session: AsyncSession, *, workspace_id: int, query: str, source: str, locale: str
+) -> None:
+    """Note a search that found nothing, with personal data masked and spacing folded."""
+    text = " ".join(mask_text(query).split()).casefold()[:MISS_LENGTH]
+    if len(text) >= MIN_MISS_LENGTH:
+        session.add(KbSearchMiss(workspace_id=workspace_id, query=text, source=source,
+                                 locale=locale))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from omnidesk.core.events import Event
@@ -47,6 +48,15 @@ class ArticleUnpublished(ArticleFacts):
 
     name: ClassVar[str] = "kb_article.unpublished"
     example: ClassVar[dict[str, Any]] = ARTICLE
+
+
+class ArticlePublishScheduled(ArticleFacts):
+    """An article's publication was scheduled (`publish_at`, UTC) or cancelled (None)."""
+
+    name: ClassVar[str] = "kb_article.publish_scheduled"
+    example: ClassVar[dict[str, Any]] = {**ARTICLE, "publish_at": "2026-12-08T01:00:00Z"}
+
+    publish_at: dt.datetime | None
 
 
 class ArticleRestored(ArticleFacts):

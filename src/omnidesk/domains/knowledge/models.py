@@ -62,6 +62,9 @@ class KbArticle(Base, IdMixin, TimestampMixin, WorkspaceScoped):
     version_number: Mapped[int] = mapped_column(Integer, default=0)
     published_version_id: Mapped[int | None] = mapped_column(IdType)
     published_at: Mapped[dt.datetime | None]
+    # When the latest version goes live by itself (the kb_scheduled_publish job), and who asked.
+    publish_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    publish_scheduled_by: Mapped[int | None] = mapped_column(IdType)
     helpful_votes: Mapped[int] = mapped_column(Integer, default=0)
     unhelpful_votes: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -165,6 +168,18 @@ class KbVote(Base, IdMixin, WorkspaceScoped):
         IdType, ForeignKey("kb_articles.id", ondelete="CASCADE"), index=True)
     voter_key: Mapped[str] = mapped_column(String(64))
     helpful: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class KbSearchMiss(Base, IdMixin, WorkspaceScoped):
+    """A search that found nothing (help center or bot), its personal data masked, for authors."""
+
+    __tablename__ = "kb_search_misses"
+    __table_args__ = (Index("ix_kb_search_misses_workspace_created", "workspace_id", "created_at"),)
+
+    query: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(16))  # help_center | bot
+    locale: Mapped[str] = mapped_column(String(8), default="ko")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
@@ -16,6 +17,7 @@ from omnidesk.domains.knowledge.models import (
     KbArticleVersion,
     KbAttachment,
     KbCategory,
+    KbSearchMiss,
     KbSynonymSet,
 )
 from omnidesk.domains.knowledge.search.engine import HoursSource, Passage, search
@@ -68,11 +70,24 @@ async def get_article_by_slug(
         KbArticle.locale == locale))
 
 
+ARTICLE_SORTS = {
+    "slug": (KbArticle.locale, KbArticle.slug),
+    "title": (KbArticle.title, KbArticle.id),
+    "updated": (KbArticle.updated_at.desc(), KbArticle.id.desc()),
+    "helpful": (KbArticle.helpful_votes.desc(), KbArticle.id),
+    "unhelpful": (KbArticle.unhelpful_votes.desc(), KbArticle.id),
+}
+
+
 async def list_articles(
     session: AsyncSession, *, workspace_id: int, locale: str | None = None,
-    status: str | None = None, category_id: int | None = None,
+    status: str | None = None, category_id: int | None = None, query: str = "",
+    sort: str = "slug",
 ) -> Sequence[KbArticle]:
-    """List the workspace's articles (drafts included) for the admin pages."""
+    """List the workspace's articles (drafts included) for the admin pages.
+
+    ``query`` matches title or slug (case-insensitive); ``sort`` is a key of ARTICLE_SORTS.
+    """
     stmt = select(KbArticle).where(KbArticle.workspace_id == workspace_id)
     if locale:
         stmt = stmt.where(KbArticle.locale == locale)
@@ -80,7 +95,12 @@ async def list_articles(
         stmt = stmt.where(KbArticle.status == status)
     if category_id:
         stmt = stmt.where(KbArticle.category_id == category_id)
-    return (await session.scalars(stmt.order_by(KbArticle.locale, KbArticle.slug))).all()
+    if query.strip():
+        pattern = f"%{query.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(KbArticle.title).like(pattern),
+                                  func.lower(KbArticle.slug).like(pattern)))
+    order = ARTICLE_SORTS.get(sort, ARTICLE_SORTS["slug"])
+    return (await session.scalars(stmt.order_by(*order))).all()
 
 
 async def list_versions(
@@ -163,6 +183,18 @@ async def list_synonym_sets(session: AsyncSession, *, workspace_id: int) -> Sequ
     """List the workspace's synonym sets."""
     return (await session.scalars(select(KbSynonymSet).where(
         KbSynonymSet.workspace_id == workspace_id).order_by(KbSynonymSet.id))).all()
+
+
+async def top_search_misses(
+    session: AsyncSession, *, workspace_id: int, since: dt.datetime, limit: int = 20,
+) -> list[tuple[str, str, int]]:
+    """Return the searches that found nothing most often since a moment: (query, source, count)."""
+    count = func.count(KbSearchMiss.id)
+    rows = await session.execute(select(KbSearchMiss.query, KbSearchMiss.source, count).where(
+        KbSearchMiss.workspace_id == workspace_id, KbSearchMiss.created_at >= since,
+    ).group_by(KbSearchMiss.query, KbSearchMiss.source).order_by(
+        count.desc(), KbSearchMiss.query).limit(limit))
+    return [(q, src, n) for q, src, n in rows.all()]
 
 
 async def get_attachment(

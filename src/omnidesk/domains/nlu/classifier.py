@@ -13,21 +13,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
-import numpy as np
-import sklearn
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline
-from sklearn.svm import LinearSVC
-
-from omnidesk.domains.nlu.calibration import (
-    choose_threshold,
-    fit_temperature,
-    scores_to_probabilities,
-)
-from omnidesk.domains.nlu.features import build_feature_union
+# numpy, scikit-learn and scipy cost about a second to import: they load where a model is
+# trained, loaded or asked (in the bot's background warm-up at start), so the server answers
+# /healthz and pages before them.
+if TYPE_CHECKING:
+    import numpy as np
+    from sklearn.pipeline import Pipeline
 
 OOS_LABEL = "oos"
 FORMAT_VERSION = 1
@@ -69,6 +62,8 @@ class IntentModel:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Return calibrated probabilities, one row per text, columns in ``labels`` order."""
+        from omnidesk.domains.nlu.calibration import scores_to_probabilities
+
         scores = _decision_scores(self.pipeline, list(texts), len(self.labels))
         return scores_to_probabilities(scores, self.temperature)
 
@@ -83,6 +78,8 @@ class IntentModel:
         return [self._to_prediction(row) for row in self.probabilities(texts)]
 
     def _to_prediction(self, row: np.ndarray) -> IntentPrediction:
+        import numpy as np
+
         order = np.argsort(-row)[:TOP_K]
         top = [(self.labels[i], float(row[i])) for i in order]
         best_label, confidence = top[0]
@@ -92,6 +89,9 @@ class IntentModel:
 
     def to_bytes(self) -> bytes:
         """Serialize the model and its metadata (trusted storage only: this is a pickle)."""
+        import joblib
+        import sklearn
+
         payload = {
             "format": FORMAT_VERSION,
             "sklearn": sklearn.__version__,
@@ -110,6 +110,8 @@ class IntentModel:
     @classmethod
     def from_bytes(cls, data: bytes) -> IntentModel:
         """Load a model written by ``to_bytes`` (only from storage this service wrote)."""
+        import joblib
+
         payload = joblib.load(io.BytesIO(data))
         if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
             raise ValueError("not an omnidesk intent model, or an unsupported format version")
@@ -126,6 +128,14 @@ def train_intent_model(
     progress: ProgressCallback | None = None,
 ) -> IntentModel:
     """Train an intent model; calibration and OOS threshold come from k-fold CV on these rows."""
+    import numpy as np
+
+    from omnidesk.domains.nlu.calibration import (
+        choose_threshold,
+        fit_temperature,
+        scores_to_probabilities,
+    )
+
     texts, labels = list(texts), [str(label) for label in labels]
     label_names = _check_rows(texts, labels)
     label_index = np.array([label_names.index(label) for label in labels])
@@ -179,6 +189,12 @@ def _default_folds(labels: list[str]) -> int:
 
 
 def _fit_pipeline(texts: list[str], labels: list[str], c: float) -> Pipeline:
+    import numpy as np
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
+
+    from omnidesk.domains.nlu.features import build_feature_union
+
     pipeline = Pipeline([("features", build_feature_union()), ("svm", LinearSVC(C=c))])
     pipeline.fit(texts, labels)
     svm = pipeline.named_steps["svm"]
@@ -201,6 +217,9 @@ def _out_of_fold_scores(
     c: float,
     report: ProgressCallback,
 ) -> np.ndarray:
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
     scores = np.zeros((len(texts), len(label_names)), dtype=np.float64)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=13)
     for fold, (train_rows, held_rows) in enumerate(splitter.split(texts, label_index)):
@@ -213,6 +232,8 @@ def _out_of_fold_scores(
 
 
 def _decision_scores(pipeline: Pipeline, texts: list[str], n_labels: int) -> np.ndarray:
+    import numpy as np
+
     scores = np.asarray(pipeline.decision_function(texts), dtype=np.float64)
     if scores.ndim == 1:  # binary LinearSVC returns one column: the score of classes_[1]
         scores = np.column_stack([-scores, scores])
@@ -220,6 +241,8 @@ def _decision_scores(pipeline: Pipeline, texts: list[str], n_labels: int) -> np.
 
 
 def _align_columns(scores: np.ndarray, pipeline: Pipeline, label_names: list[str]) -> np.ndarray:
+    import numpy as np
+
     aligned = np.full((scores.shape[0], len(label_names)), scores.min() - 1.0)
     for column, label in enumerate(pipeline.classes_):
         aligned[:, label_names.index(label)] = scores[:, column]

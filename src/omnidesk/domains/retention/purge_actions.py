@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.audit import audit
 from omnidesk.core.db import Base, utcnow
 from omnidesk.core.events import EventDelivery, OutboxEvent, emit
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import Message, MessageSecret
 from omnidesk.domains.retention.erasure_actions import remove_files
 from omnidesk.domains.retention.events import RetentionPurged
 from omnidesk.domains.retention.schemas import PurgeReport, RetentionSettings
@@ -45,6 +45,20 @@ async def _purge_files(session: AsyncSession, workspace_id: int, cutoff: dt.date
     return touched, files
 
 
+async def _scrub_event_copies(session: AsyncSession, workspace_id: int,
+                              said: dict[int, set[str]]) -> None:
+    """Blank the copies of purged messages' text in event payloads (message.created,
+    conversation.created …), which the logs period may keep longer than the messages."""
+    if not said:
+        return
+    conversation = OutboxEvent.payload["conversation_id"].as_integer()
+    for event in (await session.scalars(select(OutboxEvent).where(
+            OutboxEvent.workspace_id == workspace_id, conversation.in_(sorted(said))))).all():
+        text = event.payload.get("text")
+        if text and text in said.get(int(event.payload.get("conversation_id") or 0), set()):
+            event.payload = {**event.payload, "text": ""}
+
+
 async def do_purge(session: AsyncSession, *, workspace_id: int, policy: RetentionSettings,
                    upload_dir: Path, actor_id: int | None = None,
                    now: dt.datetime | None = None) -> PurgeReport:
@@ -66,15 +80,24 @@ async def do_purge(session: AsyncSession, *, workspace_id: int, policy: Retentio
                                        Message.created_at < cutoff,
                                        or_(Message.text != "",
                                            cast(Message.meta, Text) != "{}"))
+        said: dict[int, set[str]] = {}
+        purged: list[int] = []
         for message in (await session.scalars(select(Message).where(
                 Message.id.in_(old)).limit(BATCH * 4))).all():
             files += remove_files(upload_dir, message.attachments)
+            said.setdefault(message.conversation_id, set()).add(message.text)
+            purged.append(message.id)
             message.text, message.attachments, message.meta = "", [], {}
             removed["messages"] = removed.get("messages", 0) + 1
+        await _scrub_event_copies(session, workspace_id, said)
+        if purged:  # the encrypted values (RRN, account …) the purged texts kept
+            await session.execute(delete(MessageSecret).where(
+                MessageSecret.workspace_id == workspace_id,
+                MessageSecret.message_id.in_(purged)))
         search = Base.metadata.tables.get("search_messages")
-        if search is not None:
+        if search is not None:  # by the purged ids (the index row keeps the message's id)
             await session.execute(update(search).where(
-                search.c.workspace_id == workspace_id, search.c.created_at < cutoff,
+                search.c.workspace_id == workspace_id, search.c.id.in_(purged),
                 search.c.terms != "").values(terms=""))
     if policy.raw_events:
         cutoffs["raw_events"] = cutoff = now - dt.timedelta(days=policy.raw_events)

@@ -14,13 +14,14 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import emit
 from omnidesk.domains.agents.service import get_user
+from omnidesk.domains.assist.service import customer_standing
 from omnidesk.domains.conversations.actions import do_assign
 from omnidesk.domains.conversations.models import Conversation
+from omnidesk.domains.engagement.service import predict_contact_reason
 from omnidesk.domains.routing import events as ev
 from omnidesk.domains.routing.assignment.claims import (
     claim_capacity,
@@ -47,6 +48,8 @@ from omnidesk.domains.routing.models import (
 )
 from omnidesk.domains.routing.rules.matching import channel_class, evaluate_rules
 from omnidesk.domains.routing.service import (
+    agent_capacity,
+    capacity_columns,
     enqueue_facts,
     get_agent_state,
     get_entry,
@@ -85,8 +88,12 @@ async def do_enqueue(
         return found.entry
     conv, default = found.conv, found.default_queue
     hold_for_transaction(session, conv, default)  # do_assign_next reads both again
-    facts = routing_facts(conv, found.attributes, found.tags, text, sentiment_label)
+    standing = await customer_standing(session, workspace_id=workspace_id,
+                                       customer_id=conv.customer_id)
+    facts = routing_facts(conv, standing, found.tags, text, sentiment_label)
     rules = await list_rules(session, workspace_id=workspace_id)
+    if any(rule.conditions.get("predicted_intent") for rule in rules):  # else it costs nothing
+        facts["predicted_intent"] = await _predicted_intent(session, conv)
     decision = evaluate_rules(rules, facts, default_queue_id=default.id if default else None)
     if decision.queue_id is None:
         return None
@@ -123,16 +130,28 @@ async def do_enqueue(
     return entry
 
 
+async def _predicted_intent(session: AsyncSession, conv: Any) -> str | None:
+    """Return the confident contact reason predicted from what the customer did before writing."""
+    guess = await predict_contact_reason(session, workspace_id=conv.workspace_id,
+                                         customer_id=conv.customer_id, at=conv.created_at)
+    return guess.intent if guess is not None and guess.confident else None
+
+
 def routing_facts(
-    conv: Any, attributes: dict[str, Any], tags: list[Any], text: str | None,
+    conv: Any, standing: tuple[str, list[str]], tags: list[Any], text: str | None,
     sentiment: str | None = None,
 ) -> dict[str, Any]:
-    """Collect what routing rules may test about a conversation and its customer."""
+    """Collect what routing rules may test about a conversation and its customer.
+
+    The tier and segments are the computed ones (`assist.service.customer_standing`, the same
+    the agent's panel, the bot, automation and campaigns ask), never a stored attribute.
+    """
+    tier, segments = standing
     return {
         "channel": conv.channel, "inbox": conv.inbox_id, "language": conv.language,
         "intent": conv.intent,
-        "priority": conv.priority, "tier": str(attributes.get("tier") or "").lower() or None,
-        "segment": attributes.get("segment"), "tags": [str(t).lower() for t in tags],
+        "priority": conv.priority, "tier": tier.lower() or None,
+        "segment": [key.lower() for key in segments], "tags": [str(t).lower() for t in tags],
         "text": " ".join(part for part in (conv.subject, text) if part), "sentiment": sentiment,
     }  # fmt: skip
 
@@ -277,7 +296,7 @@ async def do_set_presence(
     now, state = now or utcnow(), Presence(presence)
     user = await get_user(session, workspace_id=workspace_id, user_id=user_id)
     row = await get_agent_state(session, workspace_id=workspace_id, user_id=user_id)
-    capacity = {f"{ch}_capacity": int((user.capacity or {}).get(ch, 0)) for ch in CAPACITY_CLASSES}
+    capacity = capacity_columns(user.capacity)
     if row is None:
         await insert_unless_exists(session, AgentStateRow, {
             "workspace_id": workspace_id, "user_id": user_id, "presence": state.value,
@@ -295,7 +314,8 @@ async def do_set_presence(
         )
     if state is Presence.OFFLINE:
         await _requeue_agent_work(session, workspace_id, user_id, now)
-    emit(session, ev.AgentPresenceChanged(user_id=user_id, presence=state.value, at=now),
+    emit(session, ev.AgentPresenceChanged(user_id=user_id, presence=state.value, at=now,
+                                          capacity=agent_capacity(user.capacity)),
          workspace_id=workspace_id)
     fresh = await get_agent_state(session, workspace_id=workspace_id, user_id=user_id)
     assert fresh is not None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from pydantic import Field
+
 from omnidesk.core.events import Event
 from omnidesk.domains.routing.models import QueueEntry
 from omnidesk.domains.routing.sla.clocks import SLA_BREACHED, SLA_WARNING
@@ -93,15 +95,17 @@ class RoutingSynced(EntryFacts):
 
 
 class AgentPresenceChanged(Event):
-    """An agent went online, away or offline."""
+    """An agent went online, away or offline (with the capacity per class they work with)."""
 
     name: ClassVar[str] = "agent.presence_changed"
     example: ClassVar[dict[str, Any]] = {"user_id": 3, "presence": "online",
-                                         "at": "2026-12-04T09:00:00+00:00"}
+                                         "at": "2026-12-04T09:00:00+00:00",
+                                         "capacity": {"chat": 3}}
 
     user_id: int
     presence: str
     at: dt.datetime
+    capacity: dict[str, int] = Field(default_factory=dict)
 
 
 class SlaClockFacts(Event):

@@ -27,7 +27,12 @@ from omnidesk.domains.routing.models import (
     SlaPolicyRow,
 )
 from omnidesk.domains.routing.schemas import AgentStateRead, ChannelLoad, QueueStats
-from omnidesk.domains.routing.service import FRESH, get_default_sla_policy, list_queues
+from omnidesk.domains.routing.service import (
+    FRESH,
+    agent_capacity,
+    get_default_sla_policy,
+    list_queues,
+)
 
 ACTIVE_LIMIT = 2000
 
@@ -96,8 +101,9 @@ def _agent_states(workspace_id: int) -> Select[User, AgentStateRow | None]:
 def agent_state_read(user: User, state: AgentStateRow | None) -> AgentStateRead:
     """Describe one agent's state; capacity comes from the user when no state row exists."""
     channels = {}
+    own = agent_capacity(user.capacity)
     for ch in CAPACITY_CLASSES:
-        capacity = int((user.capacity or {}).get(ch, 0))
+        capacity = own[ch]
         if state is None:
             channels[ch] = ChannelLoad(load=0, capacity=capacity)
         else:

@@ -117,6 +117,9 @@ class RuleConditions(BaseModel):
     inbox: list[Id] = Field(default_factory=list, description="Inbox ids (channel accounts).")
     language: list[str] = Field(default_factory=list)
     intent: list[str] = Field(default_factory=list)
+    predicted_intent: list[str] = Field(
+        default_factory=list, description="The contact reason predicted from the customer's "
+        "behaviour before they wrote (only a confident prediction counts).")
     tier: list[str] = Field(default_factory=list)
     segment: list[str] = Field(default_factory=list)
     sentiment: list[str] = Field(default_factory=list)
@@ -134,7 +137,7 @@ class RuleConditions(BaseModel):
         check_known(value, SENTIMENT_LABELS, "sentiments")
         return value
 
-    @field_validator("language", "intent", "tier", "segment", "keywords")
+    @field_validator("language", "intent", "predicted_intent", "tier", "segment", "keywords")
     @classmethod
     def _no_blanks(cls, value: list[str]) -> list[str]:
         cleaned = [v.strip() for v in value]

@@ -9,6 +9,7 @@ few statements as it can: a routing decision has a 5 ms budget (docs: Performanc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -41,7 +42,7 @@ from omnidesk.domains.routing.models import (
 )
 from omnidesk.domains.routing.planning.erlang import ErlangCPrediction
 from omnidesk.domains.routing.planning.erlang import predict as erlang_predict
-from omnidesk.domains.routing.rules.matching import RoutingRule, parse_rule
+from omnidesk.domains.routing.rules.matching import RoutingRule, channel_class, parse_rule
 from omnidesk.domains.workspaces.models import Workspace
 from omnidesk.domains.workspaces.service import (
     Calendar,
@@ -395,6 +396,35 @@ def _waiting_query(limit: int) -> Select[Any]:
         .order_by(QueueEntry.enqueued_at, QueueEntry.id)
         .limit(limit)
     )  # fmt: skip
+
+
+def agent_capacity(user_capacity: Mapping[str, Any] | None) -> dict[str, int]:
+    """Return the capacity per class an agent works with, from the user's settings (a class
+    the user does not name has none)."""
+    return {ch: int((user_capacity or {}).get(ch, 0)) for ch in CAPACITY_CLASSES}
+
+
+def capacity_columns(user_capacity: Mapping[str, Any] | None) -> dict[str, int]:
+    """Return the agent state's capacity columns for a user's capacity settings."""
+    return {f"{ch}_capacity": n for ch, n in agent_capacity(user_capacity).items()}
+
+
+def capacity_class_of(kind: str) -> str:
+    """Return the capacity class a conversation on a channel kind uses (``channel_class``)."""
+    return channel_class(kind)
+
+
+def is_available(presence: str) -> bool:
+    """Tell whether an agent in this presence receives new work (only online agents do)."""
+    return Presence(presence) is Presence.ONLINE
+
+
+def at_capacity(capacity: Mapping[str, int], load: Mapping[str, int]) -> bool:
+    """Tell whether an agent is at capacity: the open work of some class fills that class
+    (the engine's ``AgentState.utilisation`` reaches 1; classes without capacity do not count).
+    A blended agent with chat 3 and email 5 is at capacity with three chats, though routing
+    could still offer them an email (``AgentState.is_full`` is that stricter test)."""
+    return AgentState(id=0, capacity=dict(capacity), load=dict(load)).utilisation() >= 1
 
 
 def agent_state(row: Any, languages: list[Any] | None, skills: dict[str, int]) -> AgentState:

@@ -54,8 +54,13 @@ AGENT_KO.update({  # keyboard shortcuts
 AGENT_KO.update({  # notifications
     "Notifications": "알림", "New conversation assigned to you": "새 대화가 배정되었습니다",
     "New message in your conversation": "내 대화에 새 메시지가 왔습니다",
-    "When a conversation is assigned to you or a customer writes in yours:":
-        "대화가 배정되거나 내 대화에 고객이 메시지를 보내면:",
+    "How to tell me": "알리는 방법", "Tell me when": "이럴 때 알림",
+    "A conversation is assigned to me": "나에게 대화가 배정될 때",
+    "A customer writes in one of mine": "내 대화에 고객이 메시지를 보낼 때",
+    "A colleague mentions me": "동료가 나를 언급할 때",
+    "An SLA of mine is about to breach": "내 대화의 SLA가 곧 초과될 때",
+    "A colleague mentioned you": "동료가 회원님을 언급했습니다",
+    "An SLA is about to breach": "SLA가 곧 초과됩니다",
     "Play a sound": "소리 내기", "Desktop notification": "데스크톱 알림",
     "Count in the tab title": "탭 제목에 개수 표시",
     "The browser blocks notifications for this site: allow them in its settings.":

@@ -13,6 +13,8 @@ ENGAGEMENT_KO = {  # English is the msgid
         "광고성 메시지는 해당 채널에 수신 동의한 고객에게만, 야간 동의 없이는 21:00–08:00(워크스페이스 시간)에 "
         "보내지 않으며, 고객당 %(days)s일에 %(cap)s건까지, (광고) 표시와 수신거부 방법을 붙여 보냅니다. "
         "어느 채널에서든 수신거부나 STOP이라고 답하면 그 채널의 광고 수신이 중단됩니다.",
+    "Predicted from what the customer did before writing, e.g. delivery_delay":
+        "문의 전 고객 행동으로 예측한 문의 유형, 예: delivery_delay",
     "Campaigns": "캠페인", "Then": "실행", "Opened": "열람", "Replied": "답장",
     "Converted": "전환", "Opted out": "수신거부", "Held back": "보류", "errors only": "오류만",
     "No campaigns yet.": "아직 캠페인이 없습니다.", "New campaign": "새 캠페인", "Purpose": "목적",
@@ -39,4 +41,5 @@ ENGAGEMENT_CODES = {  # purposes, triggers, actions, reasons held back, event so
     "held:no_email": ("이메일 없음", "no email"), "held:no_email_inbox": ("메일함 없음", "no mailbox"),
     "source:widget": ("위젯", "widget"), "source:server": ("서버 API", "server API"),
     "source:store": ("스토어", "store"),
+    "field:predicted_intent": ("예측 문의 유형", "Predicted intent"),
 }

@@ -15,9 +15,12 @@ from omnidesk.channels.manifests import MANIFESTS, identity_names
 from omnidesk.web.locale.admin_ko import ADMIN_CODES, ADMIN_KO
 from omnidesk.web.locale.agent_ko import AGENT_KO, CANNED_CODES
 from omnidesk.web.locale.automation_ko import AUTOMATION_CODES, AUTOMATION_KO
+from omnidesk.web.locale.console_ko import CONSOLE_CODES, CONSOLE_KO
 from omnidesk.web.locale.contacts_ko import CONTACTS_KO
 from omnidesk.web.locale.engagement_ko import ENGAGEMENT_CODES, ENGAGEMENT_KO
 from omnidesk.web.locale.governance_ko import GOVERNANCE_CODES, GOVERNANCE_KO
+from omnidesk.web.locale.kb_admin_ko import KB_ADMIN_CODES, KB_ADMIN_KO
+from omnidesk.web.locale.policy_ko import POLICY_CODES, POLICY_KO
 from omnidesk.web.locale.privacy_ko import PRIVACY_CODES, PRIVACY_KO
 from omnidesk.web.locale.reports_ko import REPORTS_CODES, REPORTS_KO
 from omnidesk.web.locale.setup_ko import SETUP_CODES, SETUP_KO
@@ -286,7 +289,8 @@ def entries(language: str) -> dict[str, str]:
                                                                 **CONTACTS_KO, **AUTOMATION_KO, **SURVEY_KO,
                                                                 **GOVERNANCE_KO, **PRIVACY_KO,
                                                                 **REPORTS_KO, **SETUP_KO,
-                                                                **ENGAGEMENT_KO, **ADMIN_KO}.items()}
+                                                                **ENGAGEMENT_KO, **ADMIN_KO, **POLICY_KO,
+                                                                **KB_ADMIN_KO, **CONSOLE_KO}.items()}
     table.update({f"channel:{k}": v[pick] for k, v in CHANNEL_NAMES.items()})
     table.update({f"identity:{k}": v[pick] for k, v in IDENTITY_NAMES.items()})
     table.update({k: v[pick] for k, v in CODES.items()})
@@ -301,6 +305,9 @@ def entries(language: str) -> dict[str, str]:
     table.update({k: v[pick] for k, v in CANNED_CODES.items()})
     table.update({k: v[pick] for k, v in ENGAGEMENT_CODES.items()})
     table.update({k: v[pick] for k, v in ADMIN_CODES.items()})
+    table.update({k: v[pick] for k, v in KB_ADMIN_CODES.items()})
+    table.update({k: v[pick] for k, v in POLICY_CODES.items()})
+    table.update({k: v[pick] for k, v in CONSOLE_CODES.items()})
     return table
 
 

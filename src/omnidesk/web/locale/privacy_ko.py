@@ -10,6 +10,9 @@ PRIVACY_KO = {
     "Customer id": "고객 ID", "Kind": "종류", "Reason": "사유", "Data": "항목",
     "Conversation": "대화", "Message": "메시지", "Export this customer's access report (CSV)":
         "이 고객의 열람 내역 내보내기 (CSV)",
+    "Personal data masked · reveal": "개인정보 가려짐 · 보기",
+    "Reason (logged)": "열람 사유 (기록됨)", "Show in clear": "보기",
+    "Shown in clear; this view was logged.": "원문을 표시했습니다. 열람 기록이 남았습니다.",
 }
 PRIVACY_CODES = {
     "access:reveal": ("열람", "Reveal"), "access:export": ("내보내기", "Export"),

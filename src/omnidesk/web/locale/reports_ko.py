@@ -25,6 +25,10 @@ REPORTS_KO = {
     "Conversations needing a person per hour": "시간당 상담원이 필요한 대화",
     "Confirmed by the customer": "고객이 해결 확인", "Assumed (no recontact in 72 h)": "72시간 재문의 없음(추정)",
     "Handed to people": "상담원 연결", "Other": "기타", "Answers": "응답 수",
+    "First response by hour of the week (average, minutes)": "요일·시간대별 첫 응답 시간(평균, 분)",
+    "Retention by CSAT (ordered again within 90 days)": "CSAT별 재구매율(90일 안에 다시 주문)",
+    "Agents online (average of the last 4 weeks)": "실제 상담 가능 인원(최근 4주 평균)",
+    "Contacts": "문의", "Ordered again": "재구매", "Contacts whose 90 days have passed.": "문의 후 90일이 지난 문의만 셉니다.",
 }
 
 REPORTS_CODES = {  # coded keys: (ko, en)
@@ -44,6 +48,8 @@ REPORTS_CODES = {  # coded keys: (ko, en)
     "kpi:self_service_confirmed_rate": ("챗봇 해결(확인됨)", "Bot resolved (confirmed)"),
     "kpi:self_service_assumed_rate": ("챗봇 해결(추정)", "Bot resolved (assumed)"),
     "kpi:backlog_open": ("미해결 대화", "Open backlog"),
+    "kpi:agent_occupancy": ("상담원 점유율(상담 가능 시간 중 최대 처리)",
+                            "Agent occupancy (time at capacity while online)"),
     "kpi:first_response_within_target_rate": ("목표 내 첫 응답 비율", "First responses within target"),
     "kpi:csat_satisfied_rate": ("CSAT 만족 비율", "CSAT satisfied"),
     "kpi:replies_per_resolution": ("해결당 답변 수", "Replies per resolution"),
@@ -71,4 +77,8 @@ REPORTS_CODES = {  # coded keys: (ko, en)
     "drill:self_service_confirmed": ("챗봇 해결(확인됨)", "Bot resolved (confirmed)"),
     "drill:self_service_assumed": ("챗봇 해결(추정)", "Bot resolved (assumed)"),
     "drill:csat_low": ("낮은 CSAT", "Low CSAT"), "drill:nps_detractor": ("NPS 비추천", "NPS detractors"),
+    "drill:csat": ("CSAT 응답", "CSAT answered"), "drill:nps": ("NPS 응답", "NPS answered"),
+    "drill:ces": ("CES 응답", "CES answered"),
+    "band:low": ("낮음 (1–2)", "Low (1–2)"), "band:neutral": ("보통 (3)", "Neutral (3)"),
+    "band:high": ("높음 (4–5)", "High (4–5)"), "band:none": ("응답 없음", "No answer"),
 }

@@ -66,6 +66,12 @@ SETUP_KO.update({  # the team page and the set-your-password links
     "Send this password-reset link to %(name)s": "%(name)s 님에게 이 비밀번호 재설정 링크를 보내세요",
     "It works once, for 7 days.": "7일 동안 한 번 쓸 수 있습니다.",
     "It works once, for 1 hour.": "1시간 동안 한 번 쓸 수 있습니다.",
+    "Emailed to %(email)s from %(sender)s. You can also copy it:":
+        "%(sender)s 에서 %(email)s 로 메일을 보냈습니다. 링크를 복사해 전해도 됩니다:",
+    "The email could not be sent (%(reason)s): copy the link and send it yourself.":
+        "메일을 보내지 못했습니다 (%(reason)s). 링크를 복사해 직접 보내 주세요.",
+    "No email inbox is connected, so nothing was emailed: copy the link and send it yourself.":
+        "연결된 이메일 인박스가 없어 메일을 보내지 않았습니다. 링크를 복사해 직접 보내 주세요.",
     "Invite someone": "팀원 초대", "Role": "역할", "Teams": "팀", "Invite": "초대하기",
     "People": "구성원", "Deactivated": "비활성", "Invited": "초대됨", "Reset link": "비밀번호 재설정 링크",
     "New invitation link": "새 초대 링크", "Deactivate": "비활성화", "Reactivate": "다시 활성화",

@@ -1,4 +1,5 @@
-/* Inbox and hours settings: copy buttons, confirm before disconnecting, more hour ranges, and
+/* Inbox and hours settings: copy buttons, confirm before disconnecting, more hour ranges,
+   optional settings sections switched on and off, and
    the widget's live preview (what the visitor will see, updated as the admin types). */
 (function () {
   "use strict";
@@ -35,6 +36,15 @@
   var ownHours = document.querySelector(".own-hours");
   function showOwn() { if (own && ownHours) ownHours.classList.toggle("inherited", !own.checked); }
   if (own) { own.addEventListener("change", showOwn); showOwn(); }
+  // An optional settings section (e.g. IMAP) that is switched off is disabled, so its required
+  // fields do not block the form (the checkbox sits in the legend and stays usable).
+  document.querySelectorAll("fieldset.model-section").forEach(function (section) {
+    var use = section.querySelector(":scope > legend input[name^='use:']");
+    if (!use) return;
+    function sync() { section.disabled = !use.checked; }
+    use.addEventListener("change", sync);
+    sync();
+  });
 
   var preview = document.getElementById("widget-preview");
   var form = document.getElementById("widget-form");

@@ -7,13 +7,15 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
+from omnidesk.core.errors import DomainError, InvalidInput
 from omnidesk.domains.knowledge.actions import (
     do_create_article,
     do_publish_article,
@@ -26,6 +28,8 @@ from omnidesk.domains.knowledge.service import get_article_by_slug, get_category
 from omnidesk.domains.knowledge.site_actions import do_create_category
 
 NON_SLUG = re.compile(r"[^a-z0-9]+")
+SITE_FILE = "_kb.json"  # the category tree and synonyms of an export
+ZIP_FILES_LIMIT, ZIP_UNPACKED_LIMIT = 2_000, 50_000_000
 
 
 @dataclass
@@ -92,7 +96,7 @@ def article_from_markdown(text: str, *, default_slug: str, default_locale: str) 
     title = str(meta.get("title") or default_slug)
     return ArticleCreate(
         slug=str(meta.get("slug") or default_slug),
-        locale=str(meta.get("locale") or default_locale),
+        locale=str(meta.get("locale") or meta.get("language") or default_locale),
         title=title, summary=str(meta.get("summary") or ""), body=doc.body,
         category=str(meta["category"]) if meta.get("category") else None,
         tags=list(meta.get("tags") or []), related=list(meta.get("related") or []),
@@ -100,13 +104,12 @@ def article_from_markdown(text: str, *, default_slug: str, default_locale: str) 
         translation_of=str(meta["translation_of"]) if meta.get("translation_of") else None)
 
 
-def _read_folder(folder: Path, default_locale: str,
-                 report: ImportReport) -> list[tuple[ArticleCreate, bool]]:
-    """Parse every *.md file; sources come before the translations that point at them."""
+def _read_files(files: list[tuple[PurePosixPath, str]], default_locale: str,
+                report: ImportReport) -> list[tuple[ArticleCreate, bool]]:
+    """Parse markdown files; sources come before the translations that point at them."""
     parsed: list[tuple[ArticleCreate, bool]] = []
-    for path in sorted(folder.rglob("*.md")):
+    for path, text in sorted(files, key=lambda item: str(item[0])):
         locale = path.parent.name if path.parent.name in ("ko", "en") else default_locale
-        text = path.read_text(encoding="utf-8")
         try:
             article_in = article_from_markdown(text, default_slug=slugify(path.stem),
                                                default_locale=locale)
@@ -117,21 +120,67 @@ def _read_folder(folder: Path, default_locale: str,
     return sorted(parsed, key=lambda item: item[0].translation_of is not None)
 
 
+async def import_markdown_files(
+    session: AsyncSession, *, actor: Actor, files: list[tuple[PurePosixPath, str]],
+    site: dict[str, Any] | None = None, default_locale: str = "ko",
+) -> ImportReport:
+    """Import markdown files (locale from front matter or the folder name) and site settings."""
+    report = ImportReport()
+    if site:
+        from omnidesk.domains.knowledge.io.exporting import restore_site_settings
+
+        await restore_site_settings(session, actor=actor, data=site)
+    for article_in, publish in _read_files(files, default_locale, report):
+        try:
+            outcome = await upsert_article(session, actor=actor, article_in=article_in,
+                                           publish=publish)
+        except DomainError as exc:
+            report.errors.append(f"{article_in.locale}/{article_in.slug}: {exc.message}")
+            continue
+        _count(report, outcome)
+    return report
+
+
 async def import_markdown_folder(
     session: AsyncSession, *, actor: Actor, folder: Path, default_locale: str = "ko"
 ) -> ImportReport:
     """Import every *.md file under a folder (locale from front matter or the folder name)."""
-    report = ImportReport()
-    meta_file = folder / "_kb.json"
-    if meta_file.exists():
-        from omnidesk.domains.knowledge.io.exporting import restore_site_settings
+    meta_file = folder / SITE_FILE
+    site = json.loads(meta_file.read_text()) if meta_file.exists() else None
+    files = [(PurePosixPath(p.relative_to(folder).as_posix()), p.read_text(encoding="utf-8"))
+             for p in folder.rglob("*.md")]
+    return await import_markdown_files(session, actor=actor, files=files, site=site,
+                                       default_locale=default_locale)
 
-        await restore_site_settings(session, actor=actor, data=json.loads(meta_file.read_text()))
-    for article_in, publish in _read_folder(folder, default_locale, report):
-        outcome = await upsert_article(session, actor=actor, article_in=article_in,
-                                       publish=publish)
-        _count(report, outcome)
-    return report
+
+async def import_markdown_zip(
+    session: AsyncSession, *, actor: Actor, data: bytes, default_locale: str = "ko"
+) -> ImportReport:
+    """Import the *.md files of a zip (an export of this or another knowledge base), in memory."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput("the file is not a zip archive", field="file") from exc
+    if sum(m.file_size for m in members) > ZIP_UNPACKED_LIMIT or len(members) > ZIP_FILES_LIMIT:
+        raise InvalidInput("the zip is too large (at most 2,000 files and 50 MB unpacked)",
+                           field="file")
+    files, site = [], None
+    try:
+        for member in members:
+            path = PurePosixPath(member.filename)
+            if path.name == SITE_FILE:
+                site = json.loads(archive.read(member).decode("utf-8-sig"))
+            elif path.suffix.lower() == ".md" and not path.name.startswith("."):
+                files.append((path, archive.read(member).decode("utf-8-sig")))
+    except (UnicodeDecodeError, json.JSONDecodeError, zipfile.BadZipFile) as exc:
+        raise InvalidInput(f"the zip could not be read: {type(exc).__name__}",
+                           field="file") from exc
+    if not files:
+        raise InvalidInput("the zip holds no .md files", field="file")
+    return await import_markdown_files(session, actor=actor, files=files,
+                                       site=site if isinstance(site, dict) else None,
+                                       default_locale=default_locale)
 
 
 def _count(report: ImportReport, outcome: str) -> None:

@@ -33,6 +33,9 @@ UI_STRINGS = {
         "closed_now": "지금은 상담 시간이 아니에요",
         "next_opening": "다음 상담 시작",
         "holidays": "휴무일",
+        "contact_us": "문의하기",
+        "contact_question": "이 글로 해결되지 않았나요?",
+        "about_article": "이 글에 대해 문의드려요",
     },
     "en": {
         "help_center": "Help Center",
@@ -57,6 +60,9 @@ UI_STRINGS = {
         "closed_now": "Closed now",
         "next_opening": "Next opening",
         "holidays": "Holidays",
+        "contact_us": "Contact us",
+        "contact_question": "Still need help?",
+        "about_article": "A question about this article",
     },
 }
 

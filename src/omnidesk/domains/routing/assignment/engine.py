@@ -61,6 +61,11 @@ class AgentState:
             return False
         return not (load.get(VOICE, 0) and channel in self.voice_blocks)
 
+    def is_full(self) -> bool:
+        """Tell whether the agent has room for nothing more: at capacity on every channel (a
+        channel with no capacity never has room; a call blocks the channels it blocks)."""
+        return not any(self.has_room_for(ch) for ch in self.capacity)
+
     def utilisation(self) -> float:
         """Return the busiest channel's share of its capacity."""
         return max(
@@ -235,7 +240,7 @@ def match(
             continue
         decisions.append(make_assignment(item, agent, policy, now))
         take(agent, item.channel, now)
-        if not any(agent.has_room_for(ch) for ch in agent.capacity):
+        if agent.is_full():
             pool.remove(agent)
     return decisions
 

@@ -13,7 +13,6 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.audit import audit
-from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict, InvalidInput, NotFound
@@ -33,7 +32,13 @@ from omnidesk.domains.routing.assignment.claims import (
     waiting_values,
 )
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
-from omnidesk.domains.routing.service import get_agent_state, get_entry, get_queue, is_active
+from omnidesk.domains.routing.service import (
+    capacity_columns,
+    get_agent_state,
+    get_entry,
+    get_queue,
+    is_active,
+)
 
 # conversation.assigned reasons written by routing itself: its entries already agree
 ROUTING_REASONS = frozenset({"routing", "offer_accepted", "agent_offline", "moved_to_queue"})
@@ -123,7 +128,7 @@ async def ensure_agent_state(
     if await get_agent_state(session, workspace_id=workspace_id, user_id=user_id) is not None:
         return
     user = await get_user(session, workspace_id=workspace_id, user_id=user_id)
-    capacity = {f"{ch}_capacity": int((user.capacity or {}).get(ch, 0)) for ch in CAPACITY_CLASSES}
+    capacity = capacity_columns(user.capacity)
     await insert_unless_exists(session, AgentStateRow, {
         "workspace_id": workspace_id, "user_id": user_id, "presence": "offline",
         "idle_since": now, "presence_changed_at": now, **capacity}, "user_id")  # fmt: skip
@@ -212,7 +217,7 @@ async def do_apply_user_changes(
         return await do_set_presence(
             session, workspace_id=workspace_id, user_id=user_id, presence="offline", now=now
         )
-    capacity = {f"{ch}_capacity": int((user.capacity or {}).get(ch, 0)) for ch in CAPACITY_CLASSES}
+    capacity = capacity_columns(user.capacity)
     await lock_agents(session, workspace_id=workspace_id, user_ids=[user_id])
     await session.execute(
         update(AgentStateRow)

@@ -17,7 +17,8 @@ from typing import Any
 from omnidesk.channels.manifests import capacity_class
 from omnidesk.domains.routing.assignment.engine import PRIORITY_LEVELS
 
-LIST_CONDITIONS = ("channel", "inbox", "language", "intent", "tier", "segment", "sentiment")
+LIST_CONDITIONS = ("channel", "inbox", "language", "intent", "predicted_intent", "tier", "segment",
+                   "sentiment")
 CONDITIONS = (*LIST_CONDITIONS, "keywords")
 
 
@@ -69,7 +70,7 @@ def rule_matches(rule: RoutingRule, conversation: Mapping[str, Any]) -> bool:
     """Tell whether every condition of the rule holds for the conversation."""
     for key in LIST_CONDITIONS:
         allowed = rule.conditions.get(key)
-        if allowed and _normalise(conversation.get(key)) not in allowed:
+        if allowed and not _values(conversation.get(key)) & set(allowed):
             return False
     if rule.patterns:
         text = str(conversation.get("text") or "")
@@ -104,6 +105,13 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
 
 def _normalise(value: Any) -> str | None:
     return None if value is None else str(value).casefold()
+
+
+def _values(value: Any) -> set[str | None]:
+    """Casefold a fact; a list fact (a customer's segments) matches when any member does."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return {_normalise(item) for item in value}
+    return {_normalise(value)}
 
 
 def _keyword_pattern(word: str) -> re.Pattern[str]:

@@ -36,3 +36,18 @@
     if (e.target && e.target.id === "conv-header") fetchActivity();
   });
 })();
+
+/* A refused reveal (no reason, role without pii.reveal) answers 4xx in plain text: show it
+   beside the form instead of swapping the message body away. */
+(function () {
+  "use strict";
+  document.body.addEventListener("htmx:beforeSwap", function (e) {
+    var form = e.detail.requestConfig && e.detail.requestConfig.elt;
+    var status = e.detail.xhr.status;
+    if (!form || !form.closest || !form.closest(".msg-reveal") || status < 400) return;
+    e.detail.shouldSwap = false;
+    e.detail.isError = false;
+    var slot = form.querySelector(".msg-reveal-error");
+    if (slot) slot.textContent = e.detail.xhr.responseText;
+  });
+})();

@@ -279,9 +279,10 @@
   document.getElementById("close").addEventListener("click", function () { parent.postMessage({ omnidesk: "close" }, "*"); });
   window.addEventListener("message", function (e) {
     if (e.source !== parent || !e.data) return;
-    if (e.data.omnidesk === "open") { isOpen = true; unread = 0; parent.postMessage({ omnidesk: "unread", count: 0 }, "*"); markRead(); text.focus(); }
+    if (e.data.omnidesk === "open") { isOpen = true; unread = 0; showOpening(); parent.postMessage({ omnidesk: "unread", count: 0 }, "*"); markRead(); text.focus(); }
     if (e.data.omnidesk === "closed") isOpen = false;
     if (e.data.omnidesk === "track") track(e.data);
+    if (e.data.omnidesk === "prefill" && !text.value) { text.value = String(e.data.text || "").slice(0, 1000); text.focus(); }
     if (e.data.omnidesk === "identify") identify(e.data);
   });
   // What the host page reports through omnidesk.track: stored for the visitor, never retried
@@ -302,6 +303,18 @@
     ["userId", "signature", "name", "email"].forEach(function (k) { if (d[k]) next.set(k, d[k]); });
     location.hash = next.toString();
     location.reload();
+  }
+  // The bot's opening question about the reason the visitor's behaviour predicts, asked when the
+  // window opens before anything was written; its buttons answer like any bot choice.
+  function showOpening() {
+    if (!token || lastId || outbox.length || log.querySelector(".msg.opening")) return;
+    api("/widget/api/opening?locale=" + encodeURIComponent(t.locale)).then(function (o) {
+      if (!o.text || lastId || log.querySelector(".msg.opening")) return;
+      var el = bubbleFor({ author_kind: "bot", text: o.text });
+      el.classList.add("opening"); el.dataset.intent = o.intent;
+      el.insertBefore(choicesFor(o.choices), el.querySelector(".meta"));
+      log.appendChild(el); scrollDown();
+    }).catch(function () {});
   }
   // Online/away follows the workspace's business calendar: re-read it when it next changes.
   function paintHours(s) {

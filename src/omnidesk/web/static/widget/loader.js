@@ -3,6 +3,7 @@
    to vouch for data-email too, keyed with the workspace secret),
    data-name, data-email. Adds a launcher button and the chat window (an isolated iframe).
    Page API: omnidesk.identify({userId, signature, name, email}) signs a visitor in (same HMAC);
+   omnidesk.open({text}) opens the chat with text ready to send;
    omnidesk.track(name, properties) records page_view, product_view, cart, checkout, error…
    (page views are tracked on load unless data-track-pages="false"). Calls made before this
    script loads can be queued: window.omnidesk = {q: [["track", ["cart", {value: 1}]]]}. */
@@ -110,6 +111,12 @@
       toFrame({ omnidesk: "identify", userId: String(who.userId || who.user_id || ""), signature: String(who.signature || ""),
                 name: who.name ? String(who.name) : "", email: who.email ? String(who.email) : "" });
       ready = false; // the frame restarts as the signed-in visitor and says "ready" again
+    },
+    // omnidesk.open({text}): open the chat with text ready in the box (the visitor sends it).
+    open: function (options) {
+      setOpen(true);
+      var text = options && options.text ? String(options.text).slice(0, 1000) : "";
+      if (text) toFrame({ omnidesk: "prefill", text: text });
     },
     track: function (name, properties) {
       toFrame({ omnidesk: "track", name: String(name), properties: properties || {}, url: location.href.slice(0, 500) });

@@ -1,0 +1,91 @@
+"""`omnidesk serve` listens at once and loads the application behind it (app/asgi.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from omnidesk.app import asgi
+
+
+def _inner(events: list[str]) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        events.append("startup")
+        yield
+        events.append("shutdown")
+
+    async def page(request: Any) -> PlainTextResponse:
+        return PlainTextResponse("the real app")
+
+    return Starlette(routes=[Route("/page", page), Route("/healthz", page)], lifespan=lifespan)
+
+
+@contextlib.asynccontextmanager
+async def served(monkeypatch: pytest.MonkeyPatch, factory: Any,
+                 loaded: threading.Event) -> AsyncIterator[tuple[asgi.DeferredApp, Any]]:
+    """Run the deferred app's lifespan around a client; the import waits for ``loaded``."""
+    def slow_import(name: str) -> Any:
+        loaded.wait(10)
+        return SimpleNamespace(create_app=factory)
+
+    monkeypatch.setattr(asgi.importlib, "import_module", slow_import)
+    app = asgi.DeferredApp("slow.module:create_app")
+    inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    task = asyncio.create_task(app({"type": "lifespan"}, inbox.get, outbox.put))
+    await inbox.put({"type": "lifespan.startup"})
+    assert (await outbox.get())["type"] == "lifespan.startup.complete"  # before the import
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield app, client
+    loaded.set()
+    await inbox.put({"type": "lifespan.shutdown"})
+    assert (await outbox.get())["type"] == "lifespan.shutdown.complete"
+    await task
+
+
+async def test_it_answers_healthz_while_loading_and_serves_requests_once_loaded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    loaded = threading.Event()
+    async with served(monkeypatch, lambda: _inner(events), loaded) as (_, client):
+        health = await client.get("/healthz")
+        assert health.status_code == 200 and health.json()["ready"] is False
+        assert (await client.get("/readyz")).status_code == 503
+        waiting = asyncio.create_task(client.get("/page"))  # waits for the app, not refused
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        loaded.set()
+        answer = await waiting
+        assert answer.text == "the real app" and events == ["startup"]
+        assert (await client.get("/readyz")).json() == {
+            "status": "ok", "version": asgi.__version__, "ready": True}
+        assert (await client.get("/healthz")).text == "the real app"  # the app's own
+    assert events == ["startup", "shutdown"]
+
+
+async def test_an_app_that_fails_to_load_is_reported_and_refused_with_retry_after(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> Starlette:
+        raise RuntimeError("bad settings")
+
+    loaded = threading.Event()
+    loaded.set()
+    async with served(monkeypatch, broken, loaded) as (app, client):
+        await asyncio.wait_for(app.ready.wait(), 5)
+        health = await client.get("/healthz")
+        assert health.status_code == 503 and health.json()["status"] == "failed"
+        refused = await client.get("/page")
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "2"
+        assert refused.json()["message"] == "omnidesk failed to start"

@@ -30,8 +30,11 @@ def _latest(hour: int, minute: int) -> dt.datetime:
 AFTERNOON = _latest(5, 0)  # 14:00 in Seoul
 NIGHT = _latest(12, 40)  # 21:40 in Seoul
 
+# The scenario's send lies up to 25.5 h before the real now at which the shopper replies, so the
+# campaign counts outcomes over two days (with the default 24 h, a run between 04:40 and 06:20 UTC
+# saw the reply and opt-out fall outside the window).
 CART_CAMPAIGN = {
-    "name": "장바구니 리마인드", "purpose": "marketing",
+    "name": "장바구니 리마인드", "purpose": "marketing", "conversion_hours": 48,
     "trigger": {"kind": "cart_idle", "minutes": 20, "min_value": 500000},
     "action": {"kind": "widget", "text": "{name}님, 장바구니의 {value}원 상품이 기다리고 있어요."}}
 

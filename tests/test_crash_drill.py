@@ -60,6 +60,8 @@ ZYGOTE = """
 import json, os, signal, sys
 import omnidesk.app.main, omnidesk.app.worker, uvicorn  # noqa: F401 - preload, no threads yet
 from omnidesk.app.cli import app
+from omnidesk.domains.bot.service import warm_up
+warm_up()  # the intent model and Korean morphology once, not in each forked worker
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
 for line in sys.stdin:
     log, args = json.loads(line)

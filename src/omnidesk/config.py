@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         "realtime channels; unset = `omnidesk:<database name>:rt:`, so deployments sharing "
         "one Redis never see each other's events.")
     upload_dir: Path = Field(Path("./var/uploads"), description="Where attachments are stored.")
+    cache_dir: Path | None = Field(
+        None, description="Where models trained at start-up are kept between processes "
+        "(unset = `$XDG_CACHE_HOME/omnidesk`, else `~/.cache/omnidesk`).")
     max_upload_bytes: int = Field(10 * 1024 * 1024, description="Largest attachment accepted.")
     max_body_bytes: int = Field(
         1024 * 1024, gt=0, description="Largest request body of a route without its own limit; "

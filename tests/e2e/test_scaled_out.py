@@ -211,7 +211,7 @@ def chat(browser: Any, base: str, webs: list[Process], workers: list[Process]) -
         timeout=15000)
     for text in BEFORE[1:]:
         say(widget, text)
-    agent.locator("#messages .msg.customer").filter(has_text=BEFORE[-1]).wait_for(timeout=15000)
+    agent.locator("#messages .msg.customer").filter(has_text=BEFORE[-1]).wait_for(timeout=30000)
 
     for web in webs:  # the proxy spread the traffic: both web processes served it
         assert '" 200' in web.log.read_text(errors="replace"), web.log

@@ -13,6 +13,7 @@ from threading import Lock
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.web.manifest import MANIFEST as WEB
+from omnidesk.config import get_settings
 from omnidesk.core.context import system_actor
 from omnidesk.domains.assist.service import build_profile
 from omnidesk.domains.bot.opening import Opening, opening_for
@@ -25,8 +26,8 @@ from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.service import inbox_greeting
 from omnidesk.domains.nlu.schemas import IntentModel
 from omnidesk.domains.nlu.service import (
+    cached_intent_model,
     get_active_intent_model,
-    train_intent_model_from_rows,
     understand_message,
 )
 from omnidesk.domains.workspaces.models import Workspace
@@ -45,16 +46,21 @@ async def get_bot_settings(session: AsyncSession, *, workspace_id: int) -> BotSe
     return bot_settings(workspace.settings)
 
 
+def _shipped_data() -> bytes:
+    return resources.files("omnidesk.domains.bot").joinpath("data/intents.csv").read_bytes()
+
+
 def shipped_training_rows() -> list[dict[str, str]]:
     """Return the labelled demo-store utterances shipped with omnidesk (ko + en)."""
-    data = resources.files("omnidesk.domains.bot").joinpath("data/intents.csv")
-    return list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO(_shipped_data().decode("utf-8"))))
 
 
 def _shipped_model() -> IntentModel:
-    with _shipped_lock:  # train once per process, whoever asks first
+    with _shipped_lock:  # once per process, whoever asks first; trained once per machine
         if "model" not in _shipped:
-            _shipped["model"] = train_intent_model_from_rows(shipped_training_rows())
+            _shipped["model"] = cached_intent_model(
+                "shipped-intents", _shipped_data(), shipped_training_rows,
+                cache_dir=get_settings().cache_dir)
         return _shipped["model"]
 
 

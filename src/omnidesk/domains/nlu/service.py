@@ -11,7 +11,8 @@ import asyncio
 import datetime as dt
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from threading import Lock
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from omnidesk.domains.nlu.analysis import analyze_message as _analyze_message
 from omnidesk.domains.nlu.classifier import ProgressCallback
 from omnidesk.domains.nlu.entities import extract_entities as _extract_entities
 from omnidesk.domains.nlu.language import message_language
+from omnidesk.domains.nlu.model_cache import load_or_train
 from omnidesk.domains.nlu.models import NluModel
 from omnidesk.domains.nlu.schemas import (
     Entity,
@@ -66,6 +68,13 @@ def train_intent_model_from_rows(
 ) -> IntentModel:
     """Train an intent model from {'text', 'intent'} rows or (text, intent) pairs."""
     return train_from_rows(rows, progress=progress)
+
+
+def cached_intent_model(name: str, data: bytes, rows: Callable[[], Iterable[Row]], *,
+                        cache_dir: Path | None = None) -> IntentModel:
+    """Return the model trained from ``rows`` (whose source is ``data``), trained once per
+    machine and kept in the model cache (`nlu.model_cache`)."""
+    return load_or_train(name, [data], lambda: train_from_rows(rows()), cache_dir=cache_dir)
 
 
 def load_intent_model(data: bytes) -> IntentModel:

@@ -307,6 +307,29 @@ class _Builder(DialogueMixin):
                     follow = (self.scenarios[scenario.follow_up], order, convo)
             if follow is not None and rng.random() < 0.7:
                 self._follow_up(draft, *follow)
+        self._recent_follow_ups(drafts)
+
+    def _recent_follow_ups(self, drafts: list[_Draft]) -> None:
+        """Make sure each language has returning customers whose earlier contact is recent
+        enough to greet them with (알아주기). The demo is generated relative to today, so on
+        some days chance alone left one language without any."""
+        for locale in ("ko", "en"):
+            own = [d for d in drafts if d.locale == locale]
+            recent = sum(1 for d in own for c in d.conversations[1:]
+                         if "repeat-contact" in c.labels
+                         and self.now - c.started_at <= dt.timedelta(days=60))
+            for draft in own:
+                if recent >= 2:
+                    break
+                last = draft.conversations[-1] if draft.conversations else None
+                scenario = self.scenarios[draft.scenario_keys[-1]] if last else None
+                if last is None or scenario is None or not scenario.follow_up or not (
+                        dt.timedelta(days=20) <= self.now - last.started_at
+                        <= dt.timedelta(days=45)):
+                    continue
+                order = self._order(draft, last.order_number)
+                if self._follow_up(draft, self.scenarios[scenario.follow_up], order, last):
+                    recent += 1
 
     def _order(self, draft: _Draft, number: str | None) -> DemoOrder | None:
         """The draft's order with that number."""

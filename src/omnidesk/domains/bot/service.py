@@ -13,7 +13,7 @@ from threading import Lock
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.web.manifest import MANIFEST as WEB
-from omnidesk.config import get_settings
+from omnidesk.config import Settings
 from omnidesk.core.context import system_actor
 from omnidesk.domains.assist.service import build_profile
 from omnidesk.domains.bot.opening import Opening, opening_for
@@ -60,7 +60,9 @@ def _shipped_model() -> IntentModel:
         if "model" not in _shipped:
             _shipped["model"] = cached_intent_model(
                 "shipped-intents", _shipped_data(), shipped_training_rows,
-                cache_dir=get_settings().cache_dir)
+                # Settings(), not get_settings(): a preloading parent that warms up must not
+                # leave its cached settings to the processes it forks with their own.
+                cache_dir=Settings().cache_dir)
         return _shipped["model"]
 
 

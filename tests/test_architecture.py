@@ -220,3 +220,12 @@ def test_every_documented_route_parses_json_strictly() -> None:
     documented = [r for r in routes if isinstance(r, APIRoute) and r.include_in_schema]
     loose = [r.path for r in documented if not isinstance(r, ApiRoute)]
     assert len(documented) > 90 and not loose, f"routes without route_class=ApiRoute: {loose}"
+
+
+def test_no_test_overrides_dependencies() -> None:
+    """The suite's apps share FastAPI's route state (tests/route_state.py), which is only right
+    while no test overrides a dependency of its own app."""
+    tests = Path(__file__).resolve().parent
+    users = [p for p in tests.rglob("*.py") if p.name not in ("test_architecture.py", "route_state.py")
+             and "dependency_overrides" in p.read_text(encoding="utf-8")]
+    assert users == [], users

@@ -228,3 +228,21 @@ async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx
         client.app = app  # type: ignore[attr-defined]
         yield client
     await app.state.engine.dispose()
+
+
+# The files that take longest (a minute or more of one worker's time), started first: with
+# `--dist loadfile` a worker takes whole files in collection order, and a long file collected last
+# (these sort late) ran alone for minutes at the end of the suite while the other workers idled.
+LONG_FILES_FIRST = (  # the two multi-process drills apart, so they rarely share the 2 cores
+    "tests/e2e/test_bot_in_widget.py", "tests/e2e/test_agent_workspace.py",
+    "tests/test_openapi_fuzz.py", "tests/web/test_customer360.py", "tests/e2e/test_scaled_out.py",
+    "tests/domains/engagement/test_demo_shopper.py", "tests/domains/knowledge/test_help_center.py",
+    "tests/channels/test_media_download.py", "tests/test_crash_drill.py",
+    "tests/test_migrations.py", "tests/test_cli.py", "tests/domains/inboxes/test_inboxes.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the longest files first (a stable sort: the order inside a file is kept)."""
+    rank = {name: n for n, name in enumerate(LONG_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

@@ -135,6 +135,19 @@ def test_a_new_owner_sets_up_the_workspace_from_the_browser(
     invitee.close()
     page.goto(base + "/settings/team")
     assert "활성" in page.locator("tr[data-person='park@example.com']").inner_text()
+    # what routing matches the new agent on: a second language, a skill, more chats at once
+    page.click("tr[data-person='park@example.com'] td:first-child a")
+    page.wait_for_url(re.compile(r".*/settings/team/\d+$"))
+    page.check("input[name=languages][value=en]")
+    page.fill("input[name=capacity_chat]", "4")
+    page.fill("input[name=new_skill]", "설치")
+    page.select_option("select[name=new_skill_level]", "5")
+    page.click("form.person-routing button[type=submit]")
+    page.wait_for_url(re.compile(r".*saved=1$"))
+    _shoot(page, "team-person")
+    page.goto(base + "/settings/team")
+    summary = page.locator("tr[data-person='park@example.com'] .routing-summary").inner_text()
+    assert "ko, en" in summary and "설치 5" in summary and "채팅 4" in summary
     # the set-up page is closed now, even to a fresh browser
     other = browser.new_context().new_page()
     other.goto(base + "/setup")

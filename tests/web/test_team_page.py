@@ -1,5 +1,6 @@
 """The team page: an admin invites someone by a signed link that works once, the invitee sets a
-password and is signed in; deactivate, reset links, role changes; agents are refused."""
+password and is signed in; deactivate, reset links, role changes; a person's teams, languages,
+skills and capacity, which routing applies at once; agents are refused."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ from email import message_from_bytes
 from email.policy import default
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.domains.agents.service import get_user_by_email
+from omnidesk.core.context import system_actor
+from omnidesk.domains.agents.models import Team
+from omnidesk.domains.agents.service import get_user, get_user_by_email
+from omnidesk.domains.routing.service import get_entry
 from tests.channels.email.test_email_smtp_end_to_end import Mailbox, smtp_server  # noqa: F401
 from tests.conftest import Persona
+from tests.domains.routing.routing_setup import make_agent, make_conversation, make_queue
+from tests.domains.routing.test_routing_api import routing_dispatcher
 
 PAGE = "/settings/team"
 
@@ -168,3 +174,85 @@ async def test_the_invitation_and_the_reset_link_are_emailed_through_the_email_i
     mailbox.fail_next = True  # the relay refuses: the page says so and the link is still there
     again = await client.post(f"{PAGE}/{park.id}/reset", data={"csrf": csrf})
     assert "data-mail-error" in again.text and "/reset/" in again.text
+
+
+async def test_an_admin_sets_teams_languages_skills_and_capacity_and_routing_follows(
+    client: httpx.AsyncClient, owner: Persona, session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws, actor = owner.workspace_id, system_actor(owner.workspace_id)
+    dispatcher = routing_dispatcher(session_factory)
+    await make_queue(session, ws, "설치", is_default=True, required_skills={"installation": 3})
+    agent = await make_agent(session, actor, "kim", capacity={"chat": 0}, languages=("en",))
+    team = Team(workspace_id=ws, name="설치팀", members=[])
+    session.add(team)
+    await session.flush()
+    team_id = team.id
+    conv_id, _ = await make_conversation(session, actor)
+    await session.commit()
+    await dispatcher.drain()
+    entry = await get_entry(session, workspace_id=ws, conversation_id=conv_id)
+    assert entry is not None and entry.status == "waiting"  # no skill, no room
+
+    csrf = await _log_in(client, "admin@acme.example", owner.password)
+    listing = await client.get(PAGE)
+    assert f'href="/settings/team/{agent}"' in listing.text
+    form = await client.get(f"{PAGE}/{agent}")
+    assert form.status_code == 200 and "동시 처리 대화 수" in form.text
+    good = {"csrf": csrf, "team_ids": [str(team_id)], "languages": ["ko", "en"],
+            "capacity_chat": "2", "capacity_voice": "1", "capacity_email": "4",
+            "new_skill": "installation", "new_skill_level": "4"}
+    # bad input is said in words and nothing is stored
+    for change, words in (({"languages": []}, "언어를 하나 이상 고르세요"),
+                          ({"capacity_chat": "99"}, "0에서 50 사이의 정수"),
+                          ({"capacity_email": "two"}, "0에서 50 사이의 정수"),
+                          ({"team_ids": ["999999"]}, "team 999999")):
+        refused = await client.post(f"{PAGE}/{agent}", data={**good, **change})
+        assert refused.status_code == 422 and words in refused.text, refused.text
+    session.expire_all()
+    person = await get_user(session, workspace_id=ws, user_id=agent)
+    assert person.languages == ["en"] and person.skills == [] and person.memberships == []
+
+    saved = await client.post(f"{PAGE}/{agent}", data=good)
+    assert saved.status_code == 303
+    shown = await client.get(saved.headers["location"])
+    assert "저장했습니다" in shown.text and 'name="capacity_chat" min="0" max="50" required ' \
+        'value="2"' in shown.text
+    session.expire_all()
+    person = await get_user(session, workspace_id=ws, user_id=agent)
+    assert sorted(person.languages) == ["en", "ko"]
+    assert {(s.skill.name, s.level) for s in person.skills} == {("installation", 4)}
+    assert [m.team_id for m in person.memberships] == [team_id]
+    assert person.capacity["chat"] == 2 and person.capacity["email"] == 4
+    await dispatcher.drain()  # routing applies the change at once: the waiting chat is offered
+    entry = await get_entry(session, workspace_id=ws, conversation_id=conv_id)
+    assert entry is not None and (entry.status, entry.agent_id) == ("assigned", agent)
+
+    # the skill now exists: its level is a choice; "" takes it away, teams can be emptied
+    skill = person.skills[0].skill_id
+    again = await client.post(f"{PAGE}/{agent}", data={
+        **{k: v for k, v in good.items() if k not in ("new_skill", "team_ids")},
+        f"skill_{skill}": ""})
+    assert again.status_code == 303
+    session.expire_all()
+    person = await get_user(session, workspace_id=ws, user_id=agent)
+    assert person.skills == [] and person.memberships == []
+
+
+async def test_only_admins_edit_a_person_and_only_in_their_workspace(
+    client: httpx.AsyncClient, owner: Persona, outsider: Persona
+) -> None:
+    csrf = await _log_in(client, owner.agent_email, owner.password)
+    me = owner.agent.user_id
+    assert (await client.get(f"{PAGE}/{me}")).status_code == 403
+    refused = await client.post(f"{PAGE}/{me}", data={
+        "csrf": csrf, "languages": ["ko"], "capacity_chat": "50", "capacity_voice": "1",
+        "capacity_email": "5"})
+    assert refused.status_code == 403
+    client.cookies.clear()
+    csrf = await _log_in(client, "admin@acme.example", owner.password)
+    foreign = outsider.admin.user_id
+    assert (await client.get(f"{PAGE}/{foreign}")).status_code == 404
+    assert (await client.post(f"{PAGE}/{foreign}", data={
+        "csrf": csrf, "languages": ["ko"], "capacity_chat": "1", "capacity_voice": "1",
+        "capacity_email": "1"})).status_code == 404

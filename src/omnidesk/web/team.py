@@ -1,6 +1,8 @@
 """The team page: admins invite people by a signed, expiring link, set their role and teams,
 deactivate them (routing re-queues their open work) and give them a password-reset link;
-`/join/<token>` and `/reset/<token>` let the person set their password and sign in.
+`/settings/team/<id>` sets what routing matches a person on (teams, languages, skills with
+levels, conversations at once per capacity class); `/join/<token>` and `/reset/<token>` let the
+person set their password and sign in.
 
 Links are mailed through the workspace's email inbox (`channels.email.staff_mail`) and shown to copy
 as well; without an email inbox, or when its relay refuses (said in words), they are only
@@ -17,19 +19,22 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 
 from omnidesk.channels.base import ChannelError
 from omnidesk.channels.email.staff_mail import send_staff_mail
+from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.context import BUILTIN_ROLES
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.actions import do_create_user, do_update_user
 from omnidesk.domains.agents.models import User
-from omnidesk.domains.agents.schemas import UserCreate, UserUpdate
+from omnidesk.domains.agents.schemas import SkillLevel, UserCreate, UserUpdate
 from omnidesk.domains.agents.service import (
     actor_for_user,
     get_user,
+    list_skills,
     list_teams,
     list_users,
     password_link_token,
@@ -37,7 +42,8 @@ from omnidesk.domains.agents.service import (
 )
 from omnidesk.web.auth import csrf_ok, csrf_token, start_login
 from omnidesk.web.deps import AgentPage, agent_page, forbidden, login_redirect, render
-from omnidesk.web.settings_forms import admin_post
+from omnidesk.web.i18n import LANGUAGES
+from omnidesk.web.settings_forms import admin_post, reset
 
 router = APIRouter(include_in_schema=False)
 
@@ -163,6 +169,91 @@ async def change_person(user_id: Id, change: str, request: Request,
         return await _show(request, session, page, status=422, error=message)
     await session.commit()
     return RedirectResponse(PATH, status_code=303)
+
+
+class FormProblem(ValueError):
+    """A routing form value that cannot be saved, said in words for the person editing."""
+
+
+def _routing_update(raw: FormData, person: User, skill_names: dict[int, str]) -> UserUpdate:
+    """Read the person's routing form: teams, languages, capacity per class and skill levels
+    (a level of "" takes the skill away; a new skill name adds one)."""
+    def text(key: str) -> str:
+        value = raw.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    languages = [v for v in raw.getlist("languages") if v in LANGUAGES]
+    if not languages:
+        raise FormProblem("Choose at least one language.")
+    capacity = dict(person.capacity or {})  # per-channel limits set by the API are kept
+    for kind in CAPACITY_CLASSES:
+        value = text(f"capacity_{kind}")
+        if not value.isdigit() or int(value) > 50:
+            raise FormProblem("Conversations at once must be a whole number from 0 to 50.")
+        capacity[kind] = int(value)
+    levels: dict[str, int] = {}
+    for skill_id, name in skill_names.items():
+        if (level := text(f"skill_{skill_id}")).isdigit():
+            levels[name] = int(level)
+    if new_name := text("new_skill"):
+        level = text("new_skill_level")
+        levels[new_name] = int(level) if level.isdigit() else 3
+    team_ids = [int(v) for v in raw.getlist("team_ids") if isinstance(v, str) and v.isdigit()]
+    return UserUpdate(languages=languages, capacity=capacity, team_ids=team_ids,
+                      skills=[SkillLevel(name=n, level=lv) for n, lv in levels.items()])
+
+
+async def _show_person(request: Request, session: AsyncSession, page: AgentPage, person: User,
+                       *, status: int = 200, **values: object) -> HTMLResponse:
+    ws = page.actor.workspace_id
+    return render(request, page, "settings/team_person.html", status_code=status,
+                  nav_active="team", person=person, teams=await list_teams(session,
+                                                                          workspace_id=ws),
+                  skills=await list_skills(session, workspace_id=ws), languages=LANGUAGES,
+                  classes=CAPACITY_CLASSES, **values)
+
+
+@router.get(PATH + "/{user_id}", response_class=HTMLResponse)
+async def person_page(user_id: Id, request: Request, session: SessionDep) -> Response:
+    """Show what routing matches a person on, for an admin to change."""
+    page = await agent_page(request, session)
+    if page is None:
+        return login_redirect(request)
+    if page.user.role != "admin":
+        return forbidden(request, page, "Only admins can do this.")
+    try:
+        person = await get_user(session, workspace_id=page.actor.workspace_id, user_id=user_id)
+    except DomainError as exc:
+        return await _show(request, session, page, status=exc.status, error=exc.message)
+    return await _show_person(request, session, page, person)
+
+
+@router.post(PATH + "/{user_id}", response_class=HTMLResponse)
+async def save_person(user_id: Id, request: Request, session: SessionDep) -> Response:
+    """Save a person's teams, languages, skills and capacity; routing applies them at once."""
+    page, _form = await admin_post(request, session)
+    if not isinstance(page, AgentPage):
+        return page
+    try:
+        person = await get_user(session, workspace_id=page.actor.workspace_id, user_id=user_id)
+    except DomainError as exc:
+        return await _show(request, session, page, status=exc.status, error=exc.message)
+    skills = {s.id: s.name for s in await list_skills(session,
+                                                      workspace_id=page.actor.workspace_id)}
+    try:
+        update = _routing_update(await request.form(), person, skills)
+        await do_update_user(session, actor=page.actor, user_id=user_id, user_in=update)
+    except (FormProblem, DomainError, ValidationError) as exc:
+        await reset(session, page)
+        person = await get_user(session, workspace_id=page.actor.workspace_id, user_id=user_id)
+        if isinstance(exc, ValidationError):
+            message, status = str(exc.errors()[0]["msg"]), 422
+        else:
+            message = exc.message if isinstance(exc, DomainError) else str(exc)
+            status = exc.status if isinstance(exc, DomainError) else 422
+        return await _show_person(request, session, page, person, status=status, error=message)
+    await session.commit()
+    return RedirectResponse(f"{PATH}/{user_id}?saved=1", status_code=303)
 
 
 def _password_page(request: Request, purpose: str, token: str, *, user: User | Whom | None,

@@ -73,8 +73,12 @@ async def _set_skills(session: AsyncSession, user: User, skills: list[SkillLevel
 
 
 async def _set_teams(session: AsyncSession, user: User, team_ids: list[int]) -> None:
-    for team_id in team_ids:
-        await get_team(session, workspace_id=user.workspace_id, team_id=team_id)
+    for team_id in dict.fromkeys(team_ids):
+        try:
+            await get_team(session, workspace_id=user.workspace_id, team_id=team_id)
+        except NotFound as exc:
+            raise InvalidInput(f"team {team_id} is not in this workspace",
+                               field="team_ids") from exc
         user.memberships.append(TeamMember(workspace_id=user.workspace_id, team_id=team_id))
 
 
@@ -151,8 +155,8 @@ async def do_update_user(
     user = await get_user(session, workspace_id=actor.workspace_id, user_id=user_id)
     before = _user_audit(user)
     changes = user_in.model_dump(exclude_unset=True)
-    if actor.user_id != user.id or {"role", "is_active", "capacity", "skills", "role_id",
-                                     "scope_limited", "scope_inbox_ids"} & set(changes):
+    if actor.user_id != user.id or {"role", "is_active", "capacity", "skills", "team_ids",
+                                     "role_id", "scope_limited", "scope_inbox_ids"} & set(changes):
         actor.require("admin")
     if "role" in changes and "role_id" not in changes:
         changes["role_id"] = None  # a built-in role chosen by name replaces the custom one
@@ -172,6 +176,12 @@ async def do_update_user(
     if "skills" in changes and user_in.skills is not None:
         changes.pop("skills")
         await _set_skills(session, user, user_in.skills)
+    if "team_ids" in changes:
+        team_ids = changes.pop("team_ids")
+        if team_ids is not None:
+            user.memberships.clear()
+            await session.flush()
+            await _set_teams(session, user, team_ids)
     if (changes.get("role") not in (None, user.role)
             or changes.get("is_active") is False and user.is_active):
         await do_revoke_sessions(session, user_id=user.id)

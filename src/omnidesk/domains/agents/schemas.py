@@ -81,6 +81,8 @@ class UserUpdate(Patch):
     languages: list[str] | None = None
     capacity: dict[str, int] | None = None
     skills: list[SkillLevel] | None = None
+    team_ids: list[Id] | None = Field(None, max_length=100,
+                                      description="Replaces the teams the person belongs to")
     is_active: bool | None = None
     role_id: Id | None = Field(None, description="A custom role; null returns to the built-in one")
     scope_limited: bool | None = None

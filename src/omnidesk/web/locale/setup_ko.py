@@ -90,6 +90,22 @@ SETUP_KO.update({  # the profile page
     "Current password": "현재 비밀번호", "New password": "새 비밀번호",
     "Your current password is not right.": "현재 비밀번호가 맞지 않습니다.",
 })
+SETUP_KO.update({  # a person's routing page (teams, languages, skills, capacity)
+    ("Routing offers this person conversations in their languages that need their skills, up "
+     "to the number at once set for each kind of work."):
+        "라우팅은 이 사람이 쓰는 언어와 가진 스킬에 맞는 대화를, 업무 종류마다 정한 동시 처리 수까지 배정합니다.",
+    "No teams yet.": "아직 팀이 없습니다.", "Languages they answer in": "응대 언어",
+    "Conversations at once": "동시 처리 대화 수", "Skills": "스킬", "Level": "수준",
+    "0 means they are not offered this kind of work.": "0이면 이 종류의 업무는 배정하지 않습니다.",
+    "Level 1 is learning, 5 is expert. Queues can ask for a skill at a minimum level.":
+        "수준 1은 배우는 중, 5는 전문가입니다. 대기열은 스킬의 최소 수준을 요구할 수 있습니다.",
+    "New skill": "새 스킬", "e.g. installation": "예: 설치",
+    "Languages, skills, capacity": "언어·스킬·동시 처리",
+    "Teams, languages, skills and capacity": "팀, 언어, 스킬, 동시 처리 수",
+    "Choose at least one language.": "언어를 하나 이상 고르세요.",
+    "Conversations at once must be a whole number from 0 to 50.":
+        "동시 처리 대화 수는 0에서 50 사이의 정수여야 합니다.",
+})
 SETUP_CODES: dict[str, tuple[str, str]] = {  # codes shown on these pages: (ko, en)
     "scope:admin": ("관리자 (모든 API)", "Admin (every API)"),
     "scope:supervisor": ("매니저 (운영·보고서)", "Supervisor (operations, reports)"),

@@ -21,7 +21,7 @@ from omnidesk.domains.routing.assignment.transfer_actions import (
 )
 from omnidesk.domains.routing.service import list_queues
 
-USER_FIELDS = frozenset({"capacity", "is_active"})
+USER_FIELDS = frozenset({"capacity", "is_active", "skills", "languages"})
 
 
 def by_a_person(event: ConversationAssigned) -> bool:
@@ -30,7 +30,8 @@ def by_a_person(event: ConversationAssigned) -> bool:
 
 
 def changes_routing(event: UserUpdated) -> bool:
-    """Tell whether a user change touches routing (capacity, deactivation)."""
+    """Tell whether a user change touches routing (capacity, deactivation, skills, languages:
+    waiting work may now fit the person)."""
     return bool(USER_FIELDS & set(event.fields))
 
 

@@ -1,7 +1,11 @@
 """In Chromium, from an empty database: the first-run page sets up the workspace and its admin,
 who lands on the getting-started checklist, connects the support mailbox (the local SMTP
-server) and invites an agent who follows the emailed link; the page is gone afterwards (screenshots at
-1440×900 and 390×844)."""
+server), invites an agent who follows the emailed link, sets the agent's languages, skill and
+capacity, connects a Telegram bot (the local fake provider), turns the bot on, publishes a Korean
+article, writes a greeting line, styles the widget and embeds its snippet on a shop page where a
+visitor chats and the bot answers from the article, sees the greeting offered in the
+conversation, and sets hours with an overnight window and a holiday; the set-up page is gone
+afterwards (screenshots at 1440×900 and 390×844)."""
 
 from __future__ import annotations
 
@@ -18,9 +22,12 @@ import pytest
 from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine
 from tests.channels.email.test_email_smtp_end_to_end import Mailbox, smtp_server  # noqa: F401
+from tests.channels.fake_provider import TELEGRAM_TOKEN, FakeProvider, serve
 from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, run_async
+from tests.e2e.test_inbox_and_hours_pages import fake_provider  # noqa: F401
 
 SIZES = (("desktop", (1440, 900)), ("phone", (390, 844)))
+SHOP_PAGE = {"html": "<!doctype html><title>empty</title>"}
 
 
 async def _empty_database(url: str) -> None:
@@ -38,7 +45,9 @@ def empty_server(tmp_path: Path) -> Iterator[LiveServer]:
     env = {**os.environ, "OMNIDESK_DATABASE_URL": url, "OMNIDESK_SECRET_KEY": "e2e-secret",
            "OMNIDESK_UPLOAD_DIR": str(tmp_path / "uploads"), "OMNIDESK_LOG_LEVEL": "WARNING"}
     env.pop("OMNIDESK_REDIS_URL", None)
-    server = LiveServer(free_port(), env, tmp_path / "server.log")
+    port = free_port()
+    env["OMNIDESK_PUBLIC_URL"] = f"http://127.0.0.1:{port}"  # links and the embed snippet
+    server = LiveServer(port, env, tmp_path / "server.log")
     server.start()
     yield server
     server.stop()
@@ -51,8 +60,23 @@ def _shoot(page: Any, name: str) -> None:
     page.set_viewport_size({"width": 1440, "height": 900})
 
 
+@pytest.fixture
+def shop_site() -> Iterator[str]:
+    """A shop's own website on another origin (localhost, another port): its one page is the
+    HTML the test gives `SHOP_PAGE["html"]`, the widget's embed snippet pasted in."""
+    async def page(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        body = SHOP_PAGE["html"].encode()
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+        await send({"type": "http.response.body", "body": body})
+
+    for base_url in serve(page):
+        yield base_url.replace("127.0.0.1", "localhost")
+
+
 def test_a_new_owner_sets_up_the_workspace_from_the_browser(
-    empty_server: LiveServer, browser: Any, smtp_server: tuple[Mailbox, int]  # noqa: F811
+    empty_server: LiveServer, browser: Any, smtp_server: tuple[Mailbox, int],  # noqa: F811
+    fake_provider: FakeProvider, shop_site: str,  # noqa: F811
 ) -> None:
     base = empty_server.url
     mailbox, smtp_port = smtp_server
@@ -148,6 +172,128 @@ def test_a_new_owner_sets_up_the_workspace_from_the_browser(
     page.goto(base + "/settings/team")
     summary = page.locator("tr[data-person='park@example.com'] .routing-summary").inner_text()
     assert "ko, en" in summary and "설치 5" in summary and "채팅 4" in summary
+
+    # a Telegram bot against the local fake provider, checked from the page
+    page.goto(base + "/settings/inboxes")
+    page.click("a.channel-card[data-kind=telegram]")
+    page.fill("input[name=name]", "모아 텔레그램")
+    page.fill("input[name=bot_token]", TELEGRAM_TOKEN)
+    page.fill("input[name=secret_token]", "hook_secret")
+    page.fill("input[name=api_base_url]", fake_provider.base_url)
+    page.click("#inbox-form button[type=submit]")
+    page.wait_for_selector("#webhook-url")
+    assert TELEGRAM_TOKEN not in page.content()  # secrets are never shown back
+    page.click("#check-connection")
+    assert "연결됨" in page.locator("#check-report").inner_text()
+    _shoot(page, "telegram")
+
+    # the bot answers on the website; a Korean article it can answer from
+    page.goto(base + "/settings/bot")
+    page.check("#bot-form input[name=enabled]")
+    page.click("#bot-form button[type=submit]")
+    page.locator("#bot p.notice").wait_for()
+    page.goto(base + "/kb-admin/new")
+    page.fill("input[name=title]", "반려견과 함께 쇼룸에 들어갈 수 있나요?")
+    page.fill("input[name=slug]", "showroom-dogs")
+    page.fill("textarea[name=body]", "네, **목줄을 한 반려견**은 모아상점 쇼룸에 함께 들어오실 수 "
+                                     "있어요. 소형견은 안고 입장해 주세요.")
+    page.click("form.kb-admin-new button")
+    page.wait_for_url(base + "/kb-admin/articles/*")
+    page.click("button[name=action][value=publish]")
+    page.locator(".kb-badge").filter(has_text="게시됨").first.wait_for()
+
+    # a greeting line made in the form (the catch-all default removed, a variable chip used)
+    page.goto(base + "/settings/recognition")
+    page.evaluate("""() => {
+        for (const t of document.querySelectorAll('#greeting-rules textarea')) {
+          if (t.value === '안녕하세요, {workspace}입니다. 무엇을 도와드릴까요?')
+            t.closest('li.rule').querySelector('input[name$=remove]').checked = true;
+        } }""")
+    page.click("button.add-rule[data-kind=greeting]")
+    line = page.locator("#greeting-rules li.rule").last
+    line.locator("textarea").fill("반가워요! ")
+    line.locator("button.var-chip[data-var=workspace]").click()
+    line.locator("textarea").press("End")
+    line.locator("textarea").type(" 쇼룸 방문 문의도 환영해요.")
+    assert line.locator("textarea").input_value() == "반가워요! {workspace} 쇼룸 방문 문의도 환영해요."
+    page.click("#recognition-form .form-actions button[type=submit]")
+    page.locator("p.notice[role=status]").wait_for()
+    _shoot(page, "greeting-rule")
+
+    # the website widget: styled, a pre-chat name, allowed on the shop's site; its snippet on
+    # the shop's page, where a visitor chats and the bot answers from the new article
+    page.goto(base + "/settings/inboxes/new/web")
+    page.fill("input[name=name]", "홈페이지 채팅")
+    page.click("#inbox-form button[type=submit]")
+    page.wait_for_selector("#widget-form")
+    page.fill("#widget-form input[name=color]", "#0f766e")
+    page.fill("#widget-form input[name=launcher_text_ko]", "모아 상담")
+    page.check("#widget-form input[name=prechat_name]")
+    page.fill("#widget-form textarea[name=allowed_sites]", shop_site)
+    page.click("#save-widget")
+    page.wait_for_selector("p.notice")
+    _shoot(page, "widget")
+    snippet = page.input_value("#embed-snippet")
+    assert snippet.startswith(f'<script src="{base}/widget.js"'), snippet
+    SHOP_PAGE["html"] = ("<!doctype html><html lang=ko><head><meta charset=utf-8><title>모아상점</title>"
+                 f"</head><body><h1>모아상점</h1><p>소파와 식탁</p>{snippet}</body></html>")
+    visitor = browser.new_context(locale="ko-KR", viewport={"width": 390, "height": 844})
+    shop = visitor.new_page()
+    shop.goto(shop_site + "/")
+    shop.wait_for_function("""() => {
+        const w = document.querySelector('#omnidesk-widget');
+        const b = w && w.shadowRoot && w.shadowRoot.querySelector('.launcher');
+        return b && b.textContent.includes('모아 상담'); }""")
+    shop.click("#omnidesk-widget >> .launcher")
+    chat = shop.frame_locator("#omnidesk-frame")
+    chat.locator("#text").fill("반려견 데리고 쇼룸 가도 되나요?")
+    chat.locator("#text").press("Enter")  # the pre-chat form asks the name first
+    chat.locator("#prechat input[name=name]").fill("이영희")
+    chat.locator("#prechat button").click()
+    try:
+        chat.locator(".msg.bot[data-id]").filter(has_text="목줄").last.wait_for(timeout=30000)
+    except Exception as exc:  # say what the chat shows instead
+        shop.screenshot(path=str(ARTIFACTS / "first-run-visitor-on-shop-phone.png"))
+        raise AssertionError(f"the chat shows {chat.locator('.msg').all_inner_texts()}") from exc
+    shop.screenshot(path=str(ARTIFACTS / "first-run-visitor-on-shop-phone.png"))
+    # this browser refuses the chat frame storage on the shop's site: the shop's page keeps the
+    # session for it, so a reload continues the same conversation without asking the name again
+    assert shop.frames[-1].evaluate(
+        "() => { try { return !!window.localStorage; } catch (e) { return false; } }") is False
+    shop.reload()
+    shop.click("#omnidesk-widget >> .launcher")
+    chat.locator(".msg.bot[data-id]").filter(has_text="목줄").last.wait_for()
+    chat.locator("#text").fill("소형견도 안고 들어가야 하나요?")
+    chat.locator("#text").press("Enter")
+    chat.locator(".msg.me").filter(has_text="소형견도").wait_for()
+    assert chat.locator("#prechat").is_hidden()
+    visitor.close()
+
+    # the greeting line is what the person taking the chat is offered
+    page.goto(base + "/inbox?view=all")
+    page.locator(".conv-item a").filter(has_text="이영희").first.click()
+    greeting = page.locator(".c360-greeting .c360-suggest")
+    greeting.wait_for()
+    assert greeting.inner_text() == "반가워요! 모아상점 쇼룸 방문 문의도 환영해요."
+    _shoot(page, "conversation")
+
+    # hours with an overnight window and a holiday
+    page.goto(base + "/settings/hours")
+    page.fill("input[name='mon.0.start']", "09:00")
+    page.fill("input[name='mon.0.end']", "18:00")
+    page.click(".add-range[data-day=fri]")
+    page.fill("input[name='fri.0.start']", "09:00")
+    page.fill("input[name='fri.0.end']", "18:00")
+    page.fill("input[name='fri.1.start']", "22:00")
+    page.fill("input[name='fri.1.end']", "06:00")
+    page.fill("#holiday-rows input[type=date] >> nth=-1", "2027-03-02")
+    page.fill("input[name='holiday.0.name']", "창립기념일")
+    page.click("#save-hours")
+    page.wait_for_selector("p.notice")
+    assert page.input_value("input[name='fri.1.end']") == "06:00"
+    assert "창립기념일" in page.content() and page.locator("#outlook").inner_text()
+    _shoot(page, "hours")
+
     # the set-up page is closed now, even to a fresh browser
     other = browser.new_context().new_page()
     other.goto(base + "/setup")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 2.0
+# The fewest passages IDF assumes (see CorpusStats.idf): about a store's first dozen articles.
+MIN_CORPUS_PASSAGES = 50
 RRF_K = 60
 MIN_SIMILARITY = 0.1
 
@@ -51,9 +53,15 @@ class CorpusStats:
     counts: Mapping[str, int]
 
     def idf(self, term: str) -> float:
-        """Return the BM25 inverse document frequency (never negative)."""
+        """Return the BM25 inverse document frequency (never negative).
+
+        A handful of passages is no evidence that a word is common: in a new workspace's
+        first article every word is in "all" passages, and its IDF near 0 left every question
+        below the bot's answer threshold. The corpus counts as at least `MIN_CORPUS_PASSAGES`
+        passages, the missing ones without the term; a real corpus that size is unchanged."""
         n = self.counts.get(term, 0)
-        return math.log(1 + (self.passages - n + 0.5) / (n + 0.5))
+        passages = max(self.passages, MIN_CORPUS_PASSAGES)
+        return math.log(1 + (passages - n + 0.5) / (n + 0.5))
 
 
 def bm25f_scores(

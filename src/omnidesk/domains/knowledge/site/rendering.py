@@ -26,6 +26,7 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # A bare slug link such as (installation-booking) points at another article.
 SLUG_LINK = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+INLINE_TAGS = re.compile(r"</?(?:strong|em|b|i|a|code|span|del|s|mark|sub|sup|kbd)\b[^>]*>")
 TAGS = re.compile(r"<[^>]+>")
 SPACES = re.compile(r"[ \t]+")
 
@@ -65,6 +66,7 @@ def markdown_to_text(body: str) -> str:
     html = _markdown().render(body)
     html = re.sub(r"</(p|h[1-6]|li|tr|pre|blockquote)>", "\n", html)
     html = re.sub(r"</t[dh]>", " · ", html)
+    html = INLINE_TAGS.sub("", html)  # "**반려견**은" reads 반려견은, not "반려견 은"
     text = unescape(TAGS.sub(" ", html))
     lines = (SPACES.sub(" ", line).strip(" ·") for line in text.splitlines())
     return "\n".join(line for line in lines if line)

@@ -8,6 +8,7 @@
   var text = document.getElementById("text");
   var key = "omnidesk:" + slug + ":";
   var hash = new URLSearchParams(location.hash.slice(1));
+  var localStorage = widgetStore(key, hash.get("kept"));  // shadows the page's: see below
   var token = null;
   var lastId = 0;
   var agentReadUpTo = 0;
@@ -17,6 +18,32 @@
   var socket = null;
   var lastTypingSent = 0;
   var typingTimer = null;
+
+  // Where the visitor's session, unsent messages and pre-chat answers are kept. A browser that
+  // blocks storage in third-party frames (Safari, Firefox strict mode, Chrome without third-party
+  // cookies) refuses localStorage to this frame on the shop's site: the values then live in
+  // memory, seeded from and copied to the embedding page's own storage by the loader (keys of
+  // this workspace only), so a reload on the shop's site continues the same conversation.
+  function widgetStore(prefix, kept) {
+    try {
+      window.localStorage.getItem(prefix);
+      return window.localStorage;
+    } catch (e) { /* denied to this third-party frame */ }
+    var mem = {};
+    try {
+      var seed = JSON.parse(kept || "{}");
+      Object.keys(seed).forEach(function (k) {
+        if (k.indexOf(prefix) === 0 && typeof seed[k] === "string") mem[k] = seed[k];
+      });
+    } catch (e) { mem = {}; }
+    return {
+      getItem: function (k) { return Object.prototype.hasOwnProperty.call(mem, k) ? mem[k] : null; },
+      setItem: function (k, v) {
+        mem[k] = String(v);
+        parent.postMessage({ omnidesk: "keep", key: k, value: mem[k] }, "*");
+      }
+    };
+  }
 
   document.documentElement.style.setProperty("--brand", t.color);
   parent.postMessage({ omnidesk: "config", color: t.color, position: t.position, launcher: t.launcher || "" }, "*");

@@ -18,6 +18,18 @@
   ["userId", "signature", "name", "email"].forEach(function (key) {
     if (script.dataset[key]) identity.set(key, script.dataset[key]);
   });
+  // What the chat frame keeps here when the browser refuses it storage of its own as a
+  // third-party frame (its "keep" messages): this workspace's keys, bounded, in this site's storage.
+  var keptKey = "omnidesk:" + slug + ":kept";
+  var kept = {};
+  try { kept = JSON.parse(window.localStorage.getItem(keptKey) || "{}") || {}; } catch (e) { kept = {}; }
+  if (Object.keys(kept).length) identity.set("kept", JSON.stringify(kept));
+  function keep(key, value) {
+    if (typeof key !== "string" || key.indexOf("omnidesk:" + slug + ":") !== 0 || key === keptKey) return;
+    if (typeof value !== "string" || value.length > 20000) return;
+    kept[key] = value;
+    try { window.localStorage.setItem(keptKey, JSON.stringify(kept)); } catch (e) { /* none here either */ }
+  }
   var lang = (navigator.language || "ko").slice(0, 2) === "en" ? "en" : "ko";
   var host = document.createElement("div");
   host.id = "omnidesk-widget";
@@ -147,6 +159,7 @@
       drawButton();
     }
     if (e.data.omnidesk === "close") setOpen(false);
+    if (e.data.omnidesk === "keep") keep(e.data.key, e.data.value);
     if (e.data.omnidesk === "ready") {
       ready = true;
       var flush = pending; pending = [];

@@ -1,11 +1,11 @@
 """In Chromium, from an empty database: the first-run page sets up the workspace and its admin,
-who lands on the getting-started checklist, connects the support mailbox (the local SMTP
-server), invites an agent who follows the emailed link, sets the agent's languages, skill and
-capacity, connects a Telegram bot (the local fake provider), turns the bot on, publishes a Korean
-article, writes a greeting line, styles the widget and embeds its snippet on a shop page where a
-visitor chats and the bot answers from the article, sees the greeting offered in the
-conversation, and sets hours with an overnight window and a holiday; the set-up page is gone
-afterwards (screenshots at 1440×900 and 390×844)."""
+who lands on the getting-started checklist, connects the support mailbox (the local SMTP server
+and dovecot's IMAP, checked), invites an agent who follows the emailed link, sets the agent's
+languages, skill and capacity, connects a Telegram bot (the local fake provider), turns the bot
+on, publishes a Korean article, writes a greeting line, styles the widget and embeds its snippet
+on a shop page where a visitor chats and the bot answers from the article, sees the greeting
+offered in the conversation, and sets hours with an overnight window and a holiday; the set-up
+page is gone afterwards (screenshots at 1440×900 and 390×844)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ import pytest
 
 from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine
+from tests.channels.email.test_dovecot_imap import PASSWORD as IMAP_PASSWORD
+from tests.channels.email.test_dovecot_imap import USER as IMAP_USER
+from tests.channels.email.test_dovecot_imap import Dovecot, dovecot  # noqa: F401
 from tests.channels.email.test_email_smtp_end_to_end import Mailbox, smtp_server  # noqa: F401
 from tests.channels.fake_provider import TELEGRAM_TOKEN, FakeProvider, serve
 from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, run_async
@@ -76,7 +79,7 @@ def shop_site() -> Iterator[str]:
 
 def test_a_new_owner_sets_up_the_workspace_from_the_browser(
     empty_server: LiveServer, browser: Any, smtp_server: tuple[Mailbox, int],  # noqa: F811
-    fake_provider: FakeProvider, shop_site: str,  # noqa: F811
+    fake_provider: FakeProvider, shop_site: str, dovecot: Dovecot,  # noqa: F811
 ) -> None:
     base = empty_server.url
     mailbox, smtp_port = smtp_server
@@ -116,8 +119,18 @@ def test_a_new_owner_sets_up_the_workspace_from_the_browser(
     page.fill("input[name='smtp.host']", "127.0.0.1")
     page.fill("input[name='smtp.port']", str(smtp_port))
     page.select_option("select[name='smtp.security']", "none")
+    page.check("input[name='use:imap']")  # and the local dovecot's mailbox for incoming mail
+    page.fill("input[name='imap.host']", "127.0.0.1")
+    page.fill("input[name='imap.port']", str(dovecot.port))
+    page.uncheck("input[name='imap.use_ssl']")
+    page.fill("input[name='imap.username']", IMAP_USER)
+    page.fill("input[name='imap.password']", IMAP_PASSWORD)
     page.click("form[action='/settings/inboxes/new/email'] button[type=submit]")
     page.wait_for_url(re.compile(r".*/settings/inboxes/\d+.*"))
+    assert IMAP_PASSWORD not in page.content()
+    page.click("#check-connection")  # logs in to the SMTP relay and to the mailbox
+    assert "연결됨" in page.locator("#check-report").inner_text()
+    _shoot(page, "email")
 
     # invite an agent from the team page (the checklist's first step links there)
     page.goto(base + "/settings/getting-started")

@@ -45,9 +45,10 @@ def model_key(name: str, data: Iterable[bytes]) -> str:
     for part in data:
         digest.update(hashlib.sha256(part).digest())
     nlu = resources.files("omnidesk.domains.nlu")
-    for source in sorted(nlu.iterdir(), key=lambda p: p.name):
-        if source.name.endswith(".py"):
-            digest.update(source.name.encode() + hashlib.sha256(source.read_bytes()).digest())
+    sources = [p for p in nlu.iterdir() if p.name.endswith(".py")]
+    sources.append(resources.files("omnidesk.core") / "text.py")  # the tokenizer the features use
+    for source in sorted(sources, key=lambda p: p.name):
+        digest.update(source.name.encode() + hashlib.sha256(source.read_bytes()).digest())
     for library in LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)}".encode())

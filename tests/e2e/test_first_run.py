@@ -214,6 +214,27 @@ def test_a_new_owner_sets_up_the_workspace_from_the_browser(
     page.wait_for_url(base + "/kb-admin/articles/*")
     page.click("button[name=action][value=publish]")
     page.locator(".kb-badge").filter(has_text="게시됨").first.wait_for()
+    # an FAQ CSV imported from the page: a refused file is said in place, then the progress bar
+    # runs to 100 % and the report shows
+    page.goto(base + "/kb-admin")
+    page.click(".kb-admin-io summary")
+    page.select_option("#kb-import select[name=kind]", "zendesk_json")
+    page.set_input_files("#kb-import input[name=file]", files=[{
+        "name": "broken.json", "mimeType": "application/json", "buffer": b"[1, 2"}])
+    page.click("#kb-import button")
+    page.locator("#kb-import-status.error").filter(has_text="could not be read").wait_for()
+    page.evaluate("""() => { const bar = document.getElementById('kb-import-progress');
+        new MutationObserver(() => sessionStorage.setItem('kb-progress', bar.value))
+          .observe(bar, {attributes: true}); }""")
+    page.select_option("#kb-import select[name=kind]", "faq_csv")
+    faq = "question,answer,tags\n주차할 수 있나요?,쇼룸 건물 지하 주차장을 2시간 무료로 쓰실 수 있어요.,주차\n"
+    page.set_input_files("#kb-import input[name=file]", files=[{
+        "name": "faq.csv", "mimeType": "text/csv", "buffer": faq.encode()}])
+    page.click("#kb-import button")
+    report = page.locator(".kb-import-report")
+    report.wait_for()
+    assert report.inner_text().startswith("새로 만듦 1,")
+    assert page.evaluate("() => sessionStorage.getItem('kb-progress')") == "100"
 
     # a greeting line made in the form (the catch-all default removed, a variable chip used)
     page.goto(base + "/settings/recognition")

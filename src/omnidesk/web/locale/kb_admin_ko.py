@@ -35,6 +35,11 @@ KB_ADMIN_KO = {
     "Votes per article are in the 👍 / 👎 column; sort by least helpful to see what to improve.":
         "문서별 평가는 👍 / 👎 열에 있어요. ‘도움 안 됨 많은 순’으로 정렬하면 고칠 문서가 먼저 보여요.",
 }
+KB_ADMIN_KO.update({  # the import form's progress
+    "Sending the file…": "파일을 보내는 중…", "Importing and indexing…": "가져와서 색인하는 중…",
+    "The file could not be sent; check the connection and try again.":
+        "파일을 보내지 못했습니다. 연결을 확인하고 다시 시도하세요.",
+})
 KB_ADMIN_CODES = {  # article states and visibility, shown on the admin pages
     "kb:draft": ("초안", "Draft"), "kb:published": ("게시됨", "Published"),
     "kb:archived": ("보관됨", "Archived"), "kb:public": ("공개", "Public"),

@@ -35,7 +35,13 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
     agent.locator("#messages .msg.customer").filter(has_text=QUESTION).wait_for()
     agent.fill("#reply-text", ANSWER)
     agent.press("#reply-text", "Enter")
-    agent.locator("#messages .msg.agent").filter(has_text="내일 오전").wait_for()
+    try:
+        agent.locator("#messages .msg.agent").filter(has_text="내일 오전").wait_for()
+    except Exception as exc:  # once on a loaded CI machine: say what the composer showed
+        said = agent.locator("#composer-error").inner_text()
+        classes = agent.locator("#composer").get_attribute("class")
+        raise AssertionError(f"the reply did not appear; composer {classes!r}: {said!r}; "
+                             f"server log: {live_server.log.read_text()[-1500:]}") from exc
     reply = chat.locator(".msg.agent[data-id]").filter(has_text="내일 오전")
     reply.wait_for(timeout=10000)
     assert reply.locator("a").get_attribute("href") == "https://hanbit.example/track"

@@ -25,9 +25,13 @@ from tests.channels.email.test_dovecot_imap import PASSWORD as IMAP_PASSWORD
 from tests.channels.email.test_dovecot_imap import USER as IMAP_USER
 from tests.channels.email.test_dovecot_imap import Dovecot, dovecot  # noqa: F401
 from tests.channels.email.test_email_smtp_end_to_end import Mailbox, smtp_server  # noqa: F401
-from tests.channels.fake_provider import TELEGRAM_TOKEN, FakeProvider, serve
+from tests.channels.fake_provider import FakeProvider, serve
 from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, run_async
-from tests.e2e.test_inbox_and_hours_pages import fake_provider  # noqa: F401
+from tests.e2e.test_inbox_and_hours_pages import (  # noqa: F401 (fixture)
+    connect_telegram,
+    fake_provider,
+    set_hours,
+)
 
 SIZES = (("desktop", (1440, 900)), ("phone", (390, 844)))
 SHOP_PAGE = {"html": "<!doctype html><title>empty</title>"}
@@ -187,17 +191,7 @@ def test_a_new_owner_sets_up_the_workspace_from_the_browser(
     assert "ko, en" in summary and "설치 5" in summary and "채팅 4" in summary
 
     # a Telegram bot against the local fake provider, checked from the page
-    page.goto(base + "/settings/inboxes")
-    page.click("a.channel-card[data-kind=telegram]")
-    page.fill("input[name=name]", "모아 텔레그램")
-    page.fill("input[name=bot_token]", TELEGRAM_TOKEN)
-    page.fill("input[name=secret_token]", "hook_secret")
-    page.fill("input[name=api_base_url]", fake_provider.base_url)
-    page.click("#inbox-form button[type=submit]")
-    page.wait_for_selector("#webhook-url")
-    assert TELEGRAM_TOKEN not in page.content()  # secrets are never shown back
-    page.click("#check-connection")
-    assert "연결됨" in page.locator("#check-report").inner_text()
+    connect_telegram(page, base, "모아 텔레그램", fake_provider)
     _shoot(page, "telegram")
 
     # the bot answers on the website; a Korean article it can answer from
@@ -223,6 +217,7 @@ def test_a_new_owner_sets_up_the_workspace_from_the_browser(
         "name": "broken.json", "mimeType": "application/json", "buffer": b"[1, 2"}])
     page.click("#kb-import button")
     page.locator("#kb-import-status.error").filter(has_text="could not be read").wait_for()
+    _shoot(page, "kb-import")
     page.evaluate("""() => { const bar = document.getElementById('kb-import-progress');
         new MutationObserver(() => sessionStorage.setItem('kb-progress', bar.value))
           .observe(bar, {attributes: true}); }""")
@@ -312,20 +307,7 @@ def test_a_new_owner_sets_up_the_workspace_from_the_browser(
     _shoot(page, "conversation")
 
     # hours with an overnight window and a holiday
-    page.goto(base + "/settings/hours")
-    page.fill("input[name='mon.0.start']", "09:00")
-    page.fill("input[name='mon.0.end']", "18:00")
-    page.click(".add-range[data-day=fri]")
-    page.fill("input[name='fri.0.start']", "09:00")
-    page.fill("input[name='fri.0.end']", "18:00")
-    page.fill("input[name='fri.1.start']", "22:00")
-    page.fill("input[name='fri.1.end']", "06:00")
-    page.fill("#holiday-rows input[type=date] >> nth=-1", "2027-03-02")
-    page.fill("input[name='holiday.0.name']", "창립기념일")
-    page.click("#save-hours")
-    page.wait_for_selector("p.notice")
-    assert page.input_value("input[name='fri.1.end']") == "06:00"
-    assert "창립기념일" in page.content() and page.locator("#outlook").inner_text()
+    set_hours(page, base)
     _shoot(page, "hours")
 
     # the set-up page is closed now, even to a fresh browser

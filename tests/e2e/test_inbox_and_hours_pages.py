@@ -24,6 +24,42 @@ def fake_provider() -> Iterator[FakeProvider]:
         yield provider
 
 
+def connect_telegram(page: Any, base: str, name: str, provider: FakeProvider) -> None:
+    """Connect a Telegram bot on the inbox page against the fake provider and check it."""
+    page.goto(base + "/settings/inboxes")
+    page.click("a.channel-card[data-kind=telegram]")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=bot_token]", TELEGRAM_TOKEN)
+    page.fill("input[name=secret_token]", "hook_secret")
+    page.fill("input[name=api_base_url]", provider.base_url)
+    page.click("#inbox-form button[type=submit]")
+    page.wait_for_selector("#webhook-url")
+    assert "/webhooks/telegram/" in page.input_value("#webhook-url")
+    assert TELEGRAM_TOKEN not in page.content()  # secrets are never shown back
+    page.click("#check-connection")
+    report = page.locator("#check-report")
+    assert "@shop_bot" in report.inner_text() and "연결됨" in report.inner_text()
+
+
+def set_hours(page: Any, base: str) -> None:
+    """Set weekday hours with a Friday overnight window and a company holiday, and save."""
+    page.goto(base + "/settings/hours")
+    page.fill("input[name='mon.0.start']", "09:00")
+    page.fill("input[name='mon.0.end']", "18:00")
+    page.click(".add-range[data-day=fri]")
+    page.fill("input[name='fri.0.start']", "09:00")
+    page.fill("input[name='fri.0.end']", "18:00")
+    page.fill("input[name='fri.1.start']", "22:00")
+    page.fill("input[name='fri.1.end']", "06:00")
+    page.fill("#holiday-rows input[type=date] >> nth=-1", "2027-03-02")
+    page.fill("input[name='holiday.0.name']", "창립기념일")
+    page.click("#save-hours")
+    page.wait_for_selector("p.notice")
+    assert page.input_value("input[name='fri.1.start']") == "22:00"
+    assert page.input_value("input[name='fri.1.end']") == "06:00"
+    assert "창립기념일" in page.content() and page.locator("#outlook").inner_text()
+
+
 def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -36,19 +72,7 @@ def test_an_admin_connects_checks_styles_and_sets_hours(
     page.goto(base + "/settings")
     page.click("a[href='/settings/inboxes'] >> nth=0")
     page.wait_for_url(base + "/settings/inboxes")
-
-    page.click("a.channel-card[data-kind=telegram]")
-    page.fill("input[name=name]", "한빛 텔레그램")
-    page.fill("input[name=bot_token]", TELEGRAM_TOKEN)
-    page.fill("input[name=secret_token]", "hook_secret")
-    page.fill("input[name=api_base_url]", fake_provider.base_url)
-    page.click("#inbox-form button[type=submit]")
-    page.wait_for_selector("#webhook-url")
-    assert "/webhooks/telegram/" in page.input_value("#webhook-url")
-    assert TELEGRAM_TOKEN not in page.content()
-    page.click("#check-connection")
-    report = page.locator("#check-report")
-    assert "@shop_bot" in report.inner_text() and "연결됨" in report.inner_text()
+    connect_telegram(page, base, "한빛 텔레그램", fake_provider)
     shot(page, "settings-inbox-telegram-1440")
 
     page.goto(base + "/settings/inboxes/new/web")
@@ -80,21 +104,7 @@ def test_an_admin_connects_checks_styles_and_sets_hours(
     assert box is not None and box["x"] < 200  # bottom left, as set
     shot(shop, "widget-on-shop-1440")
 
-    page.goto(base + "/settings/hours")
-    page.fill("input[name='mon.0.start']", "09:00")
-    page.fill("input[name='mon.0.end']", "18:00")
-    page.click(".add-range[data-day=fri]")
-    page.fill("input[name='fri.0.start']", "09:00")
-    page.fill("input[name='fri.0.end']", "18:00")
-    page.fill("input[name='fri.1.start']", "22:00")
-    page.fill("input[name='fri.1.end']", "06:00")
-    page.fill("#holiday-rows input[type=date] >> nth=-1", "2027-03-02")
-    page.fill("input[name='holiday.0.name']", "창립기념일")
-    page.click("#save-hours")
-    page.wait_for_selector("p.notice")
-    assert page.input_value("input[name='fri.1.start']") == "22:00"
-    assert page.input_value("input[name='fri.1.end']") == "06:00"
-    assert page.locator("#outlook").inner_text()
+    set_hours(page, base)
     page.fill("#import-year", "2027")
     page.click("#import-holidays")
     page.wait_for_selector("p.notice")

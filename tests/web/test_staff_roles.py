@@ -5,8 +5,6 @@ marks "supervisors read-only" show a supervisor the read-only note and refuse th
 
 from __future__ import annotations
 
-import re
-
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +14,7 @@ from omnidesk.domains.agents.actions import do_create_user
 from omnidesk.domains.agents.schemas import UserCreate
 from omnidesk.web.navigation import SECTIONS, SETTINGS
 from tests.conftest import Persona
+from tests.web.test_supervisor import log_in
 
 # README: "(admins; supervisors read-only)" and "(supervisors read, admins write)"
 # page -> where its change is posted
@@ -23,15 +22,6 @@ READ_ONLY_FOR_SUPERVISORS = {
     "/settings/inboxes": "/settings/inboxes/new/telegram", "/settings/hours": "/settings/hours",
     "/settings/routing": "/settings/routing/queues", "/settings/bot": "/settings/bot",
     "/settings/store-policy": "/settings/store-policy", "/settings/surveys": "/settings/surveys"}
-
-
-async def _log_in(client: httpx.AsyncClient, email: str, password: str) -> None:
-    page = await client.get("/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert token
-    signed_in = await client.post("/login", data={"email": email, "password": password,
-                                                  "csrf": token.group(1)})
-    assert signed_in.status_code == 303, signed_in.text
 
 
 async def _supervisor(session: AsyncSession, owner: Persona) -> Actor:
@@ -50,7 +40,7 @@ async def test_each_page_answers_exactly_the_roles_it_is_shown_to(
         actor = await _supervisor(session, owner)
     email = {"admin": "admin@acme.example", "agent": owner.agent_email,
              "supervisor": "lead@acme.example"}[role]
-    await _log_in(client, email, owner.password)
+    await log_in(client, email, owner.password)
     settings_page = (await client.get("/settings/canned")).text
     for link in (*SECTIONS, *SETTINGS):
         response = await client.get(link.href)
@@ -69,16 +59,14 @@ async def test_supervisors_read_what_only_admins_change(
     client: httpx.AsyncClient, session: AsyncSession, owner: Persona
 ) -> None:
     await _supervisor(session, owner)
-    await _log_in(client, "lead@acme.example", owner.password)
-    found = re.search(r'"X-CSRF-Token": "([^"]+)"', (await client.get("/inbox")).text)
-    assert found
+    csrf = await log_in(client, "lead@acme.example", owner.password)
     for path, change in READ_ONLY_FOR_SUPERVISORS.items():
         page = await client.get(path)
         assert page.status_code == 200 and 'class="notice read-only"' in page.text, path
-        refused = await client.post(change, data={"csrf": found.group(1), "name": "x"})
+        refused = await client.post(change, data={"csrf": csrf, "name": "x"})
         assert refused.status_code == 403, (change, refused.status_code)
     client.cookies.clear()
-    await _log_in(client, "admin@acme.example", owner.password)
+    await log_in(client, "admin@acme.example", owner.password)
     for path in READ_ONLY_FOR_SUPERVISORS:
         page = await client.get(path)
         assert page.status_code == 200 and 'class="notice read-only"' not in page.text, path

@@ -20,6 +20,7 @@ from jinja2.runtime import Context
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("ko", "en")
+LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}  # each in its own language
 DEFAULT_LANGUAGE = "ko"
 
 

@@ -25,12 +25,12 @@ from omnidesk.channels.base import ChannelError
 from omnidesk.channels.email.staff_mail import send_staff_mail
 from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.context import BUILTIN_ROLES
-from omnidesk.core.errors import DomainError
+from omnidesk.core.errors import DomainError, InvalidInput
 from omnidesk.core.http import SessionDep
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.actions import do_create_user, do_update_user
 from omnidesk.domains.agents.models import User
-from omnidesk.domains.agents.schemas import SkillLevel, UserCreate, UserUpdate
+from omnidesk.domains.agents.schemas import MAX_CAPACITY, SkillLevel, UserCreate, UserUpdate
 from omnidesk.domains.agents.service import (
     actor_for_user,
     get_user,
@@ -42,7 +42,7 @@ from omnidesk.domains.agents.service import (
 )
 from omnidesk.web.auth import csrf_ok, csrf_token, start_login
 from omnidesk.web.deps import AgentPage, agent_page, forbidden, login_redirect, render
-from omnidesk.web.i18n import LANGUAGES
+from omnidesk.web.i18n import LANGUAGE_NAMES, LANGUAGES
 from omnidesk.web.settings_forms import admin_post, reset
 
 router = APIRouter(include_in_schema=False)
@@ -171,10 +171,6 @@ async def change_person(user_id: Id, change: str, request: Request,
     return RedirectResponse(PATH, status_code=303)
 
 
-class FormProblem(ValueError):
-    """A routing form value that cannot be saved, said in words for the person editing."""
-
-
 def _routing_update(raw: FormData, person: User, skill_names: dict[int, str]) -> UserUpdate:
     """Read the person's routing form: teams, languages, capacity per class and skill levels
     (a level of "" takes the skill away; a new skill name adds one)."""
@@ -184,12 +180,13 @@ def _routing_update(raw: FormData, person: User, skill_names: dict[int, str]) ->
 
     languages = [v for v in raw.getlist("languages") if v in LANGUAGES]
     if not languages:
-        raise FormProblem("Choose at least one language.")
+        raise InvalidInput("Choose at least one language.", field="languages")
     capacity = dict(person.capacity or {})  # per-channel limits set by the API are kept
     for kind in CAPACITY_CLASSES:
         value = text(f"capacity_{kind}")
-        if not value.isdigit() or int(value) > 50:
-            raise FormProblem("Conversations at once must be a whole number from 0 to 50.")
+        if not value.isdigit() or int(value) > MAX_CAPACITY:
+            raise InvalidInput("Conversations at once must be a whole number from 0 to 50.",
+                               field="capacity")
         capacity[kind] = int(value)
     levels: dict[str, int] = {}
     for skill_id, name in skill_names.items():
@@ -209,8 +206,8 @@ async def _show_person(request: Request, session: AsyncSession, page: AgentPage,
     return render(request, page, "settings/team_person.html", status_code=status,
                   nav_active="team", person=person, teams=await list_teams(session,
                                                                           workspace_id=ws),
-                  skills=await list_skills(session, workspace_id=ws), languages=LANGUAGES,
-                  classes=CAPACITY_CLASSES, **values)
+                  skills=await list_skills(session, workspace_id=ws), languages=LANGUAGE_NAMES,
+                  classes=CAPACITY_CLASSES, max_capacity=MAX_CAPACITY, **values)
 
 
 @router.get(PATH + "/{user_id}", response_class=HTMLResponse)
@@ -243,14 +240,11 @@ async def save_person(user_id: Id, request: Request, session: SessionDep) -> Res
     try:
         update = _routing_update(await request.form(), person, skills)
         await do_update_user(session, actor=page.actor, user_id=user_id, user_in=update)
-    except (FormProblem, DomainError, ValidationError) as exc:
+    except (DomainError, ValidationError) as exc:
         await reset(session, page)
         person = await get_user(session, workspace_id=page.actor.workspace_id, user_id=user_id)
-        if isinstance(exc, ValidationError):
-            message, status = str(exc.errors()[0]["msg"]), 422
-        else:
-            message = exc.message if isinstance(exc, DomainError) else str(exc)
-            status = exc.status if isinstance(exc, DomainError) else 422
+        message, status = ((exc.message, exc.status) if isinstance(exc, DomainError)
+                           else (str(exc.errors()[0]["msg"]), 422))
         return await _show_person(request, session, page, person, status=status, error=message)
     await session.commit()
     return RedirectResponse(f"{PATH}/{user_id}?saved=1", status_code=303)

@@ -16,15 +16,15 @@ from omnidesk.domains.agents.models import DEFAULT_CAPACITY
 Role = Literal["admin", "supervisor", "agent"]
 # Agents are sized per capacity class; a per-channel-kind limit and the older work types are kept.
 CHANNEL_KINDS = {*CAPACITY_CLASSES, "messaging", "social", *KINDS}
+MAX_CAPACITY = 50  # conversations at once of one kind, per person
 
 
 def check_capacity(value: dict[str, int]) -> dict[str, int]:
     """Validate per-channel concurrent capacity limits."""
     for channel, limit in value.items():
-        if channel not in CHANNEL_KINDS or not 0 <= limit <= 50:
-            raise ValueError(
-                f"capacity {channel}={limit}: channel in {sorted(CHANNEL_KINDS)}, limit 0..50"
-            )
+        if channel not in CHANNEL_KINDS or not 0 <= limit <= MAX_CAPACITY:
+            raise ValueError(f"capacity {channel}={limit}: channel in {sorted(CHANNEL_KINDS)}, "
+                             f"limit 0..{MAX_CAPACITY}")
     return value
 
 

@@ -10,7 +10,6 @@
   var scheme = location.protocol === "https:" ? "wss://" : "ws://";
   var listTimer = null;
   var typingTimer = null;
-  var lastTypingSent = 0;
   var retrySend = function () {};
 
   function refreshList() {
@@ -140,13 +139,11 @@
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); composer.requestSubmit(); }
   });
   text.addEventListener("input", function () {
-    var now = Date.now();
-    if (now - lastTypingSent > 2000) {
+    socket.typing(function () {
       // A private note's typing is shown to colleagues only, never to the customer.
       var mode = composer.querySelector("input[name=mode]:checked");
-      lastTypingSent = now;
-      socket.send({ type: "typing", conversation_id: conversationId, state: true, mode: mode ? mode.value : "reply" });
-    }
+      return { type: "typing", conversation_id: conversationId, state: true, mode: mode ? mode.value : "reply" };
+    });
   });
   // Sending: every message carries an idempotency key kept across retries, so a double-click,
   // a retry after a lost answer or a resend after a reconnect is stored once. While offline
@@ -202,6 +199,7 @@
     var body = new FormData(composer);
     body.append("client_message_id", newKey());
     pending = { body: body, attempt: 0, inFlight: false };
+    socket.typingDone();
     error.textContent = "";
     setSending(true);
     attemptSend();

@@ -62,5 +62,21 @@
     if (this.ws && this.ws.readyState === WebSocket.OPEN) { this.ws.send(JSON.stringify(obj)); return true; }
     return false;
   };
+  // Typing: at most one signal every 2 s (the other side shows it for 5 s). A keystroke inside
+  // the window is not dropped: the signal goes when the window ends (a first keystroke soon
+  // after the previous signal used to show nothing); sending the message cancels it.
+  var TYPING_EVERY_MS = 2000;
+  OmniSocket.prototype.typing = function (build) {
+    var self = this;
+    this.typingBuild = build;
+    if (this.typingTimer) return;
+    var wait = (this.typingSentAt || 0) + TYPING_EVERY_MS - Date.now();
+    function go() { self.typingTimer = null; self.typingSentAt = Date.now(); self.send(self.typingBuild()); }
+    if (wait <= 0) go(); else this.typingTimer = setTimeout(go, wait);
+  };
+  OmniSocket.prototype.typingDone = function () {
+    clearTimeout(this.typingTimer);
+    this.typingTimer = null;
+  };
   global.OmniSocket = OmniSocket;
 })(window);

@@ -16,7 +16,6 @@
   var unread = 0;
   var outbox = JSON.parse(localStorage.getItem(key + "outbox") || "[]");
   var socket = null;
-  var lastTypingSent = 0;
   var typingTimer = null;
 
   // Where the visitor's session, unsent messages and pre-chat answers are kept. A browser that
@@ -235,6 +234,7 @@
       });
   }
   function sendText(value) {
+    if (socket) socket.typingDone();
     var item = { id: newId(), text: value };
     outbox.push(item); saveOutbox();
     var el = bubbleFor({ author_kind: "customer", text: value, client_message_id: item.id });
@@ -296,8 +296,7 @@
   });
   text.addEventListener("input", function () {
     text.style.height = ""; text.style.height = Math.min(text.scrollHeight, 120) + "px";
-    var now = Date.now();
-    if (socket && now - lastTypingSent > 2000) { lastTypingSent = now; socket.send({ type: "typing", state: true }); }
+    if (socket) socket.typing(function () { return { type: "typing", state: true }; });
   });
   document.getElementById("file").addEventListener("change", function (e) {
     if (e.target.files.length) sendFile(e.target.files[0]);

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
+from omnidesk.domains.privacy.models import PiiAccess
 from tests.conftest import Persona
 from tests.domains.search.test_search import say
 from tests.web.test_workspace_pages import _login
@@ -95,3 +96,20 @@ async def test_a_split_moves_an_identity_and_a_conversation_to_a_new_customer(
     assert await session.scalar(select(CustomerIdentity.customer_id).where(
         CustomerIdentity.id == moving)) == new_id
     assert await session.scalar(select(Conversation.id).where(Conversation.id == first_id))
+
+
+async def test_opening_a_customer_page_is_an_access_log_row_and_a_reveal_skips_the_name(
+        client: httpx.AsyncClient, session: AsyncSession, owner: Persona) -> None:
+    conv = await say(session, owner.workspace_id, "소파 배송 문의", "+821098761234", "김민지")
+    await _login(client, owner)
+    page = await client.get(f"/customers/{conv.customer_id}")
+    assert page.status_code == 200 and "김민지" in page.text
+    assert "+821098761234" not in page.text and "010-9876-1234" not in page.text
+    rows = (await session.scalars(select(PiiAccess).where(
+        PiiAccess.customer_id == conv.customer_id))).all()
+    assert [(r.action, r.fields, r.actor_id) for r in rows] == [
+        ("customer_page", ["name"], owner.agent.user_id)]
+    # the name is not masked, so it is not something a reveal unmasks
+    refused = await client.post(f"/api/v1/customers/{conv.customer_id}/reveal",
+                                json={"reason": "확인", "fields": ["name"]})
+    assert refused.status_code == 422 and "cannot reveal" in refused.text

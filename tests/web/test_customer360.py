@@ -36,7 +36,7 @@ async def test_the_panel_recognizes_the_customer_with_data_masked(
     panel = await client.get(url)
     assert panel.status_code == 200
     html = panel.text
-    for expected in ("김*지", "골드", "지난 문의", "배송 지연", "C 설치 상품", "HB2", "결제완료",
+    for expected in ("김민지", "골드", "지난 문의", "배송 지연", "C 설치 상품", "HB2", "결제완료",
                      "카카오톡", "재방문 고객", 'hx-post="/customers/', 'name="csrf"'):
         assert expected in html, expected
     assert "010-1234-5678" not in html and "minji@example.com" not in html

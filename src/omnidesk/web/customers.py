@@ -33,6 +33,8 @@ from omnidesk.domains.customers.service import (
     list_merge_suggestions,
     masked_contact,
 )
+from omnidesk.domains.privacy.actions import do_record_access
+from omnidesk.domains.privacy.models import CUSTOMER_PAGE
 from omnidesk.web.deps import AgentPage, agent_page, csrf_failed, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -91,9 +93,14 @@ async def customer_page(request: Request, session: SessionDep, customer_id: Id,
         context = await _page_context(session, page, customer_id)
     except NotFound:
         return render(request, page, "not_found.html", status_code=404)
-    if context["customer"].merged_into_id:
-        return RedirectResponse(f"/customers/{context['customer'].merged_into_id}",
-                                status_code=303)
+    customer = context["customer"]
+    if customer.merged_into_id:
+        return RedirectResponse(f"/customers/{customer.merged_into_id}", status_code=303)
+    if customer.name:  # shown in clear (contact fields stay masked): logged like an API read
+        await do_record_access(session, actor=page.actor, action=CUSTOMER_PAGE, fields=["name"],
+                               reason="customer page", customer_id=customer.id,
+                               ip=request.client.host if request.client else None)
+        await session.commit()
     return render(request, page, "contacts/page.html", done=done, error=None, **context)
 
 

@@ -18,7 +18,6 @@ from starlette.datastructures import FormData
 
 from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
-from omnidesk.core.pii.mask import mask_name
 from omnidesk.domains.assist.recognition import CONDITION_NAMES, VARIABLE_NAMES, TemplatePreview
 from omnidesk.domains.assist.recognition_actions import (
     KINDS,
@@ -89,11 +88,12 @@ def _conditions(page: AgentPage) -> list[tuple[str, str]]:
 
 
 async def _customers(session: SessionDep, page: AgentPage) -> list[tuple[int, str]]:
-    """Return the newest customers the supervisor may see, masked, for the preview."""
+    """Return the newest customers the supervisor may see, for the preview (names in clear, as
+    on every staff page: `customers.contact`)."""
     rows = await list_customers(session, workspace_id=page.actor.workspace_id, q=None,
                                 cursor=None, limit=PREVIEW_CUSTOMERS,
                                 visible=visible_customer_ids(page.actor))
-    return [(c.id, f"{mask_name(c.name) or '—'} · #{c.id}") for c in rows[:PREVIEW_CUSTOMERS]]
+    return [(c.id, f"{c.name or '—'} · #{c.id}") for c in rows[:PREVIEW_CUSTOMERS]]
 
 
 async def _page(request: Request, session: SessionDep, page: AgentPage,

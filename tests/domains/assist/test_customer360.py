@@ -52,21 +52,22 @@ async def test_profile_masks_personal_data_by_default(
         session: AsyncSession, owner: Persona, returning: Returning) -> None:
     profile = await build_profile(session, actor=owner.agent, customer_id=returning.customer_id)
     dumped = profile.model_dump_json()
-    assert "김민지" not in dumped and "minji@" not in dumped and "1234-5678" not in dumped
+    assert "minji@" not in dumped and "1234-5678" not in dumped
     assert "kakao-998877" not in dumped and "강남구 1" not in dumped
-    assert profile.contact.name == "김*지" and profile.contact.phone == "010-****-5678"
+    # the name is shown in clear, as in the inbox list and the greeting (customers.contact)
+    assert profile.contact.name == "김민지" and profile.contact.phone == "010-****-5678"
 
 
 async def test_reveal_unmasks_and_writes_the_access_log(
         session: AsyncSession, owner: Persona, returning: Returning) -> None:
     contact = await do_reveal_pii(session, actor=owner.agent, customer_id=returning.customer_id,
-                                  fields=["phone", "name"], reason="배송 확인")
+                                  fields=["phone", "address"], reason="배송 확인")
     await session.commit()
-    assert contact.phone == "010-1234-5678" and contact.name == "김민지"
+    assert contact.phone == "010-1234-5678" and "강남구 1" in (contact.address or "")
     assert contact.email != "minji@example.com"
     rows = (await session.scalars(select(PiiAccess))).all()
     assert len(rows) == 1 and rows[0].actor_id == owner.agent.user_id
-    assert (rows[0].action, rows[0].fields, rows[0].reason) == ("reveal", ["name", "phone"], "배송 확인")
+    assert (rows[0].action, rows[0].fields, rows[0].reason) == ("reveal", ["address", "phone"], "배송 확인")
     assert rows[0].customer_id == returning.customer_id
 
 

@@ -8,12 +8,11 @@ from omnidesk.core.pii.detect import detect_pii, pii_counts
 from omnidesk.core.pii.mask import (
            mask_digits,
            mask_email,
-           mask_name,
            mask_phone,
            mask_text,
            mask_value,
 )
 from omnidesk.core.pii.span import KINDS, PiiSpan, luhn_valid
 
-__all__ = ["KINDS", "PiiSpan", "detect_pii", "luhn_valid", "mask_digits", "mask_email", "mask_name",
+__all__ = ["KINDS", "PiiSpan", "detect_pii", "luhn_valid", "mask_digits", "mask_email",
            "mask_phone", "mask_text", "mask_value", "pii_counts"]

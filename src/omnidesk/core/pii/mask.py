@@ -41,18 +41,6 @@ def mask_phone(value: str) -> str:
     return mask_digits(value, keep_start=3, keep_end=4)
 
 
-def mask_name(value: str | None) -> str:
-    """Mask a person's name the usual Korean way (김*용, 김**) or keep 4 Latin letters."""
-    if not value:
-        return ""
-    name = value.strip()
-    if re.search(r"[A-Za-z]", name):
-        return name[:4] + "*" * max(len(name) - 4, 2)
-    if len(name) <= 2:
-        return name[:1] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 def _mask_address(value: str) -> str:
     kept = []
     for token in value.split():

@@ -189,14 +189,14 @@ def _reply_variables(conv: Conversation, customer_view: CustomerProfile, workspa
     """Return the values a reply template may use in this conversation, in the reply language.
 
     The recognition variables (tier, order, …), the order this conversation is about before the
-    latest open one, and the customer's name only when the agent sees it unmasked.
+    latest open one, and the customer's name (staff see it in clear: `customers.contact`).
     """
     variables = recognition.template_variables(
         customer_view, recognition.display_name(workspace_name, settings, reply_lang))
     order_number = (conv.attributes or {}).get("order_number")
     if order_number:
         variables["order_number"] = str(order_number)
-    if not customer_view.contact.masked and customer_view.contact.name:
+    if customer_view.contact.name:
         variables["customer_name"] = customer_view.contact.name
     return variables
 

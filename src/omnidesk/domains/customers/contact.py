@@ -1,5 +1,10 @@
 """A customer's personal data as staff see it: masked by default, in clear only through a reveal.
 
+The name is the exception, and the rule for it lives here too: staff who may see a customer see
+their name in clear (the inbox list, the thread, the greeting and canned replies address the
+customer by it), while email, phone, channel identities and address are masked until revealed.
+Who may see a customer at all is the visibility scope (`conversations.service.visible_customer_ids`).
+
 The one owner of the contact masking rule: the web customer pages, the 360 profile, search hits
 and the customers REST API all build their contact fields here (other domains read it through
 `customers.service`). The logged reveal itself is `assist.contact_actions.do_reveal_pii`.
@@ -11,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from omnidesk.channels.whatsapp.manifest import MANIFEST as WHATSAPP
-from omnidesk.core.pii import detect_pii, mask_email, mask_name, mask_phone, mask_text
+from omnidesk.core.pii import detect_pii, mask_email, mask_phone, mask_text
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 from omnidesk.domains.customers.schemas import CustomerRead, IdentityRead
 
-PII_FIELDS = ("name", "email", "phone", "identities", "address")
+PII_FIELDS = ("email", "phone", "identities", "address")  # what a reveal unmasks
 MASKED_IDENTITY_KINDS = {"email": mask_email, "phone": mask_phone, WHATSAPP.identity_kind: mask_phone}
 # Attributes never shown outside a reveal: the address has its own masked field.
 HIDDEN_ATTRIBUTES = {"address", "payment_methods", "persona"}
@@ -23,7 +28,7 @@ HIDDEN_ATTRIBUTES = {"address", "payment_methods", "persona"}
 
 @dataclass
 class ContactView:
-    """Name, email, phone, identities and address, masked unless revealed."""
+    """Name (in clear), email, phone, identities and address (masked unless revealed)."""
 
     name: str
     email: str | None
@@ -55,10 +60,10 @@ def _mask_identity(identity: CustomerIdentity) -> str:
 
 
 def masked_contact(customer: Customer) -> ContactView:
-    """Build the contact view with every personal field masked."""
+    """Build the contact view with every contact field masked (the name in clear)."""
     address = _address_text(customer)
     return ContactView(
-        name=mask_name(customer.name),
+        name=customer.name or "",
         email=mask_email(customer.email) if customer.email else None,
         phone=mask_phone(customer.phone) if customer.phone else None,
         identities=[{"kind": i.kind, "value": _mask_identity(i), "verified": i.verified}
@@ -76,8 +81,6 @@ def _mask_address(address: str) -> str:
 def revealed_contact(customer: Customer, fields: list[str]) -> ContactView:
     """Build the contact view with the given fields unmasked."""
     view = masked_contact(customer)
-    if "name" in fields:
-        view.name = customer.name or ""
     if "email" in fields:
         view.email = customer.email
     if "phone" in fields:

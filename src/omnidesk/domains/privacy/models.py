@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
 
 API_READ = "api"  # a read through the REST API
-ACCESS_ACTIONS = ("reveal", "export", "customer_page", API_READ)
+CUSTOMER_PAGE = "customer_page"  # a staff member opened the customer's page
+ACCESS_ACTIONS = ("reveal", "export", CUSTOMER_PAGE, API_READ)
 
 
 class PiiAccess(Base, IdMixin, WorkspaceScoped):

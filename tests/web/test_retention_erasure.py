@@ -26,6 +26,7 @@ from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
 from omnidesk.domains.search.actions import do_index_new_messages
 from tests.conftest import Persona
+from tests.web.test_supervisor import log_in
 
 NAME, EMAIL, PHONE = "Zelda Traceable", "zelda.trace@example.net", "+82 10 5555 7777"
 SECRET_TEXT = "My complaint ZX-991 about the torn sofa"
@@ -158,3 +159,17 @@ async def test_a_retention_purge_removes_old_data_and_reports_it(
     audit = await client.get("/api/v1/audit", headers=owner.headers,
                              params={"action": "retention.purged"})
     assert audit.json()["items"][0]["data"]["removed"]["messages"] == 1
+
+
+async def test_the_privacy_page_keeps_the_access_log_as_long_as_the_law_says(
+        client: httpx.AsyncClient, owner: Persona) -> None:
+    csrf = await log_in(client, f"admin@{owner.slug}.example", owner.password)
+    page = await client.get("/settings/privacy")
+    assert page.status_code == 200 and 'name="access_log"' in page.text
+    assert "개인정보 접속 기록" in page.text
+    form = {"csrf": csrf, "do": "save", "messages": "0", "attachments": "0", "recordings": "0",
+            "raw_events": "0", "logs": "0"}
+    short = await client.post("/settings/privacy", data={**form, "access_log": "100"})
+    assert short.status_code == 400 and "최소 730일(2년)" in short.text
+    saved = await client.post("/settings/privacy", data={**form, "access_log": "1095"})
+    assert saved.status_code == 200 and 'name="access_log" min="0" max="36500" value="1095"' in saved.text

@@ -167,7 +167,11 @@ async def privacy_post(request: Request, session: SessionDep,
                 upload_dir=request.app.state.settings.upload_dir)
             await session.commit()
             return await _page(request, page, certificate=certificate)
-    except (ValueError, ValidationError):
+    except ValidationError as exc:
+        law = any("access_log" in e["loc"] and e["type"] == "value_error" for e in exc.errors())
+        return await _page(request, page, error="access_log" if law else "numbers",
+                           status_code=400)
+    except ValueError:
         return await _page(request, page, error="numbers", status_code=400)
     except DomainError as exc:
         return await _page(request, page, error_text=exc.message, status_code=exc.status)

@@ -1,6 +1,6 @@
 """The hourly retention purge, run as production runs it (the dispatcher firing the
 `retention_purge` schedule of the app's registry): old messages, attachments, recordings, raw
-inbound events and logs go, fresh ones stay, and the audit report counts what was removed."""
+inbound events, logs and access-log rows go, fresh ones stay, and the audit report counts what was removed."""
 
 from __future__ import annotations
 
@@ -23,9 +23,11 @@ from omnidesk.domains.conversations.models import (
     MessageSecret,
 )
 from omnidesk.domains.conversations.schemas import Attachment, InboundMessage
+from omnidesk.domains.privacy.models import PiiAccess
 from tests.conftest import Persona
 
-POLICY = {"messages": 200, "attachments": 100, "recordings": 30, "raw_events": 30, "logs": 30}
+POLICY = {"messages": 200, "attachments": 100, "recordings": 30, "raw_events": 30, "logs": 30,
+          "access_log": 730}
 RRN = "900101-1234568"
 
 
@@ -67,6 +69,9 @@ async def test_the_scheduled_purge_removes_every_old_kind_and_reports_it(
                                [_file(up, ws, "c.ogg", "audio/ogg"),
                                 _file(up, ws, "c.pdf", "application/pdf")], 60)
     session.add_all([_raw(owner, "raw-old", 60), _raw(owner, "raw-new", 1)])
+    session.add_all([PiiAccess(workspace_id=ws, action="reveal", fields=["phone"], reason=why,
+                               at=dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
+                     for why, days in (("three years ago", 1095), ("last year", 400))])
     await session.flush()
     # everything the outbox holds so far was delivered long ago: the logs period has passed
     aged = list((await session.scalars(select(OutboxEvent.id))).all())
@@ -102,11 +107,24 @@ async def test_the_scheduled_purge_removes_every_old_kind_and_reports_it(
     assert (await session.scalars(select(EventDelivery.id).where(
         EventDelivery.event_id.in_(aged)))).all() == []  # their delivery log went with them
     assert await session.scalar(select(func.count()).select_from(OutboxEvent)) > 0  # fresh kept
+    assert (await session.scalars(select(PiiAccess.reason))).all() == ["last year"]
 
     audit = await client.get("/api/v1/audit", headers=owner.headers,
                              params={"action": "retention.purged"})
     [report] = audit.json()["items"]
     assert report["actor_kind"] == "system"
     assert report["data"]["removed"] == {"recordings": 1, "attachments": 1, "messages": 1,
-                                         "raw_events": 1, "logs": len(aged)}
+                                         "raw_events": 1, "logs": len(aged), "access_log": 1}
     assert report["data"]["files_removed"] == 2
+
+
+async def test_the_access_log_cannot_be_kept_shorter_than_the_law_allows(
+        client: httpx.AsyncClient, owner: Persona) -> None:
+    short = await client.put("/api/v1/privacy/retention", headers=owner.headers,
+                             json={**POLICY, "access_log": 365})
+    assert short.status_code == 422 and "at least 730 days" in short.text
+    kept = await client.get("/api/v1/privacy/retention", headers=owner.headers)
+    assert kept.json()["access_log"] == 0  # nothing of the refused policy was stored
+    always = await client.put("/api/v1/privacy/retention", headers=owner.headers,
+                              json={**POLICY, "access_log": 0})
+    assert always.status_code == 200 and always.json()["access_log"] == 0

@@ -17,6 +17,7 @@ from omnidesk.core.audit import audit
 from omnidesk.core.db import Base, utcnow
 from omnidesk.core.events import EventDelivery, OutboxEvent, emit
 from omnidesk.domains.conversations.models import Message, MessageSecret
+from omnidesk.domains.privacy.models import PiiAccess
 from omnidesk.domains.retention.erasure_actions import remove_files
 from omnidesk.domains.retention.events import RetentionPurged
 from omnidesk.domains.retention.schemas import PurgeReport, RetentionSettings
@@ -114,6 +115,11 @@ async def do_purge(session: AsyncSession, *, workspace_id: int, policy: Retentio
             OutboxEvent.workspace_id == workspace_id, OutboxEvent.created_at < cutoff,
             OutboxEvent.fanned_out.is_(True), not_(pending))))
         removed["logs"] = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if policy.access_log:
+        cutoffs["access_log"] = cutoff = now - dt.timedelta(days=policy.access_log)
+        result = await session.execute(delete(PiiAccess).where(
+            PiiAccess.workspace_id == workspace_id, PiiAccess.at < cutoff))
+        removed["access_log"] = int(result.rowcount or 0)  # type: ignore[attr-defined]
     await session.flush()
     report = PurgeReport(workspace_id=workspace_id, ran_at=now, removed=removed,
                          files_removed=files, cutoffs=cutoffs)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-DATA_KINDS = ("messages", "attachments", "recordings", "raw_events", "logs")
+DATA_KINDS = ("messages", "attachments", "recordings", "raw_events", "logs", "access_log")
+# PIPA's safety measures (개인정보의 안전성 확보조치 기준 제8조) keep staff access records at least
+# one year, two when unique identifiers (RRN, passport, licence) are processed, as here.
+ACCESS_LOG_MIN_DAYS = 730
 
 
 class RetentionSettings(BaseModel):
@@ -15,7 +18,8 @@ class RetentionSettings(BaseModel):
 
     messages: message text and metadata (conversations and their numbers stay); attachments: files
     of messages; recordings: audio files (calls, voice notes); raw_events: stored provider
-    webhooks; logs: delivered outbox events and their delivery log.
+    webhooks; logs: delivered outbox events and their delivery log; access_log: the personal-data
+    access log, which the law keeps at least ``ACCESS_LOG_MIN_DAYS``.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -25,6 +29,15 @@ class RetentionSettings(BaseModel):
     recordings: int = Field(0, ge=0, le=36500)
     raw_events: int = Field(0, ge=0, le=36500)
     logs: int = Field(0, ge=0, le=36500)
+    access_log: int = Field(0, ge=0, le=36500)
+
+    @field_validator("access_log")
+    @classmethod
+    def _kept_as_the_law_says(cls, days: int) -> int:
+        if 0 < days < ACCESS_LOG_MIN_DAYS:
+            raise ValueError(f"the access log is kept at least {ACCESS_LOG_MIN_DAYS} days "
+                             "(PIPA safety measures, article 8); 0 keeps it always")
+        return days
 
 
 def retention_settings(settings: dict[str, Any] | None) -> RetentionSettings:

@@ -49,6 +49,8 @@ GOVERNANCE_KO = {
     "Retention and erasure": "보관 기간과 삭제",
     "Type ERASE and a customer number to erase.": "삭제하려면 고객 번호와 ERASE를 입력하세요.",
     "Days are whole numbers from 0 to 36500.": "일수는 0에서 36500 사이의 정수입니다.",
+    "The law keeps the access log at least 730 days (2 years); 0 keeps it always.":
+        "개인정보 접속 기록은 법에 따라 최소 730일(2년) 보관합니다. 0은 계속 보관입니다.",
     "Unknown action.": "알 수 없는 작업입니다.",
     "Keep data for (days, 0: always)": "데이터 보관 기간 (일, 0: 계속 보관)",
     "The purge runs every hour; run it now to see what it removes.":
@@ -69,4 +71,5 @@ GOVERNANCE_CODES = {  # the retention page's data kinds: (ko, en)
     "retention:recordings": ("통화 녹음", "Call recordings"),
     "retention:raw_events": ("수신 원본 이벤트", "Raw inbound events"),
     "retention:logs": ("이벤트 로그", "Event logs"),
+    "retention:access_log": ("개인정보 접속 기록", "Personal-data access log"),
 }

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from omnidesk.domains.agents.models import User
 from omnidesk.domains.analytics.actions import do_rebuild
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 from tests.domains.analytics.test_kpis import NOW, build
+from tests.domains.analytics.test_occupancy import online_four_hours_full_three
 from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
 from tests.e2e.test_supervisor_live import in_database
 
@@ -72,4 +75,58 @@ def test_reports_show_korean_tiles_charts_and_drill_down(live_server: LiveServer
     page.wait_for_url("**only=csat_2**")
     assert "CSAT 2" in page.locator("h1").inner_text()
     assert page.locator("table.report-table tbody tr").count() == 1
+    context.close()
+
+
+async def occupancy_history(session: AsyncSession) -> None:
+    """The agent online 09:00-13:00 on 7 December with two chats of two from 10:00, folded."""
+    workspace = await get_workspace_by_slug(session, slug="hanbit")
+    assert workspace is not None
+    agent = await session.scalar(select(User.id).where(
+        User.workspace_id == workspace.id, User.email == "agent@hanbit.example"))
+    assert agent is not None
+    await history(session)
+    await online_four_hours_full_three(session, workspace.id, agent)
+
+
+def test_the_breakdown_by_agent_shows_occupancy_and_a_goal_aims_at_it(
+        live_server: LiveServer, browser: Any) -> None:
+    in_database(live_server.env["OMNIDESK_DATABASE_URL"], occupancy_history)
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="ko-KR")
+    page = context.new_page()
+    log_in(page, base, "admin@hanbit.example")
+    page.goto(base + DECEMBER + "&by=agent")
+    page.wait_for_selector("body[data-charts-ready=true]")
+    table = page.locator("table.report-table").first
+    assert "상담원 점유율" in table.locator("thead").inner_text()
+    row = table.locator("tbody tr", has_text="에이전트")
+    assert row.locator("td.occupancy").inner_text() == "75.0%"
+    assert "4h 0m" in row.inner_text() and "3h 0m" in row.inner_text()
+    # A goal for that agent's occupancy, from the form, typed in %.
+    form = page.locator("form.goal-form")
+    form.locator("input[name=name]").fill("에이전트 점유율 75%")
+    form.locator("select[name=metric]").select_option("agent_occupancy")
+    form.locator("input[name=target]").fill("75")
+    form.locator("select[name=scope]").select_option(label="에이전트")
+    form.locator("button").click()
+    page.wait_for_url("**#goals")
+    goal = page.locator(".goals li", has_text="에이전트 점유율 75%")
+    assert "/ 75.0%" in goal.locator(".progress").inner_text()  # the target, stored as 0.75
+    assert "상담원 점유율" in goal.inner_text() and "상담원 에이전트" in goal.inner_text()
+    page.goto(base + DECEMBER + "&by=agent")
+    page.wait_for_selector("body[data-charts-ready=true]")
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "reports-by-agent-desktop.png"))
+    page.locator("#goals").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "reports-goal-form-desktop.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    page.wait_for_selector("body[data-charts-ready=true]")
+    width = page.evaluate("document.querySelector('.reports-main').scrollWidth")
+    assert width <= 390
+    page.locator("table.report-table").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "reports-by-agent-phone.png"))
+    page.locator("form.goal-form").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "reports-goal-form-phone.png"))
     context.close()

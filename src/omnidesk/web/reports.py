@@ -13,7 +13,8 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.channels.manifests import KINDS, channel_name
@@ -22,11 +23,12 @@ from omnidesk.core.errors import DomainError
 from omnidesk.core.http import SessionDep
 from omnidesk.domains.agents.service import list_teams, list_users
 from omnidesk.domains.analytics import tables
-from omnidesk.domains.analytics.goals import goal_progress, list_goals
+from omnidesk.domains.analytics.actions import check_create_goal
+from omnidesk.domains.analytics.goals import GOAL_METRICS, goal_progress, list_goals
 from omnidesk.domains.analytics.query import ReportScope, access_report
 from omnidesk.domains.analytics.reports import backlog, kpis
 from omnidesk.domains.analytics.retention import retention
-from omnidesk.domains.analytics.schemas import DrillQuery, ReportQuery
+from omnidesk.domains.analytics.schemas import DrillQuery, GoalCreate, ReportQuery
 from omnidesk.domains.analytics.staffing import (
     StaffingGoal,
     agents_online,
@@ -36,8 +38,16 @@ from omnidesk.domains.analytics.staffing import (
 from omnidesk.domains.feedback.service import AnswerFilter, access_answers
 from omnidesk.domains.inboxes.service import inbox_names
 from omnidesk.domains.workspaces.service import workspace_calendar
-from omnidesk.web.deps import AgentPage, agent_page, login_redirect, render
+from omnidesk.web.deps import (
+    AgentPage,
+    agent_page,
+    csrf_failed,
+    forbidden,
+    login_redirect,
+    render,
+)
 from omnidesk.web.i18n import translate
+from omnidesk.web.settings_forms import reset
 from omnidesk.web.supervisor import wait_label
 
 router = APIRouter(include_in_schema=False)
@@ -62,13 +72,28 @@ CHART_LABELS = (  # words the charts draw (translated for reports.js)
 )
 
 
+def is_share(key: str) -> bool:
+    """Tell whether a KPI is a share (0–1), shown and typed as a percentage."""
+    return key.endswith("_rate") or key in ("sla_attainment", "agent_occupancy")
+
+
+def target_unit(metric: str) -> tuple[str, float]:
+    """Return the unit a goal's target is typed in (as the tiles show the metric: %, minutes
+    or as is) and what one of it is in the stored unit (0–1 shares, seconds)."""
+    if is_share(metric):
+        return "percent", 0.01
+    if "seconds" in metric:
+        return "minutes", 60.0
+    return "", 1.0
+
+
 def fmt(key: str, value: Any) -> str:
     """Format a KPI value for a tile: durations, percentages, averages, counts."""
     if value is None:
         return "—"
     if "seconds" in key:
         return wait_label(float(value))
-    if key.endswith("_rate") or key in ("sla_attainment", "agent_occupancy"):
+    if is_share(key):
         return f"{float(value) * 100:.1f}%"
     if key == "nps":
         return f"{float(value):+.0f}"
@@ -142,7 +167,11 @@ async def reports_page(request: Request, session: SessionDep, query: QueryDep) -
     found = await _scope(request, session, query)
     if isinstance(found, Response):
         return found
-    page, scope = found
+    return await _show(request, session, *found)
+
+
+async def _show(request: Request, session: AsyncSession, page: AgentPage, scope: ReportScope,
+                status: int = 200, goal_form: dict[str, Any] | None = None) -> Response:
     ws, flt, by = page.actor.workspace_id, scope.flt, scope.by or "channel"
     current = (await kpis(session, workspace_id=ws, flt=flt))[""]
     previous = (await kpis(session, workspace_id=ws, flt=flt.previous()))[""]
@@ -170,7 +199,9 @@ async def reports_page(request: Request, session: SessionDep, query: QueryDep) -
              "days": "/reports/conversations?" + query_string(scope, **{"from": None, "to": None}),
              "by_field": page_helpers(slices, page.locale, [])["by_field"](by)}
     return render(
-        request, page, "reports/page.html", scope=scope, by=by, current=current,
+        request, page, "reports/page.html", status_code=status, scope=scope, by=by,
+        current=current, goal_form=goal_form or {"values": {}},
+        goal_metrics=[(m, target_unit(m)[0]) for m in GOAL_METRICS],
         links_json=json.dumps(links, ensure_ascii=False),
         labels_json=json.dumps(labels, ensure_ascii=False),
         **page_helpers(slices, page.locale, data["heatmap"]),
@@ -184,6 +215,45 @@ async def reports_page(request: Request, session: SessionDep, query: QueryDep) -
                for g in workspace_goals],
         staffing=data["staffing"], supervisor=supervisor, qs=query_string(scope),
         query_string=lambda **extra: query_string(scope, **extra))
+
+
+@router.post("/reports/goals", response_class=HTMLResponse)
+async def add_goal(request: Request, session: SessionDep, query: QueryDep) -> Response:
+    """Add a goal from the form on /reports (supervisors and admins), owned by who adds it;
+    the target is typed as the tiles show the metric (%, minutes)."""
+    found = await _scope(request, session, query)
+    if isinstance(found, Response):
+        return found
+    page, scope = found
+    raw = await request.form()
+    token = raw.get("csrf")
+    if (denied := csrf_failed(request, token if isinstance(token, str) else None)) is not None:
+        return denied
+    if page.user.role not in SUPERVISOR_ROLES:
+        return forbidden(request, page, "Only supervisors and admins can add goals.")
+    values = {k: v.strip() for k, v in raw.items() if isinstance(v, str) and k != "csrf"}
+    metric = values.get("metric", "")
+    scope_kind, _, scope_id = values.get("scope", "workspace").partition(":")
+    try:
+        target = float(values.get("target", "").replace(",", "."))
+        goal_in = GoalCreate(name=values.get("name", ""), metric=metric,
+                             target=target * target_unit(metric)[1],
+                             period=values.get("period", "month"),
+                             scope=scope_kind,
+                             scope_id=int(scope_id) if scope_id.isdigit() else None,
+                             owner_id=page.user.id)
+        await check_create_goal(session, actor=page.actor, goal_in=goal_in)
+    except (ValueError, ValidationError, DomainError) as exc:
+        await reset(session, page)
+        if isinstance(exc, DomainError):
+            message, status = translate(page.locale, exc.message), exc.status
+        else:
+            message, status = translate(page.locale, "Check the goal: a name and a number "
+                                                     "for the target."), 422
+        return await _show(request, session, page, scope, status=status,
+                           goal_form={"values": values, "error": message})
+    await session.commit()
+    return RedirectResponse("/reports?" + query_string(scope) + "#goals", status_code=303)
 
 
 async def _staffing(session: AsyncSession, page: AgentPage) -> dict[str, Any]:

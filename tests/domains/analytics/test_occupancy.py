@@ -21,6 +21,7 @@ from omnidesk.config import get_settings
 from omnidesk.core.events import OutboxEvent
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.analytics.actions import do_rebuild
+from omnidesk.domains.analytics.goals import goal_progress, list_goals
 from omnidesk.domains.analytics.models import AgentOccupancy, AgentTimeline
 from omnidesk.domains.analytics.occupancy import do_fold_occupancy
 from omnidesk.domains.analytics.reports import day_filter, kpis
@@ -252,3 +253,127 @@ async def test_an_agent_routing_knows_without_events_starts_from_routings_state(
     day = (await december(session, ws, 15, 15))[""]
     assert (day["agent_available_seconds"], day["agent_at_capacity_seconds"]) == (
         3600.0, 3600.0)  # one open chat of one: full
+
+
+async def test_the_breakdown_by_agent_shows_occupancy_and_its_csv_carries_it(
+        session: AsyncSession, owner: Persona, client: httpx.AsyncClient) -> None:
+    ws, agent = owner.workspace_id, owner.agent.user_id
+    await online_four_hours_full_three(session, ws, agent)
+    await log_in(client, f"admin@{owner.slug}.example", owner.password)
+    december_ = {"from": "2026-12-01", "to": "2026-12-31"}
+    page = await client.get("/reports", params={**december_, "by": "agent"})
+    assert page.status_code == 200, page.text
+    table = page.text.split('class="report-table"')[1].split("</table>")[0]
+    assert "상담원 점유율" in table and "최대 처리 시간" in table
+    row = table.split("에이전트</a>")[1].split("</tr>")[0]  # the agent's row
+    assert '<td class="occupancy">75.0%</td><td>4h 0m</td><td>3h 0m</td>' in row
+    # The agent's name still opens their conversations.
+    assert f"agent_id={agent}" in table.split("에이전트</a>")[0].rsplit("<a", 1)[1]
+    # By channel occupancy is null by definition: the columns are not there.
+    by_channel = await client.get("/reports", params={**december_, "by": "channel"})
+    table = by_channel.text.split('class="report-table"')[1].split("</table>")[0]
+    assert "상담원 점유율" not in table
+    csv = await client.get("/api/v1/reports/kpis", params={**december_, "by": "agent",
+                                                            "format": "csv"},
+                           headers=owner.headers)
+    assert csv.status_code == 200, csv.text
+    lines = csv.text.lstrip("\ufeff").splitlines()
+    head = lines[0].split(",")
+    values = next(line.split(",") for line in lines[1:] if line.startswith(f"{agent},"))
+    found = dict(zip(head, values, strict=True))
+    assert (found["agent_occupancy"], found["agent_available_seconds"],
+            found["agent_at_capacity_seconds"]) == ("0.75", "14400.0", "10800.0")
+
+
+async def test_an_occupancy_goal_reads_the_workspace_or_one_agent_and_not_a_team(
+        session: AsyncSession, owner: Persona, client: httpx.AsyncClient) -> None:
+    ws, agent, admin = owner.workspace_id, owner.agent.user_id, owner.admin.user_id
+    session.add_all([presence(ws, admin, "online", kst(7, 9), CHAT_ONLY),
+                     presence(ws, admin, "offline", kst(7, 13))])  # 4 h online, no chat
+    await online_four_hours_full_three(session, ws, agent)  # 4 h online, 3 h full
+    goal = {"name": "Busy but not swamped", "metric": "agent_occupancy", "target": 0.7,
+            "period": "month"}
+    made = [await client.post("/api/v1/reports/goals", json=body, headers=owner.headers)
+            for body in (goal, {**goal, "scope": "agent", "scope_id": agent})]
+    assert [m.status_code for m in made] == [201, 201], made[-1].text
+    for scope in ("team", "inbox"):
+        refused = await client.post("/api/v1/reports/goals", headers=owner.headers,
+                                    json={**goal, "scope": scope, "scope_id": 1})
+        assert refused.status_code == 422, refused.text
+        assert "one agent" in refused.text
+    calendar = workspace_calendar(await get_workspace(session, workspace_id=ws))
+    progress = [await goal_progress(session, goal=g, calendar=calendar,
+                                    today=dt.date(2026, 12, 31))
+                for g in await list_goals(session, workspace_id=ws)]
+    assert [(p.scope, p.value, p.on_track) for p in progress] == [
+        ("workspace", 0.375, False), ("agent", 0.75, True)]  # higher is better
+    # The form on /reports offers it (translated) and says why a team goal is refused.
+    csrf = await log_in(client, f"admin@{owner.slug}.example", owner.password)
+    page = await client.get("/reports")
+    assert '<option value="agent_occupancy" data-unit="percent">상담원 점유율' in page.text
+    form = {"csrf": csrf, "name": "팀 점유율", "metric": "agent_occupancy", "target": "75",
+            "period": "week", "scope": "team:1"}
+    refused_form = await client.post("/reports/goals", data=form)
+    assert refused_form.status_code == 422
+    assert "팀이나 채널 계정 단위 목표는 만들 수 없습니다" in refused_form.text
+    assert 'value="팀 점유율"' in refused_form.text  # what was typed is kept
+    added = await client.post("/reports/goals", data={**form, "scope": f"agent:{agent}"})
+    assert added.status_code == 303, added.text
+    stored = (await list_goals(session, workspace_id=ws))[-1]
+    assert (stored.metric, stored.target, stored.scope, stored.scope_id, stored.owner_id) == (
+        "agent_occupancy", 0.75, "agent", agent, admin)
+    typo = await client.post("/reports/goals", data={**form, "target": "lots"})
+    assert typo.status_code == 422 and "목표값(숫자)" in typo.text
+
+
+async def occupancy_rows(session: AsyncSession) -> dict[tuple[int, int, dt.date],
+                                                        tuple[float, float]]:
+    """Return every workspace's daily occupancy rows."""
+    session.expire_all()
+    return {(r.workspace_id, r.agent_id, r.day): (r.available_seconds, r.at_capacity_seconds)
+            for r in await session.scalars(select(AgentOccupancy))}
+
+
+async def test_rebuild_refolds_occupancy_to_the_same_figures_and_leaves_others_alone(
+        session: AsyncSession, owner: Persona, outsider: Persona) -> None:
+    ws, agent, admin = owner.workspace_id, owner.agent.user_id, owner.admin.user_id
+    theirs = outsider.agent.user_id
+    session.add_all([
+        presence(ws, agent, "online", kst(7, 9), CHAT_ONLY),
+        assigned(ws, kst(7, 9), 101, agent), assigned(ws, kst(7, 10), 102, agent),
+        conversation(ws, "resolved", kst(7, 12), 102, status="resolved", assignee_id=agent),
+        presence(ws, agent, "offline", kst(7, 13)),
+        presence(ws, agent, "online", kst(8, 9), CHAT_ONLY),  # still online when folded
+        assigned(ws, kst(8, 9), 103, agent),
+        presence(outsider.workspace_id, theirs, "online", kst(7, 9), CHAT_ONLY),
+    ])
+    # Time no stored event holds (like the demo's history): kept by a rebuild.
+    session.add(AgentOccupancy(workspace_id=ws, agent_id=admin, day=dt.date(2026, 11, 30),
+                               available_seconds=3600.0, at_capacity_seconds=600.0))
+    await session.commit()
+    await do_fold_occupancy(session, now=kst(7, 11, 1))
+    await do_fold_occupancy(session, now=kst(8, 11, 1))  # counted to 11:00 on the 8th
+    await session.commit()
+    folded = await occupancy_rows(session)
+    assert folded[(ws, agent, dt.date(2026, 12, 7))] == (14400.0, 7200.0)
+    assert folded[(ws, agent, dt.date(2026, 12, 8))] == (7200.0, 7200.0)  # 101 and 103
+    # A rebuild of a workspace whose rows were lost or miscounted puts them back.
+    await session.execute(update(AgentOccupancy).where(
+        AgentOccupancy.workspace_id == ws, AgentOccupancy.agent_id == agent).values(
+        available_seconds=1.0))
+    await do_rebuild(session, workspace_id=ws, now=NOW)
+    await session.commit()
+    assert await occupancy_rows(session) == folded
+    await do_rebuild(session, workspace_id=ws, now=NOW)
+    await session.commit()
+    assert await occupancy_rows(session) == folded  # twice: the same
+    # The scheduled fold goes on from where it was: nothing counted twice or lost.
+    session.add(conversation(ws, "resolved", kst(8, 12), 103, status="resolved",
+                             assignee_id=agent))
+    await session.commit()
+    await do_fold_occupancy(session, now=kst(8, 13, 1))
+    await session.commit()
+    after = await occupancy_rows(session)
+    assert after[(ws, agent, dt.date(2026, 12, 8))] == (4 * 3600.0, 3 * 3600.0)
+    assert after[(outsider.workspace_id, theirs, dt.date(2026, 12, 8))] == (13 * 3600.0, 0.0)
+    assert after[(outsider.workspace_id, theirs, dt.date(2026, 12, 7))] == (15 * 3600.0, 0.0)

@@ -76,7 +76,8 @@ def kpis_command(
 def rebuild_command(
     workspace: Annotated[str, typer.Option(help="Workspace slug")] = "hanbit",
 ) -> None:
-    """Recompute a workspace's analytics facts and rollups from its stored history."""
+    """Recompute a workspace's analytics facts, rollups and agent occupancy from its stored
+    history (occupancy from the stored events the scheduled fold has read)."""
 
     async def work(session: AsyncSession) -> str:
         ws = await get_workspace_by_slug(session, slug=workspace)

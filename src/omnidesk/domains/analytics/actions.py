@@ -25,7 +25,13 @@ from omnidesk.domains.analytics import service
 from omnidesk.domains.analytics.counters import row_counters
 from omnidesk.domains.analytics.events import GoalOffTrack
 from omnidesk.domains.analytics.facts import RECONTACT_WINDOW, derive
-from omnidesk.domains.analytics.goals import GOAL_METRICS, goal_progress, list_all_goals, period_of
+from omnidesk.domains.analytics.goals import (
+    GOAL_METRICS,
+    goal_progress,
+    list_all_goals,
+    period_of,
+    scope_has,
+)
 from omnidesk.domains.analytics.models import (
     COUNTERS,
     DAILY_COUNTERS,
@@ -36,6 +42,7 @@ from omnidesk.domains.analytics.models import (
     KpiRollup,
     daily_rollups,
 )
+from omnidesk.domains.analytics.occupancy import do_refold_occupancy
 from omnidesk.domains.analytics.schemas import GoalCreate
 from omnidesk.domains.workspaces.service import Calendar, get_workspace, workspace_calendar
 
@@ -46,6 +53,8 @@ DIMENSION_COLUMNS = {"channel": "channel", "inbox": "inbox_id", "team": "team_id
                      "handoff_reason": "handoff_reason", "bot_article": "bot_article"}
 KEY_LENGTH = {"hourly": 80, "daily": 300}
 HOURLY = frozenset(COUNTERS)
+OCCUPANCY_SCOPE_REFUSED = ("Occupancy is measured for the whole workspace or one agent, "
+                           "not for a team or an inbox.")
 
 
 def dimension_keys(values: Any, dimensions: tuple[str, ...] = DIMENSIONS,
@@ -186,7 +195,8 @@ async def do_settle_due_facts(session: AsyncSession, *, now: dt.datetime | None 
 
 async def do_rebuild(session: AsyncSession, *, workspace_id: int,
                      now: dt.datetime | None = None, chunk: int = 5000) -> int:
-    """Recompute a workspace's facts and rollups from its stored history; return the count."""
+    """Recompute a workspace's facts, rollups and agent occupancy from its stored history;
+    return how many conversations."""
     await session.execute(delete(KpiRollup).where(KpiRollup.workspace_id == workspace_id))
     await session.execute(delete(ConversationFact).where(
         ConversationFact.workspace_id == workspace_id))
@@ -202,6 +212,7 @@ async def do_rebuild(session: AsyncSession, *, workspace_id: int,
             {"workspace_id": workspace_id, "conversation_id": snap.conversation.id,
              **derive(snap, now)} for snap in snaps])
     await do_rebuild_rollups(session, workspace_id=workspace_id, chunk=chunk)
+    await do_refold_occupancy(session, workspace_id=workspace_id)  # last: it locks the cursor
     return len(ids)
 
 
@@ -242,6 +253,8 @@ async def check_create_goal(session: AsyncSession, *, actor: Actor,
     actor.require("supervisor")
     if goal_in.metric not in GOAL_METRICS:
         raise InvalidInput(f"metric must be one of {', '.join(GOAL_METRICS)}", field="metric")
+    if not scope_has(goal_in.metric, goal_in.scope):
+        raise InvalidInput(OCCUPANCY_SCOPE_REFUSED, field="scope")
     if (goal_in.scope == "workspace") != (goal_in.scope_id is None):
         raise InvalidInput("a team, inbox or agent goal names its scope_id; a workspace goal "
                            "does not", field="scope_id")

@@ -1,7 +1,8 @@
 """Goals: where each stands in its current period, its trend, and whether it is on track.
 
 A goal names a KPI key of ``docs/metrics.md``; whether higher or lower is better is decided here
-(one owner), as are the period bounds (local calendar weeks from Monday, months, quarters).
+(one owner), as are the period bounds (local calendar weeks from Monday, months, quarters) and
+which scopes a metric has (occupancy is time: the workspace's or one agent's).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.analytics.models import Goal
+from omnidesk.domains.analytics.occupancy import KEYS as OCCUPANCY_KEYS
+from omnidesk.domains.analytics.occupancy import SLICES as OCCUPANCY_SLICES
 from omnidesk.domains.analytics.reports import ReportFilter, day_filter, kpis
 from omnidesk.domains.analytics.schemas import GoalRead
 from omnidesk.domains.workspaces.service import Calendar
@@ -20,7 +23,7 @@ from omnidesk.domains.workspaces.service import Calendar
 HIGHER_IS_BETTER = frozenset({
     "first_response_within_target_rate", "fcr_rate", "sla_attainment", "csat_average",
     "csat_satisfied_rate", "nps", "ces_average", "self_service_confirmed_rate",
-    "self_service_assumed_rate", "resolved"})
+    "self_service_assumed_rate", "resolved", "agent_occupancy"})
 LOWER_IS_BETTER = frozenset({
     "first_response_seconds_median", "first_response_seconds_p90",
     "first_response_business_seconds_median", "first_response_business_seconds_p90",
@@ -29,6 +32,12 @@ LOWER_IS_BETTER = frozenset({
 GOAL_METRICS = tuple(sorted(HIGHER_IS_BETTER | LOWER_IS_BETTER))
 SCOPE_FIELDS = {"team": "team_id", "inbox": "inbox_id", "agent": "agent_id"}
 TREND_PERIODS = 6
+
+
+def scope_has(metric: str, scope: str) -> bool:
+    """Tell whether a metric is defined for a goal's scope (occupancy: the workspace or one
+    agent, not a team's or an inbox's, which would always read null)."""
+    return metric not in OCCUPANCY_KEYS or scope == "workspace" or scope in OCCUPANCY_SLICES
 
 
 def period_of(kind: str, day: dt.date, back: int = 0) -> tuple[dt.date, dt.date]:

@@ -20,7 +20,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,6 +53,7 @@ CREATED, ASSIGNED, RESOLVED = "conversation.created", "conversation.assigned", \
 REOPENED, RETURNED = "conversation.reopened", "conversation.returned_to_bot"
 NAMES = (PRESENCE, USER_UPDATED, CREATED, ASSIGNED, RESOLVED, REOPENED, RETURNED)
 KEYS = ("agent_occupancy", "agent_available_seconds", "agent_at_capacity_seconds")
+SLICES = frozenset({"agent"})  # occupancy is time: of the whole workspace or of one agent
 
 Cells = dict[tuple[int, int, dt.date], list[float]]  # (workspace, agent, day) -> [avail, full]
 
@@ -64,9 +65,11 @@ def _aware(at: dt.datetime) -> dt.datetime:
 class _Fold:
     """The agents' timelines touched by one run and the seconds they add, per local day."""
 
-    def __init__(self, session: AsyncSession, *, persist: bool = True) -> None:
-        self.session, self.persist = session, persist
+    def __init__(self, session: AsyncSession, *, persist: bool = True,
+                 stored: bool = True) -> None:
+        self.session, self.persist, self.stored = session, persist, stored
         self.timelines: dict[tuple[int, int], AgentTimeline] = {}
+        self.started: dict[tuple[int, int], dt.datetime] = {}  # timelines begun by this run
         self.zones: dict[int, Any] = {}
         self.cells: Cells = defaultdict(lambda: [0.0, 0.0])
 
@@ -76,7 +79,8 @@ class _Fold:
         key = (workspace_id, agent_id)
         if key not in self.timelines:
             row = await self.session.scalar(select(AgentTimeline).where(
-                AgentTimeline.workspace_id == workspace_id, AgentTimeline.agent_id == agent_id))
+                AgentTimeline.workspace_id == workspace_id, AgentTimeline.agent_id == agent_id)
+            ) if self.stored else None
             if row is None:
                 user = await self.session.scalar(select(User).where(
                     User.workspace_id == workspace_id, User.id == agent_id))
@@ -85,6 +89,7 @@ class _Fold:
                 row = AgentTimeline(workspace_id=workspace_id, agent_id=agent_id,
                                     presence="offline", capacity=agent_capacity(user.capacity),
                                     open_conversations={}, counted_until=at)
+                self.started[key] = at
                 if self.persist:
                     self.session.add(row)
             self.timelines[key] = row
@@ -281,6 +286,51 @@ async def do_fold_history(session: AsyncSession, events: list[OutboxEvent], *,
     await fold.flush()
 
 
+async def do_refold_occupancy(session: AsyncSession, *, workspace_id: int,
+                              batch: int = BATCH) -> int:
+    """Recompute a workspace's occupancy from its stored events up to where the scheduled fold
+    has read; return how many events were folded.
+
+    The cursor is shared by every workspace and does not move (later events are still the
+    scheduled fold's), and no other workspace's row is touched. Each agent the events name
+    starts again, offline, at their first stored event: their timeline is replaced and their
+    daily rows from that local day on are counted again, up to where their old timeline had
+    counted. Agents no stored event names keep their rows and timeline."""
+    cursor = await session.scalar(
+        select(AnalyticsCursor).where(AnalyticsCursor.name == CURSOR).with_for_update())
+    if cursor is None or not cursor.position:
+        return 0  # never folded: the scheduled fold reads everything
+    reached = {row.agent_id: _aware(row.counted_until) for row in await session.scalars(
+        select(AgentTimeline).where(AgentTimeline.workspace_id == workspace_id))}
+    fold, last, folded = _Fold(session, persist=False, stored=False), 0, 0
+    while True:  # keyset pages of the workspace's events the scheduled fold has read
+        events = (await session.scalars(select(OutboxEvent).where(
+            OutboxEvent.workspace_id == workspace_id, OutboxEvent.name.in_(NAMES),
+            OutboxEvent.id > last, OutboxEvent.id <= cursor.position)
+            .order_by(OutboxEvent.id).limit(batch))).all()
+        if not events:
+            break
+        for event in events:
+            await fold.apply(event)
+            session.expunge(event)
+        last, folded = events[-1].id, folded + len(events)
+    for (_ws, agent), row in fold.timelines.items():  # available: as far as counted before
+        if agent in reached and is_available(row.presence):
+            await fold.advance(row, reached[agent])
+    tz = await fold.zone(workspace_id)
+    for (_ws, agent), started in fold.started.items():
+        await session.execute(delete(AgentOccupancy).where(
+            AgentOccupancy.workspace_id == workspace_id, AgentOccupancy.agent_id == agent,
+            AgentOccupancy.day >= started.astimezone(tz).date()))
+    await session.execute(delete(AgentTimeline).where(
+        AgentTimeline.workspace_id == workspace_id,
+        AgentTimeline.agent_id.in_([agent for _ws, agent in fold.timelines])))
+    session.add_all(fold.timelines.values())
+    await fold.flush()
+    await session.flush()
+    return folded
+
+
 async def occupancy(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
                     by: str | None = None) -> dict[str, dict[str, Any]]:
     """Return ``agent_occupancy``, ``agent_available_seconds`` and ``agent_at_capacity_seconds``
@@ -288,8 +338,8 @@ async def occupancy(session: AsyncSession, *, workspace_id: int, flt: ReportFilt
 
     Occupancy is time, not conversations: only whole-day reports of the workspace or one agent
     have it (any other slice or breakdown gets an empty dict: the keys are null)."""
-    other = set(flt.slices()) - {"agent"}
-    if flt.days is None or other or by not in (None, "agent"):
+    other = set(flt.slices()) - SLICES
+    if flt.days is None or other or (by is not None and by not in SLICES):
         return {}
     table = AgentOccupancy
     query: Any = select(func.coalesce(func.sum(table.available_seconds), 0.0),

@@ -29,6 +29,14 @@ REPORTS_KO = {
     "Retention by CSAT (ordered again within 90 days)": "CSAT별 재구매율(90일 안에 다시 주문)",
     "Agents online (average of the last 4 weeks)": "실제 상담 가능 인원(최근 4주 평균)",
     "Contacts": "문의", "Ordered again": "재구매", "Contacts whose 90 days have passed.": "문의 후 90일이 지난 문의만 셉니다.",
+    "Add a goal": "목표 추가", "Metric": "지표", "Target": "목표값", "Period": "기간", "For": "대상",
+    "Add goal": "목표 추가",
+    "Rates are typed in %%, times in minutes. Occupancy is measured for the whole workspace or "
+    "one agent.": "비율은 %%로, 시간은 분으로 입력합니다. 점유율은 전체 또는 상담원 한 명에 대해서만 잽니다.",
+    "Check the goal: a name and a number for the target.": "목표 이름과 목표값(숫자)을 확인하세요.",
+    "Only supervisors and admins can add goals.": "매니저와 관리자만 목표를 추가할 수 있습니다.",
+    "Occupancy is measured for the whole workspace or one agent, not for a team or an inbox.":
+    "점유율은 전체 또는 상담원 한 명에 대해서만 잽니다. 팀이나 채널 계정 단위 목표는 만들 수 없습니다.",
 }
 
 REPORTS_CODES = {  # coded keys: (ko, en)
@@ -54,13 +62,21 @@ REPORTS_CODES = {  # coded keys: (ko, en)
     "kpi:csat_satisfied_rate": ("CSAT 만족 비율", "CSAT satisfied"),
     "kpi:replies_per_resolution": ("해결당 답변 수", "Replies per resolution"),
     "kpi:resolved": ("해결된 대화", "Resolved conversations"),
+    "kpi:agent_available_seconds": ("상담 가능 시간", "Time online"),
+    "kpi:agent_at_capacity_seconds": ("최대 처리 시간", "Time at capacity"),
+    "kpi:first_response_seconds_p90": ("첫 응답 시간(90번째 백분위)", "First response (p90)"),
+    "kpi:first_response_business_seconds_p90": ("첫 응답 시간(영업시간, 90번째 백분위)",
+                                                "First response (business hours, p90)"),
+    "kpi:resolution_seconds_p90": ("해결 시간(90번째 백분위)", "Resolution time (p90)"),
+    "unit:percent": ("%%", "%%"), "unit:minutes": ("분", "minutes"),
     "by:channel": ("채널", "Channel"), "by:inbox": ("채널 계정", "Inbox"), "by:team": ("팀", "Team"),
     "by:agent": ("상담원", "Agent"), "by:intent": ("의도", "Intent"), "by:language": ("언어", "Language"),
     "kind:csat": ("CSAT (1–5)", "CSAT (1–5)"), "kind:nps": ("NPS (0–10)", "NPS (0–10)"),
     "kind:ces": ("CES (1–7)", "CES (1–7)"),
     "period:week": ("주간", "weekly"), "period:month": ("월간", "monthly"),
-    "period:quarter": ("분기", "quarterly"), "scope:workspace": ("전체", "workspace"),
-    "scope:team": ("팀", "team"), "scope:inbox": ("채널 계정", "inbox"), "scope:agent": ("상담원", "agent"),
+    "period:quarter": ("분기", "quarterly"), "goal:scope:workspace": ("전체", "workspace"),
+    "goal:scope:team": ("팀", "team"), "goal:scope:inbox": ("채널 계정", "inbox"),
+    "goal:scope:agent": ("상담원", "agent"),  # not "scope:agent": API token scopes have it
     "reason:customer_request": ("고객 요청", "Customer asked"),
     "reason:not_understood": ("이해 못 함", "Not understood"), "reason:no_answer": ("답변 없음", "No answer"),
     "reason:vip_customer": ("VIP 고객", "VIP customer"),

@@ -64,9 +64,10 @@ class FakeProvider:
         self.received: list[Received] = []
         self.scripts: dict[str, list[Scripted]] = {}
         self.line_retry_keys: dict[str, str] = {}
+        self.recordings_deleted: set[str] = set()
         self.counter = itertools.count(1)
         self.app = Starlette(routes=[Route("/{path:path}", self.handle,
-                                           methods=["GET", "POST"])])
+                                           methods=["GET", "POST", "DELETE"])])
         self.base_url = ""
 
     def script(self, path: str, *answers: Scripted) -> None:
@@ -78,6 +79,7 @@ class FakeProvider:
         self.received.clear()
         self.scripts.clear()
         self.line_retry_keys.clear()
+        self.recordings_deleted.clear()
 
     def to(self, path: str) -> list[Received]:
         """Requests received on one path."""
@@ -91,6 +93,8 @@ class FakeProvider:
         if queued:
             answer = queued.pop(0)
             return JSONResponse(answer.body, answer.status, headers=answer.headers)
+        if request.method == "DELETE":
+            return self._twilio_delete(path, request.headers)
         return self.behave(path, request.headers, body)
 
     def behave(self, path: str, headers: Any, body: bytes) -> Response:
@@ -147,6 +151,18 @@ class FakeProvider:
         sid = f"SM{number:032x}"
         return JSONResponse({"sid": sid, "status": "queued", "to": form["To"],
                              "body": form.get("Body"), "num_segments": "1"}, 201)
+
+    def _twilio_delete(self, path: str, headers: Any) -> Response:
+        """DELETE a Recording: 204 once, then 404 (Twilio's answers)."""
+        expected = "Basic " + base64.b64encode(f"{TWILIO_SID}:{TWILIO_TOKEN}".encode()).decode()
+        if headers.get("authorization") != expected:
+            return JSONResponse({"code": 20003, "message": "Authenticate", "status": 401}, 401)
+        found = re.fullmatch(rf"/2010-04-01/Accounts/{TWILIO_SID}/Recordings/(RE\w+)\.json", path)
+        if found is None or found.group(1) in self.recordings_deleted:
+            return JSONResponse({"code": 20404, "message": "The requested resource was not found",
+                                 "status": 404}, 404)
+        self.recordings_deleted.add(found.group(1))
+        return Response(status_code=204)
 
     def _graph_whatsapp(self, headers: Any, body: bytes, number: int) -> Response:
         if headers.get("authorization") != f"Bearer {GRAPH_TOKEN}":

@@ -207,6 +207,17 @@ class ConnectionChecker(Protocol):
         ...
 
 
+@runtime_checkable
+class RecordingEraser(Protocol):
+    """Optional capability: delete a call recording the provider keeps (retention, erasure)."""
+
+    async def delete_recording(self, recording_id: str, config: Any,
+                               http: httpx.AsyncClient) -> bool:
+        """Delete one recording; return False when the provider no longer has it, raise
+        ChannelError(permanent=...) when it refuses."""
+        ...
+
+
 def supports_media(adapter: object) -> bool:
     """Tell whether an adapter can download inbound attachments."""
     return isinstance(adapter, MediaFetcher)

@@ -17,6 +17,7 @@ from omnidesk.channels.base import (
     ChannelAdapter,
     ChannelError,
     OutboundMessage,
+    RecordingEraser,
     SendResult,
     supports_media,
 )
@@ -63,13 +64,15 @@ from omnidesk.domains.conversations.service import (
     was_sent,
 )
 from omnidesk.domains.customers.service import find_by_identity, get_customer
-from omnidesk.domains.inboxes.service import find_inbox
+from omnidesk.domains.inboxes.service import find_inbox, first_inbox
+from omnidesk.domains.retention.events import ProviderRecordingsRemoved
 from omnidesk.domains.workspaces.service import get_workspace
 
 log = logging.getLogger("omnidesk.channels.tasks")
 PROCESS_SUBSCRIBER = "channels.process_inbound_event"
 DELIVER_SUBSCRIBER = "channels.deliver_message"
 IMAP_SCHEDULE = "channels_imap_poll"
+RECORDINGS_SUBSCRIBER = "channels.delete_provider_recordings"
 
 
 def default_client() -> httpx.AsyncClient:
@@ -99,6 +102,9 @@ class ChannelJobs:
                            reads=("direction", "is_private", "channel", "message_id"),
                            max_attempts=self.max_delivery_attempts)(self.deliver_message)
         registry.every(self.imap_poll_seconds, name=IMAP_SCHEDULE)(self.poll_mailboxes)
+        registry.subscribe(ProviderRecordingsRemoved, name=RECORDINGS_SUBSCRIBER,
+                           reads=("channel", "inbox_id", "recording_ids"),
+                           max_attempts=self.max_delivery_attempts)(self.delete_recordings)
         if self.upload_dir is not None:
             MediaJobs(self.adapters, self.cipher, self.client_factory, self.upload_dir,
                       self.max_media_bytes, self.max_delivery_attempts).register(registry)
@@ -170,6 +176,34 @@ class ChannelJobs:
                              author_kind="system", channel=VOICE.kind, inbox_id=inbox.id,
                              meta={"ivr_deflection": True})
         do_finish_event(row, status=PROCESSED)
+
+    async def delete_recordings(self, event: DeliveredEvent[ProviderRecordingsRemoved],
+                                session: AsyncSession) -> None:
+        """Delete at the provider the call recordings whose messages were purged or erased
+        (already gone counts as done, so a retry after a partial run is harmless)."""
+        data, workspace_id = event.data, event.workspace_id or 0
+        adapter = self.adapters.get(data.channel)
+        if not isinstance(adapter, RecordingEraser):
+            return  # this channel keeps no recordings at the provider
+        inbox = await (find_inbox(session, workspace_id=workspace_id, inbox_id=data.inbox_id)
+                       if data.inbox_id is not None else
+                       first_inbox(session, workspace_id=workspace_id, kind=data.channel))
+        if inbox is None:
+            raise PermanentError(f"no {data.channel} inbox holds the provider's credentials; "
+                                 f"delete {len(data.recording_ids)} recording(s) there by hand")
+        config = inbox_config(inbox, adapter, self.cipher)
+        deleted = 0
+        async with self.client_factory() as client:
+            for recording in data.recording_ids:
+                try:
+                    deleted += await adapter.delete_recording(recording, config, client)
+                except ChannelError as error:
+                    if error.permanent or event.attempt >= self.max_delivery_attempts:
+                        raise PermanentError(str(error)) from error
+                    raise RetryLater(str(error), seconds=backoff_seconds(
+                        event.attempt, retry_after=error.retry_after)) from error
+        log.info("provider recordings deleted", extra={
+            "channel": data.channel, "asked": len(data.recording_ids), "deleted": deleted})
 
     async def deliver_message(
         self, event: DeliveredEvent[MessageCreated], session: AsyncSession

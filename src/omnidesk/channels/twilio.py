@@ -1,8 +1,10 @@
-"""Twilio's request signature (X-Twilio-Signature) and REST error handling, for SMS and voice."""
+"""Twilio's request signature (X-Twilio-Signature), REST error handling and recording deletion,
+for SMS and voice."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -105,3 +107,21 @@ async def check_account(http: httpx.AsyncClient, *, api_base_url: str, account_s
                        + (" (check the Account SID and Auth Token)"
                           if response.status_code == 401 else ""),
                        permanent=response.status_code < 500, status_code=response.status_code)
+
+
+RECORDING_SID = re.compile(r"RE[0-9a-fA-F]{32}")
+
+
+async def delete_recording(http: httpx.AsyncClient, *, api_base_url: str, account_sid: str,
+                           auth_token: str, recording_sid: str) -> bool:
+    """DELETE a call recording (Twilio answers 204); False when it is already gone (404)."""
+    if not RECORDING_SID.fullmatch(recording_sid):
+        raise ChannelError(f"not a Twilio recording SID: {recording_sid[:40]!r}", permanent=True)
+    url = f"{api_base_url}/2010-04-01/Accounts/{account_sid}/Recordings/{recording_sid}.json"
+    response = await request(http, "DELETE", url, what="twilio recording",
+                             auth=(account_sid, auth_token))
+    if response.status_code == 404:
+        return False
+    if not response.is_success:
+        raise error_from_response(response, "twilio recording")
+    return True

@@ -95,6 +95,13 @@ class TwilioVoiceAdapter:
         parsed.response = WebhookResponse(body=body, media_type=XML)
         return parsed
 
+    async def delete_recording(self, recording_id: str, config: TwilioVoiceConfig,
+                               http: httpx.AsyncClient) -> bool:
+        """Delete a call recording Twilio keeps (retention, erasure); False if already gone."""
+        return await twilio.delete_recording(
+            http, api_base_url=config.api_base_url, account_sid=config.account_sid,
+            auth_token=config.auth_token.get_secret_value(), recording_sid=recording_id)
+
     async def check_connection(self, config: TwilioVoiceConfig, http: httpx.AsyncClient) -> str:
         """Read the Twilio account the SID and token name (nothing is sent)."""
         return await twilio.check_account(http, api_base_url=config.api_base_url,

@@ -1,4 +1,4 @@
-"""The privacy domain's events: erasures and retention purges."""
+"""The privacy domain's events: erasures, retention purges and provider recordings to delete."""
 
 from __future__ import annotations
 
@@ -24,3 +24,16 @@ class RetentionPurged(Event):
     example: ClassVar[dict[str, Any]] = {"removed": {"messages": 12, "raw_events": 40}}
 
     removed: dict[str, int]
+
+
+class ProviderRecordingsRemoved(Event):
+    """Messages that referred to call recordings kept by the provider were purged or erased:
+    the channel deletes the recordings there (`channels.tasks`, retried until it has)."""
+
+    name: ClassVar[str] = "retention.provider_recordings_removed"
+    example: ClassVar[dict[str, Any]] = {"channel": "voice", "inbox_id": 3,
+                                         "recording_ids": ["RE" + "0" * 32]}
+
+    channel: str
+    inbox_id: int | None = None
+    recording_ids: list[str]

@@ -20,6 +20,11 @@ from omnidesk.domains.conversations.models import Message, MessageSecret
 from omnidesk.domains.privacy.models import PiiAccess
 from omnidesk.domains.retention.erasure_actions import remove_files
 from omnidesk.domains.retention.events import RetentionPurged
+from omnidesk.domains.retention.recordings import (
+    PROVIDER_RECORDINGS,
+    RECORDING_KEY,
+    emit_provider_recordings,
+)
 from omnidesk.domains.retention.schemas import PurgeReport, RetentionSettings
 
 BATCH = 500
@@ -44,6 +49,19 @@ async def _purge_files(session: AsyncSession, workspace_id: int, cutoff: dt.date
         message.attachments = [a for a in message.attachments if a not in gone]
         touched += 1
     return touched, files
+
+
+async def _purge_provider_recordings(session: AsyncSession, workspace_id: int,
+                                     cutoff: dt.datetime) -> int:
+    """Ask the channels to delete the recordings they keep of calls older than the cutoff and
+    drop our references (the transcript text stays until the messages period)."""
+    rows = (await session.scalars(select(Message).where(
+        Message.workspace_id == workspace_id, Message.created_at < cutoff,
+        Message.meta[RECORDING_KEY].as_string().is_not(None)).limit(BATCH * 4))).all()
+    asked = emit_provider_recordings(session, workspace_id, rows)
+    for message in rows:
+        message.meta = {k: v for k, v in message.meta.items() if k != RECORDING_KEY}
+    return asked
 
 
 async def _scrub_event_copies(session: AsyncSession, workspace_id: int,
@@ -75,6 +93,9 @@ async def do_purge(session: AsyncSession, *, workspace_id: int, policy: Retentio
                 session, workspace_id, cutoffs[kind], upload_dir,
                 recordings=kind == "recordings")
             files += count
+    if policy.recordings and (asked := await _purge_provider_recordings(
+            session, workspace_id, cutoffs["recordings"])):
+        removed[PROVIDER_RECORDINGS] = asked
     if policy.messages:
         cutoffs["messages"] = cutoff = now - dt.timedelta(days=policy.messages)
         old = select(Message.id).where(Message.workspace_id == workspace_id,
@@ -83,8 +104,11 @@ async def do_purge(session: AsyncSession, *, workspace_id: int, policy: Retentio
                                            cast(Message.meta, Text) != "{}"))
         said: dict[int, set[str]] = {}
         purged: list[int] = []
-        for message in (await session.scalars(select(Message).where(
-                Message.id.in_(old)).limit(BATCH * 4))).all():
+        messages = (await session.scalars(select(Message).where(
+            Message.id.in_(old)).limit(BATCH * 4))).all()
+        if asked := emit_provider_recordings(session, workspace_id, messages):
+            removed[PROVIDER_RECORDINGS] = removed.get(PROVIDER_RECORDINGS, 0) + asked
+        for message in messages:
             files += remove_files(upload_dir, message.attachments)
             said.setdefault(message.conversation_id, set()).add(message.text)
             purged.append(message.id)

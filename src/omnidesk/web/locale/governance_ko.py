@@ -49,6 +49,7 @@ GOVERNANCE_KO = {
     "Retention and erasure": "보관 기간과 삭제",
     "Type ERASE and a customer number to erase.": "삭제하려면 고객 번호와 ERASE를 입력하세요.",
     "Days are whole numbers from 0 to 36500.": "일수는 0에서 36500 사이의 정수입니다.",
+    "Call recordings the provider was asked to delete": "제공자(Twilio 등)에 삭제를 요청한 통화 녹음",
     "The law keeps the access log at least 730 days (2 years); 0 keeps it always.":
         "개인정보 접속 기록은 법에 따라 최소 730일(2년) 보관합니다. 0은 계속 보관입니다.",
     "Unknown action.": "알 수 없는 작업입니다.",

@@ -76,3 +76,13 @@ def test_nginx_accepts_the_proxy_configuration(tmp_path: Path) -> None:
     done = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
                           check=False, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_log_lines_age_out_of_the_journal_and_docker() -> None:
+    units = sorted((DEPLOY / "systemd").glob("*.service"))
+    assert units and all("\nLogNamespace=omnidesk\n" in u.read_text() for u in units)
+    journal = (DEPLOY / "systemd" / "journald@omnidesk.conf").read_text()
+    kept = re.search(r"^MaxRetentionSec=(\d+)day$", journal, re.MULTILINE)
+    assert "[Journal]" in journal and kept and 0 < int(kept.group(1)) <= 90
+    logging = _compose()["x-omnidesk"]["logging"]
+    assert logging["driver"] == "local" and logging["options"]["max-file"] == "5"

@@ -1,15 +1,17 @@
-"""Build tests/data/pii_corpus.jsonl from the hand-written, marked-up tests/data/pii_corpus.txt.
+"""Build tests/data/NAME.jsonl from the hand-written, marked-up tests/data/NAME.txt
+(NAME: pii_corpus, the default, or a holdout such as pii_holdout3).
 
 Markup: {{TYPE|value}} around each value; "\\n" is a line break; lines after "## negatives" are
 hard negatives. Card numbers get a correct Luhn check digit and IBANs correct check digits here,
 so the corpus can be written by hand without computing checksums. Run:
-    python bench/pii_corpus_build.py
+    python bench/pii_corpus_build.py [NAME]
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -60,16 +62,16 @@ def parse(line: str, negative: bool) -> dict[str, object]:
     return {"text": text, "spans": spans, "negative": negative}
 
 
-def main() -> None:
+def main(name: str = "pii_corpus") -> None:
     """Write the JSONL corpus and print how many lines and spans of each type it holds."""
     rows, negative = [], False
-    for raw in (DATA / "pii_corpus.txt").read_text(encoding="utf-8").splitlines():
+    for raw in (DATA / f"{name}.txt").read_text(encoding="utf-8").splitlines():
         if raw.startswith("## negatives"):
             negative = True
         if not raw.strip() or raw.startswith("#"):
             continue
         rows.append(parse(raw, negative))
-    with (DATA / "pii_corpus.jsonl").open("w", encoding="utf-8") as out:
+    with (DATA / f"{name}.jsonl").open("w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     counts: dict[str, int] = {}
@@ -80,4 +82,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(*sys.argv[1:2])

@@ -58,13 +58,22 @@ def test_a_store_order_number_that_passes_mod_97_is_not_an_iban() -> None:
     assert detect_pii("DE89 3704 0044 0532 0130 01") == []  # a wrong check digit
 
 
-@pytest.mark.parametrize("corpus", ["pii_corpus.jsonl", "pii_holdout.jsonl"])
+@pytest.mark.parametrize("corpus", ["pii_corpus.jsonl", "pii_holdout.jsonl",
+                                    "pii_holdout3.jsonl"])
 def test_the_detector_meets_its_bar_on_our_labelled_corpora(corpus: str) -> None:
     lines = [json.loads(line) for line in (DATA / corpus).read_text(encoding="utf-8").splitlines()]
     report = score(lines)
     for kind, tally in report.types.items():
         assert tally.precision >= 0.95 and tally.recall >= 0.95, (kind, tally, report.misses)
     assert len(report.negatives_flagged) <= 3, report.negatives_flagged
+
+
+@pytest.mark.parametrize("text", ["주민번호 950101-\n1234567 입니다", "주민번호 950101\n-1234567",
+                                  "등록번호 950101 -\n 1234567", "주민번호 950101 1234567"])
+def test_a_registration_number_broken_around_its_dash_is_one_value(text: str) -> None:
+    [found] = detect_pii(text)
+    assert found.kind == "rrn" and found.value.startswith("950101")
+    assert found.value.endswith("1234567")
 
 
 def test_the_cli_prints_one_spans_line_per_input_line(tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ from omnidesk.core.pii.span import (
 
 _DATE = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 # The 7th digit is 1-8; since Oct 2020 the last six are random, so no checksum is asked.
-RRN = re.compile(rf"(?<![\d*A-Za-z]){_DATE}(?:[ \t]*-[ \t]*|[ \t]|\n)?[1-8]\d{{6}}(?![\d*])")
+RRN = re.compile(rf"(?<![\d*A-Za-z]){_DATE}"  # the halves may be split by a dash, a space or a line
+                 rf"(?:[ \t]*-[ \t]*\n?[ \t]*|[ \t]*\n[ \t]*-?[ \t]*|[ \t])?"  # break on either side
+                 rf"[1-8]\d{{6}}(?![\d*])")
 RRN_FRONT = re.compile(rf"(?<![\d*-]){_DATE}(?![\d*])")
 RRN_BACK = re.compile(r"(?<![\d*-])[1-8]\d{6}(?![\d*])")
 RRN_LABEL = re.compile(r"주민|외국인\s?등록|등록\s?번호|앞\s?자리|뒷\s?자리|뒷\s?번호|\bRRN\b|\bARC\b|"

@@ -33,6 +33,29 @@ SIZES = [(1280, 720), (1440, 900), (1920, 1080)]
 LONG = 300
 
 
+async def add_conversation(session: Any, *, workspace_id: int, agent_id: int, name: str,
+                           count: int) -> int:
+    """Give the agent a web conversation of ``count`` messages (the customer's first one came
+    in; the rest are stored as rows: the thread's rendering is under test, not the message
+    path); return its id."""
+    first = await do_receive_inbound(session, workspace_id=workspace_id, inbound=InboundMessage(
+        channel=WEB.kind, identity_kind=WEB.identity_kind, identity_value=f"visitor-{name}",
+        text=f"{name} 대화의 첫 메시지", provider_message_id=f"seed-{name}"))
+    conversation = await find_conversation(session, workspace_id=workspace_id,
+                                           conversation_id=first.conversation_id)
+    assert conversation is not None
+    await do_assign(session, conv=conversation, assignee_id=agent_id)
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=count)
+    session.add_all(Message(
+        workspace_id=workspace_id, conversation_id=conversation.id, channel=WEB.kind,
+        direction="outbound" if i % 2 else "inbound",
+        author_kind="agent" if i % 2 else "customer", author_id=agent_id if i % 2 else None,
+        text=f"메시지 {i} " + "긴 내용 " * (i % 15), created_at=start + dt.timedelta(minutes=i))
+        for i in range(count - 1))
+    conversation.message_count = count
+    return conversation.id
+
+
 async def _seed(url: str) -> dict[str, int]:
     """Give the agent a conversation of 300 messages and a short one."""
     await _prepare(url)
@@ -40,25 +63,9 @@ async def _seed(url: str) -> dict[str, int]:
     async with create_session_factory(engine)() as session:
         ws = await get_workspace_by_slug(session, slug="hanbit")
         agent = await get_user_by_email(session, workspace_id=ws.id, email="agent@hanbit.example")
-        ids = {}
-        for name, count in (("long", LONG), ("short", 1)):
-            first = await do_receive_inbound(session, workspace_id=ws.id, inbound=InboundMessage(
-                channel=WEB.kind, identity_kind=WEB.identity_kind, identity_value=f"visitor-{name}",
-                text=f"{name} 대화의 첫 메시지", provider_message_id=f"seed-{name}"))
-            conversation = await find_conversation(session, workspace_id=ws.id,
-                                                   conversation_id=first.conversation_id)
-            assert conversation is not None
-            await do_assign(session, conv=conversation, assignee_id=agent.id)
-            # Stored as rows (the thread's rendering is under test, not the message path).
-            start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=count)
-            session.add_all(Message(
-                workspace_id=ws.id, conversation_id=conversation.id, channel=WEB.kind,
-                direction="outbound" if i % 2 else "inbound",
-                author_kind="agent" if i % 2 else "customer", author_id=agent.id if i % 2 else None,
-                text=f"메시지 {i} " + "긴 내용 " * (i % 15), created_at=start + dt.timedelta(minutes=i))
-                for i in range(count - 1))
-            conversation.message_count = count
-            ids[name] = conversation.id
+        ids = {name: await add_conversation(session, workspace_id=ws.id, agent_id=agent.id,
+                                            name=name, count=count)
+               for name, count in (("long", LONG), ("short", 1))}
         await session.commit()
     await engine.dispose()
     return ids

@@ -78,6 +78,12 @@
         if (typeof data.html === "string") appendHtml(data.html); else fetchNewMessages();
         // A new customer message refreshes the article suggestions beside it.
         if (data.author_kind === "customer") { showTyping(false); document.body.dispatchEvent(new Event("rt:message")); }
+        // The header's Resolve warns while the customer's last message is unanswered: a
+        // customer message (or a public answer) that changes that redraws it.
+        var warned = !!document.querySelector("#resolve-menu.unanswered");
+        if (!data.is_private && (data.author_kind === "customer") !== warned) {
+          document.body.dispatchEvent(new Event("rt:header"));
+        }
       }
     } else if ((msg.type === "message.updated" || msg.type === "message.delivery_updated") && data.conversation_id === conversationId) {
       if (typeof data.html === "string") replaceMessage(data.message_id, data.html);

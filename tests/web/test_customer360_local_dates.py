@@ -1,0 +1,27 @@
+"""The customer 360 panel dates things in the workspace's time zone, as the thread beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from omnidesk.domains.conversations.models import Conversation
+from tests.conftest import Persona
+from tests.domains.assist.conftest import log_in, seed_returning
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+
+
+async def test_a_conversation_started_after_midnight_in_seoul_shows_that_day(
+        client: httpx.AsyncClient, session: AsyncSession, owner: Persona) -> None:
+    returning = await seed_returning(session, owner)
+    conversation = await session.get(Conversation, returning.current_id)
+    assert conversation is not None
+    conversation.created_at = dt.datetime(2026, 3, 1, 20, 30, tzinfo=dt.UTC)  # 05:30 on 2 March
+    await session.commit()
+    await log_in(client, owner.agent_email, owner.password)
+    html = (await client.get(f"/conversations/{returning.current_id}/panel/customer360")).text
+    assert "2026-03-02" in html and "2026-03-01" not in html

@@ -93,6 +93,9 @@ async def test_membership_tier_and_points(signed_in: Chat, store: Store) -> None
 async def test_asking_for_a_person_hands_off_at_once(visitor: Chat, store: Store) -> None:
     reply = await visitor.say("상담원 연결해 주세요")
     assert "상담원에게 연결" in reply
-    assert (await visitor.conversation()).owner == "queued"
+    conversation = await visitor.conversation()
+    assert conversation.owner == "queued"
+    # the notice is not an answer: the customer waits for a person from the moment they asked
+    assert conversation.waiting_since is not None
     assert "메시지 잘 받았어요" in await visitor.say("여보세요?")  # acknowledged once
     assert await visitor.say("여보세요??") == ""  # then quiet: the team will answer

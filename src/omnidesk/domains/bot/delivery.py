@@ -100,8 +100,11 @@ async def deliver(turn: Turn, reply: Reply, customer_messages: list[str], *,
     if not silent:
         if not state.greeted or reply.handoff:  # the inbox's greeting, its hours in a handoff
             await turn.load_inbox()
+        waiting_since = conv.waiting_since
         message = await do_bot_reply(session, conv=conv, text=compose(turn, reply),
                                      meta=message_meta(turn, reply))
+        if reply.handoff:  # "a person will answer" is no answer: the customer's wait goes on
+            conv.waiting_since = waiting_since
         state.slots["offered"] = list(reply.choices) if reply.choices else []
         state.greeted, state.turns = True, state.turns + 1
     if reply.handoff:

@@ -10,10 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.db import utcnow
 from omnidesk.core.security import hmac_sha256_hex
-from omnidesk.domains.bot.opening import OTHER, read_opening_answer
+from omnidesk.domains.bot.opening import OTHER, opening_for, read_opening_answer
 from omnidesk.domains.bot.service import build_opening
+from omnidesk.domains.bot.texts import TONES
 from omnidesk.domains.commerce.models import BehaviourEvent
 from omnidesk.domains.engagement.actions import do_train_contact_reason_model
+from omnidesk.domains.engagement.prediction import Prediction
 from omnidesk.domains.workspaces.models import Workspace
 from tests.domains.bot.conftest import Chat, Store
 from tests.domains.engagement.test_prediction import hand_built_history
@@ -105,3 +107,14 @@ async def test_the_widget_fetches_the_opening_only_before_the_chat_starts(
     assert (await client.get("/widget/api/opening", headers=stranger)).json() == {}
     assert (await client.get("/widget/api/opening", headers={
         "X-Widget-Workspace": store.slug, "X-Widget-Token": "nope"})).status_code == 401
+
+
+def test_a_reason_whose_name_ends_in_an_inquiry_is_not_asked_about_twice() -> None:
+    """A reason named "환불 문의" is asked as "환불 문의이신가요?", not "환불 문의 문의이신가요?" (nor
+    "환불 문의 관련 문의이십니까?"), and the confirming button still reads back as the reason."""
+    guess = Prediction(intent="refund_status", confidence=0.9, top=[("refund_status", 0.9)])
+    for tone in TONES:
+        opening = opening_for(guess, lang="ko", tone=tone, channel="web")
+        assert opening is not None and "환불" in opening.text, opening
+        assert opening.text.count("문의") == opening.choices[0].count("문의") == 1, opening
+        assert read_opening_answer(opening.choices[0]) == "refund_status"

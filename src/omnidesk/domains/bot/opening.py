@@ -18,6 +18,7 @@ from omnidesk.domains.bot.texts import TABLES, say
 from omnidesk.domains.engagement.service import Prediction
 
 OTHER = ""  # read_opening_answer's answer for "something else"
+INQUIRY = " 문의"  # ends some reasons' Korean names ("환불 문의") and the questions about them
 LANGS = ("ko", "en")
 
 
@@ -43,6 +44,8 @@ def opening_for(guess: Prediction, *, lang: str, tone: str, channel: str) -> Ope
             found.capabilities.choice_style(2) == "text":
         return None
     topic = intent_label(guess.intent, lang)
+    if lang == "ko":  # the sentences say "문의" themselves: "환불 문의이신가요?"
+        topic = topic.removesuffix(INQUIRY)
     return Opening(say("opening_guess", lang, tone=tone, topic=topic),
                    [say("choice_opening_yes", lang, tone=tone, topic=topic),
                     say("choice_opening_other", lang, tone=tone)],
@@ -59,7 +62,7 @@ def read_opening_answer(text: str) -> str | None:
             prefix, _, suffix = table["choice_opening_yes"][index].partition("{topic}")
             if said.startswith(prefix) and said.endswith(suffix) and len(said) > len(prefix):
                 topic = said[len(prefix):len(said) - len(suffix)]
-                intent = intent_named(topic, lang)
+                intent = intent_named(topic, lang) or intent_named(topic + INQUIRY, lang)
                 if intent is not None:
                     return intent
     return None

@@ -13,8 +13,9 @@ from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.core.errors import PermissionDenied
 from omnidesk.core.events import EventDelivery, OutboxEvent
+from omnidesk.domains.agents.models import User
 from omnidesk.domains.conversations.actions import check_post_message
-from omnidesk.domains.conversations.mention_actions import do_mark_mentions_seen
+from omnidesk.domains.conversations.mention_actions import do_mark_mentions_seen, mentioned_users
 from omnidesk.domains.conversations.models import Conversation, Message, MessageMention
 from omnidesk.domains.conversations.schemas import MessageCreate
 from omnidesk.domains.conversations.service import (
@@ -95,3 +96,13 @@ async def test_a_supervisor_takes_over_and_reopened_conversations_need_attention
     assert [c.id for c in await list_reopened(session, actor=owner.admin)] == [conv.id]
     assert await session.scalar(select(MessageMention.id)) is None
     assert isinstance(taken, Conversation)
+
+
+def test_a_mention_may_carry_the_korean_honorific() -> None:
+    """"@이도현님" and "@이도현 님" both name 이도현 (as Korean colleagues write it); "@이도현님들"
+    and a longer name that merely starts the same do not."""
+    dohyun = User(name="이도현", email="dohyun.lee@acme.example", is_active=True)
+    other = User(name="이도", email="ido@acme.example", is_active=True)
+    for text in ("@이도현님 확인 부탁드려요", "@이도현씨, 확인해 주세요", "@이도현 님 확인 부탁드려요"):
+        assert mentioned_users(text, [dohyun, other]) == [dohyun], text
+    assert mentioned_users("@이도현님들 모두 확인해 주세요", [dohyun, other]) == []

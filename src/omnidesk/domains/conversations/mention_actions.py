@@ -17,6 +17,7 @@ from omnidesk.domains.conversations.models import Message, MessageMention
 from omnidesk.domains.conversations.service import shown_text
 
 MENTION = re.compile(r"@([^\s@,.!?;:()\[\]]+)")
+HONORIFICS = ("님", "씨")  # written right after a Korean name: "@이도현님"
 
 
 def handles_of(user: User) -> set[str]:
@@ -29,6 +30,7 @@ def handles_of(user: User) -> set[str]:
 def mentioned_users(text: str, users: list[User]) -> list[User]:
     """Return the active users a note names with @ (by name, display name or email's local part)."""
     words = {m.casefold() for m in MENTION.findall(text)}
+    words |= {w[:-1] for w in words if len(w) > 1 and w.endswith(HONORIFICS)}  # "@이도현님"
     return [u for u in users if u.is_active and words & handles_of(u)] if words else []
 
 

@@ -144,6 +144,7 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     assert alerts["notes"] == ["새 대화가 배정되었습니다"] and alerts["plays"] == 1, alerts
     new_chat = mine.filter(has=desk.locator(f"a[href^='/conversations/{shopper_chat}']"))
     new_chat.wait_for(timeout=10000)
+    assert new_chat.locator(".wait-mark").count() == 1  # the bot's notice was no answer
     _shoot(desk, "03-assigned-notification")
 
     # She answers it: a double-click sends once, a reply written offline is sent once back online.
@@ -171,9 +172,9 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     _shoot(desk, "05-canned-picker")
     box.press("Enter")
     canned = box.input_value()
-    assert "한빛리빙" in canned and "{" not in canned, canned
+    assert "한빛리빙 고객센터를 이용해" in canned and "{" not in canned, canned  # 리빙를: wrong
     desk.click("#send-button")
-    chat.locator(".msg.agent[data-id]").filter(has_text="한빛리빙").wait_for(timeout=15000)
+    chat.locator(".msg.agent[data-id]").filter(has_text="한빛리빙 고객센터").wait_for(timeout=15000)
 
     # The 300-message conversation: the newest line and the composer both in view.
     desk.goto(f"{base}/conversations/{ids['long']}")
@@ -205,7 +206,7 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     desk.goto(f"{base}/conversations/{ids['chair']}")
     desk.wait_for_selector("#live-status.on")
     desk.check("input[name=mode][value=note]")
-    desk.fill("#reply-text", "@이도현 흔들의자 교환 가능한지 봐 주실 수 있을까요?")
+    desk.fill("#reply-text", "@이도현님 흔들의자 교환 가능한지 봐 주실 수 있을까요?")
     desk.click("#send-button")
     desk.locator("#messages .msg.note").filter(has_text="교환 가능한지").wait_for()
     mate = _staff(browser, base, COLLEAGUE)

@@ -34,7 +34,7 @@ DEMO_CANNED: tuple[tuple[str, str, str, str], ...] = (
      ("현재 {tier} 등급이시며, 누적 구매 금액은 {spent}입니다. {next_tier} 등급까지 {remaining} "
      "남으셨어요. 등급은 매월 1일에 최근 12개월 구매 금액으로 갱신됩니다.")),
     ("마무리", "ko", "마무리 인사",
-     "더 궁금하신 점이 있으시면 언제든 편하게 문의해 주세요. {workspace}를 이용해 주셔서 감사합니다."),
+     "더 궁금하신 점이 있으시면 언제든 편하게 문의해 주세요. {workspace} 고객센터를 이용해 주셔서 감사합니다."),
     ("delivery", "en", "Where is my order",
      ("Your order {order_number} ({open_order_product}) is currently {order_status}. We'll send "
      "the tracking number as soon as it ships; delivery usually takes 1-2 days after that.")),

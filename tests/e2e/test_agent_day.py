@@ -231,10 +231,14 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     chat.locator("#send").tap()
     desk.locator("#messages .msg.customer").filter(has_text="화요일").wait_for(timeout=15000)
     boss.wait_for_selector("#live-status.on")
+    line = boss.locator("#supervise input[name=text]").bounding_box()
+    pane = boss.locator("#conversation").bounding_box()
+    assert line and pane and line["width"] > pane["width"] / 2, (line, pane)  # room to write
     boss.fill("#supervise input[name=text]", "변경 접수하고 마무리 인사로 해결하세요")
     boss.click("#supervise button[type=submit]")
     desk.locator("#messages .msg.whisper").filter(has_text="마무리 인사로").wait_for()
-    _shoot(desk, "11-whisper")
+    _shoot(boss, "11-whisper-supervisor")
+    _shoot(desk, "11-whisper-agent")
 
     # Resolving while the shopper's last message is unanswered: warned, the closing message
     # ready in the box; "send and resolve" delivers it to the shopper's phone.

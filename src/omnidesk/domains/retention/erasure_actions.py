@@ -26,7 +26,10 @@ from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.customers.models import CustomerIdentity
 from omnidesk.domains.retention.events import CustomerErased
-from omnidesk.domains.retention.recordings import PROVIDER_RECORDINGS, emit_provider_recordings
+from omnidesk.domains.retention.recording_actions import (
+    PROVIDER_RECORDINGS,
+    do_request_recording_deletion,
+)
 from omnidesk.domains.retention.schemas import ErasureCertificate
 from omnidesk.domains.retention.sweep import sweep
 
@@ -72,7 +75,7 @@ async def do_erase_customer(session: AsyncSession, *, actor: Actor, customer_id:
         needles.append("".join(ch for ch in customer.phone if ch.isdigit()))
     counts: dict[str, int] = {}
     # recordings the provider keeps go too (the channel deletes them there, with retries)
-    if asked := emit_provider_recordings(session, ws, messages):
+    if asked := do_request_recording_deletion(session, ws, messages):
         counts[PROVIDER_RECORDINGS] = asked
     files = 0
     for message in messages:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from omnidesk.channels.voice.manifest import MANIFEST as VOICE
 from omnidesk.core.events import Event
 
 
@@ -31,7 +32,7 @@ class ProviderRecordingsRemoved(Event):
     the channel deletes the recordings there (`channels.tasks`, retried until it has)."""
 
     name: ClassVar[str] = "retention.provider_recordings_removed"
-    example: ClassVar[dict[str, Any]] = {"channel": "voice", "inbox_id": 3,
+    example: ClassVar[dict[str, Any]] = {"channel": VOICE.kind, "inbox_id": 3,
                                          "recording_ids": ["RE" + "0" * 32]}
 
     channel: str

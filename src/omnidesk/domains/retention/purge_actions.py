@@ -20,10 +20,10 @@ from omnidesk.domains.conversations.models import Message, MessageSecret
 from omnidesk.domains.privacy.models import PiiAccess
 from omnidesk.domains.retention.erasure_actions import remove_files
 from omnidesk.domains.retention.events import RetentionPurged
-from omnidesk.domains.retention.recordings import (
+from omnidesk.domains.retention.recording_actions import (
     PROVIDER_RECORDINGS,
     RECORDING_KEY,
-    emit_provider_recordings,
+    do_request_recording_deletion,
 )
 from omnidesk.domains.retention.schemas import PurgeReport, RetentionSettings
 
@@ -58,7 +58,7 @@ async def _purge_provider_recordings(session: AsyncSession, workspace_id: int,
     rows = (await session.scalars(select(Message).where(
         Message.workspace_id == workspace_id, Message.created_at < cutoff,
         Message.meta[RECORDING_KEY].as_string().is_not(None)).limit(BATCH * 4))).all()
-    asked = emit_provider_recordings(session, workspace_id, rows)
+    asked = do_request_recording_deletion(session, workspace_id, rows)
     for message in rows:
         message.meta = {k: v for k, v in message.meta.items() if k != RECORDING_KEY}
     return asked
@@ -106,7 +106,7 @@ async def do_purge(session: AsyncSession, *, workspace_id: int, policy: Retentio
         purged: list[int] = []
         messages = (await session.scalars(select(Message).where(
             Message.id.in_(old)).limit(BATCH * 4))).all()
-        if asked := emit_provider_recordings(session, workspace_id, messages):
+        if asked := do_request_recording_deletion(session, workspace_id, messages):
             removed[PROVIDER_RECORDINGS] = removed.get(PROVIDER_RECORDINGS, 0) + asked
         for message in messages:
             files += remove_files(upload_dir, message.attachments)

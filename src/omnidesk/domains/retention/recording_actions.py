@@ -22,7 +22,7 @@ def recording_id(message: Message) -> str | None:
     return str(value) if value else None
 
 
-def emit_provider_recordings(session: AsyncSession, workspace_id: int,
+def do_request_recording_deletion(session: AsyncSession, workspace_id: int,
                              messages: Iterable[Message]) -> int:
     """Ask each channel to delete the recordings these messages refer to (before their metadata
     is cleared); return how many recordings were asked for."""

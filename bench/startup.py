@@ -6,10 +6,11 @@ then for each of ``--runs`` starts `omnidesk serve` and measures:
 - help: wall time of `omnidesk --help` (the command groups are imported lazily);
 - healthz: seconds from the process start until /healthz answers 200 (the port listens at once;
   the application loads behind it, see omnidesk.app.asgi);
-- ready: seconds until /readyz answers 200 (the application imported and started);
-- 1st reply: right after /readyz, one widget message until the bot's answer is stored (models
-  still loading in the background are part of it; the shipped intent model comes from the
-  model cache, `OMNIDESK_CACHE_DIR`, after the first start on the machine);
+- ready: seconds until /readyz answers 200 (the application imported and started, and the bot's
+  models warm: the process answers as the bot; pages and the API answer before that);
+- 1st reply: right after /readyz, one widget message until the bot's answer is stored (the
+  shipped intent model comes from the model cache, `OMNIDESK_CACHE_DIR`, after the first start
+  on the machine); start→reply adds the two;
 - RSS idle: the server's resident memory ``--settle`` seconds after /healthz (models loading
   in the background by then);
 - RSS after load: after ``--messages`` widget messages from ``--visitors`` visitors, with the
@@ -164,10 +165,12 @@ def main() -> None:
     for step in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run([*CLI, *step], env=env, check=True, capture_output=True)
     rows = [run_server(env, args, tmp / "server.log") for _ in range(args.runs)]
-    print(f"{'run':>3} {'healthz s':>10} {'ready s':>8} {'1st reply s':>11} {'RSS idle MB':>12} {'RSS after MB':>13} "
+    print(f"{'run':>3} {'healthz s':>10} {'ready s':>8} {'1st reply s':>11} {'start→reply s':>13} "
+          f"{'RSS idle MB':>12} {'RSS after MB':>13} "
           f"{'load s':>7}   ({args.messages} widget messages, {args.visitors} visitors, bot on)")
     for n, row in enumerate(rows, 1):
         print(f"{n:>3} {row['healthz_s']:>10.2f} {row['ready_s']:>8.2f} {row['reply_s']:>11.2f} "
+              f"{row['ready_s'] + row['reply_s']:>13.2f} "
               f"{row['rss_idle_mb']:>12.0f} "
               f"{row['rss_after_mb']:>13.0f} {row['load_s']:>7.1f}")
 

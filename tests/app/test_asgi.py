@@ -89,3 +89,33 @@ async def test_an_app_that_fails_to_load_is_reported_and_refused_with_retry_afte
         refused = await client.get("/page")
         assert refused.status_code == 503 and refused.headers["Retry-After"] == "2"
         assert refused.json()["message"] == "omnidesk failed to start"
+
+
+async def test_a_process_that_answers_as_the_bot_is_ready_once_the_bot_is_warm(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    warm = threading.Event()
+
+    def bot_app() -> Starlette:
+        app = _inner([])
+
+        @contextlib.asynccontextmanager
+        async def lifespan(inner: Starlette) -> AsyncIterator[None]:
+            inner.state.bot_warm_up = asyncio.create_task(asyncio.to_thread(warm.wait, 10))
+            yield
+
+        app.router.lifespan_context = lifespan
+        return app
+
+    loaded = threading.Event()
+    loaded.set()
+    async with served(monkeypatch, bot_app, loaded) as (deferred, client):
+        await deferred.ready.wait()
+        assert (await client.get("/page")).text == "the real app"  # pages do not wait for it
+        warming = await client.get("/readyz")
+        assert warming.status_code == 503
+        assert warming.json() | {"version": ""} == {
+            "status": "warming", "version": "", "ready": True, "bot": "warming"}
+        warm.set()
+        await deferred.app.state.bot_warm_up  # type: ignore[union-attr]
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["bot"] == "warm"

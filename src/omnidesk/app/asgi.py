@@ -5,8 +5,10 @@ takes seconds, more on a busy machine. Uvicorn binds its socket only after the l
 returns, so a plain app is unreachable all that time and a supervisor or proxy sees a dead
 process. Here the lifespan startup returns at once and the import runs in a thread while the
 server listens: ``/healthz`` answers from the first moment (``"ready": false`` until loaded),
-``/readyz`` answers 503 until the app has started, and every other request or WebSocket waits
-for the app (503 with Retry-After when it does not come up within ``WAIT_SECONDS``).
+``/readyz`` answers 503 until the app has started (and, in a process that answers as the bot,
+until the bot's models are warm: ``"status": "warming"``; pages and the API are served by then),
+and every other request or WebSocket waits for the app (503 with Retry-After when it does not
+come up within ``WAIT_SECONDS``).
 """
 
 from __future__ import annotations
@@ -117,8 +119,13 @@ class DeferredApp:
                                 "version": __version__, "ready": self.app is not None}
         status = 200 if scope["path"] == "/healthz" and not self.failed else 503
         if self.app is not None:
-            body["status"] = "ok"
-            status = 200
+            body["status"], status = "ok", 200
+            warm_up = getattr(getattr(self.app, "state", None), "bot_warm_up", None)
+            if warm_up is not None:  # this process answers as the bot: ready once it is warm
+                body["bot"] = ("warming" if not warm_up.done() else
+                               "cold" if warm_up.cancelled() or warm_up.exception() else "warm")
+                if body["bot"] == "warming":
+                    body["status"], status = "warming", 503
         await JSONResponse(body, status_code=status)(scope, receive, send)
 
     async def _unavailable(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -239,7 +239,7 @@ LONG_FILES_FIRST = (  # the two multi-process drills apart, so they rarely share
     "tests/domains/engagement/test_demo_shopper.py", "tests/domains/knowledge/test_help_center.py",
     "tests/channels/test_media_download.py", "tests/test_crash_drill.py",
     "tests/test_migrations.py", "tests/test_cli.py", "tests/domains/inboxes/test_inboxes.py",
-    "tests/e2e/test_first_run.py",
+    "tests/e2e/test_first_run.py", "tests/e2e/test_agent_day.py",
 )
 
 

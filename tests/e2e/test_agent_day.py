@@ -86,6 +86,12 @@ def _conversation_of(text: str) -> Any:
     return find
 
 
+def _count(title: str) -> int:
+    """The count of unseen alerts the tab title shows ("(2) 받은 대화함 · 한빛리빙")."""
+    found = re.match(r"^\((\d+)\) ", title)
+    return int(found.group(1)) if found else 0
+
+
 def _shoot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"agent-day-{name}.png"))
 
@@ -97,12 +103,14 @@ def _staff(browser: Any, base: str, email: str) -> Any:
 
 
 def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> None:  # noqa: F811
+    # One function, not split: it is one continuous day, each step starting from the pages,
+    # chats and alerts the steps before it left (the point of the walk).
     server = demo_server.server
     base = server.url
     ids = in_database(server.env["OMNIDESK_DATABASE_URL"], _the_day_before)
     _wait_until_delivered(server, ids["events_before"])
 
-    # 08:58 — 김민지 logs in (her browser may show notifications) and lands on her own chats.
+    # 김민지 logs in (her browser may show notifications) and lands on her own chats.
     desk_context = browser.new_context(locale="ko-KR", viewport=DESKTOP,
                                        permissions=["notifications"])
     desk_context.add_init_script(RECORD_ALERTS)
@@ -138,10 +146,18 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     shopper_chat = in_database(server.env["OMNIDESK_DATABASE_URL"], _conversation_of(ASK))
     boss.goto(f"{base}/conversations/{shopper_chat}")
     boss.wait_for_selector("#live-status.on")
+    # (the demo's SLA clocks may alert her too, at any moment: only this alert is counted)
+    before = desk.evaluate("() => ({...window.__alerts, title: document.title})")
     boss.select_option("#assignee-select", str(ids[AGENT]))
-    expect(desk).to_have_title(re.compile(r"^\(1\) "), timeout=20000)
+    tag = f"assigned-{shopper_chat}"
+    desk.wait_for_function("tag => window.__alerts.tags.includes(tag)", arg=tag, timeout=20000)
     alerts = desk.evaluate("window.__alerts")
-    assert alerts["notes"] == ["새 대화가 배정되었습니다"] and alerts["plays"] == 1, alerts
+    assert alerts["tags"].count(tag) == 1, alerts
+    assert alerts["notes"][alerts["tags"].index(tag)] == "새 대화가 배정되었습니다", alerts
+    assert alerts["plays"] - before["plays"] >= 1, (before, alerts)  # the sound, once each
+    assert alerts["plays"] - before["plays"] == len(alerts["tags"]) - len(before["tags"])
+    expect(desk).to_have_title(re.compile(r"^\(\d+\) 받은 대화함"))
+    assert _count(desk.title()) > _count(before["title"]), (before["title"], desk.title())
     new_chat = mine.filter(has=desk.locator(f"a[href^='/conversations/{shopper_chat}']"))
     new_chat.wait_for(timeout=10000)
     assert new_chat.locator(".wait-mark").count() == 1  # the bot's notice was no answer

@@ -243,10 +243,14 @@ def test_a_double_click_and_a_send_while_offline_each_deliver_once(
 
 # Records what the page shows the agent: desktop notifications made and sounds played.
 RECORD_ALERTS = """
-window.__alerts = {notes: [], plays: 0};
+window.__alerts = {notes: [], tags: [], plays: 0};
 const RealNotification = window.Notification;
 window.Notification = new Proxy(RealNotification, {
-  construct(target, args) { window.__alerts.notes.push(args[1] && args[1].body); return new target(...args); },
+  construct(target, args) {
+    window.__alerts.notes.push(args[1] && args[1].body);
+    window.__alerts.tags.push(args[1] && args[1].tag);
+    return new target(...args);
+  },
   get(target, name) { const v = target[name]; return typeof v === "function" ? v.bind(target) : v; },
 });
 const realPlay = HTMLMediaElement.prototype.play;

@@ -170,6 +170,6 @@ async def test_the_privacy_page_keeps_the_access_log_as_long_as_the_law_says(
     form = {"csrf": csrf, "do": "save", "messages": "0", "attachments": "0", "recordings": "0",
             "raw_events": "0", "logs": "0"}
     short = await client.post("/settings/privacy", data={**form, "access_log": "100"})
-    assert short.status_code == 400 and "최소 730일(2년)" in short.text
+    assert short.status_code == 400 and 'role="alert">개인정보 접속 기록은 법에 따라 최소 730일' in short.text
     saved = await client.post("/settings/privacy", data={**form, "access_log": "1095"})
     assert saved.status_code == 200 and 'name="access_log" min="0" max="36500" value="1095"' in saved.text

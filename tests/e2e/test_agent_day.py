@@ -232,6 +232,9 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     _shoot(mate, "09-mention-seen")
     desk.check("input[name=mode][value=reply]")
     desk.fill(".transfer-note-input", "교환 접수 전입니다. 사진 받아 두었어요")
+    desk.press(".transfer-note-input", "Enter")  # on to choosing who takes over, note kept
+    assert desk.evaluate("document.activeElement.id") == "assignee-select"
+    assert desk.url == f"{base}/conversations/{ids['chair']}"
     desk.select_option("#assignee-select", str(ids[COLLEAGUE]))
     moved = desk.locator("#messages .activity-transferred")
     moved.locator(".transfer-note").filter(has_text="사진 받아 두었어요").wait_for(timeout=10000)

@@ -116,6 +116,16 @@
     if (form) form.requestSubmit();
   });
 
+  // Enter in the transfer note moves on to choosing who takes over (choosing sends the
+  // transfer with the note): the form has no submit of its own, and the browser's would
+  // reload the page with the note in the address and lose it.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || e.isComposing || !e.target.matches(".transfer-note-input")) return;
+    e.preventDefault();
+    var select = document.getElementById("assignee-select");
+    if (select) select.focus();
+  });
+
   var composer = document.getElementById("composer");
   if (!composer) return;
   var text = document.getElementById("reply-text");

@@ -25,3 +25,15 @@ async def test_a_conversation_started_after_midnight_in_seoul_shows_that_day(
     await log_in(client, owner.agent_email, owner.password)
     html = (await client.get(f"/conversations/{returning.current_id}/panel/customer360")).text
     assert "2026-03-02" in html and "2026-03-01" not in html
+
+
+async def test_a_last_issue_from_today_says_today_not_zero_days_ago(
+        client: httpx.AsyncClient, session: AsyncSession, owner: Persona) -> None:
+    returning = await seed_returning(session, owner)
+    past = await session.get(Conversation, returning.past_id)
+    assert past is not None
+    past.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    await session.commit()
+    await log_in(client, owner.agent_email, owner.password)
+    html = (await client.get(f"/conversations/{returning.current_id}/panel/customer360")).text
+    assert "오늘 ·" in html and "0일 전" not in html

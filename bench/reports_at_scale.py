@@ -111,7 +111,8 @@ GENERATE = [
     " SELECT 1, c.id, c.customer_id, c.channel, 1 + c.id % 8, 1 + c.id % :teams,"
     " CASE WHEN c.id % 3 = 0 THEN NULL ELSE 1 + c.id % :agents END, c.intent, c.language,"
     " 'resolved', c.created_at,"
-    " ((extract(isodow FROM c.created_at) - 1) * 24 + extract(hour FROM c.created_at))::int,"
+    " ((extract(isodow FROM c.created_at AT TIME ZONE 'Asia/Seoul') - 1) * 24"
+    " + extract(hour FROM c.created_at AT TIME ZONE 'Asia/Seoul'))::int,"
     " c.created_at + (30 + c.id % 900) * interval '1 second', 30 + c.id % 900,"
     " (30 + c.id % 900) * 0.6, c.id % 11 <> 0,"
     " c.created_at + (600 + c.id % 7200) * interval '1 second', 600 + c.id % 7200,"
@@ -163,6 +164,29 @@ async def sum_rollups(session: AsyncSession) -> None:
         await session.commit()
         print(f"  rollups of {dimension}: {time.perf_counter() - started:.1f} s")
     await session.execute(text("ANALYZE"))
+
+
+LOCAL_HOUR_OF_WEEK = (  # the fact's rule (facts.hour_of_week) in the bench's zone
+    "UPDATE analytics_conversation_facts SET hour_of_week ="
+    " ((extract(isodow FROM created_at AT TIME ZONE 'Asia/Seoul') - 1) * 24"
+    " + extract(hour FROM created_at AT TIME ZONE 'Asia/Seoul'))::int")
+
+
+async def add_daily_columns(session: AsyncSession) -> bool:
+    """Add the daily rollup columns an older bench database lacks; tell whether any were."""
+    found = set(await session.scalars(text(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_name = 'analytics_daily_rollups'")))
+    missing = [name for name in DAILY_COUNTERS if name not in found]
+    for name in missing:
+        kind = "double precision" if name.endswith("_sum") else "bigint"
+        await session.execute(text(
+            f"ALTER TABLE analytics_daily_rollups ADD COLUMN {name} {kind} NOT NULL DEFAULT 0"))
+    if missing:  # older generations took the hour of the week in UTC
+        await session.execute(text(LOCAL_HOUR_OF_WEEK))
+        await session.commit()
+        print(f"  added {len(missing)} daily rollup columns; hours of the week made local")
+    return bool(missing)
 
 
 async def add_occupancy(session: AsyncSession) -> None:
@@ -269,7 +293,7 @@ async def main() -> None:
         async with engine.begin() as conn:  # tables added since the data was generated
             await conn.run_sync(metadata.create_all)
     async with create_session_factory(engine)() as session:
-        if only_rollups:
+        if (reuse or only_rollups) and await add_daily_columns(session) or only_rollups:
             await sum_rollups(session)
         elif not reuse:
             await generate(session, n)

@@ -6,13 +6,20 @@ The workspace keeps the default hours (Mon–Fri 09:00–18:00, Asia/Seoul); 202
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.analytics import reports
-from omnidesk.domains.analytics.actions import do_rebuild, do_refresh_fact, do_settle_due_facts
+from omnidesk.domains.analytics.actions import (
+    do_rebuild,
+    do_rebuild_rollups,
+    do_refresh_fact,
+    do_settle_due_facts,
+)
 from omnidesk.domains.analytics.models import (
     COUNTERS,
     DAILY_COUNTERS,
@@ -21,7 +28,12 @@ from omnidesk.domains.analytics.models import (
     daily_rollups,
 )
 from omnidesk.domains.analytics.reports import ReportFilter, backlog, kpis
-from omnidesk.domains.analytics.tables import bot_report, daily_series, survey_distribution
+from omnidesk.domains.analytics.tables import (
+    bot_report,
+    daily_series,
+    heatmap,
+    survey_distribution,
+)
 from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
 from tests.conftest import Persona
 from tests.domains.analytics.history import SMS, Story, add_customer, add_story, kst
@@ -166,6 +178,37 @@ async def test_the_daily_rollups_answer_as_the_facts_do(session: AsyncSession,
     assert await daily_series(session, workspace_id=ws, flt=WHOLE_DECEMBER,
                               calendar=calendar) == await daily_series(
         session, workspace_id=ws, flt=DECEMBER, calendar=calendar)
+
+
+async def test_the_heatmap_of_whole_days_agrees_with_the_hours_and_the_facts(
+        session: AsyncSession, owner: Persona) -> None:
+    ids = await build(session, owner.workspace_id)
+    ws = owner.workspace_id
+    for conversation_id in ids.values():  # kept up to date event by event, like the rollups
+        await do_refresh_fact(session, workspace_id=ws, conversation_id=conversation_id, now=NOW)
+    calendar = workspace_calendar(await get_workspace(session, workspace_id=ws))
+
+    async def heat(flt: ReportFilter) -> list[dict[str, Any]]:
+        return await heatmap(session, workspace_id=ws, flt=flt, calendar=calendar)
+
+    whole = await heat(WHOLE_DECEMBER)  # one daily row a day, hour columns per weekday
+    assert whole == await heat(DECEMBER)  # the hourly rollups
+    # c1, Friday 17:30: 64 h to the first reply; c3 at 10:00 on Tuesday the 8th, c8 at 09:00
+    # on Tuesday the 22nd.
+    assert whole[4 * 24 + 17]["conversations"] == 1
+    assert whole[4 * 24 + 17]["first_response_seconds_average"] == 230400.0
+    assert whole[1 * 24 + 10]["conversations"] == 1 and whole[1 * 24 + 9]["conversations"] == 1
+    assert sum(cell["conversations"] for cell in whole) == 8
+    # One slice reads its dimension's rows; two slices count the facts: the same cells.
+    sms = replace(WHOLE_DECEMBER, channel=SMS)
+    assert await heat(sms) == await heat(replace(sms, language="ko"))
+    assert [c["hour_of_week"] for c in await heat(sms) if c["conversations"]] == [4 * 24 + 10]
+    # A rebuild (``omnidesk report rebuild``) gives the same rows as the events did.
+    await do_rebuild_rollups(session, workspace_id=ws)
+    assert await heat(WHOLE_DECEMBER) == whole
+    assert await heat(replace(WHOLE_DECEMBER, days=(dt.date(2026, 12, 12),
+                                                    dt.date(2026, 12, 30)))) == await heat(
+        replace(DECEMBER, since=kst(12, 0)))
 
 
 async def test_large_periods_take_medians_from_the_histograms_within_a_bucket(

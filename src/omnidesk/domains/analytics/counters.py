@@ -80,6 +80,8 @@ def _in_bucket(column: Any, index: int) -> ColumnElement[int]:
     return _flag(condition & (column < high) if high != float("inf") else condition)
 
 
+LOCAL_HOUR = F.hour_of_week % 24  # the local hour of creation; the row's day gives the weekday
+
 DAILY_EXPRESSIONS: dict[str, ColumnElement[Any]] = {
     **EXPRESSIONS,
     "bot_unhelpful": _flag(UNHELPFUL),
@@ -89,6 +91,9 @@ DAILY_EXPRESSIONS: dict[str, ColumnElement[Any]] = {
        for score in range(low, high + 1)},
     **{f"{prefix}_h{index}": _in_bucket(getattr(F, name), index)
        for prefix, name in HISTOGRAMS.items() for index in range(HISTOGRAM_BUCKETS)},
+    **{f"hour{hour}_{name}": case((LOCAL_HOUR == hour, EXPRESSIONS[name]), else_=0)
+       for hour in range(24) for name in ("conversations", "first_responses",
+                                          "first_response_seconds_sum")},
 }
 assert tuple(DAILY_EXPRESSIONS) == DAILY_COUNTERS
 

@@ -37,7 +37,6 @@ COUNTERS = (
     "fcr_settled", "fcr_yes", "sla_settled", "sla_met", "csat_count", "csat_sum",
     "csat_satisfied", "nps_count", "nps_promoters", "nps_detractors", "ces_count", "ces_sum",
 )
-FLOAT_COUNTERS = frozenset(name for name in COUNTERS if name.endswith("_sum"))
 DIMENSIONS = ("all", "channel", "inbox", "team", "agent", "intent", "language")
 
 # The daily rollups (per local day of the workspace) add what reports would otherwise read from
@@ -52,7 +51,14 @@ SCORE_COUNTERS = tuple(f"{kind}_{score}" for kind, low, high in (
     ("csat", 1, 5), ("nps", 0, 10), ("ces", 1, 7)) for score in range(low, high + 1))
 HISTOGRAM_COUNTERS = tuple(f"{prefix}_h{index}" for prefix in HISTOGRAMS
                            for index in range(HISTOGRAM_BUCKETS))
-DAILY_COUNTERS = (*COUNTERS, "bot_unhelpful", *SCORE_COUNTERS, *HISTOGRAM_COUNTERS)
+# The hour-of-week heatmap: per local hour of the row's day (whose weekday is fixed), the
+# conversations created then and their first responses, so any range of whole days sums one row
+# a day (at most 400), grouped by weekday, instead of 24 hourly rows a day.
+HOUR_COUNTERS = tuple(f"hour{hour}_{name}" for hour in range(24) for name in (
+    "conversations", "first_responses", "first_response_seconds_sum"))
+DAILY_COUNTERS = (*COUNTERS, "bot_unhelpful", *SCORE_COUNTERS, *HISTOGRAM_COUNTERS,
+                  *HOUR_COUNTERS)
+FLOAT_COUNTERS = frozenset(name for name in DAILY_COUNTERS if name.endswith("_sum"))
 DAILY_DIMENSIONS = (*DIMENSIONS, "handoff_reason", "bot_article")
 
 

@@ -1,6 +1,7 @@
 """Report tables beside the KPIs: daily series, hour-of-week heatmap, drill-downs, the bot page.
 
-Series and the heatmap add up hourly counters (rollups, or the facts when sliced by more than one
+Whole local days read the daily rollups (one row a day; the heatmap's hour columns summed per
+weekday); other spans add up hourly counters (rollups, or the facts when sliced by more than one
 dimension) and place each hour in the workspace's local day and hour of the week.
 """
 
@@ -11,15 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import ROLE_RANK, Actor
 from omnidesk.core.errors import InvalidInput
 from omnidesk.domains.analytics.actions import hour_of
-from omnidesk.domains.analytics.counters import UNHELPFUL, row_counters
+from omnidesk.domains.analytics.counters import EXPRESSIONS, UNHELPFUL, row_counters
 from omnidesk.domains.analytics.models import (
     COUNTERS,
+    HOUR_COUNTERS,
     SCORE_COUNTERS,
     KpiRollup,
     daily_rollups,
@@ -126,15 +128,41 @@ async def daily_series(session: AsyncSession, *, workspace_id: int, flt: ReportF
     return [{"date": d.isoformat(), **kpi_values(c)} for d, c in days.items()]
 
 
+HEAT = ("conversations", "first_responses", "first_response_seconds_sum")
+
+
 async def heatmap(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
                   calendar: Calendar) -> list[dict[str, Any]]:
-    """Return 168 cells (local Monday 00:00 first): conversations and mean first response."""
-    cells = [dict.fromkeys(COUNTERS, 0.0) for _ in range(168)]
-    for hour, counters in (await hourly(session, workspace_id=workspace_id, flt=flt)).items():
-        local = hour.astimezone(calendar.tz)
-        cell = cells[local.weekday() * 24 + local.hour]
-        for name, value in counters.items():
-            cell[name] += value
+    """Return 168 cells (local Monday 00:00 first): conversations and mean first response.
+
+    Whole local days read the daily rollups' hour columns (one row a day, summed per weekday);
+    two slices count the facts by their ``hour_of_week``; other spans of instants add up the
+    hourly rollups, each UTC hour placed in its local hour of the week."""
+    cells = [dict.fromkeys(HEAT, 0.0) for _ in range(168)]
+    cell = flt.rollup_cell(None)
+    if flt.days is not None and cell is not None:
+        weekday = extract("dow", daily_rollups.c.day)  # Sunday = 0 on both databases
+        query: Any = select(weekday, *[func.sum(daily_rollups.c[n]) for n in HOUR_COUNTERS])
+        rows: Any = await session.execute(
+            rollup_query(workspace_id, flt, cell, query).group_by(weekday))
+        for row in rows:  # positional: HOUR_COUNTERS is hour by hour, HEAT in order
+            first = ((int(row[0]) + 6) % 7) * 24  # Monday = 0
+            for index, value in enumerate(row[1:]):
+                cells[first + index // len(HEAT)][HEAT[index % len(HEAT)]] += float(value or 0)
+    elif len(flt.slices()) > 1:
+        query = select(F.hour_of_week, *[func.sum(EXPRESSIONS[n]) for n in HEAT])
+        rows = await session.execute(
+            facts_query(workspace_id, flt, query).group_by(F.hour_of_week))
+        for row in rows:
+            cells[row[0]] = {name: float(value or 0)
+                             for name, value in zip(HEAT, row[1:], strict=True)}
+    else:
+        for hour, counters in (await hourly(session, workspace_id=workspace_id,
+                                            flt=flt)).items():
+            local = hour.astimezone(calendar.tz)
+            heat = cells[local.weekday() * 24 + local.hour]
+            for name in HEAT:
+                heat[name] += counters[name]
     return [{"hour_of_week": index, "weekday": index // 24, "hour": index % 24,
              "conversations": int(c["conversations"]),
              "first_response_seconds_average": (

@@ -119,6 +119,10 @@ async def test_a_slice_reads_the_facts_and_agrees_with_the_rollups(
                           language="ko")
     assert (await kpis(session, workspace_id=owner.workspace_id, flt=sliced))[""] == \
         by_channel[SMS]
+    # A breakdown of a slice too (on PostgreSQL one scan sums and takes the percentiles).
+    korean = ReportFilter(since=DECEMBER.since, until=DECEMBER.until, language="ko")
+    assert await kpis(session, workspace_id=owner.workspace_id, flt=korean, by="channel") == \
+        by_channel
     by_intent = await kpis(session, workspace_id=owner.workspace_id, flt=DECEMBER, by="intent")
     assert by_intent["refund"]["conversations"] == 2
     assert by_intent["refund"]["first_response_seconds_median"] == (230400 + 1200) / 2

@@ -149,13 +149,18 @@ async def kpis(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
     """Return the KPIs per group ("" alone when ``by`` is None), medians and p90s included."""
     if by is not None and by not in BY_COLUMNS:
         raise InvalidInput(f"--by must be one of {', '.join(BREAKDOWNS)}", field="by")
-    counters = await summed(session, workspace_id=workspace_id, flt=flt, by=by)
-    total = sum(values["conversations"] for values in counters.values())
-    if total > EXACT_LIMIT and flt.days is not None and flt.rollup_cell(by) is not None:
-        spreads = await histogram_percentiles(session, workspace_id=workspace_id, flt=flt,
-                                              by=by)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if flt.rollup_cell(by) is None and postgres:  # the facts answer: sums and spreads at once
+        counters, spreads = await facts_summary(session, workspace_id=workspace_id, flt=flt,
+                                                by=by)
     else:
-        spreads = await percentiles(session, workspace_id=workspace_id, flt=flt, by=by)
+        counters = await summed(session, workspace_id=workspace_id, flt=flt, by=by)
+        total = sum(values["conversations"] for values in counters.values())
+        if total > EXACT_LIMIT and flt.days is not None and flt.rollup_cell(by) is not None:
+            spreads = await histogram_percentiles(session, workspace_id=workspace_id,
+                                                  flt=flt, by=by)
+        else:
+            spreads = await percentiles(session, workspace_id=workspace_id, flt=flt, by=by)
     busy = await occupancy(session, workspace_id=workspace_id, flt=flt, by=by)
     for key in busy.keys() - counters.keys():  # agents who were online but got nothing
         counters[key] = dict.fromkeys(COUNTERS, 0.0)
@@ -223,24 +228,50 @@ def facts_query(workspace_id: int, flt: ReportFilter, query: Select[Any]) -> Sel
     return query
 
 
+def _percentile_aggregates() -> list[Any]:
+    """Return PostgreSQL's median and p90 of each duration (percentile_cont skips NULLs; each
+    aggregate sorts its own column), labelled ``<duration>_median`` / ``<duration>_p90``."""
+    return [func.percentile_cont(q).within_group(column).label(f"{name}_{label}")
+            for name, column in PERCENTILE_COLUMNS.items()
+            for q, label in ((0.5, "median"), (0.9, "p90"))]
+
+
+async def facts_summary(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
+                        by: str | None = None
+                        ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float | None]]]:
+    """Return the summed counters and the medians and p90s per group from one scan of the facts
+    (PostgreSQL; what ``summed`` and ``percentiles`` return when no rollup answers)."""
+    group = BY_COLUMNS[by] if by else None
+    query: Any = facts_query(workspace_id, flt, select(
+        *summed_counters(), *_percentile_aggregates(),
+        *([group.label("key")] if group is not None else [])))
+    if group is not None:
+        query = query.group_by(group)
+    counters: dict[str, dict[str, float]] = {}
+    spreads: dict[str, dict[str, float | None]] = defaultdict(_no_spread)
+    for row in await session.execute(query):
+        key = "" if group is None or row.key is None else str(row.key)
+        counters[key] = _floats(row)
+        spreads[key] = {name: _round(row._mapping[name]) for name in _no_spread()}
+    if by is None and "" not in counters:
+        counters[""] = dict.fromkeys(COUNTERS, 0.0)
+    return counters, spreads
+
+
 async def percentiles(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
                       by: str | None = None) -> dict[str, dict[str, float | None]]:
     """Return the median and p90 of each duration, per group (from the facts' index range)."""
     group = BY_COLUMNS[by] if by else None
     found: dict[str, dict[str, float | None]] = defaultdict(_no_spread)
     postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:  # one scan: percentile_cont skips NULLs, each aggregate sorts its own column
-        aggregates = [func.percentile_cont(q).within_group(column)
-                      for column in PERCENTILE_COLUMNS.values() for q in (0.5, 0.9)]
+    if postgres:  # one scan
         query = facts_query(workspace_id, flt, select(
-            *aggregates, *([group] if group is not None else [])))
+            *_percentile_aggregates(), *([group.label("key")] if group is not None else [])))
         if group is not None:
             query = query.group_by(group)
         for row in await session.execute(query):
-            key = "" if group is None or row[-1] is None else str(row[-1])
-            for index, name in enumerate(PERCENTILE_COLUMNS):
-                found[key][f"{name}_median"] = _round(row[2 * index])
-                found[key][f"{name}_p90"] = _round(row[2 * index + 1])
+            key = "" if group is None or row.key is None else str(row.key)
+            found[key] = {name: _round(row._mapping[name]) for name in _no_spread()}
         return found
     for name, column in PERCENTILE_COLUMNS.items():
         await _python_percentiles(session, workspace_id, flt, name, column, group, found)

@@ -150,17 +150,18 @@ async def kpis(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
     if by is not None and by not in BY_COLUMNS:
         raise InvalidInput(f"--by must be one of {', '.join(BREAKDOWNS)}", field="by")
     postgres = session.get_bind().dialect.name == "postgresql"
-    if flt.rollup_cell(by) is None and postgres:  # the facts answer: sums and spreads at once
+    cell = flt.rollup_cell(by)
+    if cell is None and postgres:  # the facts answer: sums and spreads at once
         counters, spreads = await facts_summary(session, workspace_id=workspace_id, flt=flt,
                                                 by=by)
+    elif cell is not None and flt.days is not None:  # one read of the daily rows: sums and
+        counters, spreads = await daily_summary(  # histograms (used past EXACT_LIMIT)
+            session, workspace_id=workspace_id, flt=flt, by=by)
+        if sum(values["conversations"] for values in counters.values()) <= EXACT_LIMIT:
+            spreads = await percentiles(session, workspace_id=workspace_id, flt=flt, by=by)
     else:
         counters = await summed(session, workspace_id=workspace_id, flt=flt, by=by)
-        total = sum(values["conversations"] for values in counters.values())
-        if total > EXACT_LIMIT and flt.days is not None and flt.rollup_cell(by) is not None:
-            spreads = await histogram_percentiles(session, workspace_id=workspace_id,
-                                                  flt=flt, by=by)
-        else:
-            spreads = await percentiles(session, workspace_id=workspace_id, flt=flt, by=by)
+        spreads = await percentiles(session, workspace_id=workspace_id, flt=flt, by=by)
     busy = await occupancy(session, workspace_id=workspace_id, flt=flt, by=by)
     for key in busy.keys() - counters.keys():  # agents who were online but got nothing
         counters[key] = dict.fromkeys(COUNTERS, 0.0)
@@ -292,22 +293,28 @@ async def _python_percentiles(session: AsyncSession, workspace_id: int, flt: Rep
         found[key][f"{name}_p90"] = _round(quantile(items, 0.9))
 
 
-async def histogram_percentiles(session: AsyncSession, *, workspace_id: int,
-                                flt: ReportFilter, by: str | None = None
-                                ) -> dict[str, dict[str, float | None]]:
-    """Return the median and p90 of each duration per group from the daily histograms."""
+async def daily_summary(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
+                        by: str | None = None
+                        ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float | None]]]:
+    """Return the summed counters per group and the median and p90 of each duration from the
+    daily histograms, in one read of the daily rollup rows (whole local days)."""
     cell = flt.rollup_cell(by)
     assert cell is not None and flt.days is not None
     query = rollup_query(workspace_id, flt, cell, select(daily_rollups.c.key, *[
-        func.coalesce(func.sum(daily_rollups.c[n]), 0).label(n) for n in HISTOGRAM_COUNTERS]))
-    found: dict[str, dict[str, float | None]] = defaultdict(_no_spread)
+        func.coalesce(func.sum(daily_rollups.c[n]), 0).label(n)
+        for n in (*COUNTERS, *HISTOGRAM_COUNTERS)]))
+    counters: dict[str, dict[str, float]] = {}
+    spreads: dict[str, dict[str, float | None]] = defaultdict(_no_spread)
     for row in await session.execute(query.group_by(daily_rollups.c.key)):
         key = "" if by is None else row.key
+        counters[key] = _floats(row)
         for prefix, name in HISTOGRAMS.items():
             counts = [int(row._mapping[f"{prefix}_h{i}"]) for i in range(HISTOGRAM_BUCKETS)]
-            found[key][f"{name}_median"] = _round(histogram_quantile(counts, 0.5))
-            found[key][f"{name}_p90"] = _round(histogram_quantile(counts, 0.9))
-    return found
+            spreads[key][f"{name}_median"] = _round(histogram_quantile(counts, 0.5))
+            spreads[key][f"{name}_p90"] = _round(histogram_quantile(counts, 0.9))
+    if by is None and "" not in counters:
+        counters[""] = dict.fromkeys(COUNTERS, 0.0)
+    return counters, spreads
 
 
 def histogram_quantile(counts: list[int], q: float) -> float | None:

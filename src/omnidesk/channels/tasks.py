@@ -188,9 +188,11 @@ class ChannelJobs:
         inbox = await (find_inbox(session, workspace_id=workspace_id, inbox_id=data.inbox_id)
                        if data.inbox_id is not None else
                        first_inbox(session, workspace_id=workspace_id, kind=data.channel))
-        if inbox is None:
-            raise PermanentError(f"no {data.channel} inbox holds the provider's credentials; "
-                                 f"delete {len(data.recording_ids)} recording(s) there by hand")
+        if inbox is None:  # disconnected since: its credentials are gone with it
+            log.warning("provider recordings left for lack of an inbox; delete them in the "
+                        "provider's console", extra={"channel": data.channel,
+                                                     "recordings": len(data.recording_ids)})
+            return
         config = inbox_config(inbox, adapter, self.cipher)
         deleted = 0
         async with self.client_factory() as client:

@@ -199,13 +199,14 @@ async def bot_report(session: AsyncSession, *, workspace_id: int,
     anything else counts the facts by the same rules (``counters.UNHELPFUL``).
     """
     if flt.days is not None and not flt.slices():
-        tops = [("handoff_intents", "intent", ("handoffs",)),
-                ("handoff_reasons", "handoff_reason", ("handoffs",)),
-                ("failed_articles", "bot_article", ("bot_unhelpful",)),
-                ("helpful_articles", "bot_article", ("self_service_confirmed",
-                                                     "self_service_assumed"))]
-        return {name: await _top_keys(session, workspace_id, flt, dimension, names)
-                for name, dimension, names in tops}
+        articles = await _top_keys(session, workspace_id, flt, "bot_article", {
+            "failed_articles": ("bot_unhelpful",),
+            "helpful_articles": ("self_service_confirmed", "self_service_assumed")})
+        return {**await _top_keys(session, workspace_id, flt, "intent",
+                                  {"handoff_intents": ("handoffs",)}),
+                **await _top_keys(session, workspace_id, flt, "handoff_reason",
+                                  {"handoff_reasons": ("handoffs",)}),
+                **articles}
 
     async def top(column: Any, condition: ColumnElement[bool]) -> list[dict[str, Any]]:
         rows = await session.execute(
@@ -221,16 +222,22 @@ async def bot_report(session: AsyncSession, *, workspace_id: int,
 
 
 async def _top_keys(session: AsyncSession, workspace_id: int, flt: ReportFilter,
-                    dimension: str, names: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Return the ten keys of a daily-rollup dimension with the largest sum of counters."""
-    total = sum((func.sum(daily_rollups.c[name]) for name in names[1:]),
-                func.sum(daily_rollups.c[names[0]]))
-    rows = await session.execute(
+                    dimension: str, tops: dict[str, tuple[str, ...]]
+                    ) -> dict[str, list[dict[str, Any]]]:
+    """Return, for each named sum of counters, the ten keys of a daily-rollup dimension with the
+    largest sum (ties by key), all from one read of the dimension's rows."""
+    names = sorted({name for summed in tops.values() for name in summed})
+    rows = (await session.execute(
         rollup_query(workspace_id, flt, (dimension, None), select(
-            daily_rollups.c.key, total.label("n")))
+            daily_rollups.c.key, *[func.sum(daily_rollups.c[n]).label(n) for n in names]))
         .where(daily_rollups.c.key != "").group_by(daily_rollups.c.key)
-        .having(total > 0).order_by(total.desc(), daily_rollups.c.key).limit(10))
-    return [{"key": row.key, "conversations": int(row.n)} for row in rows]
+        .order_by(daily_rollups.c.key))).all()  # ties in the database's order of keys
+    found: dict[str, list[dict[str, Any]]] = {}
+    for top, summed in tops.items():
+        totals = [(int(sum(row._mapping[n] or 0 for n in summed)), row.key) for row in rows]
+        ranked = sorted(((n, key) for n, key in totals if n > 0), key=lambda t: -t[0])
+        found[top] = [{"key": key, "conversations": n} for n, key in ranked[:10]]
+    return found
 
 
 async def survey_distribution(session: AsyncSession, *, workspace_id: int,

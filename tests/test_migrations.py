@@ -190,3 +190,51 @@ def test_raw_events_become_unique_per_inbox_and_back(backend: str, tmp_path: Pat
                     [(1, "SM1"), (2, "SM1#2")]]
     upgrade(url)
     assert _inspect(url)[1] == []
+
+
+def _zeros(url: str, table: str) -> dict[str, object]:
+    """Every column of a table that a test row leaves at zero (counters), by name."""
+    async def run() -> dict[str, object]:
+        engine = create_engine(url)
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(lambda c: inspect(c).get_columns(table))
+        await engine.dispose()
+        return {c["name"]: 0 for c in columns if c["name"] not in ("id",)}
+
+    return asyncio.run(run())
+
+
+def _insert(url: str, table: str, rows: list[dict[str, object]]) -> None:
+    for row in rows:
+        names = ", ".join(row)
+        values = ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in row.values())
+        _run(url, f"INSERT INTO {table} ({names}) VALUES ({values})")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_heatmap_hours_of_days_counted_before_the_upgrade_are_filled_in(
+        backend: str, tmp_path: Path) -> None:
+    url = (f"sqlite+aiosqlite:///{tmp_path / 'm.db'}" if backend == "sqlite"
+           else _postgres_url())
+    upgrade(url, "20261210_occupancy")
+    json = "'{}'"
+    _run(url, "INSERT INTO workspaces (id, slug, name, default_locale, timezone, settings, "
+              f"business_hours, secret, created_at, updated_at) VALUES (1, 'acme', 'Acme', 'ko', "
+              f"'Asia/Seoul', {json}, {json}, 's', '{NOW}', '{NOW}')")
+    hourly, daily = _zeros(url, "analytics_rollups"), _zeros(url, "analytics_daily_rollups")
+    # 2026-12-01 00:00 and 14:00 UTC are 09:00 on the 1st and 23:00 on the 1st in Seoul;
+    # 15:00 UTC is 00:00 on the 2nd
+    _insert(url, "analytics_rollups", [
+        {**hourly, "workspace_id": 1, "dimension": "all", "key": "", "hour": hour,
+         "conversations": n, "first_responses": n, "first_response_seconds_sum": 60.0 * n}
+        for hour, n in (("2026-12-01 00:00:00", 2), ("2026-12-01 14:00:00", 1),
+                        ("2026-12-01 15:00:00", 3))])
+    _insert(url, "analytics_daily_rollups", [
+        {**daily, "workspace_id": 1, "dimension": "all", "key": "", "day": day,
+         "conversations": n} for day, n in (("2026-12-01", 3), ("2026-12-02", 3))])
+    upgrade(url)
+    [rows] = _run(url, "SELECT day, hour9_conversations, hour23_conversations, "
+                       "hour0_conversations, hour9_first_response_seconds_sum "
+                       "FROM analytics_daily_rollups ORDER BY day")
+    assert [tuple(r[1:]) for r in rows] == [(2, 1, 0, 120.0), (0, 0, 3, 0.0)]
+    assert _inspect(url)[1] == []

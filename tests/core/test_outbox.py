@@ -314,3 +314,40 @@ async def test_a_stored_payload_its_model_rejects_is_dead_lettered_with_the_reas
     [delivery] = (await session.scalars(select(EventDelivery))).all()
     assert delivery.status == DEAD and delivery.attempts == 1
     assert "ThingHappened" in (delivery.last_error or "")
+
+
+async def test_background_work_yields_to_customers_work_until_it_is_overdue(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws_id = await _workspace(session)
+    ran: list[str] = []
+    registry = SubscriberRegistry()
+
+    async def report(event: DeliveredEvent[ThingHappened], _: AsyncSession) -> None:
+        ran.append(f"report {event.data.n}")
+
+    async def answer(event: DeliveredEvent[TicketOpened], _: AsyncSession) -> None:
+        ran.append(f"answer {event.data.id}")
+
+    registry.subscribe(ThingHappened, name="test.report", background=True)(report)
+    registry.subscribe(TicketOpened, name="test.answer")(answer)
+    assert registry.background_names == {"test.report"}
+    dispatcher = Dispatcher(session_factory, registry, FAST)
+    emit(session, ThingHappened(n=1), workspace_id=ws_id)  # older, but housekeeping
+    emit(session, TicketOpened(id="a"), workspace_id=ws_id)
+    await session.commit()
+    await dispatcher.drain()
+    assert ran == ["answer a", "report 1"]
+
+    ran.clear()
+    emit(session, ThingHappened(n=2), workspace_id=ws_id)
+    await session.commit()
+    await dispatcher.fan_out()
+    await session.execute(update(EventDelivery).where(EventDelivery.subscriber == "test.report")
+                          .values(next_attempt_at=dt.datetime.now(dt.UTC)
+                                  - dt.timedelta(seconds=30)))  # waited long enough
+    emit(session, TicketOpened(id="b"), workspace_id=ws_id)
+    await session.commit()
+    await dispatcher.fan_out()
+    await dispatcher.run_due()
+    assert ran == ["report 2", "answer b"]

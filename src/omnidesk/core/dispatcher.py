@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
-from sqlalchemy import Row, and_, insert, or_, select, update
+from sqlalchemy import Row, and_, false, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.db import rowcount, utcnow
@@ -32,6 +32,9 @@ from omnidesk.core.scheduler import Schedule, fire_due_schedules
 
 log = logging.getLogger("omnidesk.dispatcher")
 CLAIM_BATCH = 10  # small, so a slow handler cannot outlive the lease of deliveries behind it
+# Background deliveries (schedules, reports) wait while other work is due, but no longer than
+# this past their time, so a steady stream of messages cannot starve routing's tick.
+BACKGROUND_YIELD_SECONDS = 5.0
 
 
 @dataclass
@@ -114,6 +117,7 @@ class Dispatcher:
 
     async def fan_out(self) -> int:
         """Create one delivery per subscriber that would act on each event not yet fanned out."""
+        self._wake.clear()  # what woke us is fanned out now; a later commit wakes us again
         async with self.session_factory() as session:
             candidates = (
                 select(OutboxEvent.id)
@@ -179,15 +183,19 @@ class Dispatcher:
             for delivery in claimed:
                 await self._run_isolated(delivery)
             handled += len(claimed)
-            if len(claimed) < CLAIM_BATCH:
-                break
+            if len(claimed) < CLAIM_BATCH or self._wake.is_set():
+                break  # nothing more, or new events to fan out first (a customer's message)
         return handled
 
     async def _claim_batch(self, size: int) -> list[_Claimed]:
         """Mark up to `size` due deliveries as running under a lease; return them with events.
 
-        The events are read in the claim's transaction (one query for the batch), so running a
-        delivery costs its handler's statements plus one UPDATE and the commit.
+        Customers' work comes first; background work (``SubscriberRegistry.background_names``)
+        joins a batch one delivery at a time: when nothing else is due, or beside the rest once
+        it is ``BACKGROUND_YIELD_SECONDS`` overdue (so it cannot starve), and a message that
+        arrives meanwhile waits for one housekeeping job at most, not a batch of them. The events are read in the claim's
+        transaction (one query for the batch), so running a delivery costs its handler's
+        statements plus one UPDATE and the commit.
         """
         now = utcnow()
         due = or_(
@@ -195,21 +203,11 @@ class Dispatcher:
             and_(EventDelivery.status == RUNNING, EventDelivery.locked_until < now),
         )
         async with self.session_factory() as session:
-            candidates = (
-                select(EventDelivery.id)
-                .where(due)
-                .order_by(EventDelivery.next_attempt_at, EventDelivery.id)
-                .limit(size)
-                .scalar_subquery()
-            )
-            claimed = (await session.execute(
-                update(EventDelivery)
-                .where(EventDelivery.id.in_(candidates), due)
-                .values(status=RUNNING, attempts=EventDelivery.attempts + 1,
-                        locked_until=now + dt.timedelta(seconds=self.config.lease_seconds))
-                .returning(EventDelivery.id, EventDelivery.event_id, EventDelivery.subscriber,
-                           EventDelivery.attempts)
-            )).all()
+            background, overdue = self._background(now)
+            claimed = await self._claim(session, and_(due, not_(background)), size, now)
+            if not claimed or len(claimed) < size:  # at most one background job a batch
+                claimed += await self._claim(
+                    session, and_(due, background, *([] if not claimed else [overdue])), 1, now)
             events: dict[int, Row[Any]] = {}
             if claimed:
                 rows = await session.execute(
@@ -220,6 +218,30 @@ class Dispatcher:
             await session.commit()
         return sorted(_Claimed(c.id, c.subscriber, c.attempts, events.get(c.event_id))
                       for c in claimed)
+
+    async def _claim(self, session: AsyncSession, where: Any, size: int,
+                     now: dt.datetime) -> list[Any]:
+        candidates = (select(EventDelivery.id).where(where)
+                      .order_by(EventDelivery.next_attempt_at, EventDelivery.id)
+                      .limit(size).scalar_subquery())
+        return list((await session.execute(
+            update(EventDelivery)
+            .where(EventDelivery.id.in_(candidates), where)
+            .values(status=RUNNING, attempts=EventDelivery.attempts + 1,
+                    locked_until=now + dt.timedelta(seconds=self.config.lease_seconds))
+            .returning(EventDelivery.id, EventDelivery.event_id, EventDelivery.subscriber,
+                       EventDelivery.attempts)
+        )).all())
+
+    def _background(self, now: dt.datetime) -> tuple[Any, Any]:
+        """Return (in SQL) whether a delivery is background work, and whether it has waited
+        ``BACKGROUND_YIELD_SECONDS`` past its time (then it rides along with customers' work)."""
+        names = self.registry.background_names
+        if not names:
+            return false(), false()
+        return (EventDelivery.subscriber.in_(sorted(names)),
+                EventDelivery.next_attempt_at <= now - dt.timedelta(
+                    seconds=BACKGROUND_YIELD_SECONDS))
 
     async def _run_isolated(self, claimed: _Claimed) -> None:
         """Run one claimed delivery; whatever it raises, the rest of its batch still runs."""

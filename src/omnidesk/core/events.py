@@ -182,6 +182,7 @@ class Subscriber:
     max_attempts: int | None = None
     timeout_seconds: float = 60.0
     audience: Audience | None = None
+    background: bool = False  # housekeeping (schedules, reports): yields to customers' work
 
     @property
     def event_names(self) -> frozenset[str]:
@@ -223,12 +224,14 @@ class SubscriberRegistry:
         self, *events: type[Event], name: str, reads: tuple[str, ...] = (),
         when: Predicate | None = None, max_attempts: int | None = None,
         timeout_seconds: float = 60.0, audience: Audience | None = None,
+        background: bool = False,
     ) -> Callable[[Handler], Handler]:
-        """Decorate a handler to register it for these event types."""
+        """Decorate a handler to register it for these event types (``background``: its
+        deliveries wait while customers' work is due, see ``background_names``)."""
 
         def register(handler: Handler) -> Handler:
             self.add(Subscriber(name, events, handler, reads, when, max_attempts,
-                                timeout_seconds, audience))
+                                timeout_seconds, audience, background))
             return handler
 
         return register
@@ -239,10 +242,17 @@ class SubscriberRegistry:
         def register(handler: Handler) -> Handler:
             self.schedules[name] = seconds
             self.add(Subscriber(f"schedule.{name}", (ScheduleFired,), handler, ("schedule",),
-                                lambda event: event.schedule == name))
+                                lambda event: event.schedule == name, background=True))
             return handler
 
         return register
+
+    @property
+    def background_names(self) -> frozenset[str]:
+        """Name the subscribers whose deliveries yield to the others (every schedule, and the
+        handlers registered as background): the dispatcher claims them after what else is due,
+        for up to ``core.dispatcher.BACKGROUND_YIELD_SECONDS``."""
+        return frozenset(n for n, s in self.subscribers.items() if s.background)
 
     def for_name(self, event_name: str) -> list[Subscriber]:
         """Return the subscribers that handle events of this name (before their predicates)."""

@@ -71,6 +71,9 @@ class Dispatcher:
         self.registry = registry
         self.config = config or DispatcherConfig()
         self._wake = asyncio.Event()
+        # Whether background deliveries may be due (saves a claim statement on idle passes):
+        # set when this process fans some out and after each idle poll (another process may have).
+        self._background_maybe = True
         self._next_runs: dict[str, dt.datetime] = {}  # when each schedule is due, as last seen
         self._stopping = False
 
@@ -97,7 +100,7 @@ class Dispatcher:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.config.poll_seconds)
             except TimeoutError:
-                pass
+                self._background_maybe = True
 
     async def run_once(self) -> int:
         """Fire due schedules, fan out new events and run due deliveries once."""
@@ -143,6 +146,8 @@ class Dispatcher:
             ]
             if rows:
                 await session.execute(insert(EventDelivery), rows)
+                background = self.registry.background_names
+                self._background_maybe |= any(r["subscriber"] in background for r in rows)
             await session.commit()
             return len(claimed)
 
@@ -191,9 +196,9 @@ class Dispatcher:
         """Mark up to `size` due deliveries as running under a lease; return them with events.
 
         Customers' work comes first; background work (``SubscriberRegistry.background_names``)
-        joins a batch one delivery at a time: when nothing else is due, or beside the rest once
-        it is ``BACKGROUND_YIELD_SECONDS`` overdue (so it cannot starve), and a message that
-        arrives meanwhile waits for one housekeeping job at most, not a batch of them. The events are read in the claim's
+        is claimed one delivery at a time when nothing else is due, so a message that arrives
+        meanwhile waits for one housekeeping job at most, not a batch of them; once it is
+        ``BACKGROUND_YIELD_SECONDS`` overdue it is claimed with the rest (it cannot starve). The events are read in the claim's
         transaction (one query for the batch), so running a delivery costs its handler's
         statements plus one UPDATE and the commit.
         """
@@ -204,10 +209,11 @@ class Dispatcher:
         )
         async with self.session_factory() as session:
             background, overdue = self._background(now)
-            claimed = await self._claim(session, and_(due, not_(background)), size, now)
-            if not claimed or len(claimed) < size:  # at most one background job a batch
-                claimed += await self._claim(
-                    session, and_(due, background, *([] if not claimed else [overdue])), 1, now)
+            claimed = await self._claim(session, and_(due, or_(not_(background), overdue)),
+                                        size, now)
+            if not claimed and self._background_maybe:  # nothing else due: one background job
+                claimed = await self._claim(session, and_(due, background), 1, now)
+                self._background_maybe = bool(claimed)
             events: dict[int, Row[Any]] = {}
             if claimed:
                 rows = await session.execute(

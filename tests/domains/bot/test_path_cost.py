@@ -44,8 +44,11 @@ DELIVERIES = [  # each one acts: screens get the change, the bot answers the cus
 # with the contact-reason retraining schedule's first check (2), the daily rollup upsert (1) and
 # the customer's survey answers read with their facts (CSAT from answers, 2 reads of the facts),
 # 104 with the knowledge base's scheduled-publish check (its first check: a SELECT, an UPDATE),
-# 106 with the agent-occupancy rollup schedule's first check (a SELECT, an UPDATE)
-STATEMENTS = 106
+# 106 with the agent-occupancy rollup schedule's first check (a SELECT, an UPDATE),
+# 107 with the dispatcher's background lane: once nothing else is due, one claim of a
+# housekeeping job (an UPDATE that finds none here), after which it is not asked again until
+# background work is fanned out or an idle poll passes
+STATEMENTS = 107
 
 
 async def _say_through_the_way_in(chat: Chat, text: str) -> str:

@@ -75,11 +75,10 @@ async def check_goals(event: DeliveredEvent[Any], session: AsyncSession) -> None
 
 def register(registry: SubscriberRegistry) -> None:
     """Subscribe analytics to conversation events and its settling schedule."""
-    # reports are never what a customer waits for: their folds yield to the rest
-    registry.subscribe(*LIFECYCLE, name="analytics.refresh", background=True,
+    registry.subscribe(*LIFECYCLE, name="analytics.refresh",
                        reads=("conversation_id", "customer_id"))(refresh_conversation)
     registry.subscribe(conv_events.ConversationCustomerChanged, name="analytics.customer_moved",
-                       background=True, reads=("conversation_ids",))(refresh_moved)
+                       reads=("conversation_ids",))(refresh_moved)
     registry.every(SETTLE_EVERY_SECONDS, name="analytics.settle")(settle)
     registry.every(GOALS_EVERY_SECONDS, name="analytics.goals")(check_goals)
     registry.every(FOLD_EVERY_SECONDS, name="analytics.occupancy")(fold_occupancy)

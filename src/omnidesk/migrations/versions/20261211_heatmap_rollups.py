@@ -54,7 +54,7 @@ def _backfill() -> None:
                      *(sa.column(name) for name in COLUMNS))
     zones = bind.execute(sa.text("SELECT id, timezone FROM workspaces")).all()
     for workspace_id, timezone in zones:
-        zone = ZoneInfo(timezone or "Asia/Seoul")
+        zone = ZoneInfo(str(timezone or "Asia/Seoul"))
         cells: dict[tuple[str, str, dt.date], dict[str, float]] = defaultdict(dict)
         rows = bind.execute(sa.select(hourly.c.dimension, hourly.c.key, hourly.c.hour,
                                       *(hourly.c[name] for name in HEAT))

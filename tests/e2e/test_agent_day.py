@@ -28,7 +28,13 @@ from omnidesk.domains.conversations.service import find_conversation
 from omnidesk.domains.search.actions import do_index_all_messages
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 from tests.e2e.conftest import ARTIFACTS, LiveServer, log_in
-from tests.e2e.test_agent_workspace import GEOMETRY, LONG, RECORD_ALERTS, add_conversation
+from tests.e2e.test_agent_workspace import (
+    GEOMETRY,
+    LONG,
+    RECORD_ALERTS,
+    add_conversation,
+    send_twice_and_offline,
+)
 from tests.e2e.test_bot_in_widget import DemoServer, demo_server  # noqa: F401 (fixture)
 from tests.e2e.test_supervisor_live import in_database
 
@@ -168,16 +174,10 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     desk.wait_for_url(f"{base}/conversations/{shopper_chat}*")
     desk.wait_for_selector("#live-status.on")
     agent_lines = desk.locator("#messages .msg.agent")
-    desk.fill("#reply-text", "안녕하세요, 김민지입니다. 배송 날짜 변경 도와드릴게요.")
-    desk.dblclick("#send-button")
-    agent_lines.filter(has_text="배송 날짜 변경 도와드릴게요").wait_for()
-    desk_context.set_offline(True)
-    desk.fill("#reply-text", "원하시는 날짜를 알려 주세요.")
-    desk.press("#reply-text", "Enter")
-    desk.locator("#composer.not-sent #composer-error").wait_for()
-    _shoot(desk, "04-offline-retrying")
-    desk_context.set_offline(False)
-    agent_lines.filter(has_text="원하시는 날짜를").wait_for(timeout=20000)
+    send_twice_and_offline(desk, desk_context, agent_lines,
+                           "안녕하세요, 김민지입니다. 배송 날짜 변경 도와드릴게요.",
+                           "원하시는 날짜를 알려 주세요.",
+                           lambda: _shoot(desk, "04-offline-retrying"))
     chat.locator(".msg.agent[data-id]").filter(has_text="원하시는 날짜를").wait_for(timeout=15000)
 
     # A canned reply with "/": its {workspace} is filled in before she sends it.

@@ -207,6 +207,10 @@ class SubscriberRegistry:
 
     subscribers: dict[str, Subscriber] = field(default_factory=dict)
     schedules: dict[str, float] = field(default_factory=dict)
+    # The subscribers whose deliveries yield to the others (every schedule, and handlers
+    # registered as background): the dispatcher claims them after what else is due, for up to
+    # ``core.dispatcher.BACKGROUND_YIELD_SECONDS``. Kept by ``add`` (read on every claim).
+    background_names: frozenset[str] = frozenset()
 
     def add(self, subscriber: Subscriber) -> None:
         """Register a subscriber; names are unique and every declared read must exist."""
@@ -219,6 +223,8 @@ class SubscriberRegistry:
             raise ValueError(f"subscriber {subscriber.name!r} reads fields its events do not "
                              f"carry: {missing}")
         self.subscribers[subscriber.name] = subscriber
+        if subscriber.background:
+            self.background_names = self.background_names | {subscriber.name}
 
     def subscribe(
         self, *events: type[Event], name: str, reads: tuple[str, ...] = (),
@@ -247,12 +253,6 @@ class SubscriberRegistry:
 
         return register
 
-    @property
-    def background_names(self) -> frozenset[str]:
-        """Name the subscribers whose deliveries yield to the others (every schedule, and the
-        handlers registered as background): the dispatcher claims them after what else is due,
-        for up to ``core.dispatcher.BACKGROUND_YIELD_SECONDS``."""
-        return frozenset(n for n, s in self.subscribers.items() if s.background)
 
     def for_name(self, event_name: str) -> list[Subscriber]:
         """Return the subscribers that handle events of this name (before their predicates)."""

@@ -211,16 +211,22 @@ def _insert(url: str, table: str, rows: list[dict[str, object]]) -> None:
         _run(url, f"INSERT INTO {table} ({names}) VALUES ({values})")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_the_heatmap_hours_of_days_counted_before_the_upgrade_are_filled_in(
-        backend: str, tmp_path: Path) -> None:
+def _seoul_workspace_at(backend: str, tmp_path: Path, revision: str) -> str:
+    """Return the URL of a database upgraded to ``revision`` holding workspace 1 (Seoul)."""
     url = (f"sqlite+aiosqlite:///{tmp_path / 'm.db'}" if backend == "sqlite"
            else _postgres_url())
-    upgrade(url, "20261210_occupancy")
+    upgrade(url, revision)
     json = "'{}'"
     _run(url, "INSERT INTO workspaces (id, slug, name, default_locale, timezone, settings, "
               f"business_hours, secret, created_at, updated_at) VALUES (1, 'acme', 'Acme', 'ko', "
               f"'Asia/Seoul', {json}, {json}, 's', '{NOW}', '{NOW}')")
+    return url
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_heatmap_hours_of_days_counted_before_the_upgrade_are_filled_in(
+        backend: str, tmp_path: Path) -> None:
+    url = _seoul_workspace_at(backend, tmp_path, "20261210_occupancy")
     hourly, daily = _zeros(url, "analytics_rollups"), _zeros(url, "analytics_daily_rollups")
     # 2026-12-01 00:00 and 14:00 UTC are 09:00 on the 1st and 23:00 on the 1st in Seoul;
     # 15:00 UTC is 00:00 on the 2nd
@@ -235,6 +241,55 @@ def test_the_heatmap_hours_of_days_counted_before_the_upgrade_are_filled_in(
     upgrade(url)
     [rows] = _run(url, "SELECT day, hour9_conversations, hour23_conversations, "
                        "hour0_conversations, hour9_first_response_seconds_sum "
-                       "FROM analytics_daily_rollups ORDER BY day")
+                       "FROM analytics_daily_rollups WHERE dimension = 'all' ORDER BY day")
     assert [tuple(r[1:]) for r in rows] == [(2, 1, 0, 120.0), (0, 0, 3, 0.0)]
     assert _inspect(url)[1] == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_pair_and_monthly_rollups_of_days_counted_before_the_upgrade_are_filled_in(
+        backend: str, tmp_path: Path) -> None:
+    url = _seoul_workspace_at(backend, tmp_path, "20261211_heatmap_rollups")
+    json = "'{}'"
+    _run(url, "INSERT INTO customers (id, workspace_id, attributes, tags, created_at, updated_at) "
+         f"VALUES (1, 1, {json}, '[]', '{NOW}', '{NOW}')",
+         *("INSERT INTO conversations (id, workspace_id, customer_id, channel, status, priority, "
+           "attributes, created_at, updated_at, reopened_count, message_count, owner) VALUES "
+           f"({i}, 1, 1, 'sms', 'open', 'normal', {json}, '{NOW}', '{NOW}', 0, 2, 'queued')"
+           for i in (1, 2, 3)))
+    # 2026-11-30 16:00 UTC is 01:00 on 12-01 in Seoul; a language holding the separator
+    _insert(url, "analytics_conversation_facts", [
+        {"workspace_id": 1, "conversation_id": i, "customer_id": 1, "channel": channel,
+         "team_id": team, "language": language, "status": "open", "created_at": created,
+         "hour_of_week": 0, "agent_replies": 0, "reopened": 0, "bot_handled": "false",
+         "handed_off": "false", "updated_at": NOW, "first_response_seconds": 60.0 * i,
+         "csat": 5} for i, channel, team, language, created in (
+            (1, "sms", 1, "ko", "2026-11-30 16:00:00"), (2, "web", 1, "ko", "2026-12-01 03:00:00"),
+            (3, "sms", 2, "k|o", "2026-12-20 03:00:00"))])
+    daily = _zeros(url, "analytics_daily_rollups")
+    _insert(url, "analytics_daily_rollups", [  # what the application had counted
+        {**daily, "workspace_id": 1, "dimension": "all", "key": "", "day": day,
+         "conversations": n, "csat_5": n} for day, n in (("2026-12-01", 2), ("2026-12-20", 1))])
+    upgrade(url)
+    [pairs, months, dimensions] = _run(
+        url, "SELECT dimension, key, day, conversations, csat_5, first_response_seconds_sum "
+             "FROM analytics_daily_rollups WHERE dimension IN ('channel+team', 'team+language')"
+             " ORDER BY dimension, key, day",
+        "SELECT dimension, key, day, conversations, csat_5 FROM analytics_daily_rollups"
+        " WHERE dimension IN ('month:all', 'month:channel+team') ORDER BY dimension, key",
+        "SELECT DISTINCT dimension FROM analytics_daily_rollups ORDER BY dimension")
+    assert [(r[0], r[1], str(r[2]), *r[3:]) for r in pairs] == [
+        ("channel+team", "sms|1", "2026-12-01", 1, 1, 60.0),
+        ("channel+team", "sms|2", "2026-12-20", 1, 1, 180.0),
+        ("channel+team", "web|1", "2026-12-01", 1, 1, 120.0),
+        ("team+language", "1|ko", "2026-12-01", 2, 2, 180.0),
+        ("team+language", "2|k%7Co", "2026-12-20", 1, 1, 180.0)]
+    assert [(r[0], r[1], str(r[2]), *r[3:]) for r in months] == [
+        ("month:all", "", "2026-12-01", 3, 3),
+        ("month:channel+team", "sms|1", "2026-12-01", 1, 1),
+        ("month:channel+team", "sms|2", "2026-12-01", 1, 1),
+        ("month:channel+team", "web|1", "2026-12-01", 1, 1)]
+    assert len([d for (d,) in dimensions if "+" in d and not d.startswith("month:")]) == 6
+    assert _inspect(url)[1] == []
+    downgrade(url, "20261211_heatmap_rollups")
+    assert _run(url, "SELECT DISTINCT dimension FROM analytics_daily_rollups") == [[("all",)]]

@@ -60,6 +60,50 @@ DAILY_COUNTERS = (*COUNTERS, "bot_unhelpful", *SCORE_COUNTERS, *HISTOGRAM_COUNTE
                   *HOUR_COUNTERS)
 FLOAT_COUNTERS = frozenset(name for name in DAILY_COUNTERS if name.endswith("_sum"))
 DAILY_DIMENSIONS = (*DIMENSIONS, "handoff_reason", "bot_article")
+# Pair rollups: a report sliced by two of these (or by one and grouped by another) reads the
+# daily rows of the pair instead of a year of facts. Only the wide, low-cardinality dimensions a
+# supervisor filters by: a workspace has a handful of channels and languages and tens of inboxes
+# and teams, and an inbox belongs to one channel, so each pair has about as many keys a day as
+# its wider member (the bench: channel+team 48, inbox+team 48, team+language 12). Agent and
+# intent (tens to hundreds of keys each; agent x intent alone would triple the table) stay on the
+# facts, whose (workspace, agent|intent, created_at) indexes make a slice on them an index range.
+# A pair's key is its two keys (in DIMENSIONS order, "" when unknown) joined by PAIR_SEPARATOR,
+# each with "%" and the separator percent-encoded, so no component holds the separator (values
+# come from the API too, and the database layer drops control characters, so no invisible
+# character can serve).
+PAIR_DIMENSIONS = ("channel", "inbox", "team", "language")
+PAIRS = tuple((first, second) for index, first in enumerate(PAIR_DIMENSIONS)
+              for second in PAIR_DIMENSIONS[index + 1:])
+PAIR_SEPARATOR = "|"
+
+
+def pair_name(first: str, second: str) -> str:
+    """Return the daily-rollup dimension of a pair ("channel+team"; components in order)."""
+    return f"{first}+{second}"
+
+
+def pair_component(key: str) -> str:
+    """Return one component of a pair key as stored (separator and "%" percent-encoded)."""
+    return key.replace("%", "%25").replace(PAIR_SEPARATOR, "%7C")
+
+
+def pair_key(first: str, second: str) -> str:
+    """Return the key of a pair's cell from its two components' keys."""
+    return pair_component(first) + PAIR_SEPARATOR + pair_component(second)
+
+
+def pair_part(key: str, index: int) -> str:
+    """Return component ``index`` (0 or 1) of a pair key, decoded."""
+    return key.split(PAIR_SEPARATOR)[index].replace("%7C", PAIR_SEPARATOR).replace("%25", "%")
+
+
+# Monthly rows: every daily cell also adds to the row of its local month (day = the month's
+# first day) under the dimension MONTHLY_PREFIX + name, so a long range reads its whole months
+# from monthly rows and only the partial head and tail from daily rows (by agent over a year:
+# ~12 rows a key instead of 365). A monthly row is the sum of its month's daily rows, every
+# column alike (hour columns too, though the heatmap needs days for their weekdays).
+MONTHLY_PREFIX = "month:"
+ROLLUP_DIMENSIONS = (*DAILY_DIMENSIONS, *(pair_name(a, b) for a, b in PAIRS))
 
 
 class ConversationFact(Base, IdMixin, WorkspaceScoped):
@@ -72,6 +116,9 @@ class ConversationFact(Base, IdMixin, WorkspaceScoped):
         Index("ix_analytics_facts_ws_open", "workspace_id", "resolved_at", "created_at"),
         Index("ix_analytics_facts_ws_customer", "workspace_id", "customer_id", "created_at"),
         Index("ix_analytics_facts_settles", "settles_at"),
+        # a slice on a narrow dimension (no pair rollup) is an index range of the facts
+        Index("ix_analytics_facts_ws_agent", "workspace_id", "agent_id", "created_at"),
+        Index("ix_analytics_facts_ws_intent", "workspace_id", "intent", "created_at"),
     )
 
     conversation_id: Mapped[int] = mapped_column(
@@ -155,9 +202,9 @@ daily_rollups = Table(
     Column("id", IdType, primary_key=True, autoincrement=True),
     Column("workspace_id", IdType, ForeignKey("workspaces.id", ondelete="CASCADE"),
            nullable=False),
-    Column("dimension", String(16), nullable=False),
+    Column("dimension", String(40), nullable=False),  # "team", "channel+team", "month:team"
     Column("key", String(300), nullable=False),  # "" for the whole workspace
-    Column("day", Date, nullable=False),  # the workspace's local day of creation
+    Column("day", Date, nullable=False),  # the local day of creation (monthly: its 1st)
     *[Column(name, Float if name in FLOAT_COUNTERS else BigInteger, nullable=False, default=0)
       for name in DAILY_COUNTERS],
     UniqueConstraint("workspace_id", "dimension", "key", "day"),

@@ -1,8 +1,11 @@
 """KPI reports: totals, breakdowns, daily series, the hour-of-week heatmap and drill-downs.
 
-Counts and sums come from the hourly rollups when the report is not sliced by more than the
-dimension it groups by; otherwise (and for medians and p90s) from an index range of the facts.
-Every key is defined in ``docs/metrics.md``.
+Counts and sums come from the rollups when one cell answers (``ReportFilter.rollup_cell``):
+unsliced, one slice, or over whole local days two slices among channel, inbox, team and language
+(or one grouped by another) from the pair rows; whole months of a long range come from the
+monthly rows. Otherwise (three slices, agent or intent beside another slice) an index range of
+the facts answers, and medians and p90s come from the facts up to ``EXACT_LIMIT`` conversations
+and from the daily histograms beyond. Every key is defined in ``docs/metrics.md``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.errors import InvalidInput
@@ -22,8 +25,15 @@ from omnidesk.domains.analytics.models import (
     HISTOGRAM_BUCKETS,
     HISTOGRAM_COUNTERS,
     HISTOGRAMS,
+    MONTHLY_PREFIX,
+    PAIR_DIMENSIONS,
+    PAIR_SEPARATOR,
     KpiRollup,
     daily_rollups,
+    pair_component,
+    pair_key,
+    pair_name,
+    pair_part,
 )
 from omnidesk.domains.analytics.models import ConversationFact as F
 from omnidesk.domains.analytics.occupancy import KEYS as OCCUPANCY_KEYS
@@ -74,16 +84,43 @@ class ReportFilter:
             days = (self.days[0] - span, self.days[0] - dt.timedelta(days=1))
         return replace(self, since=self.since - length, until=self.since, days=days)
 
-    def rollup_cell(self, by: str | None) -> tuple[str, str | None] | None:
-        """Return the rollup (dimension, key) that answers this filter grouped by ``by``
-        (key None: every key of the dimension), or None when only the facts can."""
-        slices = self.slices()
+    def rollup_cell(self, by: str | None) -> RollupCell | None:
+        """Return the rollup rows that answer this filter grouped by ``by``, or None when only
+        the facts can: no slice, one slice (its dimension's rows) or, over whole days, two
+        slices of ``PAIR_DIMENSIONS`` or one grouped by another (the pair's rows)."""
+        slices = {name: str(value) for name, value in self.slices().items()}
         if not slices:
-            return (by, None) if by else ("all", "")
-        if by is None and len(slices) == 1:
+            return RollupCell(by) if by else RollupCell("all", "")
+        if len(slices) == 1 and by in (None, *slices):
             dimension, value = next(iter(slices.items()))
-            return dimension, str(value)
-        return None
+            return RollupCell(dimension, value)
+        names = set(slices) | ({by} if by else set())
+        if (self.days is None or len(names) != 2 or not names <= set(PAIR_DIMENSIONS)
+                or (by is not None and len(slices) == 2 and by not in slices)):
+            return None
+        pair = tuple(name for name in PAIR_DIMENSIONS if name in names)
+        dimension = pair_name(*pair)
+        part = None if by is None else pair.index(by)
+        if len(slices) == 2:
+            return RollupCell(dimension, pair_key(*(slices[name] for name in pair)), part=part)
+        [(sliced, value)] = slices.items()
+        return RollupCell(dimension, fixed=(pair.index(sliced), value), part=part)
+
+
+@dataclass(frozen=True)
+class RollupCell:
+    """The rollup rows a report reads: a dimension and its key (None: every key, or those whose
+    pair component ``fixed[0]`` is ``fixed[1]``); ``part`` names the pair component that is the
+    report's group (None: the key itself)."""
+
+    dimension: str
+    key: str | None = None
+    fixed: tuple[int, str] | None = None
+    part: int | None = None
+
+    def group(self, key: str) -> str:
+        """Return the report's group of a row's key (a pair's key maps to its component)."""
+        return key if self.part is None else pair_part(key, self.part)
 
 
 def day_filter(calendar: Calendar, first: dt.date, last: dt.date,
@@ -183,7 +220,7 @@ async def summed(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
         query: Any = rollup_query(workspace_id, flt, cell, select(table.c.key, *[
             func.coalesce(func.sum(table.c[n]), 0).label(n) for n in COUNTERS]))
         rows = await session.execute(query.group_by(table.c.key))
-        found = {("" if by is None else row.key): _floats(row) for row in rows}
+        found = {("" if by is None else cell.group(row.key)): _floats(row) for row in rows}
     else:
         group = BY_COLUMNS[by] if by else None
         query = facts_query(workspace_id, flt, select(*summed_counters(), *(
@@ -202,17 +239,55 @@ def rollup_table(flt: ReportFilter) -> tuple[Any, str]:
     return (daily_rollups, "day") if flt.days is not None else (KpiRollup.__table__, "hour")
 
 
-def rollup_query(workspace_id: int, flt: ReportFilter, cell: tuple[str, str | None],
-                 query: Select[Any]) -> Select[Any]:
-    """Restrict a select over the rollups to a workspace, the period and one (dimension, key)."""
+def rollup_query(workspace_id: int, flt: ReportFilter, cell: RollupCell,
+                 query: Select[Any], months: bool = True) -> Select[Any]:
+    """Restrict a select over the rollups to a workspace, the period and a cell's rows. Whole
+    days read the whole months inside the range from monthly rows (unless ``months`` is False:
+    a reader that needs each day) and the days before and after them from daily rows; summed
+    per key, both give the same counters."""
     table, _time = rollup_table(flt)
-    dimension, key = cell
-    query = query.where(table.c.workspace_id == workspace_id, table.c.dimension == dimension)
-    if flt.days is not None:
-        query = query.where(table.c.day >= flt.days[0], table.c.day <= flt.days[1])
+    query = query.where(table.c.workspace_id == workspace_id)
+    if flt.days is None:
+        query = query.where(table.c.dimension == cell.dimension, table.c.hour >= flt.since,
+                            table.c.hour < flt.until)
     else:
-        query = query.where(table.c.hour >= flt.since, table.c.hour < flt.until)
-    return query if key is None else query.where(table.c.key == key)
+        day = table.c.day
+        days, whole = split_months(*flt.days) if months else ([flt.days], None)
+        periods = [and_(table.c.dimension == cell.dimension,
+                        or_(*[day.between(first, last) for first, last in days]))] if days else []
+        if whole is not None:
+            periods.append(and_(table.c.dimension == MONTHLY_PREFIX + cell.dimension,
+                                day >= whole[0], day < whole[1]))
+        query = query.where(or_(*periods))
+    if cell.key is not None:
+        return query.where(table.c.key == cell.key)
+    if cell.fixed is not None:
+        index, value = cell.fixed
+        value = pair_component(value)
+        return query.where(table.c.key.startswith(value + PAIR_SEPARATOR, autoescape=True)
+                           if index == 0 else
+                           table.c.key.endswith(PAIR_SEPARATOR + value, autoescape=True))
+    return query
+
+
+def split_months(first: dt.date, last: dt.date
+                 ) -> tuple[list[tuple[dt.date, dt.date]], tuple[dt.date, dt.date] | None]:
+    """Split the days ``first``..``last`` into the whole local months inside them ([start,
+    end) of their first days; None when there is none) and the partial days before and after
+    (inclusive ranges)."""
+    start = first if first.day == 1 else _next_month(first)
+    after = last + dt.timedelta(days=1)
+    end = after if after.day == 1 else last.replace(day=1)
+    if start >= end:
+        return [(first, last)], None
+    days = [(first, start - dt.timedelta(days=1))] if first < start else []
+    if end <= last:
+        days.append((end, last))
+    return days, (start, end)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _floats(row: Any) -> dict[str, float]:
@@ -306,7 +381,7 @@ async def daily_summary(session: AsyncSession, *, workspace_id: int, flt: Report
     counters: dict[str, dict[str, float]] = {}
     spreads: dict[str, dict[str, float | None]] = defaultdict(_no_spread)
     for row in await session.execute(query.group_by(daily_rollups.c.key)):
-        key = "" if by is None else row.key
+        key = "" if by is None else cell.group(row.key)
         counters[key] = _floats(row)
         for prefix, name in HISTOGRAMS.items():
             counts = [int(row._mapping[f"{prefix}_h{i}"]) for i in range(HISTOGRAM_BUCKETS)]

@@ -1,8 +1,10 @@
 """Report tables beside the KPIs: daily series, hour-of-week heatmap, drill-downs, the bot page.
 
-Whole local days read the daily rollups (one row a day; the heatmap's hour columns summed per
-weekday); other spans add up hourly counters (rollups, or the facts when sliced by more than one
-dimension) and place each hour in the workspace's local day and hour of the week.
+Whole local days read the daily rollups (the daily series and the heatmap one row a day, the
+heatmap's hour columns summed per weekday; the bot page and the survey distributions whole
+months from the monthly rows); two slices of the pair dimensions read the pair's rows. Other
+spans add up hourly counters (rollups, or the facts when sliced by more than one dimension) and
+place each hour in the workspace's local day and hour of the week.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from omnidesk.domains.analytics.models import (
 from omnidesk.domains.analytics.models import ConversationFact as F
 from omnidesk.domains.analytics.reports import (
     ReportFilter,
+    RollupCell,
     facts_query,
     kpi_values,
     rollup_query,
@@ -115,7 +118,7 @@ async def daily_series(session: AsyncSession, *, workspace_id: int, flt: ReportF
     cell = flt.rollup_cell(None)
     if flt.days is not None and cell is not None:  # one row a day from the daily rollups
         rows = await session.execute(rollup_query(workspace_id, flt, cell, select(
-            daily_rollups.c.day, *[daily_rollups.c[n] for n in COUNTERS])))
+            daily_rollups.c.day, *[daily_rollups.c[n] for n in COUNTERS]), months=False))
         for row in rows:
             if row[0] in days:
                 days[row[0]] = dict(zip(COUNTERS, (float(v) for v in row[1:]), strict=True))
@@ -144,7 +147,7 @@ async def heatmap(session: AsyncSession, *, workspace_id: int, flt: ReportFilter
         weekday = extract("dow", daily_rollups.c.day)  # Sunday = 0 on both databases
         query: Any = select(weekday, *[func.sum(daily_rollups.c[n]) for n in HOUR_COUNTERS])
         rows: Any = await session.execute(
-            rollup_query(workspace_id, flt, cell, query).group_by(weekday))
+            rollup_query(workspace_id, flt, cell, query, months=False).group_by(weekday))
         for row in rows:  # positional: HOUR_COUNTERS is hour by hour, HEAT in order
             first = ((int(row[0]) + 6) % 7) * 24  # Monday = 0
             for index, value in enumerate(row[1:]):
@@ -228,7 +231,7 @@ async def _top_keys(session: AsyncSession, workspace_id: int, flt: ReportFilter,
     largest sum (ties by key), all from one read of the dimension's rows."""
     names = sorted({name for summed in tops.values() for name in summed})
     rows = (await session.execute(
-        rollup_query(workspace_id, flt, (dimension, None), select(
+        rollup_query(workspace_id, flt, RollupCell(dimension), select(
             daily_rollups.c.key, *[func.sum(daily_rollups.c[n]).label(n) for n in names]))
         .where(daily_rollups.c.key != "").group_by(daily_rollups.c.key)
         .order_by(daily_rollups.c.key))).all()  # ties in the database's order of keys

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax, softmax
 
 # Share of the objective given to OOS rows when they are rarer than this in training.
 MIN_OOS_WEIGHT = 0.1
@@ -20,12 +18,17 @@ MIN_OOS_WEIGHT = 0.1
 
 def scores_to_probabilities(scores: np.ndarray, temperature: float) -> np.ndarray:
     """Return row-wise softmax probabilities of decision scores divided by the temperature."""
-    scores = np.atleast_2d(scores)
-    return softmax(scores / temperature, axis=1)
+    scores = np.atleast_2d(scores) / temperature
+    # scipy.special.softmax's steps (serving does not import scipy for one softmax)
+    shifted = np.exp(scores - np.max(scores, axis=1, keepdims=True))
+    return shifted / np.sum(shifted, axis=1, keepdims=True)
 
 
 def fit_temperature(scores: np.ndarray, label_index: np.ndarray) -> float:
     """Find the temperature minimising the negative log-likelihood of the true labels."""
+    from scipy.optimize import minimize_scalar
+    from scipy.special import log_softmax
+
     rows = np.arange(len(label_index))
 
     def nll(log_t: float) -> float:

@@ -15,17 +15,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-# numpy, scikit-learn and scipy cost about a second to import: they load where a model is
-# trained, loaded or asked (in the bot's background warm-up at start), so the server answers
-# /healthz and pages before them.
+# numpy, scikit-learn and scipy cost about two seconds to import. Serving needs none but numpy: a
+# model is its exported scorer (``nlu.scoring``, plain arrays); scikit-learn loads only where a
+# model is trained (or a model stored in the old pickled format is read).
 if TYPE_CHECKING:
     import numpy as np
     from sklearn.pipeline import Pipeline
 
+    from omnidesk.domains.nlu.scoring import LinearTextScorer
+
 OOS_LABEL = "oos"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: a joblib pickle of the scikit-learn pipeline (still read)
 TOP_K = 5
 COEF_EPSILON = 1e-3
+NPZ_MAGIC = b"PK\x03\x04"  # format 2 is a zip (.npz); format 1 a zlib'd pickle
 ProgressCallback = Callable[[str, int, int], None]
 
 
@@ -47,7 +50,7 @@ class IntentPrediction:
 class IntentModel:
     """A trained intent model with its calibration, threshold and training metadata."""
 
-    pipeline: Pipeline
+    scorer: LinearTextScorer
     labels: list[str]
     temperature: float
     threshold: float
@@ -64,7 +67,7 @@ class IntentModel:
         """Return calibrated probabilities, one row per text, columns in ``labels`` order."""
         from omnidesk.domains.nlu.calibration import scores_to_probabilities
 
-        scores = _decision_scores(self.pipeline, list(texts), len(self.labels))
+        scores = self.scorer.decision(list(texts))
         return scores_to_probabilities(scores, self.temperature)
 
     def predict(self, text: str) -> IntentPrediction:
@@ -88,35 +91,41 @@ class IntentModel:
         return IntentPrediction(intent=intent, confidence=confidence, is_oos=is_oos, top=top)
 
     def to_bytes(self) -> bytes:
-        """Serialize the model and its metadata (trusted storage only: this is a pickle)."""
-        import joblib
-        import sklearn
-
-        payload = {
-            "format": FORMAT_VERSION,
-            "sklearn": sklearn.__version__,
-            "pipeline": self.pipeline,
-            "labels": self.labels,
-            "temperature": self.temperature,
-            "threshold": self.threshold,
-            "version": self.version,
-            "trained_at": self.trained_at,
-            "metrics": self.metrics,
-        }
-        buffer = io.BytesIO()
-        joblib.dump(payload, buffer, compress=3)
-        return buffer.getvalue()
+        """Serialize the model and its metadata: numpy arrays and JSON, no pickle."""
+        return self.scorer.to_npz({
+            "format": FORMAT_VERSION, "labels": self.labels, "temperature": self.temperature,
+            "threshold": self.threshold, "version": self.version,
+            "trained_at": self.trained_at, "metrics": self.metrics})
 
     @classmethod
     def from_bytes(cls, data: bytes) -> IntentModel:
-        """Load a model written by ``to_bytes`` (only from storage this service wrote)."""
+        """Load a model written by ``to_bytes`` (or, with scikit-learn, by its format 1)."""
+        from omnidesk.domains.nlu.scoring import LinearTextScorer
+
+        if not data.startswith(NPZ_MAGIC):
+            return cls._from_pickle(data)
+        scorer, meta = LinearTextScorer.from_npz(data)
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError("not an omnidesk intent model, or an unsupported format version")
+        return cls(scorer=scorer, labels=list(meta["labels"]),
+                   temperature=float(meta["temperature"]), threshold=float(meta["threshold"]),
+                   version=meta["version"], trained_at=meta["trained_at"],
+                   metrics=dict(meta["metrics"]))
+
+    @classmethod
+    def _from_pickle(cls, data: bytes) -> IntentModel:
+        """Read format 1 (stored before 2026-12-06): the pickled pipeline, exported on load."""
         import joblib
 
+        from omnidesk.domains.nlu.scoring import LinearTextScorer
+
         payload = joblib.load(io.BytesIO(data))
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+        if not isinstance(payload, dict) or payload.get("format") != 1:
             raise ValueError("not an omnidesk intent model, or an unsupported format version")
-        fields = ("pipeline", "labels", "temperature", "threshold", "version", "trained_at")
-        return cls(**{name: payload[name] for name in fields}, metrics=payload["metrics"])
+        fields = ("labels", "temperature", "threshold", "version", "trained_at")
+        return cls(scorer=LinearTextScorer.from_pipeline(payload["pipeline"]),
+                   **{name: payload[name] for name in fields}, metrics=payload["metrics"])
+
 
 
 def train_intent_model(
@@ -148,7 +157,9 @@ def train_intent_model(
     oos_index = label_names.index(OOS_LABEL) if OOS_LABEL in label_names else None
     choice = choose_threshold(probabilities, label_index, oos_index)
     report("final fit", k, k + 1)
-    pipeline = _fit_pipeline(texts, labels, c)
+    from omnidesk.domains.nlu.scoring import LinearTextScorer
+
+    scorer = LinearTextScorer.from_pipeline(_fit_pipeline(texts, labels, c))
     report("done", k + 1, k + 1)
     metrics = {
         "cv_folds": k,
@@ -160,7 +171,7 @@ def train_intent_model(
     }
     trained_at = dt.datetime.now(dt.UTC)
     return IntentModel(
-        pipeline=pipeline,
+        scorer=scorer,
         labels=label_names,
         temperature=temperature,
         threshold=choice.threshold,

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import itertools
 from functools import lru_cache
-
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion
+from typing import TYPE_CHECKING
 
 from omnidesk.core.text import jamo, normalize, tokenize
 from omnidesk.domains.nlu.concepts import concept_terms
 from omnidesk.domains.nlu.wording import canonical, negated_words, other_company, without_negated
+
+if TYPE_CHECKING:  # scikit-learn is for training; serving scores with nlu.scoring
+    from sklearn.pipeline import FeatureUnion
 
 # Morphological analysis is the slow part of featurizing Korean; k-fold training sees each text
 # several times, and live traffic repeats short messages ("상담원 연결"), so memoise it.
@@ -90,6 +91,9 @@ def preprocess(text: str) -> str:
 
 def build_feature_union() -> FeatureUnion:
     """Build the unfitted word + char + unspaced + jamo + morpheme TF-IDF union."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
     word = TfidfVectorizer(
         preprocessor=surface_text,
         ngram_range=(1, 2),

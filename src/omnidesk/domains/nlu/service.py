@@ -86,10 +86,14 @@ def load_intent_model(data: bytes) -> IntentModel:
             return _loaded[key]
     model = IntentModel.from_bytes(data)
     with _loaded_lock:
-        _loaded[key] = model
-        while len(_loaded) > LOADED_MODELS_KEPT:
-            _loaded.popitem(last=False)
+        _remember(key, model)
     return model
+
+
+def _remember(key: str, model: IntentModel) -> None:
+    _loaded[key] = model  # the caller holds _loaded_lock
+    while len(_loaded) > LOADED_MODELS_KEPT:
+        _loaded.popitem(last=False)
 
 
 def predict_intent(model: IntentModel, text: str) -> IntentPrediction:
@@ -135,11 +139,31 @@ async def get_active_model_row(session: AsyncSession, *, workspace_id: int) -> N
 
 async def get_active_intent_model(session: AsyncSession, *, workspace_id: int
                                   ) -> IntentModel | None:
-    """Load the workspace's active intent model (cached by its bytes), or None."""
-    row = await get_active_model_row(session, workspace_id=workspace_id)
-    if row is None:
+    """Return the workspace's active intent model, or None: its bytes are read and loaded once
+    per stored version (a stored model never changes), not on every message."""
+    found = (await session.execute(
+        select(NluModel.id, NluModel.version, NluModel.created_at)
+        .where(NluModel.workspace_id == workspace_id, NluModel.is_active.is_(True)))).first()
+    if found is None:
         return None
-    return await asyncio.to_thread(load_intent_model, row.model_bytes)
+    key = f"row:{workspace_id}:{found.id}:{found.version}:{found.created_at}"
+    with _loaded_lock:
+        if key in _loaded:
+            _loaded.move_to_end(key)
+            return _loaded[key]
+    data = await session.scalar(select(NluModel.model_bytes).where(NluModel.id == found.id))
+    model = await asyncio.to_thread(load_intent_model, data or b"")
+    with _loaded_lock:
+        _remember(key, model)
+    return model
+
+
+async def active_model_workspaces(session: AsyncSession) -> list[int]:
+    """Return the ids of the workspaces that have an active intent model (at most as many as
+    are kept loaded), most recently trained first."""
+    rows = await session.scalars(select(NluModel.workspace_id).where(NluModel.is_active.is_(True))
+                                 .order_by(NluModel.created_at.desc()).limit(LOADED_MODELS_KEPT))
+    return list(rows.all())
 
 
 async def list_model_versions(session: AsyncSession, *, workspace_id: int) -> list[NluModel]:

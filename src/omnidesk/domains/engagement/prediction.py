@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import math
 import warnings
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-if TYPE_CHECKING:  # scikit-learn loads where a model is used, not at start (see nlu.classifier)
+if TYPE_CHECKING:  # scikit-learn loads where a model is trained, never to predict
+    import numpy as np
     from sklearn.pipeline import Pipeline
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: a joblib pickle of the scikit-learn pipeline (still read)
+NPZ_MAGIC = b"PK\x03\x04"
 WINDOW_DAYS = 14  # what a customer did longer ago says little about today's contact
 LAST_EVENTS = 3  # the newest events also count by their position
 TOP_K = 3
@@ -158,62 +162,131 @@ def _order_features(order: OrderState | None, at: dt.datetime) -> dict[str, floa
 
 @dataclass
 class ContactReasonModel:
-    """A trained contact-reason model with the labels it knows and its training figures."""
+    """A trained contact-reason model with the labels it knows and its training figures.
 
-    pipeline: Pipeline
+    The fitted DictVectorizer + logistic regression is kept as plain arrays (the feature
+    vocabulary, weights and intercepts): predicting is a look-up and one small product with
+    numpy, so serving never imports scikit-learn (``from_pipeline`` exports a fitted one)."""
+
+    vocabulary: dict[str, int]
+    coef: np.ndarray  # (classes, features), or (1, features) for two classes
+    intercept: np.ndarray
+    classes: list[str]
     labels: list[str]
     trained_at: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Pipeline, labels: list[str], trained_at: str = "",
+                      metrics: dict[str, Any] | None = None) -> ContactReasonModel:
+        """Export a fitted Pipeline(features=DictVectorizer, model=LogisticRegression[CV])."""
+        import numpy as np
+
+        vectorizer, linear = pipeline.named_steps["features"], pipeline.named_steps["model"]
+        return cls({str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
+                   np.asarray(linear.coef_, dtype=np.float64),
+                   np.asarray(linear.intercept_, dtype=np.float64),
+                   [str(c) for c in linear.classes_], list(labels), trained_at,
+                   dict(metrics or {}))
 
     def predict(self, events: Sequence[Event], order: OrderState | None, at: dt.datetime, *,
                 version: int = 0) -> Prediction:
         """Predict the contact reason of a customer who did ``events`` before ``at``."""
         return self.predict_many([features(events, order, at)], version=version)[0]
 
+    def probabilities(self, rows: Sequence[dict[str, float]]) -> np.ndarray:
+        """Return the class probabilities, one row per feature row (``classes`` order), as the
+        logistic regression's predict_proba: softmax of the scores, or expit for two classes."""
+        import numpy as np
+
+        scores = np.zeros((len(rows), self.coef.shape[0]), dtype=np.float64)
+        for n, row in enumerate(rows):
+            known = [(self.vocabulary[k], float(v)) for k, v in row.items()
+                     if k in self.vocabulary]
+            index = np.array([i for i, _ in known], dtype=np.int64)
+            values = np.array([v for _, v in known], dtype=np.float64)
+            scores[n] = self.coef[:, index] @ values + self.intercept
+        if scores.shape[1] == 1:
+            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            return np.column_stack([1.0 - positive, positive])
+        shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
     def predict_many(self, rows: Sequence[dict[str, float]], *,
                      version: int = 0) -> list[Prediction]:
         """Predict for several feature rows at once."""
         import numpy as np
 
-        probabilities = self.pipeline.predict_proba(list(rows))
-        classes = [str(c) for c in self.pipeline.classes_]
         predictions = []
-        for row in probabilities:
+        for row in self.probabilities(list(rows)):
             order = np.argsort(row)[::-1][:TOP_K]
-            top = [(classes[i], round(float(row[i]), 4)) for i in order]
+            top = [(self.classes[i], round(float(row[i]), 4)) for i in order]
             predictions.append(Prediction(top[0][0], top[0][1], top, version))
         return predictions
 
     def to_bytes(self) -> bytes:
-        """Serialise the model (with the scikit-learn version it was trained with)."""
-        import joblib
-        import sklearn
+        """Serialise the model: numpy arrays and a JSON header (no pickle)."""
+        import numpy as np
 
+        meta = {"format": FORMAT_VERSION, "labels": self.labels, "classes": self.classes,
+                "trained_at": self.trained_at, "metrics": self.metrics,
+                "features": sorted(self.vocabulary, key=self.vocabulary.__getitem__)}
         buffer = io.BytesIO()
-        joblib.dump({"format": FORMAT_VERSION, "sklearn": sklearn.__version__,
-                     "pipeline": self.pipeline, "labels": self.labels,
-                     "trained_at": self.trained_at, "metrics": self.metrics}, buffer)
+        np.savez_compressed(buffer, allow_pickle=False, coef=self.coef, intercept=self.intercept,
+                            meta=np.frombuffer(json.dumps(meta).encode(), np.uint8))
         return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> ContactReasonModel:
-        """Load a model written by ``to_bytes``."""
+        """Load a model written by ``to_bytes`` (or, with scikit-learn, by format 1)."""
+        import numpy as np
+
+        if not data.startswith(NPZ_MAGIC):
+            return cls._from_pickle(data)
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+                meta = json.loads(stored["meta"].tobytes())
+                coef, intercept = stored["coef"], stored["intercept"]
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile) as error:
+            raise PredictionError("not a contact-reason model of this format") from error
+        if meta.get("format") != FORMAT_VERSION:
+            raise PredictionError("not a contact-reason model of this format")
+        return cls({f: i for i, f in enumerate(meta["features"])}, coef, intercept,
+                   list(meta["classes"]), list(meta["labels"]), meta.get("trained_at", ""),
+                   dict(meta.get("metrics") or {}))
+
+    @classmethod
+    def _from_pickle(cls, data: bytes) -> ContactReasonModel:
         import joblib
 
         stored = joblib.load(io.BytesIO(data))
-        if not isinstance(stored, dict) or stored.get("format") != FORMAT_VERSION:
+        if not isinstance(stored, dict) or stored.get("format") != 1:
             raise PredictionError("not a contact-reason model of this format")
-        return cls(stored["pipeline"], list(stored["labels"]), stored.get("trained_at", ""),
-                   dict(stored.get("metrics") or {}))
+        return cls.from_pipeline(stored["pipeline"], list(stored["labels"]),
+                                 stored.get("trained_at", ""), stored.get("metrics"))
+
+
+def fit_pipeline(rows: Sequence[dict[str, float]], intents: Sequence[str]) -> Pipeline:
+    """Fit the scikit-learn pipeline (DictVectorizer + logistic regression) on feature rows."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.pipeline import Pipeline
+
+    # The regularisation is chosen by cross-validated log-loss on the training contacts only:
+    # that keeps the probabilities honest, which the bot's "…이신가요?" depends on.
+    pipeline = Pipeline([("features", DictVectorizer()),
+                         ("model", LogisticRegressionCV(Cs=REGULARISATION, cv=CV_FOLDS,
+                                                        scoring="neg_log_loss", max_iter=2000))])
+    with warnings.catch_warnings():  # a reason seen fewer times than there are folds
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", FutureWarning)  # scikit-learn 1.8's notices on defaults
+        pipeline.fit(list(rows), list(intents))
+    return pipeline
 
 
 def train_model(contacts: Sequence[Contact], *, progress: Progress | None = None
                 ) -> ContactReasonModel:
     """Fit the model on labelled contacts (at least MIN_CONTACTS, MIN_LABELS reasons)."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegressionCV
-    from sklearn.pipeline import Pipeline
-
     labels = sorted({c.intent for c in contacts})
     if len(contacts) < MIN_CONTACTS or len(labels) < MIN_LABELS:
         raise PredictionError(f"need at least {MIN_CONTACTS} contacts with {MIN_LABELS} "
@@ -223,19 +296,11 @@ def train_model(contacts: Sequence[Contact], *, progress: Progress | None = None
         rows.append(features(contact.events, contact.order, contact.at))
         if progress and (done % 50 == 0 or done == len(contacts)):
             progress("features", done, len(contacts))
-    # The regularisation is chosen by cross-validated log-loss on the training contacts only:
-    # that keeps the probabilities honest, which the bot's "…이신가요?" depends on.
-    pipeline = Pipeline([("features", DictVectorizer()),
-                         ("model", LogisticRegressionCV(Cs=REGULARISATION, cv=CV_FOLDS,
-                                                        scoring="neg_log_loss", max_iter=2000))])
-    with warnings.catch_warnings():  # a reason seen fewer times than there are folds
-        warnings.simplefilter("ignore", UserWarning)
-        warnings.simplefilter("ignore", FutureWarning)  # scikit-learn 1.8's notices on defaults
-        pipeline.fit(rows, [c.intent for c in contacts])
+    pipeline = fit_pipeline(rows, [c.intent for c in contacts])
     if progress:
         progress("fit", 1, 1)
-    return ContactReasonModel(pipeline, labels, dt.datetime.now(dt.UTC).isoformat(),
-                              {"n_train": len(contacts), "n_labels": len(labels)})
+    return ContactReasonModel.from_pipeline(pipeline, labels, dt.datetime.now(dt.UTC).isoformat(),
+                                            {"n_train": len(contacts), "n_labels": len(labels)})
 
 
 def time_split(contacts: Sequence[Contact]) -> tuple[list[Contact], list[Contact]]:

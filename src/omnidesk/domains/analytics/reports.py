@@ -368,6 +368,11 @@ async def _python_percentiles(session: AsyncSession, workspace_id: int, flt: Rep
         found[key][f"{name}_p90"] = _round(quantile(items, 0.9))
 
 
+# The sums ``daily_summary`` reads (built once: ~315 expressions cost ~15 ms to build a call).
+_SUMMARY_SUMS = [func.coalesce(func.sum(daily_rollups.c[n]), 0).label(n)
+                 for n in (*COUNTERS, *HISTOGRAM_COUNTERS)]
+
+
 async def daily_summary(session: AsyncSession, *, workspace_id: int, flt: ReportFilter,
                         by: str | None = None
                         ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float | None]]]:
@@ -375,16 +380,15 @@ async def daily_summary(session: AsyncSession, *, workspace_id: int, flt: Report
     daily histograms, in one read of the daily rollup rows (whole local days)."""
     cell = flt.rollup_cell(by)
     assert cell is not None and flt.days is not None
-    query = rollup_query(workspace_id, flt, cell, select(daily_rollups.c.key, *[
-        func.coalesce(func.sum(daily_rollups.c[n]), 0).label(n)
-        for n in (*COUNTERS, *HISTOGRAM_COUNTERS)]))
+    query = rollup_query(workspace_id, flt, cell, select(daily_rollups.c.key, *_SUMMARY_SUMS))
     counters: dict[str, dict[str, float]] = {}
     spreads: dict[str, dict[str, float | None]] = defaultdict(_no_spread)
     for row in await session.execute(query.group_by(daily_rollups.c.key)):
         key = "" if by is None else cell.group(row.key)
         counters[key] = _floats(row)
+        mapping = row._mapping  # a new view at each access: ~300 reads a row
         for prefix, name in HISTOGRAMS.items():
-            counts = [int(row._mapping[f"{prefix}_h{i}"]) for i in range(HISTOGRAM_BUCKETS)]
+            counts = [int(mapping[f"{prefix}_h{i}"]) for i in range(HISTOGRAM_BUCKETS)]
             spreads[key][f"{name}_median"] = _round(histogram_quantile(counts, 0.5))
             spreads[key][f"{name}_p90"] = _round(histogram_quantile(counts, 0.9))
     if by is None and "" not in counters:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omnidesk.core.text import detect_language, stem_english, tokenize
+from omnidesk.core.text import detect_language, related_morphemes, stem_english, tokenize
 
 
 def test_korean_is_split_into_content_morphemes_with_or_without_spaces() -> None:
@@ -43,3 +43,14 @@ def test_english_stopwords_are_dropped() -> None:
 ])
 def test_language_is_guessed_from_the_script(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+def test_related_morphemes_come_from_the_bundled_language_model() -> None:
+    # 색깔 and 색상 (colour) are neighbours in Kiwi's CoNg embeddings; nothing is downloaded.
+    [(word, near, similarity)] = related_morphemes(
+        "색깔", skip=set(), keep={"색상"}, min_similarity=0.6, per_morpheme=3)
+    assert (word, near) == ("색깔", "색상") and 0.6 <= similarity <= 1.0
+    assert related_morphemes("색깔", skip={"색깔"}, keep={"색상"}, min_similarity=0.6,
+                             per_morpheme=3) == []
+    assert related_morphemes("colour", skip=set(), keep={"색상"}, min_similarity=0.6,
+                             per_morpheme=3) == []

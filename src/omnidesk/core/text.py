@@ -12,6 +12,7 @@ import re
 import threading
 import unicodedata
 import warnings
+from collections.abc import Container
 from functools import lru_cache
 from typing import Any
 
@@ -187,3 +188,44 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
             continue
         terms.append(stem_english(word) if word.isalpha() else word)
     return terms
+
+
+# Content morphemes worth looking up in the language model's embedding space (nouns, stems, roots).
+RELATED_TAGS = ("NNG", "NNP", "VV", "VA", "XR")
+NEIGHBOURS_LOOKED_UP = 50
+RELATED_MIN_LENGTH = 2
+
+
+@lru_cache(maxsize=4096)
+def _neighbours(form: str, tag: str) -> tuple[tuple[str, float], ...]:
+    try:
+        with _kiwi_lock:
+            found = _kiwi().most_similar_morphemes((form, tag), top_n=NEIGHBOURS_LOOKED_UP)
+    except (ValueError, KeyError, RuntimeError, AttributeError):
+        return ()  # a morpheme the model lacks, or a Kiwi model without embeddings
+    return tuple((m.form, float(m.score)) for m in found)
+
+
+def related_morphemes(text: str, *, skip: Container[str], keep: Container[str],
+                      min_similarity: float, per_morpheme: int) -> list[tuple[str, str, float]]:
+    """Return (morpheme, related morpheme, cosine similarity) for Korean text's content
+    morphemes not in `skip`: up to `per_morpheme` neighbours in `keep` that Kiwi's bundled CoNg
+    language model places at `min_similarity` or nearer (색깔 -> 색상 0.76), nearest first.
+    The model ships in kiwipiepy_model; nothing is downloaded."""
+    norm = normalize(text)
+    if not HANGUL.search(norm):
+        return []
+    with _kiwi_lock:
+        tokens = _kiwi().tokenize(norm, split_complex=True)
+    related: list[tuple[str, str, float]] = []
+    for tok in tokens:
+        # One-syllable morphemes are too ambiguous (걸 = 것을, girl, hang) for their neighbours
+        # to mean anything; so are one-syllable neighbours.
+        if (tok.tag.split("-")[0] not in RELATED_TAGS or tok.form in skip
+                or len(tok.form) < RELATED_MIN_LENGTH):
+            continue
+        near = [(tok.form, form, score) for form, score in _neighbours(tok.form, tok.tag)
+                if score >= min_similarity and len(form) >= RELATED_MIN_LENGTH
+                and form != tok.form and form in keep]
+        related += near[:per_morpheme]
+    return related

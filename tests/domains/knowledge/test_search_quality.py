@@ -48,6 +48,14 @@ async def test_workspace_synonyms_bridge_words_the_articles_do_not_use(demo_kb: 
     assert (await _top(demo_kb, "money back", locale="ko"))[0] == "refund-timeline"
 
 
+async def test_a_word_no_article_uses_is_bridged_by_the_language_model(demo_kb: DemoKb) -> None:
+    # No demo article says 빛깔 (hue); the articles say 색상, its neighbour in Kiwi's embeddings.
+    async with demo_kb.session() as session:
+        [hit] = await search(session, workspace_id=demo_kb.workspace_id, query="빛깔 교환",
+                             limit=1)
+    assert hit.slug == "exchange-how-to" and "색상" in hit.matched_terms
+
+
 async def test_internal_articles_stay_out_of_public_search(demo_kb: DemoKb) -> None:
     public = await _top(demo_kb, "상담원 환불 예외 처리 기준", limit=10)
     internal = await _top(demo_kb, "상담원 환불 예외 처리 기준", include_internal=True)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from omnidesk.core.text import normalize, tokenize
+from omnidesk.core.text import normalize, related_morphemes, tokenize
 from omnidesk.domains.knowledge.search.ranking import (
     COMPOUND_PIECE,
     CORRECTED,
     QUESTION_WORD,
     QUESTION_WORDS,
+    RELATED,
+    RELATED_MIN_SIMILARITY,
+    RELATED_PER_MORPHEME,
     SYNONYM,
     TYPED,
     WeightedTerm,
@@ -48,13 +51,22 @@ def plan_query(
 ) -> list[WeightedTerm]:
     """Return weighted terms to search for; terms not in the index are repaired or dropped."""
     plan: dict[str, WeightedTerm] = {}
-    for term, weight, origin in _raw_terms(query):
+    raw = _raw_terms(query)
+    for term, weight, origin in raw:
         if term in vocabulary:
             _add(plan, term, weight, origin)
             continue
         for fixed in vocabulary.corrections(term):
             _add(plan, fixed, weight * CORRECTED, "corrected")
-    known = [t.term for t in plan.values()] + [t for t, _, _ in _raw_terms(query)]
+    # A word no article uses (색깔 where articles say 색상) is bridged to the index words the
+    # language model places near it, weighted by how near.
+    if any(origin == "typed" and is_hangul(t) and t not in vocabulary for t, _, origin in raw):
+        for _, term, similarity in related_morphemes(
+                query, skip=vocabulary, keep=vocabulary, min_similarity=RELATED_MIN_SIMILARITY,
+                per_morpheme=RELATED_PER_MORPHEME):
+            if term not in plan:
+                _add(plan, term, RELATED * similarity, "related")
+    known = [t.term for t in plan.values()] + [t for t, _, _ in raw]
     for term in expand_synonyms(known, synonym_sets):
         if term in vocabulary:
             _add(plan, term, SYNONYM, "synonym")

@@ -1,7 +1,8 @@
-"""Knowledge base fixtures: own PostgreSQL databases (kb_test, kb_demo_test) and the demo KB.
+"""Knowledge base fixtures: the demo knowledge base, loaded once per backend and session.
 
-Function-scoped tests get a clean database per test on SQLite and on PostgreSQL. Search
-quality tests share one demo knowledge base per backend, loaded once per session.
+Function-scoped tests use the suite's clean database per test (``tests/conftest.py``); search
+quality tests share one demo knowledge base per backend (its own PostgreSQL database,
+kb_demo_test), loaded once per session.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from omnidesk.domains.workspaces.schemas import WorkspaceCreate
 from tests.conftest import per_worker
 
 PG_SERVER = os.environ.get("OMNIDESK_TEST_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
-KB_DB, DEMO_DB = per_worker("kb_test"), per_worker("kb_demo_test")
+DEMO_DB = per_worker("kb_demo_test")
 _created: set[str] = set()
 
 
@@ -60,28 +61,6 @@ async def _engine_for(backend: str, sqlite_path: Path, pg_name: str) -> AsyncEng
         if os.environ.get("CI"):
             raise
         pytest.skip(f"PostgreSQL not reachable: {exc}")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Give each test a database URL: a SQLite file, or the kb_test PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'kb.db'}"
-    try:
-        return await _ensure_database(KB_DB)
-    except OSError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-
-
-@pytest.fixture
-async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
-    """Create a clean schema on the test database and yield its engine."""
-    engine = create_engine(db_url)
-    await _fresh_schema(engine)
-    yield engine
-    await engine.dispose()
 
 
 @dataclass

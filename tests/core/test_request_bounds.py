@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from omnidesk.core.pagination import encode_cursor
 
 HUGE = 2**64 + 5
@@ -89,15 +91,19 @@ async def test_huge_ids_in_staff_page_forms_and_paths_are_4xx(client, owner) -> 
     assert (await client.get(f"/conversations/{HUGE}")).status_code == 422
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # routing, not the database
 async def test_every_405_names_the_allowed_methods(client) -> None:
     routes = []
     for route in client.app.routes:  # FastAPI keeps each included router's routes inside it
         routes += getattr(getattr(route, "original_router", None), "routes", None) or [route]
-    paths = {re.sub(r"\{[^}]+\}", "1", route.path) for route in routes
-             if getattr(route, "methods", None)}
+    allowed: dict[str, set[str]] = {}
+    for route in routes:
+        if getattr(route, "methods", None):
+            path = re.sub(r"\{[^}]+\}", "1", route.path)
+            allowed.setdefault(path, set()).update(route.methods)
     checked = 0
-    for path in sorted(paths):
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+    for path, methods in sorted(allowed.items()):
+        for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - methods:
             answer = await client.request(method, path)
             if answer.status_code == 405:
                 checked += 1

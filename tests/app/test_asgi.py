@@ -119,3 +119,33 @@ async def test_a_process_that_answers_as_the_bot_is_ready_once_the_bot_is_warm(
         await deferred.app.state.bot_warm_up  # type: ignore[union-attr]
         ready = await client.get("/readyz")
         assert ready.status_code == 200 and ready.json()["bot"] == "warm"
+
+
+async def test_the_routes_are_prepared_before_the_app_serves_and_the_analyser_beside_the_import(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """FastAPI prepares a route when a request is first matched against it: one request that
+    matches none is sent in-process before the app serves (and /readyz says ready), so the
+    first customer does not pay it; the Korean analyser is built in a thread meanwhile."""
+    seen: list[str] = []
+    built = threading.Event()
+    monkeypatch.setattr(asgi, "preload_analyser", built.set)
+
+    def factory() -> Any:
+        inner = _inner([])
+
+        async def recording(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                seen.append(scope["path"])
+            await inner(scope, receive, send)
+        return recording
+
+    loaded = threading.Event()
+    async with served(monkeypatch, factory, loaded) as (_, client):
+        for _ in range(100):
+            if built.is_set():
+                break
+            await asyncio.sleep(0.05)
+        assert built.is_set() and seen == []  # while the app still imports
+        loaded.set()
+        assert (await client.get("/page")).text == "the real app"
+        assert seen == [asgi.WARM_PATH, "/page"]

@@ -9,6 +9,11 @@ server listens: ``/healthz`` answers from the first moment (``"ready": false`` u
 until the bot's models are warm: ``"status": "warming"``; pages and the API are served by then),
 and every other request or WebSocket waits for the app (503 with Retry-After when it does not
 come up within ``WAIT_SECONDS``).
+
+The Korean analyser (``preload_analyser``) is built in a second thread beside the import: it is native code
+that releases the GIL, so on a machine with two cores it costs the start-up nothing, and the bot's
+warm-up (which /readyz waits for) finds it built. Before the app serves, one in-process request
+prepares FastAPI's routes (``warm_routes``), which it otherwise does on the first request.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from omnidesk import __version__
 log = logging.getLogger("omnidesk.app.asgi")
 WAIT_SECONDS = 60.0
 RETRY_AFTER = "2"
+WARM_PATH = "/api/.omnidesk-warm-routes"  # matches no route
 
 
 class InnerLifespan:
@@ -70,10 +76,13 @@ class DeferredApp:
         """Import the app module in a thread, build the app and run its startup."""
         module_name, name = self.factory.split(":")
         try:
+            preload = asyncio.create_task(asyncio.to_thread(preload_analyser), name="preload")
+            preload.add_done_callback(_log_failure)
             module = await asyncio.to_thread(importlib.import_module, module_name)
             app = getattr(module, name)()
             self.lifespan = InnerLifespan(app)
             await self.lifespan.startup()
+            await warm_routes(app)
             self.app = app
         except Exception as exc:  # reported on /healthz and to every waiting request
             log.exception("omnidesk failed to start")
@@ -135,6 +144,42 @@ class DeferredApp:
             return
         await JSONResponse({"error": "unavailable", "message": message}, status_code=503,
                            headers={"Retry-After": RETRY_AFTER})(scope, receive, send)
+
+
+async def warm_routes(app: ASGIApp) -> None:
+    """Send the app one request that matches no route, answered 404 in-process.
+
+    FastAPI prepares each route (its dependency graph, the pydantic adapters of its parameters
+    and answers) when a request is first matched against it, about a second for all of ours:
+    without this the first customer's request pays it, after /readyz said ready."""
+    scope: dict[str, Any] = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": WARM_PATH, "raw_path": WARM_PATH.encode(), "query_string": b"",
+        "root_path": "", "headers": [(b"host", b"localhost"), (b"accept", b"application/json")],
+        "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0), "state": {}}
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        return None
+
+    try:
+        await app(scope, receive, send)
+    except Exception:  # only a warm-up: the first request pays it then
+        log.warning("warming the routes failed", exc_info=True)
+
+
+def preload_analyser() -> None:
+    """Build the Korean analyser (omnidesk.core.text) in this thread."""
+    from omnidesk.core.text import warm_analyser
+
+    warm_analyser()
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:  # the warm-up will retry it
+        log.warning("preloading failed: %s", task.exception())
 
 
 def create_app() -> DeferredApp:

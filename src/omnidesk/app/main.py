@@ -191,7 +191,7 @@ def create_app(
         task = None
         await runtime.start()
         if settings.run_dispatcher:
-            app.state.bot_warm_up = start_warm_up()  # the bot answers in this process
+            app.state.bot_warm_up = start_warm_up(runtime.session_factory)  # the bot answers in this process
             task = asyncio.create_task(runtime.dispatcher.run_forever())
         try:
             yield

@@ -22,7 +22,7 @@ async def run_worker(settings: Settings) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, runtime.dispatcher.stop)
     await runtime.start()
-    warm = start_warm_up()  # the first customer's answer does not wait for the model
+    warm = start_warm_up(runtime.session_factory)  # the first customer's answer does not wait for the model
     log.info("worker started; subscribers: %s", ", ".join(runtime.registry.subscribers))
     try:
         await runtime.dispatcher.run_forever()

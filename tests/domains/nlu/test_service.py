@@ -32,3 +32,38 @@ async def test_understand_message_async_runs_off_the_event_loop() -> None:
     assert result.analysis.sentiment == "positive"
     assert not result.needs_human
     assert service.detect_language("Thanks") == "en"
+
+
+async def test_the_active_model_is_read_once_per_stored_version(
+        session, owner, small_model: IntentModel) -> None:  # type: ignore[no-untyped-def]
+    """The bot asks for the active model on every turn: its bytes are read and loaded once per
+    stored version, and a newly activated version is picked up."""
+    from sqlalchemy import event
+
+    from omnidesk.domains.nlu.actions import do_store_model
+
+    ws = owner.workspace_id
+    await do_store_model(session, workspace_id=ws, model=small_model)
+    await session.commit()
+    statements: list[str] = []
+    engine = session.bind.sync_engine
+
+    def record(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        first = await service.get_active_intent_model(session, workspace_id=ws)
+        read_bytes = [s for s in statements if "model_bytes" in s]
+        statements.clear()
+        again = await service.get_active_intent_model(session, workspace_id=ws)
+        assert again is first and read_bytes
+        assert not [s for s in statements if "model_bytes" in s]
+        await do_store_model(session, workspace_id=ws, model=small_model)  # version 2, active
+        await session.commit()
+        statements.clear()
+        newer = await service.get_active_intent_model(session, workspace_id=ws)
+        assert newer is not None and [s for s in statements if "model_bytes" in s]
+        assert newer.predict("refund status please") == first.predict("refund status please")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -10,7 +10,7 @@ import time
 from importlib import resources
 from threading import Lock
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.config import Settings
@@ -21,11 +21,15 @@ from omnidesk.domains.bot.policy import BotSettings, bot_settings
 from omnidesk.domains.bot.texts import say
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.service import list_messages
-from omnidesk.domains.engagement.service import predict_contact_reason
+from omnidesk.domains.engagement.service import (
+    get_active_contact_reason_model,
+    predict_contact_reason,
+)
 from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.service import inbox_greeting
 from omnidesk.domains.nlu.schemas import IntentModel
 from omnidesk.domains.nlu.service import (
+    active_model_workspaces,
     cached_intent_model,
     get_active_intent_model,
     understand_message,
@@ -108,9 +112,27 @@ def warm_up() -> float:
     return seconds
 
 
-def start_warm_up() -> asyncio.Task[float]:
-    """Warm the bot up in a worker thread while the process starts serving (never blocking)."""
-    return asyncio.create_task(asyncio.to_thread(warm_up), name="bot-warm-up")
+async def warm_up_workspaces(session_factory: async_sessionmaker[AsyncSession]) -> float:
+    """Warm up (``warm_up``, in a thread), then load the active intent and contact-reason
+    models of the workspaces with an intent model (once per stored version, see nlu.service
+    and engagement), so the first turn reads no model bytes; return the seconds it took."""
+    started = time.perf_counter()
+    await asyncio.to_thread(warm_up)
+    async with session_factory() as session:
+        for workspace_id in await active_model_workspaces(session):
+            await get_active_intent_model(session, workspace_id=workspace_id)
+            await get_active_contact_reason_model(session, workspace_id=workspace_id)
+    seconds = time.perf_counter() - started
+    log.info("bot and workspace models warm in %.1f s", seconds)
+    return seconds
+
+
+def start_warm_up(session_factory: async_sessionmaker[AsyncSession] | None = None
+                  ) -> asyncio.Task[float]:
+    """Warm the bot up (CPU work in a worker thread) while the process starts serving."""
+    if session_factory is None:
+        return asyncio.create_task(asyncio.to_thread(warm_up), name="bot-warm-up")
+    return asyncio.create_task(warm_up_workspaces(session_factory), name="bot-warm-up")
 
 
 async def workspace_intent_model(session: AsyncSession, *, workspace_id: int) -> IntentModel:

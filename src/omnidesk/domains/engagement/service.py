@@ -27,6 +27,9 @@ from omnidesk.domains.engagement.prediction import (  # noqa: F401 - for other d
     Prediction,
 )
 from omnidesk.domains.engagement.prediction_service import (  # noqa: F401 - for other domains
+    get_active_model as get_active_contact_reason_model,
+)
+from omnidesk.domains.engagement.prediction_service import (  # noqa: F401 - for other domains
     predict_contact_reason,
 )
 from omnidesk.domains.engagement.schemas import VisitorMessageRead, WidgetSettings

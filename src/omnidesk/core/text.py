@@ -156,6 +156,13 @@ def stem_english(word: str) -> str:
     return stem
 
 
+def warm_analyser() -> None:
+    """Build the Korean analyser and run a first analysis (which loads the rest of its model).
+    About a second of native code that releases the GIL: `omnidesk serve` runs it in a thread
+    beside the application's import (see app/asgi.py)."""
+    korean_morphemes("주문 취소하고 싶어요")
+
+
 def korean_morphemes(text: str) -> list[tuple[str, str]]:
     """Return (form, tag) pairs for Korean text, compounds split where Kiwi knows them."""
     with _kiwi_lock:

@@ -79,7 +79,8 @@ def test_help_imports_no_domain_code_scikit_learn_or_the_korean_analyser() -> No
                           check=True, env={**os.environ, "COLUMNS": "120"})
     packages, _, ours = done.stdout.rpartition("\n")[2].partition(" | ")
     assert "Commands" in done.stdout and "simulate" in done.stdout
-    for heavy in ("sklearn", "kiwipiepy", "numpy", "scipy", "fastapi", "asyncpg"):
+    for heavy in ("sklearn", "kiwipiepy", "numpy", "scipy", "fastapi", "asyncpg", "sqlalchemy",
+                  "pydantic_settings", "asyncio"):
         assert heavy not in packages.split(), heavy
     assert not [m for m in ours.split() if m.startswith(("omnidesk.domains", "omnidesk.channels"))]
 

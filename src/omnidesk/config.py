@@ -9,7 +9,6 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from sqlalchemy.engine import make_url
 
 
 class Settings(BaseSettings):
@@ -142,6 +141,8 @@ class Settings(BaseSettings):
         """Return the Redis channel prefix: the setting, else derived from the database name."""
         if self.redis_channel_prefix:
             return self.redis_channel_prefix
+        from sqlalchemy.engine import make_url  # SQLAlchemy is not for `omnidesk --help`
+
         name = make_url(self.database_url).database or "omnidesk"
         return "omnidesk:" + re.sub(r"[^A-Za-z0-9_.:/-]", "_", name) + ":rt:"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import logging
 import os
@@ -12,8 +11,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
-
-from omnidesk.config import get_settings
 
 # Command groups whose modules import the domains (the ORM, scikit-learn, the Korean analyser):
 # name → (module, Typer attribute or command function, help shown in `omnidesk --help`). They are
@@ -106,6 +103,8 @@ def serve(
     """
     import uvicorn
 
+    from omnidesk.config import get_settings  # pydantic and SQLAlchemy: not for `--help`
+
     settings = get_settings()
     if workers > 1 and (not settings.redis_url or settings.is_sqlite):
         console.print("[red]--workers above 1 needs OMNIDESK_REDIS_URL (realtime, rate limits, "
@@ -140,7 +139,10 @@ def _has_sansio() -> bool:
 @app.command()
 def worker() -> None:
     """Run the outbox dispatcher as its own process (several may run at once)."""
+    import asyncio
+
     from omnidesk.app.worker import run_worker
+    from omnidesk.config import get_settings
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
@@ -150,6 +152,7 @@ def worker() -> None:
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations (creates the SQLite file if needed)."""
+    from omnidesk.config import get_settings
     from omnidesk.migrations import upgrade
 
     settings = get_settings()
@@ -161,6 +164,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument()] = "-1") -> None:
     """Revert migrations (default: one step)."""
+    from omnidesk.config import get_settings
     from omnidesk.migrations import downgrade
 
     downgrade(get_settings().database_url, revision)

@@ -118,6 +118,9 @@ async def test_openapi_documents_the_error_answers_routes_give(client) -> None:
     assert {"200", "401", "403", "404", "409", "413", "422"} <= set(update)
     assert update["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")
     assert "429" in spec["paths"]["/widget/api/messages"]["post"]["responses"]
+    ids = [operation["operationId"] for item in spec["paths"].values()
+           for operation in item.values()]
+    assert len(ids) == len(set(ids)), "an operation id is used twice (client generators break)"
 
 
 async def test_a_value_the_database_cannot_hold_is_a_422_and_nothing_is_stored(

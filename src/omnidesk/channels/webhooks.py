@@ -59,18 +59,24 @@ def build_router(adapters: Mapping[str, ChannelAdapter] | None = None) -> APIRou
         async with request.app.state.session_factory() as session:
             return await handle(session, adapter, await find(session), raw, cipher_for(request))
 
-    @router.api_route("/webhooks/{kind}/{inbox_key}", methods=["GET", "POST"],
-                      include_in_schema=True, summary="Provider webhook of one inbox",
-                      dependencies=[IntakeAdmission])
+    # GET (a provider's verification challenge) and POST (its events) are two operations of the
+    # OpenAPI document, each with its own id.
+    @router.get("/webhooks/{kind}/{inbox_key}", summary="Provider webhook of one inbox",
+                operation_id="webhook_verify", dependencies=[IntakeAdmission])
+    @router.post("/webhooks/{kind}/{inbox_key}", summary="Provider webhook of one inbox",
+                 operation_id="webhook_receive", dependencies=[IntakeAdmission])
     @body_limit("webhook")
     async def receive(kind: str, inbox_key: str, request: Request) -> Response:
         """Verify a provider's request to an inbox, store its events once, answer at once."""
         return await serve(kind, request, lambda session: get_inbox_by_key(
             session, kind=kind, key=inbox_key))
 
-    @router.api_route("/channels/{kind}/{workspace_slug}/webhook", methods=["GET", "POST"],
-                      include_in_schema=True, summary="Provider webhook (before inboxes)",
-                      dependencies=[IntakeAdmission])
+    @router.get("/channels/{kind}/{workspace_slug}/webhook",
+                summary="Provider webhook (before inboxes)", operation_id="legacy_webhook_verify",
+                dependencies=[IntakeAdmission])
+    @router.post("/channels/{kind}/{workspace_slug}/webhook",
+                 summary="Provider webhook (before inboxes)",
+                 operation_id="legacy_webhook_receive", dependencies=[IntakeAdmission])
     @body_limit("webhook")
     async def receive_legacy(kind: str, workspace_slug: str, request: Request) -> Response:
         """Serve a pre-inbox URL as the workspace's first inbox of that kind."""

@@ -37,3 +37,19 @@ async def test_a_last_issue_from_today_says_today_not_zero_days_ago(
     await log_in(client, owner.agent_email, owner.password)
     html = (await client.get(f"/conversations/{returning.current_id}/panel/customer360")).text
     assert "오늘 ·" in html and "0일 전" not in html
+
+
+async def test_last_night_is_yesterday_just_after_midnight_not_today(
+        client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    returning = await seed_returning(session, owner)
+    past = await session.get(Conversation, returning.past_id)
+    assert past is not None
+    past.created_at = dt.datetime(2026, 3, 1, 14, 30, tzinfo=dt.UTC)  # 23:30 on 1 March, Seoul
+    await session.commit()
+    just_after_midnight = dt.datetime(2026, 3, 1, 15, 30, tzinfo=dt.UTC)  # 00:30 on 2 March
+    monkeypatch.setattr("omnidesk.domains.assist.customer360.utcnow",
+                        lambda: just_after_midnight)
+    await log_in(client, owner.agent_email, owner.password)
+    html = (await client.get(f"/conversations/{returning.current_id}/panel/customer360")).text
+    assert "어제 ·" in html and "오늘 ·" not in html

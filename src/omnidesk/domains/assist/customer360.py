@@ -40,7 +40,7 @@ from omnidesk.domains.conversations.service import access_customer
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.service import masked_attributes, masked_contact
 from omnidesk.domains.feedback.service import latest_scores
-from omnidesk.domains.workspaces.service import get_workspace
+from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
 
 OPEN_ORDER_STATUSES = ("pending", "processed", "return_requested", "exchange_requested")
 
@@ -120,7 +120,9 @@ def _product_of(order: Order | None) -> str | None:
 
 
 def _last_issue(past: list[PastConversation], orders: list[Order], locale: str,
-                now: dt.datetime) -> LastIssue | None:
+                now: dt.datetime, tz: dt.tzinfo) -> LastIssue | None:
+    """Return the customer's last earlier conversation; ``days_ago`` counts calendar days in
+    the workspace's zone (yesterday 23:00 is 1 day ago at 00:30, not 0)."""
     earlier = [p for p in past if not p.is_current]
     if not earlier:
         return None
@@ -130,7 +132,9 @@ def _last_issue(past: list[PastConversation], orders: list[Order], locale: str,
                      intent_label=intent_label(last.intent, locale),
                      product=_product_of(by_number.get(last.order_number or "")),
                      order_number=last.order_number,
-                     days_ago=max((now - last.created_at).days, 0), outcome=last.outcome)
+                     days_ago=max((now.astimezone(tz).date()
+                                   - last.created_at.astimezone(tz).date()).days, 0),
+                     outcome=last.outcome)
 
 
 def _open_issues(past: list[PastConversation], orders: list[Order]) -> list[dict[str, Any]]:
@@ -177,7 +181,8 @@ async def build_profile(
         orders=[OrderRead.model_validate(o) for o in orders],
         open_order=OrderRead.model_validate(open_order) if open_order else None,
         behaviour=await _behaviour(session, actor.workspace_id, customer.id),
-        conversations=past, last_issue=_last_issue(past, orders, lang, now),
+        conversations=past, last_issue=_last_issue(past, orders, lang, now,
+                                                           workspace_calendar(workspace).tz),
         open_issues=_open_issues(past, orders),
         csat_history=[{"conversation_id": p.id, "score": p.csat, "at": p.created_at}
                       for p in past if p.csat is not None],

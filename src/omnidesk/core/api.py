@@ -93,6 +93,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: _problem("It would duplicate or contradict stored data"),
     413: _problem("The body is larger than this endpoint accepts"),
     422: _problem("Invalid input: the fields and what is wrong with each"),
+    503: _problem("The process is saturated (too many requests at once, or inbound messages "
+                  "while its outbox is behind): nothing was done; retry after the Retry-After "
+                  "header's seconds"),
 }
 """The error answers any route of the API can give; the app factory documents them on every
 router, so the OpenAPI document lists the status codes clients really receive."""

@@ -46,6 +46,37 @@ async def test_a_transfer_with_a_note_and_a_resolve_show_as_lines_in_the_thread(
     assert customer_line < page.index("activity-assigned") < page.index("activity-transferred")
 
 
+async def test_a_note_typed_after_picking_the_colleague_follows_the_transfer(
+    client: httpx.AsyncClient, session: AsyncSession, owner: Persona
+) -> None:
+    # The assignee select submits as soon as it changes: an agent who picks the colleague first
+    # transfers without the note, then types it and presses Enter (the same assignee again).
+    colleague = await do_create_user(session, actor=owner.admin, user_in=UserCreate(
+        email="jiwoo@acme.example", name="지우", password="correct horse battery", role="agent"))
+    await session.commit()
+    conv_id = await _conversation(session, owner, "소파 배송일을 당겨 주실 수 있나요?")
+    token = await _login(client, owner)
+    headers = {"X-CSRF-Token": token}
+    await client.post(f"/conversations/{conv_id}/assign", headers=headers,
+                      data={"assignee_id": str(owner.agent.user_id)})
+    await client.post(f"/conversations/{conv_id}/assign", headers=headers,
+                      data={"assignee_id": str(colleague.id)})
+    page = (await client.get(f"/conversations/{conv_id}")).text
+    last = int(re.search(r'data-last-event-id="(\d+)"', page).group(1))  # type: ignore[union-attr]
+    noted = await client.post(f"/conversations/{conv_id}/assign", headers=headers, data={
+        "assignee_id": str(colleague.id), "note": "물류팀에 당일 배송 가능 여부 문의해 두었어요"})
+    assert noted.status_code == 200
+    live = (await client.get(f"/conversations/{conv_id}/activity?after={last}")).text
+    assert live.count('class="activity ') == 1  # the note, not a transfer to the same person
+    assert "지우 님에게 메모를 남겼습니다" in live and "넘겼습니다" not in live
+    assert "물류팀에 당일 배송 가능 여부 문의해 두었어요" in live
+    again = await client.post(f"/conversations/{conv_id}/assign", headers=headers,
+                              data={"assignee_id": str(colleague.id)})
+    assert again.status_code == 200
+    after = (await client.get(f"/conversations/{conv_id}/activity?after={last}")).text
+    assert after.count('class="activity ') == 1  # the same hands without a note: nothing
+
+
 async def test_resolve_warns_about_an_unanswered_customer_and_can_send_the_closing_message(
     client: httpx.AsyncClient, session: AsyncSession, owner: Persona
 ) -> None:

@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 ACTIVITY_KINDS = frozenset({
     "assigned", "unassigned", "transferred", "resolved", "reopened", "snoozed",
     "status_changed", "priority_changed", "labels_changed", "bot_handoff", "returned_to_bot",
-    "bot_action", "automation", "survey_answered", "woke", "opted_out",
+    "bot_action", "automation", "survey_answered", "woke", "opted_out", "handover_note",
 })
 
 

@@ -20,7 +20,7 @@ DELIVERY_STATUSES = ("pending", "sent", "delivered", "read", "failed")
 EVENT_KINDS = (
     "created", "message", "assigned", "unassigned", "transferred", "first_response",
     "resolved", "reopened", "snoozed", "status_changed", "priority_changed", "labels_changed",
-    "bot_handoff", "channel_switched", "returned_to_bot", "bot_action",
+    "bot_handoff", "channel_switched", "returned_to_bot", "bot_action", "handover_note",
 )
 OWNERS = ("bot", "queued", "agent", "resolved")  # who answers the customer now
 HUMAN_OWNERS = ("queued", "agent")

@@ -148,16 +148,23 @@ async def check_update_conversation(
     """Apply an agent's change of status, priority, assignment, team or labels.
 
     An assignment carries the optional transfer note and `summary` (what the conversation is
-    about, for the colleague taking over) into the timeline.
+    about, for the colleague taking over) into the timeline. Assigning to whoever already has it
+    changes nothing; with a note it adds a ``handover_note`` line (an agent who picked the
+    colleague before typing the note sends the note after the transfer).
     """
     conv = await access_conversation(session, actor=actor, conversation_id=conversation_id)
     fields = update.model_dump(exclude_unset=True)
     who = AuditedBy(actor_kind=actor.audit_kind, actor_id=actor.user_id)
     if update.unassign or "assignee_id" in fields or "team_id" in fields:
         assignee = None if update.unassign else fields.get("assignee_id", conv.assignee_id)
-        await do_assign(session, conv=conv, assignee_id=assignee,
-                        team_id=fields.get("team_id"), reason=update.transfer_note or None,
-                        summary=summary, **who)
+        team_id = fields.get("team_id")
+        if assignee != conv.assignee_id or team_id not in (None, conv.team_id):
+            await do_assign(session, conv=conv, assignee_id=assignee, team_id=team_id,
+                            reason=update.transfer_note or None, summary=summary, **who)
+        elif update.transfer_note:  # the same hands: the note follows the transfer it missed
+            log_event(session, conv, "handover_note", data={
+                "to_assignee_id": assignee, "to_team_id": conv.team_id,
+                "reason": update.transfer_note}, **who)
     if update.status:
         await do_set_status(session, conv=conv, status=update.status,
                             snoozed_until=update.snoozed_until, **who)

@@ -25,6 +25,7 @@ AGENT_KO.update({  # the timeline and the resolve menu
     "%(who)s transferred it from %(source)s to %(to)s":
         "%(who)s 님이 %(source)s 님에게서 %(to)s 님에게 넘겼습니다",
     "%(who)s moved it to the team %(team)s": "%(who)s 님이 %(team)s 팀으로 옮겼습니다",
+    "%(who)s left a note for %(to)s": "%(who)s 님이 %(to)s 님에게 메모를 남겼습니다",
     "%(who)s unassigned it": "%(who)s 님이 배정을 해제했습니다",
     "%(who)s resolved the conversation": "%(who)s 님이 대화를 해결했습니다",
     "Reopened: the customer wrote again": "고객이 다시 문의해 대화가 다시 열렸습니다",

@@ -44,6 +44,10 @@ def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(
 
     question = chat.locator(".msg.bot[data-id]").filter(has_text="만족스러우셨나요")
     question.wait_for(timeout=15000)
+    ended = chat.locator("#log > .ended")  # the chat says it ended, below the last message
+    ended.wait_for(timeout=15000)
+    assert "상담이 종료되었어요" in ended.inner_text()
+    assert chat.locator("#log > *").last.get_attribute("class") == "ended"
     assert question.locator(".survey .score").all_inner_texts() == ["1", "2", "3", "4", "5"]
     question.locator(".survey .score").filter(has_text="1").click()
     question.locator(".survey textarea").fill(COMMENT)

@@ -11,7 +11,12 @@ from omnidesk.core.events import emit
 from omnidesk.domains.agents.actions import do_create_user
 from omnidesk.domains.agents.schemas import UserCreate
 from omnidesk.domains.agents.service import list_users
-from omnidesk.domains.conversations.actions import do_add_message, do_assign, do_receive_inbound
+from omnidesk.domains.conversations.actions import (
+    do_add_message,
+    do_assign,
+    do_receive_inbound,
+    do_set_status,
+)
 from omnidesk.domains.conversations.events import MessageDeliveryUpdated, MessageUpdated
 from omnidesk.domains.conversations.schemas import InboundMessage
 from omnidesk.domains.conversations.service import get_conversation
@@ -161,3 +166,30 @@ async def test_an_sla_warning_reaches_the_assignees_screens_as_their_notificatio
                                               "metric": "first_response",
                                               "assignee_id": owner.agent.user_id}]
     assert list(someone.events) == []
+
+
+async def test_the_visitor_is_told_when_the_chat_ends_and_when_it_goes_on(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona
+) -> None:
+    hub = Hub(LocalBroker())
+    await hub.start()
+    alice, _ = hub.attach("visitor:a", {visitor_topic(owner.workspace_id, "web_visitor", "a")},
+                          None, 0)
+    bob, _ = hub.attach("visitor:b", {visitor_topic(owner.workspace_id, "web_visitor", "b")},
+                        None, 0)
+    msg = await do_receive_inbound(session, workspace_id=owner.workspace_id, inbound=INBOUND)
+    conv = await get_conversation(session, workspace_id=owner.workspace_id,
+                                  conversation_id=msg.conversation_id)
+    await do_set_status(session, conv=conv, status="resolved")
+    await session.commit()
+    session_factory.kw["info"] = {"realtime": hub}
+    dispatcher = Dispatcher(session_factory, build_registry())
+    await dispatcher.drain()
+    statuses = [e["data"] for e in alice.events if e["type"] == "conversation.status"]
+    assert statuses == [{"conversation_id": conv.id, "ended": True}]
+    await do_receive_inbound(session, workspace_id=owner.workspace_id, inbound=INBOUND)
+    await session.commit()
+    await dispatcher.drain()
+    statuses = [e["data"]["ended"] for e in alice.events if e["type"] == "conversation.status"]
+    assert statuses == [True, False]  # writing again reopened it
+    assert list(bob.events) == []

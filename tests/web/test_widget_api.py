@@ -40,6 +40,26 @@ async def test_a_visitor_keeps_their_history_and_another_visitor_cannot_read_it(
     assert forged.status_code == 401
 
 
+async def test_the_history_says_when_the_chat_ended_until_the_visitor_writes_again(
+    client: httpx.AsyncClient, owner: Persona
+) -> None:
+    alice = await _session(client, owner.slug)
+    headers = _headers(owner.slug, alice["token"])
+    sent = await client.post("/widget/api/messages", headers=headers,
+                             json={"text": "환불 문의", "client_message_id": "endedmsg1"})
+    assert (await client.get("/widget/api/messages", headers=headers)).json()["ended"] is False
+    resolved = await client.patch(f"/api/v1/conversations/{sent.json()['conversation_id']}",
+                                  headers=owner.headers, json={"status": "resolved"})
+    assert resolved.status_code == 200, resolved.text
+    assert (await client.get("/widget/api/messages", headers=headers)).json()["ended"] is True
+    bob = await _session(client, owner.slug)  # another visitor's chat has not ended
+    assert (await client.get("/widget/api/messages", headers=_headers(
+        owner.slug, bob["token"]))).json()["ended"] is False
+    await client.post("/widget/api/messages", headers=headers,
+                      json={"text": "하나 더 여쭤볼게요", "client_message_id": "endedmsg2"})
+    assert (await client.get("/widget/api/messages", headers=headers)).json()["ended"] is False
+
+
 async def test_a_token_of_one_workspace_is_useless_in_another(
     client: httpx.AsyncClient, owner: Persona, outsider: Persona
 ) -> None:

@@ -93,6 +93,24 @@ async def fan_out_conversation(
         assignee_ids=(facts.assignee_id, getattr(facts, "from_assignee_id", None)),
         team_ids=(facts.team_id, getattr(facts, "from_team_id", None)))
     await hub.publish(topics, "conversation.changed", {**data, "event": event.name})
+    if isinstance(facts, ev.ConversationStatusChanged) and is_realtime(facts.channel):
+        await _tell_visitor_status(hub, session, event.workspace_id, facts)
+
+
+async def _tell_visitor_status(hub: Hub, session: AsyncSession, workspace_id: int,
+                               facts: ev.ConversationStatusChanged) -> None:
+    """Tell the customer's open widgets whether their conversation ended (resolved) or goes on
+    (reopened), so the chat shows it without a reload."""
+    try:
+        customer = await get_customer(session, workspace_id=workspace_id,
+                                      customer_id=facts.customer_id)
+    except NotFound:
+        return
+    data = {"conversation_id": facts.conversation_id, "ended": facts.status == "resolved"}
+    for identity in customer.identities:
+        if identity.kind in VISITOR_IDENTITY_KINDS:
+            await hub.publish(visitor_topic(workspace_id, identity.kind, identity.value),
+                              "conversation.status", data)
 
 
 async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,

@@ -37,6 +37,7 @@ from omnidesk.domains.engagement.service import (
     get_visitor_customer,
     get_widget_session,
     list_visitor_messages,
+    visitor_chat_ended,
     visitor_message,
     widget_settings,
 )
@@ -162,7 +163,8 @@ async def _author_names(session: AsyncSession, workspace_id: int) -> dict[int, s
 @router.get("/widget/api/messages")
 async def visitor_messages(session: SessionDep, slug: SlugHeader, token: TokenHeader,
                            after_id: AfterIdQuery = 0) -> JSONResponse:
-    """Return the visitor's chat messages after an id, and how far agents have read."""
+    """Return the visitor's chat messages after an id, how far agents have read, and whether
+    the chat has ended (resolved)."""
     visitor = await _visitor(session, slug, token)
     rows = await list_visitor_messages(session, widget_session=visitor, after_id=after_id)
     names = await _author_names(session, visitor.workspace_id)
@@ -172,7 +174,8 @@ async def visitor_messages(session: SessionDep, slug: SlugHeader, token: TokenHe
                                    conversation_id=rows[-1].conversation_id, reader="agent")
     messages = [visitor_message(m, names.get(m.author_id or 0)).model_dump(mode="json")
                 for m in rows]
-    return JSONResponse({"messages": messages, "agent_read_up_to": read})
+    ended = await visitor_chat_ended(session, widget_session=visitor)
+    return JSONResponse({"messages": messages, "agent_read_up_to": read, "ended": ended})
 
 
 @router.post("/widget/api/messages", dependencies=[IntakeAdmission, RateLimit])

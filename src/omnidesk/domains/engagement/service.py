@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.errors import InvalidInput, NotFound
 from omnidesk.core.security import hash_token
-from omnidesk.domains.conversations.models import Message
+from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.conversations.service import list_customer_messages
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.customers.service import find_by_identity
@@ -69,6 +69,20 @@ async def list_visitor_messages(
     return await list_customer_messages(
         session, workspace_id=widget_session.workspace_id, customer_id=customer.id,
         after_id=after_id, channel=WEB.kind)
+
+
+async def visitor_chat_ended(session: AsyncSession, *, widget_session: WidgetSession) -> bool:
+    """Tell whether the visitor's latest web chat is resolved (the widget says it ended; the
+    next message reopens it or starts a new one)."""
+    customer = await get_visitor_customer(session, widget_session=widget_session)
+    if customer is None:
+        return False
+    status = await session.scalar(
+        select(Conversation.status).where(
+            Conversation.workspace_id == widget_session.workspace_id,
+            Conversation.customer_id == customer.id, Conversation.channel == WEB.kind)
+        .order_by(Conversation.id.desc()).limit(1))
+    return status == "resolved"
 
 
 async def get_read_mark(

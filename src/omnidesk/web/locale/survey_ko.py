@@ -12,6 +12,8 @@ SURVEY_KO = {  # surveys: the survey page, the widget's rating, settings, board,
     "Please pick a score.": "점수를 골라 주세요.",
     "Anything you would like to tell us? (optional)": "더 하고 싶은 말씀이 있으신가요? (선택)",
     "Don't send me surveys again": "앞으로 설문을 받지 않겠습니다", "Send rating": "평가 보내기",
+    "This conversation has ended. Write to us again any time.":
+        "상담이 종료되었어요. 궁금한 점이 생기면 언제든 다시 메시지를 보내 주세요.",
     "Surveys": "설문", "Customer surveys": "만족도 조사", "Survey settings": "설문 설정",
     ("After a conversation is resolved, the customer is asked one question on the channel they "
      "used: buttons in the web chat, quick replies where the channel has them, elsewhere a short "

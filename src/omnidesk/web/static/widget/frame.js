@@ -208,9 +208,18 @@
       }
     });
   }
+  // A resolved chat ends with a line saying so; the customer's next message takes it away
+  // (the conversation reopens or a new one starts). Kept last in the log.
+  function paintEnded(ended) {
+    var line = log.querySelector(".ended");
+    if (!ended) { if (line) line.remove(); return; }
+    if (!line) { line = document.createElement("p"); line.className = "ended"; line.setAttribute("role", "status"); line.textContent = t.tEnded; }
+    log.appendChild(line); scrollDown();
+  }
   function catchUp() {
     return api("/widget/api/messages?after_id=" + lastId).then(function (res) {
       res.messages.forEach(render);
+      paintEnded(res.ended);
       agentReadUpTo = Math.max(agentReadUpTo, res.agent_read_up_to || 0);
       paintReceipts();
       markRead();
@@ -235,6 +244,7 @@
   }
   function sendText(value) {
     if (socket) socket.typingDone();
+    paintEnded(false);
     var item = { id: newId(), text: value };
     outbox.push(item); saveOutbox();
     var el = bubbleFor({ author_kind: "customer", text: value, client_message_id: item.id });
@@ -265,7 +275,8 @@
       onReady: function () { catchUp().then(flushOutbox).catch(function () {}); },
       onEvent: function (msg) {
         var d = msg.data || {};
-        if (msg.type === "message.created") { render(d); markRead(); }
+        if (msg.type === "message.created") { render(d); markRead(); if (d.author_kind === "customer") paintEnded(false); else if (log.querySelector(".ended")) log.appendChild(log.querySelector(".ended")); }
+        else if (msg.type === "conversation.status") paintEnded(d.ended);
         else if (msg.type === "typing") showTyping(d.state !== false);
         else if (msg.type === "read" && d.reader === "agent") { agentReadUpTo = Math.max(agentReadUpTo, d.message_id); paintReceipts(); }
       },

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Date, Select, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.errors import InvalidInput
@@ -253,11 +253,11 @@ def rollup_query(workspace_id: int, flt: ReportFilter, cell: RollupCell,
     else:
         day = table.c.day
         days, whole = split_months(*flt.days) if months else ([flt.days], None)
-        periods = [and_(table.c.dimension == cell.dimension,
-                        or_(*[day.between(first, last) for first, last in days]))] if days else []
+        periods = [and_(table.c.dimension == cell.dimension, or_(*[
+            day.between(_date(first), _date(last)) for first, last in days]))] if days else []
         if whole is not None:
             periods.append(and_(table.c.dimension == MONTHLY_PREFIX + cell.dimension,
-                                day >= whole[0], day < whole[1]))
+                                day >= _date(whole[0]), day < _date(whole[1])))
         query = query.where(or_(*periods))
     if cell.key is not None:
         return query.where(table.c.key == cell.key)
@@ -268,6 +268,13 @@ def rollup_query(workspace_id: int, flt: ReportFilter, cell: RollupCell,
                            if index == 0 else
                            table.c.key.endswith(PAIR_SEPARATOR + value, autoescape=True))
     return query
+
+
+def _date(day: dt.date) -> Any:
+    """Return a day written into the SQL: a prepared statement's generic plan (PostgreSQL's
+    choice after five runs) cannot see the dates, so it misjudges the daily and monthly ranges
+    (the bot page over a year: ~25 ms with the dates, 100+ ms without)."""
+    return literal(day, Date, literal_execute=True)
 
 
 def split_months(first: dt.date, last: dt.date

@@ -3,7 +3,9 @@
 The facts are recomputed from the stored timestamps and the conversation event log whenever a
 catalogue event touches a conversation; each change applies its difference to the rollups, so
 report pages read a few hundred rollup rows (or an index range of facts for percentiles), never
-the message tables. Definitions: ``docs/metrics.md``.
+the message tables. The daily table also holds pair rows (two of channel, inbox, team and
+language: ``PAIRS``, chosen below) and a monthly row of every daily cell (``MONTHLY_PREFIX``).
+Definitions: ``docs/metrics.md``.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def pair_part(key: str, index: int) -> str:
 # Monthly rows: every daily cell also adds to the row of its local month (day = the month's
 # first day) under the dimension MONTHLY_PREFIX + name, so a long range reads its whole months
 # from monthly rows and only the partial head and tail from daily rows (by agent over a year:
-# ~12 rows a key instead of 365). A monthly row is the sum of its month's daily rows, every
+# 42 rows a key instead of 365). A monthly row is the sum of its month's daily rows, every
 # column alike (hour columns too, though the heatmap needs days for their weekdays).
 MONTHLY_PREFIX = "month:"
 ROLLUP_DIMENSIONS = (*DAILY_DIMENSIONS, *(pair_name(a, b) for a, b in PAIRS))

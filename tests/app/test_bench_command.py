@@ -1,11 +1,11 @@
-"""`omnidesk bench` drives the real widget endpoint at a fixed rate and runs the raw reference
-on the same PostgreSQL database, leaving nothing behind."""
+"""`omnidesk bench` drives the real endpoints (widget, API channel, signed LINE webhook) with agent
+sockets connected, and runs the raw reference on the same PostgreSQL database, leaving nothing
+behind."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -35,15 +35,18 @@ async def test_the_open_loop_keeps_its_rate_and_counts_refusals_and_failures() -
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 async def test_the_reference_stores_every_message_and_leaves_no_table(
         engine: AsyncEngine, db_url: str) -> None:
-    figures = await run_reference(db_url, rate=50, seconds=0.4)
+    figures = await run_reference(db_url, rate=50, seconds=0.4, sockets=2)
     assert figures["sent"] == figures["accepted"] == 20 and figures["failed"] == 0
+    assert figures["delivered"] == 40 and figures["undelivered"] == 0  # both sockets, each one
     async with engine.connect() as conn:  # temp tables: gone with their connections
         assert await conn.scalar(text("SELECT to_regclass('bench_messages')")) is None
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A live server on SQLite whose widget takes every message of the bench."""
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A live server on SQLite whose widget takes every message of the bench (one for the
+    module: each run has its own messages)."""
+    tmp_path = tmp_path_factory.mktemp("bench")
     url = prepared_database(tmp_path / "bench.db")
     env = {**server_env(tmp_path, url), "OMNIDESK_WIDGET_RATE_LIMIT": "100000"}
     live = LiveServer(free_port(), env, tmp_path / "server.log")
@@ -52,16 +55,25 @@ def server(tmp_path: Path) -> Iterator[LiveServer]:
     live.stop()
 
 
-def test_the_command_drives_the_widget_and_says_the_reference_needs_postgresql(
-        server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OMNIDESK_DATABASE_URL", server.env["OMNIDESK_DATABASE_URL"])
+@pytest.mark.parametrize("endpoint", ["widget", "api", "webhook"])
+def test_the_command_delivers_every_accepted_message_to_every_socket(
+        server: LiveServer, endpoint: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OMNIDESK_DATABASE_URL", "OMNIDESK_SECRET_KEY"):  # the server's: its inboxes
+        monkeypatch.setenv(name, server.env[name])
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(app, ["bench", "--url", server.url, "--rate", "20",
-                                          "--seconds", "1", "--visitors", "3", "--json"])
+        result = CliRunner().invoke(app, [
+            "bench", "--url", server.url, "--endpoint", endpoint, "--rate", "20", "--seconds",
+            "0.5", "--visitors", "3", "--sockets", "2", "--delivery-timeout", "15", "--json"])
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output.strip().splitlines()[-1])
-    assert figures["widget"]["sent"] == figures["widget"]["accepted"] == 20
+    product = figures["product"]
+    assert figures["endpoint"] == endpoint and figures["sockets"] == product["sockets"] == 2
+    assert product["sent"] == product["accepted"] == product["stored"] == 10
+    assert (product["lost"], product["duplicated"]) == (0, 0)
+    assert product["delivered_everywhere"] == 10 and product["delivered"] == 20
+    assert product["undelivered"] == 0
+    assert product["delivery_p50_ms"] is not None and product["p99_ms"] is not None
     assert figures["reference"] is None and "PostgreSQL" in figures["note"]

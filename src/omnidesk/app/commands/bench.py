@@ -1,40 +1,70 @@
-"""`omnidesk bench`: the real widget endpoint at a fixed offered rate, beside a raw reference.
+"""`omnidesk bench`: the real inbound endpoints beside a raw reference, up to the agent's socket.
 
-The widget side posts customer messages to a running server (``--url``) from ``--visitors``
-visitors, open loop: message *i* leaves at ``i / rate`` seconds whatever the answers before it,
-so a slow server shows up as latency, not as a lower offered rate. The reference side runs the
-least a message needs on the same PostgreSQL database with raw asyncpg: one transaction storing
-the message and its outbox row (temp tables, nothing left behind), offered at the same rate.
-Both print accepted msg/s and latency p50/p99; the ratio says how far the product is from it.
-Past capacity the figures show the back-pressure: how many were refused (503/429) and how many
-of those carried Retry-After, the longest any request waited (refused ones separately), and,
-read back from the database, how many of the run's messages were stored against how many were
-answered 2xx (none lost, none twice: each has its own client message id).
-This is the skeleton of issue 19's bench: agent sockets, the API channel and signed webhooks,
-saturation search and ``--processes`` are not driven yet.
+The product side sends customer messages to a running server (``--url``) through one endpoint
+(``--endpoint``): the widget (``--visitors`` widget sessions), the API channel (its bearer
+token) or a signed provider webhook (LINE: X-Line-Signature, the base64 HMAC-SHA256 of the
+body). It is open loop: message *i* leaves at ``i / rate`` seconds whatever the answers before
+it, so a slow server shows up as latency, not as a lower offered rate. ``--sockets`` agent
+sockets (``/ws``, authenticated with an API token of the workspace's first admin, so they hear
+the supervisors' topic) are connected before the run; each message's delivery latency is the
+time from its request leaving to its ``message.created`` arriving on a socket, per socket. The
+run's messages are read back from the database (``OMNIDESK_DATABASE_URL``, the server's) to map
+message ids to requests and to count stored, lost and duplicated messages.
+
+The reference side runs the least the same work needs on the same PostgreSQL database with raw
+asyncpg: requests queue for a few committers that store each batch of messages and their outbox
+rows in one transaction (grouped commit, temp tables, nothing left behind), then publish every
+committed message to ``--sockets`` local websocket receivers through a websocket server in this
+process. Both columns measure the same figures: accepted/s, HTTP (or call) p50/p99, delivery
+p50/p99, undelivered; the ratio says how far the product is from the reference.
+
+``--saturate`` ramps the offered rate, doubling from ``--rate``, on both sides, until accepted/s
+stops rising, refusals or failures appear, or messages go undelivered, and reports the best
+sustained step. Past capacity the figures show the back-pressure: refusals (503/429), how many
+carried Retry-After, and the longest wait. ``--processes`` is not implemented yet.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import statistics
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import httpx
 import typer
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from omnidesk.app.commands.bench_setup import Target, prepare_target, release_target
 from omnidesk.app.commands.runtime import fail, print_json, print_table
+from omnidesk.channels.signing import hmac_sha256_b64
 from omnidesk.config import get_settings
 
 Send = Callable[[int], Awaitable[tuple[int, bool]]]  # status, whether Retry-After came
+Arrivals = dict[int, float]  # message id -> when its message.created reached one socket
+ENDPOINTS = ("widget", "api", "webhook")
+TEXT = "배송은 언제 오나요?"
 REFERENCE_TABLES = (
     ("CREATE TEMP TABLE IF NOT EXISTS bench_messages (id bigserial PRIMARY KEY, "
-     "conversation_id bigint NOT NULL, text text NOT NULL, created_at timestamptz DEFAULT now())"),
+     "conversation_id bigint NOT NULL, seq bigint NOT NULL, text text NOT NULL, "
+     "created_at timestamptz DEFAULT now())"),
     ("CREATE TEMP TABLE IF NOT EXISTS bench_outbox (id bigserial PRIMARY KEY, "
      "name text NOT NULL, payload jsonb NOT NULL)"),
 )
+REFERENCE_COMMITTERS = 4
+REFERENCE_BATCH = 500
+
+
+def percentile_ms(values: list[float], share: float) -> float | None:
+    """Return the share's percentile of sorted seconds, in milliseconds (None when empty)."""
+    if not values:
+        return None
+    return round(1000 * values[min(len(values) - 1, int(share * len(values)))], 1)
 
 
 def summarize(results: list[tuple[int, bool, float]], seconds: float,
@@ -43,16 +73,10 @@ def summarize(results: list[tuple[int, bool, float]], seconds: float,
     accepted = sorted(latency for status, _, latency in results if 200 <= status < 300)
     refusals = [(hint, latency) for status, hint, latency in results if status in (429, 503)]
     refused = len(refusals)
-
-    def ms(share: float) -> float | None:
-        if not accepted:
-            return None
-        return round(1000 * accepted[min(len(accepted) - 1, int(share * len(accepted)))], 1)
-
     return {"offered_per_s": offered, "sent": len(results), "accepted": len(accepted),
             "refused": refused, "failed": len(results) - len(accepted) - refused,
             "accepted_per_s": round(len(accepted) / seconds, 1) if seconds else 0.0,
-            "p50_ms": ms(0.5), "p99_ms": ms(0.99),
+            "p50_ms": percentile_ms(accepted, 0.5), "p99_ms": percentile_ms(accepted, 0.99),
             "mean_ms": round(1000 * statistics.fmean(accepted), 1) if accepted else None,
             "refused_with_retry_after": sum(1 for hint, _ in refusals if hint),
             "max_wait_ms": round(1000 * max(latency for *_, latency in results), 1),
@@ -60,12 +84,16 @@ def summarize(results: list[tuple[int, bool, float]], seconds: float,
                                if refusals else None)}
 
 
-async def open_loop(send: Send, *, rate: float, seconds: float) -> dict[str, Any]:
-    """Call ``send`` ``rate`` times a second for ``seconds``, each on its schedule."""
+async def open_loop(send: Send, *, rate: float, seconds: float,
+                    sent: dict[int, float] | None = None) -> dict[str, Any]:
+    """Call ``send`` ``rate`` times a second for ``seconds``, each on its schedule (noting
+    in ``sent`` when each call left)."""
     loop = asyncio.get_running_loop()
 
     async def timed(n: int) -> tuple[int, bool, float]:
         started = loop.time()
+        if sent is not None:
+            sent[n] = started
         try:
             status, hint = await send(n)
         except (httpx.HTTPError, OSError):
@@ -78,6 +106,59 @@ async def open_loop(send: Send, *, rate: float, seconds: float) -> dict[str, Any
         tasks.append(asyncio.create_task(timed(n)))
     results = await asyncio.gather(*tasks)
     return summarize(list(results), loop.time() - start, rate)
+
+
+def delivery_figures(expected: dict[int, int], sent: dict[int, float],
+                     arrivals: list[Arrivals]) -> dict[str, Any]:
+    """Delivery latency of each (message, socket) pair: from the request leaving (``sent`` by
+    request number) to the message's arrival on the socket (``expected``: message id ->
+    request number)."""
+    latencies = sorted(got[mid] - sent[n] for mid, n in expected.items() if n in sent
+                       for got in arrivals if mid in got)
+    everywhere = [mid for mid in expected if all(mid in got for got in arrivals)]
+    last = max((got[mid] for mid in everywhere for got in arrivals), default=None)
+    span = (last - min(sent.values())) if last is not None and sent else 0.0
+    return {"sockets": len(arrivals), "delivered": len(latencies),
+            "undelivered": len(expected) * len(arrivals) - len(latencies),
+            "delivered_everywhere": len(everywhere),
+            "delivered_per_s": round(len(everywhere) / span, 1) if span > 0 else 0.0,
+            "delivery_p50_ms": percentile_ms(latencies, 0.5),
+            "delivery_p99_ms": percentile_ms(latencies, 0.99)}
+
+
+async def listen(conn: Any, arrivals: Arrivals) -> None:
+    """Note when each customer message's ``message.created`` reaches this socket."""
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(Exception):  # the socket closing ends the listening
+        async for raw in conn:
+            event = json.loads(raw)
+            data = event.get("data") or {}
+            if event.get("type") == "message.created" and data.get("author_kind") == "customer":
+                arrivals.setdefault(int(data["message_id"]), loop.time())
+
+
+async def connect_sockets(stack: contextlib.AsyncExitStack, ws_url: str, count: int,
+                          headers: dict[str, str] | None = None) -> list[Arrivals]:
+    """Connect ``count`` sockets (hello, then ready) that note arrivals until the stack closes."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import WebSocketException
+
+    arrivals: list[Arrivals] = []
+    for _ in range(count):
+        try:
+            conn = await stack.enter_async_context(connect(
+                ws_url, additional_headers=headers, proxy=None, compression=None, max_size=None))
+            await conn.send(json.dumps({"type": "hello"}))
+            ready = json.loads(await asyncio.wait_for(conn.recv(), timeout=10))
+        except (OSError, TimeoutError, WebSocketException) as exc:
+            fail(f"could not open an agent socket on {ws_url}: {exc}")
+        if ready.get("type") != "ready":
+            fail(f"the socket on {ws_url} answered {ready!r} instead of ready")
+        got: Arrivals = {}
+        arrivals.append(got)
+        task = asyncio.create_task(listen(conn, got))
+        stack.callback(task.cancel)
+    return arrivals
 
 
 async def widget_sender(client: httpx.AsyncClient, slug: str, visitors: int,
@@ -93,99 +174,373 @@ async def widget_sender(client: httpx.AsyncClient, slug: str, visitors: int,
 
     async def send(n: int) -> tuple[int, bool]:
         answer = await client.post("/widget/api/messages", headers=headers[n % visitors], json={
-            "text": f"배송은 언제 오나요? bench-{run}-{n}", "client_message_id": f"bench-{run}-{n}"})
+            "text": f"{TEXT} bench-{run}-{n}", "client_message_id": f"bench-{run}-{n}"})
         return answer.status_code, "retry-after" in answer.headers
 
     return send
 
 
-async def reference_sender(pool: Any) -> Send:
-    """Return a sender storing a message and its outbox row in one transaction (raw asyncpg)."""
+def api_sender(client: httpx.AsyncClient, target: Target, visitors: int, run: str) -> Send:
+    """Return a sender of one customer message through the API channel (bearer token)."""
+    headers = {"Authorization": f"Bearer {target.secret}"}
+
     async def send(n: int) -> tuple[int, bool]:
-        async with pool.acquire() as conn, conn.transaction():
-            message_id = await conn.fetchval(
-                "INSERT INTO bench_messages (conversation_id, text) VALUES ($1, $2) "
-                "RETURNING id", n % 20, f"배송은 언제 오나요? bench {n}")
-            await conn.execute("INSERT INTO bench_outbox (name, payload) VALUES ($1, $2)",
-                               "message.created", f'{{"message_id": {message_id}}}')
-        return 201, False
+        answer = await client.post(str(target.path), headers=headers, json={
+            "id": f"bench-{run}-{n}", "type": "message", "text": f"{TEXT} bench-{run}-{n}",
+            "user": {"id": f"bench-{run}-{n % visitors}", "name": f"Bench {n % visitors}"}})
+        return answer.status_code, "retry-after" in answer.headers
 
     return send
 
 
-async def run_reference(database_url: str, *, rate: float, seconds: float) -> dict[str, Any]:
-    """Run the reference pipeline on the database (PostgreSQL) at the offered rate."""
+def line_sender(client: httpx.AsyncClient, target: Target, visitors: int, run: str) -> Send:
+    """Return a sender of one customer message as a signed LINE webhook."""
+    async def send(n: int) -> tuple[int, bool]:
+        body = json.dumps({"destination": "U" + "0" * 32, "events": [{
+            "type": "message", "mode": "active", "webhookEventId": f"bench-{run}-{n}",
+            "timestamp": int(time.time() * 1000), "replyToken": f"bench-{run}-{n}",
+            "source": {"type": "user", "userId": f"Ubench{run}{n % visitors}"},
+            "message": {"type": "text", "id": f"{run}{n}", "text": f"{TEXT} bench-{run}-{n}"},
+        }]}).encode()
+        answer = await client.post(str(target.path), content=body, headers={
+            "Content-Type": "application/json",
+            "X-Line-Signature": hmac_sha256_b64(str(target.secret), body)})
+        return answer.status_code, "retry-after" in answer.headers
+
+    return send
+
+
+async def run_messages(engine: AsyncEngine, run: str) -> list[tuple[int, int]]:
+    """Return the run's stored messages as (message id, request number)."""
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT id, text FROM messages WHERE text LIKE :marker"),
+                                   {"marker": f"%bench-{run}-%"})).all()
+    return [(int(str(mid)), int(str(body).rsplit("-", 1)[1])) for mid, body in rows]
+
+
+async def await_delivery(expected: Callable[[], Awaitable[dict[int, int]]], accepted: int,
+                         arrivals: list[Arrivals], timeout: float) -> dict[int, int]:
+    """Wait until every accepted message reached every socket, or ``timeout`` passes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        ids = await expected()
+        done = len(ids) >= accepted and all(mid in got for mid in ids for got in arrivals)
+        if done or loop.time() >= deadline:
+            return ids
+        await asyncio.sleep(0.2)
+
+
+@dataclass
+class Product:
+    """The running server driven through one endpoint, its agent sockets connected."""
+
+    client: httpx.AsyncClient
+    engine: AsyncEngine
+    target: Target
+    endpoint: str
+    slug: str
+    visitors: int
+    arrivals: list[Arrivals]
+    delivery_timeout: float
+
+    async def step(self, rate: float, seconds: float) -> dict[str, Any]:
+        """Offer ``rate`` msg/s for ``seconds``; HTTP, stored and delivery figures."""
+        run = f"{time.time_ns():x}"
+        if self.endpoint == "widget":
+            send = await widget_sender(self.client, self.slug, self.visitors, run)
+        elif self.endpoint == "api":
+            send = api_sender(self.client, self.target, self.visitors, run)
+        else:
+            send = line_sender(self.client, self.target, self.visitors, run)
+        sent: dict[int, float] = {}
+        figures = await open_loop(send, rate=rate, seconds=seconds, sent=sent)
+        rows: list[tuple[int, int]] = []
+
+        async def expected() -> dict[int, int]:
+            rows[:] = await run_messages(self.engine, run)
+            return dict(rows)
+
+        ids = await await_delivery(expected, figures["accepted"], self.arrivals,
+                                   self.delivery_timeout)
+        distinct = len({n for _, n in rows})
+        figures.update({"stored": len(rows), "duplicated": len(rows) - distinct,
+                        "lost": max(0, figures["accepted"] - distinct)})
+        figures.update(delivery_figures(ids, sent, self.arrivals))
+        return figures
+
+
+@dataclass
+class Reference:
+    """Grouped commit of message + outbox row with raw asyncpg, then a publish to sockets."""
+
+    pool: Any
+    arrivals: list[Arrivals] = field(default_factory=list)
+    clients: set[Any] = field(default_factory=set)
+    queue: asyncio.Queue[tuple[int, asyncio.Future[int]]] = field(
+        default_factory=asyncio.Queue)
+
+    async def commit(self) -> None:
+        """Store whatever is waiting in one transaction, answer it, publish it; repeat."""
+        from websockets.asyncio.server import broadcast
+
+        while True:
+            batch = [await self.queue.get()]
+            while len(batch) < REFERENCE_BATCH and not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            try:
+                async with self.pool.acquire() as conn, conn.transaction():
+                    rows = await conn.fetch(
+                        "INSERT INTO bench_messages (conversation_id, seq, text) "
+                        "SELECT s % 20, s, $2 || s FROM unnest($1::bigint[]) AS s "
+                        "RETURNING id, seq", [n for n, _ in batch], f"{TEXT} bench ")
+                    await conn.execute(
+                        "INSERT INTO bench_outbox (name, payload) SELECT 'message.created', "
+                        "jsonb_build_object('message_id', i) FROM unnest($1::bigint[]) AS i",
+                        [row["id"] for row in rows])
+            except Exception as exc:  # noqa: BLE001 - every waiting call learns of it
+                for _, future in batch:
+                    future.set_exception(OSError(str(exc)))
+                continue
+            # each committer's temp table numbers its own rows: the request number names them
+            stored = {row["seq"] for row in rows}
+            for n, future in batch:
+                if n not in stored:
+                    future.set_exception(OSError("not stored"))
+                    continue
+                future.set_result(n)
+                broadcast(self.clients, json.dumps({"type": "message.created", "data": {
+                    "message_id": n, "author_kind": "customer"}}))
+
+    async def step(self, rate: float, seconds: float) -> dict[str, Any]:
+        """Offer ``rate`` calls a second for ``seconds``; call and delivery figures."""
+        expected: dict[int, int] = {}
+        offset = int(time.time_ns() // 1000)  # request numbers unique across steps
+
+        async def send(n: int) -> tuple[int, bool]:
+            future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+            await self.queue.put((offset + n, future))
+            expected[await future] = n
+            return 201, False
+
+        sent: dict[int, float] = {}
+        figures = await open_loop(send, rate=rate, seconds=seconds, sent=sent)
+
+        async def stored() -> dict[int, int]:
+            return expected
+
+        await await_delivery(stored, figures["accepted"], self.arrivals, 5.0)
+        figures.update(delivery_figures(expected, sent, self.arrivals))
+        return figures
+
+
+async def with_reference(database_url: str, sockets: int,
+                         work: Callable[[Reference], Awaitable[Any]]) -> Any:
+    """Run ``work`` with the reference up: pool, committers, socket server and receivers."""
     import asyncpg  # type: ignore[import-untyped]
+    from websockets.asyncio.server import ServerConnection, serve
 
     async def init(conn: Any) -> None:
         for statement in REFERENCE_TABLES:
             await conn.execute(statement)
 
     dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
-    async with asyncpg.create_pool(dsn, min_size=4, max_size=10, init=init) as pool:
-        return await open_loop(await reference_sender(pool), rate=rate, seconds=seconds)
+    async with asyncpg.create_pool(dsn, min_size=REFERENCE_COMMITTERS,
+                                   max_size=REFERENCE_COMMITTERS, init=init) as pool:
+        reference = Reference(pool)
+
+        async def handler(conn: ServerConnection) -> None:
+            await conn.recv()  # the hello
+            await conn.send(json.dumps({"type": "ready"}))
+            reference.clients.add(conn)
+            try:
+                await conn.wait_closed()
+            finally:
+                reference.clients.discard(conn)
+
+        async with contextlib.AsyncExitStack() as stack:
+            server = await stack.enter_async_context(
+                serve(handler, "127.0.0.1", 0, compression=None))
+            port = next(iter(server.sockets)).getsockname()[1]
+            reference.arrivals = await connect_sockets(stack, f"ws://127.0.0.1:{port}", sockets)
+            committers = [asyncio.create_task(reference.commit())
+                          for _ in range(REFERENCE_COMMITTERS)]
+            try:
+                return await work(reference)
+            finally:
+                for task in committers:
+                    task.cancel()
+                await asyncio.gather(*committers, return_exceptions=True)
 
 
-async def stored_figures(database_url: str, run: str, accepted: int) -> dict[str, int]:
-    """Count the run's messages in the database: stored, stored twice, answered 2xx but lost."""
-    import asyncpg
+async def run_reference(database_url: str, *, rate: float, seconds: float,
+                        sockets: int = 1) -> dict[str, Any]:
+    """Run the reference pipeline on the database (PostgreSQL) at the offered rate."""
+    async def work(reference: Reference) -> dict[str, Any]:
+        return await reference.step(rate, seconds)
 
-    conn = await asyncpg.connect(database_url.replace("postgresql+asyncpg://", "postgresql://", 1))
-    try:
-        stored, distinct = await conn.fetchrow(
-            "SELECT count(*), count(DISTINCT text) FROM messages WHERE text LIKE $1",
-            f"%bench-{run}-%")
-    finally:
-        await conn.close()
-    return {"stored": stored, "duplicated": stored - distinct,
-            "lost": max(0, accepted - distinct)}
-
-
-async def run_bench(url: str, database_url: str, *, slug: str, rate: float, seconds: float,
-                    visitors: int) -> dict[str, Any]:
-    """Run the widget side against the server, then the reference on its database."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-    run = f"{time.time_ns():x}"
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
-        widget = await open_loop(await widget_sender(client, slug, visitors, run), rate=rate,
-                                 seconds=seconds)
-    result: dict[str, Any] = {"rate": rate, "seconds": seconds, "widget": widget}
-    if database_url.startswith("postgresql"):
-        widget.update(await stored_figures(database_url, run, widget["accepted"]))
-        reference = await run_reference(database_url, rate=rate, seconds=seconds)
-        result["reference"] = reference
-        result["ratio"] = (round(widget["accepted_per_s"] / reference["accepted_per_s"], 2)
-                           if reference["accepted_per_s"] else None)
-    else:
-        result["reference"] = None
-        result["note"] = "the raw reference runs on PostgreSQL only"
+    result: dict[str, Any] = await with_reference(database_url, sockets, work)
     return result
+
+
+Step = Callable[[float, float], Awaitable[dict[str, Any]]]
+
+
+def sustained(figures: dict[str, Any]) -> bool:
+    """Tell whether a step kept up: nothing refused, failed or undelivered, 90 % accepted."""
+    return (not figures["refused"] and not figures["failed"] and not figures["undelivered"]
+            and figures["accepted_per_s"] >= 0.9 * figures["offered_per_s"])
+
+
+async def ramp(step: Step, *, rate: float, seconds: float, max_rate: float,
+               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Double the offered rate from ``rate`` until a step does not keep up or accepted/s
+    stops rising; return the best sustained step (else the most accepted/s) and every step."""
+    steps: list[dict[str, Any]] = []
+    while rate <= max_rate:
+        figures = await step(rate, seconds)
+        rising = not steps or figures["accepted_per_s"] > 1.05 * max(
+            s["accepted_per_s"] for s in steps)
+        steps.append(figures)
+        if not sustained(figures) or not rising:
+            break
+        rate *= 2
+    kept = [s for s in steps if sustained(s)] or steps
+    return max(kept, key=lambda s: s["accepted_per_s"]), steps
+
+
+def ratios(product: dict[str, Any], reference: dict[str, Any]) -> dict[str, float | None]:
+    """Product over reference: throughput (below 1 is slower) and latencies (above 1)."""
+    def ratio(key: str) -> float | None:
+        mine, theirs = product.get(key), reference.get(key)
+        return round(mine / theirs, 3) if mine is not None and theirs else None
+
+    return {key: ratio(key) for key in ("accepted_per_s", "p50_ms", "p99_ms",
+                                        "delivery_p50_ms", "delivery_p99_ms")}
+
+
+STEP_KEYS = ("offered_per_s", "accepted_per_s", "refused", "failed", "p99_ms",
+             "delivery_p99_ms", "undelivered")
+
+
+async def measure(step: Step, *, rate: float, seconds: float, saturate: bool,
+                  max_rate: float) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
+    """One fixed-rate step, or the ramp's best step and a summary of every step."""
+    if not saturate:
+        return await step(rate, seconds), None
+    best, steps = await ramp(step, rate=rate, seconds=seconds, max_rate=max_rate)
+    return best, [{k: s[k] for k in STEP_KEYS} for s in steps]
+
+
+async def run_bench(url: str, database_url: str, *, slug: str, endpoint: str, rate: float,
+                    seconds: float, visitors: int, sockets: int = 1, saturate: bool = False,
+                    max_rate: float = 4096.0, delivery_timeout: float = 20.0) -> dict[str, Any]:
+    """Drive the server through the endpoint with its sockets connected, then the reference
+    on its database with as many sockets."""
+    from omnidesk.core.db import create_engine
+
+    target = await prepare_target(database_url, slug, endpoint)
+    engine = create_engine(database_url)
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    result: dict[str, Any] = {"endpoint": endpoint, "workspace": slug, "rate": rate,
+                              "seconds": seconds, "sockets": sockets, "saturate": saturate}
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            client = await stack.enter_async_context(
+                httpx.AsyncClient(base_url=url, timeout=30, limits=limits))
+            ws_url = "ws" + url.removeprefix("http").rstrip("/") + "/ws"
+            arrivals = await connect_sockets(stack, ws_url, sockets,
+                                             {"Authorization": f"Bearer {target.token}"})
+            product = Product(client, engine, target, endpoint, slug, visitors, arrivals,
+                              delivery_timeout)
+            result["product"], product_steps = await measure(
+                product.step, rate=rate, seconds=seconds, saturate=saturate, max_rate=max_rate)
+    finally:
+        await engine.dispose()
+        await release_target(database_url, target)
+    reference_steps = None
+    if database_url.startswith("postgresql"):
+        async def work(reference: Reference) -> tuple[dict[str, Any], Any]:
+            return await measure(reference.step, rate=rate, seconds=seconds, saturate=saturate,
+                                 max_rate=max_rate)
+
+        result["reference"], reference_steps = await with_reference(database_url, sockets, work)
+        result["ratio"] = ratios(result["product"], result["reference"])
+    else:
+        result["reference"] = result["ratio"] = None
+        result["note"] = "the raw reference runs on PostgreSQL only"
+    if saturate:
+        result["steps"] = {"product": product_steps, "reference": reference_steps}
+    return result
+
+
+ROWS = (("offered/s", "offered_per_s", None), ("accepted/s", "accepted_per_s", "accepted_per_s"),
+        ("accepted", "accepted", None), ("refused", "refused", None),
+        ("  with Retry-After", "refused_with_retry_after", None), ("failed", "failed", None),
+        ("HTTP p50 ms", "p50_ms", "p50_ms"), ("HTTP p99 ms", "p99_ms", "p99_ms"),
+        ("longest wait ms", "max_wait_ms", None), ("sockets", "sockets", None),
+        ("delivered/s (every socket)", "delivered_per_s", None),
+        ("delivery p50 ms", "delivery_p50_ms", "delivery_p50_ms"),
+        ("delivery p99 ms", "delivery_p99_ms", "delivery_p99_ms"),
+        ("undelivered (message × socket)", "undelivered", None),
+        ("stored", "stored", None), ("lost", "lost", None), ("twice", "duplicated", None))
+
+
+def print_result(result: dict[str, Any]) -> None:
+    """Print the product and the reference side by side, with the ratio."""
+    product, reference = result["product"], result["reference"] or {}
+    ratio = result.get("ratio") or {}
+    rows = [[label, product.get(key, ""), reference.get(key, ""),
+             "" if rkey is None or ratio.get(rkey) is None else f"{ratio[rkey]}×"]
+            for label, key, rkey in ROWS]
+    how = ("saturation (best sustained step)" if result["saturate"]
+           else f"{result['rate']:g} msg/s offered")
+    title = f"{result['endpoint']} endpoint, {how}, {result['seconds']:g} s per step"
+    if result.get("note"):
+        title += f" - {result['note']}"
+    print_table(title, ["", f"omnidesk {result['endpoint']}", "raw reference",
+                        "omnidesk/reference"], rows)
+    for side, steps in (result.get("steps") or {}).items():
+        if steps:
+            print_table(f"{side} steps", list(STEP_KEYS),
+                        [[s[k] for k in STEP_KEYS] for s in steps])
 
 
 def bench_command(
     url: Annotated[str, typer.Option(help="Base URL of a running omnidesk")] =
         "http://127.0.0.1:8000",
-    workspace: Annotated[str, typer.Option(help="Workspace slug whose widget is driven")] =
-        "hanbit",
-    rate: Annotated[float, typer.Option(min=0.1, help="Offered messages per second")] = 50.0,
-    seconds: Annotated[float, typer.Option(min=0.1, help="How long to offer them")] = 10.0,
-    visitors: Annotated[int, typer.Option(min=1, help="Widget visitors sending")] = 20,
+    workspace: Annotated[str, typer.Option(help="Workspace slug that is driven")] = "hanbit",
+    endpoint: Annotated[str, typer.Option(
+        help="widget, api (the API channel) or webhook (a signed LINE webhook)")] = "widget",
+    rate: Annotated[float, typer.Option(
+        min=0.1, help="Offered messages per second (where --saturate starts)")] = 50.0,
+    seconds: Annotated[float, typer.Option(min=0.1, help="How long each rate is offered")] =
+        10.0,
+    visitors: Annotated[int, typer.Option(min=1, help="Customers sending")] = 20,
+    sockets: Annotated[int, typer.Option(min=1, help="Agent sockets connected")] = 1,
+    saturate: Annotated[bool, typer.Option(
+        "--saturate", help="Double the rate until it stops keeping up; report the best")] =
+        False,
+    max_rate: Annotated[float, typer.Option(min=0.1, help="Highest rate --saturate offers")] =
+        4096.0,
+    delivery_timeout: Annotated[float, typer.Option(
+        min=0.1, help="Seconds to wait after a step for its messages to reach the sockets")] =
+        20.0,
+    processes: Annotated[int, typer.Option(
+        min=0, help="Start the multi-process set-up (not implemented yet)")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
-    """Benchmark the widget endpoint beside a raw reference on the same database."""
-    result = asyncio.run(run_bench(url, get_settings().database_url, slug=workspace, rate=rate,
-                                   seconds=seconds, visitors=visitors))
+    """Benchmark an inbound endpoint up to the agents' sockets beside a raw reference."""
+    if endpoint not in ENDPOINTS:
+        fail(f"--endpoint must be one of {', '.join(ENDPOINTS)}")
+    if processes:
+        fail("--processes is not implemented yet: start `omnidesk serve --workers N` and "
+             "`omnidesk worker` yourself and point --url at them")
+    result = asyncio.run(run_bench(
+        url, get_settings().database_url, slug=workspace, endpoint=endpoint, rate=rate,
+        seconds=seconds, visitors=visitors, sockets=sockets, saturate=saturate,
+        max_rate=max_rate, delivery_timeout=delivery_timeout))
     if as_json:
         print_json(result)
-        return
-    columns = ["pipeline", "offered/s", "accepted/s", "accepted", "refused", "+Retry-After",
-               "failed", "p50 ms", "p99 ms", "max wait ms", "stored", "lost", "twice"]
-    keys = ["offered_per_s", "accepted_per_s", "accepted", "refused", "refused_with_retry_after",
-            "failed", "p50_ms", "p99_ms", "max_wait_ms", "stored", "lost", "duplicated"]
-    rows = [[name, *(figures.get(k, "") for k in keys)]
-            for name, figures in (("omnidesk widget", result["widget"]),
-                                  ("raw reference", result["reference"])) if figures]
-    title = f"{rate:g} msg/s offered for {seconds:g} s"
-    print_table(title + (f" - omnidesk/reference {result['ratio']}×" if result.get("ratio")
-                         else f" - {result.get('note', '')}"), columns, rows)
-
+    else:
+        print_result(result)

@@ -113,7 +113,12 @@ class Dispatcher:
         return fanned + ran
 
     async def drain(self, *, max_passes: int = 100) -> None:
-        """Run passes until nothing is due now (tests and the CLI use this)."""
+        """Run passes until nothing is due now (tests and the CLI use this).
+
+        Background work counts as maybe due again: another dispatcher (or this one's earlier
+        passes) may have fanned some out since this one last found none.
+        """
+        self._background_maybe = True
         for _ in range(max_passes):
             if not await self.run_once():
                 return

@@ -45,33 +45,60 @@ async def fire_due_schedules(
 
     ``next_runs`` (kept by the caller across passes) remembers when each schedule is due next,
     so a dispatcher pass between due times asks the database nothing; the conditional UPDATE
-    still decides which process fires.
+    still decides which process fires. The schedules that may be due are read in one query and
+    fired in one transaction (a fresh dispatcher asked about each of them in turn: two
+    statements and a transaction a schedule, a dozen schedules at start).
     """
+    now = utcnow()
+    asked = [s for s in schedules if next_runs is None or next_runs.get(s.name, now) <= now]
+    if not asked:
+        return 0
     fired = 0
-    for schedule in schedules:
-        if next_runs is not None and next_runs.get(schedule.name, utcnow()) > utcnow():
-            continue
-        async with session_factory() as session:
-            claimed, next_run = await _claim(session, schedule)
-            if claimed:
-                emit(session, ScheduleFired(schedule=schedule.name), workspace_id=None)
-                await session.commit()
-                fired += 1
-        if next_runs is not None:
-            next_runs[schedule.name] = next_run
+    seen: dict[str, dt.datetime] = {}
+    async with session_factory() as session:
+        known = await _next_runs(session, [s.name for s in asked])
+        if missing := [s.name for s in asked if s.name not in known]:
+            await _create_states(session, missing, now)
+        for schedule in asked:
+            seen[schedule.name] = known.get(schedule.name, now)
+            if seen[schedule.name] <= now:
+                claimed, seen[schedule.name] = await _claim(session, schedule, now,
+                                                            seen[schedule.name])
+                if claimed:
+                    emit(session, ScheduleFired(schedule=schedule.name), workspace_id=None)
+                    fired += 1
+        await session.commit()
+    if next_runs is not None:  # once committed: a failed commit fired nothing, so ask again
+        next_runs.update(seen)
     return fired
 
 
-async def _claim(session: AsyncSession, schedule: Schedule) -> tuple[bool, dt.datetime]:
-    """Take this period of the schedule if it is due; return whether, and when it is due next."""
-    now = utcnow()
-    state = await session.scalar(select(ScheduleState).where(ScheduleState.name == schedule.name))
-    if state is None:
-        session.add(ScheduleState(name=schedule.name, next_run_at=now))
-        try:
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
+async def _next_runs(session: AsyncSession, names: list[str]) -> dict[str, dt.datetime]:
+    """Return when each named schedule is due, as stored (schedules never seen are missing)."""
+    rows = await session.execute(select(ScheduleState.name, ScheduleState.next_run_at)
+                                 .where(ScheduleState.name.in_(names)))
+    return {name: next_run for name, next_run in rows.all()}
+
+
+async def _create_states(session: AsyncSession, names: list[str], now: dt.datetime) -> None:
+    """Store new schedules as due now; another process may store some of them at the same time."""
+    session.add_all([ScheduleState(name=name, next_run_at=now) for name in names])
+    try:
+        await session.commit()
+    except IntegrityError:  # another process was first with one: store the rest one by one
+        await session.rollback()
+        for name in names:
+            session.add(ScheduleState(name=name, next_run_at=now))
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()
+
+
+async def _claim(session: AsyncSession, schedule: Schedule, now: dt.datetime,
+                 seen: dt.datetime) -> tuple[bool, dt.datetime]:
+    """Take this period of the schedule if it is still due; return whether, and when it is due
+    next (``seen``, when it was read as due, if another process took the period first)."""
     following = now + dt.timedelta(seconds=schedule.every_seconds)
     result = await session.execute(
         update(ScheduleState)
@@ -80,4 +107,4 @@ async def _claim(session: AsyncSession, schedule: Schedule) -> tuple[bool, dt.da
     )
     if rowcount(result) == 1:
         return True, following
-    return False, state.next_run_at if state is not None else now
+    return False, seen

@@ -115,6 +115,7 @@ class Chat:
     inbox_id: int | None = None
     transcript: list[str] = field(default_factory=list)
     _sent: int = 0
+    _dispatcher: tuple[Settings | None, Dispatcher] | None = field(default=None, repr=False)
 
     async def say(self, text: str) -> str:
         """Send a customer message, run the dispatcher, return the bot's reply ('' if none)."""
@@ -136,10 +137,17 @@ class Chat:
         return reply
 
     async def drain(self) -> None:
-        """Deliver every pending event with the application's subscribers."""
-        registry = build_registry(self.settings or Settings(database_url="sqlite://"))
-        await Dispatcher(self.session_factory, registry,
-                         DispatcherConfig(backoff_base_seconds=0)).drain()
+        """Deliver every pending event with the application's subscribers.
+
+        One dispatcher serves the whole chat, as one serves a running app: it remembers when
+        each schedule is due, so a turn does not check every schedule again (a fresh dispatcher
+        per turn asked the database about all of them each time).
+        """
+        if self._dispatcher is None or self._dispatcher[0] is not self.settings:  # new settings
+            registry = build_registry(self.settings or Settings(database_url="sqlite://"))
+            self._dispatcher = (self.settings, Dispatcher(
+                self.session_factory, registry, DispatcherConfig(backoff_base_seconds=0)))
+        await self._dispatcher[1].drain()
 
     async def bot_messages(self, *, after_id: int = 0, private: bool = False) -> list[Message]:
         """Return the bot's messages after an id (public ones unless private=True)."""

@@ -47,8 +47,10 @@ DELIVERIES = [  # each one acts: screens get the change, the bot answers the cus
 # 106 with the agent-occupancy rollup schedule's first check (a SELECT, an UPDATE),
 # 107 with the dispatcher's background lane: once nothing else is due, one claim of a
 # housekeeping job (an UPDATE that finds none here), after which it is not asked again until
-# background work is fanned out or an idle poll passes
-STATEMENTS = 107
+# background work is fanned out or an idle poll passes; 83 once the chat keeps one dispatcher
+# across turns, as a running app does (the schedules' checks above belonged to a fresh dispatcher
+# per turn: it remembers when each is due, so this turn asks about none of them)
+STATEMENTS = 83
 
 
 async def _say_through_the_way_in(chat: Chat, text: str) -> str:

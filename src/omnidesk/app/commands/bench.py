@@ -31,6 +31,7 @@ import contextlib
 import json
 import statistics
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -79,6 +80,7 @@ def summarize(results: list[tuple[int, bool, float]], seconds: float,
             "p50_ms": percentile_ms(accepted, 0.5), "p99_ms": percentile_ms(accepted, 0.99),
             "mean_ms": round(1000 * statistics.fmean(accepted), 1) if accepted else None,
             "refused_with_retry_after": sum(1 for hint, _ in refusals if hint),
+            "statuses": dict(sorted(Counter(str(status) for status, *_ in results).items())),
             "max_wait_ms": round(1000 * max(latency for *_, latency in results), 1),
             "refused_max_ms": (round(1000 * max(latency for _, latency in refusals), 1)
                                if refusals else None)}
@@ -502,7 +504,8 @@ def print_result(result: dict[str, Any]) -> None:
                         "omnidesk/reference"], rows)
     for side, steps in (result.get("steps") or {}).items():
         if steps:
-            print_table(f"{side} steps", list(STEP_KEYS),
+            print_table(f"{side} steps", ["offered/s", "accepted/s", "refused", "failed",
+                                          "HTTP p99 ms", "delivery p99 ms", "undelivered"],
                         [[s[k] for k in STEP_KEYS] for s in steps])
 
 

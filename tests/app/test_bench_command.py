@@ -77,3 +77,14 @@ def test_the_command_delivers_every_accepted_message_to_every_socket(
     assert product["undelivered"] == 0
     assert product["delivery_p50_ms"] is not None and product["p99_ms"] is not None
     assert figures["reference"] is None and "PostgreSQL" in figures["note"]
+
+
+def test_processes_need_postgresql_and_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OMNIDESK_DATABASE_URL", "sqlite+aiosqlite:///unused.db")
+    monkeypatch.delenv("OMNIDESK_REDIS_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["bench", "--processes", "2"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1 and "OMNIDESK_REDIS_URL" in result.output

@@ -21,7 +21,8 @@ p50/p99, undelivered; the ratio says how far the product is from the reference.
 ``--saturate`` ramps the offered rate, doubling from ``--rate``, on both sides, until accepted/s
 stops rising, refusals or failures appear, or messages go undelivered, and reports the best
 sustained step. Past capacity the figures show the back-pressure: refusals (503/429), how many
-carried Retry-After, and the longest wait. ``--processes`` is not implemented yet.
+carried Retry-After, and the longest wait. ``--processes N`` starts the multi-process set-up
+(``bench_processes``) and drives it instead of ``--url``.
 """
 
 from __future__ import annotations
@@ -498,6 +499,9 @@ def print_result(result: dict[str, Any]) -> None:
     how = ("saturation (best sustained step)" if result["saturate"]
            else f"{result['rate']:g} msg/s offered")
     title = f"{result['endpoint']} endpoint, {how}, {result['seconds']:g} s per step"
+    if result.get("processes"):
+        title += (f", {result['processes']['web']} web + {result['processes']['workers']} "
+                  "worker processes")
     if result.get("note"):
         title += f" - {result['note']}"
     print_table(title, ["", f"omnidesk {result['endpoint']}", "raw reference",
@@ -530,19 +534,28 @@ def bench_command(
         min=0.1, help="Seconds to wait after a step for its messages to reach the sockets")] =
         20.0,
     processes: Annotated[int, typer.Option(
-        min=0, help="Start the multi-process set-up (not implemented yet)")] = 0,
+        min=0, help="Start `omnidesk serve --workers N` (dispatcher off) and workers on "
+                    "PostgreSQL + Redis and drive them instead of --url")] = 0,
+    worker_processes: Annotated[int | None, typer.Option(
+        min=1, help="How many `omnidesk worker` processes --processes starts (default N)")] =
+        None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Benchmark an inbound endpoint up to the agents' sockets beside a raw reference."""
     if endpoint not in ENDPOINTS:
         fail(f"--endpoint must be one of {', '.join(ENDPOINTS)}")
+    with contextlib.ExitStack() as stack:
+        if processes:
+            from omnidesk.app.commands.bench_processes import serving
+
+            workers = worker_processes or processes
+            url = stack.enter_context(serving(processes, workers))
+        result = asyncio.run(run_bench(
+            url, get_settings().database_url, slug=workspace, endpoint=endpoint, rate=rate,
+            seconds=seconds, visitors=visitors, sockets=sockets, saturate=saturate,
+            max_rate=max_rate, delivery_timeout=delivery_timeout))
     if processes:
-        fail("--processes is not implemented yet: start `omnidesk serve --workers N` and "
-             "`omnidesk worker` yourself and point --url at them")
-    result = asyncio.run(run_bench(
-        url, get_settings().database_url, slug=workspace, endpoint=endpoint, rate=rate,
-        seconds=seconds, visitors=visitors, sockets=sockets, saturate=saturate,
-        max_rate=max_rate, delivery_timeout=delivery_timeout))
+        result["processes"] = {"web": processes, "workers": workers}
     if as_json:
         print_json(result)
     else:

@@ -140,6 +140,7 @@ async def test_a_visitor_hammering_the_widget_is_slowed_down_with_429(
         statuses.append(sent.status_code)
     assert statuses == [201, 201, 201, 201, 429, 429]
     assert "wait" in sent.json()["message"]
+    assert sent.headers["retry-after"] == "60"  # when to come back (the limit's window)
     history = await client.get("/widget/api/messages", headers=_headers(owner.slug,
                                                                         visitor["token"]))
     assert len(history.json()["messages"]) == 4

@@ -41,5 +41,11 @@ class NotAuthenticated(DomainError):
 
 
 class RateLimited(DomainError):
+    """Too many requests from one caller; answered 429 with Retry-After (seconds)."""
+
     status = 429
     code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)

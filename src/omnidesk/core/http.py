@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 
 from omnidesk.core.admission import Busy, IntakeGate, busy_response
 from omnidesk.core.context import Actor
-from omnidesk.core.errors import DomainError, NotAuthenticated, PermissionDenied
+from omnidesk.core.errors import DomainError, NotAuthenticated, PermissionDenied, RateLimited
 from omnidesk.core.schemas import AfterId
 
 ActorResolver = Callable[[Request, AsyncSession], Awaitable[Actor | None]]
@@ -98,6 +98,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.field:
             body["field"] = exc.field
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if isinstance(exc, RateLimited):  # when the caller may try again
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(body, status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 
+from omnidesk.core.outbound import outbound_client
+
 
 class LLMError(Exception):
     """The endpoint failed or answered something that is not a completion."""
@@ -31,7 +33,7 @@ class ChatCompletionsClient:
         """Return the first choice's message text."""
         body: dict[str, Any] = {"model": self.model, "messages": messages,
                                 "max_tokens": max_tokens, "temperature": temperature}
-        async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as http:
+        async with outbound_client(timeout=self.timeout, transport=self.transport) as http:
             try:
                 response = await http.post(f"{self.base_url}/chat/completions", json=body,
                                             headers=self._headers())

@@ -13,6 +13,7 @@ from omnidesk.channels.base import ChannelAdapter, ChannelError, ConnectionCheck
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.inbox_port import plain_settings, settings_problems
 from omnidesk.channels.service import inbox_config
+from omnidesk.core.outbound import outbound_client
 from omnidesk.domains.inboxes.models import Inbox
 
 CHECK_TIMEOUT = httpx.Timeout(10.0)
@@ -45,7 +46,7 @@ async def check_inbox_connection(inbox: Inbox, adapters: Mapping[str, ChannelAda
         if http is not None:
             detail = await adapter.check_connection(config, http)
         else:
-            async with httpx.AsyncClient(timeout=CHECK_TIMEOUT) as client:
+            async with outbound_client(timeout=CHECK_TIMEOUT) as client:
                 detail = await adapter.check_connection(config, client)
     except ChannelError as exc:
         return ConnectionReport(False, str(exc))

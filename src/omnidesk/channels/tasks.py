@@ -39,6 +39,7 @@ from omnidesk.core.events import (
     ScheduleFired,
     SubscriberRegistry,
 )
+from omnidesk.core.outbound import outbound_client
 from omnidesk.domains.conversations.actions import do_add_message, do_receive_inbound
 from omnidesk.domains.conversations.delivery_actions import (
     do_apply_delivery_update,
@@ -77,7 +78,7 @@ RECORDINGS_SUBSCRIBER = "channels.delete_provider_recordings"
 
 def default_client() -> httpx.AsyncClient:
     """Create the outbound HTTP client: short timeouts, no redirects to surprise hosts."""
-    return httpx.AsyncClient(timeout=httpx.Timeout(15.0, connect=5.0), follow_redirects=False)
+    return outbound_client(timeout=httpx.Timeout(15.0, connect=5.0), follow_redirects=False)
 
 
 @dataclass

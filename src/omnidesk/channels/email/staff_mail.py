@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +13,7 @@ from omnidesk.channels.base import ChannelError, OutboundMessage
 from omnidesk.channels.connection import CHECK_TIMEOUT
 from omnidesk.channels.inbox_port import ChannelInboxPort, settings_problems
 from omnidesk.channels.service import inbox_config
+from omnidesk.core.outbound import outbound_client
 from omnidesk.domains.inboxes.service import first_inbox
 
 EMAIL = "email"
@@ -37,6 +37,6 @@ async def send_staff_mail(session: AsyncSession, port: ChannelInboxPort, *, work
     message = OutboundMessage(message_id=0, idempotency_key=f"staff-{uuid.uuid4().hex}",
                               recipient=to, text=text, subject=subject,
                               meta={"automated": True, "new_thread": True})
-    async with httpx.AsyncClient(timeout=CHECK_TIMEOUT) as client:
+    async with outbound_client(timeout=CHECK_TIMEOUT) as client:
         await adapter.send_outbound(message, config, client)
     return str(config.address)

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from omnidesk.core.outbound import outbound_client
+
 TIMEOUT_SECONDS = 10.0
 SIGNATURE_HEADER = "X-Omnidesk-Signature"
 TIMESTAMP_HEADER = "X-Omnidesk-Timestamp"
@@ -120,7 +122,7 @@ async def post(url: str, body: bytes, headers: dict[str, str], address: str | No
         extensions = {"sni_hostname": parts.hostname or ""}
     started = time.monotonic()
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
+        async with outbound_client(timeout=TIMEOUT_SECONDS, follow_redirects=False) as client:
             response = await client.post(target, content=body, headers=headers,
                                          extensions=extensions)
     except httpx.HTTPError as exc:

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 from fastapi import APIRouter, Request
 
 from omnidesk.core.api import ApiRoute
@@ -18,6 +17,7 @@ from omnidesk.core.body_limit import body_limit
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import InvalidInput, NotAuthenticated, NotFound
 from omnidesk.core.http import ActorDep, SessionDep
+from omnidesk.core.outbound import outbound_client
 from omnidesk.core.schemas import Id
 from omnidesk.core.security import constant_time_equals, hmac_sha256_hex
 from omnidesk.domains.commerce import actions
@@ -43,7 +43,7 @@ SIGNATURE_HEADER = "x-omnidesk-signature"
 @asynccontextmanager
 async def _connector(session: SessionDep, actor: Actor) -> AsyncIterator[CommerceConnector]:
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
-    async with httpx.AsyncClient() as http:
+    async with outbound_client() as http:
         yield connector_for(session, actor, workspace.settings or {}, http)
 
 

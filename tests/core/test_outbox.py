@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any, ClassVar
 
@@ -351,3 +352,51 @@ async def test_background_work_yields_to_customers_work_until_it_is_overdue(
     await dispatcher.fan_out()
     await dispatcher.run_due()
     assert ran == ["report 2", "answer b"]
+
+
+async def test_a_running_dispatcher_pushes_to_screens_while_the_bot_is_still_busy(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws_id = await _workspace(session)
+    ran: list[str] = []
+    registry = SubscriberRegistry()
+    bot_started, bot_may_finish = asyncio.Event(), asyncio.Event()
+
+    async def slow_bot(event: DeliveredEvent[TicketOpened], _: AsyncSession) -> None:
+        ran.append(f"bot {event.data.id} starts")
+        bot_started.set()
+        await bot_may_finish.wait()  # a long turn (the model, the store, the knowledge base)
+        ran.append(f"bot {event.data.id} done")
+
+    async def screens(event: DeliveredEvent[TicketOpened], _: AsyncSession) -> None:
+        ran.append(f"screens {event.data.id}")
+
+    registry.subscribe(TicketOpened, name="test.bot")(slow_bot)
+    registry.subscribe(TicketOpened, name="test.screens", live=True)(screens)
+    assert registry.live_names == {"test.screens"}
+    dispatcher = Dispatcher(session_factory, registry, DispatcherConfig(poll_seconds=0.05))
+    dispatcher.session_factory.kw["info"] = {"wake": dispatcher.wake}
+    running = asyncio.create_task(dispatcher.run_forever())
+    try:
+        emit(session, TicketOpened(id="a"), workspace_id=ws_id)
+        await session.commit()
+        await asyncio.wait_for(bot_started.wait(), timeout=10)
+        emit(session, TicketOpened(id="b"), workspace_id=ws_id)  # while a's turn runs
+        await session.commit()
+        for _ in range(200):
+            if "screens b" in ran:
+                break
+            await asyncio.sleep(0.05)
+        assert "screens b" in ran and "bot a done" not in ran, ran
+        bot_may_finish.set()
+        for _ in range(200):
+            if "bot b done" in ran:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        bot_may_finish.set()
+        dispatcher.stop()
+        await asyncio.wait_for(running, timeout=10)
+    assert ran.count("screens a") == ran.count("screens b") == 1
+    assert ran.count("bot a done") == ran.count("bot b done") == 1
+    assert ran.index("bot a done") < ran.index("bot b starts")  # the bot's lane keeps its order

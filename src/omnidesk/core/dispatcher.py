@@ -35,6 +35,8 @@ CLAIM_BATCH = 10  # small, so a slow handler cannot outlive the lease of deliver
 # Background deliveries (schedules, reports) wait while other work is due, but no longer than
 # this past their time, so a steady stream of messages cannot starve routing's tick.
 BACKGROUND_YIELD_SECONDS = 5.0
+# The lanes of a running dispatcher (``run_forever``): live deliveries (screens) and the rest.
+LIVE, MAIN = "live", "main"
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Dispatcher:
         self.registry = registry
         self.config = config or DispatcherConfig()
         self._wake = asyncio.Event()
+        self._live_wake = asyncio.Event()  # the live lane's (run_forever only)
         # Whether background deliveries may be due (saves a claim statement on idle passes):
         # set when this process fans some out and after each idle poll (another process may have).
         self._background_maybe = True
@@ -78,38 +81,59 @@ class Dispatcher:
         self._stopping = False
 
     def wake(self) -> None:
-        """Ask the loop to look for work now (called after commits that wrote events)."""
+        """Ask the loops to look for work now (called after commits that wrote events)."""
         self._wake.set()
+        self._live_wake.set()
 
     def stop(self) -> None:
-        """Ask the loop to finish its current pass and return."""
+        """Ask the loops to finish their current pass and return."""
         self._stopping = True
-        self._wake.set()
+        self.wake()
 
     async def run_forever(self) -> None:
-        """Process work until stopped, sleeping between idle polls."""
+        """Process work until stopped, sleeping between idle polls.
+
+        With live subscribers (screens) registered, two lanes run side by side: the live one
+        fans out new events and runs only live deliveries; the main one runs everything else
+        (the bot, routing, reports, schedules). A customer's message reaches the agents' screens
+        while the bot's turn for the message before it is still running.
+        """
+        live = (asyncio.create_task(self._run_lane(LIVE)) if self.registry.live_names
+                else None)
+        try:
+            await self._run_lane(MAIN if live is not None else None)
+        finally:
+            if live is not None:
+                self._live_wake.set()
+                await live
+
+    async def _run_lane(self, lane: str | None) -> None:
+        wake = self._live_wake if lane == LIVE else self._wake
         while not self._stopping:
             try:
-                worked = await self.run_once()
+                worked = await self.run_once(lane)
             except Exception:  # keep the loop alive; the error is logged with context
-                log.exception("dispatcher pass failed")
+                log.exception("dispatcher pass failed", extra={"lane": lane or "all"})
                 worked = 0
             if worked:
                 continue
-            self._wake.clear()
+            wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self.config.poll_seconds)
+                await asyncio.wait_for(wake.wait(), timeout=self.config.poll_seconds)
             except TimeoutError:
-                self._background_maybe = True
+                if lane != LIVE:
+                    self._background_maybe = True
 
-    async def run_once(self) -> int:
-        """Fire due schedules, fan out new events and run due deliveries once."""
-        if self.registry.schedules:
+    async def run_once(self, lane: str | None = None) -> int:
+        """Fire due schedules, fan out new events and run due deliveries once (of one lane:
+        ``LIVE`` fans out and runs live deliveries, ``MAIN`` the schedules and the rest; None,
+        as tests and the CLI call it, everything)."""
+        if self.registry.schedules and lane != LIVE:
             await fire_due_schedules(self.session_factory, [
                 Schedule(name, seconds) for name, seconds in self.registry.schedules.items()],
                 self._next_runs)
-        fanned = await self.fan_out()
-        ran = await self.run_due()
+        fanned = await self.fan_out(lane)
+        ran = await self.run_due(lane)
         return fanned + ran
 
     async def drain(self, *, max_passes: int = 100) -> None:
@@ -123,9 +147,11 @@ class Dispatcher:
             if not await self.run_once():
                 return
 
-    async def fan_out(self) -> int:
-        """Create one delivery per subscriber that would act on each event not yet fanned out."""
-        self._wake.clear()  # what woke us is fanned out now; a later commit wakes us again
+    async def fan_out(self, lane: str | None = None) -> int:
+        """Create one delivery per subscriber that would act on each event not yet fanned out
+        (either lane may; the other is woken when it got work)."""
+        # what woke this lane is fanned out now; a later commit wakes it again
+        (self._live_wake if lane == LIVE else self._wake).clear()
         async with self.session_factory() as session:
             candidates = (
                 select(OutboxEvent.id)
@@ -154,7 +180,11 @@ class Dispatcher:
                 background = self.registry.background_names
                 self._background_maybe |= any(r["subscriber"] in background for r in rows)
             await session.commit()
-            return len(claimed)
+        if rows and lane is not None:  # the other lane's deliveries: tell it
+            live = self.registry.live_names
+            if any((r["subscriber"] in live) != (lane == LIVE) for r in rows):
+                (self._wake if lane == LIVE else self._live_wake).set()
+        return len(claimed)
 
     async def _refresh_audiences(self, session: AsyncSession, names: set[str]) -> None:
         """Reload, once for this pass, the audiences of subscribers of these event types.
@@ -185,19 +215,21 @@ class Dispatcher:
             return [s.name for s in subscribers]
         return [s.name for s in subscribers if _wants(s, event, workspace_id)]
 
-    async def run_due(self) -> int:
-        """Claim due deliveries in small batches and run each in its own transaction."""
+    async def run_due(self, lane: str | None = None) -> int:
+        """Claim due deliveries (of a lane) in small batches and run each in its own
+        transaction."""
         handled = 0
+        wake = self._live_wake if lane == LIVE else self._wake
         while handled < self.config.batch_size:
-            claimed = await self._claim_batch(CLAIM_BATCH)
+            claimed = await self._claim_batch(CLAIM_BATCH, lane)
             for delivery in claimed:
                 await self._run_isolated(delivery)
             handled += len(claimed)
-            if len(claimed) < CLAIM_BATCH or self._wake.is_set():
+            if len(claimed) < CLAIM_BATCH or wake.is_set():
                 break  # nothing more, or new events to fan out first (a customer's message)
         return handled
 
-    async def _claim_batch(self, size: int) -> list[_Claimed]:
+    async def _claim_batch(self, size: int, lane: str | None = None) -> list[_Claimed]:
         """Mark up to `size` due deliveries as running under a lease; return them with events.
 
         Customers' work comes first; background work (``SubscriberRegistry.background_names``)
@@ -214,11 +246,16 @@ class Dispatcher:
         )
         async with self.session_factory() as session:
             background, overdue = self._background(now)
-            claimed = await self._claim(session, and_(due, or_(not_(background), overdue)),
-                                        size, now)
-            if not claimed and self._background_maybe:  # nothing else due: one background job
-                claimed = await self._claim(session, and_(due, background), 1, now)
-                self._background_maybe = bool(claimed)
+            live = EventDelivery.subscriber.in_(sorted(self.registry.live_names))
+            if lane == LIVE:
+                claimed = await self._claim(session, and_(due, live), size, now)
+            else:
+                mine = and_(due, not_(live)) if lane == MAIN else due
+                claimed = await self._claim(session, and_(mine, or_(not_(background), overdue)),
+                                            size, now)
+                if not claimed and self._background_maybe:  # nothing else: one background job
+                    claimed = await self._claim(session, and_(mine, background), 1, now)
+                    self._background_maybe = bool(claimed)
             events: dict[int, Row[Any]] = {}
             if claimed:
                 rows = await session.execute(

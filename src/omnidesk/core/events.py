@@ -183,6 +183,7 @@ class Subscriber:
     timeout_seconds: float = 60.0
     audience: Audience | None = None
     background: bool = False  # housekeeping (schedules, reports): yields to customers' work
+    live: bool = False  # pushes to screens (realtime): its own lane, never behind other work
 
     @property
     def event_names(self) -> frozenset[str]:
@@ -211,6 +212,10 @@ class SubscriberRegistry:
     # registered as background): the dispatcher claims them after what else is due, for up to
     # ``core.dispatcher.BACKGROUND_YIELD_SECONDS``. Kept by ``add`` (read on every claim).
     background_names: frozenset[str] = frozenset()
+    # The subscribers that update people's screens (``live``): a running dispatcher claims them
+    # in a lane of their own, beside the rest, so a new message is on the agents' screens right
+    # after its commit, not after the bot's turn and the reports' work queued before it.
+    live_names: frozenset[str] = frozenset()
 
     def add(self, subscriber: Subscriber) -> None:
         """Register a subscriber; names are unique and every declared read must exist."""
@@ -225,19 +230,22 @@ class SubscriberRegistry:
         self.subscribers[subscriber.name] = subscriber
         if subscriber.background:
             self.background_names = self.background_names | {subscriber.name}
+        if subscriber.live:
+            self.live_names = self.live_names | {subscriber.name}
 
     def subscribe(
         self, *events: type[Event], name: str, reads: tuple[str, ...] = (),
         when: Predicate | None = None, max_attempts: int | None = None,
         timeout_seconds: float = 60.0, audience: Audience | None = None,
-        background: bool = False,
+        background: bool = False, live: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Decorate a handler to register it for these event types (``background``: its
-        deliveries wait while customers' work is due, see ``background_names``)."""
+        deliveries wait while customers' work is due, see ``background_names``; ``live``: it
+        updates screens and runs in the dispatcher's live lane, see ``live_names``)."""
 
         def register(handler: Handler) -> Handler:
             self.add(Subscriber(name, events, handler, reads, when, max_attempts,
-                                timeout_seconds, audience, background))
+                                timeout_seconds, audience, background, live))
             return handler
 
         return register

@@ -195,17 +195,17 @@ async def fan_out_mention(event: DeliveredEvent[ev.MentionCreated],
 
 def register(registry: SubscriberRegistry) -> None:
     """Add the realtime fan-out subscribers (the routing one forwards whichever of
-    ROUTING_FIELDS each event carries, so it declares no required reads)."""
-    registry.subscribe(ev.MessageCreated, name=SUBSCRIBER_NAME, max_attempts=3,
+    ROUTING_FIELDS each event carries, so it declares no required reads); all are ``live``:
+    a running dispatcher runs them in their own lane."""
+    registry.subscribe(ev.MessageCreated, name=SUBSCRIBER_NAME, max_attempts=3, live=True,
                        reads=MESSAGE_FIELDS)(fan_out)
-    registry.subscribe(*MESSAGE_CHANGES, name=CHANGES_SUBSCRIBER, max_attempts=3,
+    registry.subscribe(*MESSAGE_CHANGES, name=CHANGES_SUBSCRIBER, max_attempts=3, live=True,
                        reads=("message_id", "conversation_id"))(fan_out_change)
     registry.subscribe(*CONVERSATION_EVENTS, name=CONVERSATIONS_SUBSCRIBER, max_attempts=3,
-                       reads=AGENT_FIELDS)(fan_out_conversation)
-    registry.subscribe(*ROUTING_EVENTS, name=SUPERVISOR_SUBSCRIBER, max_attempts=3)(
-        fan_out_routing)
-    registry.subscribe(ev.MentionCreated, name="realtime.mentions", max_attempts=3,
+                       live=True, reads=AGENT_FIELDS)(fan_out_conversation)
+    registry.subscribe(*ROUTING_EVENTS, name=SUPERVISOR_SUBSCRIBER, max_attempts=3,
+                       live=True)(fan_out_routing)
+    registry.subscribe(ev.MentionCreated, name="realtime.mentions", max_attempts=3, live=True,
                        reads=("user_id",))(fan_out_mention)
     registry.subscribe(AutomationNotified, GoalOffTrack, name="realtime.notifications",
-                       max_attempts=3,
-                       reads=("user_id",))(fan_out_notification)
+                       max_attempts=3, live=True, reads=("user_id",))(fan_out_notification)

@@ -4,17 +4,20 @@ long wait, and the retry the caller then makes stores the message exactly once."
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from omnidesk.app.main import create_app
 from omnidesk.config import Settings
+from omnidesk.core.db import utcnow
+from omnidesk.core.events import EventDelivery, OutboxEvent
 from omnidesk.domains.conversations.models import InboundEvent, Message
 from tests.channels.conftest import fixture_bytes
 from tests.channels.test_webhooks_and_jobs import HOOK, connect, count, signed
@@ -175,3 +178,29 @@ async def test_inbound_messages_are_refused_while_the_outbox_lags_behind(
         assert refused.headers["Retry-After"] == "5"
         assert gate.outbox_lag > 0.05
     assert await _stored(session, "늦은 문의") == 0
+
+
+async def test_a_delivery_retrying_a_failing_provider_does_not_refuse_customers(
+    db_url: str, tmp_path: Path, engine: AsyncEngine, session: AsyncSession, owner: Persona
+) -> None:
+    client = await _client(_settings(db_url, tmp_path, intake_max_outbox_lag_seconds=0.05))
+    async with client:
+        visitor = await start_session(client, owner.slug)
+        headers = widget_headers(owner.slug, visitor["token"])
+        first = {"text": "먼저 온 문의", "client_message_id": "retry-0001"}
+        assert (await client.post("/widget/api/messages", headers=headers,
+                                  json=first)).status_code == 201
+        # Its events were fanned out and tried once; what is left waits to try again (say the
+        # provider of a reply is down), past its time.
+        await session.execute(update(OutboxEvent).values(fanned_out=True))
+        session.add(EventDelivery(
+            event_id=await session.scalar(select(func.min(OutboxEvent.id))),
+            workspace_id=owner.workspace_id, subscriber="channels.deliver_message",
+            status="pending", attempts=2, next_attempt_at=utcnow() - dt.timedelta(minutes=5)))
+        await session.commit()
+        gate = client.app.state.intake_gate  # type: ignore[attr-defined]
+        await gate.read_outbox_lag()
+        assert gate.outbox_lag < 0.05
+        taken = await client.post("/widget/api/messages", headers=headers,
+                                  json={"text": "다음 문의", "client_message_id": "retry-0002"})
+        assert taken.status_code == 201, taken.text

@@ -49,12 +49,17 @@ async def do_replay_delivery(
 
 async def outbox_lag_seconds(session: AsyncSession) -> float:
     """Return how long the oldest due work has waited: an event not fanned out yet, or a
-    pending delivery past its attempt time (0 when nothing is due). Two index reads."""
+    pending delivery's first attempt past its time (0 when nothing is due). Two index reads.
+
+    Retries do not count: a delivery waiting to try a provider again (a channel that is down,
+    an unreachable webhook) says nothing about whether the dispatcher keeps up, and counting it
+    refused every customer's message while one provider was failing."""
     oldest_event = await session.scalar(
         select(OutboxEvent.created_at).where(OutboxEvent.fanned_out.is_(False))
         .order_by(OutboxEvent.id).limit(1))
     oldest_due = await session.scalar(
-        select(func.min(EventDelivery.next_attempt_at)).where(EventDelivery.status == PENDING))
+        select(func.min(EventDelivery.next_attempt_at)).where(EventDelivery.status == PENDING,
+                                                              EventDelivery.attempts == 0))
     now = utcnow()
     waits = [(now - at).total_seconds() for at in (oldest_event, oldest_due) if at is not None]
     return max([0.0, *waits])

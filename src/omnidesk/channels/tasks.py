@@ -97,7 +97,9 @@ class ChannelJobs:
         """Add the inbound-processing and outbound-delivery subscribers."""
         # httpx logs request URLs at INFO; Telegram's carries the bot token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
-        registry.subscribe(ChannelEventReceived, name=PROCESS_SUBSCRIBER,
+        # Turning a provider's stored event into the customer's message is the rest of intake:
+        # the live lane, so the message reaches agents' screens without waiting for the bot.
+        registry.subscribe(ChannelEventReceived, name=PROCESS_SUBSCRIBER, live=True,
                            reads=("inbound_event_id",))(self.process_inbound_event)
         registry.subscribe(MessageCreated, name=DELIVER_SUBSCRIBER, when=self.sends,
                            reads=("direction", "is_private", "channel", "message_id"),

@@ -183,7 +183,7 @@ class Subscriber:
     timeout_seconds: float = 60.0
     audience: Audience | None = None
     background: bool = False  # housekeeping (schedules, reports): yields to customers' work
-    live: bool = False  # pushes to screens (realtime): its own lane, never behind other work
+    live: bool = False  # intake and screens (realtime): its own lane, never behind other work
 
     @property
     def event_names(self) -> frozenset[str]:
@@ -212,9 +212,10 @@ class SubscriberRegistry:
     # registered as background): the dispatcher claims them after what else is due, for up to
     # ``core.dispatcher.BACKGROUND_YIELD_SECONDS``. Kept by ``add`` (read on every claim).
     background_names: frozenset[str] = frozenset()
-    # The subscribers that update people's screens (``live``): a running dispatcher claims them
-    # in a lane of their own, beside the rest, so a new message is on the agents' screens right
-    # after its commit, not after the bot's turn and the reports' work queued before it.
+    # The subscribers that finish intake and update people's screens (``live``): a running
+    # dispatcher claims them in a lane of their own, beside the rest, so a new message is on the
+    # agents' screens right after its commit, not after the bot's turn and the reports' work
+    # queued before it.
     live_names: frozenset[str] = frozenset()
 
     def add(self, subscriber: Subscriber) -> None:

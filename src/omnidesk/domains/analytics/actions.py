@@ -28,7 +28,7 @@ from omnidesk.core.db import get_in_workspace, utcnow
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
 from omnidesk.domains.analytics import service
-from omnidesk.domains.analytics.counters import row_counters
+from omnidesk.domains.analytics.counters import one_fact_counters, row_counters
 from omnidesk.domains.analytics.events import GoalOffTrack
 from omnidesk.domains.analytics.facts import RECONTACT_WINDOW, derive
 from omnidesk.domains.analytics.goals import (
@@ -128,8 +128,8 @@ async def _zone(session: AsyncSession, workspace_id: int) -> dt.tzinfo:
 async def _cells(session: AsyncSession, fact: ConversationFact,
                  tz: dt.tzinfo) -> tuple[Cells, Cells]:
     """Return the counters a fact adds to each hourly and each daily rollup cell."""
-    row = (await session.execute(select(*row_counters(daily=True)).where(
-        ConversationFact.id == fact.id))).one()
+    row = (await session.execute(one_fact_counters(session.get_bind().dialect),
+                                 {"fact_id": fact.id})).one()
     hourly: Cells = defaultdict(dict)
     daily: Cells = defaultdict(dict)
     _add_row(hourly, daily, fact, row._mapping, tz)

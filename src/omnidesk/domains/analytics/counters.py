@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, case, cast, func
+from sqlalchemy import ColumnElement, Float, Integer, TextClause, case, cast, func, select, text
+from sqlalchemy.engine import Dialect
 
 from omnidesk.domains.analytics.models import (
     COUNTERS,
@@ -108,3 +109,19 @@ def summed_counters(daily: bool = False) -> list[ColumnElement[Any]]:
     """Return each counter summed over the selected facts, labelled by name."""
     chosen = DAILY_EXPRESSIONS if daily else EXPRESSIONS
     return [func.coalesce(func.sum(expr), 0).label(name) for name, expr in chosen.items()]
+
+
+_FACT_COUNTERS: dict[str, TextClause] = {}
+
+
+def one_fact_counters(dialect: Dialect) -> TextClause:
+    """Return the query of one fact's daily counters (``:fact_id``), compiled once per database
+    kind. It is the same select as ``row_counters(daily=True)``, rendered to SQL text: as a
+    select of ~410 labelled expressions it cost 10-15 ms to build and key on every fact change
+    (each of a message's lifecycle events reads it twice), as text about 1 ms."""
+    if dialect.name not in _FACT_COUNTERS:
+        counters = select(*row_counters(daily=True)).select_from(F.__table__)
+        sql = str(counters.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        _FACT_COUNTERS[dialect.name] = text(
+            f"{sql} WHERE {F.__tablename__}.id = :fact_id")
+    return _FACT_COUNTERS[dialect.name]

@@ -150,8 +150,10 @@ OTHER_MEANINGS: dict[str, dict[str, str]] = {
               "domains/agents/models.py": "an agent capacity class",
               },
     "web": {"app/main.py": "the web/ package directory",
-            "web/widget.py": "a rate-limit bucket name"},
+            "web/widget.py": "a rate-limit bucket name",
+            "app/commands/bench.py": "a process role of the bench (web and worker processes)"},
     "api": {"domains/bot/views.py": "where training rows came from",
+            "app/commands/bench.py": "the bench's --endpoint name (the inbox kind is the manifest's)",
             "domains/privacy/": "an access-log kind: a read through the REST API"},
 }
 ALLOWED_TREES = ("migrations/", "demo/dataset/", "channels/registry.py",

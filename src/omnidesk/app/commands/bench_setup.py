@@ -18,8 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.app.commands.runtime import fail
+from omnidesk.channels.api.manifest import MANIFEST as API
 from omnidesk.channels.crypto import SettingsCipher
 from omnidesk.channels.inbox_port import ChannelInboxPort
+from omnidesk.channels.line.manifest import MANIFEST as LINE
 from omnidesk.channels.registry import build_registry
 from omnidesk.channels.schemas import ChannelConnect
 from omnidesk.channels.views import check_connect_by_kind
@@ -34,7 +36,7 @@ from omnidesk.domains.workspaces.service import get_workspace_by_slug
 
 BENCH_NAME = "omnidesk bench"
 NOWHERE = "https://127.0.0.1:9"  # replies to the bench's customers fail at once, offline
-ENDPOINT_KINDS = {"api": "api", "webhook": "line"}
+ENDPOINT_KINDS = {API.kind: API.kind, "webhook": LINE.kind}  # --endpoint -> its inbox kind
 
 
 @dataclass
@@ -50,7 +52,7 @@ class Target:
 
 
 def _inbox_settings(kind: str, secret: str) -> dict[str, Any]:
-    if kind == "api":
+    if kind == API.kind:
         return {"inbound_token_sha256": hashlib.sha256(secret.encode()).hexdigest(),
                 "webhook_url": f"{NOWHERE}/omnidesk-bench", "allow_private_network": True,
                 "signing_secret": secrets.token_urlsafe(24)}

@@ -254,6 +254,7 @@ LONG_FILES_FIRST = (  # the two multi-process drills apart, so they rarely share
     "tests/channels/test_media_download.py", "tests/test_crash_drill.py",
     "tests/test_migrations.py", "tests/test_cli.py", "tests/domains/inboxes/test_inboxes.py",
     "tests/e2e/test_first_run.py", "tests/e2e/test_agent_day.py",
+    "tests/domains/analytics/test_demo_reports.py",
 )
 
 

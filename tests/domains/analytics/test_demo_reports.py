@@ -1,0 +1,45 @@
+"""The demo's 90 days of reporting history: `omnidesk report kpis --workspace hanbit --json`
+prints every KPI with a value a store would recognise (issue 15's Done-when, on what `make run`
+loads)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+from typer.testing import CliRunner
+
+from omnidesk.app.cli import app
+from omnidesk.config import get_settings
+from omnidesk.demo.extras import load_demo_extras
+from omnidesk.demo.loader import load_demo
+from tests.domains.analytics.test_reports_api import ISSUE_KEYS
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # seconds of writes
+
+
+async def test_the_demo_reports_plausible_kpis(session: AsyncSession, db_url: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    report = await load_demo(session)
+    summary = await load_demo_extras(session, report.workspace_id)  # with the history
+    await session.commit()
+    assert "90 days" in summary
+    monkeypatch.setenv("OMNIDESK_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        result = await asyncio.to_thread(CliRunner().invoke, app, [
+            "report", "kpis", "--workspace", "hanbit", "--json"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    kpis = json.loads(result.output)
+    assert set(ISSUE_KEYS) <= set(kpis)
+    assert all(kpis[key] is not None for key in ISSUE_KEYS), kpis
+    assert kpis["conversations"] > 300  # a month of a store's chats
+    assert 0 < kpis["first_response_seconds_median"] < kpis["first_response_seconds_p90"]
+    assert 0.5 < kpis["fcr_rate"] < 1 and 0 < kpis["reopen_rate"] < 0.2
+    assert 3.5 < kpis["csat_average"] <= 5 and -100 <= kpis["nps"] <= 100
+    assert 0 < kpis["self_service_confirmed_rate"] < 1
+    assert 0 < kpis["self_service_assumed_rate"] < 1 and 0 < kpis["handoff_rate"] < 1

@@ -400,3 +400,23 @@ async def test_a_running_dispatcher_pushes_to_screens_while_the_bot_is_still_bus
     assert ran.count("screens a") == ran.count("screens b") == 1
     assert ran.count("bot a done") == ran.count("bot b done") == 1
     assert ran.index("bot a done") < ran.index("bot b starts")  # the bot's lane keeps its order
+
+
+async def test_cancelling_a_running_dispatcher_ends_both_lanes(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    registry = SubscriberRegistry()
+
+    async def screens(event: DeliveredEvent[TicketOpened], _: AsyncSession) -> None:
+        return None
+
+    registry.subscribe(TicketOpened, name="test.screens", live=True)(screens)
+    dispatcher = Dispatcher(session_factory, registry, DispatcherConfig(poll_seconds=0.05))
+    running = asyncio.create_task(dispatcher.run_forever())
+    await asyncio.sleep(0.3)
+    lanes = len(asyncio.all_tasks())
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(running, timeout=5)
+    await asyncio.sleep(0.1)
+    assert len(asyncio.all_tasks()) <= lanes - 2  # neither lane is left running

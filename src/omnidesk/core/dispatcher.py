@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -104,8 +105,11 @@ class Dispatcher:
             await self._run_lane(MAIN if live is not None else None)
         finally:
             if live is not None:
+                if not self._stopping:  # cancelled rather than stopped: the live lane goes too
+                    live.cancel()
                 self._live_wake.set()
-                await live
+                with contextlib.suppress(asyncio.CancelledError):
+                    await live
 
     async def _run_lane(self, lane: str | None) -> None:
         wake = self._live_wake if lane == LIVE else self._wake

@@ -158,17 +158,23 @@ async def test_a_webhook_refused_while_saturated_is_stored_once_when_the_provide
     assert await count(session, InboundEvent) == 1
 
 
+async def _first_message(client: httpx.AsyncClient, owner: Persona) -> dict[str, str]:
+    """A visitor's first message, stored; return the visitor's widget headers."""
+    visitor = await start_session(client, owner.slug)
+    headers = widget_headers(owner.slug, visitor["token"])
+    first = {"text": "먼저 온 문의", "client_message_id": "first-0001"}
+    assert (await client.post("/widget/api/messages", headers=headers,
+                              json=first)).status_code == 201
+    return headers
+
+
 async def test_inbound_messages_are_refused_while_the_outbox_lags_behind(
     db_url: str, tmp_path: Path, engine: AsyncEngine, session: AsyncSession, owner: Persona
 ) -> None:
     # nothing dispatches in this test, so the first message's events stay due and age
     client = await _client(_settings(db_url, tmp_path, intake_max_outbox_lag_seconds=0.05))
     async with client:
-        visitor = await start_session(client, owner.slug)
-        headers = widget_headers(owner.slug, visitor["token"])
-        first = {"text": "먼저 온 문의", "client_message_id": "lag-0001"}
-        assert (await client.post("/widget/api/messages", headers=headers,
-                                  json=first)).status_code == 201
+        headers = await _first_message(client, owner)
         gate = client.app.state.intake_gate  # type: ignore[attr-defined]
         await asyncio.sleep(0.1)
         await gate.read_outbox_lag()  # now, rather than at the next request a second later
@@ -185,11 +191,7 @@ async def test_a_delivery_retrying_a_failing_provider_does_not_refuse_customers(
 ) -> None:
     client = await _client(_settings(db_url, tmp_path, intake_max_outbox_lag_seconds=0.05))
     async with client:
-        visitor = await start_session(client, owner.slug)
-        headers = widget_headers(owner.slug, visitor["token"])
-        first = {"text": "먼저 온 문의", "client_message_id": "retry-0001"}
-        assert (await client.post("/widget/api/messages", headers=headers,
-                                  json=first)).status_code == 201
+        headers = await _first_message(client, owner)
         # Its events were fanned out and tried once; what is left waits to try again (say the
         # provider of a reply is down), past its time.
         await session.execute(update(OutboxEvent).values(fanned_out=True))

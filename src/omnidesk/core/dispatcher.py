@@ -250,11 +250,12 @@ class Dispatcher:
         )
         async with self.session_factory() as session:
             background, overdue = self._background(now)
-            live = EventDelivery.subscriber.in_(sorted(self.registry.live_names))
-            if lane == LIVE:
+            live = (EventDelivery.subscriber.in_(sorted(self.registry.live_names))
+                    if lane is not None else None)  # a lane's own deliveries
+            if lane == LIVE and live is not None:
                 claimed = await self._claim(session, and_(due, live), size, now)
             else:
-                mine = and_(due, not_(live)) if lane == MAIN else due
+                mine = and_(due, not_(live)) if live is not None else due
                 claimed = await self._claim(session, and_(mine, or_(not_(background), overdue)),
                                             size, now)
                 if not claimed and self._background_maybe:  # nothing else: one background job

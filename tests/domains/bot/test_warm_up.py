@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.domains.bot.service import warm_up_workspaces, workspace_intent_model
 from omnidesk.domains.nlu.actions import do_store_model
 from omnidesk.domains.nlu.classifier import train_intent_model
 from tests.conftest import Persona
+from tests.sql_log import recorded_statements
 
 ROWS = {"order_status": ["택배 언제 와요?", "배송 조회", "where is my order", "track my package"],
         "refund_status": ["환불 언제 돼요", "환불 처리 됐나요", "refund status", "my refund"]}
@@ -23,16 +23,7 @@ async def test_after_the_warm_up_the_first_turn_reads_no_model_bytes(
                          model=train_intent_model(texts, labels, folds=2))
     await session.commit()
     await warm_up_workspaces(session_factory)
-    statements: list[str] = []
-    engine = session.bind.sync_engine
-
-    def record(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(session.bind) as statements:
         model = await workspace_intent_model(session, workspace_id=owner.workspace_id)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert model.predict("환불 언제 돼요?").intent == "refund_status"
     assert statements and not [s for s in statements if "model_bytes" in s]

@@ -2,6 +2,7 @@ import datetime as dt
 
 from omnidesk.domains.nlu import service
 from omnidesk.domains.nlu.schemas import IntentModel
+from tests.sql_log import recorded_statements
 
 
 def test_load_intent_model_reuses_a_model_for_the_same_bytes(small_model: IntentModel) -> None:
@@ -38,21 +39,12 @@ async def test_the_active_model_is_read_once_per_stored_version(
         session, owner, small_model: IntentModel) -> None:  # type: ignore[no-untyped-def]
     """The bot asks for the active model on every turn: its bytes are read and loaded once per
     stored version, and a newly activated version is picked up."""
-    from sqlalchemy import event
-
     from omnidesk.domains.nlu.actions import do_store_model
 
     ws = owner.workspace_id
     await do_store_model(session, workspace_id=ws, model=small_model)
     await session.commit()
-    statements: list[str] = []
-    engine = session.bind.sync_engine
-
-    def record(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(session.bind) as statements:
         first = await service.get_active_intent_model(session, workspace_id=ws)
         read_bytes = [s for s in statements if "model_bytes" in s]
         statements.clear()
@@ -65,5 +57,3 @@ async def test_the_active_model_is_read_once_per_stored_version(
         newer = await service.get_active_intent_model(session, workspace_id=ws)
         assert newer is not None and [s for s in statements if "model_bytes" in s]
         assert newer.predict("refund status please") == first.predict("refund status please")
-    finally:
-        event.remove(engine, "before_cursor_execute", record)

@@ -131,21 +131,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return PG_URL
 
 
-# One engine per PostgreSQL database and process, kept across tests (disposed after each, so no
-# connection outlives its test's event loop): an engine's compiled-statement cache is its own, and
-# a new engine per test compiled every statement again in every test (the analytics fact's read of
-# 400 counters alone: about 0.1 s a test).
-_PG_ENGINES: dict[str, AsyncEngine] = {}
-
-
 @pytest.fixture
 async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
     """Create the schema on a fresh database and yield its engine."""
-    pg = db_url.startswith("postgresql")
-    engine = _PG_ENGINES.pop(db_url, None) if pg else None
-    engine = engine or create_engine(db_url)
+    engine = create_engine(db_url)
     try:
-        if pg:
+        if db_url.startswith("postgresql"):
             await _reset_postgres(engine)
         else:
             await _sqlite_schema(engine, db_url)
@@ -156,8 +147,6 @@ async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
         pytest.skip(f"PostgreSQL not reachable at {db_url}: {exc} (make test starts it)")
     yield engine
     await engine.dispose()
-    if pg:
-        _PG_ENGINES[db_url] = engine
 
 
 @pytest.fixture

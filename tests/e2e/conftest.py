@@ -174,7 +174,7 @@ class LiveServer:
         while time.monotonic() < deadline:
             if not _alive(self.pid):
                 self.pid = None
-                raise RuntimeError(f"server exited while starting:\n{self._log_tail()}")
+                raise RuntimeError(f"server exited while starting:\n{self.log_tail()}")
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return
@@ -182,7 +182,7 @@ class LiveServer:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"server did not answer /healthz in {timeout:.0f} s (stopped):\n"
-                           f"{self._log_tail()}")
+                           f"{self.log_tail()}")
 
     def database(self) -> Any:
         """A plain (sync) engine on the server's SQLite file: Playwright owns the event loop.
@@ -196,8 +196,8 @@ class LiveServer:
             _kill_group(self.pid)
             self.pid = None
 
-    def _log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-6000:] if self.log.exists() else ""
 
 
 def server_env(tmp_path: Path, url: str) -> dict[str, str]:
@@ -207,6 +207,17 @@ def server_env(tmp_path: Path, url: str) -> dict[str, str]:
            "OMNIDESK_DISPATCHER_POLL_SECONDS": "0.2", "OMNIDESK_LOG_LEVEL": "WARNING"}
     env.pop("OMNIDESK_REDIS_URL", None)
     return env
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed browser test's report ends with the tail of its server's log (what the server
+    said while the page waited is often the whole story on a loaded CI machine)."""
+    report = yield
+    server = getattr(item, "funcargs", {}).get("live_server")
+    if report.failed and isinstance(server, LiveServer):
+        report.sections.append(("server log (tail)", server.log_tail() or "(empty)"))
+    return report
 
 
 @pytest.fixture

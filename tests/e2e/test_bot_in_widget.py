@@ -11,26 +11,21 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine, create_session_factory
-from omnidesk.demo.extras import load_demo_extras
-from omnidesk.demo.loader import DEMO_PASSWORD, load_demo
+from omnidesk.demo.loader import DEMO_PASSWORD
 from omnidesk.domains.commerce.models import Order, OrderItem
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.workspaces.models import Workspace
+from tests.demo_cache import demo_database_file
 from tests.e2e.conftest import ARTIFACTS, LiveServer, free_port, log_in, run_async, server_env
 
 
-async def _load_demo(url: str) -> tuple[str, str, str, str, str, str]:
+async def _load_demo(path: Path) -> tuple[str, str, str, str, str, str]:
     """Load the demo workspace; return a pending order number and its customer's phone, and a
     delivered one-line order of a sofa that comes in other colours with its customer's phone."""
-    engine = create_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
+    report = (await demo_database_file(path, "extras")).report  # no reports here
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
     async with create_session_factory(engine)() as session:
-        report = await load_demo(session)
-        await load_demo_extras(session, report.workspace_id, history=False)  # no reports here
-        await session.commit()
         # Here the store lets the bot serve VIPs too (by default a VIP who verifies is handed
         # to a person; tests/domains/bot covers that), so the scripted shoppers run the flows.
         workspace = await session.get(Workspace, report.workspace_id)
@@ -84,7 +79,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     """Serve the full demo workspace (bot on, knowledge base, routing) on a free port."""
     tmp: Path = tmp_path_factory.mktemp("demo")
     url = f"sqlite+aiosqlite:///{tmp / 'demo.db'}"
-    order, phone, sofa, sofa_phone, order2, phone2 = run_async(_load_demo(url))
+    order, phone, sofa, sofa_phone, order2, phone2 = run_async(_load_demo(tmp / "demo.db"))
     env = server_env(tmp, url)
     server = LiveServer(free_port(), env, tmp / "server.log")
     server.start()

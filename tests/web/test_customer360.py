@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.demo.extras import load_demo_extras
-from omnidesk.demo.loader import DEMO_PASSWORD, load_demo
+from omnidesk.demo.loader import DEMO_PASSWORD
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.assist.recognition import RECENT_ISSUE_DAYS
 from omnidesk.domains.conversations.models import Conversation, ConversationLabel
 from omnidesk.domains.privacy.models import PiiAccess
 from tests.conftest import Persona
+from tests.demo_cache import loaded_demo
 from tests.domains.assist.conftest import Returning, log_in, seed_returning
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -111,10 +111,9 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 async def test_demo_returning_customers_are_recognized_in_korean_and_english(
         client: httpx.AsyncClient, session: AsyncSession) -> None:
-    report = await load_demo(session)
-    summary = await load_demo_extras(session, report.workspace_id, history=False)  # no reports
-    await session.commit()
-    assert "16 canned responses" in summary
+    demo = await loaded_demo(session, "extras")  # no reports
+    report = demo.report
+    assert "16 canned responses" in demo.summary
     agent = await session.scalar(select(User).where(User.workspace_id == report.workspace_id,
                                                     User.role == "agent"))
     convs = await _repeat_contacts(session, report.workspace_id)

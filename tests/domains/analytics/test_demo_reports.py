@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 
 from omnidesk.app.cli import app
 from omnidesk.config import get_settings
-from omnidesk.demo.extras import load_demo_extras
-from omnidesk.demo.loader import load_demo
+from tests.demo_cache import loaded_demo
 from tests.domains.analytics.test_reports_api import ISSUE_KEYS
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # seconds of writes
@@ -22,10 +21,8 @@ pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # sec
 
 async def test_the_demo_reports_plausible_kpis(session: AsyncSession, db_url: str,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    report = await load_demo(session)
-    summary = await load_demo_extras(session, report.workspace_id)  # with the history
-    await session.commit()
-    assert "90 days" in summary
+    demo = await loaded_demo(session, "history")
+    assert "90 days" in demo.summary
     monkeypatch.setenv("OMNIDESK_DATABASE_URL", db_url)
     get_settings.cache_clear()
     try:

@@ -8,22 +8,18 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from omnidesk.demo.extras import load_demo_extras
-from omnidesk.demo.loader import load_demo
 from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.customers.models import Customer, CustomerIdentity
 from omnidesk.domains.engagement.behaviour_actions import do_record_behaviour
 from omnidesk.domains.engagement.models import Campaign, CampaignSend, Consent
 from omnidesk.domains.engagement.tasks import do_scan_idle_carts
+from tests.demo_cache import loaded_demo
 from tests.domains.engagement.test_campaigns import AFTERNOON, NIGHT
 
 
 async def test_a_demo_shopper_with_an_idle_cart_gets_one_message_and_none_at_night(
         session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]) -> None:
-    report = await load_demo(session)
-    await load_demo_extras(session, report.workspace_id, history=False)
-    await session.commit()
-    ws = report.workspace_id
+    ws = (await loaded_demo(session, "extras")).report.workspace_id
     assert await session.scalar(select(func.count(Campaign.id)).where(
         Campaign.workspace_id == ws)) == 4
     consented = select(Consent.customer_id).where(Consent.workspace_id == ws,

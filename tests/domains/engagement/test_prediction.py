@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from omnidesk.app.cli import app
 from omnidesk.app.subscribers import build_registry
 from omnidesk.config import Settings, get_settings
-from omnidesk.demo.loader import load_demo
 from omnidesk.domains.commerce.models import BehaviourEvent
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.models import Customer
@@ -25,6 +24,7 @@ from omnidesk.domains.engagement.prediction import PredictionError
 from omnidesk.domains.engagement.service import predict_contact_reason
 from omnidesk.domains.engagement.tasks import CONTACT_REASON_SCHEDULE, do_retrain_contact_reasons
 from tests.conftest import Persona
+from tests.demo_cache import loaded_demo
 
 NOW = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
 # What each kind of shopper did before writing, and why they wrote.
@@ -105,8 +105,7 @@ PERCENT = r"(\d+\.\d)%"
 
 async def test_the_eval_command_prints_accuracy_on_the_demo_history_above_the_baseline(
         session: AsyncSession, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    report = await load_demo(session)
-    await session.commit()
+    report = (await loaded_demo(session)).report
     assert report.behaviour_events > 1000
     monkeypatch.setenv("OMNIDESK_DATABASE_URL", db_url)
     get_settings.cache_clear()

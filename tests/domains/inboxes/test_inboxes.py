@@ -18,7 +18,6 @@ from omnidesk.channels.registry import build_registry as build_adapters
 from omnidesk.channels.twilio import signature
 from omnidesk.config import Settings
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
-from omnidesk.demo.loader import load_demo
 from omnidesk.domains.conversations.models import Conversation, InboundEvent, Message
 from omnidesk.domains.customers.models import CustomerIdentity
 from omnidesk.domains.inboxes.service import list_inboxes
@@ -30,6 +29,7 @@ from tests.channels.fake_provider import (
     running_provider,
 )
 from tests.conftest import Persona
+from tests.demo_cache import loaded_demo
 from tests.domains.routing.routing_setup import make_queue
 from tests.web.test_supervisor import log_in
 from tests.web.widget_helpers import start_session, widget_headers
@@ -247,8 +247,7 @@ async def test_admins_alone_manage_inboxes_and_other_workspaces_never_see_them(
 
 async def test_the_demo_workspace_has_an_inbox_for_each_channel_it_uses(
         session: AsyncSession) -> None:
-    report = await load_demo(session)
-    await session.commit()
+    report = (await loaded_demo(session)).report
     assert report.created
     inboxes = {i.id: i for i in await list_inboxes(session, workspace_id=report.workspace_id)}
     convs = (await session.scalars(select(Conversation).where(

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import secrets
 import time
 from collections import defaultdict, deque
 from typing import Any, Protocol
 
 from redis.exceptions import RedisError
+
+from omnidesk.core.errors import RateLimited
 
 log = logging.getLogger("omnidesk.limits")
 REDIS_DOWN = (RedisError, OSError)
@@ -43,6 +46,14 @@ class RateLimiter(Protocol):
     async def reset(self, key: Key) -> None:
         """Forget the key's events (e.g. after a successful login)."""
         ...
+
+
+async def take_or_refuse(limiter: RateLimiter, key: Key, what: str) -> None:
+    """Record one event for the key, or refuse it: 429 whose Retry-After (and message) is the
+    limiter's window, so the answer says when to come back as the limit counts it."""
+    if not await limiter.take(key):
+        seconds = max(1, math.ceil(limiter.window_seconds))
+        raise RateLimited(f"{what}; please wait {seconds} s and try again", retry_after=seconds)
 
 
 class _Limiter:

@@ -14,8 +14,9 @@ from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.core.api import RATE_LIMITED, ApiRoute
 from omnidesk.core.body_limit import body_limit
 from omnidesk.core.db import utcnow
-from omnidesk.core.errors import NotAuthenticated, NotFound, RateLimited
+from omnidesk.core.errors import NotAuthenticated, NotFound
 from omnidesk.core.http import AfterIdQuery, IntakeAdmission, SessionDep
+from omnidesk.core.limits import take_or_refuse
 from omnidesk.core.schemas import Id
 from omnidesk.domains.agents.service import list_users
 from omnidesk.domains.bot.service import build_opening, chat_window_greeting
@@ -125,8 +126,7 @@ async def away_state(session: SessionDep, workspace: Annotated[str, Query(max_le
 async def limit_widget_posts(request: Request) -> None:
     """Refuse a visitor's posts past the per-IP rate (bots hammering a public endpoint)."""
     key = (request.client.host if request.client else "?", "widget")
-    if not await request.app.state.widget_limiter.take(key):
-        raise RateLimited("too many messages; please wait a minute")
+    await take_or_refuse(request.app.state.widget_limiter, key, "too many messages")
 
 
 RateLimit = Depends(limit_widget_posts)
@@ -215,8 +215,8 @@ async def track(request: Request, session: SessionDep, slug: SlugHeader, token: 
                 track_in: TrackCreate) -> dict[str, int]:
     """Store what the visitor did (`omnidesk.track(name, properties)`), rate-limited per visitor."""
     visitor = await _visitor(session, slug, token)
-    if not await request.app.state.track_limiter.take((str(visitor.id), "track")):
-        raise RateLimited("too many events from this visitor; please wait a minute")
+    await take_or_refuse(request.app.state.track_limiter, (str(visitor.id), "track"),
+                         "too many events from this visitor")
     row = await do_track_visitor(session, widget_session=visitor, track_in=track_in)
     await session.commit()
     return {"id": row.id}

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from omnidesk.core.api import ApiRoute
-from omnidesk.core.errors import RateLimited
 from omnidesk.core.http import ActorDep, SessionDep
+from omnidesk.core.limits import take_or_refuse
 from omnidesk.core.schemas import Id
 from omnidesk.domains.commerce.service import list_behaviour_events
 from omnidesk.domains.conversations.service import access_customer
@@ -118,8 +118,7 @@ async def read_customer_events(customer_id: Id, actor: ActorDep, session: Sessio
 
 async def limit_events(request: Request, key: str) -> None:
     """Refuse behaviour events past the per-sender rate (per visitor, per workspace API)."""
-    if not await request.app.state.events_limiter.take((key, "events")):
-        raise RateLimited("too many events; please wait a minute")
+    await take_or_refuse(request.app.state.events_limiter, (key, "events"), "too many events")
 
 
 @router.get("/campaigns", response_model=list[CampaignRead])

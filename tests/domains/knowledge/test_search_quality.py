@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from omnidesk.domains.knowledge.search import engine
+from omnidesk.domains.knowledge.search.analysis import plan_query
 from omnidesk.domains.knowledge.search.evaluation import DEFAULT_QUERIES, evaluate, read_queries
+from omnidesk.domains.knowledge.search.snapshot import load_snapshot
 from omnidesk.domains.knowledge.service import search, suggest_for_conversation
 from tests.domains.knowledge.conftest import DemoKb
 
@@ -112,3 +115,31 @@ async def test_held_out_query_sets_keep_their_recall(demo_kb: DemoKb, name: str)
         report = await evaluate(session, workspace_id=demo_kb.workspace_id, queries=queries)
     assert report.recall_at_1 >= floor_at_1, report.misses
     assert report.recall_at_5 >= floor_at_5, report.misses
+
+
+@pytest.mark.parametrize(("query", "slug"), [
+    ("설치 기사님이 안왔어요", "installation-no-show"),
+    ("환불 언제 되나요", "refund-timeline"),
+    ("warranty period", "warranty-periods"),
+])
+async def test_a_large_index_ranks_a_bounded_share_and_still_finds_the_article(
+    demo_kb: DemoKb, monkeypatch: pytest.MonkeyPatch, query: str, slug: str
+) -> None:
+    # At 100,000 articles common words match tens of thousands of passages; a search then
+    # ranks at most RANKED_AT_MOST of them (some having all of the customer's rarest words,
+    # some having the rarest terms). A budget of 4 puts the small demo index on that path.
+    monkeypatch.setattr(engine, "RANKED_AT_MOST", 4)
+    async with demo_kb.session() as session:
+        snapshot = await load_snapshot(session, demo_kb.workspace_id)
+        plan = plan_query(query, snapshot.vocabulary, snapshot.synonym_sets)
+    tiers, bounded = engine.candidate_tiers(plan, snapshot)
+    assert bounded and [every for _, every in tiers] == [True, False]
+    assert slug in (await _top(demo_kb, query, limit=3))
+
+
+async def test_a_small_index_ranks_every_match_in_one_query(demo_kb: DemoKb) -> None:
+    async with demo_kb.session() as session:
+        snapshot = await load_snapshot(session, demo_kb.workspace_id)
+        plan = plan_query("설치 기사님이 안왔어요", snapshot.vocabulary, snapshot.synonym_sets)
+    assert engine.candidate_tiers(plan, snapshot) == (
+        [(engine._picking_terms(plan, snapshot), False)], False)

@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, column, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import NullType
@@ -23,6 +34,7 @@ from omnidesk.domains.knowledge.search.analysis import plan_query
 from omnidesk.domains.knowledge.search.embeddings import EmbeddingProvider
 from omnidesk.domains.knowledge.search.highlight import highlight
 from omnidesk.domains.knowledge.search.ranking import (
+    QUESTION_WORD,
     CandidateTerms,
     WeightedTerm,
     bm25f_scores,
@@ -33,6 +45,17 @@ from omnidesk.domains.knowledge.search.snapshot import IndexSnapshot, load_snaps
 from omnidesk.domains.workspaces.service import Calendar, get_workspace
 
 CANDIDATES = 120
+# A search ranks at most this many matching passages, so it costs about the same at 100,000
+# articles as at 1,000: a query's common words match tens of thousands of passages there, and
+# the database ranking them all took 0.5-1.4 s (see candidate_tiers).
+RANKED_AT_MOST = 300
+TYPED_ORIGINS = ("typed", "corrected")
+# On a large index, candidates come from passages having all of (up to) this many of the
+# customer's rarest words.
+CONJOINED_WORDS = 3
+# Intersecting posting lists costs the full-text index about their summed length (about 0.1-0.2
+# microseconds an entry on PostgreSQL's GIN here), so words that common are not intersected.
+POSTINGS_READ_AT_MOST = 20_000
 LANGUAGE_BOOST = 1.3
 # Terms in more than this share of passages do not pick candidates (they still score).
 COMMON_SHARE = 0.25
@@ -61,30 +84,90 @@ class Passage:
     matched_terms: tuple[str, ...]
 
 
-def _fts5_query(terms: list[str]) -> str:
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+def _fts5_query(terms: list[str], joiner: str) -> str:
+    return joiner.join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def _tsquery(terms: list[str]) -> str:
-    return " | ".join("'" + t.replace("\\", "").replace("'", "''") + "'" for t in terms)
+def _tsquery(terms: list[str], joiner: str) -> str:
+    return joiner.join("'" + t.replace("\\", "").replace("'", "''") + "'" for t in terms)
 
 
-def _candidate_statement(dialect: str, terms: list[str]) -> Select:
-    base = select(KbPassage.id, KbPassage.title_terms, KbPassage.body_terms, KbPassage.locale,
-                  KbPassage.group_id)
+def _match(dialect: str, terms: list[str], every: bool) -> tuple[ColumnElement[bool], Any]:
+    """Return the full-text condition for any (or, with `every`, all) of the terms, and the
+    database's own rank of a match (lower is better)."""
     if dialect == "sqlite":
-        return base.join(FTS, FTS.c.rowid == KbPassage.id).where(
-            FTS_TABLE.op("MATCH")(_fts5_query(terms))
-        ).order_by(func.bm25(FTS_TABLE, 2.0, 1.0))
-    query = func.to_tsquery(literal_column("'simple'"), _tsquery(terms))
-    return base.where(SEARCH_VECTOR.op("@@")(query)).order_by(
-        func.ts_rank(SEARCH_VECTOR, query, 1).desc())
+        match = FTS_TABLE.op("MATCH")(_fts5_query(terms, " AND " if every else " OR "))
+        return match, func.bm25(FTS_TABLE, 2.0, 1.0)
+    query = func.to_tsquery(literal_column("'simple'"), _tsquery(terms, " & " if every else " | "))
+    return SEARCH_VECTOR.op("@@")(query), -func.ts_rank(SEARCH_VECTOR, query, 1)
+
+
+def _candidate_statement(
+    dialect: str, tiers: list[tuple[list[str], bool]], bounded: bool,
+    filters: list[ColumnElement[bool]],
+) -> Select | CompoundSelect:
+    """Select candidate passages: on a small index the CANDIDATES the database ranks best
+    among every match; on a large one each tier's first matches, its share of RANKED_AT_MOST,
+    unranked (BM25F scores them all)."""
+    parts = []
+    for terms, every in tiers:
+        match, rank = _match(dialect, terms, every)
+        stmt = select(KbPassage.id, KbPassage.title_terms, KbPassage.body_terms,
+                      KbPassage.locale, KbPassage.group_id).where(match, *filters)
+        if dialect == "sqlite":
+            stmt = stmt.join(FTS, FTS.c.rowid == KbPassage.id)
+        if not bounded:
+            return stmt.order_by(rank).limit(CANDIDATES)
+        # In rowid order SQLite walks the full-text index first; joined the other way round it
+        # starts at the workspace index and probes the full-text table per passage (seconds).
+        ordered = stmt.order_by(FTS.c.rowid) if dialect == "sqlite" else stmt
+        part = ordered.limit(RANKED_AT_MOST // len(tiers)).subquery()
+        parts.append(select(*part.c))
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def _picking_terms(plan: list[WeightedTerm], snapshot: IndexSnapshot) -> list[str]:
     limit = max(1.0, snapshot.stats.passages * COMMON_SHARE)
     rare = [t.term for t in plan if snapshot.vocabulary.count(t.term) <= limit]
     return rare or [t.term for t in plan]
+
+
+def candidate_tiers(
+    plan: list[WeightedTerm], snapshot: IndexSnapshot
+) -> tuple[list[tuple[list[str], bool]], bool]:
+    """Return the (terms, all of them required) queries that pick candidate passages, and
+    whether they are bounded (each reads at most its share of RANKED_AT_MOST matches).
+
+    While the picking terms can match at most RANKED_AT_MOST passages (their passage counts
+    summed, or the whole index if smaller) one query ranks every passage that has any of them,
+    as always. Beyond that the database would rank tens of thousands of rows, so candidates
+    come from the passages having all of the customer's (up to CONJOINED_WORDS) rarest words,
+    unless they are so common that merely intersecting their postings would cost more than
+    POSTINGS_READ_AT_MOST entries, and from those having any of the rarest terms (highest IDF)
+    whose counts add up to RANKED_AT_MOST; the queries share that budget and the CANDIDATES.
+    """
+    picking = _picking_terms(plan, snapshot)
+    count = snapshot.vocabulary.count
+    if min(sum(count(t) for t in picking), snapshot.stats.passages) <= RANKED_AT_MOST:
+        return [(picking, False)], False
+    rarest = sorted(picking, key=lambda t: (count(t), t))
+    # The customer's own words (as typed or spelling-corrected), not the synonyms, related
+    # words, compound pieces or question words added to widen the net.
+    typed = {t.term for t in plan if t.origin in TYPED_ORIGINS and t.weight > QUESTION_WORD}
+    words: list[str] = []
+    for term in (t for t in rarest if t in typed):
+        if len(words) == CONJOINED_WORDS or sum(map(count, [*words, term])) > POSTINGS_READ_AT_MOST:
+            break
+        words.append(term)
+    tiers = [(words, True)] if len(words) > 1 else []
+    rare: list[str] = []
+    total = 0
+    for term in rarest:
+        total += count(term)
+        if rare and total > RANKED_AT_MOST:
+            break
+        rare.append(term)
+    return [*tiers, (rare, False)], True
 
 
 @dataclass
@@ -100,13 +183,15 @@ async def _lexical(
     session: AsyncSession, plan: list[WeightedTerm], snapshot: IndexSnapshot, *,
     workspace_id: int, locale: str | None, include_internal: bool,
 ) -> Candidates:
-    stmt = _candidate_statement(session.get_bind().dialect.name, _picking_terms(plan, snapshot))
-    stmt = stmt.where(KbPassage.workspace_id == workspace_id).limit(CANDIDATES)
+    filters = [KbPassage.workspace_id == workspace_id]
     if locale:
-        stmt = stmt.where(KbPassage.locale == locale)
+        filters.append(KbPassage.locale == locale)
     if not include_internal:
-        stmt = stmt.where(KbPassage.visibility == PUBLIC)
-    rows = (await session.execute(stmt)).all()
+        filters.append(KbPassage.visibility == PUBLIC)
+    tiers, bounded = candidate_tiers(plan, snapshot)
+    statement = _candidate_statement(session.get_bind().dialect.name, tiers, bounded, filters)
+    # A passage two tiers found comes back twice.
+    rows = list({row[0]: row for row in (await session.execute(statement)).all()}.values())
     scores = bm25f_scores(plan, (CandidateTerms(*row[:3]) for row in rows), snapshot.stats)
     return Candidates(scores, {r[0]: r[3] for r in rows}, {r[0]: r[4] for r in rows})
 

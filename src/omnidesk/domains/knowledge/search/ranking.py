@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -70,21 +69,42 @@ class CorpusStats:
         return math.log(1 + (passages - n + 0.5) / (n + 0.5))
 
 
+def _counter(terms: str, patterns: Sequence[tuple[str, str]]) -> list[int]:
+    """Count each (" term ", term) pattern's occurrences among space-separated terms."""
+    # Doubled spaces give every term its own pair, so neighbours never share one; the plain
+    # substring test skips the copy for terms the text does not hold at all.
+    padded = ""
+    counts = []
+    for pattern, term in patterns:
+        if term in terms:
+            padded = padded or f" {terms.replace(' ', '  ')} "
+            counts.append(padded.count(pattern))
+        else:
+            counts.append(0)
+    return counts
+
+
 def bm25f_scores(
     terms: Sequence[WeightedTerm], candidates: Iterable[CandidateTerms], stats: CorpusStats
 ) -> dict[int, float]:
     """Score candidates with BM25F: title matches count TITLE_WEIGHT times a body match."""
     scores: dict[int, float] = {}
     mean = stats.mean_length or 1.0
-    weights = [(wt.term, wt.weight * stats.idf(wt.term)) for wt in terms]
+    patterns = [(f" {wt.term} ", wt.term) for wt in terms]
+    weights = [wt.weight * stats.idf(wt.term) for wt in terms]
+    titles: dict[str, tuple[int, list[int]]] = {}  # an article's passages share its title
     for cand in candidates:
-        title = Counter(cand.title_terms.split())
-        body = Counter(cand.body_terms.split())
-        length = sum(body.values()) + sum(title.values())
+        title = titles.get(cand.title_terms)
+        if title is None:
+            title = titles[cand.title_terms] = (
+                len(cand.title_terms.split()), _counter(cand.title_terms, patterns))
+        body = cand.body_terms
+        length = title[0] + (body.count(" ") + 1 if body else 0)
         norm = K1 * (1 - B + B * length / mean)
         score = 0.0
-        for term, weight in weights:
-            tf = TITLE_WEIGHT * title.get(term, 0) + body.get(term, 0)
+        for weight, in_title, in_body in zip(weights, title[1], _counter(body, patterns),
+                                             strict=True):
+            tf = TITLE_WEIGHT * in_title + in_body
             if tf:
                 score += weight * tf * (K1 + 1) / (tf + norm)
         if score > 0:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.domains.knowledge.index.updates import IndexedArticle, bump_state, index_article
+from omnidesk.domains.knowledge.index.updates import IndexedArticle, bump_state, index_articles
 from omnidesk.domains.knowledge.models import KbIndexState, KbPassage, KbTerm
 from omnidesk.domains.knowledge.search.embeddings import EmbeddingProvider
 from omnidesk.domains.knowledge.service import list_published
+
+# Articles analysed and written per set-based round (one passage insert, one term upsert).
+REINDEX_BATCH = 200
 
 
 async def reindex_workspace(
@@ -26,11 +29,12 @@ async def reindex_workspace(
         passages=0, generation=generation))
     await session.execute(delete(KbPassage).where(KbPassage.workspace_id == workspace_id))
     published = await list_published(session, workspace_id=workspace_id, include_internal=True)
-    for article, version in published:
-        await index_article(session, IndexedArticle(
-            article_id=article.id, workspace_id=workspace_id, locale=article.locale,
-            visibility=version.visibility, title=version.title, summary=version.summary,
-            body=version.body, tags=list(version.tags),
-        group_id=article.translation_of_id), embedder=embedder)
+    articles = [IndexedArticle(
+        article_id=article.id, workspace_id=workspace_id, locale=article.locale,
+        visibility=version.visibility, title=version.title, summary=version.summary,
+        body=version.body, tags=list(version.tags), group_id=article.translation_of_id)
+        for article, version in published]
+    for start in range(0, len(articles), REINDEX_BATCH):
+        await index_articles(session, articles[start : start + REINDEX_BATCH], embedder=embedder)
     return len(published)
 

@@ -10,8 +10,9 @@ import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,8 @@ from omnidesk.domains.knowledge.index.passages import split_passages
 from omnidesk.domains.knowledge.models import KbIndexState, KbPassage, KbTerm
 from omnidesk.domains.knowledge.search.embeddings import EmbeddingProvider
 from omnidesk.domains.knowledge.search.terms import index_terms
+
+PASSAGES = cast(Table, KbPassage.__table__)
 
 
 @dataclass(frozen=True)
@@ -37,44 +40,50 @@ class IndexedArticle:
     group_id: int | None = None
 
 
-def build_passages(article: IndexedArticle) -> list[KbPassage]:
+def build_passages(article: IndexedArticle) -> list[dict[str, Any]]:
     """Split and tokenize an article into passage rows (CPU work; no database access)."""
     title_terms = " ".join(index_terms(" ".join([article.title, *article.tags])))
+    title_count = len(title_terms.split())
     rows = []
     for piece in split_passages(title=article.title, summary=article.summary, body=article.body):
         body_terms = index_terms(f"{piece.heading}\n{piece.text}")
-        rows.append(KbPassage(
-            workspace_id=article.workspace_id, article_id=article.article_id,
-            group_id=article.group_id or article.article_id, locale=article.locale,
-            visibility=article.visibility, position=piece.position,
-            heading=piece.heading[:300], text=piece.text, title_terms=title_terms,
-            body_terms=" ".join(body_terms),
-            term_count=len(body_terms) + len(title_terms.split()),
-        ))
+        rows.append({
+            "workspace_id": article.workspace_id, "article_id": article.article_id,
+            "group_id": article.group_id or article.article_id, "locale": article.locale,
+            "visibility": article.visibility, "position": piece.position,
+            "heading": piece.heading[:300], "text": piece.text, "title_terms": title_terms,
+            "body_terms": " ".join(body_terms), "term_count": len(body_terms) + title_count,
+        })
     return rows
 
 
-def passage_term_set(row: KbPassage) -> set[str]:
+def passage_term_set(row: dict[str, Any]) -> set[str]:
     """Return the distinct terms a passage row contributes to the vocabulary."""
-    return set(row.title_terms.split()) | set(row.body_terms.split())
+    return set(row["title_terms"].split()) | set(row["body_terms"].split())
+
+
+def _term_upsert(dialect: str) -> Any:
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = upsert(KbTerm)
+    return stmt.on_conflict_do_update(
+        index_elements=["workspace_id", "term"],
+        set_={"passages": KbTerm.passages + stmt.excluded.passages,
+              "generation": stmt.excluded.generation})
 
 
 async def _upsert_term_counts(
     session: AsyncSession, workspace_id: int, deltas: Counter, generation: int
 ) -> None:
-    changed = {term[:120]: n for term, n in deltas.items() if n}
-    if not changed:
-        return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    rows = [{"workspace_id": workspace_id, "term": t, "passages": n, "generation": generation}
-            for t, n in changed.items()]
-    for start in range(0, len(rows), 500):
-        stmt = insert(KbTerm).values(rows[start : start + 500])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["workspace_id", "term"],
-            set_={"passages": KbTerm.passages + stmt.excluded.passages,
-                  "generation": stmt.excluded.generation})
-        await session.execute(stmt)
+    # One statement run for every changed term (executemany): its SQL is compiled once and
+    # cached, where a multi-row VALUES built per call was compiled afresh each time.
+    changed: dict[str, int] = {}
+    for term, n in deltas.items():
+        if n:
+            changed[term[:120]] = changed.get(term[:120], 0) + n
+    if changed:
+        await session.execute(_term_upsert(session.get_bind().dialect.name), [
+            {"workspace_id": workspace_id, "term": t, "passages": n, "generation": generation}
+            for t, n in sorted(changed.items())])
 
 
 async def bump_state(session: AsyncSession, workspace_id: int, passages: int, terms: int) -> int:
@@ -94,7 +103,7 @@ async def bump_state(session: AsyncSession, workspace_id: int, passages: int, te
 
 async def replace_passages(
     session: AsyncSession, *, workspace_id: int, article_ids: Sequence[int],
-    new_rows: Sequence[KbPassage] = (),
+    new_rows: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Swap articles' indexed passages for new ones, keeping term counts and totals exact."""
     old_rows = (await session.execute(select(
@@ -107,15 +116,16 @@ async def replace_passages(
         deltas.update(passage_term_set(row))
     await session.execute(delete(KbPassage).where(
         KbPassage.workspace_id == workspace_id, KbPassage.article_id.in_(article_ids)))
-    session.add_all(new_rows)
-    await session.flush()
-    term_delta = sum(r.term_count for r in new_rows) - sum(count for _, _, count in old_rows)
+    if new_rows:
+        # The table, not the mapped class: a plain executemany, no ORM bulk bookkeeping.
+        await session.execute(insert(PASSAGES), list(new_rows))
+    term_delta = sum(r["term_count"] for r in new_rows) - sum(c for _, _, c in old_rows)
     generation = await bump_state(session, workspace_id, len(new_rows) - len(old_rows),
                                    term_delta)
     await _upsert_term_counts(session, workspace_id, deltas, generation)
 
 
-def _build_all(articles: Sequence[IndexedArticle]) -> list[KbPassage]:
+def _build_all(articles: Sequence[IndexedArticle]) -> list[dict[str, Any]]:
     return [row for article in articles for row in build_passages(article)]
 
 
@@ -128,9 +138,9 @@ async def index_articles(
         return 0
     rows = await asyncio.to_thread(_build_all, articles)
     if embedder is not None:
-        vectors = await embedder.embed([f"{r.heading}\n{r.text}" for r in rows])
+        vectors = await embedder.embed([f"{r['heading']}\n{r['text']}" for r in rows])
         for row, vector in zip(rows, vectors, strict=True):
-            row.vector = [round(float(x), 6) for x in vector]
+            row["vector"] = [round(float(x), 6) for x in vector]
     await replace_passages(session, workspace_id=articles[0].workspace_id,
                            article_ids=[a.article_id for a in articles], new_rows=rows)
     return len(rows)

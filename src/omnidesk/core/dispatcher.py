@@ -7,12 +7,14 @@ import contextlib
 import datetime as dt
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
-from sqlalchemy import Row, and_, false, insert, not_, or_, select, update
+from sqlalchemy import Row, Table, and_, bindparam, false, insert, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.sql import Executable
 
 from omnidesk.core.db import rowcount, utcnow
 from omnidesk.core.events import (
@@ -38,6 +40,13 @@ CLAIM_BATCH = 10  # small, so a slow handler cannot outlive the lease of deliver
 BACKGROUND_YIELD_SECONDS = 5.0
 # The lanes of a running dispatcher (``run_forever``): live deliveries (screens) and the rest.
 LIVE, MAIN = "live", "main"
+# The dispatcher's own statements are Core statements on its tables, built once (see
+# ``Dispatcher._statement``): no ORM object is read or written, so the ORM's bulk-statement
+# machinery (autoflush, synchronisation, annotated copies re-keyed on every run) is skipped.
+_DELIVERY_TABLE = cast(Table, EventDelivery.__table__)
+_OUTBOX_TABLE = cast(Table, OutboxEvent.__table__)
+_DELIVERIES, _OUTBOX = _DELIVERY_TABLE.c, _OUTBOX_TABLE.c
+_INSERT_DELIVERIES = insert(_DELIVERY_TABLE)
 
 
 @dataclass
@@ -80,6 +89,7 @@ class Dispatcher:
         self._background_maybe = True
         self._next_runs: dict[str, dt.datetime] = {}  # when each schedule is due, as last seen
         self._stopping = False
+        self._statements: dict[tuple[Any, ...], Executable] = {}  # see _statement
 
     def wake(self) -> None:
         """Ask the loops to look for work now (called after commits that wrote events)."""
@@ -157,21 +167,11 @@ class Dispatcher:
         # what woke this lane is fanned out now; a later commit wakes it again
         (self._live_wake if lane == LIVE else self._wake).clear()
         async with self.session_factory() as session:
-            candidates = (
-                select(OutboxEvent.id)
-                .where(OutboxEvent.fanned_out.is_(False))
-                .order_by(OutboxEvent.id)
-                .limit(self.config.batch_size)
-                .scalar_subquery()
-            )
-            claimed = (await session.execute(
-                update(OutboxEvent)
-                .where(OutboxEvent.id.in_(candidates), OutboxEvent.fanned_out.is_(False))
-                .values(fanned_out=True)
-                .returning(OutboxEvent.id, OutboxEvent.name, OutboxEvent.workspace_id,
-                           OutboxEvent.payload)
-            )).all()
-            await self._refresh_audiences(session, {row.name for row in claimed})
+            connection = await session.connection()  # Core: no ORM object is involved
+            claimed = (await connection.execute(
+                self._statement(("fan_out",), self._fan_out_sql))).all()
+            if claimed:
+                await self._refresh_audiences(session, {row.name for row in claimed})
             rows = [
                 {"event_id": row.id, "workspace_id": row.workspace_id, "subscriber": name,
                  "status": PENDING, "attempts": 0, "next_attempt_at": utcnow(),
@@ -180,7 +180,7 @@ class Dispatcher:
                 for name in self.interested(row.name, row.payload, row.workspace_id)
             ]
             if rows:
-                await session.execute(insert(EventDelivery), rows)
+                await connection.execute(_INSERT_DELIVERIES, rows)
                 background = self.registry.background_names
                 self._background_maybe |= any(r["subscriber"] in background for r in rows)
             await session.commit()
@@ -244,57 +244,91 @@ class Dispatcher:
         statements plus one UPDATE and the commit.
         """
         now = utcnow()
-        due = or_(
-            and_(EventDelivery.status == PENDING, EventDelivery.next_attempt_at <= now),
-            and_(EventDelivery.status == RUNNING, EventDelivery.locked_until < now),
-        )
         async with self.session_factory() as session:
-            background, overdue = self._background(now)
-            live = (EventDelivery.subscriber.in_(sorted(self.registry.live_names))
-                    if lane is not None else None)  # a lane's own deliveries
-            if lane == LIVE and live is not None:
-                claimed = await self._claim(session, and_(due, live), size, now)
+            if lane == LIVE:
+                claimed = await self._claim(session, "live", size, now)
             else:
-                mine = and_(due, not_(live)) if live is not None else due
-                claimed = await self._claim(session, and_(mine, or_(not_(background), overdue)),
-                                            size, now)
+                mine = "mine" if lane is not None and self.registry.live_names else "all"
+                claimed = await self._claim(session, mine, size, now)
                 if not claimed and self._background_maybe:  # nothing else: one background job
-                    claimed = await self._claim(session, and_(mine, background), 1, now)
+                    claimed = await self._claim(session, f"{mine}-background", 1, now)
                     self._background_maybe = bool(claimed)
             events: dict[int, Row[Any]] = {}
             if claimed:
-                rows = await session.execute(
-                    select(OutboxEvent.id, OutboxEvent.name, OutboxEvent.workspace_id,
-                           OutboxEvent.payload, OutboxEvent.key, OutboxEvent.created_at)
-                    .where(OutboxEvent.id.in_({c.event_id for c in claimed})))
+                rows = await (await session.connection()).execute(
+                    self._statement(("events",), _events_sql),
+                    {"ids": sorted({c.event_id for c in claimed})})
                 events = {row.id: row for row in rows.all()}
             await session.commit()
         return sorted(_Claimed(c.id, c.subscriber, c.attempts, events.get(c.event_id))
                       for c in claimed)
 
-    async def _claim(self, session: AsyncSession, where: Any, size: int,
+    async def _claim(self, session: AsyncSession, kind: str, size: int,
                      now: dt.datetime) -> list[Any]:
-        candidates = (select(EventDelivery.id).where(where)
-                      .order_by(EventDelivery.next_attempt_at, EventDelivery.id)
-                      .limit(size).scalar_subquery())
-        return list((await session.execute(
-            update(EventDelivery)
-            .where(EventDelivery.id.in_(candidates), where)
-            .values(status=RUNNING, attempts=EventDelivery.attempts + 1,
-                    locked_until=now + dt.timedelta(seconds=self.config.lease_seconds))
-            .returning(EventDelivery.id, EventDelivery.event_id, EventDelivery.subscriber,
-                       EventDelivery.attempts)
-        )).all())
+        """Claim up to `size` due deliveries of a kind (see ``_claim_sql``) under a lease."""
+        statement = self._statement(("claim", kind, size), lambda: self._claim_sql(kind, size))
+        return list((await (await session.connection()).execute(statement, {
+            "now": now, "locked_until": now + dt.timedelta(seconds=self.config.lease_seconds),
+            "overdue_before": now - dt.timedelta(seconds=BACKGROUND_YIELD_SECONDS),
+        })).all())
 
-    def _background(self, now: dt.datetime) -> tuple[Any, Any]:
+    def _statement(self, key: tuple[Any, ...], build: Callable[[], Executable]) -> Executable:
+        """Return a hot statement built once per registry state (SQLAlchemy then reuses its
+        compiled form without building and keying the expression again on every pass)."""
+        key = (*key, self.registry.live_names, self.registry.background_names)
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = self._statements[key] = build()
+        return statement
+
+    def _fan_out_sql(self) -> Executable:
+        """Mark a batch of events fanned out, returning them."""
+        candidates = (select(_OUTBOX.id).where(_OUTBOX.fanned_out.is_(False))
+                      .order_by(_OUTBOX.id).limit(self.config.batch_size)
+                      .scalar_subquery())
+        return (update(_OUTBOX_TABLE)
+                .where(_OUTBOX.id.in_(candidates), _OUTBOX.fanned_out.is_(False))
+                .values(fanned_out=True)
+                .returning(_OUTBOX.id, _OUTBOX.name, _OUTBOX.workspace_id, _OUTBOX.payload))
+
+    def _claim_sql(self, kind: str, size: int) -> Executable:
+        """Build the claim of one kind of due delivery: ``live`` (the live lane's), ``mine``
+        (the main lane's: not live), ``all``; each but ``live`` takes background work only once
+        overdue, and its ``-background`` form takes only background work."""
+        now = bindparam("now", type_=_DELIVERIES.next_attempt_at.type)
+        due = or_(
+            and_(_DELIVERIES.status == PENDING, _DELIVERIES.next_attempt_at <= now),
+            and_(_DELIVERIES.status == RUNNING, _DELIVERIES.locked_until < now),
+        )
+        live = _DELIVERIES.subscriber.in_(sorted(self.registry.live_names))
+        if kind == "live":
+            where = and_(due, live)
+        else:
+            mine = and_(due, not_(live)) if kind.startswith("mine") else due
+            background, overdue = self._background()
+            where = (and_(mine, background) if kind.endswith("-background")
+                     else and_(mine, or_(not_(background), overdue)))
+        candidates = (select(_DELIVERIES.id).where(where)
+                      .order_by(_DELIVERIES.next_attempt_at, _DELIVERIES.id)
+                      .limit(size).scalar_subquery())
+        return (update(_DELIVERY_TABLE)
+                .where(_DELIVERIES.id.in_(candidates), where)
+                .values(status=RUNNING, attempts=_DELIVERIES.attempts + 1,
+                        locked_until=bindparam("locked_until",
+                                               type_=_DELIVERIES.locked_until.type))
+                .returning(_DELIVERIES.id, _DELIVERIES.event_id, _DELIVERIES.subscriber,
+                           _DELIVERIES.attempts))
+
+    def _background(self) -> tuple[Any, Any]:
         """Return (in SQL) whether a delivery is background work, and whether it has waited
-        ``BACKGROUND_YIELD_SECONDS`` past its time (then it rides along with customers' work)."""
+        ``BACKGROUND_YIELD_SECONDS`` past its time (then it rides along with customers' work;
+        the time is the ``overdue_before`` parameter)."""
         names = self.registry.background_names
         if not names:
             return false(), false()
-        return (EventDelivery.subscriber.in_(sorted(names)),
-                EventDelivery.next_attempt_at <= now - dt.timedelta(
-                    seconds=BACKGROUND_YIELD_SECONDS))
+        return (_DELIVERIES.subscriber.in_(sorted(names)),
+                _DELIVERIES.next_attempt_at <= bindparam(
+                    "overdue_before", type_=_DELIVERIES.next_attempt_at.type))
 
     async def _run_isolated(self, claimed: _Claimed) -> None:
         """Run one claimed delivery; whatever it raises, the rest of its batch still runs."""
@@ -350,12 +384,16 @@ class Dispatcher:
         A delivery whose lease expired and that another dispatcher took over is settled by
         that one; this attempt's writes roll back.
         """
-        result = await session.execute(
-            update(EventDelivery)
-            .where(EventDelivery.id == claimed.id, EventDelivery.status == RUNNING,
-                   EventDelivery.attempts == claimed.attempts)
-            .values(**values)
-            .execution_options(synchronize_session=False))
+        statement = self._statement(("settle", *sorted(values)), lambda: (
+            update(_DELIVERY_TABLE)
+            .where(_DELIVERIES.id == bindparam("delivery_id"), _DELIVERIES.status == RUNNING,
+                   _DELIVERIES.attempts == bindparam("attempt"))
+            .values({name: bindparam(f"v_{name}", type_=_DELIVERIES[name].type)
+                     for name in values})))
+        await session.flush()  # the handler's writes, then the delivery's row (Core)
+        result = await (await session.connection()).execute(
+            statement, {"delivery_id": claimed.id, "attempt": claimed.attempts,
+                        **{f"v_{name}": value for name, value in values.items()}})
         if rowcount(result) != 1:  # taken over, or gone (its workspace was deleted)
             await session.rollback()
             return
@@ -388,6 +426,13 @@ class Dispatcher:
         base = self.config.backoff_base_seconds * (2 ** max(attempt - 1, 0))
         capped = min(base, self.config.backoff_cap_seconds)
         return capped * random.uniform(0.5, 1.0)
+
+
+def _events_sql() -> Executable:
+    """Read claimed deliveries' events (the ``ids`` parameter)."""
+    return (select(_OUTBOX.id, _OUTBOX.name, _OUTBOX.workspace_id, _OUTBOX.payload, _OUTBOX.key,
+                   _OUTBOX.created_at)
+            .where(_OUTBOX.id.in_(bindparam("ids", expanding=True))))
 
 
 def _first(row: Row[Any]) -> int:

@@ -11,6 +11,7 @@ commit in the same transaction that marks its delivery done, so database effects
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -185,7 +186,7 @@ class Subscriber:
     background: bool = False  # housekeeping (schedules, reports): yields to customers' work
     live: bool = False  # intake and screens (realtime): its own lane, never behind other work
 
-    @property
+    @functools.cached_property  # asked for every event at every fan-out
     def event_names(self) -> frozenset[str]:
         """Return the catalogue names this subscriber handles."""
         return frozenset(e.name for e in self.events)

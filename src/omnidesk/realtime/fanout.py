@@ -19,8 +19,12 @@ from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.analytics.events import GoalOffTrack
 from omnidesk.domains.automation.events import AutomationNotified
 from omnidesk.domains.conversations import events as ev
-from omnidesk.domains.conversations.service import get_conversation, get_message
-from omnidesk.domains.customers.service import get_customer
+from omnidesk.domains.conversations.service import (
+    get_conversation,
+    get_conversation_people,
+    get_message,
+)
+from omnidesk.domains.customers.service import get_customer, list_identity_handles
 from omnidesk.domains.engagement.service import visitor_message
 from omnidesk.domains.feedback import events as feedback
 from omnidesk.domains.routing import events as routing
@@ -116,21 +120,24 @@ async def _tell_visitor_status(hub: Hub, session: AsyncSession, workspace_id: in
 async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
                            payload: ev.MessageCreated) -> None:
     try:
-        conv = await get_conversation(session, workspace_id=workspace_id,
-                                      conversation_id=payload.conversation_id)
+        assignee_id, team_id = await get_conversation_people(
+            session, workspace_id=workspace_id, conversation_id=payload.conversation_id)
     except NotFound:
         return  # deleted since: nothing to show
     await hub.publish(
-        concerned_topics(workspace_id, conv.id, assignee_ids=(conv.assignee_id,),
-                         team_ids=(conv.team_id,)),
+        concerned_topics(workspace_id, payload.conversation_id, assignee_ids=(assignee_id,),
+                         team_ids=(team_id,)),
         "message.created", payload.model_dump(mode="json", include=set(MESSAGE_FIELDS)))
     if payload.is_private or not is_realtime(payload.channel):
         return
+    handles = await list_identity_handles(session, workspace_id=workspace_id,
+                                          customer_id=payload.customer_id,
+                                          kinds=VISITOR_IDENTITY_KINDS)
+    if not handles:
+        return  # no widget of this customer's to tell (or the customer was deleted since)
     try:
         msg = await get_message(session, workspace_id=workspace_id,
                                 message_id=payload.message_id)
-        customer = await get_customer(session, workspace_id=workspace_id,
-                                      customer_id=payload.customer_id)
     except NotFound:
         return  # deleted since: nothing to show
     author = None
@@ -138,10 +145,8 @@ async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
         user = await get_user(session, workspace_id=workspace_id, user_id=msg.author_id)
         author = user.display_name or user.name
     data = visitor_message(msg, author).model_dump(mode="json")
-    for identity in customer.identities:
-        if identity.kind in VISITOR_IDENTITY_KINDS:
-            await hub.publish(visitor_topic(workspace_id, identity.kind, identity.value),
-                              "message.created", data)
+    for kind, value in handles:
+        await hub.publish(visitor_topic(workspace_id, kind, value), "message.created", data)
 
 
 async def fan_out_routing(event: DeliveredEvent[Any], session: AsyncSession) -> None:

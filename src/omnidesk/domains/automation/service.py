@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import CompoundSelect, and_, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -248,17 +249,22 @@ async def allowed_hosts(session: AsyncSession, *, workspace_id: int) -> set[str]
     return set(rows.all())
 
 
+@functools.cache  # read on every dispatcher pass that fans out events: built (and keyed) once
+def _subscriptions_query() -> CompoundSelect:
+    rules = select(AutomationRule.workspace_id, AutomationRule.events.label("events"),
+                   literal("rule").label("kind")).where(AutomationRule.enabled.is_(True))
+    hooks = select(WebhookEndpoint.workspace_id, WebhookEndpoint.events.label("events"),
+                   literal("webhook").label("kind")).where(WebhookEndpoint.enabled.is_(True))
+    return union_all(rules, hooks)
+
+
 async def subscribed_events(session: AsyncSession) -> dict[int, frozenset[str]]:
     """Return, per workspace, the events its enabled rules and endpoints want (one query).
 
     The rules' and the webhooks' subscribers share this audience: one read per dispatcher pass.
     """
-    rules = select(AutomationRule.workspace_id, AutomationRule.events.label("events"),
-                   literal("rule").label("kind")).where(AutomationRule.enabled.is_(True))
-    hooks = select(WebhookEndpoint.workspace_id, WebhookEndpoint.events.label("events"),
-                   literal("webhook").label("kind")).where(WebhookEndpoint.enabled.is_(True))
     out: dict[int, set[str]] = {}
-    for row in (await session.execute(union_all(rules, hooks))).all():
+    for row in (await session.execute(_subscriptions_query())).all():
         prefix = "" if row.kind == "rule" else "webhook:"
         out.setdefault(int(row.workspace_id), set()).update(
             f"{prefix}{e}" for e in row.events or [])

@@ -79,6 +79,20 @@ async def get_conversation(
                                   object_id=conversation_id, what="conversation")
 
 
+async def get_conversation_people(
+    session: AsyncSession, *, workspace_id: int, conversation_id: int
+) -> tuple[int | None, int | None]:
+    """Return a conversation's (assignee_id, team_id), for pushes to the screens concerned,
+    without loading the conversation (one narrow read); raise NotFound."""
+    row = (await session.execute(
+        select(Conversation.assignee_id, Conversation.team_id)
+        .where(Conversation.id == conversation_id, Conversation.workspace_id == workspace_id)
+    )).first()
+    if row is None:
+        raise NotFound("conversation not found")
+    return row[0], row[1]
+
+
 def visible_clause(actor: Actor) -> ColumnElement[bool] | None:
     """Say which conversations a limited actor may see; None when it may see the workspace's.
 

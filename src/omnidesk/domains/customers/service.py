@@ -36,6 +36,18 @@ async def get_customer(session: AsyncSession, *, workspace_id: int, customer_id:
                                   object_id=customer_id, what="customer")
 
 
+async def list_identity_handles(session: AsyncSession, *, workspace_id: int, customer_id: int,
+                                kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Return a customer's (kind, value) identities of these kinds, in id order (one narrow
+    read, for pushes to the customer's own screens; none for a customer deleted since)."""
+    rows = await session.execute(
+        select(CustomerIdentity.kind, CustomerIdentity.value)
+        .where(CustomerIdentity.workspace_id == workspace_id,
+               CustomerIdentity.customer_id == customer_id, CustomerIdentity.kind.in_(kinds))
+        .order_by(CustomerIdentity.id))
+    return [(kind, value) for kind, value in rows.all()]
+
+
 async def get_visible_customer(
     session: AsyncSession, *, workspace_id: int, customer_id: int,
     visible: Select[int] | None,

@@ -4,15 +4,12 @@ loads)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
-from typer.testing import CliRunner
 
-from omnidesk.app.cli import app
-from omnidesk.config import get_settings
+from tests.cli_run import cli_database, run_cli
 from tests.demo_cache import loaded_demo
 from tests.domains.analytics.test_reports_api import ISSUE_KEYS
 
@@ -23,13 +20,8 @@ async def test_the_demo_reports_plausible_kpis(session: AsyncSession, db_url: st
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     demo = await loaded_demo(session, "history")
     assert "90 days" in demo.summary
-    monkeypatch.setenv("OMNIDESK_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    try:
-        result = await asyncio.to_thread(CliRunner().invoke, app, [
-            "report", "kpis", "--workspace", "hanbit", "--json"])
-    finally:
-        get_settings.cache_clear()
+    with cli_database(monkeypatch, db_url):
+        result = await run_cli(["report", "kpis", "--workspace", "hanbit", "--json"])
     assert result.exit_code == 0, result.output
     kpis = json.loads(result.output)
     assert set(ISSUE_KEYS) <= set(kpis)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from typer.testing import CliRunner
 
 from omnidesk.app.commands.simulate import app as simulate_app
-from omnidesk.config import get_settings
 from omnidesk.core.db import utcnow
 from omnidesk.core.events import OutboxEvent
 from omnidesk.domains.analytics.actions import do_check_goals, do_rebuild
 from omnidesk.domains.analytics.staffing import StaffingGoal, recommend
 from omnidesk.domains.routing.service import predict_staffing
+from tests.cli_run import cli_database, run_cli
 from tests.conftest import Persona
 from tests.domains.analytics.history import Story, add_customer, add_story
 from tests.domains.analytics.test_kpis import NOW, build
@@ -66,13 +64,9 @@ async def test_simulate_takes_its_inputs_from_the_workspace_history(
     await session.commit()
     await do_rebuild(session, workspace_id=owner.workspace_id)
     await session.commit()
-    monkeypatch.setenv("OMNIDESK_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    try:
-        result = await asyncio.to_thread(CliRunner().invoke, simulate_app, [
-            "--workspace", owner.slug, "--agents", "1", "--hours", "2", "--json"])
-    finally:
-        get_settings.cache_clear()
+    with cli_database(monkeypatch, db_url):
+        result = await run_cli(["--workspace", owner.slug, "--agents", "1", "--hours", "2",
+                                "--json"], cli=simulate_app)
     assert result.exit_code == 0, result.output
     assert "0.75 arrivals/h, handle time 600 s" in result.output  # 3 in 4 weeks, 10 min each
     assert "service_level" in result.output

@@ -3,7 +3,6 @@ histories with known answers, folded incrementally from the event log."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import re
@@ -14,10 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from typer.testing import CliRunner
 
-from omnidesk.app.cli import app
-from omnidesk.config import get_settings
 from omnidesk.core.events import OutboxEvent
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.analytics.actions import do_rebuild
@@ -29,6 +25,7 @@ from omnidesk.domains.routing.actions import do_set_presence
 from omnidesk.domains.routing.models import AgentStateRow
 from omnidesk.domains.routing.service import at_capacity
 from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
+from tests.cli_run import cli_database, run_cli
 from tests.conftest import Persona
 from tests.domains.analytics.history import Story, add_customer, add_story, kst
 from tests.domains.analytics.test_kpis import NOW, build
@@ -204,15 +201,11 @@ async def test_the_cli_prints_every_documented_kpi_with_occupancy(
     await build(session, ws)
     await do_rebuild(session, workspace_id=ws, now=NOW)
     await online_four_hours_full_three(session, ws, agent)
-    monkeypatch.setenv("OMNIDESK_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    try:
-        args = ["report", "kpis", "--workspace", owner.slug, "--from", "2026-12-01", "--to",
-                "2026-12-31", "--json"]
-        total = await asyncio.to_thread(CliRunner().invoke, app, args)
-        by = await asyncio.to_thread(CliRunner().invoke, app, [*args, "--by", "agent"])
-    finally:
-        get_settings.cache_clear()
+    args = ["report", "kpis", "--workspace", owner.slug, "--from", "2026-12-01", "--to",
+            "2026-12-31", "--json"]
+    with cli_database(monkeypatch, db_url):
+        total = await run_cli(args)
+        by = await run_cli([*args, "--by", "agent"])
     assert total.exit_code == 0, total.output
     printed = json.loads(total.output)
     keys = documented_keys()

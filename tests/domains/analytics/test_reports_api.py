@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import httpx
 import pytest
-from typer.testing import CliRunner
 
-from omnidesk.app.cli import app
-from omnidesk.config import get_settings
 from omnidesk.core.security import new_api_token
 from omnidesk.domains.agents.models import ApiToken
 from omnidesk.domains.analytics.actions import do_rebuild
+from tests.cli_run import cli_database, run_cli
 from tests.conftest import Persona
 from tests.domains.analytics.history import Story, add_customer, add_story, kst
 from tests.domains.analytics.test_kpis import NOW, build
@@ -99,19 +96,12 @@ async def test_the_cli_prints_every_kpi_key_as_json(session, owner: Persona, db_
     await build(session, owner.workspace_id)
     await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
     await session.commit()
-    monkeypatch.setenv("OMNIDESK_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    try:
-        result = await asyncio.to_thread(CliRunner().invoke, app, [
-            "report", "kpis", "--workspace", owner.slug, "--from", "2026-12-01",
-            "--to", "2026-12-31", "--json"])
-        by = await asyncio.to_thread(CliRunner().invoke, app, [
-            "report", "kpis", "--workspace", owner.slug, "--from", "2026-12-01",
-            "--to", "2026-12-31", "--by", "intent", "--json"])
-        wrong = await asyncio.to_thread(CliRunner().invoke, app, [
-            "report", "kpis", "--workspace", "nobody", "--json"])
-    finally:
-        get_settings.cache_clear()
+    with cli_database(monkeypatch, db_url):
+        result = await run_cli(["report", "kpis", "--workspace", owner.slug, "--from",
+                                "2026-12-01", "--to", "2026-12-31", "--json"])
+        by = await run_cli(["report", "kpis", "--workspace", owner.slug, "--from",
+                            "2026-12-01", "--to", "2026-12-31", "--by", "intent", "--json"])
+        wrong = await run_cli(["report", "kpis", "--workspace", "nobody", "--json"])
     assert result.exit_code == 0, result.output
     printed = json.loads(result.output)
     assert set(ISSUE_KEYS) <= set(printed) and printed["reopen_rate"] == 0.25

@@ -3,7 +3,6 @@ time-split evaluation command on the demo."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 
@@ -14,7 +13,7 @@ from typer.testing import CliRunner
 
 from omnidesk.app.cli import app
 from omnidesk.app.subscribers import build_registry
-from omnidesk.config import Settings, get_settings
+from omnidesk.config import Settings
 from omnidesk.domains.commerce.models import BehaviourEvent
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.models import Customer
@@ -23,6 +22,7 @@ from omnidesk.domains.engagement.models import ContactReasonModelRow
 from omnidesk.domains.engagement.prediction import PredictionError
 from omnidesk.domains.engagement.service import predict_contact_reason
 from omnidesk.domains.engagement.tasks import CONTACT_REASON_SCHEDULE, do_retrain_contact_reasons
+from tests.cli_run import cli_database, run_cli
 from tests.conftest import Persona
 from tests.demo_cache import loaded_demo
 
@@ -107,14 +107,9 @@ async def test_the_eval_command_prints_accuracy_on_the_demo_history_above_the_ba
         session: AsyncSession, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     report = (await loaded_demo(session)).report
     assert report.behaviour_events > 1000
-    monkeypatch.setenv("OMNIDESK_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    try:
-        result = await asyncio.to_thread(  # the command runs its own event loop
-            CliRunner().invoke, app, ["engagement", "eval", "--workspace", "hanbit"],
-            terminal_width=160)
-    finally:
-        get_settings.cache_clear()
+    with cli_database(monkeypatch, db_url):
+        result = await run_cli(["engagement", "eval", "--workspace", "hanbit"],
+                               terminal_width=160)
     assert result.exit_code == 0, result.output
     model = re.search(rf"model\s+│\s+{PERCENT}\s+│\s+{PERCENT}", result.output)
     baseline = re.search(rf"baseline \(most frequent: \w+\)\s+│\s+{PERCENT}\s+│\s+{PERCENT}",
@@ -126,14 +121,10 @@ async def test_the_eval_command_prints_accuracy_on_the_demo_history_above_the_ba
 
 
 def test_eval_of_an_unknown_workspace_is_a_clear_error(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("OMNIDESK_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'e.db'}")
-    get_settings.cache_clear()
-    try:
+    with cli_database(monkeypatch, f"sqlite+aiosqlite:///{tmp_path / 'e.db'}"):
         runner = CliRunner()
         assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
         result = runner.invoke(app, ["engagement", "eval", "--workspace", "nope"])
-    finally:
-        get_settings.cache_clear()
     assert result.exit_code == 1 and "no workspace 'nope'" in result.output
 
 

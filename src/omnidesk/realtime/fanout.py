@@ -24,7 +24,7 @@ from omnidesk.domains.conversations.service import (
     get_conversation_people,
     get_message,
 )
-from omnidesk.domains.customers.service import get_customer, list_identity_handles
+from omnidesk.domains.customers.service import list_identity_handles
 from omnidesk.domains.engagement.service import visitor_message
 from omnidesk.domains.feedback import events as feedback
 from omnidesk.domains.routing import events as routing
@@ -105,16 +105,17 @@ async def _tell_visitor_status(hub: Hub, session: AsyncSession, workspace_id: in
                                facts: ev.ConversationStatusChanged) -> None:
     """Tell the customer's open widgets whether their conversation ended (resolved) or goes on
     (reopened), so the chat shows it without a reload."""
-    try:
-        customer = await get_customer(session, workspace_id=workspace_id,
-                                      customer_id=facts.customer_id)
-    except NotFound:
-        return
     data = {"conversation_id": facts.conversation_id, "ended": facts.status == "resolved"}
-    for identity in customer.identities:
-        if identity.kind in VISITOR_IDENTITY_KINDS:
-            await hub.publish(visitor_topic(workspace_id, identity.kind, identity.value),
-                              "conversation.status", data)
+    for topic in await _visitor_topics(session, workspace_id, facts.customer_id):
+        await hub.publish(topic, "conversation.status", data)
+
+
+async def _visitor_topics(session: AsyncSession, workspace_id: int,
+                          customer_id: int) -> list[str]:
+    """The topics of the customer's own widgets (none for a customer deleted since)."""
+    handles = await list_identity_handles(session, workspace_id=workspace_id,
+                                          customer_id=customer_id, kinds=VISITOR_IDENTITY_KINDS)
+    return [visitor_topic(workspace_id, kind, value) for kind, value in handles]
 
 
 async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
@@ -130,10 +131,8 @@ async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
         "message.created", payload.model_dump(mode="json", include=set(MESSAGE_FIELDS)))
     if payload.is_private or not is_realtime(payload.channel):
         return
-    handles = await list_identity_handles(session, workspace_id=workspace_id,
-                                          customer_id=payload.customer_id,
-                                          kinds=VISITOR_IDENTITY_KINDS)
-    if not handles:
+    topics = await _visitor_topics(session, workspace_id, payload.customer_id)
+    if not topics:
         return  # no widget of this customer's to tell (or the customer was deleted since)
     try:
         msg = await get_message(session, workspace_id=workspace_id,
@@ -145,8 +144,8 @@ async def _message_created(hub: Hub, session: AsyncSession, workspace_id: int,
         user = await get_user(session, workspace_id=workspace_id, user_id=msg.author_id)
         author = user.display_name or user.name
     data = visitor_message(msg, author).model_dump(mode="json")
-    for kind, value in handles:
-        await hub.publish(visitor_topic(workspace_id, kind, value), "message.created", data)
+    for topic in topics:
+        await hub.publish(topic, "message.created", data)
 
 
 async def fan_out_routing(event: DeliveredEvent[Any], session: AsyncSession) -> None:

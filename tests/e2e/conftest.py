@@ -214,9 +214,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """A failed browser test's report ends with the tail of its server's log (what the server
     said while the page waited is often the whole story on a loaded CI machine)."""
     report = yield
-    server = getattr(item, "funcargs", {}).get("live_server")
-    if report.failed and isinstance(server, LiveServer):
-        report.sections.append(("server log (tail)", server.log_tail() or "(empty)"))
+    if not report.failed:
+        return report
+    for name, server in getattr(item, "funcargs", {}).items():
+        if not isinstance(server, LiveServer):
+            continue
+        tail = server.log_tail() or "(empty)"
+        report.sections.append((f"server log of {name} (tail)", tail))
+        # CI prints only the start and the end of the output: the short summary at the end shows
+        # the crash message, so the last lines the server said go there too.
+        crash = getattr(report.longrepr, "reprcrash", None)
+        if crash is not None:
+            crash.message += f"\n[{name} log, last lines]\n" + "\n".join(
+                tail.splitlines()[-25:])[-2500:]
     return report
 
 

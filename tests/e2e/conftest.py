@@ -96,7 +96,7 @@ for line in sys.stdin:
         os.dup2(fd, 1), os.dup2(fd, 2)
         try:
             uvicorn.run("omnidesk.app.main:create_app", factory=True, host="127.0.0.1",
-                        port=request["port"], log_level="warning")
+                        port=request["port"], log_level="info")  # the requests in its log
         finally:
             os._exit(0)
     print(pid, flush=True)

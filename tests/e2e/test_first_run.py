@@ -302,7 +302,12 @@ def test_a_new_owner_sets_up_the_workspace_from_the_browser(
     page.goto(base + "/inbox?view=all")
     page.locator(".conv-item a").filter(has_text="이영희").first.click()
     greeting = page.locator(".c360-greeting .c360-suggest")
-    greeting.wait_for()
+    try:
+        greeting.wait_for()
+    except Exception as exc:  # say what the conversation's side panel shows instead
+        _shoot(page, "conversation")
+        raise AssertionError(f"{page.url} panel: "
+                             f"{page.locator('#customer360-slot').inner_html()[-1500:]}") from exc
     assert greeting.inner_text() == "반가워요! 모아상점 쇼룸 방문 문의도 환영해요."
     _shoot(page, "conversation")
 

@@ -6,7 +6,17 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, MetaData, event, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Table,
+    event,
+    select,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import CursorResult, Result
@@ -73,6 +83,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
         dt.datetime: UTCDateTime, dict[str, Any]: JsonType, list[Any]: JsonType}
+
+
+STATISTICS: dict[str, Any] = {"info": {"erasure": "keep"}}
+"""Last ``__table_args__`` entry of a table whose rows feed reports (a survey answer, a
+conversation's facts): erasing a customer keeps its rows, linked to the anonymised customer
+row, and blanks their free-text columns, so past figures do not change."""
+
+
+def kept_on_erasure(table: Table) -> bool:
+    """Say whether erasing a customer keeps this table's rows (declared with STATISTICS)."""
+    return bool(table.info.get("erasure") == "keep")
 
 
 class IdMixin:

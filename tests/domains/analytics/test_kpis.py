@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.analytics import reports
@@ -34,6 +35,9 @@ from omnidesk.domains.analytics.tables import (
     heatmap,
     survey_distribution,
 )
+from omnidesk.domains.conversations.models import Conversation
+from omnidesk.domains.feedback.models import SurveyAnswer
+from omnidesk.domains.retention.erasure_actions import do_erase_customer
 from omnidesk.domains.workspaces.service import get_workspace, workspace_calendar
 from tests.conftest import Persona
 from tests.domains.analytics.history import SMS, Story, add_customer, add_story, kst
@@ -237,3 +241,31 @@ async def test_other_workspaces_see_nothing(session: AsyncSession, owner: Person
     await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
     result = (await kpis(session, workspace_id=outsider.workspace_id, flt=DECEMBER))[""]
     assert result["conversations"] == 0 and result["fcr_rate"] is None
+
+
+async def test_erasing_a_customer_keeps_every_figure_and_a_rebuild_agrees(
+        session: AsyncSession, owner: Persona, tmp_path: Path) -> None:
+    """Erasure anonymises the person; the reports keep counting their conversations."""
+    ids = await build(session, owner.workspace_id)
+    await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
+    await session.commit()
+
+    async def figures() -> list[dict[str, Any]]:
+        return [await kpis(session, workspace_id=owner.workspace_id, flt=DECEMBER, by=by)
+                for by in (None, "channel", "intent")]
+
+    before = await figures()
+    customer_id = (await session.get(Conversation, ids["c6"])).customer_id  # CSAT 2, refund
+    await session.execute(update(SurveyAnswer).where(SurveyAnswer.conversation_id == ids["c6"])
+                          .values(comment="배송기사 010-1234-5678 불친절"))
+    await do_erase_customer(session, actor=owner.admin, customer_id=customer_id,
+                            upload_dir=tmp_path)
+    await session.commit()
+    assert await session.scalar(select(ConversationFact.id).where(
+        ConversationFact.conversation_id == ids["c6"])) is not None
+    assert await figures() == before
+    answers = (await session.execute(select(SurveyAnswer.score, SurveyAnswer.comment).where(
+        SurveyAnswer.conversation_id == ids["c6"]))).all()
+    assert sorted(answers) == [(2, ""), (3, "")]  # the scores stay, the words go
+    await do_rebuild(session, workspace_id=owner.workspace_id, now=NOW)
+    assert await figures() == before

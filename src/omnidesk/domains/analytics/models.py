@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from omnidesk.core.db import Base, IdMixin, IdType, WorkspaceScoped, utcnow
+from omnidesk.core.db import STATISTICS, Base, IdMixin, IdType, WorkspaceScoped, utcnow
 
 # Counters summed by the rollups; each is a column of ``KpiRollup`` (see docs/metrics.md).
 COUNTERS = (
@@ -121,6 +121,7 @@ class ConversationFact(Base, IdMixin, WorkspaceScoped):
         # a slice on a narrow dimension (no pair rollup) is an index range of the facts
         Index("ix_analytics_facts_ws_agent", "workspace_id", "agent_id", "created_at"),
         Index("ix_analytics_facts_ws_intent", "workspace_id", "intent", "created_at"),
+        STATISTICS,
     )
 
     conversation_id: Mapped[int] = mapped_column(

@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from omnidesk.core.db import Base, IdMixin, IdType, TimestampMixin, WorkspaceScoped, utcnow
+from omnidesk.core.db import (
+    STATISTICS,
+    Base,
+    IdMixin,
+    IdType,
+    TimestampMixin,
+    WorkspaceScoped,
+    utcnow,
+)
 
 KINDS = ("csat", "nps", "ces")
 SCALES: dict[str, tuple[int, int]] = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
@@ -67,6 +75,7 @@ class Survey(Base, IdMixin, WorkspaceScoped, Slices):
         UniqueConstraint("workspace_id", "conversation_id", "resolution"),
         Index("ix_surveys_ws_customer_created", "workspace_id", "customer_id", "created_at"),
         Index("ix_surveys_status_due", "status", "due_at"),
+        STATISTICS,
     )
 
     conversation_id: Mapped[int] = mapped_column(
@@ -93,6 +102,7 @@ class SurveyAnswer(Base, IdMixin, WorkspaceScoped, Slices):
     __table_args__ = (
         UniqueConstraint("survey_id"),
         Index("ix_survey_answers_ws_created", "workspace_id", "created_at"),
+        STATISTICS,
     )
 
     survey_id: Mapped[int] = mapped_column(IdType, ForeignKey("surveys.id", ondelete="CASCADE"))

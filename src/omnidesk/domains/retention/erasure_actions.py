@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
-from omnidesk.core.db import Base, utcnow
+from omnidesk.core.db import Base, kept_on_erasure, utcnow
 from omnidesk.core.events import emit
 from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.conversations.service import access_customer
@@ -130,8 +130,9 @@ async def _delete_owned_rows(session: AsyncSession, workspace_id: int,
                              customer_id: int) -> dict[str, int]:
     """Detach or delete the rows of every other table that belong to the customer.
 
-    A row that may live without its customer (an order, a survey answer: they feed reports)
-    loses the link and its free-text personal fields; one that may not is deleted.
+    A row that feeds reports (a survey answer, a conversation's facts: ``core.db.STATISTICS``)
+    keeps its link to the anonymised customer row and loses its free-text personal fields; a
+    row that may live without its customer (an order) loses both; any other row is deleted.
     """
     counts: dict[str, int] = {}
     for table in reversed(Base.metadata.sorted_tables):
@@ -139,10 +140,14 @@ async def _delete_owned_rows(session: AsyncSession, workspace_id: int,
                 or "workspace_id" not in table.c):
             continue
         mine = (table.c.workspace_id == workspace_id, table.c.customer_id == customer_id)
-        if table.c.customer_id.nullable:
-            blank: dict[str, Any] = {"customer_id": None}
+        kept = kept_on_erasure(table)
+        if kept or table.c.customer_id.nullable:
+            # statistics keep the link to the anonymised customer row; others lose it
+            blank: dict[str, Any] = {} if kept else {"customer_id": None}
             blank.update({c: ({} if isinstance(table.c[c].type, JSON) else "")
                           for c in PERSONAL_COLUMNS if c in table.c})
+            if not blank:
+                continue
             result = await session.execute(update(table).where(*mine).values(blank))
         else:
             result = await session.execute(delete(table).where(*mine))

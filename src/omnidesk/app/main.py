@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi.utils import create_model_field
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import BaseRoute
 
 from omnidesk import __version__
 from omnidesk.app.bootstrap import build_runtime
@@ -178,6 +184,67 @@ def build_intake_gate(settings: Settings, engine: AsyncEngine,
                       max_connections=settings.db_pool_size + settings.db_max_overflow)
 
 
+def add_routers(app: FastAPI, routers: Iterable[APIRouter]) -> None:
+    """Serve the routers' routes from the app's own list, as prepared when their modules made them.
+
+    FastAPI's ``include_router`` keeps each router whole and prepares every route of it a second
+    time for the app (its dependency graph, the pydantic adapters of its parameters and answers,
+    one per documented error code) when a request is first matched: 1.4-1.7 s of CPU for ours,
+    which `omnidesk serve` paid before ``/readyz`` (``asgi.warm_routes``) and each app of the
+    tests paid again. Our routers are included with no prefix, dependencies, tags or other
+    option that would change a route, so the routes they made are the app's routes as they are.
+    What the include added, the error answers documented on every operation
+    (``ERROR_RESPONSES``), is added to the OpenAPI document when it is built (``openapi``).
+    FastAPI's ``app.dependency_overrides`` do not reach these routes; nothing uses them
+    (``tests/test_architecture.py: test_no_test_overrides_dependencies``). A router with
+    start-up or shutdown handlers is included as FastAPI does it (none today)."""
+    for router in routers:
+        if router.on_startup or router.on_shutdown:
+            app.include_router(router, responses=ERROR_RESPONSES)
+        else:
+            app.router.routes.extend(router.routes)
+
+
+def documented(route: BaseRoute) -> BaseRoute:
+    """Return the route as the OpenAPI document shows it: with the error answers any API route
+    can give (``ERROR_RESPONSES``, its own answers first), as ``include_router(router,
+    responses=ERROR_RESPONSES)`` documented them."""
+    if not isinstance(route, APIRoute) or not route.include_in_schema:
+        return route
+    shown = copy.copy(route)
+    shown.responses = {**ERROR_RESPONSES, **route.responses}
+    shown.response_fields = {}
+    for code, response in shown.responses.items():
+        if code in route.response_fields:
+            shown.response_fields[code] = route.response_fields[code]
+        elif model := response.get("model"):
+            shown.response_fields[code] = create_model_field(
+                name=f"Response_{code}_{route.unique_id}", type_=model, mode="serialization")
+    return shown
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Build the OpenAPI document from the routes as ``documented``, once per set of routes."""
+    built: dict[str, Any] = {}
+
+    def openapi() -> dict[str, Any]:
+        routes = tuple(map(id, app.routes))
+        if built.get("routes") != routes:
+            app.openapi_schema = get_openapi(
+                title=app.title, version=app.version, openapi_version=app.openapi_version,
+                summary=app.summary, description=app.description,
+                terms_of_service=app.terms_of_service, contact=app.contact,
+                license_info=app.license_info, routes=[documented(r) for r in app.routes],
+                webhooks=app.webhooks.routes, tags=app.openapi_tags, servers=app.servers,
+                separate_input_output_schemas=app.separate_input_output_schemas,
+                external_docs=app.openapi_external_docs)
+            built["routes"] = routes
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(
     settings: Settings | None = None, *, registry: SubscriberRegistry | None = None
 ) -> FastAPI:
@@ -241,10 +308,10 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, limits=settings.body_limits)  # first to count bytes
     # outermost: a request the process cannot take now is refused before anything else runs
     app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight_requests)
-    for router in [*ROUTERS, build_channel_router(adapters), build_channel_admin_router()]:
-        app.include_router(router, responses=ERROR_RESPONSES)
+    add_routers(app, [*ROUTERS, build_channel_router(adapters), build_channel_admin_router()])
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     install_api_docs(app)
+    install_openapi(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

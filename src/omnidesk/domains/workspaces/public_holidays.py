@@ -2,12 +2,11 @@
 
 The dates come from the `holidays` package (its data ships in the wheel: no network), including
 Korea's lunar holidays and substitute days (대체 휴일). Importing merges by date: a day already
-on the list keeps its name and special hours.
+on the list keeps its name and special hours. The package is imported when holidays are asked
+for (its calendars take about 0.25 s of CPU to import, which every process start paid).
 """
 
 from __future__ import annotations
-
-import holidays as public
 
 from omnidesk.domains.workspaces.schemas import HolidayIn
 
@@ -19,6 +18,8 @@ def public_holidays(country: str, year: int, locale: str) -> list[HolidayIn]:
     """Return a country's public holidays of a year, named in the locale, in date order."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"choose a year between {MIN_YEAR} and {MAX_YEAR}")
+    import holidays as public
+
     found = public.country_holidays(country, years=year,
                                     language=LANGUAGES.get(locale, "en_US"))
     return [HolidayIn(date=day, name=str(name)[:100]) for day, name in sorted(found.items())]

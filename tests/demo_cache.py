@@ -6,8 +6,10 @@ and with the extras canned replies, campaigns and, with the history, 90 days of 
 15–60 s of CPU, and several test files start from it. The first test that asks for a variant
 loads it for real, with the same code, into a template file (under a lock shared by the test
 processes); the others get a copy through SQLite's online backup, which other connections to
-the test database (the app's own engine) see like any other write. PostgreSQL tests, and a
-SQLite database that already holds rows, load for real.
+the test database (the app's own engine) see like any other write. On PostgreSQL the first test loads the demo for
+real into a scratch database and keeps each table's rows as a binary COPY file (and the
+sequences' positions); the others COPY those rows into their own database in the session's
+transaction. A database that already holds a workspace loads for real.
 
 The template is keyed by the content of the source tree, the schema's tables and the date (the
 demo is generated relative to today), so a change to the loader or to anything it calls makes a
@@ -27,7 +29,9 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -104,6 +108,77 @@ async def _template(variant: str) -> tuple[Path, LoadedDemo]:
     return database, LoadedDemo(DemoReport(**stored["report"]), stored["summary"])
 
 
+def _plain(url: Any, database: str) -> str:
+    """An asyncpg DSN for ``database`` on the server of the SQLAlchemy URL ``url``."""
+    return url.set(drivername="postgresql", database=database).render_as_string(
+        hide_password=False)
+
+
+async def _pg_template(variant: str, url: Any) -> tuple[Path, dict[str, Any]]:
+    """Return the folder of the variant's PostgreSQL rows and what loading it returned (the
+    report, the summary, the tables that have rows and the sequences' positions), loading the
+    demo once into a scratch database next to ``url``'s."""
+    folder = CACHE / f"pg-{_key(variant)}"
+    answer = folder / "loaded.json"
+    with _locked(f"pg-{variant}"):
+        if not answer.exists():
+            for old in CACHE.glob(f"pg-{variant}-*"):
+                shutil.rmtree(old, ignore_errors=True)
+            folder.mkdir()
+            scratch = f"{url.database}_demo"
+            admin = await asyncpg.connect(_plain(url, "postgres"))
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+                await admin.execute(f'CREATE DATABASE "{scratch}"')
+                engine = create_engine(url.set(database=scratch).render_as_string(
+                    hide_password=False))
+                try:
+                    async with engine.begin() as conn:
+                        await conn.run_sync(metadata.create_all)
+                    async with create_session_factory(engine)() as session:
+                        loaded = await _load(session, variant)
+                finally:
+                    await engine.dispose()
+                source = await asyncpg.connect(_plain(url, scratch))
+                try:
+                    tables = []
+                    for table in metadata.sorted_tables:
+                        if await source.fetchval(f'SELECT EXISTS (SELECT FROM "{table.name}")'):
+                            await source.copy_from_table(
+                                table.name, columns=[c.name for c in table.columns],
+                                output=str(folder / f"{table.name}.copy"), format="binary")
+                            tables.append(table.name)
+                    sequences = dict(await source.fetch(
+                        "SELECT sequencename, last_value FROM pg_sequences "
+                        "WHERE schemaname = 'public' AND last_value IS NOT NULL"))
+                finally:
+                    await source.close()
+                await admin.execute(f'DROP DATABASE "{scratch}" WITH (FORCE)')
+            finally:
+                await admin.close()
+            answer.write_text(json.dumps({
+                "report": dataclasses.asdict(loaded.report), "summary": loaded.summary,
+                "tables": tables, "sequences": sequences}))
+    return folder, json.loads(answer.read_text())
+
+
+async def _pg_copy(session: AsyncSession, folder: Path, stored: dict[str, Any]) -> None:
+    """COPY the stored rows into the session's database, parents first, in its transaction."""
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    assert raw is not None
+    # the rows were checked when the demo was loaded: no foreign-key triggers per row
+    await connection.execute(text("SET LOCAL session_replication_role = replica"))
+    for table in metadata.sorted_tables:
+        if table.name in stored["tables"]:
+            await raw.copy_to_table(table.name, source=str(folder / f"{table.name}.copy"),
+                                    columns=[c.name for c in table.columns], format="binary")
+    for name, value in stored["sequences"].items():
+        await connection.execute(text("SELECT setval(:name, :value)"),
+                                 {"name": name, "value": value})
+    await session.commit()
+
+
 def _copy(template: Path, target: Path) -> None:
     source, destination = sqlite3.connect(template), sqlite3.connect(target, timeout=30)
     try:
@@ -121,9 +196,12 @@ async def loaded_demo(session: AsyncSession, variant: str = "demo") -> LoadedDem
     """
     assert variant in VARIANTS, variant
     url = session.get_bind().engine.url
-    if url.get_backend_name() != "sqlite" or await session.scalar(
-            select(func.count()).select_from(Workspace)):
+    if await session.scalar(select(func.count()).select_from(Workspace)):
         return await _load(session, variant)
+    if url.get_backend_name() == "postgresql":
+        folder, stored = await _pg_template(variant, url)
+        await _pg_copy(session, folder, stored)
+        return LoadedDemo(DemoReport(**stored["report"]), stored["summary"])
     template, loaded = await _template(variant)
     await session.commit()
     await session.close()

@@ -140,10 +140,15 @@ def _has_sansio() -> bool:
 def worker() -> None:
     """Run the outbox dispatcher as its own process (several may run at once)."""
     import asyncio
+    import threading
 
-    from omnidesk.app.worker import run_worker
+    from omnidesk.app.asgi import import_quickly, preload_analyser
     from omnidesk.config import get_settings
 
+    # as `serve` does: the Korean analyser is built beside the import (native code, GIL
+    # released), which runs with the garbage collector paused
+    threading.Thread(target=preload_analyser, name="preload", daemon=True).start()
+    run_worker = import_quickly("omnidesk.app.worker").run_worker
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
     asyncio.run(run_worker(settings))

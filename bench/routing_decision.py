@@ -6,9 +6,15 @@ Run: .venv/bin/python bench/routing_decision.py [database-url] [--statements]
 A decision through the database is ``do_enqueue`` + ``do_assign_next`` + commit for one
 conversation, in a fresh session as the event dispatcher runs it, in a workspace with a default SLA
 policy and two rules that do not match (so every read of the enqueue path runs). The bench prints statements per decision (counted with a ``before_cursor_execute``
-listener, the commit excluded), median/p99 wall time and the median CPU time of this process
-(its threads included, not the PostgreSQL server's), which a busy machine disturbs less; ``--statements`` adds where the time goes, per
-statement.
+listener, the commit excluded), median/p99 wall time and median/p99 CPU time of this process
+(its threads included, not the PostgreSQL server's), which a busy machine disturbs less;
+``--statements`` adds where the time goes, per statement. On PostgreSQL each sample is followed by
+the same work in hand-written SQL on a plain asyncpg connection (``reference_decision``), so every
+run states its own floor and the product's ratio to it, whatever the load of the machine.
+
+To compare two versions of the code, run this file from one checkout with ``PYTHONPATH`` pointing
+at each version's ``src`` in turn (e.g. a ``git worktree`` of the old commit), interleaved and
+repeated, each on its own database.
 """
 
 from __future__ import annotations
@@ -96,6 +102,70 @@ class StatementLog:
             print(f"  {count / decisions:5.2f}/decision {seconds * 1000 / count:7.3f} ms  {text}")
 
 
+REFERENCE_STATEMENTS = (
+    # facts: the conversation, the workspace's zone, the default queue and SLA targets
+    """SELECT c.customer_id, c.channel, c.language, c.priority, w.timezone,
+              (SELECT q.id FROM routing_queues q WHERE q.workspace_id = $1 AND q.is_default
+               ORDER BY q.id LIMIT 1),
+              (SELECT p.targets FROM sla_policies p WHERE p.workspace_id = $1 AND p.is_default
+               ORDER BY p.id LIMIT 1)
+       FROM conversations c JOIN workspaces w ON w.id = c.workspace_id
+       WHERE c.id = $2 AND c.workspace_id = $1""",
+    """INSERT INTO queue_entries (workspace_id, conversation_id, customer_id, queue_id, status,
+              channel, language, required_skills, priority, vip, sentiment, enqueued_at,
+              sla_due_at)
+       VALUES ($1, $2, $3, $4, 'waiting', 'chat', $5, '{}', 1, false, 0, $6, $7)
+       ON CONFLICT (conversation_id) DO NOTHING RETURNING id""",
+    """INSERT INTO outbox_events (workspace_id, name, payload, fanned_out, created_at)
+       VALUES ($1, $2, $3::jsonb, false, $4)""",
+    """SELECT user_id, chat_load, chat_capacity, idle_since FROM agent_states
+       WHERE workspace_id = $1 AND presence = 'online' ORDER BY user_id FOR UPDATE""",
+    """SELECT id FROM queue_entries WHERE workspace_id = $1 AND queue_id = $2
+       AND status = 'waiting' ORDER BY enqueued_at, id LIMIT 500""",
+    """UPDATE queue_entries SET status = 'assigned', agent_id = $2, assigned_at = $3
+       WHERE id = $1 AND status = 'waiting' RETURNING conversation_id""",
+    """UPDATE agent_states SET chat_load = chat_load + 1, last_assignment_at = $3
+       WHERE workspace_id = $1 AND user_id = $2 AND presence = 'online'
+       AND chat_load < chat_capacity""",
+    """UPDATE conversations SET assignee_id = $2, owner = 'agent', assigned_at = $3,
+       updated_at = $3 WHERE id = $1""",
+    """INSERT INTO conversation_events (workspace_id, conversation_id, kind, actor_kind, data,
+              created_at) VALUES ($1, $2, 'assigned', 'system', $3::jsonb, $4)""",
+)
+
+
+async def reference_decision(conn: Any, ws_id: int, conversation_id: int) -> None:
+    """The same decision's work in hand-written SQL on asyncpg (prepared statements): read the
+    facts, insert the entry and its event, lock the online agents, read the waiting entries,
+    claim the entry and the longest-idle agent's capacity, assign the conversation, log and
+    emit, commit. No rules, standing, calendar or engine: the floor the product is measured by."""
+    import datetime as dt
+    import json
+
+    facts, insert, emit, agents, waiting, claim, capacity, assign, log = REFERENCE_STATEMENTS
+    now = dt.datetime.now(dt.UTC)
+    async with conn.transaction():
+        customer_id, _, language, _, _, queue_id, targets = await conn.fetchrow(
+            facts, ws_id, conversation_id)
+        due = now + dt.timedelta(seconds=json.loads(targets)["normal"]["first_response"])
+        await conn.fetchval(insert, ws_id, conversation_id, customer_id, queue_id, language, now,
+                            due)
+        await conn.execute(emit, ws_id, "routing.enqueued",
+                           json.dumps({"conversation_id": conversation_id}), now)
+        free = [row for row in await conn.fetch(agents, ws_id) if row[1] < row[2]]
+        items = await conn.fetch(waiting, ws_id, queue_id)
+        if not free or not items:
+            return
+        agent = min(free, key=lambda row: row[3])[0]
+        claimed = await conn.fetchval(claim, items[0][0], agent, now)
+        if claimed is None or await conn.execute(capacity, ws_id, agent, now) == "UPDATE 0":
+            return
+        await conn.execute(assign, claimed, agent, now)
+        data = json.dumps({"to_assignee_id": agent, "reason": "routing"})
+        await conn.execute(log, ws_id, claimed, data, now)
+        await conn.execute(emit, ws_id, "conversation.assigned", data, now)
+
+
 async def bench_database(url: str, *, breakdown: bool = False) -> None:
     """Time do_enqueue + do_assign_next + commit for one conversation at a time."""
     from omnidesk.all_models import metadata
@@ -151,7 +221,13 @@ async def bench_database(url: str, *, breakdown: bool = False) -> None:
         customer = await do_create_customer(session, actor=actor, customer_in=CustomerCreate())
         await session.commit()
         ws_id, customer_id, queue_id = ws.id, customer.id, queue.id
+    raw = None
+    if engine.dialect.name == "postgresql":
+        import asyncpg
+
+        raw = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
     timings, cpu, statements = [], [], []
+    raw_timings, raw_cpu = [], []
     for sample in range(WARMUP + SAMPLES):
         async with factory() as session:
             conv = await do_open_conversation(
@@ -177,12 +253,36 @@ async def bench_database(url: str, *, breakdown: bool = False) -> None:
         async with factory() as session:
             await do_release(session, workspace_id=ws_id, conversation_id=conversation_id)
             await session.commit()
+        if raw is None:
+            continue
+        async with factory() as session:  # the reference decides for its own conversation
+            conv = await do_open_conversation(
+                session, workspace_id=ws_id, customer_id=customer_id, channel="web"
+            )
+            await session.commit()
+            conversation_id = conv.id
+        started, cpu_started = time.perf_counter(), time.process_time()
+        await reference_decision(raw, ws_id, conversation_id)
+        if sample >= WARMUP:
+            raw_timings.append(time.perf_counter() - started)
+            raw_cpu.append(time.process_time() - cpu_started)
+        async with factory() as session:
+            await do_release(session, workspace_id=ws_id, conversation_id=conversation_id)
+            await session.commit()
+    if raw is not None:
+        await raw.close()
     await engine.dispose()
     per_decision = (
-        f"   cpu median {statistics.median(cpu) * 1000:.3f} ms"
+        f"   cpu median {statistics.median(cpu) * 1000:.3f} ms p99 {percentile(cpu, 0.99) * 1000:.3f} ms"
         f"   {statistics.mean(statements):.1f} statements + commit"
     )
     report(f"enqueue+assign+commit ({engine.dialect.name}, {AGENTS} agents)", timings, per_decision)
+    if raw_timings:
+        report("  raw SQL reference, same run (asyncpg)", raw_timings,
+               f"   cpu median {statistics.median(raw_cpu) * 1000:.3f} ms"
+               f" p99 {percentile(raw_cpu, 0.99) * 1000:.3f} ms"
+               f"   {len(REFERENCE_STATEMENTS) + 1} statements + commit;"  # its emit runs twice
+               f" product/reference median {statistics.median(timings) / statistics.median(raw_timings):.1f}x")
     if breakdown:
         log.print_breakdown(len(timings))
 

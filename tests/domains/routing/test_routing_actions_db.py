@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict
@@ -23,7 +23,7 @@ from omnidesk.domains.routing.actions import (
     do_release,
     do_set_presence,
 )
-from omnidesk.domains.routing.models import AgentStateRow
+from omnidesk.domains.routing.models import AgentStateRow, RoutingRuleRow
 from omnidesk.domains.routing.queues.actions import do_accept_offer, do_expire_offers, do_overflow
 from omnidesk.domains.routing.service import get_agent_state, get_entry
 from tests.conftest import Persona
@@ -55,6 +55,40 @@ async def test_rules_choose_the_queue_and_enqueue_is_idempotent(
     assert first.id == again.id and first.queue_id == general
     assert (routed.queue_id, routed.priority, routed.vip) == (vip, 3 - 1, True)
     assert await names(session, "routing.") == ["routing.enqueued", "routing.enqueued"]
+
+
+async def test_rules_apply_in_position_order_and_an_edit_applies_to_the_next_enqueue(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona
+) -> None:
+    """The rules are read with enqueue's other facts and parsed once per distinct text: an edit
+    made through another session (another process) is what the very next enqueue obeys."""
+    ws = owner.workspace_id
+    await make_queue(session, ws, "general", is_default=True)
+    first, second, off = [await make_queue(session, ws, name) for name in ("first", "second", "off")]
+    await make_rule(session, ws, off, {"channel": ["web"]}, name="off", position=0,
+                    is_active=False)
+    await make_rule(session, ws, second, {"channel": ["web"]}, name="second", position=2)
+    await make_rule(session, ws, first, {"channel": ["web"]}, name="first", position=1)
+    await session.commit()
+
+    async def route() -> tuple[int, str | None]:
+        conv, _ = await make_conversation(session, owner.admin)
+        entry = await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+        assert entry is not None
+        await session.commit()
+        return entry.queue_id, entry.rule_name
+
+    assert await route() == (first, "first")
+    async with session_factory() as admin:
+        await admin.execute(update(RoutingRuleRow).where(RoutingRuleRow.name == "first")
+                            .values(conditions={"channel": ["email"]}))
+        await admin.commit()
+    assert await route() == (second, "second")
+    async with session_factory() as admin:
+        await admin.execute(update(RoutingRuleRow).where(RoutingRuleRow.name == "off")
+                            .values(is_active=True))
+        await admin.commit()
+    assert await route() == (off, "off")
 
 
 async def test_assignment_respects_capacity_and_assigns_the_conversation(

@@ -12,7 +12,11 @@ from omnidesk.core.context import system_actor
 from omnidesk.core.db import utcnow
 from omnidesk.domains.conversations.models import Conversation, ConversationEvent
 from omnidesk.domains.routing.actions import do_assign_next, do_enqueue, do_release
-from omnidesk.domains.routing.assignment.claims import claim_capacity, claim_entry
+from omnidesk.domains.routing.assignment.claims import (
+    claim_capacity,
+    claim_entry,
+    claim_waiting_entry_and_capacity,
+)
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
 from tests.conftest import Persona
 
@@ -165,4 +169,39 @@ async def test_racing_claims_on_one_entry_and_one_agent_have_one_winner(
             second, workspace_id=ws, user_id=agent, channel="chat", now=utcnow()
         )
         await second.commit()
+    assert await check_invariants(session, ws, capacity=1, conversations=False) == 1
+
+
+async def test_the_combined_claim_takes_capacity_only_with_the_entry(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona
+) -> None:
+    """One statement on PostgreSQL, two elsewhere: the same outcomes, and a racing second claim
+    of the same entry waits, then wins neither the entry nor a unit of capacity."""
+    ws = owner.workspace_id
+    _, [conv, other] = await seed(session, owner, agents=1, capacity=1, conversations=2)
+    rows = await session.execute(
+        select(QueueEntry.conversation_id, QueueEntry.id).where(QueueEntry.workspace_id == ws))
+    entries: dict[int, int] = {conversation: entry for conversation, entry in rows.all()}
+    agent = await session.scalar(
+        select(AgentStateRow.user_id).where(AgentStateRow.workspace_id == ws)
+    )
+    assert agent is not None
+    values = {"status": "assigned", "agent_id": agent}
+
+    async def claim(db: AsyncSession, conversation: int) -> tuple[QueueEntry | None, bool]:
+        return await claim_waiting_entry_and_capacity(
+            db, workspace_id=ws, entry_id=entries[conversation], values=values, user_id=agent,
+            channel="chat", now=utcnow())
+
+    async with session_factory() as first, session_factory() as second:
+        entry, taken = await claim(first, conv)
+        assert entry is not None and taken
+        assert (entry.conversation_id, entry.status, entry.agent_id) == (conv, "assigned", agent)
+        racing = asyncio.create_task(claim(second, conv))
+        await asyncio.sleep(0.2)  # on PostgreSQL the second claim now waits for the first
+        await first.commit()
+        assert await racing == (None, False)  # neither the entry nor capacity
+        full_entry, full_taken = await claim(second, other)  # the agent is full now
+        assert full_entry is not None and full_entry.conversation_id == other and not full_taken
+        await second.rollback()
     assert await check_invariants(session, ws, capacity=1, conversations=False) == 1

@@ -1,7 +1,7 @@
 """A regression guard on the routing decision's round trips (SQLite and PostgreSQL).
 
 Timing belongs in bench/routing_decision.py; this only counts statements, which do not depend on
-the machine. Enqueue reads everything it needs in one statement plus the rules, and the decision
+the machine. Enqueue reads everything it needs (rules included) in one statement, and the decision
 reads agents and waiting items once each, however many agents, skills and entries there are.
 """
 
@@ -21,8 +21,11 @@ from .routing_setup import make_agent, make_conversation, make_queue, make_rule
 # was 28 before the decision path was folded (see the bench), then 14; +7 since the customer's
 # tier and segments are the computed ones (assist.service.customer_standing: workspace, customer,
 # orders, order items, behaviour, conversations) instead of a stored attribute that disagreed;
-# +1 since the facts carry the customer's CSAT from their survey answers
-STATEMENTS_PER_DECISION = 22
+# +1 since the facts carry the customer's CSAT from their survey answers; -4 since the rules are
+# read within enqueue's statement, customer_standing finds the workspace it loaded, the entry and
+# the agent's capacity are claimed in one statement and the events go in as one INSERT (both
+# PostgreSQL only: SQLite claims in two and inserts the events one by one)
+STATEMENTS_PER_DECISION = {"postgresql": 18, "sqlite": 20}
 
 
 async def test_a_routing_decision_stays_within_its_statement_budget(
@@ -63,4 +66,4 @@ async def test_a_routing_decision_stays_within_its_statement_budget(
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     assert [entry.conversation_id for entry in assigned] == [conv]
     assert assigned[0].last_agent_id == helped.agent_id  # the sticky read ran in the same statement
-    assert counted <= STATEMENTS_PER_DECISION, "\n".join(statements)
+    assert counted <= STATEMENTS_PER_DECISION[engine.dialect.name], "\n".join(statements)

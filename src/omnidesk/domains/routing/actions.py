@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotFound
-from omnidesk.core.events import emit
+from omnidesk.core.events import OutboxEvent, emit
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.assist.service import customer_standing
 from omnidesk.domains.conversations.actions import do_assign
@@ -24,9 +24,8 @@ from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.engagement.service import predict_contact_reason
 from omnidesk.domains.routing import events as ev
 from omnidesk.domains.routing.assignment.claims import (
-    claim_capacity,
     claim_entry,
-    claim_waiting_entry,
+    claim_waiting_entry_and_capacity,
     insert_returning,
     insert_unless_exists,
     lock_agents,
@@ -58,7 +57,6 @@ from omnidesk.domains.routing.service import (
     is_active,
     list_candidate_agents,
     list_entries,
-    list_rules,
     list_waiting_items,
     queue_policy,
     stacked_calendar,
@@ -87,11 +85,12 @@ async def do_enqueue(
     if is_active(found.entry):
         return found.entry
     conv, default = found.conv, found.default_queue
-    hold_for_transaction(session, conv, default)  # do_assign_next reads both again
+    # do_assign_next reads the conversation and queue again, customer_standing the workspace
+    hold_for_transaction(session, conv, default, found.workspace)
     standing = await customer_standing(session, workspace_id=workspace_id,
                                        customer_id=conv.customer_id)
     facts = routing_facts(conv, standing, found.tags, text, sentiment_label)
-    rules = await list_rules(session, workspace_id=workspace_id)
+    rules = found.rules
     if any(rule.conditions.get("predicted_intent") for rule in rules):  # else it costs nothing
         facts["predicted_intent"] = await _predicted_intent(session, conv)
     decision = evaluate_rules(rules, facts, default_queue_id=default.id if default else None)
@@ -115,8 +114,8 @@ async def do_enqueue(
         enqueued_at=now,
         sla_due_at=first_response_due_at(
             found.sla_targets,
-            stacked_calendar(found.business_hours, found.timezone, found.inbox_hours,
-                             queue.business_hours),
+            stacked_calendar(found.workspace.business_hours, found.workspace.timezone,
+                             found.inbox_hours, queue.business_hours),
             conv, decision.priority, now
         ),
         rule_name=decision.rule_name,
@@ -194,19 +193,35 @@ async def do_assign_next(
 ) -> list[QueueEntry]:
     """Match waiting conversations of a queue to online agents and claim each decision."""
     now = now or utcnow()
-    queue = await _decision_queue(session, workspace_id, queue_id)
-    agents = await list_candidate_agents(session, workspace_id=workspace_id, queue=queue, lock=True)
-    if not agents:
-        return []
-    items = await list_waiting_items(session, workspace_id=workspace_id, queue_id=queue_id)
-    by_id = {item.id: item for item in items}
-    decisions = match(items, agents, queue_policy(queue), now.timestamp())[:limit]
-    done = []
-    for decision in sorted(decisions, key=lambda d: _row_id(d.item_id)):  # entries in id order
-        entry = await _apply(session, workspace_id, by_id[decision.item_id], decision, now)
-        if entry is not None:
-            done.append(entry)
-    return done
+    if not _only_events_pending(session):
+        await session.flush()  # the reads below must see the caller's changes
+    with session.no_autoflush:  # events wait for one grouped INSERT at the caller's flush
+        queue = await _decision_queue(session, workspace_id, queue_id)
+        agents = await list_candidate_agents(session, workspace_id=workspace_id, queue=queue,
+                                             lock=True)
+        if not agents:
+            return []
+        items = await list_waiting_items(session, workspace_id=workspace_id, queue_id=queue_id)
+        by_id = {item.id: item for item in items}
+        decisions = match(items, agents, queue_policy(queue), now.timestamp())[:limit]
+        done = []
+        for decision in sorted(decisions, key=lambda d: _row_id(d.item_id)):  # entries in id order
+            entry = await _apply(session, workspace_id, by_id[decision.item_id], decision, now)
+            if entry is not None:
+                done.append(entry)
+        return done
+
+
+def _only_events_pending(session: AsyncSession) -> bool:
+    """Tell whether the session's unflushed changes are only new outbox events.
+
+    Routing's reads never read the outbox, so such events (``do_enqueue``'s, each assignment's)
+    can wait and go in as one INSERT with the rest of the transaction's writes; anything else the
+    caller changed is flushed first, as autoflush would.
+    """
+    sync = session.sync_session
+    return (not sync.deleted and not sync.dirty
+            and all(isinstance(obj, OutboxEvent) for obj in sync.new))
 
 
 async def _decision_queue(session: AsyncSession, workspace_id: int, queue_id: int) -> RoutingQueue:
@@ -229,13 +244,12 @@ async def _apply(
         "assigned_at": now,
         "offer_expires_at": None if expires is None else dt.datetime.fromtimestamp(expires, dt.UTC),
     }  # fmt: skip
-    entry_id = _row_id(item.id)
-    entry = await claim_waiting_entry(session, entry_id=entry_id, values=values)
+    entry, taken = await claim_waiting_entry_and_capacity(
+        session, workspace_id=workspace_id, entry_id=_row_id(item.id), values=values,
+        user_id=agent_id, channel=item.channel, now=now)
     if entry is None:
         return None
-    if not await claim_capacity(
-        session, workspace_id=workspace_id, user_id=agent_id, channel=item.channel, now=now
-    ):
+    if not taken:
         undo = waiting_values()
         await claim_entry(session, entry_id=entry.id, values=undo, from_status=status)
         mirror(entry, undo)

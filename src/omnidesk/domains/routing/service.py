@@ -9,12 +9,14 @@ few statements as it can: a routing decision has a 5 ms budget (docs: Performanc
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, func, join, select
+from sqlalchemy import BindParameter, Select, Text, bindparam, cast, func, join, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
@@ -129,28 +131,6 @@ async def list_queues(session: AsyncSession, *, workspace_id: int) -> list[Routi
     return list(rows.all())
 
 
-async def list_rules(session: AsyncSession, *, workspace_id: int) -> list[RoutingRule]:
-    """Return the workspace's active routing rules, parsed, in evaluation order."""
-    rows = await session.scalars(_rules_query(), {"workspace_id": workspace_id})
-    return [
-        parse_rule(
-            {"queue_id": row.queue_id, "conditions": row.conditions, "priority": row.priority,
-             "position": row.position, "name": row.name}
-        )
-        for row in rows.all()
-    ]  # fmt: skip
-
-
-@cache
-def _rules_query() -> Select[Any]:
-    """Build the active rules statement once."""
-    return (
-        select(RoutingRuleRow)
-        .where(RoutingRuleRow.workspace_id == WORKSPACE, RoutingRuleRow.is_active.is_(True))
-        .order_by(RoutingRuleRow.position, RoutingRuleRow.id)
-    )
-
-
 async def get_agent_state(
     session: AsyncSession, *, workspace_id: int, user_id: int
 ) -> AgentStateRow | None:
@@ -221,10 +201,10 @@ class EnqueueFacts:
     """Everything ``do_enqueue`` reads before it decides, loaded by one statement."""
 
     conv: Conversation
+    workspace: Workspace  # its hours and zone; customer_standing finds it in the identity map
     attributes: dict[str, Any]
     tags: list[Any]
-    business_hours: dict[str, Any]
-    timezone: str  # the workspace's, for its business calendar
+    rules: tuple[RoutingRule, ...]  # the active rules, in evaluation order
     inbox_hours: dict[str, Any] | None  # the conversation's inbox's calendar override
     entry: QueueEntry | None
     default_queue: RoutingQueue | None
@@ -235,32 +215,65 @@ class EnqueueFacts:
 async def enqueue_facts(
     session: AsyncSession, *, workspace_id: int, conversation_id: int
 ) -> EnqueueFacts | None:
-    """Read a conversation with its customer, inbox, entry, default queue, SLA and sticky agent.
+    """Read a conversation with its customer, workspace, inbox, entry, default queue, rules, SLA
+    and sticky agent.
 
-    The same reads as get_conversation, get_customer, get_entry, get_default_queue,
-    get_default_sla_policy, the workspace's and inbox's hours and last_agent_for_customer, folded into
+    The same reads as get_conversation, get_customer, get_workspace, get_entry, get_default_queue,
+    the active rules, get_default_sla_policy, the inbox's hours and last_agent_for_customer, folded into
     one statement (joins and scalar subqueries); None when the conversation does not exist.
     """
+    dialect = session.get_bind().dialect.name
     rows = (
         await session.execute(
-            _enqueue_facts_query(),
+            _enqueue_facts_query(dialect),
             {"workspace_id": workspace_id, "conversation_id": conversation_id},
         )
     ).unique(lambda row: 0).all()  # all, so the labels collection is complete
     if not rows:
         return None
-    conv, customer_id, attributes, tags, hours, timezone, inbox_hours, entry, queue, targets, \
-        *last = rows[0]
+    conv, workspace, customer_id, attributes, tags, inbox_hours, entry, queue, targets, \
+        rules, *last = rows[0]
     if customer_id is None:
         raise NotFound("customer not found")
     sticky = None if last[0] is None else (last[0], last[2] or last[1])
-    return EnqueueFacts(conv, attributes or {}, tags or [], hours, timezone, inbox_hours, entry,
-                        queue, targets, sticky)
+    return EnqueueFacts(conv, workspace, attributes or {}, tags or [], rules_from_json(rules),
+                        inbox_hours, entry, queue, targets, sticky)
+
+
+@lru_cache(maxsize=512)
+def rules_from_json(text: str | None) -> tuple[RoutingRule, ...]:
+    """Parse the active rules as ``enqueue_facts`` reads them (one JSON array), in evaluation order.
+
+    Cached by the text itself, so a workspace whose rules did not change parses them once per
+    process, and a change (in any process) is a different text: never stale.
+    """
+    items = json.loads(text) if text else []
+    items.sort(key=lambda item: (item["position"], item["id"]))
+    return tuple(parse_rule(item) for item in items)
+
+
+def _rules_json(dialect: str) -> Any:
+    """Build the scalar subquery that reads a workspace's active rules as one JSON text."""
+    rule = RoutingRuleRow
+    fields = ("id", rule.id, "position", rule.position, "name", rule.name,
+              "queue_id", rule.queue_id, "priority", rule.priority)  # fmt: skip
+    active = (rule.workspace_id == WORKSPACE, rule.is_active.is_(True))
+    if dialect == "postgresql":
+        item = func.jsonb_build_object(*fields, "conditions", rule.conditions)
+        ordered = aggregate_order_by(item, rule.position, rule.id)
+        return select(cast(func.jsonb_agg(ordered), Text)).where(*active).scalar_subquery()
+    rows = (
+        select(func.json_object(*fields, "conditions", func.json(rule.conditions)).label("item"))
+        .where(*active)
+        .order_by(rule.position, rule.id)
+        .subquery()
+    )
+    return select(func.json_group_array(func.json(rows.c.item))).scalar_subquery()
 
 
 @cache
-def _enqueue_facts_query() -> Select[Any]:
-    """Build the enqueue_facts statement once; building it costs more than running it."""
+def _enqueue_facts_query(dialect: str) -> Select[Any]:
+    """Build the enqueue_facts statement once per dialect; building it costs more than running it."""
     previous, default_queue = aliased(QueueEntry), aliased(RoutingQueue)
     previous_id = (
         select(QueueEntry.id)
@@ -288,10 +301,8 @@ def _enqueue_facts_query() -> Select[Any]:
         .scalar_subquery()
     )
     return (
-        select(Conversation, Customer.id, Customer.attributes, Customer.tags,
-               Workspace.business_hours, Workspace.timezone, Inbox.hours, QueueEntry,
-               default_queue,
-               sla_targets,
+        select(Conversation, Workspace, Customer.id, Customer.attributes, Customer.tags,
+               Inbox.hours, QueueEntry, default_queue, sla_targets, _rules_json(dialect),
                previous.agent_id, previous.assigned_at, previous.finished_at)
         .join(Workspace, Workspace.id == Conversation.workspace_id)
         .outerjoin(Customer, (Customer.id == Conversation.customer_id)

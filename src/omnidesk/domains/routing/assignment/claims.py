@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, case, select, update
+from sqlalchemy import bindparam, case, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from omnidesk.core.db import rowcount
@@ -89,6 +90,53 @@ def _claim_waiting_statement(keys: tuple[str, ...]) -> Any:
         .values({key: bindparam(f"new_{key}", type_=columns[key].type) for key in keys})
         .returning(QueueEntry)
     )
+
+
+async def claim_waiting_entry_and_capacity(
+    session: AsyncSession, *, workspace_id: int, entry_id: int, values: dict[str, Any],
+    user_id: int, channel: str, now: dt.datetime,
+) -> tuple[QueueEntry | None, bool]:
+    """Claim a waiting entry (``claim_waiting_entry``), then a unit of the agent's capacity
+    (``claim_capacity``) only if the entry was claimed; return the entry (None when another
+    worker claimed it first) and whether the capacity was taken.
+
+    On PostgreSQL both UPDATEs are one statement (data-modifying CTEs: the capacity UPDATE
+    matches nothing unless the entry UPDATE returned its row); elsewhere they are two. Either way
+    a claimed entry without capacity is the caller's to put back.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        entry = await claim_waiting_entry(session, entry_id=entry_id, values=values)
+        if entry is None:
+            return None, False
+        taken = await claim_capacity(session, workspace_id=workspace_id, user_id=user_id,
+                                     channel=channel, now=now)
+        return entry, taken
+    params = {"entry_id": entry_id, "b_workspace_id": workspace_id, "b_user_id": user_id,
+              "b_now": now, **{f"new_{key}": value for key, value in values.items()}}
+    row = (await session.execute(_claim_both_statement(tuple(values), channel), params,
+                                 execution_options=FRESH)).first()
+    return (None, False) if row is None else (row[0], bool(row[1]))
+
+
+@cache
+def _claim_both_statement(keys: tuple[str, ...], channel: str) -> Any:
+    """Build the PostgreSQL claim of an entry and of capacity once per columns and class."""
+    columns = QueueEntry.__table__.c
+    claimed = (
+        update(QueueEntry)
+        .where(QueueEntry.id == bindparam("entry_id"), QueueEntry.status == "waiting")
+        .values({key: bindparam(f"new_{key}", type_=columns[key].type) for key in keys})
+        .returning(*columns)
+        .cte("claimed_entry")
+    )
+    capacity = (
+        _claim_capacity_statement(channel)
+        .where(exists(select(1).select_from(claimed)))
+        .returning(AgentStateRow.id)
+        .cte("claimed_capacity")
+    )
+    taken = select(func.count()).select_from(capacity).scalar_subquery()
+    return select(aliased(QueueEntry, claimed), taken)
 
 
 async def claim_capacity(
@@ -165,14 +213,27 @@ async def insert_returning(
     session: AsyncSession, model: type[Any], values: dict[str, Any], unique_column: str
 ) -> Any | None:
     """INSERT .. ON CONFLICT DO NOTHING RETURNING the row; None when it already existed."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
+    table: Any = model  # a mapped class, hashable (mypy does not see type[Any] as Hashable)
+    statement = _insert_returning_statement(
+        session.get_bind().dialect.name, table, tuple(values), unique_column
+    )
+    params = {f"v_{key}": value for key, value in values.items()}
+    return await session.scalar(statement, params, execution_options=FRESH)
+
+
+@cache
+def _insert_returning_statement(
+    dialect: str, model: type[Any], keys: tuple[str, ...], unique_column: str
+) -> Any:
+    """Build an insert_returning statement once per dialect, table and set of columns."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    columns = model.__table__.c
+    return (
         insert(model)
-        .values(**values)
+        .values({key: bindparam(f"v_{key}", type_=columns[key].type) for key in keys})
         .on_conflict_do_nothing(index_elements=[unique_column])
         .returning(model)
     )
-    return await session.scalar(statement)
 
 
 def mirror(entry: QueueEntry, values: dict[str, Any]) -> None:

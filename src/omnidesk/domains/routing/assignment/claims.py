@@ -102,7 +102,9 @@ async def claim_waiting_entry_and_capacity(
 
     On PostgreSQL both UPDATEs are one statement (data-modifying CTEs: the capacity UPDATE
     matches nothing unless the entry UPDATE returned its row); elsewhere they are two. Either way
-    a claimed entry without capacity is the caller's to put back.
+    a claimed entry without capacity is the caller's to put back. The caller already holds the
+    agent's row lock (``list_candidate_agents(lock=True)``), so the lock order stays agents, then
+    entries, though one statement updates both.
     """
     if session.get_bind().dialect.name != "postgresql":
         entry = await claim_waiting_entry(session, entry_id=entry_id, values=values)

@@ -14,9 +14,14 @@ then for each of ``--runs`` starts `omnidesk serve` and measures:
 - RSS idle: the server's resident memory ``--settle`` seconds after /healthz (models loading
   in the background by then);
 - RSS after load: after ``--messages`` widget messages from ``--visitors`` visitors, with the
-  dispatcher (bot, NLU, routing) working them off.
+  dispatcher (bot, NLU, routing) working them off;
+- CPU: the server process's CPU seconds (all its threads, from /proc) at /readyz and when the
+  first answer is stored. On a machine shared with other work the wall figures stretch with its
+  load; the CPU figures much less.
 The Korean analyser (kiwipiepy) is built once per process (``omnidesk.core.text._kiwi``).
-Run: .venv/bin/python bench/startup.py [--runs 3] [--messages 300] [--visitors 20]
+``--baseline DIR`` runs other code beside this one, interleaved run by run: DIR holds its ``src``
+(e.g. ``git archive <commit> src | tar -x -C DIR``), put first on the servers' PYTHONPATH.
+Run: .venv/bin/python bench/startup.py [--runs 3] [--messages 300] [--visitors 20] [--baseline DIR]
 Figures vary with the machine's load; run it a few times and report the spread.
 """
 
@@ -55,11 +60,21 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-def help_seconds() -> float:
-    """Time one `omnidesk --help`."""
+def cpu_seconds(pid: int) -> float:
+    """Return a process's CPU seconds so far, user and system, all threads (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def help_seconds(env: dict[str, str]) -> tuple[float, float]:
+    """Time one `omnidesk --help`: wall and CPU seconds."""
+    before = os.times()
     started = time.perf_counter()
-    subprocess.run([*CLI, "--help"], check=True, capture_output=True)
-    return time.perf_counter() - started
+    subprocess.run([*CLI, "--help"], check=True, capture_output=True, env=env)
+    wall = time.perf_counter() - started
+    after = os.times()
+    return wall, (after.children_user - before.children_user
+                  + after.children_system - before.children_system)
 
 
 async def load(base: str, messages: int, visitors: int) -> float:
@@ -128,12 +143,15 @@ def run_server(env: dict[str, str], args: argparse.Namespace, log: Path) -> dict
                 raise RuntimeError(f"the app failed to start; see {log}")
             time.sleep(0.02)
         ready = time.perf_counter() - started
+        ready_cpu = cpu_seconds(server.pid)
         reply = asyncio.run(first_reply(base))  # the first customer right after start-up
+        reply_cpu = cpu_seconds(server.pid)
         time.sleep(args.settle)
         idle = rss_mb(server.pid)
         took = asyncio.run(load(base, args.messages, args.visitors))
         time.sleep(args.settle)  # the dispatcher works off the bot's turns
-        return {"healthz_s": healthz, "ready_s": ready, "reply_s": reply, "rss_idle_mb": idle, "rss_after_mb": rss_mb(server.pid),
+        return {"healthz_s": healthz, "ready_s": ready, "reply_s": reply, "ready_cpu": ready_cpu,
+                "reply_cpu": reply_cpu, "rss_idle_mb": idle, "rss_after_mb": rss_mb(server.pid),
                 "load_s": took}
     finally:
         server.terminate()
@@ -151,11 +169,18 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=300)
     parser.add_argument("--visitors", type=int, default=20)
     parser.add_argument("--settle", type=float, default=5.0)
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a folder with other code's src/, run interleaved with this code")
     args = parser.parse_args()
 
-    helps = [help_seconds() for _ in range(5)]
-    print(f"omnidesk --help: median {statistics.median(helps):.2f} s, "
-          f"max {max(helps):.2f} s (5 runs)")
+    variants: dict[str, dict[str, str]] = {"this": {}}
+    if args.baseline is not None:
+        variants["baseline"] = {"PYTHONPATH": str((args.baseline / "src").resolve())}
+    for name, extra in variants.items():
+        helps = [help_seconds({**os.environ, **extra}) for _ in range(5)]
+        walls, cpus = [h[0] for h in helps], [h[1] for h in helps]
+        print(f"{name}: omnidesk --help: median {statistics.median(walls):.2f} s, "
+              f"max {max(walls):.2f} s, CPU median {statistics.median(cpus):.2f} s (5 runs)")
 
     tmp = Path(tempfile.mkdtemp(prefix="omnidesk-bench-"))
     env = {**os.environ, "OMNIDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bench.db'}",
@@ -166,18 +191,20 @@ def main() -> None:
         subprocess.run([*CLI, *step], env=env, check=True, capture_output=True)
     loaded = (tmp / "bench.db").read_bytes()
     rows = []
-    for _ in range(args.runs):  # each run starts from the loaded demo, not the last run's backlog
-        for leftover in ("bench.db-wal", "bench.db-shm"):
-            (tmp / leftover).unlink(missing_ok=True)
-        (tmp / "bench.db").write_bytes(loaded)
-        rows.append(run_server(env, args, tmp / "server.log"))
-    print(f"{'run':>3} {'healthz s':>10} {'ready s':>8} {'1st reply s':>11} {'start→reply s':>13} "
-          f"{'RSS idle MB':>12} {'RSS after MB':>13} "
-          f"{'load s':>7}   ({args.messages} widget messages, {args.visitors} visitors, bot on)")
-    for n, row in enumerate(rows, 1):
-        print(f"{n:>3} {row['healthz_s']:>10.2f} {row['ready_s']:>8.2f} {row['reply_s']:>11.2f} "
-              f"{row['ready_s'] + row['reply_s']:>13.2f} "
-              f"{row['rss_idle_mb']:>12.0f} "
+    for n in range(args.runs):  # each run starts from the loaded demo, not the last run's backlog
+        for name, extra in variants.items():
+            for leftover in ("bench.db-wal", "bench.db-shm"):
+                (tmp / leftover).unlink(missing_ok=True)
+            (tmp / "bench.db").write_bytes(loaded)
+            rows.append((n + 1, name, run_server({**env, **extra}, args, tmp / "server.log")))
+    print(f"{'run':>3} {'code':>8} {'healthz s':>10} {'ready s':>8} {'1st reply s':>11} "
+          f"{'start→reply s':>13} {'CPU ready s':>11} {'CPU reply s':>11} {'RSS idle MB':>12} "
+          f"{'RSS after MB':>13} {'load s':>7}   ({args.messages} widget messages, "
+          f"{args.visitors} visitors, bot on)")
+    for n, name, row in rows:
+        print(f"{n:>3} {name:>8} {row['healthz_s']:>10.2f} {row['ready_s']:>8.2f} "
+              f"{row['reply_s']:>11.2f} {row['ready_s'] + row['reply_s']:>13.2f} "
+              f"{row['ready_cpu']:>11.2f} {row['reply_cpu']:>11.2f} {row['rss_idle_mb']:>12.0f} "
               f"{row['rss_after_mb']:>13.0f} {row['load_s']:>7.1f}")
 
 

@@ -11,6 +11,9 @@ real into a scratch database and keeps each table's rows as a binary COPY file (
 sequences' positions); the others COPY those rows into their own database in the session's
 transaction. A database that already holds a workspace loads for real.
 
+A variant's template starts as a copy of the one before it ("extras" is the demo and the
+extras, "history" those and the reports' history), so each step is loaded once.
+
 The template is keyed by the content of the source tree, the schema's tables and the date (the
 demo is generated relative to today), so a change to the loader or to anything it calls makes a
 new one.
@@ -37,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.all_models import metadata
 from omnidesk.core.db import create_engine, create_session_factory
+from omnidesk.demo.analytics import load_history_demo
 from omnidesk.demo.extras import load_demo_extras
 from omnidesk.demo.loader import DemoReport, load_demo
 from omnidesk.domains.workspaces.models import Workspace
@@ -44,6 +48,7 @@ from omnidesk.domains.workspaces.models import Workspace
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "omnidesk"
 CACHE = Path(tempfile.gettempdir()) / "omnidesk-demo-cache"
 VARIANTS = ("demo", "extras", "history")  # load_demo; + extras without / with the history
+BASE = {"extras": "demo", "history": "extras"}  # each variant is the one before and a step
 _KEY: dict[str, str] = {}
 
 
@@ -77,6 +82,21 @@ async def _load(session: AsyncSession, variant: str) -> LoadedDemo:
     return LoadedDemo(report, summary)
 
 
+async def _fill(session: AsyncSession, variant: str) -> LoadedDemo:
+    """Load the variant into an empty database for its template: a copy of the variant before
+    it (``load_demo_extras`` is the extras and then the history) and the one step on top."""
+    if variant == "demo":
+        return await _load(session, variant)
+    base = await loaded_demo(session, BASE[variant])
+    workspace_id = base.report.workspace_id
+    if variant == "extras":
+        summary = await load_demo_extras(session, workspace_id, history=False)
+    else:
+        summary = base.summary + await load_history_demo(session, workspace_id)
+    await session.commit()
+    return LoadedDemo(base.report, summary)
+
+
 @contextlib.contextmanager
 def _locked(variant: str) -> Iterator[None]:
     CACHE.mkdir(exist_ok=True)
@@ -99,7 +119,7 @@ async def _template(variant: str) -> tuple[Path, LoadedDemo]:
                 async with engine.begin() as conn:
                     await conn.run_sync(metadata.create_all)
                 async with create_session_factory(engine)() as session:
-                    loaded = await _load(session, variant)
+                    loaded = await _fill(session, variant)
             finally:
                 await engine.dispose()  # checkpoints the WAL into the file
             answer.write_text(json.dumps({"report": dataclasses.asdict(loaded.report),
@@ -136,7 +156,7 @@ async def _pg_template(variant: str, url: Any) -> tuple[Path, dict[str, Any]]:
                     async with engine.begin() as conn:
                         await conn.run_sync(metadata.create_all)
                     async with create_session_factory(engine)() as session:
-                        loaded = await _load(session, variant)
+                        loaded = await _fill(session, variant)
                 finally:
                     await engine.dispose()
                 source = await asyncpg.connect(_plain(url, scratch))

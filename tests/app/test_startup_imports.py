@@ -11,7 +11,7 @@ import omnidesk
 from omnidesk.app.catalogue import event_modules
 
 
-def test_building_the_app_imports_no_migrations_demo_data_holidays_or_scikit_learn() -> None:
+def test_building_the_app_imports_no_migrations_demo_data_holidays_redis_or_scikit_learn() -> None:
     probe = ("import sys\nfrom omnidesk.app.main import create_app\n"
              "from omnidesk.config import Settings\n"
              "create_app(Settings(database_url='sqlite+aiosqlite://', secret_key='x'))\n"
@@ -21,7 +21,7 @@ def test_building_the_app_imports_no_migrations_demo_data_holidays_or_scikit_lea
     loaded = set(done.stdout.strip().rpartition("\n")[2].split())
     assert "omnidesk.domains.bot.engine" in loaded  # the probe did build the app
     for heavy in ("alembic", "omnidesk.migrations", "omnidesk.demo.dataset.generator", "holidays",
-                  "sklearn", "scipy"):
+                  "redis", "sklearn", "scipy"):
         assert heavy not in loaded, heavy
 
 

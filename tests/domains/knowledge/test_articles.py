@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.context import Actor, system_actor
 from omnidesk.core.errors import PermissionDenied
@@ -142,3 +142,52 @@ async def test_the_cached_vocabulary_follows_publishes_and_reindexing(
     await session.commit()
     assert await _slugs(session, actor, "환블") == []
     assert await _slugs(session, actor, "기사님 안와요") == ["installer-no-show"]
+
+
+async def test_the_learned_relevance_follows_publishes_and_edits(session: AsyncSession) -> None:
+    from omnidesk.domains.knowledge.search.learned import model_for
+    from omnidesk.domains.knowledge.search.snapshot import load_snapshot
+
+    actor = await _workspace(session, "acme")
+
+    async def relevance(question: str) -> dict[int, float]:
+        model = await model_for(session, await load_snapshot(session, actor.workspace_id),
+                                actor.workspace_id)
+        return model.relevance(question) if model else {}
+
+    first = await do_create_article(session, actor=actor, article_in=NO_SHOW)
+    await do_publish_article(session, actor=actor, article_id=first.id)
+    await session.commit()
+    assert await relevance("기사님 안와요") == {}  # one article: nothing to tell apart
+    refund = await do_create_article(session, actor=actor, article_in=ArticleCreate(
+        slug="refund-timeline", title="환불 기간", body="카드 환불은 5~7영업일 걸립니다.",
+        tags=["환불 언제", "돈 돌려받기"]))
+    await do_publish_article(session, actor=actor, article_id=refund.id)
+    await session.commit()
+    learned = await relevance("돈은 언제 돌려받아요")
+    assert learned[refund.id] > learned[first.id]
+    # a published edit is learned from; an unpublished draft is not
+    await do_update_article(session, actor=actor, article_id=first.id, article_in=ArticleUpdate(
+        tags=["노쇼", "미방문", "돈 돌려받기 보상"]))
+    await session.commit()
+    assert await relevance("돈은 언제 돌려받아요") == learned
+    await do_publish_article(session, actor=actor, article_id=first.id)
+    await session.commit()
+    assert (await relevance("돈은 언제 돌려받아요"))[first.id] > learned[first.id]
+
+
+async def test_warming_fits_each_help_center_once_before_its_first_question(
+        session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    from omnidesk.domains.knowledge.search import learned
+
+    actor = await _workspace(session, "acme")
+    await _workspace(session, "empty")  # no help center: nothing to fit
+    for article_in in (NO_SHOW, ArticleCreate(slug="refund-timeline", title="환불 기간",
+                                              body="카드 환불은 5~7영업일 걸립니다.")):
+        article = await do_create_article(session, actor=actor, article_in=article_in)
+        await do_publish_article(session, actor=actor, article_id=article.id)
+    await session.commit()
+    learned._FITTED.clear()
+    assert await learned.warm_article_models(session_factory) == 1
+    [warmed] = learned._FITTED.values()
+    assert await learned.train(session, actor.workspace_id) is warmed  # the question's fit

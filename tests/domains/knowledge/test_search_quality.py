@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from omnidesk.domains.knowledge.search import engine
+from omnidesk.domains.knowledge.search import engine, learned
 from omnidesk.domains.knowledge.search.analysis import plan_query
 from omnidesk.domains.knowledge.search.evaluation import DEFAULT_QUERIES, evaluate, read_queries
 from omnidesk.domains.knowledge.search.snapshot import load_snapshot
@@ -91,18 +91,19 @@ async def test_the_labelled_query_set_scores_well(demo_kb: DemoKb) -> None:
     assert len(queries) >= 150
     async with demo_kb.session() as session:
         report = await evaluate(session, workspace_id=demo_kb.workspace_id, queries=queries)
-    assert report.recall_at_1 >= 0.8
+    assert report.recall_at_1 >= 0.88
     assert report.recall_at_5 >= 0.95
-    assert report.mrr >= 0.85
+    assert report.mrr >= 0.9
 
 
 HELD_OUT = {
-    # set: (path, recall@1 floor, recall@5 floor). Measured on the demo KB (2026-12-06), before
-    # and after the language-model bridge: heldout.csv 0.860 / 0.985 -> 0.868 / 0.993,
-    # kb_holdout2.csv 0.804 / 0.981 -> 0.810 / 0.987. The floors leave about 5 queries of slack
-    # each, so a ranking change that loses more than that fails here.
-    "heldout": (DEFAULT_QUERIES.with_name("heldout.csv"), 0.83, 0.97),
-    "holdout2": (Path(__file__).parents[2] / "data" / "kb_holdout2.csv", 0.77, 0.96),
+    # set: (path, recall@1 floor, recall@5 floor). Measured on the demo KB: the language-model
+    # bridge (2026-12-06) heldout.csv 0.860 / 0.985 -> 0.868 / 0.993, kb_holdout2.csv
+    # 0.804 / 0.981 -> 0.810 / 0.987; the learned article relevance (2026-12-07) 0.897 / 0.993
+    # and 0.861 / 0.994. The floors leave about 5 queries of slack each, so a ranking change
+    # that loses more than that fails here.
+    "heldout": (DEFAULT_QUERIES.with_name("heldout.csv"), 0.86, 0.97),
+    "holdout2": (Path(__file__).parents[2] / "data" / "kb_holdout2.csv", 0.83, 0.96),
 }
 
 
@@ -143,3 +144,23 @@ async def test_a_small_index_ranks_every_match_in_one_query(demo_kb: DemoKb) -> 
         plan = plan_query("설치 기사님이 안왔어요", snapshot.vocabulary, snapshot.synonym_sets)
     assert engine.candidate_tiers(plan, snapshot) == (
         [(engine._picking_terms(plan, snapshot), False)], False)
+
+
+@pytest.mark.parametrize(("query", "slug", "lexical_rank"), [
+    ("비번 생각이 안나요ㅠ", "account-password-reset", 2),  # 비번 = 비밀번호, in no article
+    ("택배가 일주일째 안와요", "delivery-delayed", 2),  # 안와요 matched the installer no-show
+    ("반품 배송비 얼마에요", "returns-shipping-fee", 1),  # and the clear case stays clear
+])
+async def test_the_learned_relevance_puts_the_meant_article_first(
+        demo_kb: DemoKb, monkeypatch: pytest.MonkeyPatch, query: str, slug: str,
+        lexical_rank: int) -> None:
+    assert (await _top(demo_kb, query))[0] == slug
+    monkeypatch.setattr(learned, "WEIGHT", 0.0)  # the lexical ranking alone
+    assert (await _top(demo_kb, query)).index(slug) + 1 == lexical_rank
+
+
+async def test_a_help_center_too_large_for_a_model_keeps_the_lexical_ranking(
+        demo_kb: DemoKb, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(learned, "MAX_ARTICLES", 10)
+    async with demo_kb.session() as session:
+        assert await learned.train(session, demo_kb.workspace_id) is None

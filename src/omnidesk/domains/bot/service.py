@@ -27,6 +27,7 @@ from omnidesk.domains.engagement.service import (
 )
 from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.service import inbox_greeting
+from omnidesk.domains.knowledge.search.learned import warm_article_models
 from omnidesk.domains.nlu.schemas import IntentModel
 from omnidesk.domains.nlu.service import (
     active_model_workspaces,
@@ -40,6 +41,7 @@ from omnidesk.domains.workspaces.service import get_workspace
 log = logging.getLogger(__name__)
 HISTORY_MESSAGES = 20
 WARM_UP_MESSAGES = ("주문 취소하고 싶어요", "Where is my order?", "배송비 얼마예요?")
+_BACKGROUND: set[asyncio.Task[int]] = set()  # started tasks nobody awaits, kept from the GC
 _shipped: dict[str, IntentModel] = {}
 _shipped_lock = Lock()
 
@@ -132,7 +134,18 @@ def start_warm_up(session_factory: async_sessionmaker[AsyncSession] | None = Non
     """Warm the bot up (CPU work in a worker thread) while the process starts serving."""
     if session_factory is None:
         return asyncio.create_task(asyncio.to_thread(warm_up), name="bot-warm-up")
-    return asyncio.create_task(warm_up_workspaces(session_factory), name="bot-warm-up")
+    task = asyncio.create_task(warm_up_workspaces(session_factory), name="bot-warm-up")
+
+    def then_articles(done: asyncio.Task[float]) -> None:
+        # the help centers' article models next (a second of CPU each), not holding /readyz
+        if not done.cancelled() and done.exception() is None:
+            later = asyncio.create_task(warm_article_models(session_factory),
+                                        name="kb-article-models")
+            _BACKGROUND.add(later)
+            later.add_done_callback(_BACKGROUND.discard)
+
+    task.add_done_callback(then_articles)
+    return task
 
 
 async def workspace_intent_model(session: AsyncSession, *, workspace_id: int) -> IntentModel:

@@ -33,6 +33,7 @@ from omnidesk.domains.knowledge.models import PUBLIC, KbArticle, KbPassage
 from omnidesk.domains.knowledge.search.analysis import plan_query
 from omnidesk.domains.knowledge.search.embeddings import EmbeddingProvider
 from omnidesk.domains.knowledge.search.highlight import highlight
+from omnidesk.domains.knowledge.search.learned import boosted, model_for
 from omnidesk.domains.knowledge.search.ranking import (
     QUESTION_WORD,
     CandidateTerms,
@@ -257,6 +258,8 @@ async def search(
     language = locale or detect_language(query)
     scores = {pid: s * (LANGUAGE_BOOST if found.locale.get(pid) == language else 1.0)
               for pid, s in found.scores.items() if pid in found.group}
+    if scores and (model := await model_for(session, snapshot, workspace_id)) is not None:
+        scores = boosted(scores, found.group, model.relevance(query))
     chosen = _choose(scores, found.group, limit, per_article)
     if not chosen:
         return []

@@ -15,6 +15,8 @@ from omnidesk.domains.knowledge.search.ranking import CorpusStats
 from omnidesk.domains.knowledge.search.synonyms import SynonymSet
 from omnidesk.domains.knowledge.search.typos import Vocabulary
 
+UNTRAINED = "untrained"
+
 
 @dataclass
 class IndexSnapshot:
@@ -25,6 +27,8 @@ class IndexSnapshot:
     stats: CorpusStats
     synonym_sets: list[SynonymSet]
     vectors: dict[tuple[bool, str | None], dict[int, list[float]]] = field(default_factory=dict)
+    # the learned article relevance of this generation (search/learned.py); UNTRAINED until asked
+    article_model: Any = UNTRAINED
 
 
 # One cache per engine (so two databases never share entries), emptied with the engine.

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import BUILTIN_PERMISSIONS, ROLE_RANK, Actor, Scope
 from omnidesk.core.db import get_in_workspace, utcnow
+from omnidesk.core.errors import NotFound
 from omnidesk.core.security import (
     constant_time_equals,
     hash_token,
@@ -46,6 +47,16 @@ async def get_user(session: AsyncSession, *, workspace_id: int, user_id: int) ->
     """Return a user of the workspace or raise NotFound."""
     return await get_in_workspace(session, User, workspace_id=workspace_id,
                                   object_id=user_id, what="user")
+
+
+async def user_is_active(session: AsyncSession, *, workspace_id: int, user_id: int) -> bool:
+    """Tell whether a user of the workspace is active (one narrow read), or raise NotFound."""
+    active = await session.scalar(
+        select(User.is_active).where(User.id == user_id, User.workspace_id == workspace_id)
+    )
+    if active is None:
+        raise NotFound("user not found")
+    return bool(active)
 
 
 async def get_user_by_email(session: AsyncSession, *, workspace_id: int,

@@ -12,7 +12,7 @@ from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import InvalidInput
 from omnidesk.core.events import emit
-from omnidesk.domains.agents.service import get_team, get_user
+from omnidesk.domains.agents.service import get_team, user_is_active
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.journal import (
     AuditedBy,
@@ -56,10 +56,9 @@ async def do_assign(
     reason: str | None = None, summary: list[str] | None = None,
 ) -> Conversation:
     """Assign (or transfer) a conversation to an agent and/or team of its workspace."""
-    if assignee_id is not None:
-        user = await get_user(session, workspace_id=conv.workspace_id, user_id=assignee_id)
-        if not user.is_active:
-            raise InvalidInput("cannot assign to a deactivated user", field="assignee_id")
+    if assignee_id is not None and not await user_is_active(
+            session, workspace_id=conv.workspace_id, user_id=assignee_id):
+        raise InvalidInput("cannot assign to a deactivated user", field="assignee_id")
     if team_id is not None:
         await get_team(session, workspace_id=conv.workspace_id, team_id=team_id)
     previous = (conv.assignee_id, conv.team_id)

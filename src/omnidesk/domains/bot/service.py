@@ -27,7 +27,7 @@ from omnidesk.domains.engagement.service import (
 )
 from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.inboxes.service import inbox_greeting
-from omnidesk.domains.knowledge.search.learned import warm_article_models
+from omnidesk.domains.knowledge.service import warm_article_models
 from omnidesk.domains.nlu.schemas import IntentModel
 from omnidesk.domains.nlu.service import (
     active_model_workspaces,

@@ -21,6 +21,7 @@ from omnidesk.domains.knowledge.models import (
     KbSynonymSet,
 )
 from omnidesk.domains.knowledge.search.engine import HoursSource, Passage, search
+from omnidesk.domains.knowledge.search.learned import warm_article_models
 from omnidesk.domains.knowledge.search.terms import index_terms
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "list_versions",
     "search",
     "suggest_for_conversation",
+    "warm_article_models",
 ]
 SUGGESTION_MESSAGES = 3
 

@@ -82,6 +82,8 @@ libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: go when the test process goes
 import uvicorn, omnidesk.app.main  # noqa: F401 - preload, no threads yet
 from omnidesk.domains.bot.service import warm_up
 warm_up()  # the shipped intent model and Korean morphology, trained once for every server
+# what the first knowledge-base search fits its article model with (search/learned.py)
+import sklearn.feature_extraction.text, sklearn.linear_model, sklearn.pipeline, threadpoolctl  # noqa
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # servers are reaped by the kernel
 for line in sys.stdin:
     request = json.loads(line)

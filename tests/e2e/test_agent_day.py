@@ -165,7 +165,7 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     expect(desk).to_have_title(re.compile(r"^\(\d+\) 받은 대화함"))
     assert _count(desk.title()) > _count(before["title"]), (before["title"], desk.title())
     new_chat = mine.filter(has=desk.locator(f"a[href^='/conversations/{shopper_chat}']"))
-    new_chat.wait_for(timeout=10000)
+    new_chat.wait_for(timeout=30000)
     assert new_chat.locator(".wait-mark").count() == 1  # the bot's notice was no answer
     _shoot(desk, "03-assigned-notification")
 
@@ -178,19 +178,19 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
                            "안녕하세요, 김민지입니다. 배송 날짜 변경 도와드릴게요.",
                            "원하시는 날짜를 알려 주세요.",
                            lambda: _shoot(desk, "04-offline-retrying"))
-    chat.locator(".msg.agent[data-id]").filter(has_text="원하시는 날짜를").wait_for(timeout=15000)
+    chat.locator(".msg.agent[data-id]").filter(has_text="원하시는 날짜를").wait_for(timeout=30000)
 
     # A canned reply with "/": its {workspace} is filled in before she sends it.
     box = desk.locator("#reply-text")
     box.press_sequentially("/마무", delay=40)
     picker = desk.locator("#canned-picker")
-    picker.locator(".choice", has_text="/마무리").first.wait_for(timeout=10000)
+    picker.locator(".choice", has_text="/마무리").first.wait_for(timeout=30000)
     _shoot(desk, "05-canned-picker")
     box.press("Enter")
     canned = box.input_value()
     assert "한빛리빙 고객센터를 이용해" in canned and "{" not in canned, canned  # 리빙를: wrong
     desk.click("#send-button")
-    chat.locator(".msg.agent[data-id]").filter(has_text="한빛리빙 고객센터").wait_for(timeout=15000)
+    chat.locator(".msg.agent[data-id]").filter(has_text="한빛리빙 고객센터").wait_for(timeout=30000)
 
     # The 300-message conversation: the newest line and the composer both in view.
     desk.goto(f"{base}/conversations/{ids['long']}")
@@ -237,7 +237,7 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     assert desk.url == f"{base}/conversations/{ids['chair']}"
     desk.select_option("#assignee-select", str(ids[COLLEAGUE]))
     moved = desk.locator("#messages .activity-transferred")
-    moved.locator(".transfer-note").filter(has_text="사진 받아 두었어요").wait_for(timeout=10000)
+    moved.locator(".transfer-note").filter(has_text="사진 받아 두었어요").wait_for(timeout=30000)
     assert moved.count() == 1
     _shoot(desk, "10-transferred-with-note")
     mate.goto(f"{base}/conversations/{ids['chair']}")
@@ -248,7 +248,7 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     desk.wait_for_selector("#live-status.on")
     chat.locator("#text").fill("다음 주 화요일로 부탁드려요")
     chat.locator("#send").tap()
-    desk.locator("#messages .msg.customer").filter(has_text="화요일").wait_for(timeout=15000)
+    desk.locator("#messages .msg.customer").filter(has_text="화요일").wait_for(timeout=30000)
     boss.wait_for_selector("#live-status.on")
     line = boss.locator("#supervise input[name=text]").bounding_box()
     pane = boss.locator("#conversation").bounding_box()
@@ -268,7 +268,7 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     _shoot(desk, "12-resolve-warning")
     desk.click("#resolve-with-closing")
     expect(desk.locator("#conv-status")).to_have_class(re.compile("st-resolved"))
-    chat.locator(".msg.agent[data-id]").filter(has_text=closing).wait_for(timeout=15000)
+    chat.locator(".msg.agent[data-id]").filter(has_text=closing).wait_for(timeout=30000)
     assert chat.locator(".msg").filter(has_text="마무리 인사로").count() == 0  # the whisper
     _shoot(shop, "13-closing-on-phone")
 
@@ -293,6 +293,6 @@ def test_an_agent_s_day_on_the_demo(demo_server: DemoServer, browser: Any) -> No
     boss.once("dialog", lambda dialog: dialog.accept())
     boss.click("#supervise button.secondary")
     boss.wait_for_selector("#supervise button.secondary", state="detached")
-    expect(desk.locator("#assignee-select")).to_have_value(str(ids[SUPERVISOR]), timeout=10000)
+    expect(desk.locator("#assignee-select")).to_have_value(str(ids[SUPERVISOR]), timeout=30000)
     _shoot(boss, "15-taken-over")
     _shoot(desk, "16-agent-after-take-over")

@@ -132,15 +132,15 @@ def test_asking_for_a_person_lands_with_an_agent_who_sees_the_summary(
     log_in(agent, server.url, "supervisor@hanbit.example", DEMO_PASSWORD)
     agent.goto(server.url + "/inbox?view=all&status=open")
     item = agent.locator("#conv-list .conv-item").filter(has_text="상담원")
-    item.first.wait_for(timeout=15000)
+    item.first.wait_for(timeout=30000)
     item.first.locator("a").click()
-    agent.locator("#messages .msg.customer").filter(has_text="세탁기 설치").wait_for(timeout=15000)
+    agent.locator("#messages .msg.customer").filter(has_text="세탁기 설치").wait_for(timeout=30000)
     note = agent.locator("#messages .msg.note").filter(has_text="챗봇 인계")
-    note.wait_for(timeout=15000)
+    note.wait_for(timeout=30000)
     assert "상담원 연결" in note.inner_text()
 
     # Beside it: help-center articles for the customer's question, one click into the reply.
-    agent.locator(".kb-suggestions [data-kb-insert]").first.wait_for(timeout=15000)
+    agent.locator(".kb-suggestions [data-kb-insert]").first.wait_for(timeout=30000)
     links = [v for v in agent.locator(".kb-suggestions [data-kb-insert]").evaluate_all(
         "els => els.map(e => e.dataset.kbInsert)") if "/help/hanbit/" in v]
     assert links, "a public help-center article is suggested with its link"
@@ -264,4 +264,4 @@ def test_a_help_center_reader_contacts_us_from_an_article(
                                  "warranty-periods)")
     page.screenshot(path=str(ARTIFACTS / f"help-contact-chat-{viewport[0]}.png"))
     box.press("Enter")
-    chat.locator(".msg.me[data-id]").filter(has_text=title).wait_for(timeout=15000)
+    chat.locator(".msg.me[data-id]").filter(has_text=title).wait_for(timeout=30000)

@@ -30,7 +30,7 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
     chat = visitor_says(visitor, base, QUESTION)
 
     # The agent's inbox shows the new conversation without a reload.
-    agent.locator("#conv-list .conv-item").filter(has_text=QUESTION).wait_for(timeout=10000)
+    agent.locator("#conv-list .conv-item").filter(has_text=QUESTION).wait_for(timeout=30000)
     agent.locator("#conv-list .conv-item").filter(has_text=QUESTION).locator("a").click()
     agent.locator("#messages .msg.customer").filter(has_text=QUESTION).wait_for()
     agent.fill("#reply-text", ANSWER)
@@ -43,7 +43,7 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
         raise AssertionError(f"the reply did not appear; composer {classes!r}: {said!r}; "
                              f"server log: {live_server.log.read_text()[-1500:]}") from exc
     reply = chat.locator(".msg.agent[data-id]").filter(has_text="내일 오전")
-    reply.wait_for(timeout=10000)
+    reply.wait_for(timeout=30000)
     assert reply.locator("a").get_attribute("href") == "https://hanbit.example/track"
 
     # The visitor's next message is pushed rendered into the open thread: no re-read of it.
@@ -51,7 +51,7 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
     agent.on("request", lambda r: thread_reads.append(r.url) if "/messages" in r.url else None)
     chat.locator("#text").fill(FOLLOW_UP)
     chat.locator("#text").press("Enter")
-    agent.locator("#messages .msg.customer").filter(has_text=FOLLOW_UP).wait_for(timeout=10000)
+    agent.locator("#messages .msg.customer").filter(has_text=FOLLOW_UP).wait_for(timeout=30000)
     agent.screenshot(path=str(ARTIFACTS / "agent-pushed-message.png"))
     assert thread_reads == []
     assert _count(agent.locator("#messages .msg"), FOLLOW_UP) == 1
@@ -72,7 +72,7 @@ def test_a_visitor_and_an_agent_chat_live_and_nothing_is_lost_across_a_restart(
     agent.wait_for_selector("#live-status.on", timeout=30000)
     agent.fill("#reply-text", AFTER_RESTART)
     agent.press("#reply-text", "Enter")
-    chat.locator(".msg.agent[data-id]").filter(has_text=AFTER_RESTART).wait_for(timeout=15000)
+    chat.locator(".msg.agent[data-id]").filter(has_text=AFTER_RESTART).wait_for(timeout=30000)
 
     visitor.wait_for_timeout(500)
     visitor.screenshot(path=str(ARTIFACTS / "widget-demo-store.png"))

@@ -55,7 +55,7 @@ def _shopper_opens_the_chat(browser: Any, base: str, viewport: dict[str, int],
     page.click("#omnidesk-widget >> .launcher")
     chat = page.frame_locator("#omnidesk-frame")
     opening = chat.locator(".msg.opening")
-    opening.wait_for(timeout=15000)
+    opening.wait_for(timeout=30000)
     assert QUESTION in opening.inner_text()
     assert [b.inner_text() for b in opening.locator("button.choice").all()] == [
         YES, "아니요, 다른 문의예요"]
@@ -81,7 +81,7 @@ def test_the_bot_opens_with_the_predicted_reason_and_the_agent_sees_it(
     log_in(agent, base, "admin@hanbit.example")
     agent.goto(f"{base}/conversations/{conv_id}")
     guess = agent.locator(".c360-guess")
-    guess.wait_for(timeout=15000)
+    guess.wait_for(timeout=30000)
     text = guess.inner_text()
     assert "결제 오류" in text and "신뢰도" in text and "%" in text
     agent.screenshot(path=str(ARTIFACTS / "contact_reason_panel_desktop.png"), full_page=False)

@@ -81,7 +81,7 @@ def test_an_idle_cart_brings_one_proactive_message_shown_as_a_preview(
     preview.locator(".text").click()
     chat = shopper.frame_locator("#omnidesk-frame")
     bubble = chat.locator(".msg[data-id]").filter(has_text="장바구니에 담아 두신")
-    bubble.wait_for(timeout=10000)
+    bubble.wait_for(timeout=30000)
     shopper.wait_for_timeout(400)  # the window's opening transition
     shopper.screenshot(path=str(ARTIFACTS / "proactive-chat-1440.png"))
 
@@ -93,7 +93,7 @@ def test_an_idle_cart_brings_one_proactive_message_shown_as_a_preview(
     shopper.set_viewport_size({"width": 390, "height": 844})
     shopper.reload()
     phone_preview = shopper.locator("#omnidesk-widget >> .preview")
-    phone_preview.wait_for(state="visible", timeout=15000)
+    phone_preview.wait_for(state="visible", timeout=30000)
     shopper.screenshot(path=str(ARTIFACTS / "proactive-preview-390.png"))
 
 

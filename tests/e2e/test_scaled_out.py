@@ -208,7 +208,7 @@ def chat(browser: Any, base: str, webs: list[Process], workers: list[Process]) -
     visitor = browser.new_context(locale="ko-KR").new_page()
     widget = visitor_says(visitor, base, BEFORE[0])
     agent.locator("#conv-list .conv-item").filter(has_text=BEFORE[0]).locator("a").click(
-        timeout=15000)
+        timeout=30000)
     for text in BEFORE[1:]:
         say(widget, text)
     agent.locator("#messages .msg.customer").filter(has_text=BEFORE[-1]).wait_for(timeout=30000)

@@ -60,7 +60,7 @@ def test_the_supervisor_sees_a_conversation_wait_and_then_get_assigned_live(
 
     in_database(url, customer_writes)
     row = page.locator("tr.entry").filter(has_text="김하늘")
-    row.and_(page.locator("tr.entry-waiting")).wait_for(timeout=10000)
+    row.and_(page.locator("tr.entry-waiting")).wait_for(timeout=30000)
     assert page.locator(".queue-card .waiting-count").inner_text() == "1"
     page.screenshot(path=str(ARTIFACTS / "supervisor-waiting.png"))
 
@@ -69,7 +69,7 @@ def test_the_supervisor_sees_a_conversation_wait_and_then_get_assigned_live(
                               presence="online")
 
     in_database(url, agent_comes_online)
-    row.and_(page.locator("tr.entry-assigned")).wait_for(timeout=10000)
+    row.and_(page.locator("tr.entry-assigned")).wait_for(timeout=30000)
     page.locator("tr.agent.presence-online").filter(has_text="에이전트").wait_for()
     assert page.locator(".queue-card .waiting-count").inner_text() == "0"
     assert row.locator("select.assignee option:checked").inner_text().startswith("에이전트")

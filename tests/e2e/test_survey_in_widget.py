@@ -47,7 +47,7 @@ def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(
     # the widget's socket may be between reconnects (backoff up to 15 s) and catch up after.
     question.wait_for(timeout=30000)
     ended = chat.locator("#log > .ended")  # the chat says it ended, below the last message
-    ended.wait_for(timeout=15000)
+    ended.wait_for(timeout=30000)
     assert "상담이 종료되었어요" in ended.inner_text()
     assert chat.locator("#log > *").last.get_attribute("class") == "ended"
     assert question.locator(".survey .score").all_inner_texts() == ["1", "2", "3", "4", "5"]
@@ -55,7 +55,7 @@ def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(
     question.locator(".survey textarea").fill(COMMENT)
     visitor.screenshot(path=str(ARTIFACTS / "survey-widget-csat.png"))
     question.locator(".survey-submit").click()
-    question.locator(".survey.done").wait_for(timeout=10000)
+    question.locator(".survey.done").wait_for(timeout=30000)
     assert "감사합니다" in question.locator(".survey.done").inner_text()
     with engine.begin() as conn:
         answer = conn.execute(select(SurveyAnswer)).one()
@@ -67,12 +67,12 @@ def test_resolving_asks_csat_with_buttons_and_the_link_page_fits_a_phone(
     # The agent who handled it sees the customer's comment in the conversation, and the
     # 1-star answer is a follow-up on the supervisor board.
     agent.reload()
-    agent.locator("#feedback-panel").filter(has_text=COMMENT).wait_for(timeout=10000)
+    agent.locator("#feedback-panel").filter(has_text=COMMENT).wait_for(timeout=30000)
     lead = browser.new_context(locale="ko-KR", viewport={"width": 1440, "height": 900}
                                ).new_page()
     log_in(lead, base, "admin@hanbit.example")
     lead.goto(base + "/supervisor")
-    lead.locator("#followups .followup").filter(has_text=COMMENT).wait_for(timeout=10000)
+    lead.locator("#followups .followup").filter(has_text=COMMENT).wait_for(timeout=30000)
     lead.screenshot(path=str(ARTIFACTS / "survey-followup-board.png"), full_page=True)
     lead.goto(base + "/settings/surveys")
     assert lead.locator("input[name=enabled]").is_checked()

@@ -35,6 +35,6 @@ def test_the_away_notice_turns_online_when_the_calendar_opens(
 
     set_hours(live_server, {})  # no hours set: open around the clock
     page.clock.fast_forward("01:00:01")  # the widget re-reads its state at the latest hourly
-    page.locator("#away-dot.on").wait_for(timeout=10000)
+    page.locator("#away-dot.on").wait_for(timeout=30000)
     assert page.locator("#away-label").inner_text() == "상담 가능"
     assert page.locator("#away-notice").is_hidden()

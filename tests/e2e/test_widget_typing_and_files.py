@@ -26,18 +26,18 @@ def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, bro
     agent.click("#views a[data-view=unassigned]")  # agents land on "Mine"; a new chat is unassigned
     agent.wait_for_selector("#live-status.on")
     item = agent.locator("#conv-list .conv-item").filter(has_text="사진 보내드릴게요")
-    item.wait_for(timeout=10000)
+    item.wait_for(timeout=30000)
     item.locator("a").click()
     agent.locator("#messages .msg.customer").filter(has_text="사진 보내드릴게요").wait_for()
     agent.wait_for_selector("#live-status.on")  # the conversation page's own socket is up
 
     # The agent has the conversation open: the visitor sees their message marked read.
-    chat.locator(".msg.me[data-id] .meta .read").first.wait_for(timeout=10000)
+    chat.locator(".msg.me[data-id] .meta .read").first.wait_for(timeout=30000)
 
     # Typing shows on the other side while someone writes.
     assert agent.locator("#typing").is_hidden()
     chat.locator("#text").press_sequentially("잠시만", delay=30)
-    agent.locator("#typing").wait_for(state="visible", timeout=10000)
+    agent.locator("#typing").wait_for(state="visible", timeout=30000)
     assert chat.locator("#typing").is_hidden()
     # Writing a private note is not shown to the customer as typing…
     agent.locator("#composer label.tab.note").click()
@@ -49,16 +49,16 @@ def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, bro
     agent.locator("#composer input[name=mode][value=reply]").check()
     agent.wait_for_timeout(2100)  # past the 2 s throttle of typing signals
     agent.locator("#reply-text").press_sequentially("네", delay=30)
-    chat.locator("#typing").wait_for(state="visible", timeout=10000)
+    chat.locator("#typing").wait_for(state="visible", timeout=30000)
     agent.fill("#reply-text", "")
     chat.locator("#text").fill("")
 
     # The visitor sends a picture: both sides show the image, served back byte for byte.
     chat.locator("#file").set_input_files(
         {"name": "설치사진.png", "mimeType": "image/png", "buffer": PNG})
-    chat.locator(".msg.me[data-id] img").wait_for(timeout=10000)
+    chat.locator(".msg.me[data-id] img").wait_for(timeout=30000)
     image = agent.locator("#messages .msg.customer img.attachment-image")
-    image.wait_for(timeout=10000)
+    image.wait_for(timeout=30000)
     source = image.get_attribute("src") or ""
     cookies = {c["name"]: c["value"] for c in agent.context.cookies()}
     served = httpx.get(base + source, cookies=cookies)
@@ -68,7 +68,7 @@ def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, bro
     # A file type the workspace does not accept is refused with a message, nothing is sent.
     chat.locator("#file").set_input_files(
         {"name": "setup.exe", "mimeType": "application/x-msdownload", "buffer": b"MZ\x90\x00"})
-    chat.locator("#error").wait_for(state="visible", timeout=10000)
+    chat.locator("#error").wait_for(state="visible", timeout=30000)
     assert chat.locator(".msg.me", has_text="setup.exe").count() == 0
 
     # The agent answers with a PDF: the visitor gets a link to it.
@@ -77,9 +77,9 @@ def test_typing_receipts_and_files_travel_both_ways(live_server: LiveServer, bro
     agent.fill("#reply-text", "설치 안내서를 보내드립니다.")
     agent.press("#reply-text", "Enter")
     agent.locator("#messages .msg.agent a.attachment-file").filter(
-        has_text="install-guide.pdf").wait_for(timeout=10000)
+        has_text="install-guide.pdf").wait_for(timeout=30000)
     link = chat.locator(".msg.agent[data-id] a").filter(has_text="install-guide.pdf")
-    link.wait_for(timeout=10000)
+    link.wait_for(timeout=30000)
     assert chat.locator(".msg.agent[data-id]").filter(has_text="설치 안내서").count() == 1
     href = link.get_attribute("href") or ""
     pdf = httpx.get(href if href.startswith("http") else base + href)  # as the visitor: no cookies

@@ -27,7 +27,7 @@ def test_the_widget_shows_unsafe_attachment_urls_as_text_and_safe_ones_as_links(
     agent.click("#views a[data-view=unassigned]")  # agents land on "Mine"; a new chat is unassigned
     agent.wait_for_selector("#live-status.on")
     item = agent.locator("#conv-list .conv-item").filter(has_text="설치 안내서")
-    item.wait_for(timeout=10000)
+    item.wait_for(timeout=30000)
     item.locator("a").click()
     agent.wait_for_url(re.compile(r".*/conversations/\d+"))
     conversation_id = re.search(r"/conversations/(\d+)", agent.url).group(1)

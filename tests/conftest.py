@@ -25,9 +25,6 @@ from omnidesk.domains.agents.actions import do_create_api_token, do_create_user
 from omnidesk.domains.agents.schemas import ApiTokenCreate, UserCreate
 from omnidesk.domains.workspaces.actions import do_create_workspace
 from omnidesk.domains.workspaces.schemas import WorkspaceCreate
-from tests.route_state import share_route_state
-
-share_route_state()
 
 # pytest-xdist names each process (gw0, gw1…); OMNIDESK_TEST_DB_SUFFIX keeps two checkouts that
 # run their tests at the same time on one PostgreSQL server apart

@@ -11,10 +11,12 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Select,
     String,
     Text,
     UniqueConstraint,
     event,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -90,6 +92,16 @@ class KbArticleVersion(Base, IdMixin, WorkspaceScoped):
     author_id: Mapped[int | None] = mapped_column(IdType)
     author_kind: Mapped[str] = mapped_column(String(16), default="user")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+def published(*columns: Any, workspace_id: int | None = None) -> Select[Any]:
+    """Select ``columns`` of the published articles (of one workspace, or of all) joined to the
+    version readers see: what the help center shows, the index holds and the search learns from.
+    """
+    stmt = select(*columns).join(
+        KbArticleVersion, KbArticleVersion.id == KbArticle.published_version_id
+    ).where(KbArticle.status == PUBLISHED)
+    return stmt if workspace_id is None else stmt.where(KbArticle.workspace_id == workspace_id)
 
 
 class KbPassage(Base, IdMixin, WorkspaceScoped):

@@ -12,13 +12,13 @@ from omnidesk.core.context import Actor
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.knowledge.models import (
     PUBLIC,
-    PUBLISHED,
     KbArticle,
     KbArticleVersion,
     KbAttachment,
     KbCategory,
     KbSearchMiss,
     KbSynonymSet,
+    published,
 )
 from omnidesk.domains.knowledge.search.engine import HoursSource, Passage, search
 from omnidesk.domains.knowledge.search.learned import warm_article_models
@@ -142,9 +142,7 @@ async def get_category_by_slug(
 
 
 def _published(workspace_id: int, include_internal: bool) -> Select[KbArticle, KbArticleVersion]:
-    stmt = select(KbArticle, KbArticleVersion).join(
-        KbArticleVersion, KbArticleVersion.id == KbArticle.published_version_id
-    ).where(KbArticle.workspace_id == workspace_id, KbArticle.status == PUBLISHED)
+    stmt = published(KbArticle, KbArticleVersion, workspace_id=workspace_id)
     return stmt if include_internal else stmt.where(KbArticleVersion.visibility == PUBLIC)
 
 

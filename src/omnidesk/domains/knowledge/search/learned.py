@@ -32,11 +32,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.text import normalize
-from omnidesk.domains.knowledge.models import KbArticle, KbArticleVersion
+from omnidesk.domains.knowledge.models import KbArticle, KbArticleVersion, published
 from omnidesk.domains.knowledge.search.snapshot import UNTRAINED, IndexSnapshot
 from omnidesk.domains.knowledge.search.terms import index_terms
 
@@ -113,18 +113,14 @@ async def article_examples(session: AsyncSession,
                            workspace_id: int) -> list[tuple[str, int]] | None:
     """Return what names each published article (title, each tag, summary) with its group;
     None when the help center is too large for a model."""
-    published = (KbArticle.workspace_id == workspace_id,
-                 KbArticle.published_version_id.is_not(None))
-    count = await session.scalar(select(func.count()).where(*published))
-    if not count or count > MAX_ARTICLES:
+    rows = (await session.execute(published(
+        KbArticle.id, KbArticle.translation_of_id, KbArticleVersion.title,
+        KbArticleVersion.tags, KbArticleVersion.summary, workspace_id=workspace_id,
+    ).limit(MAX_ARTICLES + 1))).all()
+    if len(rows) > MAX_ARTICLES:
         return None
-    rows = await session.execute(
-        select(KbArticle.id, KbArticle.translation_of_id, KbArticleVersion.title,
-               KbArticleVersion.tags, KbArticleVersion.summary)
-        .join(KbArticleVersion, KbArticleVersion.id == KbArticle.published_version_id)
-        .where(*published))
     examples: list[tuple[str, int]] = []
-    for row in rows.all():
+    for row in rows:
         article_id, translation_of, title, tags, summary = cast(
             tuple[int, int | None, str, list[Any], str], tuple(row))
         group = translation_of or article_id
@@ -152,12 +148,14 @@ async def train(session: AsyncSession, workspace_id: int) -> ArticleModel | None
 
 
 async def warm_article_models(session_factory: async_sessionmaker[AsyncSession]) -> int:
-    """Fit the model of every workspace with a published help center, so the first question
-    after start-up does not wait for it (started once the bot is warm, after ``/readyz``);
-    return how many were fitted."""
+    """Fit the models of the help centers edited last (as many as are kept, ``KEEP_FITTED``),
+    so their first question after start-up does not wait for it (started once the bot is warm,
+    after ``/readyz``); return how many were fitted."""
+    latest = func.max(KbArticle.updated_at)
     async with session_factory() as session:
-        workspaces = (await session.scalars(select(KbArticle.workspace_id).where(
-            KbArticle.published_version_id.is_not(None)).distinct())).all()
+        workspaces = (await session.scalars(published(KbArticle.workspace_id)
+                                            .group_by(KbArticle.workspace_id)
+                                            .order_by(latest.desc()).limit(KEEP_FITTED))).all()
         fitted = 0
         for workspace_id in workspaces:
             fitted += await train(session, workspace_id) is not None

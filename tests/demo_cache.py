@@ -105,23 +105,34 @@ def _locked(variant: str) -> Iterator[None]:
         yield
 
 
+def _fresh(folder: Path, pattern: str) -> None:
+    """Empty the cache of the variant's older templates (another day's or code version's) and
+    make ``folder`` for the new one."""
+    for old in CACHE.glob(pattern):
+        shutil.rmtree(old, ignore_errors=True)
+    folder.mkdir()
+
+
+async def _load_into(url: str, variant: str) -> LoadedDemo:
+    """Create the schema in the empty database at ``url`` and load the variant into it."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        async with create_session_factory(engine)() as session:
+            return await _fill(session, variant)
+    finally:
+        await engine.dispose()  # on SQLite, checkpoints the WAL into the file
+
+
 async def _template(variant: str) -> tuple[Path, LoadedDemo]:
     """Return the variant's template file and what loading it returned, building it once."""
     folder = CACHE / _key(variant)
     database, answer = folder / "demo.db", folder / "loaded.json"
     with _locked(variant):  # one process builds, the others wait and copy
         if not answer.exists():
-            for old in CACHE.glob(f"{variant}-*"):  # another day's or code version's
-                shutil.rmtree(old, ignore_errors=True)
-            folder.mkdir()
-            engine = create_engine(f"sqlite+aiosqlite:///{database}")
-            try:
-                async with engine.begin() as conn:
-                    await conn.run_sync(metadata.create_all)
-                async with create_session_factory(engine)() as session:
-                    loaded = await _fill(session, variant)
-            finally:
-                await engine.dispose()  # checkpoints the WAL into the file
+            _fresh(folder, f"{variant}-*")
+            loaded = await _load_into(f"sqlite+aiosqlite:///{database}", variant)
             answer.write_text(json.dumps({"report": dataclasses.asdict(loaded.report),
                                           "summary": loaded.summary}))
     stored = json.loads(answer.read_text())
@@ -142,23 +153,14 @@ async def _pg_template(variant: str, url: Any) -> tuple[Path, dict[str, Any]]:
     answer = folder / "loaded.json"
     with _locked(f"pg-{variant}"):
         if not answer.exists():
-            for old in CACHE.glob(f"pg-{variant}-*"):
-                shutil.rmtree(old, ignore_errors=True)
-            folder.mkdir()
+            _fresh(folder, f"pg-{variant}-*")
             scratch = f"{url.database}_demo"
             admin = await asyncpg.connect(_plain(url, "postgres"))
             try:
                 await admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
                 await admin.execute(f'CREATE DATABASE "{scratch}"')
-                engine = create_engine(url.set(database=scratch).render_as_string(
-                    hide_password=False))
-                try:
-                    async with engine.begin() as conn:
-                        await conn.run_sync(metadata.create_all)
-                    async with create_session_factory(engine)() as session:
-                        loaded = await _fill(session, variant)
-                finally:
-                    await engine.dispose()
+                loaded = await _load_into(
+                    url.set(database=scratch).render_as_string(hide_password=False), variant)
                 source = await asyncpg.connect(_plain(url, scratch))
                 try:
                     tables = []

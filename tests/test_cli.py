@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from typer.testing import CliRunner
 from omnidesk.app.cli import LAZY, app
 from omnidesk.config import get_settings
 from tests.conftest import SHARED_DATA
+from tests.import_probe import imports_of, packages
 
 runner = CliRunner()
 
@@ -71,28 +71,21 @@ def test_creating_a_token_for_an_unknown_workspace_fails_cleanly(database: str) 
 
 def test_help_imports_no_domain_code_scikit_learn_or_the_korean_analyser() -> None:
     """`omnidesk --help` answers at once: the command groups are imported when one runs."""
-    probe = ("import sys\nfrom omnidesk.app.cli import app\n"
-             "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
-             "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})), '|',"
-             " ' '.join(m for m in sys.modules if m.startswith('omnidesk.')))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True, env={**os.environ, "COLUMNS": "120"})
-    packages, _, ours = done.stdout.rpartition("\n")[2].partition(" | ")
-    assert "Commands" in done.stdout and "simulate" in done.stdout
+    printed, modules = imports_of("from omnidesk.app.cli import app\n"
+                                  "try:\n    app(['--help'])\nexcept SystemExit:\n    pass",
+                                  COLUMNS="120")
+    assert "Commands" in printed and "simulate" in printed
     for heavy in ("sklearn", "kiwipiepy", "numpy", "scipy", "fastapi", "asyncpg", "sqlalchemy",
                   "pydantic_settings", "asyncio"):
-        assert heavy not in packages.split(), heavy
-    assert not [m for m in ours.split() if m.startswith(("omnidesk.domains", "omnidesk.channels"))]
+        assert heavy not in packages(modules), heavy
+    assert not [m for m in modules if m.startswith(("omnidesk.domains", "omnidesk.channels"))]
 
 
 def test_the_app_imports_without_scikit_learn_numpy_or_the_korean_analyser() -> None:
     """The models load in the background after the server listens (the bot's warm-up)."""
-    probe = ("import sys, omnidesk.app.main\n"
-             "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
+    _, modules = imports_of("import omnidesk.app.main")
     for heavy in ("sklearn", "kiwipiepy", "numpy", "scipy", "joblib"):
-        assert heavy not in done.stdout.split(), heavy
+        assert heavy not in packages(modules), heavy
 
 
 @pytest.mark.parametrize("env", [

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import pkgutil
-import subprocess
-import sys
 
 import omnidesk
 from omnidesk.app.catalogue import event_modules
+from tests.import_probe import imports_of
 
 
 def test_building_the_app_imports_no_migrations_demo_data_holidays_redis_or_scikit_learn() -> None:
-    probe = ("import sys\nfrom omnidesk.app.main import create_app\n"
-             "from omnidesk.config import Settings\n"
-             "create_app(Settings(database_url='sqlite+aiosqlite://', secret_key='x'))\n"
-             "print(' '.join(sorted(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True, timeout=120, env={**os.environ, "OMNIDESK_LOG_LEVEL": "WARNING"})
-    loaded = set(done.stdout.strip().rpartition("\n")[2].split())
+    _, loaded = imports_of("from omnidesk.app.main import create_app\n"
+                           "from omnidesk.config import Settings\n"
+                           "create_app(Settings(database_url='sqlite+aiosqlite://', secret_key='x'))",
+                           OMNIDESK_LOG_LEVEL="WARNING")
     assert "omnidesk.domains.bot.engine" in loaded  # the probe did build the app
     for heavy in ("alembic", "omnidesk.migrations", "omnidesk.demo.dataset.generator", "holidays",
                   "redis", "sklearn", "scipy"):

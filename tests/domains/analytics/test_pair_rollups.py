@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.agents.models import Team
@@ -249,3 +249,29 @@ def test_a_filter_reads_the_facts_when_no_pair_answers() -> None:
                     (replace(days, channel="web"), "agent"),
                     (replace(days, channel="web", team_id=2, days=None), None)):
         assert flt.rollup_cell(by) is None, (flt, by)
+
+
+async def test_a_fact_change_binds_only_the_counters_it_moves(session: AsyncSession,
+                                                             owner: Persona) -> None:
+    """A daily row has ~335 counters; a change moves a few, and its upsert sends only those
+    (every counter on every row was thousands of values per message, for the same sums)."""
+    ws = owner.workspace_id
+    sent: list[dict[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+               executemany: bool) -> None:
+        if statement.startswith("INSERT INTO analytics_daily_rollups"):
+            sent.extend(parameters if executemany else [parameters])
+
+    engine = session.bind.sync_engine  # type: ignore[union-attr]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        _teams, ids = await build(session, ws)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(sent) >= 15 * len(ids)  # each fact's daily, pair and monthly cells
+    widest = max(len(row) if isinstance(row, dict | list | tuple) else 0 for row in sent)
+    assert widest < len(DAILY_COUNTERS) // 4, widest
+    incremental = await _daily_rows(session, ws)
+    await do_rebuild_rollups(session, workspace_id=ws)
+    assert await _daily_rows(session, ws) == incremental

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -98,21 +98,23 @@ async def do_refresh_fact(session: AsyncSession, *, workspace_id: int, conversat
     snap = await service.load_snapshot(session, workspace_id=workspace_id,
                                        conversation_id=conversation_id)
     fact = await service.get_fact(session, conversation_id=conversation_id, lock=True)
-    tz = snap.calendar.tz if snap is not None else await _zone(session, workspace_id)
-    before = await _cells(session, fact, tz) if fact is not None else ({}, {})
     if snap is None:
         if fact is not None:
+            gone = await _cells(session, fact, await _zone(session, workspace_id))
             await session.delete(fact)
-            await _apply(session, workspace_id, before, ({}, {}))
+            await _apply(session, workspace_id, gone, ({}, {}))
         return None
+    tz = snap.calendar.tz
     values = derive(snap, now)
+    before: tuple[Cells, Cells] = ({}, {})
     if fact is None:
         fact = ConversationFact(workspace_id=workspace_id, conversation_id=conversation_id,
                                 **values)
         session.add(fact)
     elif all(getattr(fact, name) == value for name, value in values.items()):
-        return fact
+        return fact  # nothing changed: no counters to read (most redeliveries end here)
     else:
+        before = await _cells(session, fact, tz)  # the stored row's, before it changes
         for name, value in values.items():
             setattr(fact, name, value)
     await session.flush()
@@ -157,39 +159,48 @@ def _add_row(hourly: Cells, daily: Cells, fact: Any, counters: Any, tz: dt.tzinf
 async def _apply(session: AsyncSession, workspace_id: int, before: tuple[Cells, Cells],
                  after: tuple[Cells, Cells]) -> None:
     """Add (after − before) to the hourly and daily rollup rows."""
-    for index, (table, time, names) in enumerate((
-            (KpiRollup.__table__, "hour", COUNTERS), (daily_rollups, "day", DAILY_COUNTERS))):
+    for index, (table, time) in enumerate(((KpiRollup.__table__, "hour"),
+                                           (daily_rollups, "day"))):
         deltas: Cells = defaultdict(dict)
         for sign, cells in ((-1.0, before[index]), (1.0, after[index])):
             for cell, counters in cells.items():
                 for name, value in counters.items():
                     deltas[cell][name] = deltas[cell].get(name, 0.0) + sign * value
-        rows = [{"workspace_id": workspace_id, "dimension": d, "key": k, time: at,
-                 **dict.fromkeys(names, 0.0), **change}
-                for (d, k, at), change in deltas.items() if any(change.values())]
-        await add_to_rollups(session, rows, table=table)
+        await add_to_rollups(session, workspace_id, deltas, table=table, time=time)
 
 
-async def add_to_rollups(session: AsyncSession, rows: list[dict[str, Any]],
-                         table: Any = None) -> None:
-    """Upsert rollup rows (hourly unless told), adding their counters to the stored ones."""
-    if not rows:
+async def add_to_rollups(session: AsyncSession, workspace_id: int, cells: Cells, *,
+                         table: Any, time: str) -> None:
+    """Upsert rollup rows, adding their counters to the stored ones.
+
+    A row carries only the counters some cell moves (a fact change moves a few of the daily
+    rows' ~335): the statement names those columns, inserts the others as 0 and leaves them
+    alone on conflict, so a change binds and sends tens of values instead of thousands.
+    """
+    names = {name for counters in cells.values() for name, value in counters.items() if value}
+    if not names:
         return
-    table = KpiRollup.__table__ if table is None else table
-    stmt = _upsert(session.get_bind().dialect.name, table)
+    columns = tuple(name for name in (DAILY_COUNTERS if table is daily_rollups else COUNTERS)
+                    if name in names)
+    rows = [{"workspace_id": workspace_id, "dimension": d, "key": k, time: at,
+             **{name: counters.get(name, 0.0) for name in columns}}
+            for (d, k, at), counters in cells.items() if any(counters.values())]
+    stmt = _upsert(session.get_bind().dialect.name, table, columns)
     for start in range(0, len(rows), 500):  # bind-parameter limits: ~335 columns a row
         await session.execute(stmt, rows[start:start + 500])
 
 
-@cache
-def _upsert(dialect: str, table: Any) -> Any:
-    """Return the upsert of a rollup table, built once: building it (``excluded`` proxies ~420
-    columns) and its cache key cost more than the rows it writes on every fact change."""
+@lru_cache(maxsize=256)
+def _upsert(dialect: str, table: Any, columns: tuple[str, ...]) -> Any:
+    """Return the upsert of a rollup table adding these counters, built once per set of them:
+    building it (``excluded`` proxies, ~335 literal zeros) and its cache key cost more than
+    the rows it writes on every fact change. The few sets a message moves repeat."""
     time, names = (("day", DAILY_COUNTERS) if table is daily_rollups else ("hour", COUNTERS))
-    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table).values(
+        {name: literal_column("0") for name in names if name not in columns})
     return stmt.on_conflict_do_update(
         index_elements=["workspace_id", "dimension", "key", time],
-        set_={name: table.c[name] + stmt.excluded[name] for name in names})
+        set_={name: table.c[name] + stmt.excluded[name] for name in columns})
 
 
 async def do_refresh_customer_recontacts(session: AsyncSession, *, workspace_id: int,
@@ -264,12 +275,9 @@ async def do_rebuild_rollups(session: AsyncSession, *, workspace_id: int,
         for row in rows:
             _add_row(hourly, daily, row, row._mapping, tz)
         last, count = rows[-1].id, count + len(rows)
-    for table, time, cells, names in ((KpiRollup.__table__, "hour", hourly, COUNTERS),
-                                      (daily_rollups, "day", daily, DAILY_COUNTERS)):
-        await add_to_rollups(session, [
-            {"workspace_id": workspace_id, "dimension": d, "key": k, time: at,
-             **dict.fromkeys(names, 0.0), **counters}
-            for (d, k, at), counters in cells.items()], table=table)
+    for table, time, cells in ((KpiRollup.__table__, "hour", hourly),
+                               (daily_rollups, "day", daily)):
+        await add_to_rollups(session, workspace_id, cells, table=table, time=time)
     return count
 
 

@@ -163,7 +163,7 @@ async def build_profile(
     currency = orders[0].currency if orders else str(settings.get("currency") or "KRW")
     stats = await order_stats_by_customer(session, workspace_id=actor.workspace_id,
                                           customer_ids={customer.id})
-    spent = spend_of(customer, stats.get(customer.id))
+    spent = spend_of(customer.attributes or {}, stats.get(customer.id))
     convs = await list_customer_conversations(session, workspace_id=actor.workspace_id,
                                               customer_id=customer.id)
     scores = await latest_scores(session, workspace_id=actor.workspace_id,

@@ -1,31 +1,41 @@
-"""Gather customers' facts (spend, tier, RFM, contacts, CSAT, behaviour) in a few grouped queries."""
+"""Gather customers' facts (spend, tier, RFM, contacts, CSAT, behaviour) in one statement."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.db import utcnow
+from omnidesk.core.db import UTCDateTime, utcnow
 from omnidesk.domains.assist.segments import CustomerFacts
 from omnidesk.domains.assist.tiers import tier_progress, tiers_from_settings
-from omnidesk.domains.commerce.service import OrderStats, behaviour_counts, order_stats_by_customer
+from omnidesk.domains.commerce.service import (
+    OrderStats,
+    behaviour_counts_query,
+    order_items_query,
+    order_stats,
+    order_totals_query,
+)
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.models import Customer
-from omnidesk.domains.feedback.service import latest_scores
+from omnidesk.domains.feedback.models import SurveyAnswer
+from omnidesk.domains.feedback.service import latest_answer_ids_query
 
 OPEN_STATUSES = ("open", "pending", "snoozed")
 
 
-def spend_of(customer: Customer, stats: OrderStats | None) -> Decimal:
-    """Return lifetime spend: the orders' total, or the store-reported total_spent without orders."""
+def spend_of(attributes: Mapping[str, Any], stats: OrderStats | None) -> Decimal:
+    """Return lifetime spend: the orders' total, or the store-reported total_spent (a customer
+    attribute) without orders."""
     if stats is not None and stats.orders:
         return stats.spent
     try:
-        return Decimal(str(customer.attributes.get("total_spent") or 0))
+        return Decimal(str(attributes.get("total_spent") or 0))
     except ArithmeticError:
         return Decimal(0)
 
@@ -34,70 +44,101 @@ def _days(now: dt.datetime, at: dt.datetime | None) -> int | None:
     return None if at is None else max((now - at).days, 0)
 
 
-async def _conversation_rows(session: AsyncSession, workspace_id: int,
-                             customer_ids: set[int] | None) -> list[Any]:
-    query = select(Conversation.customer_id, Conversation.status, Conversation.channel,
-                   Conversation.id, Conversation.created_at).where(
-        Conversation.workspace_id == workspace_id)
-    if customer_ids is not None:
-        query = query.where(Conversation.customer_id.in_(customer_ids))
-    return list((await session.execute(query)).all())
+BEHAVIOUR_KINDS = ("view", "cart")  # counted over the last 30 days
 
 
-def _apply_conversations(facts: dict[int, CustomerFacts], rows: list[Any],
-                         answers: dict[int, dict[str, int]], now: dt.datetime) -> None:
-    """Count contacts, open issues and channels; average the CSAT the customer gave (answers)."""
-    scores: dict[int, list[float]] = {}
-    last: dict[int, dt.datetime] = {}
-    for customer_id, status, channel, conversation_id, created_at in rows:
-        item = facts.get(customer_id)
-        if item is None:
-            continue
-        item.contacts += 1
-        item.open_issues += status in OPEN_STATUSES
-        if channel not in item.channels:
-            item.channels.append(channel)
-        score = answers.get(conversation_id, {}).get("csat")
-        if score is not None:
-            scores.setdefault(customer_id, []).append(score)
-        last[customer_id] = max(last.get(customer_id, created_at), created_at)
-    for customer_id, values in scores.items():
-        facts[customer_id].avg_csat = round(sum(values) / len(values), 2)
-    for customer_id, at in last.items():
-        facts[customer_id].last_contact_days = _days(now, at)
+@cache
+def _facts_statement(dialect: str, by_ids: bool) -> Select[Any]:
+    """Build the facts statement once per dialect and shape (some customers, or all of them).
+
+    One row per active customer: their tags and attributes, then, from grouped subqueries joined
+    on the customer, their orders (``commerce.service``: the one definition of spend), ordered
+    items, behaviour counts, conversations (count, open, channels, last) and the CSAT kept per
+    conversation (``feedback.service``: each conversation's latest answer). Each subquery is
+    limited to the customers asked for, so one customer costs a few index reads.
+    """
+    ws: BindParameter[int] = bindparam("facts_workspace_id")
+    ids: BindParameter[Any] | None = (bindparam("facts_customer_ids", expanding=True)
+                                      if by_ids else None)
+    since = bindparam("facts_since", type_=UTCDateTime())
+    orders = order_totals_query(ws, ids).subquery("facts_orders")
+    items = order_items_query(ws, ids).subquery("facts_items")
+    behaviour = behaviour_counts_query(ws, since, BEHAVIOUR_KINDS, ids).subquery("facts_behaviour")
+    channels = (func.array_to_string(func.array_agg(Conversation.channel.distinct()), ",")
+                if dialect == "postgresql" else func.group_concat(Conversation.channel.distinct()))
+    convs = (select(Conversation.customer_id, func.count(Conversation.id).label("contacts"),
+                    func.coalesce(func.sum(case((Conversation.status.in_(OPEN_STATUSES), 1),
+                                                else_=0)), 0).label("open_issues"),
+                    channels.label("channels"),
+                    func.max(Conversation.created_at).label("last_contact"))
+             .where(Conversation.workspace_id == ws).group_by(Conversation.customer_id))
+    csat = (select(Conversation.customer_id, func.sum(SurveyAnswer.score).label("total"),
+                   func.count(SurveyAnswer.score).label("answers"))
+            .join(Conversation, Conversation.id == SurveyAnswer.conversation_id)
+            .where(SurveyAnswer.id.in_(latest_answer_ids_query(ws, "csat", ids)),
+                   Conversation.workspace_id == ws)
+            .group_by(Conversation.customer_id))
+    customers = select(Customer.id).where(Customer.workspace_id == ws,
+                                          Customer.merged_into_id.is_(None))
+    if ids is not None:
+        convs = convs.where(Conversation.customer_id.in_(ids))
+        csat = csat.where(Conversation.customer_id.in_(ids))
+        customers = customers.where(Customer.id.in_(ids))
+    conv_sq, csat_sq = convs.subquery("facts_conversations"), csat.subquery("facts_csat")
+    return (
+        customers.add_columns(
+            Customer.tags, Customer.attributes, orders.c.orders, orders.c.spent,
+            orders.c.last_placed_at, items.c["items"], items.c.installation_items,
+            *(behaviour.c[kind] for kind in BEHAVIOUR_KINDS),
+            conv_sq.c.contacts, conv_sq.c.open_issues, conv_sq.c.channels, conv_sq.c.last_contact,
+            csat_sq.c.total, csat_sq.c.answers)
+        .outerjoin(orders, orders.c.customer_id == Customer.id)
+        .outerjoin(items, items.c.customer_id == Customer.id)
+        .outerjoin(behaviour, behaviour.c.customer_id == Customer.id)
+        .outerjoin(conv_sq, conv_sq.c.customer_id == Customer.id)
+        .outerjoin(csat_sq, csat_sq.c.customer_id == Customer.id)
+    )  # fmt: skip
+
+
+def _facts_of(row: Any, tiers: list[Any], now: dt.datetime) -> CustomerFacts:
+    """Turn one row of the facts statement into a customer's facts (their tier included)."""
+    (customer_id, tags, attributes, orders, spent, last_placed_at, items, installation_items,
+     views, carts, contacts, open_issues, channels, last_contact, csat_total, csat_answers) = row
+    attributes = dict(attributes or {})
+    stats = order_stats(orders, spent, last_placed_at, items, installation_items) if orders else None
+    spent = spend_of(attributes, stats)
+    return CustomerFacts(
+        customer_id=customer_id, tier=tier_progress(spent, tiers).current.key, spent=spent,
+        orders=stats.orders if stats else 0,
+        recency_days=_days(now, stats.last_placed_at) if stats else None,
+        items=stats.items if stats else 0,
+        installation_items=stats.installation_items if stats else 0,
+        views_30d=int(views or 0), carts_30d=int(carts or 0),
+        tags=[str(t) for t in tags or []], attributes=attributes,
+        contacts=int(contacts or 0), open_issues=int(open_issues or 0),
+        channels=sorted(set(channels.split(","))) if channels else [],
+        last_contact_days=_days(now, _aware(last_contact)),
+        avg_csat=round(int(csat_total) / int(csat_answers), 2) if csat_answers else None)
+
+
+def _aware(at: dt.datetime | None) -> dt.datetime | None:
+    return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
 
 
 async def gather_facts(
     session: AsyncSession, *, workspace_id: int, settings: dict[str, Any],
     customer_ids: set[int] | None = None, now: dt.datetime | None = None,
 ) -> dict[int, CustomerFacts]:
-    """Return facts for the given customers (or every active customer of the workspace)."""
+    """Return facts for the given customers (or every active customer of the workspace), read in
+    one statement (``_facts_statement``)."""
     now = now or utcnow()
-    query = select(Customer).where(Customer.workspace_id == workspace_id,
-                                   Customer.merged_into_id.is_(None))
+    if customer_ids is not None and not customer_ids:
+        return {}
+    statement = _facts_statement(session.get_bind().dialect.name, customer_ids is not None)
+    params: dict[str, Any] = {"facts_workspace_id": workspace_id,
+                              "facts_since": now - dt.timedelta(days=30)}
     if customer_ids is not None:
-        query = query.where(Customer.id.in_(customer_ids))
-    customers = list((await session.scalars(query)).all())
-    stats = await order_stats_by_customer(session, workspace_id=workspace_id,
-                                          customer_ids=customer_ids)
-    behaviour = await behaviour_counts(session, workspace_id=workspace_id,
-                                       since=now - dt.timedelta(days=30),
-                                       customer_ids=customer_ids)
+        params["facts_customer_ids"] = sorted(customer_ids)
     tiers = tiers_from_settings(settings)
-    facts: dict[int, CustomerFacts] = {}
-    for customer in customers:
-        order_stats = stats.get(customer.id)
-        spent = spend_of(customer, order_stats)
-        counts = behaviour.get(customer.id, {})
-        facts[customer.id] = CustomerFacts(
-            customer_id=customer.id, tier=tier_progress(spent, tiers).current.key, spent=spent,
-            orders=order_stats.orders if order_stats else 0,
-            recency_days=_days(now, order_stats.last_placed_at) if order_stats else None,
-            items=order_stats.items if order_stats else 0,
-            installation_items=order_stats.installation_items if order_stats else 0,
-            views_30d=counts.get("view", 0), carts_30d=counts.get("cart", 0),
-            tags=[str(t) for t in customer.tags or []], attributes=dict(customer.attributes or {}))
-    answers = await latest_scores(session, workspace_id=workspace_id, customer_ids=customer_ids)
-    rows = await _conversation_rows(session, workspace_id, customer_ids)
-    _apply_conversations(facts, rows, answers, now)
-    return facts
+    return {row[0]: _facts_of(row, tiers, now)
+            for row in await session.execute(statement, params)}

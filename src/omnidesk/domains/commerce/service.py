@@ -116,33 +116,49 @@ class OrderStats:
     installation_items: int
 
 
+def order_totals_query(workspace_id: Any, customer_ids: Any | None = None) -> Select[Any]:
+    """Select per customer: orders, amount spent (orders not cancelled) and last order time.
+
+    ``workspace_id`` and ``customer_ids`` are values or bind parameters (an expanding one for the
+    ids); no ids: every customer of the workspace. The one definition of a customer's spend.
+    """
+    live = case((Order.status != "cancelled", Order.total), else_=0)
+    query = (select(Order.customer_id, func.count(Order.id).label("orders"),
+                    func.coalesce(func.sum(live), 0).label("spent"),
+                    func.max(Order.placed_at).label("last_placed_at"))
+             .where(Order.workspace_id == workspace_id, Order.customer_id.is_not(None))
+             .group_by(Order.customer_id))
+    return query if customer_ids is None else query.where(Order.customer_id.in_(customer_ids))
+
+
+def order_items_query(workspace_id: Any, customer_ids: Any | None = None) -> Select[Any]:
+    """Select per customer: items ordered and how many of them need installing (see above)."""
+    query = (select(Order.customer_id, func.count(OrderItem.id).label("items"),
+                    func.coalesce(func.sum(case((OrderItem.needs_installation, 1), else_=0)),
+                                  0).label("installation_items"))
+             .join(OrderItem, OrderItem.order_id == Order.id)
+             .where(Order.workspace_id == workspace_id, Order.customer_id.is_not(None))
+             .group_by(Order.customer_id))
+    return query if customer_ids is None else query.where(Order.customer_id.in_(customer_ids))
+
+
+def order_stats(count: Any, spent: Any, last: dt.datetime | None, items: Any,
+                installation_items: Any) -> OrderStats:
+    """Build a customer's OrderStats from the columns the two queries above read."""
+    last = last.replace(tzinfo=dt.UTC) if last is not None and last.tzinfo is None else last
+    return OrderStats(int(count), Decimal(spent or 0), last, int(items or 0),
+                      int(installation_items or 0))
+
+
 async def order_stats_by_customer(
     session: AsyncSession, *, workspace_id: int, customer_ids: set[int] | None = None
 ) -> dict[int, OrderStats]:
     """Aggregate orders per customer in two grouped queries (all customers when ids is None)."""
-    live = case((Order.status != "cancelled", Order.total), else_=0)
-    # Row shape: customer id (never NULL here), orders, amount spent, last order time.
-    query: Select[int, int, Decimal, dt.datetime | None] = (
-        select(Order.customer_id, func.count(Order.id), func.coalesce(func.sum(live), 0),
-               func.max(Order.placed_at))
-        .where(Order.workspace_id == workspace_id, Order.customer_id.is_not(None))
-        .group_by(Order.customer_id))
-    items_query = (select(Order.customer_id, func.count(OrderItem.id),
-                          func.coalesce(func.sum(case((OrderItem.needs_installation, 1),
-                                                      else_=0)), 0))
-                   .join(OrderItem, OrderItem.order_id == Order.id)
-                   .where(Order.workspace_id == workspace_id, Order.customer_id.is_not(None))
-                   .group_by(Order.customer_id))
-    if customer_ids is not None:
-        query = query.where(Order.customer_id.in_(customer_ids))
-        items_query = items_query.where(Order.customer_id.in_(customer_ids))
-    items = {row[0]: (int(row[1]), int(row[2])) for row in await session.execute(items_query)}
-    stats = {}
-    for customer_id, count, spent, last in await session.execute(query):
-        last = last.replace(tzinfo=dt.UTC) if last is not None and last.tzinfo is None else last
-        n_items, n_install = items.get(customer_id, (0, 0))
-        stats[customer_id] = OrderStats(int(count), Decimal(spent or 0), last, n_items, n_install)
-    return stats
+    items = {row[0]: (row[1], row[2]) for row in await session.execute(
+        order_items_query(workspace_id, customer_ids))}
+    return {customer_id: order_stats(count, spent, last, *items.get(customer_id, (0, 0)))
+            for customer_id, count, spent, last in await session.execute(
+                order_totals_query(workspace_id, customer_ids))}
 
 
 async def list_products(session: AsyncSession, *, workspace_id: int, limit: int = 200
@@ -165,21 +181,19 @@ async def list_behaviour_events(
     return list(rows.all())
 
 
-async def behaviour_counts(
-    session: AsyncSession, *, workspace_id: int, since: dt.datetime,
-    customer_ids: set[int] | None = None,
-) -> dict[int, dict[str, int]]:
-    """Count behaviour events per customer and kind since a time."""
-    query = (select(BehaviourEvent.customer_id, BehaviourEvent.kind, func.count(BehaviourEvent.id))
+def behaviour_counts_query(workspace_id: Any, since: Any, kinds: tuple[str, ...],
+                           customer_ids: Any | None = None) -> Select[Any]:
+    """Select per customer how many behaviour events of each kind (one column each, labelled by
+    the kind) happened since a time (values or bind parameters, as ``order_totals_query``)."""
+    query = (select(BehaviourEvent.customer_id,
+                    *(func.coalesce(func.sum(case((BehaviourEvent.kind == kind, 1), else_=0)),
+                                    0).label(kind) for kind in kinds))
              .where(BehaviourEvent.workspace_id == workspace_id,
-                    BehaviourEvent.occurred_at >= since)
-             .group_by(BehaviourEvent.customer_id, BehaviourEvent.kind))
+                    BehaviourEvent.occurred_at >= since, BehaviourEvent.kind.in_(kinds))
+             .group_by(BehaviourEvent.customer_id))
     if customer_ids is not None:
         query = query.where(BehaviourEvent.customer_id.in_(customer_ids))
-    counts: dict[int, dict[str, int]] = {}
-    for customer_id, kind, count in await session.execute(query):
-        counts.setdefault(customer_id, {})[kind] = int(count)
-    return counts
+    return query
 
 
 async def order_times_by_customer(

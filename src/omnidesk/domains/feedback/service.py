@@ -6,8 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import ROLE_RANK, Actor
@@ -217,6 +218,18 @@ async def latest_scores(session: AsyncSession, *, workspace_id: int,
     for answer in await session.scalars(query.order_by(SurveyAnswer.id)):
         found[answer.conversation_id][answer.kind] = answer.score
     return dict(found)
+
+
+def latest_answer_ids_query(workspace_id: Any, kind: str,
+                            customer_ids: Any | None = None) -> Select[Any]:
+    """Select the id of each conversation's latest answer of a kind: the score it keeps (as
+    ``latest_scores``), for other domains to join in their own statement."""
+    query = (select(func.max(SurveyAnswer.id))
+             .where(SurveyAnswer.workspace_id == workspace_id, SurveyAnswer.kind == kind)
+             .group_by(SurveyAnswer.conversation_id))
+    if customer_ids is not None:
+        query = query.where(SurveyAnswer.customer_id.in_(customer_ids))
+    return query
 
 
 async def answers_for_conversation(session: AsyncSession, *, workspace_id: int,

@@ -10,9 +10,10 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.analytics.facts import (
@@ -48,21 +49,22 @@ async def load_snapshot(session: AsyncSession, *, workspace_id: int,
 async def load_snapshots(session: AsyncSession, *, workspace_id: int,
                          conversation_ids: list[int] | None = None) -> list[Snapshot]:
     """Read the snapshots of some (or all) conversations of a workspace in a few queries."""
-    query = select(*CONVERSATION_COLUMNS).where(Conversation.workspace_id == workspace_id)
-    if conversation_ids is not None:
-        query = query.where(Conversation.id.in_(conversation_ids))
-    convs = (await session.execute(query.order_by(Conversation.id))).all()
+    built = _statements(conversation_ids is not None)
+    params: dict[str, Any] = {"workspace_id": workspace_id, "ids": conversation_ids}
+    convs = (await session.execute(built["conversations"], params)).all()
     if not convs:
         return []
-    ids = None if conversation_ids is None else [c.id for c in convs]
-    replies = await _reply_counts(session, workspace_id, ids)
-    articles = await _bot_articles(session, workspace_id, ids)
-    handoffs = await _handoffs(session, workspace_id, ids)
-    sla = await _sla_states(session, workspace_id, ids)
-    calendars = await _calendars(session, workspace_id, ids)
+    if conversation_ids is not None:
+        params["ids"] = [c.id for c in convs]
+    replies = await _reply_counts(session, built, params)
+    articles = await _bot_articles(session, built, params)
+    handoffs = await _handoffs(session, built, params)
+    sla = await _sla_states(session, built, params)
+    calendars = await _calendars(session, built, params)
     targets = await first_response_targets(session, workspace_id=workspace_id)
     next_contacts = await _next_contacts(session, workspace_id, convs)
-    scores = await survey_scores(session, workspace_id=workspace_id, conversation_ids=ids)
+    scores = await survey_scores(session, workspace_id=workspace_id,
+                                 conversation_ids=params["ids"])
     return [Snapshot(
         conversation=c, calendar=calendars(c.id, c.inbox_id),
         agent_replies=replies.get((c.id, "agent"), (0, None))[0],
@@ -77,25 +79,64 @@ async def load_snapshots(session: AsyncSession, *, workspace_id: int,
         scores=scores.get(c.id, {})) for c in convs]
 
 
-def _scoped(query: Any, column: Any, workspace_column: Any, workspace_id: int,
-            ids: list[int] | None) -> Any:
-    query = query.where(workspace_column == workspace_id)
-    return query if ids is None else query.where(column.in_(ids))
+@cache
+def _statements(by_ids: bool) -> dict[str, Any]:
+    """Build the snapshot's reads once per shape (some conversations, or all of them): a fact
+    refresh runs them on every lifecycle event, and building and keying eight selects (JSON
+    paths among them) cost about as much CPU as running them. Parameters: ``workspace_id``
+    and, by ids, ``ids``."""
+    workspace_id: Any = bindparam("workspace_id")
+    ids: Any = bindparam("ids", expanding=True)
+
+    def scoped(query: Any, column: Any, workspace_column: Any) -> Any:
+        query = query.where(workspace_column == workspace_id)
+        return query.where(column.in_(ids)) if by_ids else query
+
+    thanks = case((Message.meta["bot"]["intent"].as_string() == THANKS_INTENT, 1), else_=0)
+    cited = Message.meta["bot"]["source"].as_string().like("kb_%")  # a knowledge answer
+    return {
+        "conversations": scoped(select(*CONVERSATION_COLUMNS), Conversation.id,
+                                Conversation.workspace_id).order_by(Conversation.id),
+        # public agent and bot replies per conversation (and bot replies to a thank-you)
+        "replies": scoped(
+            select(Message.conversation_id, Message.author_kind, func.count(),
+                   func.max(Message.created_at), func.sum(thanks))
+            .where(Message.direction == "outbound", Message.is_private.is_(False),
+                   Message.author_kind.in_(("agent", "bot"))),
+            Message.conversation_id, Message.workspace_id,
+        ).group_by(Message.conversation_id, Message.author_kind),
+        "articles": scoped(select(Message.conversation_id, Message.meta)
+                           .where(Message.author_kind == "bot", cited),
+                           Message.conversation_id, Message.workspace_id).order_by(Message.id),
+        "handoffs": scoped(select(ConversationEvent.conversation_id, ConversationEvent.data)
+                           .where(ConversationEvent.kind == "bot_handoff"),
+                           ConversationEvent.conversation_id, ConversationEvent.workspace_id,
+                           ).order_by(ConversationEvent.id),
+        "sla": scoped(select(SlaClockRow.conversation_id, SlaClockRow.state),
+                      SlaClockRow.conversation_id, SlaClockRow.workspace_id),
+        "inbox_hours": select(Inbox.id, Inbox.hours).where(Inbox.workspace_id == workspace_id),
+        "queue_hours": scoped(select(QueueEntry.conversation_id, RoutingQueue.id,
+                                     RoutingQueue.business_hours)
+                              .join(RoutingQueue, RoutingQueue.id == QueueEntry.queue_id),
+                              QueueEntry.conversation_id, QueueEntry.workspace_id),
+    }
 
 
-async def _reply_counts(session: AsyncSession, workspace_id: int, ids: list[int] | None
+@cache
+def _next_contacts_statement() -> Any:
+    """Build the read of some customers' conversation starts once (``workspace_id``,
+    ``customers``)."""
+    return (select(Conversation.customer_id, Conversation.id, Conversation.created_at)
+            .where(Conversation.workspace_id == bindparam("workspace_id"),
+                   Conversation.customer_id.in_(bindparam("customers", expanding=True)))
+            .order_by(Conversation.customer_id, Conversation.created_at))
+
+
+async def _reply_counts(session: AsyncSession, built: dict[str, Any], params: dict[str, Any]
                         ) -> dict[tuple[int, str], tuple[int, dt.datetime | None]]:
     """Count public agent and bot replies per conversation (and bot replies to a thank-you)."""
-    thanks = case((Message.meta["bot"]["intent"].as_string() == THANKS_INTENT, 1), else_=0)
-    query = _scoped(
-        select(Message.conversation_id, Message.author_kind, func.count(),
-               func.max(Message.created_at), func.sum(thanks))
-        .where(Message.direction == "outbound", Message.is_private.is_(False),
-               Message.author_kind.in_(("agent", "bot"))),
-        Message.conversation_id, Message.workspace_id, workspace_id, ids)
     found: dict[tuple[int, str], tuple[int, dt.datetime | None]] = {}
-    rows: Any = await session.execute(query.group_by(Message.conversation_id,
-                                                     Message.author_kind))
+    rows: Any = await session.execute(built["replies"], params)
     for conv_id, kind, count, last, thanked in rows:
         found[(conv_id, kind)] = (int(count), last)
         if kind == "bot":
@@ -103,15 +144,11 @@ async def _reply_counts(session: AsyncSession, workspace_id: int, ids: list[int]
     return found
 
 
-async def _bot_articles(session: AsyncSession, workspace_id: int,
-                        ids: list[int] | None) -> dict[int, str]:
+async def _bot_articles(session: AsyncSession, built: dict[str, Any],
+                        params: dict[str, Any]) -> dict[int, str]:
     """Return the last help-center article each conversation's bot quoted."""
-    cited = Message.meta["bot"]["source"].as_string().like("kb_%")  # a knowledge answer
-    query = _scoped(select(Message.conversation_id, Message.meta)
-                    .where(Message.author_kind == "bot", cited),
-                    Message.conversation_id, Message.workspace_id, workspace_id, ids)
     found: dict[int, str] = {}
-    rows: Any = await session.execute(query.order_by(Message.id))
+    rows: Any = await session.execute(built["articles"], params)
     for conv_id, meta in rows:
         citations = ((meta or {}).get("bot") or {}).get("citations") or []
         if citations:
@@ -119,38 +156,33 @@ async def _bot_articles(session: AsyncSession, workspace_id: int,
     return found
 
 
-async def _handoffs(session: AsyncSession, workspace_id: int,
-                    ids: list[int] | None) -> dict[int, str | None]:
+async def _handoffs(session: AsyncSession, built: dict[str, Any],
+                    params: dict[str, Any]) -> dict[int, str | None]:
     """Return the first handoff reason of each conversation the bot handed to people."""
-    query = _scoped(select(ConversationEvent.conversation_id, ConversationEvent.data)
-                    .where(ConversationEvent.kind == "bot_handoff"),
-                    ConversationEvent.conversation_id, ConversationEvent.workspace_id,
-                    workspace_id, ids)
     found: dict[int, str | None] = {}
-    rows: Any = await session.execute(query.order_by(ConversationEvent.id))
+    rows: Any = await session.execute(built["handoffs"], params)
     for conv_id, data in rows:
         found.setdefault(conv_id, (data or {}).get("reason"))
     return found
 
 
-async def _sla_states(session: AsyncSession, workspace_id: int,
-                      ids: list[int] | None) -> dict[int, list[str]]:
-    query = _scoped(select(SlaClockRow.conversation_id, SlaClockRow.state),
-                    SlaClockRow.conversation_id, SlaClockRow.workspace_id, workspace_id, ids)
+async def _sla_states(session: AsyncSession, built: dict[str, Any],
+                      params: dict[str, Any]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = defaultdict(list)
-    rows: Any = await session.execute(query)
+    rows: Any = await session.execute(built["sla"], params)
     for conv_id, state in rows:
         found[conv_id].append(state)
     return found
 
 
-async def _calendars(session: AsyncSession, workspace_id: int,
-                     ids: list[int] | None) -> Callable[[int, int | None], Calendar]:
+async def _calendars(session: AsyncSession, built: dict[str, Any], params: dict[str, Any]
+                     ) -> Callable[[int, int | None], Calendar]:
     """Return a look-up of each conversation's calendar (workspace, inbox, queue hours)."""
-    workspace = await get_workspace(session, workspace_id=workspace_id)
-    inbox_hours = await inbox_hours_by_id(session, workspace_id=workspace_id)
-    queue_hours = await queue_hours_by_conversation(session, workspace_id=workspace_id,
-                                                    conversation_ids=ids)
+    workspace = await get_workspace(session, workspace_id=params["workspace_id"])
+    inbox_hours = {row.id: row.hours
+                   for row in await session.execute(built["inbox_hours"], params)}
+    queue_hours = {row[0]: (row[1], row[2])
+                   for row in await session.execute(built["queue_hours"], params)}
     cache: dict[tuple[int | None, int | None], Calendar] = {}
 
     def calendar(conversation_id: int, inbox_id: int | None) -> Calendar:
@@ -170,11 +202,8 @@ async def _next_contacts(session: AsyncSession, workspace_id: int,
     customers = sorted({c.customer_id for c in convs})
     found: dict[int, dt.datetime] = {}
     for start in range(0, len(customers), 1000):
-        rows = (await session.execute(
-            select(Conversation.customer_id, Conversation.id, Conversation.created_at)
-            .where(Conversation.workspace_id == workspace_id,
-                   Conversation.customer_id.in_(customers[start:start + 1000]))
-            .order_by(Conversation.customer_id, Conversation.created_at))).all()
+        rows = (await session.execute(_next_contacts_statement(), {
+            "workspace_id": workspace_id, "customers": customers[start:start + 1000]})).all()
         for _customer, group in itertools.groupby(rows, key=lambda row: row.customer_id):
             items = list(group)
             times = [row.created_at for row in items]
@@ -183,25 +212,6 @@ async def _next_contacts(session: AsyncSession, workspace_id: int,
                 if later < len(times):
                     found[row.id] = times[later]
     return found
-
-
-async def inbox_hours_by_id(session: AsyncSession, *, workspace_id: int) -> dict[int, Any]:
-    """Return each inbox's business-hours override."""
-    rows = await session.execute(select(Inbox.id, Inbox.hours).where(
-        Inbox.workspace_id == workspace_id))
-    return {row.id: row.hours for row in rows}
-
-
-async def queue_hours_by_conversation(
-    session: AsyncSession, *, workspace_id: int, conversation_ids: list[int] | None,
-) -> dict[int, tuple[int, Any]]:
-    """Return each conversation's queue and that queue's hours (as the SLA clocks use)."""
-    query = _scoped(select(QueueEntry.conversation_id, RoutingQueue.id,
-                           RoutingQueue.business_hours)
-                    .join(RoutingQueue, RoutingQueue.id == QueueEntry.queue_id),
-                    QueueEntry.conversation_id, QueueEntry.workspace_id, workspace_id,
-                    conversation_ids)
-    return {row[0]: (row[1], row[2]) for row in await session.execute(query)}
 
 
 async def first_response_targets(session: AsyncSession, *,

@@ -123,6 +123,26 @@ async def test_a_vip_customer_goes_straight_to_a_person(session, session_factory
     assert handoff.data["reason"] == "vip_customer"
 
 
+async def test_a_customer_tagged_with_a_vip_tier_goes_to_a_person_untagged_ones_stay(
+        session, session_factory) -> None:
+    from omnidesk.domains.customers.models import Customer
+    from omnidesk.domains.workspaces.actions import do_create_workspace
+    from omnidesk.domains.workspaces.schemas import WorkspaceCreate
+
+    for slug, tags in (("plain", []), ("tagged", ["Black-Card"])):  # the workspace's own case
+        ws = await do_create_workspace(session, workspace_in=WorkspaceCreate(slug=slug, name=slug))
+        store = await make_store(session, ws.id, bot={"handoff_vip": True,
+                                                      "vip_tiers": ["black-card"]})
+        customer = await session.get(Customer, store.customer_id)
+        assert customer is not None
+        customer.tags = tags
+        await session.commit()
+        chat = Chat(session_factory, ws.id, ("user_id", "u-minji", True))
+        await chat.say("주문 취소하고 싶어요")
+        handoffs = [e.data["reason"] for e in await chat.events("bot_handoff")]
+        assert handoffs == (["vip_customer"] if tags else []), slug
+
+
 async def test_outside_business_hours_the_bot_says_when_a_person_answers(
         session, session_factory) -> None:
     from omnidesk.domains.workspaces.actions import do_create_workspace

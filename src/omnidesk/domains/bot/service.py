@@ -7,20 +7,23 @@ import csv
 import io
 import logging
 import time
+from functools import cache
 from importlib import resources
 from threading import Lock
+from typing import Any
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.config import Settings
 from omnidesk.core.context import system_actor
-from omnidesk.domains.assist.service import build_profile
+from omnidesk.domains.assist.service import build_profile, customer_standing
 from omnidesk.domains.bot.opening import Opening, opening_for
 from omnidesk.domains.bot.policy import BotSettings, bot_settings
 from omnidesk.domains.bot.texts import say
-from omnidesk.domains.conversations.models import Conversation
-from omnidesk.domains.conversations.service import list_messages
+from omnidesk.domains.conversations.models import Conversation, Message
+from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.engagement.service import (
     get_active_contact_reason_model,
     predict_contact_reason,
@@ -41,7 +44,6 @@ from omnidesk.domains.workspaces.service import get_workspace
 log = logging.getLogger(__name__)
 HISTORY_MESSAGES = 20
 WARM_UP_MESSAGES = ("주문 취소하고 싶어요", "Where is my order?", "배송비 얼마예요?")
-_BACKGROUND: set[asyncio.Task[int]] = set()  # started tasks nobody awaits, kept from the GC
 _shipped: dict[str, IntentModel] = {}
 _shipped_lock = Lock()
 
@@ -117,13 +119,19 @@ def warm_up() -> float:
 async def warm_up_workspaces(session_factory: async_sessionmaker[AsyncSession]) -> float:
     """Warm up (``warm_up``, in a thread), then load the active intent and contact-reason
     models of the workspaces with an intent model (once per stored version, see nlu.service
-    and engagement), so the first turn reads no model bytes; return the seconds it took."""
+    and engagement), then fit the article relevance of the help centers edited last
+    (``knowledge.service.warm_article_models``, about a second of CPU each, in a thread), so the
+    first turn reads no model bytes and fits nothing; return the seconds it took.
+
+    The relevance fit used to start after ``/readyz``: the first customer's turn then ran beside
+    it (and, asking for the same model, fitted it a second time)."""
     started = time.perf_counter()
     await asyncio.to_thread(warm_up)
     async with session_factory() as session:
         for workspace_id in await active_model_workspaces(session):
             await get_active_intent_model(session, workspace_id=workspace_id)
             await get_active_contact_reason_model(session, workspace_id=workspace_id)
+    await warm_article_models(session_factory)
     seconds = time.perf_counter() - started
     log.info("bot and workspace models warm in %.1f s", seconds)
     return seconds
@@ -131,21 +139,10 @@ async def warm_up_workspaces(session_factory: async_sessionmaker[AsyncSession]) 
 
 def start_warm_up(session_factory: async_sessionmaker[AsyncSession] | None = None
                   ) -> asyncio.Task[float]:
-    """Warm the bot up (CPU work in a worker thread) while the process starts serving."""
+    """Warm the bot up (CPU work in worker threads) while the process starts serving."""
     if session_factory is None:
         return asyncio.create_task(asyncio.to_thread(warm_up), name="bot-warm-up")
-    task = asyncio.create_task(warm_up_workspaces(session_factory), name="bot-warm-up")
-
-    def then_articles(done: asyncio.Task[float]) -> None:
-        # the help centers' article models next (a second of CPU each), not holding /readyz
-        if not done.cancelled() and done.exception() is None:
-            later = asyncio.create_task(warm_article_models(session_factory),
-                                        name="kb-article-models")
-            _BACKGROUND.add(later)
-            later.add_done_callback(_BACKGROUND.discard)
-
-    task.add_done_callback(then_articles)
-    return task
+    return asyncio.create_task(warm_up_workspaces(session_factory), name="bot-warm-up")
 
 
 async def workspace_intent_model(session: AsyncSession, *, workspace_id: int) -> IntentModel:
@@ -157,17 +154,44 @@ async def workspace_intent_model(session: AsyncSession, *, workspace_id: int) ->
 async def customer_history(session: AsyncSession, *, conv: Conversation,
                            before_id: int) -> list[str]:
     """Return the customer's earlier messages in the conversation, oldest first."""
-    rows = await list_messages(session, workspace_id=conv.workspace_id,
-                               conversation_id=conv.id, include_private=False, limit=500)
-    said = [m.text for m in rows if m.author_kind == "customer" and m.id < before_id]
-    return said[-HISTORY_MESSAGES:]
+    rows = await session.scalars(_history_statement(), {
+        "workspace_id": conv.workspace_id, "conversation_id": conv.id, "before_id": before_id})
+    return list(reversed(rows.all()))
+
+
+@cache
+def _history_statement() -> Any:
+    """Build once the read of the customer's last public texts before a message (only the
+    texts: every turn read the conversation's whole thread as messages to keep a few)."""
+    return (select(Message.text)
+            .where(Message.workspace_id == bindparam("workspace_id"),
+                   Message.conversation_id == bindparam("conversation_id"),
+                   Message.id < bindparam("before_id"), Message.author_kind == "customer",
+                   Message.is_private.is_(False))
+            .order_by(Message.id.desc()).limit(HISTORY_MESSAGES))
 
 
 async def is_vip(session: AsyncSession, *, workspace_id: int, customer_id: int,
                  settings: BotSettings) -> bool:
-    """Tell whether the customer is in a tier or segment the workspace serves by humans."""
-    profile = await build_profile(session, actor=system_actor(workspace_id),
-                                  customer_id=customer_id)
-    keys = {profile.tier.key, *(s.key for s in profile.segments),
-            *(str(t).lower() for t in profile.tags)}
+    """Tell whether the customer is in a tier or segment the workspace serves by humans, or
+    carries such a tag.
+
+    It reads the customer's standing (``assist.service.customer_standing``: tier and segments,
+    the rules the 360 profile shows) and tags, not the whole 360 profile (orders, past
+    conversations, notes: about a dozen statements the decision never looked at). A merged
+    record, whose conversations are still being moved to the one it was merged into, has no
+    standing of its own and is judged by its profile as before.
+    """
+    row = (await session.execute(
+        select(Customer.tags, Customer.merged_into_id)
+        .where(Customer.id == customer_id, Customer.workspace_id == workspace_id))).first()
+    if row is None or row.merged_into_id is not None:
+        profile = await build_profile(session, actor=system_actor(workspace_id),
+                                      customer_id=customer_id)  # or NotFound
+        tier, segments, tags = profile.tier.key, [s.key for s in profile.segments], profile.tags
+    else:
+        tier, segments = await customer_standing(session, workspace_id=workspace_id,
+                                                 customer_id=customer_id)
+        tags = list(row.tags or [])
+    keys = {tier, *segments, *(str(t).lower() for t in tags)}
     return bool(keys & {t.lower() for t in settings.vip_tiers})

@@ -48,7 +48,36 @@ EN_SUFFIXES = (
 )
 DOUBLE_END = re.compile(r"([bdfglmnprtz])\1$")
 
-_kiwi_lock = threading.Lock()
+
+
+class FairLock:
+    """A lock that serves waiters in the order they came (a ticket lock).
+
+    The analyser is one object shared by every thread of the process. With a plain lock, a
+    thread analysing a batch (the message indexer, a model fit) releases it and takes it again
+    before the thread that waited wakes up: the event loop, asking for one analysis of a
+    customer's message, waited for up to 23 of the batch's texts (49 ms) in 20 tries here, and
+    a bot turn asks several times. Here a waiter is served after the analysis in progress."""
+
+    def __init__(self) -> None:
+        self._turns = threading.Condition(threading.Lock())
+        self._next = 0
+        self._serving = 0
+
+    def __enter__(self) -> None:
+        with self._turns:
+            ticket = self._next
+            self._next += 1
+            while self._serving != ticket:
+                self._turns.wait()
+
+    def __exit__(self, *exc: object) -> None:
+        with self._turns:
+            self._serving += 1
+            self._turns.notify_all()
+
+
+_kiwi_lock = FairLock()
 
 # Neither database stores these: PostgreSQL refuses NUL in text and \u0000 in JSONB, and no
 # driver can encode a lone surrogate. Other C0 controls (bar tab, newline, return) break XML,

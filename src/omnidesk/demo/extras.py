@@ -10,6 +10,7 @@ from omnidesk.demo.bot import load_bot_demo
 from omnidesk.demo.engagement import load_engagement_demo
 from omnidesk.demo.knowledge import load_demo_articles
 from omnidesk.demo.routing import load_routing_demo
+from omnidesk.domains.search.actions import do_index_all_messages
 
 
 async def load_demo_extras(session: AsyncSession, workspace_id: int, *,
@@ -27,4 +28,7 @@ async def load_demo_extras(session: AsyncSession, workspace_id: int, *,
     summary += await load_engagement_demo(session, workspace_id)
     if history:
         summary += await load_history_demo(session, workspace_id)
+    # the conversations' messages searchable now, not by the first server's indexer passes
+    # (over 7,000 messages through the Korean analyser while the first customers write)
+    await do_index_all_messages(session)
     return summary

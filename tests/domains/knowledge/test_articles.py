@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -191,3 +193,32 @@ async def test_warming_fits_each_help_center_once_before_its_first_question(
     assert await learned.warm_article_models(session_factory) == 1
     [warmed] = learned._FITTED.values()
     assert await learned.train(session, actor.workspace_id) is warmed  # the question's fit
+
+
+async def test_questions_asked_while_a_help_center_is_fitted_wait_for_that_one_fit(
+        session: AsyncSession, session_factory: async_sessionmaker[AsyncSession],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first customers after a start ask while the warm-up fits: they share its fit
+    instead of each spending a second of CPU on the same model."""
+    from omnidesk.domains.knowledge.search import learned
+
+    actor = await _workspace(session, "acme")
+    for article_in in (NO_SHOW, ArticleCreate(slug="refund-timeline", title="환불 기간",
+                                              body="카드 환불은 5~7영업일 걸립니다.")):
+        article = await do_create_article(session, actor=actor, article_in=article_in)
+        await do_publish_article(session, actor=actor, article_id=article.id)
+    await session.commit()
+    learned._FITTED.clear()
+    fits = []
+
+    def counted(examples: list[tuple[str, int]]) -> learned.ArticleModel | None:
+        fits.append(len(examples))
+        return real_fit(examples)
+
+    real_fit = learned.fit
+    monkeypatch.setattr(learned, "fit", counted)
+    async with session_factory() as other:
+        first, second = await asyncio.gather(learned.train(session, actor.workspace_id),
+                                              learned.train(other, actor.workspace_id))
+    assert first is second is not None
+    assert len(fits) == 1

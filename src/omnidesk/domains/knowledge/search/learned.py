@@ -52,6 +52,8 @@ INVERSE_PENALTY = 20.0
 # reuse one fit instead of spending a second of CPU again.
 KEEP_FITTED = 8
 _FITTED: OrderedDict[str, ArticleModel | None] = OrderedDict()
+# Fits under way, by the same key, with the event loop that awaits them.
+_FITTING: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future[ArticleModel | None]]] = {}
 
 
 @dataclass(frozen=True)
@@ -68,24 +70,12 @@ class ArticleModel:
         return {group: float(p) for group, p in zip(self.groups, probabilities, strict=True)}
 
 
-class _Terms:
-    """The word features: the search index's own terms (Kiwi morphemes for Korean, so
-    "배송비는" counts as 배송비), taken from ``known`` for texts analysed beforehand."""
-
-    def __init__(self, known: dict[str, list[str]]) -> None:
-        self.known = known
-
-    def __call__(self, text: str) -> list[str]:
-        found = self.known.get(text)
-        return found if found is not None else index_terms(text)
-
-
-def fit(examples: Sequence[tuple[str, int]],
-        terms: dict[str, list[str]] | None = None) -> ArticleModel | None:
+def fit(examples: Sequence[tuple[str, int]]) -> ArticleModel | None:
     """Fit on (text, article group) pairs; None when fewer than two groups have examples.
 
-    ``terms`` holds the texts' index terms when they were analysed before (``train`` does it
-    on the event loop, so the worker thread never calls the analyser)."""
+    CPU work for a worker thread, the texts' analysis included: the analyser serves a customer
+    message's analysis on the event loop between two of these texts (``core.text.FairLock``),
+    where analysing the examples on the loop held every customer's turn up for a second."""
     texts = [text for text, _ in examples if text.strip()]
     labels = [group for text, group in examples if text.strip()]
     if len(set(labels)) < 2:
@@ -95,13 +85,11 @@ def fit(examples: Sequence[tuple[str, int]],
     from sklearn.pipeline import make_union
     from threadpoolctl import threadpool_limits
 
-    words = _Terms(terms or {})
     features = make_union(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True,
                         preprocessor=normalize),
-        TfidfVectorizer(analyzer=words, sublinear_tf=True))
+        TfidfVectorizer(analyzer=index_terms, sublinear_tf=True))
     matrix = features.fit_transform(texts)
-    words.known = {}  # questions are analysed as they come
     # one BLAS thread: the fit is small, and threads fighting over two cores took 4x the CPU
     with threadpool_limits(limits=1):
         classifier = LogisticRegression(C=INVERSE_PENALTY, max_iter=300, tol=1e-3).fit(
@@ -139,8 +127,18 @@ async def train(session: AsyncSession, workspace_id: int) -> ArticleModel | None
     if key in _FITTED:
         _FITTED.move_to_end(key)
         return _FITTED[key]
-    terms = {text: index_terms(text) for text, _ in examples}
-    model = await asyncio.to_thread(fit, examples, terms)
+    loop = asyncio.get_running_loop()
+    fitting = _FITTING.get(key)
+    if fitting is None or fitting[0] is not loop:
+        # one fit per content at a time: the first question after start-up waits for the fit the
+        # warm-up began instead of starting a second one beside it
+        fitting = (loop, asyncio.ensure_future(asyncio.to_thread(fit, examples)))
+        _FITTING[key] = fitting
+    try:
+        model = await asyncio.shield(fitting[1])
+    finally:
+        if fitting[1].done() and _FITTING.get(key) is fitting:
+            del _FITTING[key]
     _FITTED[key] = model
     while len(_FITTED) > KEEP_FITTED:
         _FITTED.popitem(last=False)

@@ -188,7 +188,10 @@ def main() -> None:
            "OMNIDESK_WIDGET_RATE_LIMIT": "1000000", "OMNIDESK_LOG_LEVEL": "WARNING"}
     env.pop("OMNIDESK_REDIS_URL", None)
     for step in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run([*CLI, *step], env=env, check=True, capture_output=True)
+        done = subprocess.run([*CLI, *step], env=env, capture_output=True, text=True,
+                              check=False)
+        if done.returncode:
+            sys.exit(f"omnidesk {' '.join(step)} failed:\n{done.stderr[-3000:]}")
     loaded = (tmp / "bench.db").read_bytes()
     rows = []
     for n in range(args.runs):  # each run starts from the loaded demo, not the last run's backlog

@@ -30,7 +30,8 @@ from omnidesk.domains.nlu.schemas import IntentModel
 log = logging.getLogger(__name__)
 
 # The libraries whose versions change what a stored model is or how it loads.
-LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "kiwipiepy", "kiwipiepy_model")
+LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "kiwipiepy", "kiwipiepy_model",
+             "wordllama", "tokenizers", "safetensors")
 
 
 def default_cache_dir() -> Path:

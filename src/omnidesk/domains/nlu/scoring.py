@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from omnidesk.domains.nlu import features
+from omnidesk.domains.nlu.embedding import DIMENSIONS
 
 # The text functions a view may name (stored by name, resolved here: nothing else is callable).
 FUNCTIONS: dict[str, Callable[[str], Any]] = {
@@ -34,6 +35,10 @@ FUNCTIONS: dict[str, Callable[[str], Any]] = {
     "morpheme_terms": features.morpheme_terms,
 }
 KINDS = ("word", "char", "char_wb", "terms")
+# The dense views a model may name: unit sentence vectors of a whole text (nlu.embedding).
+DENSE_FUNCTIONS: dict[str, Callable[[Sequence[str]], np.ndarray]] = {
+    "meaning_vectors": features.meaning_array,
+}
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's _VectorizerMixin
 
 
@@ -62,6 +67,11 @@ class TfidfView:
             return _char_ngrams(doc, self.ngram_range)
         return _char_wb_ngrams(doc, self.ngram_range)
 
+    @property
+    def width(self) -> int:
+        """Return the number of columns this view adds."""
+        return len(self.vocabulary)
+
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the sorted column indices and float32 TF-IDF values of one text."""
         counts: Counter[int] = Counter()
@@ -85,11 +95,29 @@ class TfidfView:
         return columns, values
 
 
+@dataclass(frozen=True)
+class DenseView:
+    """A dense view: a named function's fixed-width vector of the text (no fitted state)."""
+
+    function: str  # a name in DENSE_FUNCTIONS
+    width: int
+    weight: float | None
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the non-zero column indices and float32 values, as the sparse matrix holds."""
+        vector = DENSE_FUNCTIONS[self.function]([text])[0]
+        columns = np.flatnonzero(vector)
+        values = vector[columns]
+        if self.weight is not None:
+            values = values * self.weight
+        return columns.astype(np.int64), values
+
+
 @dataclass
 class LinearTextScorer:
     """TF-IDF views stacked into one linear model's decision scores (one column per class)."""
 
-    views: list[TfidfView]
+    views: list[TfidfView | DenseView]
     coef_t: np.ndarray  # (features, columns) float32: the linear weights, transposed
     intercept: np.ndarray  # (columns,) float64
     classes: list[str]
@@ -104,7 +132,7 @@ class LinearTextScorer:
                 c, v = view.row(text)
                 columns.append(c + offset)
                 values.append(v)
-                offset += len(view.vocabulary)
+                offset += view.width
             index, data = np.concatenate(columns), np.concatenate(values)
             if len(index):  # accumulated in float32 feature by feature, as scipy's csr product
                 summed = np.cumsum(data[:, None] * self.coef_t[index], axis=0)[-1]
@@ -129,12 +157,8 @@ class LinearTextScorer:
 
     def to_npz(self, header: dict[str, Any]) -> bytes:
         """Serialise the scorer and ``header`` (JSON-able metadata) as a compressed .npz."""
-        meta = {**header, "classes": self.classes, "views": [
-            {"kind": v.kind, "function": v.function, "ngram_range": list(v.ngram_range),
-             "token_pattern": v.token_pattern, "weight": v.weight,
-             "sublinear_tf": v.sublinear_tf,
-             "terms": sorted(v.vocabulary, key=v.vocabulary.__getitem__)} for v in self.views]}
-        arrays = {f"idf{n}": v.idf for n, v in enumerate(self.views)}
+        meta = {**header, "classes": self.classes, "views": [_view_header(v) for v in self.views]}
+        arrays = {f"idf{n}": v.idf for n, v in enumerate(self.views) if isinstance(v, TfidfView)}
         arrays.update(meta=np.frombuffer(json.dumps(meta, default=float).encode(), np.uint8),
                       coef_t=self.coef_t, intercept=self.intercept)
         buffer = io.BytesIO()
@@ -146,8 +170,12 @@ class LinearTextScorer:
         """Load what ``to_npz`` wrote; return the scorer and the header."""
         with np.load(io.BytesIO(data), allow_pickle=False) as stored:
             meta = json.loads(stored["meta"].tobytes())
-            views = []
+            views: list[TfidfView | DenseView] = []
             for n, view in enumerate(meta.pop("views")):
+                if view["kind"] == "dense" and view["function"] in DENSE_FUNCTIONS:
+                    views.append(DenseView(function=view["function"], width=int(view["width"]),
+                                           weight=view["weight"]))
+                    continue
                 if view["kind"] not in KINDS or view["function"] not in FUNCTIONS:
                     raise ValueError(f"unknown view {view['kind']}/{view['function']}")
                 views.append(TfidfView(
@@ -162,7 +190,23 @@ class LinearTextScorer:
         return scorer, meta
 
 
-def _export_view(vectorizer: Any, weight: float | None) -> TfidfView:
+def _view_header(view: TfidfView | DenseView) -> dict[str, Any]:
+    if isinstance(view, DenseView):
+        return {"kind": "dense", "function": view.function, "width": view.width,
+                "weight": view.weight}
+    return {"kind": view.kind, "function": view.function, "ngram_range": list(view.ngram_range),
+            "token_pattern": view.token_pattern, "weight": view.weight,
+            "sublinear_tf": view.sublinear_tf,
+            "terms": sorted(view.vocabulary, key=view.vocabulary.__getitem__)}
+
+
+def _export_view(vectorizer: Any, weight: float | None) -> TfidfView | DenseView:
+    function = getattr(vectorizer, "func", None)  # a FunctionTransformer: a dense view
+    if function is not None:
+        name = getattr(function, "__name__", "")
+        if name not in DENSE_FUNCTIONS or getattr(features, name, None) is not function:
+            raise ValueError(f"cannot export the function view {name or function!r}")
+        return DenseView(function=name, width=DIMENSIONS, weight=weight)
     unsupported = [name for name, ok in (
         ("stop_words", vectorizer.stop_words is None), ("strip_accents", not vectorizer.strip_accents),
         ("binary", not vectorizer.binary), ("norm", vectorizer.norm == "l2"),

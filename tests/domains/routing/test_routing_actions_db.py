@@ -13,6 +13,7 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.errors import Conflict
 from omnidesk.core.events import OutboxEvent
 from omnidesk.domains.agents.actions import do_create_team
+from omnidesk.domains.agents.models import User
 from omnidesk.domains.agents.schemas import TeamCreate
 from omnidesk.domains.assist.service import customer_standing
 from omnidesk.domains.commerce.models import Order
@@ -23,6 +24,7 @@ from omnidesk.domains.routing.actions import (
     do_release,
     do_set_presence,
 )
+from omnidesk.domains.routing.assignment.claims import claim_waiting_entry_and_capacity
 from omnidesk.domains.routing.models import AgentStateRow, RoutingRuleRow
 from omnidesk.domains.routing.queues.actions import do_accept_offer, do_expire_offers, do_overflow
 from omnidesk.domains.routing.service import get_agent_state, get_entry
@@ -89,6 +91,26 @@ async def test_rules_apply_in_position_order_and_an_edit_applies_to_the_next_enq
                             .values(is_active=True))
         await admin.commit()
     assert await route() == (off, "off")
+
+
+async def test_an_agent_deactivated_after_matching_gets_no_capacity(
+    session: AsyncSession, owner: Persona
+) -> None:
+    """Assigning does not read the user again: the capacity claim itself requires an active
+    user, so an agent deactivated between the match and the claim is not given the work."""
+    ws = owner.workspace_id
+    await make_queue(session, ws, "general", is_default=True)
+    agent = await make_agent(session, owner.admin, "mina", capacity={"chat": 2})
+    conv, _ = await make_conversation(session, owner.admin)
+    entry = await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+    assert entry is not None
+    await session.execute(update(User).where(User.id == agent).values(is_active=False))
+    claimed, taken = await claim_waiting_entry_and_capacity(
+        session, workspace_id=ws, entry_id=entry.id, values={"status": "assigned",
+        "agent_id": agent}, user_id=agent, channel="chat", now=utcnow())  # fmt: skip
+    assert claimed is not None and not taken
+    state = await get_agent_state(session, workspace_id=ws, user_id=agent)
+    assert state is not None and state.chat_load == 0
 
 
 async def test_assignment_respects_capacity_and_assigns_the_conversation(

@@ -53,10 +53,14 @@ async def do_open_conversation(
 async def do_assign(
     session: AsyncSession, *, conv: Conversation, assignee_id: int | None,
     team_id: int | None = None, actor_kind: str = "system", actor_id: int | None = None,
-    reason: str | None = None, summary: list[str] | None = None,
+    reason: str | None = None, summary: list[str] | None = None, assignee_active: bool = False,
 ) -> Conversation:
-    """Assign (or transfer) a conversation to an agent and/or team of its workspace."""
-    if assignee_id is not None and not await user_is_active(
+    """Assign (or transfer) a conversation to an agent and/or team of its workspace.
+
+    ``assignee_active``: the caller has just checked, in this transaction, that the assignee is an
+    active user of the workspace (routing's capacity claim does), so it is not read again.
+    """
+    if assignee_id is not None and not assignee_active and not await user_is_active(
             session, workspace_id=conv.workspace_id, user_id=assignee_id):
         raise InvalidInput("cannot assign to a deactivated user", field="assignee_id")
     if team_id is not None:

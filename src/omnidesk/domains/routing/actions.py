@@ -257,19 +257,22 @@ async def _apply(
     if expires is not None:
         emit(session, ev.RoutingOffered.of(entry), workspace_id=workspace_id)
     else:
-        await _assign_conversation(session, entry, agent_id, "routing")
+        await _assign_conversation(session, entry, agent_id, "routing", assignee_active=True)
     return entry
 
 
 async def _assign_conversation(
-    session: AsyncSession, entry: QueueEntry, agent_id: int | None, reason: str
+    session: AsyncSession, entry: QueueEntry, agent_id: int | None, reason: str,
+    *, assignee_active: bool = False,
 ) -> None:
     """Assign through the conversations domain; the conversation comes from the identity map
-    when do_enqueue loaded it in this session, else from one read."""
+    when do_enqueue loaded it in this session, else from one read. ``assignee_active``: the
+    agent's capacity claim (``claims.claim_capacity``) found them an active user."""
     conv = await session.get(Conversation, entry.conversation_id)
     if conv is None or conv.workspace_id != entry.workspace_id:
         raise NotFound("conversation not found")
-    await do_assign(session, conv=conv, assignee_id=agent_id, reason=reason)
+    await do_assign(session, conv=conv, assignee_id=agent_id, reason=reason,
+                    assignee_active=assignee_active)
 
 
 async def do_release(

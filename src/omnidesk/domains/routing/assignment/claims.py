@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from omnidesk.core.db import rowcount
+from omnidesk.domains.agents.models import User
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
 
 RAW = {"synchronize_session": False}
@@ -144,7 +145,8 @@ def _claim_both_statement(keys: tuple[str, ...], channel: str) -> Any:
 async def claim_capacity(
     session: AsyncSession, *, workspace_id: int, user_id: int, channel: str, now: dt.datetime
 ) -> bool:
-    """Take one unit of an online agent's capacity on a channel, if it is still free."""
+    """Take one unit of an online agent's capacity on a channel, if it is still free and the
+    agent is still an active user (so assigning need not read the user again)."""
     result = await session.execute(
         _claim_capacity_statement(channel),
         {"b_workspace_id": workspace_id, "b_user_id": user_id, "b_now": now},
@@ -162,6 +164,9 @@ def _claim_capacity_statement(channel: str) -> Any:
         AgentStateRow.user_id == bindparam("b_user_id"),
         AgentStateRow.presence == "online",
         load < capacity,
+        exists(select(1).where(User.id == AgentStateRow.user_id,
+                               User.workspace_id == AgentStateRow.workspace_id,
+                               User.is_active.is_(True))),
     ]
     if channel == "chat":  # an agent on a call takes no chats (engine default voice_blocks)
         conditions.append(AgentStateRow.voice_load == 0)

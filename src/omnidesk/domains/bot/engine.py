@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import system_actor
 from omnidesk.core.db import utcnow
-from omnidesk.core.errors import DomainError
+from omnidesk.core.errors import DomainError, NotFound
 from omnidesk.domains.bot import waiting
 from omnidesk.domains.bot.actions import do_record_bot_action
 from omnidesk.domains.bot.answers import ChatClient, answer_question
@@ -45,7 +45,7 @@ from omnidesk.domains.bot.requests import split_requests
 from omnidesk.domains.bot.service import customer_history, is_vip, workspace_intent_model
 from omnidesk.domains.bot.texts import request_name
 from omnidesk.domains.conversations.models import Message
-from omnidesk.domains.conversations.service import get_conversation
+from omnidesk.domains.conversations.service import find_conversation
 from omnidesk.domains.knowledge.actions import do_record_search_miss
 from omnidesk.domains.nlu.schemas import IntentModel, IntentPrediction, MessageUnderstanding
 from omnidesk.domains.nlu.service import understand_message_async
@@ -81,8 +81,10 @@ async def handle_customer_message(session: AsyncSession, deps: BotDeps, *, works
     While the conversation waits for a person the bot still answers what it is sure of (see
     `waiting`); once an agent has it, the bot says nothing.
     """
-    conv = await get_conversation(session, workspace_id=workspace_id,
-                                  conversation_id=conversation_id)
+    conv = await find_conversation(session, workspace_id=workspace_id,
+                                   conversation_id=conversation_id, load_labels=False)
+    if conv is None:  # its workspace's (get_conversation's NotFound, without the labels' read)
+        raise NotFound("conversation not found")
     if conv.owner not in ("bot", "queued"):
         return None  # an agent owns it (or it is closed): the bot never talks over an agent
     workspace = await get_workspace(session, workspace_id=workspace_id)

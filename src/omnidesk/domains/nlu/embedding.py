@@ -8,13 +8,15 @@ words mean (a "log in" message is near "sign in"), which the TF-IDF views learn 
 training rows; Korean text falls into byte tokens, so for Korean the vector says little and the
 n-gram and morpheme views do the work.
 
-Only the two files are read, from the installed package's folder, with ``tokenizers`` and
-``safetensors``: the ``wordllama`` package itself is never imported (its loader can download from
-a model hub, and configures the root logger on import). Nothing here touches the network.
+Only the two files are read, from the installed package's folder: the tokenizer with
+``tokenizers``, the table memory-mapped (a .safetensors file is a JSON header and the raw array).
+The ``wordllama`` package itself is never imported (its loader can download from a model hub, and
+configures the root logger on import). Nothing here touches the network.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from importlib.util import find_spec
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 PACKAGE = "wordllama"
 WEIGHTS = "weights/l2_supercat_256.safetensors"
+TABLE = "embedding.weight"
 TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 DIMENSIONS = 256
 # Llama 2's byte-fallback tokens (<0x00>..<0xFF>) and its lone word-start mark ("▁", before every
@@ -53,17 +56,30 @@ def package_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def read_table(path: Path) -> np.ndarray:
+    """Map the embedding table of a .safetensors file read-only (its pages are shared by every
+    process on the machine and only the rows used are read in)."""
+    with open(path, "rb") as handle:
+        size = int.from_bytes(handle.read(8), "little")
+        header = json.loads(handle.read(size))
+    entry = header.get(TABLE)
+    if not entry or entry.get("dtype") != "F16" or len(entry.get("shape", ())) != 2:
+        raise EmbeddingUnavailable(f"no float16 table {TABLE!r} in {path.name}")
+    rows, columns = (int(n) for n in entry["shape"])
+    if columns != DIMENSIONS:
+        raise EmbeddingUnavailable(f"unexpected embedding shape {(rows, columns)}")
+    start = 8 + size + int(entry["data_offsets"][0])
+    return np.memmap(path, dtype="<f2", mode="r", offset=start, shape=(rows, columns))
+
+
 def _load() -> tuple[Tokenizer, np.ndarray, np.ndarray]:
     with _lock:
         if "table" not in _table:
-            from safetensors.numpy import load_file
             from tokenizers import Tokenizer
 
             folder = package_folder()
             tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
-            weights = load_file(str(folder / WEIGHTS))["embedding.weight"]
-            if weights.shape[1] != DIMENSIONS:
-                raise EmbeddingUnavailable(f"unexpected embedding shape {weights.shape}")
+            weights = read_table(folder / WEIGHTS)
             useful = np.ones(weights.shape[0], dtype=bool)
             useful[_BYTE_TOKENS.start:_BYTE_TOKENS.stop] = False
             for token, index in tokenizer.get_vocab().items():

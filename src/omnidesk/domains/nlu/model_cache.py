@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 # The libraries whose versions change what a stored model is or how it loads.
 LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib", "kiwipiepy", "kiwipiepy_model",
-             "wordllama", "tokenizers", "safetensors")
+             "wordllama", "tokenizers")
 
 
 def default_cache_dir() -> Path:

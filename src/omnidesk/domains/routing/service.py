@@ -3,7 +3,8 @@
 Agent and entry rows are always read with ``populate_existing`` because their load and status
 columns are changed by conditional UPDATE statements that bypass the identity map. The decision
 path (``enqueue_facts``, ``list_candidate_agents``, ``list_waiting_items``) reads plain rows in as
-few statements as it can: a routing decision has a 5 ms budget (docs: Performance budget).
+few statements as it can: a routing decision has a 5 ms budget (docs/architecture.md, "The
+routing decision (measured)").
 """
 
 from __future__ import annotations

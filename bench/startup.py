@@ -20,7 +20,9 @@ then for each of ``--runs`` starts `omnidesk serve` and measures:
   load; the CPU figures much less.
 The Korean analyser (kiwipiepy) is built once per process (``omnidesk.core.text._kiwi``).
 ``--baseline DIR`` runs other code beside this one, interleaved run by run: DIR holds its ``src``
-(e.g. ``git archive <commit> src | tar -x -C DIR``), put first on the servers' PYTHONPATH.
+(e.g. ``git archive <commit> src | tar -x -C DIR``), put first on the servers' PYTHONPATH, with
+its own model cache (``DIR/cache``: its first start trains the shipped intent model, so read the
+later runs). The demo database is loaded once, by this code, for both.
 Run: .venv/bin/python bench/startup.py [--runs 3] [--messages 300] [--visitors 20] [--baseline DIR]
 Figures vary with the machine's load; run it a few times and report the spread.
 """
@@ -175,7 +177,10 @@ def main() -> None:
 
     variants: dict[str, dict[str, str]] = {"this": {}}
     if args.baseline is not None:
-        variants["baseline"] = {"PYTHONPATH": str((args.baseline / "src").resolve())}
+        # its own model cache: the two versions' intent models have different keys, and each
+        # start would delete the other's and train its own again
+        variants["baseline"] = {"PYTHONPATH": str((args.baseline / "src").resolve()),
+                                "XDG_CACHE_HOME": str((args.baseline / "cache").resolve())}
     for name, extra in variants.items():
         helps = [help_seconds({**os.environ, **extra}) for _ in range(5)]
         walls, cpus = [h[0] for h in helps], [h[1] for h in helps]

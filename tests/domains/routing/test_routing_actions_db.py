@@ -296,3 +296,34 @@ async def test_the_computed_tier_routes_not_the_stored_attribute(
     assert not_vip is not None and is_vip is not None
     assert (not_vip.queue_id, not_vip.vip) == (general, False)
     assert (is_vip.queue_id, is_vip.vip) == (vip, True)
+
+
+async def test_routing_and_the_bot_call_the_same_customers_vip(
+    session: AsyncSession, owner: Persona
+) -> None:
+    """One VIP rule: the workspace's "VIP tiers" (bot settings) decide routing's VIP flag as they
+    decide the bot's hand-off; routing used to call only the tier or tag "vip" a VIP."""
+    from omnidesk.domains.bot.policy import bot_settings
+    from omnidesk.domains.bot.service import is_vip
+    from omnidesk.domains.customers.models import Customer
+    from omnidesk.domains.workspaces.models import Workspace
+
+    ws = owner.workspace_id
+    await make_queue(session, ws, "general", is_default=True)
+    workspace = await session.get(Workspace, ws)
+    assert workspace is not None
+    workspace.settings = {**(workspace.settings or {}), "bot": {"vip_tiers": ["Gold"]}}
+    gold, gold_customer = await make_conversation(session, owner.admin)
+    tagged, tagged_customer = await make_conversation(session, owner.admin)
+    for customer_id, tags in ((gold_customer, ["gold"]), (tagged_customer, ["vip"])):
+        customer = await session.get(Customer, customer_id)
+        assert customer is not None
+        customer.tags = tags
+    await session.flush()
+    settings = bot_settings(workspace.settings)
+    for conv, customer_id, expected in ((gold, gold_customer, True),
+                                        (tagged, tagged_customer, False)):
+        entry = await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+        assert entry is not None and entry.vip is expected
+        assert await is_vip(session, workspace_id=ws, customer_id=customer_id,
+                            settings=settings) is expected

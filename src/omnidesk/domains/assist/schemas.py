@@ -11,6 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from omnidesk.core.schemas import Id, Patch
 from omnidesk.domains.commerce.schemas import OrderRead
 
+# The key that makes a customer a VIP (tier, segment or tag) until a workspace sets its own
+# (``service.vip_keys``; the bot settings' "VIP tiers").
+DEFAULT_VIP_KEYS = ("vip",)
+
 
 class ContactRead(BaseModel):
     """Personal data, masked unless revealed."""

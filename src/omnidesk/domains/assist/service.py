@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from omnidesk.domains.assist.labels import intent_label, intent_named
 from omnidesk.domains.assist.models import CannedResponse
 from omnidesk.domains.assist.next_action import next_actions
 from omnidesk.domains.assist.schemas import (
+    DEFAULT_VIP_KEYS,
     AssistRead,
     CannedChoice,
     CustomerProfile,
@@ -120,6 +122,25 @@ async def customer_segments(session: AsyncSession, *, workspace_id: int, custome
         return []
     return [NamedRead(key=s.key, name=s.name(locale), description=s.describe(locale))
             for s in segments_for(facts[customer_id], segments_from_settings(settings))]
+
+
+def vip_keys(workspace_settings: dict[str, Any] | None) -> frozenset[str]:
+    """Return the tier, segment or tag keys that make a customer a VIP in this workspace.
+
+    They are set in the bot's settings ("VIP tiers", stored under ``bot.vip_tiers`` with the
+    rest of that form); "vip" when never set, none when set empty."""
+    configured = ((workspace_settings or {}).get("bot") or {}).get("vip_tiers")
+    keys = configured if isinstance(configured, list) else DEFAULT_VIP_KEYS
+    return frozenset(str(key).strip().lower() for key in keys if str(key).strip())
+
+
+def is_vip(*, tier: str | None, segments: Iterable[str], tags: Iterable[Any],
+           keys: Iterable[str]) -> bool:
+    """The one VIP rule (routing's VIP flag and priority, the bot's hand-off of VIPs): the
+    customer's computed tier, one of their segments or one of their tags is a VIP key."""
+    wanted = {str(key).strip().lower() for key in keys}
+    held = {(tier or "").lower(), *(s.lower() for s in segments), *(str(t).lower() for t in tags)}
+    return bool(held & wanted)
 
 
 async def customer_standing(session: AsyncSession, *, workspace_id: int,

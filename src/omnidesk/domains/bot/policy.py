@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from omnidesk.domains.assist.schemas import DEFAULT_VIP_KEYS
 from omnidesk.domains.conversations.models import DEFAULT_BOT_CHANNELS
 from omnidesk.domains.nlu.schemas import MessageUnderstanding
 
@@ -28,7 +29,7 @@ class BotSettings(BaseModel):
     frustration_threshold: float = Field(0.7, ge=0, le=1)
     negative_sentiment_threshold: float = Field(-0.6, ge=-1, le=0)
     handoff_vip: bool = True
-    vip_tiers: list[str] = Field(default_factory=lambda: ["vip"])
+    vip_tiers: list[str] = Field(default_factory=lambda: list(DEFAULT_VIP_KEYS))
     max_verification_attempts: int = Field(2, ge=1, le=5)
     support_email: str | None = None
     answer_min_score: float = Field(9.0, ge=0)

@@ -19,6 +19,7 @@ from omnidesk.channels.web.manifest import MANIFEST as WEB
 from omnidesk.config import Settings
 from omnidesk.core.context import system_actor
 from omnidesk.domains.assist.service import build_profile, customer_standing
+from omnidesk.domains.assist.service import is_vip as is_vip_customer
 from omnidesk.domains.bot.opening import Opening, opening_for
 from omnidesk.domains.bot.policy import BotSettings, bot_settings
 from omnidesk.domains.bot.texts import say
@@ -193,5 +194,4 @@ async def is_vip(session: AsyncSession, *, workspace_id: int, customer_id: int,
         tier, segments = await customer_standing(session, workspace_id=workspace_id,
                                                  customer_id=customer_id)
         tags = list(row.tags or [])
-    keys = {tier, *segments, *(str(t).lower() for t in tags)}
-    return bool(keys & {t.lower() for t in settings.vip_tiers})
+    return is_vip_customer(tier=tier, segments=segments, tags=tags, keys=settings.vip_tiers)

@@ -18,7 +18,7 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import OutboxEvent, emit
 from omnidesk.domains.agents.service import get_user
-from omnidesk.domains.assist.service import customer_standing
+from omnidesk.domains.assist.service import customer_standing, is_vip, vip_keys
 from omnidesk.domains.conversations.actions import do_assign
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.engagement.service import predict_contact_reason
@@ -110,7 +110,8 @@ async def do_enqueue(
         required_skills=dict(queue.required_skills or {}),
         sentiment=sentiment,
         priority=PRIORITY_LEVELS.get(decision.priority, PRIORITY_LEVELS["normal"]),
-        vip=facts["tier"] == "vip" or "vip" in facts["tags"],
+        vip=is_vip(tier=facts["tier"], segments=facts["segment"], tags=facts["tags"],
+                   keys=vip_keys(found.workspace.settings)),
         enqueued_at=now,
         sla_due_at=first_response_due_at(
             found.sla_targets,

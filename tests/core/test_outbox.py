@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.audit import AuditEntry
@@ -315,6 +315,38 @@ async def test_a_stored_payload_its_model_rejects_is_dead_lettered_with_the_reas
     [delivery] = (await session.scalars(select(EventDelivery))).all()
     assert delivery.status == DEAD and delivery.attempts == 1
     assert "ThingHappened" in (delivery.last_error or "")
+
+
+async def test_a_delivery_whose_event_is_gone_is_dead_lettered_and_the_rest_still_run(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws_id = await _workspace(session)
+    registry = SubscriberRegistry()
+    seen: list[int] = []
+
+    @registry.subscribe(ThingHappened, name="copy", reads=("n",))
+    async def copy(event: DeliveredEvent[ThingHappened], db: AsyncSession) -> None:
+        seen.append(event.data.n)
+
+    for n in (1, 2):
+        emit(session, ThingHappened(n=n), workspace_id=ws_id)
+    await session.commit()
+    dispatcher = Dispatcher(session_factory, registry, FAST)
+    await dispatcher.fan_out()
+    first = await session.scalar(select(func.min(OutboxEvent.id)))
+    async with session_factory() as raw:  # the event vanishes under its delivery
+        if raw.get_bind().dialect.name == "postgresql":
+            await raw.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            await raw.execute(text("PRAGMA foreign_keys=OFF"))
+        await raw.execute(delete(OutboxEvent).where(OutboxEvent.id == first))
+        await raw.commit()
+    await dispatcher.drain()
+
+    rows = {d.event_id: d for d in (await session.scalars(select(EventDelivery))).all()}
+    assert seen == [2]
+    assert rows[first].status == DEAD and "no longer exists" in (rows[first].last_error or "")
+    assert [d.status for e, d in rows.items() if e != first] == [DONE]
 
 
 async def test_background_work_yields_to_customers_work_until_it_is_overdue(

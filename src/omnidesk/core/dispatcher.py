@@ -61,13 +61,27 @@ class DispatcherConfig:
     poll_seconds: float = 1.0
 
 
+class _EventRow(NamedTuple):
+    """The columns of a claimed delivery's event that running it reads."""
+
+    id: int
+    name: str
+    workspace_id: int | None
+    payload: dict[str, Any]
+    key: str | None
+    created_at: dt.datetime
+
+
+_EVENT_COLUMNS = tuple(_OUTBOX[name] for name in _EventRow._fields)
+
+
 class _Claimed(NamedTuple):
     """A delivery this dispatcher holds the lease of, with its event's columns (None if gone)."""
 
     id: int
     subscriber: str
     attempts: int
-    event: Row[Any] | None
+    event: _EventRow | None
 
 
 class Dispatcher:
@@ -239,9 +253,10 @@ class Dispatcher:
         Customers' work comes first; background work (``SubscriberRegistry.background_names``)
         is claimed one delivery at a time when nothing else is due, so a message that arrives
         meanwhile waits for one housekeeping job at most, not a batch of them; once it is
-        ``BACKGROUND_YIELD_SECONDS`` overdue it is claimed with the rest (it cannot starve). The events are read in the claim's
-        transaction (one query for the batch), so running a delivery costs its handler's
-        statements plus one UPDATE and the commit.
+        ``BACKGROUND_YIELD_SECONDS`` overdue it is claimed with the rest (it cannot starve).
+        The events are read in the claim's transaction: on PostgreSQL by the claim itself (its
+        UPDATE in a WITH query, joined to the events), elsewhere by one query for the batch; so
+        running a delivery costs its handler's statements plus one UPDATE and the commit.
         """
         now = utcnow()
         async with self.session_factory() as session:
@@ -253,24 +268,32 @@ class Dispatcher:
                 if not claimed and self._background_maybe:  # nothing else: one background job
                     claimed = await self._claim(session, f"{mine}-background", 1, now)
                     self._background_maybe = bool(claimed)
-            events: dict[int, Row[Any]] = {}
-            if claimed:
-                rows = await (await session.connection()).execute(
-                    self._statement(("events",), _events_sql),
-                    {"ids": sorted({c.event_id for c in claimed})})
-                events = {row.id: row for row in rows.all()}
             await session.commit()
-        return sorted(_Claimed(c.id, c.subscriber, c.attempts, events.get(c.event_id))
-                      for c in claimed)
+        return sorted(claimed)
 
     async def _claim(self, session: AsyncSession, kind: str, size: int,
-                     now: dt.datetime) -> list[Any]:
-        """Claim up to `size` due deliveries of a kind (see ``_claim_sql``) under a lease."""
-        statement = self._statement(("claim", kind, size), lambda: self._claim_sql(kind, size))
-        return list((await (await session.connection()).execute(statement, {
+                     now: dt.datetime) -> list[_Claimed]:
+        """Claim up to `size` due deliveries of a kind (see ``_claim_sql``) under a lease,
+        with their events (None where the event is gone: the run dead-letters it)."""
+        connection = await session.connection()
+        joined = connection.dialect.name == "postgresql"  # UPDATE in WITH: PostgreSQL only
+        statement = self._statement(("claim", kind, size, joined),
+                                    lambda: self._claim_sql(kind, size, joined=joined))
+        rows = (await connection.execute(statement, {
             "now": now, "locked_until": now + dt.timedelta(seconds=self.config.lease_seconds),
             "overdue_before": now - dt.timedelta(seconds=BACKGROUND_YIELD_SECONDS),
-        })).all())
+        })).all()
+        if joined:
+            return [_Claimed(row[0], row[2], row[3],
+                             None if row[4] is None else _EventRow._make(row[4:]))
+                    for row in rows]
+        events: dict[int, _EventRow] = {}
+        if rows:
+            found = await connection.execute(self._statement(("events",), _events_sql),
+                                             {"ids": sorted({row.event_id for row in rows})})
+            events = {row[0]: _EventRow._make(row) for row in found.all()}
+        return [_Claimed(row.id, row.subscriber, row.attempts, events.get(row.event_id))
+                for row in rows]
 
     def _statement(self, key: tuple[Any, ...], build: Callable[[], Executable]) -> Executable:
         """Return a hot statement built once per registry state (SQLAlchemy then reuses its
@@ -291,10 +314,12 @@ class Dispatcher:
                 .values(fanned_out=True)
                 .returning(_OUTBOX.id, _OUTBOX.name, _OUTBOX.workspace_id, _OUTBOX.payload))
 
-    def _claim_sql(self, kind: str, size: int) -> Executable:
+    def _claim_sql(self, kind: str, size: int, *, joined: bool = False) -> Executable:
         """Build the claim of one kind of due delivery: ``live`` (the live lane's), ``mine``
         (the main lane's: not live), ``all``; each but ``live`` takes background work only once
-        overdue, and its ``-background`` form takes only background work."""
+        overdue, and its ``-background`` form takes only background work. Rows: the delivery's
+        id, event id, subscriber and attempts; ``joined`` (PostgreSQL), then its event's
+        columns (``_EventRow``, all NULL where the event is gone)."""
         now = bindparam("now", type_=_DELIVERIES.next_attempt_at.type)
         due = or_(
             and_(_DELIVERIES.status == PENDING, _DELIVERIES.next_attempt_at <= now),
@@ -311,13 +336,20 @@ class Dispatcher:
         candidates = (select(_DELIVERIES.id).where(where)
                       .order_by(_DELIVERIES.next_attempt_at, _DELIVERIES.id)
                       .limit(size).scalar_subquery())
-        return (update(_DELIVERY_TABLE)
-                .where(_DELIVERIES.id.in_(candidates), where)
-                .values(status=RUNNING, attempts=_DELIVERIES.attempts + 1,
-                        locked_until=bindparam("locked_until",
-                                               type_=_DELIVERIES.locked_until.type))
-                .returning(_DELIVERIES.id, _DELIVERIES.event_id, _DELIVERIES.subscriber,
-                           _DELIVERIES.attempts))
+        claim = (update(_DELIVERY_TABLE)
+                 .where(_DELIVERIES.id.in_(candidates), where)
+                 .values(status=RUNNING, attempts=_DELIVERIES.attempts + 1,
+                         locked_until=bindparam("locked_until",
+                                                type_=_DELIVERIES.locked_until.type))
+                 .returning(_DELIVERIES.id, _DELIVERIES.event_id, _DELIVERIES.subscriber,
+                            _DELIVERIES.attempts))
+        if not joined:
+            return claim
+        claimed = claim.cte("claimed")
+        return (select(claimed.c.id, claimed.c.event_id, claimed.c.subscriber,
+                       claimed.c.attempts, *_EVENT_COLUMNS)
+                .select_from(claimed.outerjoin(_OUTBOX_TABLE,
+                                               _OUTBOX.id == claimed.c.event_id)))
 
     def _background(self) -> tuple[Any, Any]:
         """Return (in SQL) whether a delivery is background work, and whether it has waited
@@ -430,8 +462,7 @@ class Dispatcher:
 
 def _events_sql() -> Executable:
     """Read claimed deliveries' events (the ``ids`` parameter)."""
-    return (select(_OUTBOX.id, _OUTBOX.name, _OUTBOX.workspace_id, _OUTBOX.payload, _OUTBOX.key,
-                   _OUTBOX.created_at)
+    return (select(*_EVENT_COLUMNS)
             .where(_OUTBOX.id.in_(bindparam("ids", expanding=True))))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Integer, bindparam, case, cast, func, literal_column, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.analytics.facts import (
@@ -57,10 +57,8 @@ async def load_snapshots(session: AsyncSession, *, workspace_id: int,
     if conversation_ids is not None:
         params["ids"] = [c.id for c in convs]
     replies = await _reply_counts(session, built, params)
-    articles = await _bot_articles(session, built, params)
-    handoffs = await _handoffs(session, built, params)
-    sla = await _sla_states(session, built, params)
-    calendars = await _calendars(session, built, params)
+    articles, handoffs, sla, queue_hours = await _per_conversation(session, built, params)
+    calendars = await _calendars(session, built, params, queue_hours)
     targets = await first_response_targets(session, workspace_id=workspace_id)
     next_contacts = await _next_contacts(session, workspace_id, convs)
     scores = await survey_scores(session, workspace_id=workspace_id,
@@ -79,10 +77,18 @@ async def load_snapshots(session: AsyncSession, *, workspace_id: int,
         scores=scores.get(c.id, {})) for c in convs]
 
 
+ARTICLE, HANDOFF, SLA, QUEUE = range(4)  # the lists of the snapshot's "lists" read
+
+
+def _tag(which: int) -> Any:
+    """Label a branch of the "lists" read with its list."""
+    return literal_column(str(which), Integer).label("list")
+
+
 @cache
 def _statements(by_ids: bool) -> dict[str, Any]:
     """Build the snapshot's reads once per shape (some conversations, or all of them): a fact
-    refresh runs them on every lifecycle event, and building and keying eight selects (JSON
+    refresh runs them on every lifecycle event, and building and keying the selects (JSON
     paths among them) cost about as much CPU as running them. Parameters: ``workspace_id``
     and, by ids, ``ids``."""
     workspace_id: Any = bindparam("workspace_id")
@@ -94,6 +100,9 @@ def _statements(by_ids: bool) -> dict[str, Any]:
 
     thanks = case((Message.meta["bot"]["intent"].as_string() == THANKS_INTENT, 1), else_=0)
     cited = Message.meta["bot"]["source"].as_string().like("kb_%")  # a knowledge answer
+    # typed NULLs: PostgreSQL types a UNION's columns branch by branch, an untyped NULL as text
+    no_doc, no_state = cast(null(), Message.meta.type), cast(null(), SlaClockRow.state.type)
+    no_queue = cast(null(), RoutingQueue.id.type)
     return {
         "conversations": scoped(select(*CONVERSATION_COLUMNS), Conversation.id,
                                 Conversation.workspace_id).order_by(Conversation.id),
@@ -105,20 +114,29 @@ def _statements(by_ids: bool) -> dict[str, Any]:
                    Message.author_kind.in_(("agent", "bot"))),
             Message.conversation_id, Message.workspace_id,
         ).group_by(Message.conversation_id, Message.author_kind),
-        "articles": scoped(select(Message.conversation_id, Message.meta)
-                           .where(Message.author_kind == "bot", cited),
-                           Message.conversation_id, Message.workspace_id).order_by(Message.id),
-        "handoffs": scoped(select(ConversationEvent.conversation_id, ConversationEvent.data)
-                           .where(ConversationEvent.kind == "bot_handoff"),
-                           ConversationEvent.conversation_id, ConversationEvent.workspace_id,
-                           ).order_by(ConversationEvent.id),
-        "sla": scoped(select(SlaClockRow.conversation_id, SlaClockRow.state),
-                      SlaClockRow.conversation_id, SlaClockRow.workspace_id),
+        # one statement for four per-conversation lists, told apart by ``list`` (``LISTS``)
+        # and in order of ``seq`` within each: the bot's knowledge answers (``doc``: the
+        # message's meta), its handoffs (``doc``: the event's data), SLA clock states
+        # (``state``) and the queue's hours (``doc``, ``queue_id``)
+        "lists": union_all(
+            scoped(select(_tag(ARTICLE), Message.conversation_id, Message.id.label("seq"),
+                          Message.meta.label("doc"), no_state.label("state"),
+                          no_queue.label("queue_id"))
+                   .where(Message.author_kind == "bot", cited),
+                   Message.conversation_id, Message.workspace_id),
+            scoped(select(_tag(HANDOFF), ConversationEvent.conversation_id,
+                          ConversationEvent.id, ConversationEvent.data, no_state, no_queue)
+                   .where(ConversationEvent.kind == "bot_handoff"),
+                   ConversationEvent.conversation_id, ConversationEvent.workspace_id),
+            scoped(select(_tag(SLA), SlaClockRow.conversation_id, SlaClockRow.id, no_doc,
+                          SlaClockRow.state, no_queue),
+                   SlaClockRow.conversation_id, SlaClockRow.workspace_id),
+            scoped(select(_tag(QUEUE), QueueEntry.conversation_id, QueueEntry.id,
+                          RoutingQueue.business_hours, no_state, RoutingQueue.id)
+                   .join(RoutingQueue, RoutingQueue.id == QueueEntry.queue_id),
+                   QueueEntry.conversation_id, QueueEntry.workspace_id),
+        ).order_by(literal_column("list"), literal_column("seq")),
         "inbox_hours": select(Inbox.id, Inbox.hours).where(Inbox.workspace_id == workspace_id),
-        "queue_hours": scoped(select(QueueEntry.conversation_id, RoutingQueue.id,
-                                     RoutingQueue.business_hours)
-                              .join(RoutingQueue, RoutingQueue.id == QueueEntry.queue_id),
-                              QueueEntry.conversation_id, QueueEntry.workspace_id),
     }
 
 
@@ -144,45 +162,39 @@ async def _reply_counts(session: AsyncSession, built: dict[str, Any], params: di
     return found
 
 
-async def _bot_articles(session: AsyncSession, built: dict[str, Any],
-                        params: dict[str, Any]) -> dict[int, str]:
-    """Return the last help-center article each conversation's bot quoted."""
-    found: dict[int, str] = {}
-    rows: Any = await session.execute(built["articles"], params)
-    for conv_id, meta in rows:
-        citations = ((meta or {}).get("bot") or {}).get("citations") or []
-        if citations:
-            found[conv_id] = str(citations[0])[:300]
-    return found
+async def _per_conversation(
+    session: AsyncSession, built: dict[str, Any], params: dict[str, Any],
+) -> tuple[dict[int, str], dict[int, str | None], dict[int, list[str]],
+           dict[int, tuple[int, Any]]]:
+    """Read, in one statement, the last help-center article each conversation's bot quoted,
+    the first handoff reason of each conversation the bot handed to people, the SLA clock
+    states and the queue (id and business hours) of each conversation."""
+    articles: dict[int, str] = {}
+    handoffs: dict[int, str | None] = {}
+    sla: dict[int, list[str]] = defaultdict(list)
+    queues: dict[int, tuple[int, Any]] = {}
+    rows: Any = await session.execute(built["lists"], params)
+    for which, conv_id, _seq, doc, state, queue_id in rows:
+        if which == ARTICLE:
+            citations = ((doc or {}).get("bot") or {}).get("citations") or []
+            if citations:
+                articles[conv_id] = str(citations[0])[:300]
+        elif which == HANDOFF:
+            handoffs.setdefault(conv_id, (doc or {}).get("reason"))
+        elif which == SLA:
+            sla[conv_id].append(state)
+        else:
+            queues[conv_id] = (queue_id, doc)
+    return articles, handoffs, sla, queues
 
 
-async def _handoffs(session: AsyncSession, built: dict[str, Any],
-                    params: dict[str, Any]) -> dict[int, str | None]:
-    """Return the first handoff reason of each conversation the bot handed to people."""
-    found: dict[int, str | None] = {}
-    rows: Any = await session.execute(built["handoffs"], params)
-    for conv_id, data in rows:
-        found.setdefault(conv_id, (data or {}).get("reason"))
-    return found
-
-
-async def _sla_states(session: AsyncSession, built: dict[str, Any],
-                      params: dict[str, Any]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = defaultdict(list)
-    rows: Any = await session.execute(built["sla"], params)
-    for conv_id, state in rows:
-        found[conv_id].append(state)
-    return found
-
-
-async def _calendars(session: AsyncSession, built: dict[str, Any], params: dict[str, Any]
+async def _calendars(session: AsyncSession, built: dict[str, Any], params: dict[str, Any],
+                     queue_hours: dict[int, tuple[int, Any]],
                      ) -> Callable[[int, int | None], Calendar]:
     """Return a look-up of each conversation's calendar (workspace, inbox, queue hours)."""
     workspace = await get_workspace(session, workspace_id=params["workspace_id"])
     inbox_hours = {row.id: row.hours
                    for row in await session.execute(built["inbox_hours"], params)}
-    queue_hours = {row[0]: (row[1], row[2])
-                   for row in await session.execute(built["queue_hours"], params)}
     cache: dict[tuple[int | None, int | None], Calendar] = {}
 
     def calendar(conversation_id: int, inbox_id: int | None) -> Calendar:

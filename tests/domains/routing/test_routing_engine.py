@@ -149,7 +149,9 @@ def test_match_never_exceeds_capacity_nor_assigns_an_item_twice() -> None:
     assert len({d.item_id for d in decisions}) == 4
     assert [d.item_id for d in decisions] == [0, 1, 2, 3]
     assert sum(d.agent_id == "a" for d in decisions) == 3
-    assert agents[0].load == {}  # the input is not mutated
+    # the inputs are not mutated (match copies an agent when it first gives them an item)
+    assert [(a.load, a.last_assignment_at) for a in agents] == [({}, float("-inf"))] * 2
+    assert match(items, agents, QueuePolicy(), now=100.0) == decisions  # so a rerun decides alike
 
 
 def test_match_serves_the_most_urgent_first_when_capacity_is_short() -> None:

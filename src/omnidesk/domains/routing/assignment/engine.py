@@ -224,8 +224,13 @@ def make_assignment(
 def match(
     items: Sequence[WorkItem], agents: Sequence[AgentState], policy: QueuePolicy, now: float
 ) -> list[Assignment]:
-    """Assign waiting items, most urgent first, as capacity allows; the inputs are not mutated."""
-    pool = [replace(a, load=dict(a.load)) for a in agents if a.presence is Presence.ONLINE]
+    """Assign waiting items, most urgent first, as capacity allows; the inputs are not mutated.
+
+    An agent is copied (``_own``) only when first given an item, not all of them up front: a
+    decision usually assigns one item among dozens of online agents.
+    """
+    pool = [a for a in agents if a.presence is Presence.ONLINE]
+    owned: set[int] = set()  # id() of the copies made here, which may be changed in place
     unmatched: set[tuple[Any, ...]] = set()  # requirements no agent can meet any more
     decisions: list[Assignment] = []
     for item in rank_items(items, policy):
@@ -239,10 +244,21 @@ def match(
             unmatched.add(need)  # capacity only shrinks during a match, so this stays true
             continue
         decisions.append(make_assignment(item, agent, policy, now))
+        agent = _own(pool, agent, owned)
         take(agent, item.channel, now)
         if agent.is_full():
             pool.remove(agent)
     return decisions
+
+
+def _own(pool: list[AgentState], agent: AgentState, owned: set[int]) -> AgentState:
+    """Return a copy of a pooled agent that ``match`` may change, put in the agent's place."""
+    if id(agent) in owned:
+        return agent
+    copy = replace(agent, load=dict(agent.load))
+    pool[next(i for i, pooled in enumerate(pool) if pooled is agent)] = copy
+    owned.add(id(copy))
+    return copy
 
 
 def overflow_target(item: WorkItem, policy: QueuePolicy, now: float) -> Hashable | None:

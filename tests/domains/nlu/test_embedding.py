@@ -19,9 +19,12 @@ def test_related_english_messages_get_near_vectors() -> None:
 
 
 def test_a_text_without_known_tokens_is_a_zero_vector() -> None:
-    empty, bytes_only = sentence_vectors(["", "\U0001f600"])
+    empty, bytes_only, korean, english_word = sentence_vectors(
+        ["", "\U0001f600", "배송비는 얼마인가요?", "VIP 혜택 뭐예요?"])
     assert not empty.any()
     assert not bytes_only.any()
+    assert not korean.any()  # Korean syllables and the "?" say nothing to an English table
+    assert english_word.any()
 
 
 def test_training_and_predicting_use_no_network_and_not_the_wordllama_loader() -> None:

@@ -33,12 +33,12 @@ WEIGHTS = "weights/l2_supercat_256.safetensors"
 TABLE = "embedding.weight"
 TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 DIMENSIONS = 256
-# Llama 2's byte-fallback tokens (<0x00>..<0xFF>) and its lone word-start mark ("▁", before every
-# Korean word, which then falls into syllables and bytes) carry no meaning of their own.
+# Llama 2's byte-fallback tokens (<0x00>..<0xFF>), its punctuation-only tokens ("?", and the lone
+# word-start mark "▁" before every Korean word) and its single Hangul syllables out of context
+# ("주", "문") carry no meaning of their own: Korean gets a vector only from its Latin words
+# ("USB-C", "VIP"), and a Korean question is not pulled towards every other one by its "?".
 _BYTE_TOKENS = range(3, 259)
-_WORD_START = "▁"
-# Nor do its single Hangul syllables, out of context ("주", "문"): Korean gets no vector but from
-# the Latin words in it ("USB-C", "VIP").
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 _lock = threading.Lock()
 _table: dict[str, tuple[Tokenizer, np.ndarray, np.ndarray]] = {}
@@ -83,7 +83,7 @@ def _load() -> tuple[Tokenizer, np.ndarray, np.ndarray]:
             useful = np.ones(weights.shape[0], dtype=bool)
             useful[_BYTE_TOKENS.start:_BYTE_TOKENS.stop] = False
             for token, index in tokenizer.get_vocab().items():
-                if token == _WORD_START or _HANGUL.search(token):
+                if _HANGUL.search(token) or not _WORD_CHARACTER.search(token):
                     useful[index] = False
             _table["table"] = (tokenizer, weights, useful)
         return _table["table"]

@@ -22,7 +22,8 @@ The Korean analyser (kiwipiepy) is built once per process (``omnidesk.core.text.
 ``--baseline DIR`` runs other code beside this one, interleaved run by run: DIR holds its ``src``
 (e.g. ``git archive <commit> src | tar -x -C DIR``), put first on the servers' PYTHONPATH, with
 its own model cache (``DIR/cache``: its first start trains the shipped intent model, so read the
-later runs). The demo database is loaded once, by this code, for both.
+later runs). Each version loads the demo database with its own code (the models it stores
+are in its own format).
 Run: .venv/bin/python bench/startup.py [--runs 3] [--messages 300] [--visitors 20] [--baseline DIR]
 Figures vary with the machine's load; run it a few times and report the spread.
 """
@@ -192,18 +193,22 @@ def main() -> None:
            "OMNIDESK_SECRET_KEY": "bench-secret", "OMNIDESK_UPLOAD_DIR": str(tmp / "uploads"),
            "OMNIDESK_WIDGET_RATE_LIMIT": "1000000", "OMNIDESK_LOG_LEVEL": "WARNING"}
     env.pop("OMNIDESK_REDIS_URL", None)
-    for step in (["db", "upgrade"], ["demo", "load"]):
-        done = subprocess.run([*CLI, *step], env=env, capture_output=True, text=True,
-                              check=False)
-        if done.returncode:
-            sys.exit(f"omnidesk {' '.join(step)} failed:\n{done.stderr[-3000:]}")
-    loaded = (tmp / "bench.db").read_bytes()
+    loaded: dict[str, bytes] = {}
+    for name, extra in variants.items():  # each version loads its own demo (its stored models)
+        for step in (["db", "upgrade"], ["demo", "load"]):
+            done = subprocess.run([*CLI, *step], env={**env, **extra}, capture_output=True,
+                                  text=True, check=False)
+            if done.returncode:
+                sys.exit(f"{name}: omnidesk {' '.join(step)} failed:\n{done.stderr[-3000:]}")
+        loaded[name] = (tmp / "bench.db").read_bytes()
+        for leftover in ("bench.db", "bench.db-wal", "bench.db-shm"):
+            (tmp / leftover).unlink(missing_ok=True)
     rows = []
     for n in range(args.runs):  # each run starts from the loaded demo, not the last run's backlog
         for name, extra in variants.items():
             for leftover in ("bench.db-wal", "bench.db-shm"):
                 (tmp / leftover).unlink(missing_ok=True)
-            (tmp / "bench.db").write_bytes(loaded)
+            (tmp / "bench.db").write_bytes(loaded[name])
             rows.append((n + 1, name, run_server({**env, **extra}, args, tmp / "server.log")))
     print(f"{'run':>3} {'code':>8} {'healthz s':>10} {'ready s':>8} {'1st reply s':>11} "
           f"{'start→reply s':>13} {'CPU ready s':>11} {'CPU reply s':>11} {'RSS idle MB':>12} "

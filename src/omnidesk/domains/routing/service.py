@@ -383,7 +383,7 @@ def agent_state(row: Any) -> AgentState:
     return AgentState(
         id=row[0],
         presence=_PRESENCES[row[1]],
-        languages=frozenset(row[-3] or ()),
+        languages=languages_from_json(row[-3]),
         skills={},
         capacity=dict(zip(CAPACITY_CLASSES, row[_CAPACITY_AT], strict=True)),
         load=dict(zip(CAPACITY_CLASSES, row[_LOAD_AT], strict=True)),
@@ -392,12 +392,20 @@ def agent_state(row: Any) -> AgentState:
     )
 
 
+@lru_cache(maxsize=256)
+def languages_from_json(text: str | None) -> frozenset[str]:
+    """Parse an agent's languages as the candidates statement reads them (JSON text), cached by
+    the text itself: the same few lists recur for every agent and decision, never stale."""
+    return frozenset(json.loads(text) or ()) if text else frozenset()
+
+
 @cache
 def _candidates_query(by_team: bool, lock: bool) -> Select[Any]:
     """Build the candidate agents statement once per variant."""
     levels = join(UserSkill, Skill, Skill.id == UserSkill.skill_id)
     query = (
-        select(*AGENT_COLUMNS, User.languages, Skill.name.label("skill"), UserSkill.level)
+        select(*AGENT_COLUMNS, cast(User.languages, Text).label("languages"),
+               Skill.name.label("skill"), UserSkill.level)
         .join(User, User.id == AgentStateRow.user_id)
         .outerjoin(levels, UserSkill.user_id == AgentStateRow.user_id)
         .where(AgentStateRow.workspace_id == WORKSPACE, AgentStateRow.presence == "online",

@@ -323,11 +323,19 @@
     if (e.data.omnidesk === "identify") identify(e.data);
   });
   // What the host page reports through omnidesk.track: stored for the visitor, never retried
-  // (a lost page view is not worth a second request).
+  // (a lost page view is not worth a second request). The ones still on their way are kept, so
+  // the opening question waits for what the shopper did just before opening the window.
+  var tracking = [];
   function track(d) {
-    api("/widget/api/track", { method: "POST", headers: { "Content-Type": "application/json" },
-                               body: JSON.stringify({ name: d.name, properties: d.properties || {}, url: d.url || null }) })
+    var sent = api("/widget/api/track", { method: "POST", headers: { "Content-Type": "application/json" },
+                                          body: JSON.stringify({ name: d.name, properties: d.properties || {}, url: d.url || null }) })
       .catch(function () {});
+    tracking.push(sent);
+    sent.then(function () { tracking.splice(tracking.indexOf(sent), 1); });
+  }
+  function tracked() {  // the events sent so far are stored (or failed), or 3 s have passed
+    return Promise.race([Promise.all(tracking.slice()),
+                         new Promise(function (done) { setTimeout(done, 3000); })]);
   }
   // omnidesk.identify: restart the window as the signed-in visitor (the server checks the
   // signature; a bad one stays anonymous), unless it is already that visitor.
@@ -342,10 +350,13 @@
     location.reload();
   }
   // The bot's opening question about the reason the visitor's behaviour predicts, asked when the
-  // window opens before anything was written; its buttons answer like any bot choice.
+  // window opens before anything was written (once the events sent before it are stored: a
+  // declined payment a moment ago is the likeliest reason); its buttons answer like any bot choice.
   function showOpening() {
     if (!token || lastId || outbox.length || log.querySelector(".msg.opening")) return;
-    api("/widget/api/opening?locale=" + encodeURIComponent(t.locale)).then(function (o) {
+    tracked().then(function () {
+      return api("/widget/api/opening?locale=" + encodeURIComponent(t.locale));
+    }).then(function (o) {
       if (!o.text || lastId || log.querySelector(".msg.opening")) return;
       var el = bubbleFor({ author_kind: "bot", text: o.text });
       el.classList.add("opening"); el.dataset.intent = o.intent;

@@ -24,7 +24,7 @@ def _db(live_server: LiveServer) -> Any:
     return live_server.database()
 
 
-def _wait(check: Any, timeout: float = 15) -> Any:
+def _wait(check: Any, timeout: float = 30) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = check()

@@ -84,7 +84,8 @@ async def test_one_statement_gathers_a_customers_facts(
     assert (facts.tier, facts.spent, facts.orders, facts.recency_days) == (
         "vip", Decimal(1100000), 3, 0)
     assert (facts.items, facts.installation_items, facts.views_30d, facts.carts_30d) == (2, 1, 1, 1)
-    assert (facts.contacts, facts.open_issues, sorted(facts.channels)) == (3, 1, ["email", "web"])
+    assert (facts.contacts, facts.open_issues, sorted(facts.channels), facts.last_contact_days
+            ) == (3, 1, ["email", "web"], 0)
     assert facts.avg_csat == 1.5  # (1 + 2) / 2: the first answer of convs[0] is replaced
     everyone: dict[int, Any] = await gather_facts(session, workspace_id=ws, settings={})
     assert everyone[customer.id] == facts

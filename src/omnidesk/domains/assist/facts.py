@@ -117,12 +117,8 @@ def _facts_of(row: Any, tiers: list[Any], now: dt.datetime) -> CustomerFacts:
         tags=[str(t) for t in tags or []], attributes=attributes,
         contacts=int(contacts or 0), open_issues=int(open_issues or 0),
         channels=sorted(set(channels.split(","))) if channels else [],
-        last_contact_days=_days(now, _aware(last_contact)),
+        last_contact_days=_days(now, last_contact),
         avg_csat=round(int(csat_total) / int(csat_answers), 2) if csat_answers else None)
-
-
-def _aware(at: dt.datetime | None) -> dt.datetime | None:
-    return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
 
 
 async def gather_facts(

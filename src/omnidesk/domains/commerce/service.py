@@ -144,8 +144,8 @@ def order_items_query(workspace_id: Any, customer_ids: Any | None = None) -> Sel
 
 def order_stats(count: Any, spent: Any, last: dt.datetime | None, items: Any,
                 installation_items: Any) -> OrderStats:
-    """Build a customer's OrderStats from the columns the two queries above read."""
-    last = last.replace(tzinfo=dt.UTC) if last is not None and last.tzinfo is None else last
+    """Build a customer's OrderStats from the columns the two queries above read (``last`` comes
+    aware: the aggregate keeps the column's UTC type)."""
     return OrderStats(int(count), Decimal(spent or 0), last, int(items or 0),
                       int(installation_items or 0))
 

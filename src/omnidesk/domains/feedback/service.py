@@ -209,24 +209,28 @@ async def latest_scores(session: AsyncSession, *, workspace_id: int,
                         conversation_ids: Iterable[int] | None = None,
                         customer_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
     """Return each conversation's latest answer per kind (csat, nps, ces): the score it keeps."""
-    query = answers_query(workspace_id, AnswerFilter())
+    latest = latest_answer_ids_query(workspace_id, None, None if customer_ids is None
+                                     else list(customer_ids))
     if conversation_ids is not None:
-        query = query.where(SurveyAnswer.conversation_id.in_(list(conversation_ids)))
-    if customer_ids is not None:
-        query = query.where(SurveyAnswer.customer_id.in_(list(customer_ids)))
+        latest = latest.where(SurveyAnswer.conversation_id.in_(list(conversation_ids)))
     found: dict[int, dict[str, int]] = defaultdict(dict)
-    for answer in await session.scalars(query.order_by(SurveyAnswer.id)):
-        found[answer.conversation_id][answer.kind] = answer.score
+    for conversation_id, kind, score in await session.execute(
+            select(SurveyAnswer.conversation_id, SurveyAnswer.kind, SurveyAnswer.score)
+            .where(SurveyAnswer.id.in_(latest))):
+        found[conversation_id][kind] = score
     return dict(found)
 
 
-def latest_answer_ids_query(workspace_id: Any, kind: str,
+def latest_answer_ids_query(workspace_id: Any, kind: str | None,
                             customer_ids: Any | None = None) -> Select[Any]:
-    """Select the id of each conversation's latest answer of a kind: the score it keeps (as
-    ``latest_scores``), for other domains to join in their own statement."""
+    """Select the id of each conversation's latest answer of a kind (of every kind: None), the
+    score it keeps; the one definition of it (``latest_scores``, and other domains joining it in
+    their own statement)."""
     query = (select(func.max(SurveyAnswer.id))
-             .where(SurveyAnswer.workspace_id == workspace_id, SurveyAnswer.kind == kind)
-             .group_by(SurveyAnswer.conversation_id))
+             .where(SurveyAnswer.workspace_id == workspace_id)
+             .group_by(SurveyAnswer.conversation_id, SurveyAnswer.kind))
+    if kind is not None:
+        query = query.where(SurveyAnswer.kind == kind)
     if customer_ids is not None:
         query = query.where(SurveyAnswer.customer_id.in_(customer_ids))
     return query

@@ -124,21 +124,22 @@ async def customer_segments(session: AsyncSession, *, workspace_id: int, custome
             for s in segments_for(facts[customer_id], segments_from_settings(settings))]
 
 
-def vip_keys(workspace_settings: dict[str, Any] | None) -> frozenset[str]:
+def vip_keys(workspace_settings: dict[str, Any] | None) -> list[str]:
     """Return the tier, segment or tag keys that make a customer a VIP in this workspace.
 
     They are set in the bot's settings ("VIP tiers", stored under ``bot.vip_tiers`` with the
     rest of that form); "vip" when never set, none when set empty."""
     configured = ((workspace_settings or {}).get("bot") or {}).get("vip_tiers")
-    keys = configured if isinstance(configured, list) else DEFAULT_VIP_KEYS
-    return frozenset(str(key).strip().lower() for key in keys if str(key).strip())
+    return [str(key) for key in configured] if isinstance(configured, list) else list(
+        DEFAULT_VIP_KEYS)
 
 
 def is_vip(*, tier: str | None, segments: Iterable[str], tags: Iterable[Any],
            keys: Iterable[str]) -> bool:
     """The one VIP rule (routing's VIP flag and priority, the bot's hand-off of VIPs): the
-    customer's computed tier, one of their segments or one of their tags is a VIP key."""
-    wanted = {str(key).strip().lower() for key in keys}
+    customer's computed tier, one of their segments or one of their tags is a VIP key (case and
+    surrounding spaces aside; a blank key names nobody)."""
+    wanted = {str(key).strip().lower() for key in keys} - {""}
     held = {(tier or "").lower(), *(s.lower() for s in segments), *(str(t).lower() for t in tags)}
     return bool(held & wanted)
 

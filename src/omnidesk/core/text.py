@@ -49,7 +49,6 @@ EN_SUFFIXES = (
 DOUBLE_END = re.compile(r"([bdfglmnprtz])\1$")
 
 
-
 class FairLock:
     """A lock that serves waiters in the order they came (a ticket lock).
 

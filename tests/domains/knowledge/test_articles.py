@@ -178,17 +178,22 @@ async def test_the_learned_relevance_follows_publishes_and_edits(session: AsyncS
     assert (await relevance("돈은 언제 돌려받아요"))[first.id] > learned[first.id]
 
 
+async def _publish_two(session: AsyncSession, actor: Actor) -> None:
+    """Publish two articles (an installer no-show, a refund timeline): a help center to fit."""
+    for article_in in (NO_SHOW, ArticleCreate(slug="refund-timeline", title="환불 기간",
+                                              body="카드 환불은 5~7영업일 걸립니다.")):
+        article = await do_create_article(session, actor=actor, article_in=article_in)
+        await do_publish_article(session, actor=actor, article_id=article.id)
+    await session.commit()
+
+
 async def test_warming_fits_each_help_center_once_before_its_first_question(
         session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]) -> None:
     from omnidesk.domains.knowledge.search import learned
 
     actor = await _workspace(session, "acme")
     await _workspace(session, "empty")  # no help center: nothing to fit
-    for article_in in (NO_SHOW, ArticleCreate(slug="refund-timeline", title="환불 기간",
-                                              body="카드 환불은 5~7영업일 걸립니다.")):
-        article = await do_create_article(session, actor=actor, article_in=article_in)
-        await do_publish_article(session, actor=actor, article_id=article.id)
-    await session.commit()
+    await _publish_two(session, actor)
     learned._FITTED.clear()
     assert await learned.warm_article_models(session_factory) == 1
     [warmed] = learned._FITTED.values()
@@ -203,11 +208,7 @@ async def test_questions_asked_while_a_help_center_is_fitted_wait_for_that_one_f
     from omnidesk.domains.knowledge.search import learned
 
     actor = await _workspace(session, "acme")
-    for article_in in (NO_SHOW, ArticleCreate(slug="refund-timeline", title="환불 기간",
-                                              body="카드 환불은 5~7영업일 걸립니다.")):
-        article = await do_create_article(session, actor=actor, article_in=article_in)
-        await do_publish_article(session, actor=actor, article_id=article.id)
-    await session.commit()
+    await _publish_two(session, actor)
     learned._FITTED.clear()
     fits = []
 

@@ -147,8 +147,8 @@ async def train(session: AsyncSession, workspace_id: int) -> ArticleModel | None
 
 async def warm_article_models(session_factory: async_sessionmaker[AsyncSession]) -> int:
     """Fit the models of the help centers edited last (as many as are kept, ``KEEP_FITTED``),
-    so their first question after start-up does not wait for it (started once the bot is warm,
-    after ``/readyz``); return how many were fitted."""
+    so their first question after start-up does not wait for it (part of the bot's warm-up,
+    before ``/readyz``); return how many were fitted."""
     latest = func.max(KbArticle.updated_at)
     async with session_factory() as session:
         workspaces = (await session.scalars(published(KbArticle.workspace_id)

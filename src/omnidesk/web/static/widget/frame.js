@@ -352,8 +352,10 @@
   // The bot's opening question about the reason the visitor's behaviour predicts, asked when the
   // window opens before anything was written (once the events sent before it are stored: a
   // declined payment a moment ago is the likeliest reason); its buttons answer like any bot choice.
+  var openingAsked = false;
   function showOpening() {
-    if (!token || lastId || outbox.length || log.querySelector(".msg.opening")) return;
+    if (!token || openingAsked || lastId || outbox.length || log.querySelector(".msg.opening")) return;
+    openingAsked = true;
     tracked().then(function () {
       return api("/widget/api/opening?locale=" + encodeURIComponent(t.locale));
     }).then(function (o) {
@@ -362,7 +364,7 @@
       el.classList.add("opening"); el.dataset.intent = o.intent;
       el.insertBefore(choicesFor(o.choices), el.querySelector(".meta"));
       log.appendChild(el); scrollDown();
-    }).catch(function () {});
+    }).catch(function () { openingAsked = false; });
   }
   // Online/away follows the workspace's business calendar: re-read it when it next changes.
   function paintHours(s) {

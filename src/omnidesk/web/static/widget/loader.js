@@ -146,7 +146,7 @@
     drawButton();
     button.setAttribute("aria-expanded", String(open));
     button.classList.toggle("open", open);
-    frame.contentWindow.postMessage({ omnidesk: open ? "open" : "closed" }, origin);
+    toFrame({ omnidesk: open ? "open" : "closed" });
   }
   button.addEventListener("click", function () { setOpen(!open); });
   window.addEventListener("message", function (e) {
@@ -161,9 +161,14 @@
     if (e.data.omnidesk === "close") setOpen(false);
     if (e.data.omnidesk === "keep") keep(e.data.key, e.data.value);
     if (e.data.omnidesk === "ready") {
+      // What the page reported goes first, then whether the window is open: opened before the
+      // visitor session existed (or before a signed-in restart), its opening question still
+      // waits for the events tracked just before.
       ready = true;
-      var flush = pending; pending = [];
+      var flush = pending.filter(function (msg) { return msg.omnidesk !== "open" && msg.omnidesk !== "closed"; });
+      pending = [];
       flush.forEach(function (msg) { frame.contentWindow.postMessage(msg, origin); });
+      if (open) frame.contentWindow.postMessage({ omnidesk: "open" }, origin);
     }
     if (e.data.omnidesk === "proactive" && !open) {
       preview.querySelector(".who").textContent = String(e.data.author || "");

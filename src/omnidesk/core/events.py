@@ -284,6 +284,18 @@ def emit(
     return row
 
 
+def outbox_values(
+    session: AsyncSession, event: Event, *, workspace_id: int | None, key: str | None = None
+) -> dict[str, Any]:
+    """Return an event's outbox row for a caller that INSERTs it with its own statement in the
+    current transaction (a set-based write, e.g. folded into the change it describes); as with
+    ``emit``, it is delivered only if that commits, and the commit wakes the dispatcher."""
+    session.info["outbox_dirty"] = True
+    return {"workspace_id": workspace_id, "name": type(event).name,
+            "payload": event.model_dump(mode="json"), "key": key, "fanned_out": False,
+            "created_at": utcnow()}
+
+
 def install_commit_wakeup(session_class: type[Session] = Session) -> None:
     """Wake the in-process dispatcher right after a commit that wrote events."""
     if event.contains(session_class, "after_commit", _wake_after_commit):

@@ -144,11 +144,14 @@ def is_vip(*, tier: str | None, segments: Iterable[str], tags: Iterable[Any],
     return bool(held & wanted)
 
 
-async def customer_standing(session: AsyncSession, *, workspace_id: int,
-                            customer_id: int) -> tuple[str, list[str]]:
-    """Return a customer's tier key and segment keys (automation conditions, campaigns)."""
-    workspace = await get_workspace(session, workspace_id=workspace_id)
-    settings = workspace.settings or {}
+async def customer_standing(session: AsyncSession, *, workspace_id: int, customer_id: int,
+                            settings: dict[str, Any] | None = None) -> tuple[str, list[str]]:
+    """Return a customer's tier key and segment keys (automation conditions, campaigns, routing).
+
+    ``settings``: the workspace's, when the caller has read them in this transaction (else
+    they are read here)."""
+    if settings is None:
+        settings = (await get_workspace(session, workspace_id=workspace_id)).settings or {}
     facts = await gather_facts(session, workspace_id=workspace_id, settings=settings,
                                customer_ids={customer_id})
     if customer_id not in facts:

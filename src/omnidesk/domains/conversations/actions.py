@@ -44,6 +44,7 @@ from omnidesk.domains.conversations.service import access_conversation, access_c
 from omnidesk.domains.conversations.state_actions import (
     check_update_conversation,
     do_assign,
+    do_assign_row,
     do_open_conversation,
     do_reopen,
     do_set_status,
@@ -59,6 +60,7 @@ __all__ = [
     "detect_sentiment",
     "do_add_message",
     "do_assign",
+    "do_assign_row",
     "do_await_reply",
     "do_handoff_to_human",
     "do_hold_bot_turn",

@@ -5,13 +5,17 @@ labels and priority, each with its log row and event in the caller's transaction
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+from sqlalchemy import bindparam, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.context import Actor
 from omnidesk.core.db import utcnow
-from omnidesk.core.errors import InvalidInput
-from omnidesk.core.events import emit
+from omnidesk.core.errors import InvalidInput, NotFound
+from omnidesk.core.events import OutboxEvent, emit, outbox_values
 from omnidesk.domains.agents.service import get_team, user_is_active
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.journal import (
@@ -22,6 +26,7 @@ from omnidesk.domains.conversations.journal import (
 )
 from omnidesk.domains.conversations.models import (
     Conversation,
+    ConversationEvent,
     ConversationLabel,
 )
 from omnidesk.domains.conversations.ownership_actions import unassigned_owner
@@ -50,6 +55,39 @@ async def do_open_conversation(
     return conv
 
 
+@dataclass(frozen=True, slots=True)
+class AssignmentChange:
+    """What assigning a conversation changes: its columns, its log row's kind and data, the event."""
+
+    values: dict[str, Any]  # assignee_id, team_id, assigned_at, owner
+    kind: str  # assigned, transferred or unassigned
+    data: dict[str, Any]  # the log row's data
+    event: ev.ConversationAssigned
+
+
+def assignment_change(
+    conv: Any, *, assignee_id: int | None, team_id: int | None = None, reason: str | None = None,
+    summary: list[str] | None = None, now: dt.datetime | None = None,
+) -> AssignmentChange:
+    """Return the effects of assigning (or transferring) a conversation, loaded or read as a
+    plain row with the event's columns: the one rule ``do_assign`` and ``do_assign_row`` apply."""
+    previous = (conv.assignee_id, conv.team_id)
+    team = team_id if team_id is not None else conv.team_id
+    owner = conv.owner
+    if owner != "resolved" and (assignee_id is not None or owner == "agent"):
+        owner = "agent" if assignee_id is not None else "queued"
+    kind = "transferred" if previous[0] is not None and assignee_id is not None else (
+        "assigned" if assignee_id is not None else "unassigned")
+    data = {"from_assignee_id": previous[0], "to_assignee_id": assignee_id,
+            "from_team_id": previous[1], "to_team_id": team, "reason": reason}
+    values = {"assignee_id": assignee_id, "team_id": team, "owner": owner,
+              "assigned_at": (now or utcnow()) if assignee_id is not None else None}
+    event = ev.ConversationAssigned.of(conv, change=kind, **data).model_copy(
+        update={"assignee_id": assignee_id, "team_id": team, "owner": owner})
+    return AssignmentChange(values, kind, {**data, **({"summary": summary} if summary else {})},
+                            event)
+
+
 async def do_assign(
     session: AsyncSession, *, conv: Conversation, assignee_id: int | None,
     team_id: int | None = None, actor_kind: str = "system", actor_id: int | None = None,
@@ -65,21 +103,79 @@ async def do_assign(
         raise InvalidInput("cannot assign to a deactivated user", field="assignee_id")
     if team_id is not None:
         await get_team(session, workspace_id=conv.workspace_id, team_id=team_id)
-    previous = (conv.assignee_id, conv.team_id)
-    conv.assignee_id = assignee_id
-    conv.team_id = team_id if team_id is not None else conv.team_id
-    conv.assigned_at = utcnow() if assignee_id is not None else None
-    if conv.owner != "resolved" and (assignee_id is not None or conv.owner == "agent"):
-        conv.owner = "agent" if assignee_id is not None else "queued"
-    kind = "transferred" if previous[0] is not None and assignee_id is not None else (
-        "assigned" if assignee_id is not None else "unassigned")
-    data = {"from_assignee_id": previous[0], "to_assignee_id": assignee_id,
-            "from_team_id": previous[1], "to_team_id": conv.team_id, "reason": reason}
-    log_event(session, conv, kind, actor_kind=actor_kind, actor_id=actor_id,
-              data={**data, **({"summary": summary} if summary else {})})
-    emit(session, ev.ConversationAssigned.of(conv, change=kind, **data),
-         workspace_id=conv.workspace_id)
+    change = assignment_change(conv, assignee_id=assignee_id, team_id=team_id, reason=reason,
+                               summary=summary)
+    for key, value in change.values.items():
+        if getattr(conv, key) != value:
+            setattr(conv, key, value)
+    log_event(session, conv, change.kind, actor_kind=actor_kind, actor_id=actor_id,
+              data=change.data)
+    emit(session, change.event, workspace_id=conv.workspace_id)
     return conv
+
+
+async def do_assign_row(
+    session: AsyncSession, *, conv: Any, assignee_id: int, reason: str | None,
+    now: dt.datetime | None = None,
+) -> AssignmentChange:
+    """Assign a conversation as ``do_assign`` does (the same change, log row and event), for a
+    caller that read it as a plain row in this transaction and holds no loaded object of it
+    (routing's decision): written by Core statements without the unit of work, one statement
+    on PostgreSQL (data-modifying CTEs), three elsewhere. The caller has checked, in this
+    transaction, that the assignee is an active user of the workspace. NotFound when the
+    conversation is gone."""
+    now = now or utcnow()
+    change = assignment_change(conv, assignee_id=assignee_id, reason=reason, now=now)
+    params = {"c_id": conv.id, "c_workspace_id": conv.workspace_id, "c_updated_at": now,
+              **{f"c_{key}": value for key, value in change.values.items()},
+              "l_kind": change.kind, "l_data": change.data, "l_created_at": now,
+              **{f"o_{key}": value for key, value in outbox_values(
+                  session, change.event, workspace_id=conv.workspace_id).items()}}
+    connection = await session.connection()
+    statements = _assign_row_statements(connection.dialect.name)
+    for statement in statements:
+        if (await connection.execute(statement, params)).first() is None:
+            raise NotFound("conversation not found")
+    return change
+
+
+@cache
+def _assign_row_statements(dialect: str) -> tuple[Any, ...]:
+    """Build do_assign_row's statements once per dialect: the conversation's UPDATE, its log row
+    and the outbox row, the last two only when the UPDATE found the conversation."""
+    table: Any = Conversation.__table__
+    log: Any = ConversationEvent.__table__
+    outbox: Any = OutboxEvent.__table__
+    keys = ("assignee_id", "team_id", "owner", "assigned_at", "updated_at")
+    changed = (
+        update(table)
+        .where(table.c.id == bindparam("c_id"), table.c.workspace_id == bindparam("c_workspace_id"))
+        .values({key: bindparam(f"c_{key}", type_=table.c[key].type) for key in keys})
+        .returning(table.c.id, table.c.workspace_id)
+    )
+    log_columns = ("kind", "data", "created_at")
+    outbox_columns = ("workspace_id", "name", "payload", "key", "fanned_out", "created_at")
+
+    if dialect != "postgresql":
+        log_row = insert(log).values(
+            workspace_id=bindparam("c_workspace_id"), conversation_id=bindparam("c_id"),
+            actor_kind="system", **{key: bindparam(f"l_{key}", type_=log.c[key].type)
+                                    for key in log_columns}).returning(log.c.id)
+        outbox_row = insert(outbox).values(
+            {key: bindparam(f"o_{key}", type_=outbox.c[key].type) for key in outbox_columns}
+        ).returning(outbox.c.id)
+        return changed, log_row, outbox_row
+    assigned = changed.cte("assigned")
+    logged = insert(log).from_select(
+        ["workspace_id", "conversation_id", "actor_kind", *log_columns],
+        select(assigned.c.workspace_id, assigned.c.id, literal("system"),
+               *(bindparam(f"l_{key}", type_=log.c[key].type) for key in log_columns)),
+    ).cte("logged")
+    return (insert(outbox).from_select(
+        list(outbox_columns),
+        select(*(bindparam(f"o_{key}", type_=outbox.c[key].type) for key in outbox_columns)
+               ).select_from(assigned),
+    ).add_cte(logged).returning(outbox.c.id),)
 
 
 async def do_set_status(

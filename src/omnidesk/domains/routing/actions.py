@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotFound
-from omnidesk.core.events import OutboxEvent, emit
+from omnidesk.core.events import emit, outbox_values
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.assist.service import customer_standing, is_vip, vip_keys
-from omnidesk.domains.conversations.actions import do_assign
+from omnidesk.domains.conversations.actions import do_assign, do_assign_row
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.engagement.service import predict_contact_reason
 from omnidesk.domains.routing import events as ev
 from omnidesk.domains.routing.assignment.claims import (
     claim_entry,
+    claim_waiting_entry,
     claim_waiting_entry_and_capacity,
-    insert_returning,
+    insert_entry,
+    insert_events,
     insert_unless_exists,
     lock_agents,
     mirror,
@@ -41,25 +44,28 @@ from omnidesk.domains.routing.assignment.engine import (
     match,
 )
 from omnidesk.domains.routing.models import (
+    ACTIVE_ENTRY_STATUSES,
     AgentStateRow,
     QueueEntry,
-    RoutingQueue,
 )
 from omnidesk.domains.routing.rules.matching import channel_class, evaluate_rules
 from omnidesk.domains.routing.service import (
+    ConversationRow,
+    QueueRow,
     agent_capacity,
     capacity_columns,
     enqueue_facts,
     get_agent_state,
+    get_conversation_row,
     get_entry,
-    get_queue,
-    hold_for_transaction,
+    get_queue_row,
     is_active,
     list_candidate_agents,
     list_entries,
     list_waiting_items,
     queue_policy,
     stacked_calendar,
+    transaction_rows,
 )
 from omnidesk.domains.routing.sla.actions import first_response_due_at
 
@@ -77,18 +83,22 @@ async def do_enqueue(
     """Put a conversation in the queue its rules choose; None when no queue is configured.
 
     ``text`` and the sentiment are the customer's words that brought it here (rules test them).
+    The facts are read as plain rows and the entry with its event written by Core statements
+    (no unit of work); the conversation and queue rows stay in ``transaction_rows`` for
+    ``do_assign_next`` in the same transaction.
     """
     now = now or utcnow()
+    await flush_pending(session)
     found = await enqueue_facts(session, workspace_id=workspace_id, conversation_id=conversation_id)
     if found is None:
         raise NotFound("conversation not found")
-    if is_active(found.entry):
-        return found.entry
-    conv, default = found.conv, found.default_queue
-    # do_assign_next reads the conversation and queue again, customer_standing the workspace
-    hold_for_transaction(session, conv, default, found.workspace)
+    if found.entry is not None and found.entry[1] in ACTIVE_ENTRY_STATUSES:
+        return await get_entry(session, workspace_id=workspace_id, conversation_id=conversation_id)
+    conv, default, settings = found.conv, found.default_queue, found.settings
+    rows = transaction_rows(session)
+    rows[ConversationRow, conv.id] = conv
     standing = await customer_standing(session, workspace_id=workspace_id,
-                                       customer_id=conv.customer_id)
+                                       customer_id=conv.customer_id, settings=settings)
     facts = routing_facts(conv, standing, found.tags, text, sentiment_label)
     rules = found.rules
     if any(rule.conditions.get("predicted_intent") for rule in rules):  # else it costs nothing
@@ -99,9 +109,10 @@ async def do_enqueue(
     queue = (
         default
         if default is not None and decision.queue_id == default.id
-        else await get_queue(session, workspace_id=workspace_id, queue_id=_row_id(decision.queue_id))
+        else await get_queue_row(session, workspace_id=workspace_id,
+                                 queue_id=_row_id(decision.queue_id))
     )
-    hold_for_transaction(session, queue)
+    rows[QueueRow, queue.id] = queue
     sticky = found.sticky
     values: dict[str, Any] = waiting_values(
         queue_id=queue.id,
@@ -111,12 +122,12 @@ async def do_enqueue(
         sentiment=sentiment,
         priority=PRIORITY_LEVELS.get(decision.priority, PRIORITY_LEVELS["normal"]),
         vip=is_vip(tier=facts["tier"], segments=facts["segment"], tags=facts["tags"],
-                   keys=vip_keys(found.workspace.settings)),
+                   keys=vip_keys(settings)),
         enqueued_at=now,
         sla_due_at=first_response_due_at(
             found.sla_targets,
-            stacked_calendar(found.workspace.business_hours, found.workspace.timezone,
-                             found.inbox_hours, queue.business_hours),
+            stacked_calendar(found.business_hours, found.timezone, found.inbox_hours,
+                             queue.business_hours),
             conv, decision.priority, now
         ),
         rule_name=decision.rule_name,
@@ -124,10 +135,15 @@ async def do_enqueue(
         last_agent_id=sticky[0] if sticky else None,
         last_agent_at=sticky[1] if sticky else None,
     )
-    entry, stored = await _store_entry(session, found.entry, conv, values)
-    if stored:
-        emit(session, ev.RoutingEnqueued.of(entry), workspace_id=workspace_id)
-    return entry
+    return await _store_entry(session, found.entry, conv, values)
+
+
+async def flush_pending(session: AsyncSession) -> None:
+    """Flush the caller's pending changes before routing's Core reads and writes: the reads
+    must see them, and the events the caller emitted keep their place before routing's."""
+    sync = session.sync_session
+    if sync.new or sync.dirty or sync.deleted:
+        await session.flush()
 
 
 async def _predicted_intent(session: AsyncSession, conv: Any) -> str | None:
@@ -157,24 +173,32 @@ def routing_facts(
 
 
 async def _store_entry(
-    session: AsyncSession, entry: QueueEntry | None, conv: Any, values: dict[str, Any]
-) -> tuple[QueueEntry, bool]:
-    """Insert the entry or reuse a finished one; False when a concurrent enqueue got there first."""
-    if entry is not None:
-        stored = await claim_entry(
-            session, entry_id=entry.id, values=values, from_status=entry.status
-        )
-        if stored:
-            mirror(entry, values)
-        return entry, stored
-    created = await insert_returning(session, QueueEntry, {
-        "workspace_id": conv.workspace_id, "conversation_id": conv.id,
-        "customer_id": conv.customer_id, **values}, "conversation_id")  # fmt: skip
+    session: AsyncSession, found: tuple[int, str] | None, conv: ConversationRow,
+    values: dict[str, Any],
+) -> QueueEntry:
+    """Insert the entry, or reuse the conversation's finished one, with its event; when a
+    concurrent enqueue got there first, return that entry and write nothing."""
+    if found is not None:
+        entry = await claim_waiting_entry(session, entry_id=found[0], values=values,
+                                          from_status=found[1])
+        if entry is None:  # moved meanwhile
+            existing = await get_entry(session, workspace_id=conv.workspace_id,
+                                       conversation_id=conv.id)
+            assert existing is not None
+            return existing
+        await insert_events(session, [outbox_values(session, ev.RoutingEnqueued.of(entry),
+                                                    workspace_id=conv.workspace_id)])
+        return entry
+    row = {"workspace_id": conv.workspace_id, "conversation_id": conv.id,
+           "customer_id": conv.customer_id, **values}
+    event = ev.RoutingEnqueued.of(cast(Any, SimpleNamespace(id=0, **row)))  # INSERT sets entry_id
+    created = await insert_entry(session, row, outbox_values(session, event,
+                                                             workspace_id=conv.workspace_id))
     if created is not None:
-        return created, True
+        return created
     existing = await get_entry(session, workspace_id=conv.workspace_id, conversation_id=conv.id)
     assert existing is not None  # a concurrent enqueue inserted it first
-    return existing, False
+    return existing
 
 
 def _row_id(value: Hashable) -> int:
@@ -194,43 +218,29 @@ async def do_assign_next(
 ) -> list[QueueEntry]:
     """Match waiting conversations of a queue to online agents and claim each decision."""
     now = now or utcnow()
-    if not _only_events_pending(session):
-        await session.flush()  # the reads below must see the caller's changes
-    with session.no_autoflush:  # events wait for one grouped INSERT at the caller's flush
-        queue = await _decision_queue(session, workspace_id, queue_id)
-        agents = await list_candidate_agents(session, workspace_id=workspace_id, queue=queue,
-                                             lock=True)
-        if not agents:
-            return []
-        items = await list_waiting_items(session, workspace_id=workspace_id, queue_id=queue_id)
-        by_id = {item.id: item for item in items}
-        decisions = match(items, agents, queue_policy(queue), now.timestamp())[:limit]
-        done = []
-        for decision in sorted(decisions, key=lambda d: _row_id(d.item_id)):  # entries in id order
-            entry = await _apply(session, workspace_id, by_id[decision.item_id], decision, now)
-            if entry is not None:
-                done.append(entry)
-        return done
+    await flush_pending(session)  # the reads below must see the caller's changes
+    queue = await _decision_queue(session, workspace_id, queue_id)
+    agents = await list_candidate_agents(session, workspace_id=workspace_id, queue=queue,
+                                         lock=True)
+    if not agents:
+        return []
+    items = await list_waiting_items(session, workspace_id=workspace_id, queue_id=queue_id)
+    by_id = {item.id: item for item in items}
+    decisions = match(items, agents, queue_policy(queue), now.timestamp())[:limit]
+    done = []
+    for decision in sorted(decisions, key=lambda d: _row_id(d.item_id)):  # entries in id order
+        entry = await _apply(session, workspace_id, by_id[decision.item_id], decision, now)
+        if entry is not None:
+            done.append(entry)
+    return done
 
 
-def _only_events_pending(session: AsyncSession) -> bool:
-    """Tell whether the session's unflushed changes are only new outbox events.
-
-    Routing's reads never read the outbox, so such events (``do_enqueue``'s, each assignment's)
-    can wait and go in as one INSERT with the rest of the transaction's writes; anything else the
-    caller changed is flushed first, as autoflush would.
-    """
-    sync = session.sync_session
-    return (not sync.deleted and not sync.dirty
-            and all(isinstance(obj, OutboxEvent) for obj in sync.new))
-
-
-async def _decision_queue(session: AsyncSession, workspace_id: int, queue_id: int) -> RoutingQueue:
-    """Return the queue, from the identity map when this session already read it (no re-read)."""
-    queue = await session.get(RoutingQueue, queue_id)
+async def _decision_queue(session: AsyncSession, workspace_id: int, queue_id: int) -> QueueRow:
+    """Return the queue's row, as do_enqueue read it in this transaction or read now."""
+    queue = transaction_rows(session).get((QueueRow, queue_id))
     if queue is None or queue.workspace_id != workspace_id:
-        raise NotFound("routing queue not found")
-    return queue
+        queue = await get_queue_row(session, workspace_id=workspace_id, queue_id=queue_id)
+    return cast(QueueRow, queue)
 
 
 async def _apply(
@@ -256,19 +266,38 @@ async def _apply(
         mirror(entry, undo)
         return None
     if expires is not None:
-        emit(session, ev.RoutingOffered.of(entry), workspace_id=workspace_id)
+        await insert_events(session, [outbox_values(session, ev.RoutingOffered.of(entry),
+                                                    workspace_id=workspace_id)])
     else:
-        await _assign_conversation(session, entry, agent_id, "routing", assignee_active=True)
+        await _assign_decided(session, entry, agent_id, now)
     return entry
+
+
+async def _assign_decided(
+    session: AsyncSession, entry: QueueEntry, agent_id: int, now: dt.datetime
+) -> None:
+    """Assign the conversation of a claimed entry to the agent whose capacity was claimed
+    (``claims.claim_capacity`` found them active): through the loaded object when this session
+    holds one, else from its row (``do_enqueue``'s, or read now) by Core statements."""
+    key = Conversation.__mapper__.identity_key_from_primary_key((entry.conversation_id,))
+    if session.sync_session.identity_map.get(key) is not None:
+        await _assign_conversation(session, entry, agent_id, "routing", assignee_active=True)
+        return
+    conv = transaction_rows(session).pop((ConversationRow, entry.conversation_id), None)
+    if conv is None or conv.workspace_id != entry.workspace_id:
+        conv = await get_conversation_row(session, workspace_id=entry.workspace_id,
+                                          conversation_id=entry.conversation_id)
+    await do_assign_row(session, conv=conv, assignee_id=agent_id, reason="routing", now=now)
 
 
 async def _assign_conversation(
     session: AsyncSession, entry: QueueEntry, agent_id: int | None, reason: str,
     *, assignee_active: bool = False,
 ) -> None:
-    """Assign through the conversations domain; the conversation comes from the identity map
-    when do_enqueue loaded it in this session, else from one read. ``assignee_active``: the
-    agent's capacity claim (``claims.claim_capacity``) found them an active user."""
+    """Assign through the conversations domain, changing the loaded conversation (from the
+    identity map, else one read). ``assignee_active``: the agent's capacity claim
+    (``claims.claim_capacity``) found them an active user."""
+    transaction_rows(session).pop((ConversationRow, entry.conversation_id), None)
     conv = await session.get(Conversation, entry.conversation_id)
     if conv is None or conv.workspace_id != entry.workspace_id:
         raise NotFound("conversation not found")

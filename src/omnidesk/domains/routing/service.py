@@ -14,12 +14,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import BindParameter, Select, Text, bindparam, cast, func, join, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from omnidesk.core.channel_manifest import CAPACITY_CLASSES
 from omnidesk.core.db import get_in_workspace
@@ -55,7 +55,7 @@ from omnidesk.domains.workspaces.service import (
 )
 
 FRESH = {"populate_existing": True}
-HELD_KEY = "routing.held_rows"
+HELD_KEY = "routing.transaction_rows"
 WORKSPACE: BindParameter[int] = bindparam("workspace_id")
 POLICY_WEIGHTS = (
     "aging_rate", "priority_weight", "vip_boost", "sentiment_weight", "sla_weight",
@@ -196,20 +196,68 @@ async def last_agent_for_customer(
     return found.agent_id, found.finished_at or found.assigned_at
 
 
+class ConversationRow(NamedTuple):
+    """The columns of a conversation routing decides on and its events carry, read as a plain
+    row (``enqueue_facts``, ``get_conversation_row``) instead of a loaded object."""
+
+    id: int
+    workspace_id: int
+    customer_id: int
+    channel: str
+    inbox_id: int | None
+    status: str
+    priority: str
+    assignee_id: int | None
+    team_id: int | None
+    owner: str
+    subject: str | None
+    language: str | None
+    intent: str | None
+    created_at: dt.datetime
+    first_response_at: dt.datetime | None
+
+
+class QueueRow(NamedTuple):
+    """The columns of a queue a decision needs (its policy, team, skills and hours)."""
+
+    id: int
+    workspace_id: int
+    team_id: int | None
+    required_skills: dict[str, Any] | None
+    strategy: str
+    sticky_window_seconds: float
+    overflow_queue_id: int | None
+    overflow_after_seconds: float | None
+    offer_timeout_seconds: float
+    weights: dict[str, Any] | None
+    business_hours: dict[str, Any] | None
+
+
+CONVERSATION_COLUMNS = tuple(getattr(Conversation, name) for name in ConversationRow._fields)
+QUEUE_COLUMNS = tuple(getattr(RoutingQueue, name) for name in QueueRow._fields)
+
+
 @dataclass(frozen=True, slots=True)
 class EnqueueFacts:
-    """Everything ``do_enqueue`` reads before it decides, loaded by one statement."""
+    """Everything ``do_enqueue`` reads before it decides, loaded by one statement as plain
+    columns (no ORM objects: loading them cost more than the rest of the read)."""
 
-    conv: Conversation
-    workspace: Workspace  # its hours and zone; customer_standing finds it in the identity map
+    conv: ConversationRow
+    settings: dict[str, Any]  # the workspace's (VIP keys, tiers, segments)
+    business_hours: dict[str, Any] | None  # the workspace's
+    timezone: str
     attributes: dict[str, Any]
     tags: list[Any]
     rules: tuple[RoutingRule, ...]  # the active rules, in evaluation order
     inbox_hours: dict[str, Any] | None  # the conversation's inbox's calendar override
-    entry: QueueEntry | None
-    default_queue: RoutingQueue | None
+    entry: tuple[int, str] | None  # the conversation's queue entry: id and status
+    default_queue: QueueRow | None
     sla_targets: dict[str, Any] | None  # None: the workspace has no default SLA policy
     sticky: tuple[int, dt.datetime] | None  # see last_agent_for_customer
+
+
+_CONV_END = len(ConversationRow._fields)
+_QUEUE_END = _CONV_END + 9 + len(QueueRow._fields)
 
 
 async def enqueue_facts(
@@ -220,24 +268,66 @@ async def enqueue_facts(
 
     The same reads as get_conversation, get_customer, get_workspace, get_entry, get_default_queue,
     the active rules, get_default_sla_policy, the inbox's hours and last_agent_for_customer, folded into
-    one statement (joins and scalar subqueries); None when the conversation does not exist.
+    one Core statement (joins and scalar subqueries) on the session's connection; the caller
+    flushes first what it must see. None when the conversation does not exist.
     """
-    dialect = session.get_bind().dialect.name
-    rows = (
-        await session.execute(
-            _enqueue_facts_query(dialect),
+    connection = await session.connection()
+    row = (
+        await connection.execute(
+            _enqueue_facts_query(connection.dialect.name),
             {"workspace_id": workspace_id, "conversation_id": conversation_id},
         )
-    ).unique(lambda row: 0).all()  # all, so the labels collection is complete
-    if not rows:
+    ).first()
+    if row is None:
         return None
-    conv, workspace, customer_id, attributes, tags, inbox_hours, entry, queue, targets, \
-        rules, *last = rows[0]
+    conv = ConversationRow._make(row[:_CONV_END])
+    (settings, hours, timezone, customer_id, attributes, tags, inbox_hours, entry_id,
+     entry_status) = row[_CONV_END:_CONV_END + 9]
+    queue = None if row[_CONV_END + 9] is None else QueueRow._make(row[_CONV_END + 9:_QUEUE_END])
+    targets, rules, last_agent, last_assigned, last_finished = row[_QUEUE_END:]
     if customer_id is None:
         raise NotFound("customer not found")
-    sticky = None if last[0] is None else (last[0], last[2] or last[1])
-    return EnqueueFacts(conv, workspace, attributes or {}, tags or [], rules_from_json(rules),
-                        inbox_hours, entry, queue, targets, sticky)
+    sticky = None if last_agent is None else (last_agent, last_finished or last_assigned)
+    return EnqueueFacts(conv, settings or {}, hours, timezone, attributes or {}, tags or [],
+                        rules_from_json(rules), inbox_hours,
+                        None if entry_id is None else (entry_id, entry_status), queue, targets,
+                        sticky)
+
+
+async def get_conversation_row(
+    session: AsyncSession, *, workspace_id: int, conversation_id: int
+) -> ConversationRow:
+    """Return a conversation's routing columns as a plain row (one Core read), or NotFound."""
+    connection = await session.connection()
+    row = (await connection.execute(_conversation_row_query(), {
+        "workspace_id": workspace_id, "conversation_id": conversation_id})).first()
+    if row is None:
+        raise NotFound("conversation not found")
+    return ConversationRow._make(row)
+
+
+@cache
+def _conversation_row_query() -> Select[Any]:
+    """Build the conversation row read once."""
+    return select(*CONVERSATION_COLUMNS).where(
+        Conversation.id == bindparam("conversation_id"), Conversation.workspace_id == WORKSPACE)
+
+
+async def get_queue_row(session: AsyncSession, *, workspace_id: int, queue_id: int) -> QueueRow:
+    """Return a queue's decision columns as a plain row (one Core read), or NotFound."""
+    connection = await session.connection()
+    row = (await connection.execute(_queue_row_query(), {
+        "workspace_id": workspace_id, "queue_id": queue_id})).first()
+    if row is None:
+        raise NotFound("routing queue not found")
+    return QueueRow._make(row)
+
+
+@cache
+def _queue_row_query() -> Select[Any]:
+    """Build the queue row read once."""
+    return select(*QUEUE_COLUMNS).where(
+        RoutingQueue.id == bindparam("queue_id"), RoutingQueue.workspace_id == WORKSPACE)
 
 
 @lru_cache(maxsize=512)
@@ -301,9 +391,12 @@ def _enqueue_facts_query(dialect: str) -> Select[Any]:
         .scalar_subquery()
     )
     return (
-        select(Conversation, Workspace, Customer.id, Customer.attributes, Customer.tags,
-               Inbox.hours, QueueEntry, default_queue, sla_targets, _rules_json(dialect),
-               previous.agent_id, previous.assigned_at, previous.finished_at)
+        select(*CONVERSATION_COLUMNS, Workspace.settings, Workspace.business_hours,
+               Workspace.timezone, Customer.id, Customer.attributes, Customer.tags, Inbox.hours,
+               QueueEntry.id, QueueEntry.status,
+               *(getattr(default_queue, name) for name in QueueRow._fields), sla_targets,
+               _rules_json(dialect), previous.agent_id, previous.assigned_at,
+               previous.finished_at)
         .join(Workspace, Workspace.id == Conversation.workspace_id)
         .outerjoin(Customer, (Customer.id == Conversation.customer_id)
                    & (Customer.workspace_id == WORKSPACE))
@@ -316,22 +409,20 @@ def _enqueue_facts_query(dialect: str) -> Select[Any]:
         .outerjoin(previous, previous.id == previous_id)
         .where(Conversation.id == bindparam("conversation_id"),
                Conversation.workspace_id == WORKSPACE)
-        .options(joinedload(Conversation.label_rows))  # no second statement for the labels
-        .execution_options(**FRESH)
     )  # fmt: skip
 
 
-def hold_for_transaction(session: AsyncSession, *objects: Any) -> None:
-    """Keep loaded rows referenced until the transaction ends.
-
-    The identity map holds objects weakly; holding them lets ``do_assign_next`` find the queue and
-    conversation that ``do_enqueue`` just read with ``session.get``, instead of reading them again.
-    """
+def transaction_rows(session: AsyncSession) -> dict[tuple[type, int], Any]:
+    """Return the plain rows routing read in the session's current transaction, by (row type,
+    id): ``do_enqueue`` leaves the queue and conversation rows there so that ``do_assign_next``
+    in the same transaction does not read them again. A new transaction starts empty, and the
+    assignment that changes a conversation takes its row out."""
     transaction = session.sync_session.get_transaction()
     held = session.info.get(HELD_KEY)
     if held is None or held[0] is not transaction:
-        held = session.info[HELD_KEY] = (transaction, [])
-    held[1].extend(obj for obj in objects if obj is not None)
+        held = session.info[HELD_KEY] = (transaction, {})
+    rows: dict[tuple[type, int], Any] = held[1]
+    return rows
 
 
 AGENT_COLUMNS = (
@@ -348,7 +439,7 @@ ITEM_COLUMNS = (
 
 
 async def list_candidate_agents(
-    session: AsyncSession, *, workspace_id: int, queue: RoutingQueue, lock: bool = False
+    session: AsyncSession, *, workspace_id: int, queue: RoutingQueue | QueueRow, lock: bool = False
 ) -> list[AgentState]:
     """Return the online agents who may serve a queue (its team, if any), as engine states.
 
@@ -486,8 +577,8 @@ def work_item(entry: Any) -> WorkItem:
     )
 
 
-def queue_policy(queue: RoutingQueue) -> QueuePolicy:
-    """Build the engine's policy from a queue row."""
+def queue_policy(queue: RoutingQueue | QueueRow) -> QueuePolicy:
+    """Build the engine's policy from a queue (loaded or as a plain row)."""
     weights = {k: float(v) for k, v in (queue.weights or {}).items() if k in POLICY_WEIGHTS}
     return QueuePolicy(
         strategy=Strategy(queue.strategy),

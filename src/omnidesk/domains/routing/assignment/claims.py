@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, case, exists, func, select, update
+from sqlalchemy import String, bindparam, case, exists, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from omnidesk.core.db import rowcount
+from omnidesk.core.events import OutboxEvent
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
 
@@ -69,13 +71,12 @@ async def claim_entry(
 
 
 async def claim_waiting_entry(
-    session: AsyncSession, *, entry_id: int, values: dict[str, Any]
+    session: AsyncSession, *, entry_id: int, values: dict[str, Any], from_status: str = "waiting"
 ) -> QueueEntry | None:
-    """Move a waiting entry on, like ``claim_entry``, and return it (RETURNING, no re-read).
-
-    None when another worker claimed it first.
-    """
-    params = {"entry_id": entry_id, **{f"new_{key}": value for key, value in values.items()}}
+    """Move an entry out of ``from_status``, like ``claim_entry``, and return it (RETURNING, no
+    re-read). None when another worker moved it first."""
+    params = {"entry_id": entry_id, "from_status": from_status,
+              **{f"new_{key}": value for key, value in values.items()}}
     return await session.scalar(
         _claim_waiting_statement(tuple(values)), params, execution_options=RAW_FRESH
     )
@@ -87,7 +88,8 @@ def _claim_waiting_statement(keys: tuple[str, ...]) -> Any:
     columns = QueueEntry.__table__.c
     return (
         update(QueueEntry)
-        .where(QueueEntry.id == bindparam("entry_id"), QueueEntry.status == "waiting")
+        .where(QueueEntry.id == bindparam("entry_id"),
+               QueueEntry.status == bindparam("from_status"))
         .values({key: bindparam(f"new_{key}", type_=columns[key].type) for key in keys})
         .returning(QueueEntry)
     )
@@ -247,6 +249,59 @@ def _insert_returning_statement(
         .returning(*table.c)
     )
     return select(model).from_statement(statement)
+
+
+async def insert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """INSERT outbox rows (``core.events.outbox_values``) as one Core statement."""
+    if rows:
+        outbox: Any = OutboxEvent.__table__
+        await (await session.connection()).execute(insert(outbox), rows)
+
+
+async def insert_entry(
+    session: AsyncSession, values: dict[str, Any], event: dict[str, Any]
+) -> QueueEntry | None:
+    """INSERT a conversation's entry unless it has one (ON CONFLICT DO NOTHING) and return it
+    loaded, None when it already existed; write ``event`` (an outbox row whose payload's
+    ``entry_id`` is the new entry's) only when the entry was inserted.
+
+    One statement on PostgreSQL (a data-modifying CTE fills in the entry id), two elsewhere.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect != "postgresql":
+        entry = await insert_returning(session, QueueEntry, values, "conversation_id")
+        if entry is not None:
+            await insert_events(session, [{**event, "payload": {
+                **event["payload"], "entry_id": entry.id}}])
+        return entry
+    params = {**{f"v_{key}": value for key, value in values.items()},
+              **{f"o_{key}": value for key, value in event.items()}}
+    return await session.scalar(_insert_entry_statement(tuple(values), tuple(event)), params,
+                                execution_options=FRESH)
+
+
+@cache
+def _insert_entry_statement(keys: tuple[str, ...], event_keys: tuple[str, ...]) -> Any:
+    """Build the PostgreSQL entry-and-event INSERT once per set of columns."""
+    table: Any = QueueEntry.__table__
+    outbox: Any = OutboxEvent.__table__
+    entered = (
+        pg_insert(table)
+        .values({key: bindparam(f"v_{key}", type_=table.c[key].type) for key in keys})
+        .on_conflict_do_nothing(index_elements=["conversation_id"])
+        .returning(*table.c)
+        .cte("entered")
+    )
+    columns = []
+    for key in event_keys:
+        column: Any = bindparam(f"o_{key}", type_=outbox.c[key].type)
+        if key == "payload":
+            column = column.op("||", return_type=JSONB)(
+                func.jsonb_build_object(literal("entry_id", String), entered.c.id))
+        columns.append(column)
+    announced = insert(outbox).from_select(
+        list(event_keys), select(*columns).select_from(entered)).cte("announced")
+    return select(aliased(QueueEntry, entered)).add_cte(announced)
 
 
 def mirror(entry: QueueEntry, values: dict[str, Any]) -> None:

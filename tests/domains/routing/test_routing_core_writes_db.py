@@ -1,0 +1,131 @@
+"""The routing decision writes with Core statements (SQLite and PostgreSQL): what it writes, the
+order of the transaction's events, and the rows it keeps for the rest of a transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from omnidesk.core.events import OutboxEvent, emit
+from omnidesk.domains.conversations.events import ConversationUpdated
+from omnidesk.domains.conversations.models import Conversation, ConversationEvent
+from omnidesk.domains.conversations.service import get_conversation
+from omnidesk.domains.routing.actions import do_assign_next, do_enqueue
+from tests.conftest import Persona
+
+from .routing_setup import make_agent, make_conversation, make_queue
+
+
+async def events(session: AsyncSession, conversation_id: int) -> list[tuple[str, dict[str, Any]]]:
+    rows = await session.execute(
+        select(OutboxEvent.name, OutboxEvent.payload)
+        .where(OutboxEvent.payload["conversation_id"].as_integer() == conversation_id)
+        .order_by(OutboxEvent.id)
+    )
+    return [(name, payload) for name, payload in rows.all()]
+
+
+async def test_a_decision_writes_the_entry_the_assignment_its_log_row_and_events_in_order(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona
+) -> None:
+    ws = owner.workspace_id
+    queue = await make_queue(session, ws, "general", is_default=True)
+    agent = await make_agent(session, owner.admin, "kim")
+    conv, customer = await make_conversation(session, owner.admin)
+    await session.commit()
+
+    async with session_factory() as fresh:  # as the event dispatcher runs it
+        entry = await do_enqueue(fresh, workspace_id=ws, conversation_id=conv)
+        assert entry is not None
+        (assigned,) = await do_assign_next(fresh, workspace_id=ws, queue_id=queue)
+        await fresh.commit()
+
+    assert (assigned.id, assigned.status, assigned.agent_id) == (entry.id, "assigned", agent)
+    row = await session.get(Conversation, conv, populate_existing=True)
+    assert row is not None
+    assert (row.assignee_id, row.owner, row.assigned_at is not None) == (agent, "agent", True)
+    logged = (await session.scalars(select(ConversationEvent).where(
+        ConversationEvent.conversation_id == conv, ConversationEvent.kind == "assigned"))).all()
+    assert [(log.actor_kind, log.data) for log in logged] == [("system", {
+        "from_assignee_id": None, "to_assignee_id": agent, "from_team_id": None,
+        "to_team_id": None, "reason": "routing"})]
+    written = await events(session, conv)
+    assert [name for name, _ in written] == [
+        "conversation.created", "routing.enqueued", "conversation.assigned"]
+    enqueued, assignment = written[1][1], written[2][1]
+    assert {key: enqueued[key] for key in ("entry_id", "customer_id", "queue_id", "status")} == {
+        "entry_id": entry.id, "customer_id": customer, "queue_id": queue, "status": "waiting"}
+    assert {key: assignment[key] for key in (
+        "assignee_id", "owner", "change", "from_assignee_id", "to_assignee_id", "reason",
+        "status", "customer_id")} == {
+        "assignee_id": agent, "owner": "agent", "change": "assigned", "from_assignee_id": None,
+        "to_assignee_id": agent, "reason": "routing", "status": "open", "customer_id": customer}
+
+
+async def test_a_conversation_the_caller_holds_is_assigned_through_that_object(
+    session: AsyncSession, owner: Persona
+) -> None:
+    """A caller that loaded the conversation sees the assignment on its object (no stale copy
+    that a later flush would write back over the assignment)."""
+    ws = owner.workspace_id
+    queue = await make_queue(session, ws, "general", is_default=True)
+    agent = await make_agent(session, owner.admin, "kim")
+    conv_id, _ = await make_conversation(session, owner.admin)
+    conv = await get_conversation(session, workspace_id=ws, conversation_id=conv_id)
+    await do_enqueue(session, workspace_id=ws, conversation_id=conv_id)
+    await do_assign_next(session, workspace_id=ws, queue_id=queue)
+    assert (conv.assignee_id, conv.owner) == (agent, "agent")
+    conv.subject = "changed afterwards"
+    await session.commit()
+    stored = await session.scalar(select(Conversation.assignee_id).where(
+        Conversation.id == conv_id))
+    assert stored == agent
+    assert [name for name, _ in await events(session, conv_id)].count("conversation.assigned") == 1
+
+
+async def test_enqueue_sees_the_callers_unflushed_changes_and_events_keep_their_place(
+    session: AsyncSession, owner: Persona
+) -> None:
+    """Routing reads and writes with Core statements: what the caller changed earlier in the
+    transaction (still unflushed) is what it reads, and what the caller emitted is written
+    before routing's own events, so events of a conversation keep their order."""
+    ws = owner.workspace_id
+    await make_queue(session, ws, "general", is_default=True)
+    conv_id, _ = await make_conversation(session, owner.admin, language="ko")
+    conv = await get_conversation(session, workspace_id=ws, conversation_id=conv_id)
+    conv.language = "en"  # neither the change nor its event is flushed
+    emit(session, ConversationUpdated.of(conv, fields=["language"]), workspace_id=ws)
+    entry = await do_enqueue(session, workspace_id=ws, conversation_id=conv_id)
+    await session.commit()
+    assert entry is not None and entry.language == "en"
+    assert [name for name, _ in await events(session, conv_id)] == [
+        "conversation.created", "conversation.updated", "routing.enqueued"]
+
+
+async def test_rows_kept_for_the_transaction_are_not_reused_by_the_next(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona
+) -> None:
+    """Enqueue keeps the conversation's row for an assignment in the same transaction only: an
+    assignment in a later transaction reads it again, with what changed meanwhile."""
+    ws = owner.workspace_id
+    queue = await make_queue(session, ws, "general", is_default=True)
+    agent = await make_agent(session, owner.admin, "kim", online=False)
+    conv, _ = await make_conversation(session, owner.admin)
+    await session.commit()
+    async with session_factory() as worker:
+        await do_enqueue(worker, workspace_id=ws, conversation_id=conv)
+        assert await do_assign_next(worker, workspace_id=ws, queue_id=queue) == []  # no one online
+        await worker.commit()
+        async with session_factory() as other:  # meanwhile, another process changes it
+            await other.execute(update(Conversation).where(Conversation.id == conv)
+                                .values(priority="urgent"))
+            await make_agent(other, owner.admin, "lee")
+            await other.commit()
+        (assigned,) = await do_assign_next(worker, workspace_id=ws, queue_id=queue)
+        await worker.commit()
+    assert assigned.agent_id != agent
+    (_, payload), = [event for event in await events(session, conv)
+                     if event[0] == "conversation.assigned"]
+    assert payload["priority"] == "urgent"

@@ -40,6 +40,29 @@ async def test_a_queue_cannot_be_taken_over_by_another_principal_or_resumed_past
     assert len(queue.since(599) or []) == 1
 
 
+async def test_only_queues_nobody_is_connected_to_expire_and_a_resumed_one_is_kept() -> None:
+    hub = Hub(LocalBroker())
+    await hub.start()
+    left, _ = hub.attach("user:1", {"t"}, None, 0)
+    back, _ = hub.attach("user:2", {"t"}, None, 0)
+    twice, _ = hub.attach("user:3", {"t"}, None, 0)
+    again, _ = hub.attach("user:3", {"t"}, twice.id, 0)  # a second tab on the same queue
+    assert again is twice
+    connected, _ = hub.attach("user:4", {"t"}, None, 0)
+    for queue in (left, back, twice):
+        hub.detach(queue)
+    assert hub.attach("user:2", {"t"}, back.id, 0)[0] is back  # came back before expiry
+    hub.expire(ttl=0)
+    assert set(hub.queues) == {back.id, twice.id, connected.id}
+    assert hub.by_topic["t"] == {back.id, twice.id, connected.id}
+    hub.detach(twice)
+    hub.expire(ttl=0)
+    await hub.publish("t", "message.created", {"n": 1})
+    assert set(hub.queues) == {back.id, connected.id}
+    assert [e["data"] for e in connected.events] == [{"n": 1}]
+    assert hub.attach("user:1", {"t"}, left.id, 0)[1] is None  # gone: reload from the database
+
+
 async def require_redis() -> None:
     """Skip unless the test Redis answers."""
     redis = pytest.importorskip("redis.asyncio")

@@ -7,16 +7,21 @@ ends them on every process at once (and the agents' realtime socket refuses them
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.config import Settings
 from omnidesk.core.context import system_actor
+from omnidesk.core.security import hash_token
 from omnidesk.domains.agents.actions import do_create_api_token, do_update_user
+from omnidesk.domains.agents.models import ApiToken
 from omnidesk.domains.agents.schemas import ApiTokenCreate, UserUpdate
+from omnidesk.domains.agents.service import authenticate_token
 from omnidesk.realtime.topics import supervisors_topic
 from tests.asgi_ws import AsgiWebSocket, SocketClosed
 from tests.conftest import Persona
@@ -64,6 +69,23 @@ async def test_a_deactivated_owners_token_stops_working(
     await _as_system(session, owner, owner.admin.user_id, is_active=False)
     assert (await client.get("/api/v1/conversations",
                              headers=owner.headers)).status_code == 401
+
+
+async def test_a_tokens_use_is_stamped_at_most_every_few_minutes(
+    session: AsyncSession, owner: Persona
+) -> None:
+    assert await authenticate_token(session, token=owner.token) is not None
+    await session.commit()
+    row = await session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(owner.token)))
+    assert row is not None and row.last_used_at is not None
+    first = row.last_used_at
+    assert await authenticate_token(session, token=owner.token) is not None
+    assert not session.dirty  # a use a moment later writes nothing (a socket, a busy script)
+    row.last_used_at = first - dt.timedelta(minutes=10)
+    await session.commit()
+    assert await authenticate_token(session, token=owner.token) is not None
+    assert row.last_used_at >= first  # stamped again: the list of tokens stays right
 
 
 async def test_a_cookie_replayed_after_logout_is_refused(

@@ -71,8 +71,12 @@ async def _pump(ws: WebSocket, queue: ClientQueue, sent: int, heartbeat: float,
                 prepare: Prepare | None) -> None:
     while True:
         queue.signal.clear()
-        for event in [e for e in queue.events if e["id"] > sent]:
-            await ws.send_json(event if prepare is None else await prepare(event))
+        for event in queue.after(sent):
+            fitted = event if prepare is None else await prepare(event)
+            if fitted is event:  # as published: its JSON was made once for every socket
+                await ws.send_text(event.text())
+            else:
+                await ws.send_json(fitted)
             sent = event["id"]
         try:
             # jitter keeps thousands of idle clients from beating in lockstep

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.core.context import Actor
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import User
-from omnidesk.domains.agents.service import authenticate_session, get_user
+from omnidesk.domains.agents.service import authenticate_session
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.conversations.service import access_conversation
 from omnidesk.domains.workspaces.service import get_workspace
@@ -101,7 +101,10 @@ async def _agent(ws: WebSocket, session: AsyncSession) -> AgentPage | None:
     actor = await resolve_actor(ws, session)
     if actor is None or actor.user_id is None:
         return None
-    user = await get_user(session, workspace_id=actor.workspace_id, user_id=actor.user_id)
+    # the user signing in was loaded by the authentication in this session: no second read
+    user = await session.get(User, actor.user_id)
+    if user is None or user.workspace_id != actor.workspace_id:
+        return None
     workspace = await get_workspace(session, workspace_id=actor.workspace_id)
     # the actor resolve_actor gave: a token acts with its own role, capped at its owner's
     return AgentPage(actor, user, workspace)

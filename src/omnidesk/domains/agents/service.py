@@ -138,7 +138,9 @@ async def authenticate_token(session: AsyncSession, *, token: str) -> Actor | No
     row, owner = found
     if row.user_id is not None and (owner is None or not owner.is_active):
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    if row.last_used_at is None or row.last_used_at < now - SEEN_EVERY:
+        row.last_used_at = now  # like a login's last_seen_at: no write on every request
     actor = Actor(workspace_id=row.workspace_id, user_id=row.user_id, role=row.role, kind="token")
     if owner is None:
         return actor

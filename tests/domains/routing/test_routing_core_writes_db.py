@@ -3,16 +3,27 @@ order of the transaction's events, and the rows it keeps for the rest of a trans
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from omnidesk.core.db import utcnow
 from omnidesk.core.events import OutboxEvent, emit
+from omnidesk.domains.agents.actions import do_create_team
+from omnidesk.domains.agents.schemas import TeamCreate
 from omnidesk.domains.conversations.events import ConversationUpdated
 from omnidesk.domains.conversations.models import Conversation, ConversationEvent
 from omnidesk.domains.conversations.service import get_conversation
 from omnidesk.domains.routing.actions import do_assign_next, do_enqueue
+from omnidesk.domains.routing.models import QueueEntry
+from omnidesk.domains.routing.service import (
+    get_queue_row,
+    list_candidate_agents,
+    list_decision_inputs,
+    list_waiting_items,
+)
 from tests.conftest import Persona
 
 from .routing_setup import make_agent, make_conversation, make_queue
@@ -129,3 +140,40 @@ async def test_rows_kept_for_the_transaction_are_not_reused_by_the_next(
     (_, payload), = [event for event in await events(session, conv)
                      if event[0] == "conversation.assigned"]
     assert payload["priority"] == "urgent"
+
+
+async def test_one_read_gives_the_engine_the_same_agents_and_items_as_two(
+    session: AsyncSession, owner: Persona
+) -> None:
+    """On PostgreSQL the decision reads the locked candidates and the waiting items in one
+    statement (items as JSON, times as epoch seconds); the engine gets exactly what the two
+    separate reads give it: the team's agents with skills and languages, the items oldest first
+    with their skills, SLA due time and sticky agent."""
+    ws = owner.workspace_id
+    member = await make_agent(session, owner.admin, "kim", skills={"billing": 3, "tv": 1},
+                              languages=("ko",))
+    other = await make_agent(session, owner.admin, "lee", skills={"billing": 5})
+    await make_agent(session, owner.admin, "park")  # not in the team
+    team = await do_create_team(session, actor=owner.admin,
+                                team_in=TeamCreate(name="billing", member_ids=[member, other]))
+    queue_id = await make_queue(session, ws, "billing", is_default=True, team_id=team.id,
+                                required_skills={"billing": 2})
+    now = utcnow()
+    for n in range(3):
+        conv, _ = await make_conversation(session, owner.admin, language=("ko", "en", None)[n])
+        entry = await do_enqueue(session, workspace_id=ws, conversation_id=conv,
+                                 now=now - dt.timedelta(seconds=10 * n), sentiment=-0.5 * n)
+        assert entry is not None
+        if n == 1:
+            await session.execute(update(QueueEntry).where(QueueEntry.id == entry.id).values(
+                sla_due_at=now + dt.timedelta(minutes=5, microseconds=123457),
+                last_agent_id=other, last_agent_at=now - dt.timedelta(hours=1)))
+    queue = await get_queue_row(session, workspace_id=ws, queue_id=queue_id)
+
+    agents, items = await list_decision_inputs(session, workspace_id=ws, queue=queue)
+
+    assert [agent.id for agent in agents] == sorted([member, other])
+    assert agents == await list_candidate_agents(session, workspace_id=ws, queue=queue)
+    assert items == await list_waiting_items(session, workspace_id=ws, queue_id=queue_id)
+    assert [item.sentiment for item in items] == [-1.0, -0.5, 0.0]  # oldest first
+    assert items[1].last_agent_id == other and items[1].sla_due_at is not None

@@ -60,9 +60,8 @@ from omnidesk.domains.routing.service import (
     get_entry,
     get_queue_row,
     is_active,
-    list_candidate_agents,
+    list_decision_inputs,
     list_entries,
-    list_waiting_items,
     queue_policy,
     stacked_calendar,
     transaction_rows,
@@ -220,11 +219,9 @@ async def do_assign_next(
     now = now or utcnow()
     await flush_pending(session)  # the reads below must see the caller's changes
     queue = await _decision_queue(session, workspace_id, queue_id)
-    agents = await list_candidate_agents(session, workspace_id=workspace_id, queue=queue,
-                                         lock=True)
+    agents, items = await list_decision_inputs(session, workspace_id=workspace_id, queue=queue)
     if not agents:
         return []
-    items = await list_waiting_items(session, workspace_id=workspace_id, queue_id=queue_id)
     by_id = {item.id: item for item in items}
     decisions = match(items, agents, queue_policy(queue), now.timestamp())[:limit]
     done = []

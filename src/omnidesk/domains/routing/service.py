@@ -16,7 +16,19 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Select, Text, bindparam, cast, func, join, select
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    extract,
+    func,
+    join,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -507,6 +519,88 @@ def _candidates_query(by_team: bool, lock: bool) -> Select[Any]:
         members = select(TeamMember.user_id).where(TeamMember.team_id == bindparam("team_id"))
         query = query.where(AgentStateRow.user_id.in_(members))
     return query.with_for_update(of=AgentStateRow) if lock else query
+
+
+async def list_decision_inputs(
+    session: AsyncSession, *, workspace_id: int, queue: RoutingQueue | QueueRow, limit: int = 500
+) -> tuple[list[AgentState], list[WorkItem]]:
+    """Return the online agents who may serve a queue, locked (``list_candidate_agents`` with
+    ``lock``), and its waiting items (``list_waiting_items``): one statement on PostgreSQL (the
+    items come as one JSON array in a row of their own), two elsewhere. No items when no agent."""
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql":
+        candidates = await list_candidate_agents(session, workspace_id=workspace_id,
+                                                 queue=queue, lock=True)
+        if not candidates:
+            return [], []
+        return candidates, await list_waiting_items(session, workspace_id=workspace_id,
+                                                queue_id=queue.id, limit=limit)
+    params = {"workspace_id": workspace_id, "team_id": queue.team_id, "queue_id": queue.id}
+    rows = (await connection.execute(
+        _decision_inputs_query(queue.team_id is not None, limit), params)).all()
+    found: Any = "[]"
+    agents: dict[int, AgentState] = {}
+    for full in rows:
+        if full[0] is None:  # the items' row
+            found = full[-1]
+            continue
+        row = full[:-1]
+        agent = agents.get(row[0])
+        if agent is None:
+            agent = agents[row[0]] = agent_state(row)
+        if row[-2] is not None:
+            agent.skills[row[-2]] = row[-1]
+    if not agents:
+        return [], []
+    return ([agents[user_id] for user_id in sorted(agents)],
+            [_work_item_from_json(item) for item in json.loads(found or "[]")])
+
+
+def _work_item_from_json(item: list[Any]) -> WorkItem:
+    """Build an engine item from one element of the decision statement's items array (the
+    columns of ``_decision_inputs_query``, times as epoch seconds)."""
+    (entry_id, channel, language, skills, priority, vip, sentiment, enqueued_at, sla_due_at,
+     last_agent_id, last_agent_at) = item
+    return WorkItem(
+        id=entry_id, channel=channel, language=language,
+        skills={name: int(level) for name, level in (skills or {}).items()},
+        priority=priority, vip=vip, sentiment=sentiment, enqueued_at=float(enqueued_at or 0.0),
+        sla_due_at=None if sla_due_at is None else float(sla_due_at),
+        last_agent_id=last_agent_id,
+        last_agent_at=None if last_agent_at is None else float(last_agent_at),
+    )  # fmt: skip
+
+
+@cache
+def _decision_inputs_query(by_team: bool, limit: int) -> Any:
+    """Build the PostgreSQL statement of ``list_decision_inputs`` once per variant: the locked
+    candidates (a CTE, so the lock order stays ascending user id), then one row whose last
+    column holds the waiting items as a JSON array of arrays, oldest first."""
+    locked = _candidates_query(by_team, True).cte("candidates")
+
+    def epoch(column: Any) -> Any:
+        return extract("epoch", column)
+
+    waiting = (
+        select(QueueEntry.id, QueueEntry.channel, QueueEntry.language,
+               QueueEntry.required_skills, QueueEntry.priority, QueueEntry.vip,
+               QueueEntry.sentiment, epoch(QueueEntry.enqueued_at).label("enqueued"),
+               epoch(QueueEntry.sla_due_at), QueueEntry.last_agent_id,
+               epoch(QueueEntry.last_agent_at), QueueEntry.enqueued_at.label("at"))
+        .where(QueueEntry.workspace_id == WORKSPACE, QueueEntry.status == "waiting",
+               QueueEntry.queue_id == bindparam("queue_id"))
+        .order_by(QueueEntry.enqueued_at, QueueEntry.id)
+        .limit(limit)
+        .subquery("waiting")
+    )  # fmt: skip
+    item = func.json_build_array(*list(waiting.c)[:-1])
+    items = select(cast(func.json_agg(aggregate_order_by(item, waiting.c.at, waiting.c.id)),
+                        Text)).scalar_subquery()
+    columns = list(locked.c)
+    return union_all(
+        select(*columns, null().label("items")),
+        select(*(null() for _ in columns), items),
+    )
 
 
 async def list_waiting_items(

@@ -67,22 +67,51 @@ async def serve(
         hub.detach(queue)
 
 
+class _Beat:
+    """A connection's heartbeat clock: it ticks every interval (jittered, so thousands of idle
+    clients do not beat in lockstep) and wakes the pump, which beats when nothing else was sent
+    since the last tick (the client hears something at least every two intervals). One timer
+    per connection, not one per event."""
+
+    def __init__(self, queue: ClientQueue, every: float) -> None:
+        self.queue, self.every = queue, every
+        self.due = False
+        self.active = False
+        self.handle = asyncio.get_running_loop().call_later(self._interval(), self._tick)
+
+    def _interval(self) -> float:
+        return self.every * random.uniform(0.8, 1.0)
+
+    def _tick(self) -> None:
+        self.due = True
+        self.queue.signal.set()
+        self.handle = asyncio.get_running_loop().call_later(self._interval(), self._tick)
+
+    def cancel(self) -> None:
+        self.handle.cancel()
+
+
 async def _pump(ws: WebSocket, queue: ClientQueue, sent: int, heartbeat: float,
                 prepare: Prepare | None) -> None:
-    while True:
-        queue.signal.clear()
-        for event in queue.after(sent):
-            fitted = event if prepare is None else await prepare(event)
-            if fitted is event:  # as published: its JSON was made once for every socket
-                await ws.send_text(event.text())
-            else:
-                await ws.send_json(fitted)
-            sent = event["id"]
-        try:
-            # jitter keeps thousands of idle clients from beating in lockstep
-            await asyncio.wait_for(queue.signal.wait(), timeout=heartbeat * random.uniform(0.8, 1.0))
-        except TimeoutError:
-            await ws.send_json({"type": "heartbeat"})
+    beat = _Beat(queue, heartbeat)
+    try:
+        while True:
+            queue.signal.clear()
+            for event in queue.after(sent):
+                fitted = event if prepare is None else await prepare(event)
+                if fitted is event:  # as published: its JSON was made once for every socket
+                    await ws.send_text(event.text())
+                else:
+                    await ws.send_json(fitted)
+                sent = event["id"]
+                beat.active = True
+            if beat.due:
+                if not beat.active:
+                    await ws.send_json({"type": "heartbeat"})
+                beat.due = beat.active = False
+            await queue.signal.wait()
+    finally:
+        beat.cancel()
 
 
 async def _listen(ws: WebSocket, on_message: OnMessage) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from omnidesk.domains.knowledge.index.passages import split_passages
 from omnidesk.domains.knowledge.models import KbIndexState, KbPassage, KbTerm
 from omnidesk.domains.knowledge.search.embeddings import EmbeddingProvider
-from omnidesk.domains.knowledge.search.terms import index_terms
+from omnidesk.domains.knowledge.search.terms import index_terms_many
 
 PASSAGES = cast(Table, KbPassage.__table__)
 
@@ -40,21 +40,37 @@ class IndexedArticle:
     group_id: int | None = None
 
 
-def build_passages(article: IndexedArticle) -> list[dict[str, Any]]:
-    """Split and tokenize an article into passage rows (CPU work; no database access)."""
-    title_terms = " ".join(index_terms(" ".join([article.title, *article.tags])))
-    title_count = len(title_terms.split())
+def build_rows(articles: Sequence[IndexedArticle]) -> list[dict[str, Any]]:
+    """Split and tokenize articles into passage rows (CPU work; no database access).
+
+    The whole batch is analysed in one pass (``index_terms_many``), so a line met twice (the
+    title heading the summary passage, a section heading starting each of its chunks, a
+    boilerplate line) is analysed once; the terms are those ``index_terms`` gives each text."""
+    pieces = [split_passages(title=a.title, summary=a.summary, body=a.body) for a in articles]
+    texts: list[str] = []
+    for article, passages in zip(articles, pieces, strict=True):
+        texts.append(" ".join([article.title, *article.tags]))
+        texts += [f"{piece.heading}\n{piece.text}" for piece in passages]
+    analysed = iter(index_terms_many(texts))
     rows = []
-    for piece in split_passages(title=article.title, summary=article.summary, body=article.body):
-        body_terms = index_terms(f"{piece.heading}\n{piece.text}")
-        rows.append({
-            "workspace_id": article.workspace_id, "article_id": article.article_id,
-            "group_id": article.group_id or article.article_id, "locale": article.locale,
-            "visibility": article.visibility, "position": piece.position,
-            "heading": piece.heading[:300], "text": piece.text, "title_terms": title_terms,
-            "body_terms": " ".join(body_terms), "term_count": len(body_terms) + title_count,
-        })
+    for article, passages in zip(articles, pieces, strict=True):
+        title_terms = " ".join(next(analysed))
+        title_count = len(title_terms.split())
+        for piece in passages:
+            body_terms = next(analysed)
+            rows.append({
+                "workspace_id": article.workspace_id, "article_id": article.article_id,
+                "group_id": article.group_id or article.article_id, "locale": article.locale,
+                "visibility": article.visibility, "position": piece.position,
+                "heading": piece.heading[:300], "text": piece.text, "title_terms": title_terms,
+                "body_terms": " ".join(body_terms), "term_count": len(body_terms) + title_count,
+            })
     return rows
+
+
+def build_passages(article: IndexedArticle) -> list[dict[str, Any]]:
+    """Split and tokenize one article into passage rows (CPU work; no database access)."""
+    return build_rows([article])
 
 
 def passage_term_set(row: dict[str, Any]) -> set[str]:
@@ -125,10 +141,6 @@ async def replace_passages(
     await _upsert_term_counts(session, workspace_id, deltas, generation)
 
 
-def _build_all(articles: Sequence[IndexedArticle]) -> list[dict[str, Any]]:
-    return [row for article in articles for row in build_passages(article)]
-
-
 async def index_articles(
     session: AsyncSession, articles: Sequence[IndexedArticle], *,
     embedder: EmbeddingProvider | None = None,
@@ -136,7 +148,7 @@ async def index_articles(
     """(Re)index published article versions of one workspace; return the passage count."""
     if not articles:
         return 0
-    rows = await asyncio.to_thread(_build_all, articles)
+    rows = await asyncio.to_thread(build_rows, articles)
     if embedder is not None:
         vectors = await embedder.embed([f"{r['heading']}\n{r['text']}" for r in rows])
         for row, vector in zip(rows, vectors, strict=True):

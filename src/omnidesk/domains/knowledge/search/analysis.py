@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from omnidesk.core.text import normalize, related_morphemes, tokenize
+from omnidesk.core.text import normalize, related_morphemes
 from omnidesk.domains.knowledge.search.ranking import (
     COMPOUND_PIECE,
     CORRECTED,
@@ -22,13 +22,14 @@ from omnidesk.domains.knowledge.search.terms import (
     COMPOUND_MIN_SYLLABLES,
     HANGUL_RUN,
     is_hangul,
+    line_terms,
     syllable_bigrams,
 )
 from omnidesk.domains.knowledge.search.typos import Vocabulary
 
 
 def _raw_terms(query: str) -> list[tuple[str, float, str]]:
-    morphemes = tokenize(query)
+    morphemes = line_terms(query)  # analysed as the index is, a line at a time
     terms = [(t, QUESTION_WORD if t in QUESTION_WORDS else TYPED, "typed") for t in morphemes]
     for term in morphemes:
         if len(term) >= COMPOUND_MIN_SYLLABLES and is_hangul(term):

@@ -1,9 +1,16 @@
-"""Index and query terms: morphemes from omnidesk.core.text plus Korean compound pieces."""
+"""Index and query terms: morphemes from omnidesk.core.text plus Korean compound pieces.
+
+Text is analysed a line at a time, on both sides: an article's heading, list items and table
+cells are separate lines, and Kiwi reading them as one sentence joined words across them (a
+heading ending in 한 and a line starting 빛리빙 gave 빛; "points." became "oints." and "p"). A
+line without Hangul never reaches the analyser (English and numbers are split by a pattern, as
+an English query is), and a batch analyses each distinct line once (``index_terms_many``).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from omnidesk.core.text import tokenize
 
@@ -29,9 +36,30 @@ def expand_compounds(terms: Iterable[str]) -> list[str]:
     return out
 
 
+def line_terms(text: str) -> list[str]:
+    """Return the morphemes, stems and numbers of a text, analysed a line at a time."""
+    return [term for line in text.splitlines() for term in tokenize(line)]
+
+
 def index_terms(text: str) -> list[str]:
     """Return the terms stored in the full-text index for a piece of text."""
-    return expand_compounds(tokenize(text))
+    return expand_compounds(line_terms(text))
+
+
+def index_terms_many(texts: Sequence[str]) -> list[list[str]]:
+    """Return ``index_terms`` of each text, analysing each distinct line of the batch once
+    (a section's heading starts each of its passages; help centers repeat boilerplate lines)."""
+    analysed: dict[str, list[str]] = {}
+    out: list[list[str]] = []
+    for text in texts:
+        terms: list[str] = []
+        for line in text.splitlines():
+            found = analysed.get(line)
+            if found is None:
+                found = analysed[line] = expand_compounds(tokenize(line))
+            terms += found
+        out.append(terms)
+    return out
 
 
 def is_hangul(term: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,12 +14,15 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.events import OutboxEvent, emit
 from omnidesk.domains.agents.actions import do_create_team
 from omnidesk.domains.agents.schemas import TeamCreate
+from omnidesk.domains.conversations.actions import assign_row_params, assignment_change
 from omnidesk.domains.conversations.events import ConversationUpdated
 from omnidesk.domains.conversations.models import Conversation, ConversationEvent
 from omnidesk.domains.conversations.service import get_conversation
 from omnidesk.domains.routing.actions import do_assign_next, do_enqueue
-from omnidesk.domains.routing.models import QueueEntry
+from omnidesk.domains.routing.assignment.claims import claim_waiting_entry_and_capacity
+from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
 from omnidesk.domains.routing.service import (
+    get_conversation_row,
     get_queue_row,
     list_candidate_agents,
     list_decision_inputs,
@@ -177,3 +181,36 @@ async def test_one_read_gives_the_engine_the_same_agents_and_items_as_two(
     assert items == await list_waiting_items(session, workspace_id=ws, queue_id=queue_id)
     assert [item.sentiment for item in items] == [-1.0, -0.5, 0.0]  # oldest first
     assert items[1].last_agent_id == other and items[1].sla_due_at is not None
+
+
+async def test_a_claim_that_gets_no_capacity_assigns_nothing(
+    session: AsyncSession, owner: Persona
+) -> None:
+    """On PostgreSQL the claim of the entry and the agent's capacity also assigns the
+    conversation, in one statement: when the capacity is gone meanwhile, the conversation is not
+    assigned, logged or announced (the caller puts the entry back)."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite claims and assigns by separate statements")
+    ws = owner.workspace_id
+    await make_queue(session, ws, "general", is_default=True)
+    agent = await make_agent(session, owner.admin, "kim", capacity={"chat": 1})
+    conv_id, _ = await make_conversation(session, owner.admin)
+    entry = await do_enqueue(session, workspace_id=ws, conversation_id=conv_id)
+    assert entry is not None
+    await session.execute(update(AgentStateRow).where(AgentStateRow.user_id == agent)
+                          .values(chat_load=1))  # another decision took the last chat
+    now = utcnow()
+    conv = await get_conversation_row(session, workspace_id=ws, conversation_id=conv_id)
+    change = assignment_change(conv, assignee_id=agent, reason="routing", now=now)
+    claimed, taken = await claim_waiting_entry_and_capacity(
+        session, workspace_id=ws, entry_id=entry.id, user_id=agent, channel="chat", now=now,
+        values={"status": "assigned", "agent_id": agent, "assigned_at": now,
+                "offer_expires_at": None},
+        assignment=assign_row_params(session, conv=conv, change=change, now=now))
+    assert claimed is not None and not taken
+    assert await session.scalar(select(Conversation.assignee_id).where(
+        Conversation.id == conv_id)) is None
+    assert await session.scalar(select(ConversationEvent.id).where(
+        ConversationEvent.conversation_id == conv_id,
+        ConversationEvent.kind == "assigned")) is None
+    assert "conversation.assigned" not in [name for name, _ in await events(session, conv_id)]

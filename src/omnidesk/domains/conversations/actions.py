@@ -42,6 +42,10 @@ from omnidesk.domains.conversations.ownership_actions import (
 from omnidesk.domains.conversations.schemas import ConversationCreate, MessageCreate, RawInbound
 from omnidesk.domains.conversations.service import access_conversation, access_customer
 from omnidesk.domains.conversations.state_actions import (
+    AssignmentChange,
+    assign_row_ctes,
+    assign_row_params,
+    assignment_change,
     check_update_conversation,
     do_assign,
     do_assign_row,
@@ -53,7 +57,11 @@ from omnidesk.domains.conversations.state_actions import (
 
 __all__ = [
     "DEFAULT_REOPEN_WINDOW_HOURS",
+    "AssignmentChange",
     "AuditedBy",
+    "assign_row_ctes",
+    "assign_row_params",
+    "assignment_change",
     "check_create_conversation",
     "check_post_message",
     "check_update_conversation",

@@ -126,56 +126,83 @@ async def do_assign_row(
     conversation is gone."""
     now = now or utcnow()
     change = assignment_change(conv, assignee_id=assignee_id, reason=reason, now=now)
-    params = {"c_id": conv.id, "c_workspace_id": conv.workspace_id, "c_updated_at": now,
-              **{f"c_{key}": value for key, value in change.values.items()},
-              "l_kind": change.kind, "l_data": change.data, "l_created_at": now,
-              **{f"o_{key}": value for key, value in outbox_values(
-                  session, change.event, workspace_id=conv.workspace_id).items()}}
+    params = assign_row_params(session, conv=conv, change=change, now=now)
     connection = await session.connection()
-    statements = _assign_row_statements(connection.dialect.name)
-    for statement in statements:
+    for statement in _assign_row_statements(connection.dialect.name):
         if (await connection.execute(statement, params)).first() is None:
             raise NotFound("conversation not found")
     return change
+
+
+def assign_row_params(
+    session: AsyncSession, *, conv: Any, change: AssignmentChange, now: dt.datetime
+) -> dict[str, Any]:
+    """Return the parameters of ``do_assign_row``'s statements (and ``assign_row_ctes``')."""
+    return {"c_id": conv.id, "c_workspace_id": conv.workspace_id, "c_updated_at": now,
+            **{f"c_{key}": value for key, value in change.values.items()},
+            "l_kind": change.kind, "l_data": change.data, "l_created_at": now,
+            **{f"o_{key}": value for key, value in outbox_values(
+                session, change.event, workspace_id=conv.workspace_id).items()}}
+
+
+_ASSIGNED = ("assignee_id", "team_id", "owner", "assigned_at", "updated_at")
+_LOG_COLUMNS = ("kind", "data", "created_at")
+_OUTBOX_COLUMNS = ("workspace_id", "name", "payload", "key", "fanned_out", "created_at")
+
+
+def assign_row_ctes(gate: Any = None) -> tuple[Any, Any, Any]:
+    """Return ``do_assign_row``'s PostgreSQL writes as data-modifying CTEs (the conversation's
+    UPDATE, then its log row and its outbox row, both only when the UPDATE found it), for a
+    caller that folds an assignment into its own statement with ``assign_row_params``' values;
+    ``gate``: a condition the UPDATE also requires (routing's claim: the agent's capacity was
+    taken). Built per call: callers cache the statement they build with them."""
+    table: Any = Conversation.__table__
+    log: Any = ConversationEvent.__table__
+    outbox: Any = OutboxEvent.__table__
+    changed = (
+        update(table)
+        .where(table.c.id == bindparam("c_id"), table.c.workspace_id == bindparam("c_workspace_id"))
+        .values({key: bindparam(f"c_{key}", type_=table.c[key].type) for key in _ASSIGNED})
+        .returning(table.c.id, table.c.workspace_id)
+    )
+    assigned = (changed if gate is None else changed.where(gate)).cte("assigned")
+    logged = insert(log).from_select(
+        ["workspace_id", "conversation_id", "actor_kind", *_LOG_COLUMNS],
+        select(assigned.c.workspace_id, assigned.c.id, literal("system"),
+               *(bindparam(f"l_{key}", type_=log.c[key].type) for key in _LOG_COLUMNS)),
+    ).cte("logged")
+    announced = insert(outbox).from_select(
+        list(_OUTBOX_COLUMNS),
+        select(*(bindparam(f"o_{key}", type_=outbox.c[key].type) for key in _OUTBOX_COLUMNS)
+               ).select_from(assigned),
+    ).cte("announced")
+    return assigned, logged, announced
 
 
 @cache
 def _assign_row_statements(dialect: str) -> tuple[Any, ...]:
     """Build do_assign_row's statements once per dialect: the conversation's UPDATE, its log row
     and the outbox row, the last two only when the UPDATE found the conversation."""
+    if dialect == "postgresql":
+        assigned, logged, announced = assign_row_ctes()
+        return (select(assigned.c.id).add_cte(logged, announced),)
     table: Any = Conversation.__table__
     log: Any = ConversationEvent.__table__
     outbox: Any = OutboxEvent.__table__
-    keys = ("assignee_id", "team_id", "owner", "assigned_at", "updated_at")
     changed = (
         update(table)
         .where(table.c.id == bindparam("c_id"), table.c.workspace_id == bindparam("c_workspace_id"))
-        .values({key: bindparam(f"c_{key}", type_=table.c[key].type) for key in keys})
-        .returning(table.c.id, table.c.workspace_id)
+        .values({key: bindparam(f"c_{key}", type_=table.c[key].type) for key in _ASSIGNED})
+        .returning(table.c.id)
     )
-    log_columns = ("kind", "data", "created_at")
-    outbox_columns = ("workspace_id", "name", "payload", "key", "fanned_out", "created_at")
-
-    if dialect != "postgresql":
-        log_row = insert(log).values(
-            workspace_id=bindparam("c_workspace_id"), conversation_id=bindparam("c_id"),
-            actor_kind="system", **{key: bindparam(f"l_{key}", type_=log.c[key].type)
-                                    for key in log_columns}).returning(log.c.id)
-        outbox_row = insert(outbox).values(
-            {key: bindparam(f"o_{key}", type_=outbox.c[key].type) for key in outbox_columns}
-        ).returning(outbox.c.id)
-        return changed, log_row, outbox_row
-    assigned = changed.cte("assigned")
-    logged = insert(log).from_select(
-        ["workspace_id", "conversation_id", "actor_kind", *log_columns],
-        select(assigned.c.workspace_id, assigned.c.id, literal("system"),
-               *(bindparam(f"l_{key}", type_=log.c[key].type) for key in log_columns)),
-    ).cte("logged")
-    return (insert(outbox).from_select(
-        list(outbox_columns),
-        select(*(bindparam(f"o_{key}", type_=outbox.c[key].type) for key in outbox_columns)
-               ).select_from(assigned),
-    ).add_cte(logged).returning(outbox.c.id),)
+    log_row = insert(log).values(
+        workspace_id=bindparam("c_workspace_id"), conversation_id=bindparam("c_id"),
+        actor_kind="system", **{key: bindparam(f"l_{key}", type_=log.c[key].type)
+                                for key in _LOG_COLUMNS}).returning(log.c.id)
+    outbox_row = insert(outbox).values(
+        {key: bindparam(f"o_{key}", type_=outbox.c[key].type) for key in _OUTBOX_COLUMNS}
+    ).returning(outbox.c.id)
+    return changed, log_row, outbox_row
 
 
 async def do_set_status(

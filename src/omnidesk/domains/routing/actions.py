@@ -20,7 +20,12 @@ from omnidesk.core.errors import NotFound
 from omnidesk.core.events import emit, outbox_values
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.assist.service import customer_standing, is_vip, vip_keys
-from omnidesk.domains.conversations.actions import do_assign, do_assign_row
+from omnidesk.domains.conversations.actions import (
+    assign_row_params,
+    assignment_change,
+    do_assign,
+    do_assign_row,
+)
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.engagement.service import predict_contact_reason
 from omnidesk.domains.routing import events as ev
@@ -134,7 +139,9 @@ async def do_enqueue(
         last_agent_id=sticky[0] if sticky else None,
         last_agent_at=sticky[1] if sticky else None,
     )
-    return await _store_entry(session, found.entry, conv, values)
+    entry = await _store_entry(session, found.entry, conv, values)
+    rows[QueueEntry, entry.id] = conv.id  # whose row the assignment may use
+    return entry
 
 
 async def flush_pending(session: AsyncSession) -> None:
@@ -252,9 +259,15 @@ async def _apply(
         "assigned_at": now,
         "offer_expires_at": None if expires is None else dt.datetime.fromtimestamp(expires, dt.UTC),
     }  # fmt: skip
+    assignment, conv = None, None
+    if expires is None and session.get_bind().dialect.name == "postgresql":
+        conv = _held_conversation(session, _row_id(item.id))
+    if conv is not None:  # the claim assigns it too, by the same statement
+        change = assignment_change(conv, assignee_id=agent_id, reason="routing", now=now)
+        assignment = assign_row_params(session, conv=conv, change=change, now=now)
     entry, taken = await claim_waiting_entry_and_capacity(
         session, workspace_id=workspace_id, entry_id=_row_id(item.id), values=values,
-        user_id=agent_id, channel=item.channel, now=now)
+        user_id=agent_id, channel=item.channel, now=now, assignment=assignment)
     if entry is None:
         return None
     if not taken:
@@ -265,9 +278,24 @@ async def _apply(
     if expires is not None:
         await insert_events(session, [outbox_values(session, ev.RoutingOffered.of(entry),
                                                     workspace_id=workspace_id)])
+    elif conv is not None:
+        transaction_rows(session).pop((ConversationRow, conv.id), None)
     else:
         await _assign_decided(session, entry, agent_id, now)
     return entry
+
+
+def _held_conversation(session: AsyncSession, entry_id: int) -> ConversationRow | None:
+    """Return the conversation row ``do_enqueue`` read in this transaction for this entry,
+    unless the session holds the conversation loaded (then the object is what changes)."""
+    rows = transaction_rows(session)
+    conversation_id = rows.get((QueueEntry, entry_id))
+    conv = None if conversation_id is None else rows.get((ConversationRow, conversation_id))
+    if conv is None:
+        return None
+    key = Conversation.__mapper__.identity_key_from_primary_key((conversation_id,))
+    return None if session.sync_session.identity_map.get(key) is not None else cast(
+        ConversationRow, conv)
 
 
 async def _assign_decided(

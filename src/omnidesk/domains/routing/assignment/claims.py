@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, case, exists, func, insert, literal, select, update
+from sqlalchemy import String, and_, bindparam, case, exists, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,8 +22,10 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from omnidesk.core.db import rowcount
+from omnidesk.core.errors import NotFound
 from omnidesk.core.events import OutboxEvent
 from omnidesk.domains.agents.models import User
+from omnidesk.domains.conversations.actions import assign_row_ctes
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
 
 RAW = {"synchronize_session": False}
@@ -97,7 +99,7 @@ def _claim_waiting_statement(keys: tuple[str, ...]) -> Any:
 
 async def claim_waiting_entry_and_capacity(
     session: AsyncSession, *, workspace_id: int, entry_id: int, values: dict[str, Any],
-    user_id: int, channel: str, now: dt.datetime,
+    user_id: int, channel: str, now: dt.datetime, assignment: dict[str, Any] | None = None,
 ) -> tuple[QueueEntry | None, bool]:
     """Claim a waiting entry (``claim_waiting_entry``), then a unit of the agent's capacity
     (``claim_capacity``) only if the entry was claimed; return the entry (None when another
@@ -107,9 +109,13 @@ async def claim_waiting_entry_and_capacity(
     matches nothing unless the entry UPDATE returned its row); elsewhere they are two. Either way
     a claimed entry without capacity is the caller's to put back. The caller already holds the
     agent's row lock (``list_candidate_agents(lock=True)``), so the lock order stays agents, then
-    entries, though one statement updates both.
+    entries, though one statement updates both. ``assignment`` (PostgreSQL only): the
+    parameters of the conversation's assignment (``conversations.assign_row_params``), written
+    by the same statement only when the capacity was taken; NotFound when the conversation is
+    gone.
     """
     if session.get_bind().dialect.name != "postgresql":
+        assert assignment is None, "the assignment is folded into the claim on PostgreSQL only"
         entry = await claim_waiting_entry(session, entry_id=entry_id, values=values)
         if entry is None:
             return None, False
@@ -117,15 +123,21 @@ async def claim_waiting_entry_and_capacity(
                                      channel=channel, now=now)
         return entry, taken
     params = {"entry_id": entry_id, "b_workspace_id": workspace_id, "b_user_id": user_id,
-              "b_now": now, **{f"new_{key}": value for key, value in values.items()}}
-    row = (await session.execute(_claim_both_statement(tuple(values), channel), params,
-                                 execution_options=FRESH)).first()
-    return (None, False) if row is None else (row[0], bool(row[1]))
+              "b_now": now, **{f"new_{key}": value for key, value in values.items()},
+              **(assignment or {})}
+    statement = _claim_both_statement(tuple(values), channel, assignment is not None)
+    row = (await session.execute(statement, params, execution_options=FRESH)).first()
+    if row is None:
+        return None, False
+    if assignment is not None and row[1] and not row[2]:
+        raise NotFound("conversation not found")
+    return row[0], bool(row[1])
 
 
 @cache
-def _claim_both_statement(keys: tuple[str, ...], channel: str) -> Any:
-    """Build the PostgreSQL claim of an entry and of capacity once per columns and class."""
+def _claim_both_statement(keys: tuple[str, ...], channel: str, assign: bool) -> Any:
+    """Build the PostgreSQL claim of an entry and of capacity once per columns, class and
+    whether it assigns the conversation too."""
     columns = QueueEntry.__table__.c
     claimed = (
         update(QueueEntry)
@@ -141,7 +153,13 @@ def _claim_both_statement(keys: tuple[str, ...], channel: str) -> Any:
         .cte("claimed_capacity")
     )
     taken = select(func.count()).select_from(capacity).scalar_subquery()
-    return select(aliased(QueueEntry, claimed), taken)
+    if not assign:
+        return select(aliased(QueueEntry, claimed), taken)
+    own = bindparam("c_id") == select(claimed.c.conversation_id).scalar_subquery()
+    assigned, logged, announced = assign_row_ctes(
+        and_(own, exists(select(1).select_from(capacity))))
+    done = select(func.count()).select_from(assigned).scalar_subquery()
+    return select(aliased(QueueEntry, claimed), taken, done).add_cte(logged, announced)
 
 
 async def claim_capacity(

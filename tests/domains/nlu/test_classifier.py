@@ -1,7 +1,11 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from omnidesk.domains.nlu.calibration import choose_threshold
 from omnidesk.domains.nlu.classifier import train_intent_model
+from omnidesk.domains.nlu.dataset import load_labelled_csv
 from omnidesk.domains.nlu.schemas import IntentModel, TrainingError
 from omnidesk.domains.nlu.training import train_from_rows
 
@@ -82,3 +86,62 @@ def test_without_an_oos_label_low_confidence_is_still_flagged() -> None:
     prediction = model.predict("where is my order")
     assert prediction.intent == "order_status"
     assert prediction.is_oos == (prediction.confidence < model.threshold)
+
+
+def test_out_of_scope_is_decided_on_the_probability_of_oos(small_model: IntentModel) -> None:
+    assert small_model.oos_rule == "oos_probability"
+    for text in ["오늘 날씨 어때?", "tell me a joke please", "환불 언제 돼요", "where is my order",
+                 "상담원 연결", "주식 추천"]:
+        prediction = small_model.predict(text)
+        probability = dict(prediction.top)
+        assert prediction.is_oos == (probability["oos"] >= small_model.threshold)
+        if not prediction.is_oos:
+            assert prediction.confidence == probability[prediction.intent]
+        assert 0 <= prediction.confidence <= 1
+
+
+def test_the_threshold_rule_travels_with_the_model_and_old_models_keep_theirs(
+        small_model: IntentModel) -> None:
+    import io
+    import json
+
+    assert IntentModel.from_bytes(small_model.to_bytes()).oos_rule == "oos_probability"
+    with np.load(io.BytesIO(small_model.to_bytes()), allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    meta = json.loads(arrays["meta"].tobytes())
+    del meta["oos_rule"]  # as models trained before the rule was stored
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    old = IntentModel.from_bytes(buffer.getvalue())
+    assert old.oos_rule == "confidence"
+    prediction = old.predict("환불 언제 돼요")
+    assert prediction.is_oos == (prediction.top[0][0] == "oos"
+                                 or prediction.confidence < old.threshold)
+
+
+def test_the_oos_threshold_separates_what_the_top_confidence_cannot() -> None:
+    # Columns: intent a, oos, intent b. The in-scope rows are right at 0.55; the out-of-scope rows
+    # look surer (0.6 for a) but carry 0.4 of oos, which in-scope rows never reach.
+    in_scope = [[0.55, 0.05, 0.40]] * 8
+    out_of_scope = [[0.60, 0.40, 0.0]] * 2
+    choice = choose_threshold(np.array(in_scope + out_of_scope), np.array([0] * 8 + [1] * 2), 1)
+    assert choice.rule == "oos_probability"
+    assert 0.05 < choice.threshold <= 0.40
+    assert (choice.in_scope_accuracy, choice.oos_recall) == (1.0, 1.0)
+
+
+def test_other_companies_services_are_out_of_scope_in_the_store_set(kointent_csv: Path) -> None:
+    rows = load_labelled_csv(kointent_csv)
+    model = train_intent_model(rows.texts, rows.labels)
+    assert model.oos_scale is not None
+    for text in ["배민에서 시킨 치킨 주문 취소해줘", "Can you cancel my Spotify subscription?",
+                 "넷플릭스 결제 취소하고 싶어요"]:
+        prediction = model.predict(text)
+        assert prediction.intent == "oos", text
+        # the calibrated out-of-scope probability, not the softmax's share for a rare label
+        assert prediction.confidence >= 0.5, text
+    for text, intent in [("카카오페이로 결제했는데 실패했어요", "payment_issue"),
+                         ("주문한 거 취소해 주세요", "cancel_order"),
+                         ("cancel my order please", "cancel_order")]:
+        assert model.predict(text).intent == intent, text

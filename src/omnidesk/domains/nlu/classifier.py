@@ -1,14 +1,17 @@
 """Intent classifier: TF-IDF features into a linear SVM, calibrated, with out-of-scope detection.
 
 Training runs k-fold cross-validation on the training rows only; the out-of-fold scores fit the
-temperature (calibration) and the out-of-scope threshold, and give honest training metrics. The
-final model is then fitted on all rows. A model is plain bytes so it can be stored per workspace.
+temperature (calibration) and the out-of-scope threshold (on the calibrated probability of ``oos``
+when the rows have out-of-scope examples, else on the top confidence), and give honest training
+metrics. The final model is then fitted on all rows. A model is plain bytes so it can be stored
+per workspace.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,6 +32,10 @@ FORMAT_VERSION = 2  # 1: a joblib pickle of the scikit-learn pipeline (still rea
 TOP_K = 5
 COEF_EPSILON = 1e-3
 NPZ_MAGIC = b"PK\x03\x04"  # format 2 is a zip (.npz); format 1 a zlib'd pickle
+# How a model's threshold is applied (``nlu.calibration`` chooses the rule and the threshold).
+RULE_CONFIDENCE = "confidence"  # out of scope when the top probability is below the threshold
+RULE_OOS_PROBABILITY = "oos_probability"  # out of scope when P(oos) reaches the threshold
+OOS_FLOOR = 1e-12  # P(oos) is floored before its logarithm (``oos_scale``)
 ProgressCallback = Callable[[str, int, int], None]
 
 
@@ -57,6 +64,12 @@ class IntentModel:
     version: str = ""
     trained_at: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
+    # How ``threshold`` is applied: "oos_probability" (P(oos) >= threshold; models trained with
+    # ``oos`` rows) or "confidence" (top probability < threshold; the rule of older models).
+    oos_rule: str = "confidence"
+    # With "oos_probability": (a, b) of sigmoid(a * log P(oos) + b), the confidence reported for an
+    # out-of-scope call (``calibration.fit_oos_scale``).
+    oos_scale: tuple[float, float] | None = None
 
     @property
     def has_oos_class(self) -> bool:
@@ -85,16 +98,32 @@ class IntentModel:
 
         order = np.argsort(-row)[:TOP_K]
         top = [(self.labels[i], float(row[i])) for i in order]
+        if self.oos_rule == RULE_OOS_PROBABILITY and self.has_oos_class:
+            oos_index = self.labels.index(OOS_LABEL)
+            if row[oos_index] >= self.threshold:
+                return IntentPrediction(intent=OOS_LABEL, confidence=self._oos_confidence(
+                    float(row[oos_index])), is_oos=True, top=top)
+            best = max((i for i in range(len(row)) if i != oos_index), key=row.__getitem__)
+            return IntentPrediction(intent=self.labels[best], confidence=float(row[best]),
+                                    is_oos=False, top=top)
         best_label, confidence = top[0]
         is_oos = best_label == OOS_LABEL or confidence < self.threshold
         intent = OOS_LABEL if is_oos else best_label
         return IntentPrediction(intent=intent, confidence=confidence, is_oos=is_oos, top=top)
 
+    def _oos_confidence(self, oos_probability: float) -> float:
+        if self.oos_scale is None:
+            return oos_probability
+        slope, intercept = self.oos_scale
+        z = slope * math.log(max(oos_probability, OOS_FLOOR)) + intercept
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
     def to_bytes(self) -> bytes:
         """Serialize the model and its metadata: numpy arrays and JSON, no pickle."""
         return self.scorer.to_npz({
             "format": FORMAT_VERSION, "labels": self.labels, "temperature": self.temperature,
-            "threshold": self.threshold, "version": self.version,
+            "threshold": self.threshold, "oos_rule": self.oos_rule,
+            "oos_scale": list(self.oos_scale) if self.oos_scale else None, "version": self.version,
             "trained_at": self.trained_at, "metrics": self.metrics})
 
     @classmethod
@@ -110,7 +139,9 @@ class IntentModel:
         return cls(scorer=scorer, labels=list(meta["labels"]),
                    temperature=float(meta["temperature"]), threshold=float(meta["threshold"]),
                    version=meta["version"], trained_at=meta["trained_at"],
-                   metrics=dict(meta["metrics"]))
+                   metrics=dict(meta["metrics"]),
+                   oos_rule=str(meta.get("oos_rule", RULE_CONFIDENCE)),
+                   oos_scale=_pair(meta.get("oos_scale")))
 
     @classmethod
     def _from_pickle(cls, data: bytes) -> IntentModel:
@@ -141,6 +172,7 @@ def train_intent_model(
 
     from omnidesk.domains.nlu.calibration import (
         choose_threshold,
+        fit_oos_scale,
         fit_temperature,
         scores_to_probabilities,
     )
@@ -178,7 +210,14 @@ def train_intent_model(
         version=trained_at.strftime("%Y%m%d%H%M%S%f"),
         trained_at=trained_at.isoformat(),
         metrics=metrics,
+        oos_rule=choice.rule,
+        oos_scale=(None if oos_index is None else
+                   fit_oos_scale(probabilities[:, oos_index], label_index, oos_index)),
     )
+
+
+def _pair(value: Any) -> tuple[float, float] | None:
+    return (float(value[0]), float(value[1])) if value else None
 
 
 def _check_rows(texts: list[str], labels: list[str]) -> list[str]:

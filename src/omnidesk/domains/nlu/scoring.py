@@ -38,7 +38,9 @@ KINDS = ("word", "char", "char_wb", "terms")
 # The dense views a model may name: unit sentence vectors of a whole text (nlu.embedding).
 DENSE_FUNCTIONS: dict[str, Callable[[Sequence[str]], np.ndarray]] = {
     "meaning_vectors": features.meaning_array,
+    "company_vectors": features.company_array,
 }
+DENSE_WIDTHS = {"meaning_vectors": DIMENSIONS, "company_vectors": 1}
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's _VectorizerMixin
 
 
@@ -206,7 +208,7 @@ def _export_view(vectorizer: Any, weight: float | None) -> TfidfView | DenseView
         name = getattr(function, "__name__", "")
         if name not in DENSE_FUNCTIONS or getattr(features, name, None) is not function:
             raise ValueError(f"cannot export the function view {name or function!r}")
-        return DenseView(function=name, width=DIMENSIONS, weight=weight)
+        return DenseView(function=name, width=DENSE_WIDTHS[name], weight=weight)
     unsupported = [name for name, ok in (
         ("stop_words", vectorizer.stop_words is None), ("strip_accents", not vectorizer.strip_accents),
         ("binary", not vectorizer.binary), ("norm", vectorizer.norm == "l2"),

@@ -65,7 +65,7 @@ async def resolve_actor(request: HTTPConnection, session: AsyncSession) -> Actor
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         actor = await authenticate_token(session, token=header[7:].strip())
-        if actor is not None:
+        if actor is not None and session.dirty:  # the use stamped (at most every few minutes)
             await session.commit()
         return actor
     key = request.session.get("key")

@@ -30,6 +30,7 @@ import json
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,11 +107,19 @@ def _locked(variant: str) -> Iterator[None]:
 
 
 def _fresh(folder: Path, pattern: str) -> None:
-    """Empty the cache of the variant's older templates (another day's or code version's) and
-    make ``folder`` for the new one."""
+    """Empty the cache of the variant's older templates (another day's, or another code
+    version's made over an hour ago: a run of another checkout may be copying a newer one right
+    now) and make ``folder`` for the new one."""
+    unused = time.time() - 3600
     for old in CACHE.glob(pattern):
-        shutil.rmtree(old, ignore_errors=True)
+        if old.stat().st_mtime < unused or not old.name.startswith(_day_prefix(pattern)):
+            shutil.rmtree(old, ignore_errors=True)
     folder.mkdir()
+
+
+def _day_prefix(pattern: str) -> str:
+    """The name every template of the pattern's variant made today starts with."""
+    return f"{pattern.removesuffix('*')}{dt.date.today().isoformat()}-"
 
 
 async def _load_into(url: str, variant: str) -> LoadedDemo:

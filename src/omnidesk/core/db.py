@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -20,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import CursorResult, Result
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -180,13 +181,40 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_over
         kwargs.update(pool_size=pool_size, max_overflow=max_overflow, pool_timeout=pool_timeout)
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
-    else:
-        kwargs["pool_pre_ping"] = True
     engine = create_async_engine(url, **kwargs)
     event.listen(engine.sync_engine, "before_cursor_execute", _storable_parameters, retval=True)
     if url.startswith("sqlite"):
         _tune_sqlite(engine)
+    else:
+        _ping_when_idle(engine)
     return engine
+
+
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Check a pooled connection before use only when it sat idle for a while (a restarted or
+    failed-over database, a proxy's idle timeout): a connection returned a moment ago is used
+    as it is. SQLAlchemy's pool_pre_ping pinged on every checkout, one round trip for every
+    session (each message, each delivery). A dead connection is replaced before anyone uses it
+    (the pool retries the checkout on a DisconnectionError)."""
+    sync = engine.sync_engine
+
+    def checked_in(_dbapi: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    def checked_out(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("checked_in", None)
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            sync.dialect.do_ping(dbapi)
+        except Exception as exc:  # any failure: this connection is not usable
+            raise DisconnectionError(f"idle connection failed its ping: {exc}") from exc
+
+    event.listen(sync.pool, "checkin", checked_in)
+    event.listen(sync.pool, "checkout", checked_out)
 
 
 def _storable_parameters(_conn: Any, _cursor: Any, statement: str, parameters: Any,

@@ -4,6 +4,11 @@ The indexer runs as a schedule (``tasks.py``) rather than a subscriber on ``mess
 so the message hot path pays nothing for search and the analyser works on batches off the event
 loop. Messages committed out of id order are not lost: each pass looks back ``LOOKBACK`` ids
 behind its mark for messages without an index row.
+
+A batch is analysed in one pass: the knowledge base's analyser (``analyse_text``) reads a text a
+line at a time, so a text's terms are its lines' terms in order, and each distinct line of the
+batch (a greeting, "감사합니다", a template reply) goes through it once. The rows are written
+with one multi-row INSERT, not as ORM objects.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.conversations.models import Message
@@ -24,8 +29,21 @@ LOOKBACK = 500
 
 
 def analyse_all(texts: Sequence[str]) -> list[str]:
-    """Return each text's index terms as one space-separated string (CPU work)."""
-    return [" ".join(analyse_text(text)) if text.strip() else "" for text in texts]
+    """Return each text's index terms as one space-separated string (CPU work).
+
+    The same terms as ``analyse_text`` of each text, with each distinct line analysed once."""
+    analysed: dict[str, str] = {}
+    out: list[str] = []
+    for text in texts:
+        terms = []
+        for line in text.splitlines():
+            found = analysed.get(line)
+            if found is None:
+                found = analysed[line] = " ".join(analyse_text(line)) if line.strip() else ""
+            if found:
+                terms.append(found)
+        out.append(" ".join(terms))
+    return out
 
 
 async def _state(session: AsyncSession) -> SearchIndexState:
@@ -48,10 +66,10 @@ async def do_index_new_messages(session: AsyncSession, *, batch: int = BATCH) ->
     if not rows:
         return 0
     terms = await asyncio.to_thread(analyse_all, [row.text or "" for row in rows])
-    session.add_all(SearchMessage(id=row.id, workspace_id=row.workspace_id,
-                                  conversation_id=row.conversation_id,
-                                  created_at=row.created_at, terms=t[:20000])
-                    for row, t in zip(rows, terms, strict=True))
+    await session.execute(insert(SearchMessage), [
+        {"id": row.id, "workspace_id": row.workspace_id, "conversation_id": row.conversation_id,
+         "created_at": row.created_at, "terms": t[:20000]}
+        for row, t in zip(rows, terms, strict=True)])
     state.last_id = max(state.last_id, rows[-1].id)
     await session.flush()
     return len(rows)

@@ -22,7 +22,7 @@ from omnidesk.domains.knowledge.models import (
 )
 from omnidesk.domains.knowledge.search.engine import HoursSource, Passage, search
 from omnidesk.domains.knowledge.search.learned import warm_article_models
-from omnidesk.domains.knowledge.search.terms import index_terms
+from omnidesk.domains.knowledge.search.terms import index_terms, index_terms_many
 
 __all__ = [
     "HoursSource",
@@ -248,3 +248,8 @@ def analyse_text(text: str) -> list[str]:
     """Return the terms the knowledge base indexes for a text (Korean morphemes with compound
     pieces, English stems, numbers): the one analyser other domains' search indexes use."""
     return index_terms(text)
+
+
+def analyse_texts(texts: Sequence[str]) -> list[list[str]]:
+    """``analyse_text`` of each text of a batch, each distinct line analysed once (CPU work)."""
+    return index_terms_many(texts)

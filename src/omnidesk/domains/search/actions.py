@@ -5,9 +5,9 @@ so the message hot path pays nothing for search and the analyser works on batche
 loop. Messages committed out of id order are not lost: each pass looks back ``LOOKBACK`` ids
 behind its mark for messages without an index row.
 
-A batch is analysed in one pass: the knowledge base's analyser (``analyse_text``) reads a text a
-line at a time, so a text's terms are its lines' terms in order, and each distinct line of the
-batch (a greeting, "감사합니다", a template reply) goes through it once. The rows are written
+A batch is analysed in one pass by the knowledge base's analyser (``analyse_texts``: the terms
+of ``analyse_text`` for each text, each distinct line of the batch, such as a greeting,
+"감사합니다" or a template reply, analysed once). The rows are written
 with one multi-row INSERT, not as ORM objects.
 """
 
@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.conversations.models import Message
-from omnidesk.domains.knowledge.service import analyse_text
+from omnidesk.domains.knowledge.service import analyse_texts
 from omnidesk.domains.search.models import SearchIndexState, SearchMessage
 
 MESSAGES = "messages"
@@ -29,21 +29,9 @@ LOOKBACK = 500
 
 
 def analyse_all(texts: Sequence[str]) -> list[str]:
-    """Return each text's index terms as one space-separated string (CPU work).
-
-    The same terms as ``analyse_text`` of each text, with each distinct line analysed once."""
-    analysed: dict[str, str] = {}
-    out: list[str] = []
-    for text in texts:
-        terms = []
-        for line in text.splitlines():
-            found = analysed.get(line)
-            if found is None:
-                found = analysed[line] = " ".join(analyse_text(line)) if line.strip() else ""
-            if found:
-                terms.append(found)
-        out.append(" ".join(terms))
-    return out
+    """Return each text's index terms as one space-separated string (CPU work): the knowledge
+    base's analysis, each distinct line of the batch analysed once."""
+    return [" ".join(terms) for terms in analyse_texts(texts)]
 
 
 async def _state(session: AsyncSession) -> SearchIndexState:

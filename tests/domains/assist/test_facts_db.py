@@ -90,5 +90,14 @@ async def test_one_statement_gathers_a_customers_facts(
     everyone: dict[int, Any] = await gather_facts(session, workspace_id=ws, settings={})
     assert everyone[customer.id] == facts
     assert (everyone[other.id].spent, everyone[other.id].avg_csat) == (Decimal(5), 5.0)
+    both = await gather_facts(session, workspace_id=ws, settings={},  # the shape for several
+                              customer_ids={customer.id, other.id})
+    assert both == {customer.id: facts, other.id: everyone[other.id]}
+    assert (await gather_facts(session, workspace_id=ws, settings={}, customer_ids={other.id})
+            ) == {other.id: everyone[other.id]}  # one customer: the shape for one
     tier, segments = await customer_standing(session, workspace_id=ws, customer_id=customer.id)
     assert tier == "vip" and {"vip", "unhappy", "frequent_contact"} <= set(segments)
+    session.add(Order(workspace_id=ws, external_id="B2", customer_id=other.id,
+                      total=Decimal(2000000), placed_at=now))  # not flushed: still counted
+    assert (await customer_standing(session, workspace_id=ws, customer_id=other.id,
+                                    settings={}))[0] == "vip"

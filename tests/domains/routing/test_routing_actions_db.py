@@ -327,3 +327,42 @@ async def test_routing_and_the_bot_call_the_same_customers_vip(
         assert entry is not None and entry.vip is expected
         assert await is_vip(session, workspace_id=ws, customer_id=customer_id,
                             settings=settings) is expected
+
+
+async def test_a_segment_rule_routes_by_the_conversations_customers_segments(
+    session: AsyncSession, owner: Persona
+) -> None:
+    """Enqueue reads the customer's facts within its own statement: the segments a rule tests are
+    those ``customer_standing`` (the agent's panel, the bot, campaigns) gives that customer, from
+    their orders, never another customer's, and a merged customer has none."""
+    from omnidesk.domains.customers.models import Customer
+    from omnidesk.domains.workspaces.models import Workspace
+
+    ws = owner.workspace_id
+    general = await make_queue(session, ws, "general", is_default=True)
+    care = await make_queue(session, ws, "care")
+    await make_rule(session, ws, care, {"segment": ["repeat_buyer"]})
+    workspace = await session.get(Workspace, ws)
+    assert workspace is not None
+    workspace.settings = {**(workspace.settings or {}), "segments": [
+        {"key": "repeat_buyer", "name_en": "Repeat buyers",
+         "rules": [{"field": "orders", "op": ">=", "value": 2}]}]}
+    repeat, repeat_customer = await make_conversation(session, owner.admin)
+    once, once_customer = await make_conversation(session, owner.admin)
+    merged, merged_customer = await make_conversation(session, owner.admin)
+    for n, customer_id in enumerate((repeat_customer, repeat_customer, once_customer,
+                                     merged_customer, merged_customer)):
+        session.add(Order(workspace_id=ws, customer_id=customer_id, external_id=f"SEG-{n}",
+                          status="delivered", total=Decimal(1000), placed_at=utcnow()))
+    gone = await session.get(Customer, merged_customer)
+    assert gone is not None
+    gone.merged_into_id = once_customer
+    await session.flush()
+    for conv, customer_id, queue in ((repeat, repeat_customer, care),
+                                     (once, once_customer, general),
+                                     (merged, merged_customer, general)):
+        entry = await do_enqueue(session, workspace_id=ws, conversation_id=conv)
+        assert entry is not None and entry.queue_id == queue
+        segments = (await customer_standing(session, workspace_id=ws,
+                                            customer_id=customer_id))[1]
+        assert ("repeat_buyer" in segments) is (queue == care)

@@ -48,18 +48,30 @@ BEHAVIOUR_KINDS = ("view", "cart")  # counted over the last 30 days
 
 
 @cache
-def _facts_statement(dialect: str, by_ids: bool) -> Select[Any]:
-    """Build the facts statement once per dialect and shape (some customers, or all of them).
+def _facts_statement(dialect: str, shape: str) -> Select[Any]:
+    """Build the facts statement once per dialect and shape: ``one`` customer (a plain bound
+    parameter, ``IN ($n)``: its SQL is fixed, where an expanding list is rewritten on every run),
+    ``some`` (an expanding list) or ``all``."""
+    ids: BindParameter[Any] | list[Any] | None = {
+        "one": [bindparam("facts_customer_id")],
+        "some": bindparam("facts_customer_ids", expanding=True), "all": None}[shape]
+    return facts_query(dialect, ids)
 
-    One row per active customer: their tags and attributes, then, from grouped subqueries joined
-    on the customer, their orders (``commerce.service``: the one definition of spend), ordered
-    items, behaviour counts, conversations (count, open, channels, last) and the CSAT kept per
-    conversation (``feedback.service``: each conversation's latest answer). Each subquery is
-    limited to the customers asked for, so one customer costs a few index reads.
+
+def facts_query(dialect: str, ids: BindParameter[Any] | list[Any] | None) -> Select[Any]:
+    """Build the facts statement (bind parameters ``facts_params``) for the customers ``ids``
+    names: an expanding bind parameter, a list of one expression (a bound id, or a scalar
+    subquery: routing reads one conversation's customer within its own statement) or None (every
+    active customer of the workspace).
+
+    One row per active customer: their id, tags and attributes, then, from grouped subqueries
+    joined on the customer, their orders (``commerce.service``: the one definition of spend),
+    ordered items, behaviour counts, conversations (count, open, channels, last) and the CSAT kept
+    per conversation (``feedback.service``: each conversation's latest answer); ``facts_of_row``
+    reads it. Each subquery is limited to the customers asked for, so one customer costs a few
+    index reads.
     """
     ws: BindParameter[int] = bindparam("facts_workspace_id")
-    ids: BindParameter[Any] | None = (bindparam("facts_customer_ids", expanding=True)
-                                      if by_ids else None)
     since = bindparam("facts_since", type_=UTCDateTime())
     orders = order_totals_query(ws, ids).subquery("facts_orders")
     items = order_items_query(ws, ids).subquery("facts_items")
@@ -100,6 +112,17 @@ def _facts_statement(dialect: str, by_ids: bool) -> Select[Any]:
     )  # fmt: skip
 
 
+def facts_params(workspace_id: int, now: dt.datetime) -> dict[str, Any]:
+    """Return the values of facts_query's bind parameters but the customer ids."""
+    return {"facts_workspace_id": workspace_id, "facts_since": now - dt.timedelta(days=30)}
+
+
+def facts_of_row(row: Any, settings: dict[str, Any], now: dt.datetime) -> CustomerFacts | None:
+    """Return a customer's facts from facts_query's columns read within another statement (an
+    outer join: None when the customer is not active)."""
+    return None if row[0] is None else _facts_of(row, tiers_from_settings(settings), now)
+
+
 def _facts_of(row: Any, tiers: list[Any], now: dt.datetime) -> CustomerFacts:
     """Turn one row of the facts statement into a customer's facts (their tier included)."""
     (customer_id, tags, attributes, orders, spent, last_placed_at, items, installation_items,
@@ -130,11 +153,17 @@ async def gather_facts(
     now = now or utcnow()
     if customer_ids is not None and not customer_ids:
         return {}
-    statement = _facts_statement(session.get_bind().dialect.name, customer_ids is not None)
-    params: dict[str, Any] = {"facts_workspace_id": workspace_id,
-                              "facts_since": now - dt.timedelta(days=30)}
-    if customer_ids is not None:
-        params["facts_customer_ids"] = sorted(customer_ids)
+    params = facts_params(workspace_id, now)
+    if customer_ids is None:
+        shape = "all"
+    elif len(customer_ids) == 1:
+        shape, params["facts_customer_id"] = "one", next(iter(customer_ids))
+    else:
+        shape, params["facts_customer_ids"] = "some", sorted(customer_ids)
+    statement = _facts_statement(session.get_bind().dialect.name, shape)
+    sync = session.sync_session
+    if sync.new or sync.dirty or sync.deleted:  # the read sees the caller's unflushed changes
+        await session.flush()
     tiers = tiers_from_settings(settings)
-    return {row[0]: _facts_of(row, tiers, now)
-            for row in await session.execute(statement, params)}
+    rows = await (await session.connection()).execute(statement, params)  # Core: no ORM rows
+    return {row[0]: _facts_of(row, tiers, now) for row in rows}

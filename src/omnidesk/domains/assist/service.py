@@ -16,7 +16,12 @@ from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.assist import recognition, suggestions
 from omnidesk.domains.assist.customer360 import build_profile, profile_for_locale
 from omnidesk.domains.assist.drafting import ChatClient, draft_reply
-from omnidesk.domains.assist.facts import gather_facts
+from omnidesk.domains.assist.facts import (  # facts_*: routing reads them in its own statement
+    facts_of_row,
+    facts_params,
+    facts_query,
+    gather_facts,
+)
 from omnidesk.domains.assist.labels import intent_label, intent_named
 from omnidesk.domains.assist.models import CannedResponse
 from omnidesk.domains.assist.next_action import next_actions
@@ -28,7 +33,7 @@ from omnidesk.domains.assist.schemas import (
     NamedRead,
     RecognitionTemplate,
 )
-from omnidesk.domains.assist.segments import segments_for, segments_from_settings
+from omnidesk.domains.assist.segments import CustomerFacts, segments_for, segments_from_settings
 from omnidesk.domains.assist.summary import summarize
 from omnidesk.domains.assist.warnings import check_draft
 from omnidesk.domains.conversations.models import Conversation, Message
@@ -38,9 +43,9 @@ from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.workspaces.service import get_workspace
 
 log = logging.getLogger(__name__)
-__all__ = ["build_assist", "build_profile", "canned_choices", "customer_segments",
-           "intent_label", "intent_named", "list_canned_responses",
-           "recognition_messages"]
+__all__ = ["CustomerFacts", "build_assist", "build_profile", "canned_choices",
+           "customer_segments", "facts_of_row", "facts_params", "facts_query", "intent_label",
+           "intent_named", "list_canned_responses", "recognition_messages"]
 RESOLVED_POOL = 300
 
 
@@ -154,10 +159,15 @@ async def customer_standing(session: AsyncSession, *, workspace_id: int, custome
         settings = (await get_workspace(session, workspace_id=workspace_id)).settings or {}
     facts = await gather_facts(session, workspace_id=workspace_id, settings=settings,
                                customer_ids={customer_id})
-    if customer_id not in facts:
+    return standing_of(facts.get(customer_id), settings)
+
+
+def standing_of(facts: CustomerFacts | None, settings: dict[str, Any]) -> tuple[str, list[str]]:
+    """Return the tier key and segment keys of a customer's facts (``customer_standing``; routing
+    reads the facts within its own statement: ``facts.facts_query``); None: ("", [])."""
+    if facts is None:
         return "", []
-    found = facts[customer_id]
-    return found.tier, [s.key for s in segments_for(found, segments_from_settings(settings))]
+    return facts.tier, [s.key for s in segments_for(facts, segments_from_settings(settings))]
 
 
 async def recognition_messages(session: AsyncSession, *, actor: Actor, conversation_id: int,

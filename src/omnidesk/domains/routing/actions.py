@@ -19,7 +19,7 @@ from omnidesk.core.db import utcnow
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import emit, outbox_values
 from omnidesk.domains.agents.service import get_user
-from omnidesk.domains.assist.service import customer_standing, is_vip, vip_keys
+from omnidesk.domains.assist.service import is_vip, standing_of, vip_keys
 from omnidesk.domains.conversations.actions import (
     assign_row_params,
     assignment_change,
@@ -93,7 +93,8 @@ async def do_enqueue(
     """
     now = now or utcnow()
     await flush_pending(session)
-    found = await enqueue_facts(session, workspace_id=workspace_id, conversation_id=conversation_id)
+    found = await enqueue_facts(session, workspace_id=workspace_id,
+                                conversation_id=conversation_id, now=now)
     if found is None:
         raise NotFound("conversation not found")
     if found.entry is not None and found.entry[1] in ACTIVE_ENTRY_STATUSES:
@@ -101,8 +102,7 @@ async def do_enqueue(
     conv, default, settings = found.conv, found.default_queue, found.settings
     rows = transaction_rows(session)
     rows[ConversationRow, conv.id] = conv
-    standing = await customer_standing(session, workspace_id=workspace_id,
-                                       customer_id=conv.customer_id, settings=settings)
+    standing = standing_of(found.customer_facts, settings)  # as customer_standing: one rule
     facts = routing_facts(conv, standing, found.tags, text, sentiment_label)
     rules = found.rules
     if any(rule.conditions.get("predicted_intent") for rule in rules):  # else it costs nothing
@@ -165,8 +165,9 @@ def routing_facts(
 ) -> dict[str, Any]:
     """Collect what routing rules may test about a conversation and its customer.
 
-    The tier and segments are the computed ones (`assist.service.customer_standing`, the same
-    the agent's panel, the bot, automation and campaigns ask), never a stored attribute.
+    The tier and segments are the computed ones (`assist.service.standing_of`, the rule
+    `customer_standing` applies for the agent's panel, the bot, automation and campaigns), never
+    a stored attribute.
     """
     tier, segments = standing
     return {

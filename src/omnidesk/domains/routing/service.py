@@ -34,9 +34,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from omnidesk.core.channel_manifest import CAPACITY_CLASSES
-from omnidesk.core.db import get_in_workspace
+from omnidesk.core.db import get_in_workspace, utcnow
 from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import Skill, TeamMember, User, UserSkill
+from omnidesk.domains.assist.service import (
+    CustomerFacts,
+    facts_of_row,
+    facts_params,
+    facts_query,
+)
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.models import Customer
 from omnidesk.domains.inboxes.models import Inbox
@@ -266,28 +272,35 @@ class EnqueueFacts:
     default_queue: QueueRow | None
     sla_targets: dict[str, Any] | None  # None: the workspace has no default SLA policy
     sticky: tuple[int, dt.datetime] | None  # see last_agent_for_customer
+    customer_facts: CustomerFacts | None  # assist.facts: tier and what segments test
 
 
 _CONV_END = len(ConversationRow._fields)
 _QUEUE_END = _CONV_END + 9 + len(QueueRow._fields)
+_FACTS_START = _QUEUE_END + 5
 
 
 async def enqueue_facts(
-    session: AsyncSession, *, workspace_id: int, conversation_id: int
+    session: AsyncSession, *, workspace_id: int, conversation_id: int,
+    now: dt.datetime | None = None,
 ) -> EnqueueFacts | None:
-    """Read a conversation with its customer, workspace, inbox, entry, default queue, rules, SLA
-    and sticky agent.
+    """Read a conversation with its customer, workspace, inbox, entry, default queue, rules, SLA,
+    sticky agent and the customer's facts.
 
     The same reads as get_conversation, get_customer, get_workspace, get_entry, get_default_queue,
-    the active rules, get_default_sla_policy, the inbox's hours and last_agent_for_customer, folded into
-    one Core statement (joins and scalar subqueries) on the session's connection; the caller
-    flushes first what it must see. None when the conversation does not exist.
+    the active rules, get_default_sla_policy, the inbox's hours, last_agent_for_customer and
+    assist's facts of the customer (``assist.facts.facts_query``, as ``customer_standing`` reads
+    them), folded into one Core statement (joins and scalar subqueries) on the session's
+    connection; the caller flushes first what it must see. None when the conversation does not
+    exist.
     """
+    now = now or utcnow()
     connection = await session.connection()
     row = (
         await connection.execute(
             _enqueue_facts_query(connection.dialect.name),
-            {"workspace_id": workspace_id, "conversation_id": conversation_id},
+            {"workspace_id": workspace_id, "conversation_id": conversation_id,
+             **facts_params(workspace_id, now)},
         )
     ).first()
     if row is None:
@@ -296,14 +309,15 @@ async def enqueue_facts(
     (settings, hours, timezone, customer_id, attributes, tags, inbox_hours, entry_id,
      entry_status) = row[_CONV_END:_CONV_END + 9]
     queue = None if row[_CONV_END + 9] is None else QueueRow._make(row[_CONV_END + 9:_QUEUE_END])
-    targets, rules, last_agent, last_assigned, last_finished = row[_QUEUE_END:]
+    targets, rules, last_agent, last_assigned, last_finished = row[_QUEUE_END:_FACTS_START]
     if customer_id is None:
         raise NotFound("customer not found")
+    settings = settings or {}
     sticky = None if last_agent is None else (last_agent, last_finished or last_assigned)
-    return EnqueueFacts(conv, settings or {}, hours, timezone, attributes or {}, tags or [],
+    return EnqueueFacts(conv, settings, hours, timezone, attributes or {}, tags or [],
                         rules_from_json(rules), inbox_hours,
                         None if entry_id is None else (entry_id, entry_status), queue, targets,
-                        sticky)
+                        sticky, facts_of_row(row[_FACTS_START:], settings, now))
 
 
 async def get_conversation_row(
@@ -402,13 +416,21 @@ def _enqueue_facts_query(dialect: str) -> Select[Any]:
         .limit(1)
         .scalar_subquery()
     )
+    asked = aliased(Conversation, name="facts_conversation")
+    the_customer = cast(  # the conversation's customer: a value read once by primary key
+        # (PostgreSQL: an InitPlan), not a subquery `IN` would join to every row the facts'
+        # subqueries scan. No workspace test here: the statement's row is the conversation in
+        # the workspace, and the facts' subqueries each keep to the workspace.
+        select(asked.customer_id).where(asked.id == bindparam("conversation_id"))
+        .scalar_subquery(), Conversation.customer_id.type)
+    facts = facts_query(dialect, [the_customer]).subquery("customer_facts")
     return (
         select(*CONVERSATION_COLUMNS, Workspace.settings, Workspace.business_hours,
                Workspace.timezone, Customer.id, Customer.attributes, Customer.tags, Inbox.hours,
                QueueEntry.id, QueueEntry.status,
                *(getattr(default_queue, name) for name in QueueRow._fields), sla_targets,
                _rules_json(dialect), previous.agent_id, previous.assigned_at,
-               previous.finished_at)
+               previous.finished_at, *facts.c)
         .join(Workspace, Workspace.id == Conversation.workspace_id)
         .outerjoin(Customer, (Customer.id == Conversation.customer_id)
                    & (Customer.workspace_id == WORKSPACE))
@@ -419,6 +441,7 @@ def _enqueue_facts_query(dialect: str) -> Select[Any]:
                                                                      default_id))
                    & (default_queue.workspace_id == WORKSPACE))
         .outerjoin(previous, previous.id == previous_id)
+        .outerjoin(facts, facts.c[0] == Conversation.customer_id)
         .where(Conversation.id == bindparam("conversation_id"),
                Conversation.workspace_id == WORKSPACE)
     )  # fmt: skip

@@ -140,6 +140,15 @@ async def get_in_workspace(session: AsyncSession, model: type[ModelT], *, worksp
     return row
 
 
+async def flush_pending(session: AsyncSession) -> None:
+    """Flush the session's unsaved changes before a Core read or write (which, unlike an ORM
+    query, does not autoflush): the statement sees them, and the events already emitted keep
+    their place before the ones it writes. Nothing to flush costs nothing."""
+    sync = session.sync_session
+    if sync.new or sync.dirty or sync.deleted:
+        await session.flush()
+
+
 def rowcount(result: Result[*tuple[Any, ...]]) -> int:
     """Return how many rows an executed UPDATE or DELETE matched (checks a conditional claim)."""
     if not isinstance(result, CursorResult):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -277,10 +277,8 @@ def emit(
     session: AsyncSession, event: Event, *, workspace_id: int | None, key: str | None = None
 ) -> OutboxEvent:
     """Add a domain event to the current transaction; it is delivered only if that commits."""
-    row = OutboxEvent(workspace_id=workspace_id, name=type(event).name,
-                      payload=event.model_dump(mode="json"), key=key)
+    row = OutboxEvent(**outbox_values(session, event, workspace_id=workspace_id, key=key))
     session.add(row)
-    session.info["outbox_dirty"] = True
     return row
 
 
@@ -294,6 +292,12 @@ def outbox_values(
     return {"workspace_id": workspace_id, "name": type(event).name,
             "payload": event.model_dump(mode="json"), "key": key, "fanned_out": False,
             "created_at": utcnow()}
+
+
+async def insert_outbox_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """INSERT outbox rows (``outbox_values``) as one Core statement in the current transaction."""
+    if rows:
+        await (await session.connection()).execute(insert(OutboxEvent.__table__), rows)
 
 
 def install_commit_wakeup(session_class: type[Session] = Session) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.db import UTCDateTime, utcnow
+from omnidesk.core.db import UTCDateTime, flush_pending, utcnow
 from omnidesk.domains.assist.segments import CustomerFacts
 from omnidesk.domains.assist.tiers import tier_progress, tiers_from_settings
 from omnidesk.domains.commerce.service import (
@@ -161,9 +161,7 @@ async def gather_facts(
     else:
         shape, params["facts_customer_ids"] = "some", sorted(customer_ids)
     statement = _facts_statement(session.get_bind().dialect.name, shape)
-    sync = session.sync_session
-    if sync.new or sync.dirty or sync.deleted:  # the read sees the caller's unflushed changes
-        await session.flush()
+    await flush_pending(session)  # the Core read sees the caller's unsaved changes
     tiers = tiers_from_settings(settings)
     rows = await (await session.connection()).execute(statement, params)  # Core: no ORM rows
     return {row[0]: _facts_of(row, tiers, now) for row in rows}

@@ -150,6 +150,16 @@ _LOG_COLUMNS = ("kind", "data", "created_at")
 _OUTBOX_COLUMNS = ("workspace_id", "name", "payload", "key", "fanned_out", "created_at")
 
 
+def _assignment_update() -> Any:
+    """The conversation's UPDATE of an assignment (``assign_row_params``' ``c_*`` values)."""
+    table: Any = Conversation.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("c_id"), table.c.workspace_id == bindparam("c_workspace_id"))
+        .values({key: bindparam(f"c_{key}", type_=table.c[key].type) for key in _ASSIGNED})
+    )
+
+
 def assign_row_ctes(gate: Any = None) -> tuple[Any, Any, Any]:
     """Return ``do_assign_row``'s PostgreSQL writes as data-modifying CTEs (the conversation's
     UPDATE, then its log row and its outbox row, both only when the UPDATE found it), for a
@@ -159,12 +169,7 @@ def assign_row_ctes(gate: Any = None) -> tuple[Any, Any, Any]:
     table: Any = Conversation.__table__
     log: Any = ConversationEvent.__table__
     outbox: Any = OutboxEvent.__table__
-    changed = (
-        update(table)
-        .where(table.c.id == bindparam("c_id"), table.c.workspace_id == bindparam("c_workspace_id"))
-        .values({key: bindparam(f"c_{key}", type_=table.c[key].type) for key in _ASSIGNED})
-        .returning(table.c.id, table.c.workspace_id)
-    )
+    changed = _assignment_update().returning(table.c.id, table.c.workspace_id)
     assigned = (changed if gate is None else changed.where(gate)).cte("assigned")
     logged = insert(log).from_select(
         ["workspace_id", "conversation_id", "actor_kind", *_LOG_COLUMNS],
@@ -189,12 +194,7 @@ def _assign_row_statements(dialect: str) -> tuple[Any, ...]:
     table: Any = Conversation.__table__
     log: Any = ConversationEvent.__table__
     outbox: Any = OutboxEvent.__table__
-    changed = (
-        update(table)
-        .where(table.c.id == bindparam("c_id"), table.c.workspace_id == bindparam("c_workspace_id"))
-        .values({key: bindparam(f"c_{key}", type_=table.c[key].type) for key in _ASSIGNED})
-        .returning(table.c.id)
-    )
+    changed = _assignment_update().returning(table.c.id)
     log_row = insert(log).values(
         workspace_id=bindparam("c_workspace_id"), conversation_id=bindparam("c_id"),
         actor_kind="system", **{key: bindparam(f"l_{key}", type_=log.c[key].type)

@@ -15,9 +15,9 @@ from typing import Any, cast
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.db import utcnow
+from omnidesk.core.db import flush_pending, utcnow
 from omnidesk.core.errors import NotFound
-from omnidesk.core.events import emit, outbox_values
+from omnidesk.core.events import emit, insert_outbox_rows, outbox_values
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.assist.service import is_vip, standing_of, vip_keys
 from omnidesk.domains.conversations.actions import (
@@ -34,7 +34,6 @@ from omnidesk.domains.routing.assignment.claims import (
     claim_waiting_entry,
     claim_waiting_entry_and_capacity,
     insert_entry,
-    insert_events,
     insert_unless_exists,
     lock_agents,
     mirror,
@@ -144,14 +143,6 @@ async def do_enqueue(
     return entry
 
 
-async def flush_pending(session: AsyncSession) -> None:
-    """Flush the caller's pending changes before routing's Core reads and writes: the reads
-    must see them, and the events the caller emitted keep their place before routing's."""
-    sync = session.sync_session
-    if sync.new or sync.dirty or sync.deleted:
-        await session.flush()
-
-
 async def _predicted_intent(session: AsyncSession, conv: Any) -> str | None:
     """Return the confident contact reason predicted from what the customer did before writing."""
     guess = await predict_contact_reason(session, workspace_id=conv.workspace_id,
@@ -193,7 +184,7 @@ async def _store_entry(
                                        conversation_id=conv.id)
             assert existing is not None
             return existing
-        await insert_events(session, [outbox_values(session, ev.RoutingEnqueued.of(entry),
+        await insert_outbox_rows(session, [outbox_values(session, ev.RoutingEnqueued.of(entry),
                                                     workspace_id=conv.workspace_id)])
         return entry
     row = {"workspace_id": conv.workspace_id, "conversation_id": conv.id,
@@ -277,7 +268,7 @@ async def _apply(
         mirror(entry, undo)
         return None
     if expires is not None:
-        await insert_events(session, [outbox_values(session, ev.RoutingOffered.of(entry),
+        await insert_outbox_rows(session, [outbox_values(session, ev.RoutingOffered.of(entry),
                                                     workspace_id=workspace_id)])
     elif conv is not None:
         transaction_rows(session).pop((ConversationRow, conv.id), None)

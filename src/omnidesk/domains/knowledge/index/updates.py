@@ -68,11 +68,6 @@ def build_rows(articles: Sequence[IndexedArticle]) -> list[dict[str, Any]]:
     return rows
 
 
-def build_passages(article: IndexedArticle) -> list[dict[str, Any]]:
-    """Split and tokenize one article into passage rows (CPU work; no database access)."""
-    return build_rows([article])
-
-
 def passage_term_set(row: dict[str, Any]) -> set[str]:
     """Return the distinct terms a passage row contributes to the vocabulary."""
     return set(row["title_terms"].split()) | set(row["body_terms"].split())

@@ -56,7 +56,7 @@ def index_terms_many(texts: Sequence[str]) -> list[list[str]]:
         for line in text.splitlines():
             found = analysed.get(line)
             if found is None:
-                found = analysed[line] = expand_compounds(tokenize(line))
+                found = analysed[line] = index_terms(line)
             terms += found
         out.append(terms)
     return out

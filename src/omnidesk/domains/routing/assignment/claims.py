@@ -23,7 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from omnidesk.core.db import rowcount
 from omnidesk.core.errors import NotFound
-from omnidesk.core.events import OutboxEvent
+from omnidesk.core.events import OutboxEvent, insert_outbox_rows
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.conversations.actions import assign_row_ctes
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
@@ -269,13 +269,6 @@ def _insert_returning_statement(
     return select(model).from_statement(statement)
 
 
-async def insert_events(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """INSERT outbox rows (``core.events.outbox_values``) as one Core statement."""
-    if rows:
-        outbox: Any = OutboxEvent.__table__
-        await (await session.connection()).execute(insert(outbox), rows)
-
-
 async def insert_entry(
     session: AsyncSession, values: dict[str, Any], event: dict[str, Any]
 ) -> QueueEntry | None:
@@ -289,7 +282,7 @@ async def insert_entry(
     if dialect != "postgresql":
         entry = await insert_returning(session, QueueEntry, values, "conversation_id")
         if entry is not None:
-            await insert_events(session, [{**event, "payload": {
+            await insert_outbox_rows(session, [{**event, "payload": {
                 **event["payload"], "entry_id": entry.id}}])
         return entry
     params = {**{f"v_{key}": value for key, value in values.items()},

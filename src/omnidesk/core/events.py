@@ -297,7 +297,7 @@ def outbox_values(
 async def insert_outbox_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """INSERT outbox rows (``outbox_values``) as one Core statement in the current transaction."""
     if rows:
-        await (await session.connection()).execute(insert(OutboxEvent.__table__), rows)
+        await (await session.connection()).execute(insert(OutboxEvent), rows)
 
 
 def install_commit_wakeup(session_class: type[Session] = Session) -> None:

@@ -1,6 +1,6 @@
 """Benchmark: routing decision latency, pure engine and through the database.
 
-Run: .venv/bin/python bench/routing_decision.py [database-url] [--statements]
+Run: .venv/bin/python bench/routing_decision.py [database-url] [--statements] [--profile]
 (default: a temporary SQLite file; e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/routing_test)
 
 A decision through the database is ``do_enqueue`` + ``do_assign_next`` + commit for one
@@ -8,7 +8,10 @@ conversation, in a fresh session as the event dispatcher runs it, in a workspace
 policy and two rules that do not match (so every read of the enqueue path runs). The bench prints statements per decision (counted with a ``before_cursor_execute``
 listener, the commit excluded), median/p99 wall time and median/p99 CPU time of this process
 (its threads included, not the PostgreSQL server's), which a busy machine disturbs less;
-``--statements`` adds where the time goes, per statement. On PostgreSQL each sample is followed by
+``--statements`` adds where the time goes, per statement (its bookkeeping then adds to the
+decision's CPU: compare figures without it); ``--profile`` profiles the decisions
+(cProfile on this process's CPU time, only between a decision's start and its commit's end) and
+prints the functions that cost most, by own and by cumulative time. On PostgreSQL each sample is followed by
 the same work in hand-written SQL on a plain asyncpg connection (``reference_decision``), so every
 run states its own floor and the product's ratio to it, whatever the load of the machine.
 
@@ -20,6 +23,8 @@ repeated, each on its own database.
 from __future__ import annotations
 
 import asyncio
+import cProfile
+import pstats
 import random
 import statistics
 import sys
@@ -76,17 +81,19 @@ def bench_engine() -> None:
 class StatementLog:
     """Count (and optionally time) the statements a decision sends, while switched on."""
 
-    def __init__(self, engine: Any) -> None:
-        self.on = False
+    def __init__(self, engine: Any, *, timed: bool = False) -> None:
+        self.on, self.timed = False, timed
         self.count = 0
         self.per_statement: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
         event.listen(engine.sync_engine, "before_cursor_execute", self._before)
-        event.listen(engine.sync_engine, "after_cursor_execute", self._after)
+        if timed:  # normalising each statement's text costs CPU the decision would be charged
+            event.listen(engine.sync_engine, "after_cursor_execute", self._after)
 
     def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if self.on:
             self.count += 1
-            conn.info["bench_started"] = time.perf_counter()
+            if self.timed:
+                conn.info["bench_started"] = time.perf_counter()
 
     def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         started = conn.info.pop("bench_started", None)
@@ -100,6 +107,20 @@ class StatementLog:
         rows = sorted(self.per_statement.items(), key=lambda kv: -kv[1][1])
         for text, (count, seconds) in rows:
             print(f"  {count / decisions:5.2f}/decision {seconds * 1000 / count:7.3f} ms  {text}")
+
+
+def print_profile(profiler: cProfile.Profile, decisions: int) -> None:
+    """Print CPU time per decision by source file (own time), then the costliest functions."""
+    stats = pstats.Stats(profiler)
+    by_file: dict[str, float] = defaultdict(float)
+    for (filename, _, _), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        parts = Path(filename).parts
+        by_file["/".join(parts[-3:]) if len(parts) > 2 else filename] += own
+    print(f"own CPU ms per decision by file (profiled, so inflated), {decisions} decisions:")
+    for name, own in sorted(by_file.items(), key=lambda kv: -kv[1])[:25]:
+        print(f"  {own * 1000 / decisions:7.3f}  {name}")
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(50)
 
 
 REFERENCE_STATEMENTS = (
@@ -166,7 +187,7 @@ async def reference_decision(conn: Any, ws_id: int, conversation_id: int) -> Non
         await conn.execute(emit, ws_id, "conversation.assigned", data, now)
 
 
-async def bench_database(url: str, *, breakdown: bool = False) -> None:
+async def bench_database(url: str, *, breakdown: bool = False, profile: bool = False) -> None:
     """Time do_enqueue + do_assign_next + commit for one conversation at a time."""
     from omnidesk.all_models import metadata
     from omnidesk.core.context import system_actor
@@ -190,7 +211,7 @@ async def bench_database(url: str, *, breakdown: bool = False) -> None:
     async with engine.begin() as conn:
         await conn.run_sync(metadata.drop_all)
         await conn.run_sync(metadata.create_all)
-    log = StatementLog(engine)
+    log = StatementLog(engine, timed=breakdown)
     factory = create_session_factory(engine)
     async with factory() as session:
         ws = await do_create_workspace(
@@ -227,6 +248,7 @@ async def bench_database(url: str, *, breakdown: bool = False) -> None:
 
         raw = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
     timings, cpu, statements = [], [], []
+    profiler = cProfile.Profile(time.process_time) if profile else None
     raw_timings, raw_cpu = [], []
     for sample in range(WARMUP + SAMPLES):
         async with factory() as session:
@@ -237,6 +259,8 @@ async def bench_database(url: str, *, breakdown: bool = False) -> None:
             conversation_id = conv.id
         async with factory() as session:
             log.count, log.on = 0, sample >= WARMUP
+            if profiler is not None and sample >= WARMUP:
+                profiler.enable()
             started, cpu_started = time.perf_counter(), time.process_time()
             await do_enqueue(session, workspace_id=ws_id, conversation_id=conversation_id)
             await do_assign_next(session, workspace_id=ws_id, queue_id=queue_id)
@@ -246,6 +270,8 @@ async def bench_database(url: str, *, breakdown: bool = False) -> None:
             elapsed = time.perf_counter() - started
             cpu_used = time.process_time() - cpu_started
             log.on = False
+            if profiler is not None:
+                profiler.disable()
         if sample >= WARMUP:
             timings.append(elapsed)
             cpu.append(cpu_used)
@@ -285,6 +311,8 @@ async def bench_database(url: str, *, breakdown: bool = False) -> None:
                f" product/reference median {statistics.median(timings) / statistics.median(raw_timings):.1f}x")
     if breakdown:
         log.print_breakdown(len(timings))
+    if profiler is not None:
+        print_profile(profiler, len(timings))
 
 
 if __name__ == "__main__":
@@ -293,4 +321,5 @@ if __name__ == "__main__":
     bench_engine()
     with tempfile.TemporaryDirectory() as folder:
         target = urls[0] if urls else f"sqlite+aiosqlite:///{Path(folder) / 'b.db'}"
-        asyncio.run(bench_database(target, breakdown="--statements" in flags))
+        asyncio.run(bench_database(target, breakdown="--statements" in flags,
+                                   profile="--profile" in flags))

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
 from omnidesk.core.context import Actor
-from omnidesk.core.db import get_in_workspace
+from omnidesk.core.db import flush_pending, get_in_workspace
 from omnidesk.core.errors import NotFound
 from omnidesk.core.pagination import paginate
 from omnidesk.core.pii.mask import mask_text
@@ -84,13 +85,20 @@ async def get_conversation_people(
 ) -> tuple[int | None, int | None]:
     """Return a conversation's (assignee_id, team_id), for pushes to the screens concerned,
     without loading the conversation (one narrow read); raise NotFound."""
-    row = (await session.execute(
-        select(Conversation.assignee_id, Conversation.team_id)
-        .where(Conversation.id == conversation_id, Conversation.workspace_id == workspace_id)
-    )).first()
+    await flush_pending(session)
+    row = (await (await session.connection()).execute(_people_query(), {
+        "conversation_id": conversation_id, "workspace_id": workspace_id})).first()
     if row is None:
         raise NotFound("conversation not found")
     return row[0], row[1]
+
+
+@cache
+def _people_query() -> Select[int | None, int | None]:
+    """Build the people read once (every new message's push runs it; building costs more)."""
+    return select(Conversation.assignee_id, Conversation.team_id).where(
+        Conversation.id == bindparam("conversation_id"),
+        Conversation.workspace_id == bindparam("workspace_id"))
 
 
 def visible_clause(actor: Actor) -> ColumnElement[bool] | None:

@@ -40,7 +40,11 @@ from omnidesk.core.events import (
     SubscriberRegistry,
 )
 from omnidesk.core.outbound import outbound_client
-from omnidesk.domains.conversations.actions import do_add_message, do_receive_inbound
+from omnidesk.domains.conversations.actions import (
+    do_add_message,
+    do_claim_inbound_event,
+    do_receive_inbound,
+)
 from omnidesk.domains.conversations.delivery_actions import (
     do_apply_delivery_update,
     do_link_provider_message,
@@ -52,7 +56,6 @@ from omnidesk.domains.conversations.events import MessageCreated
 from omnidesk.domains.conversations.models import (
     IGNORED,
     PROCESSED,
-    RECEIVED,
     InboundEvent,
     Message,
 )
@@ -127,20 +130,28 @@ class ChannelJobs:
     async def process_inbound_event(
         self, event: DeliveredEvent[ChannelEventReceived], session: AsyncSession
     ) -> None:
-        """Hand a stored event to intake; statuses that beat our send record are retried."""
-        row = await get_inbound_event(session, event_id=event.data.inbound_event_id,
-                                      workspace_id=event.workspace_id)
-        if row is None or row.status != RECEIVED:
+        """Hand a stored event to intake; statuses that beat our send record are retried.
+
+        The event is claimed (marked processed) first, in this transaction: a message needs no
+        other read or write of it; the other kinds load the row to record how they ended.
+        """
+        claimed = await do_claim_inbound_event(session, event_id=event.data.inbound_event_id,
+                                               workspace_id=event.workspace_id)
+        if claimed is None:  # gone, or processed already
             return
-        parsed = row.parsed
+        parsed = claimed.parsed
         if parsed.get("inbound"):  # automated mail too: intake stores it as a private note
-            inbound = InboundMessage.model_validate({**parsed["inbound"], "inbox_id": row.inbox_id})
-            message = await do_receive_inbound(session, workspace_id=row.workspace_id,
+            inbound = InboundMessage.model_validate({**parsed["inbound"],
+                                                     "inbox_id": claimed.inbox_id})
+            message = await do_receive_inbound(session, workspace_id=claimed.workspace_id,
                                                inbound=inbound)
-            if self.upload_dir is not None and supports_media(self.adapters.get(row.channel)):
+            if self.upload_dir is not None and supports_media(self.adapters.get(claimed.channel)):
                 do_request_media(session, message=message)  # downloads run as their own job
-            do_finish_event(row, status=PROCESSED)
-        elif parsed.get("delivery"):
+            return
+        row = await get_inbound_event(session, event_id=event.data.inbound_event_id)
+        if row is None:
+            return
+        if parsed.get("delivery"):
             await self._apply_status(session, row)
         elif row.kind == "ivr_deflection":
             await self._deflect(session, row)

@@ -17,6 +17,7 @@ from omnidesk.core.errors import InvalidInput
 from omnidesk.domains.agents.service import get_user
 from omnidesk.domains.conversations.intake_actions import (
     DEFAULT_REOPEN_WINDOW_HOURS,
+    do_claim_inbound_event,
     do_receive_api_message,
     do_receive_inbound,
     do_store_raw_event,
@@ -70,6 +71,7 @@ __all__ = [
     "do_assign",
     "do_assign_row",
     "do_await_reply",
+    "do_claim_inbound_event",
     "do_handoff_to_human",
     "do_hold_bot_turn",
     "do_open_conversation",

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
+from sqlalchemy import Row, Table, Update, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -89,6 +91,33 @@ async def _insert_once(session: AsyncSession, values: dict[str, Any]) -> int | N
                      else InboundEvent.inbox_id.is_(None))
                  .returning(InboundEvent.id))
     return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def do_claim_inbound_event(session: AsyncSession, *, event_id: int,
+                                 workspace_id: int | None) -> Row[Any] | None:
+    """Mark a received raw event processed and return its columns, in one statement.
+
+    None when it is gone or no longer received (processed already). The caller takes it in the
+    same transaction: a failure rolls the claim back with the rest, so it is tried again, and a
+    second delivery of the event waits for the first one's commit and then finds it taken.
+    Columns: inbox_id, workspace_id, channel, kind, parsed, received_at.
+    """
+    connection = await session.connection()
+    return (await connection.execute(_claim_query(workspace_id is not None), {
+        "event_id": event_id, "scope_id": workspace_id, "now": utcnow()})).first()
+
+
+@cache
+def _claim_query(scoped: bool) -> Update:
+    """Build the claim once (of a workspace's event, or of any)."""
+    table = cast(Table, InboundEvent.__table__)
+    where = [table.c.id == bindparam("event_id"), table.c.status == RECEIVED]
+    if scoped:
+        where.append(table.c.workspace_id == bindparam("scope_id"))
+    now = bindparam("now", type_=table.c.processed_at.type)
+    return (update(table).where(*where).values(status=PROCESSED, processed_at=now)
+            .returning(table.c.inbox_id, table.c.workspace_id, table.c.channel, table.c.kind,
+                       table.c.parsed, table.c.received_at))
 
 
 async def do_take_inbound(

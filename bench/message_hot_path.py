@@ -9,6 +9,16 @@ For each backend (SQLite, PostgreSQL) it prints:
 - dispatch: the dispatcher fanning out and delivering the resulting events to a no-op
   `message.created` subscriber (deliveries/s, and statements per delivery).
 Run: .venv/bin/python bench/message_hot_path.py [--messages 3000] [--concurrency 16]
+
+`--api-path` measures instead what a running server does for a message of the API channel with
+the bot off, on a PostgreSQL copy of the demo (`bench/bot_path_cpu.py`'s template): the webhook's
+store (`channels.webhooks.handle`: verify, parse, raw event, commit) and then the real
+dispatcher with the application's subscribers, drained after each message, with an in-process
+realtime hub and one supervisor's queue. `--visitors` customers write in turn (their first
+messages open the conversations, unmeasured). It prints CPU ms and statements per message,
+the CPU ms of the store, of each subscriber and of the dispatcher's fan-out and claims, and
+with `--profile FILE` writes a CPU-time cProfile of the measured messages.
+Run: .venv/bin/python bench/message_hot_path.py --api-path [--messages 200] [--runs 3]
 Figures vary with the machine's load; run it a few times and report the spread.
 """
 
@@ -16,6 +26,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import datetime as dt
+import json
+import os
 import statistics
 import tempfile
 import time
@@ -26,17 +40,31 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import event
+import bot_path_cpu  # the demo template, its statement counter and per-subscriber timer
+from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from omnidesk.all_models import metadata
-from omnidesk.core.db import create_engine, create_session_factory
+from omnidesk.app.commands.bench_setup import _prepare
+from omnidesk.app.subscribers import build_registry
+from omnidesk.channels.api.manifest import MANIFEST as API
+from omnidesk.channels.base import RawRequest
+from omnidesk.channels.crypto import SettingsCipher
+from omnidesk.channels.registry import build_registry as build_adapters
+from omnidesk.channels.webhooks import handle
+from omnidesk.core.db import create_engine, create_session_factory, utcnow
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.core.events import DeliveredEvent, SubscriberRegistry
+from omnidesk.core.scheduler import ScheduleState
 from omnidesk.domains.conversations.actions import do_receive_inbound
 from omnidesk.domains.conversations.events import MessageCreated
+from omnidesk.domains.conversations.models import Message
 from omnidesk.domains.conversations.schemas import InboundMessage
+from omnidesk.domains.inboxes.service import get_inbox_by_key
 from omnidesk.domains.workspaces.models import Workspace
+from omnidesk.realtime.broker import build_broker
+from omnidesk.realtime.hub import Hub
+from omnidesk.realtime.topics import supervisors_topic
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/omnidesk_bench"
@@ -181,6 +209,106 @@ async def run(url: str, args: argparse.Namespace) -> None:
     await engine.dispose()
 
 
+API_RUN = f"omnidesk_api_path_run_{os.getpid()}"
+
+
+async def _api_setup(factory: async_sessionmaker[AsyncSession]) -> tuple[int, str, str]:
+    """Turn the demo's bot off and connect the bench's API inbox; return workspace, key, token."""
+    async with factory() as session:
+        ws = await session.scalar(select(Workspace).where(Workspace.slug == "hanbit"))
+        assert ws is not None
+        ws.settings = {**ws.settings, "bot": {**ws.settings.get("bot", {}), "enabled": False}}
+        await session.execute(update(ScheduleState).values(
+            next_run_at=utcnow() + dt.timedelta(days=1)))  # periodic work is not the path
+        await session.commit()
+        target = await _prepare(session, "hanbit", "api")
+        assert target.path is not None and target.secret is not None
+        return ws.id, target.path.rsplit("/", 1)[-1], target.secret
+
+
+def _api_request(key: str, secret: str, n: int, visitors: int) -> RawRequest:
+    body = json.dumps({"id": f"api-path-{n}", "type": "message", "text": f"배송이 언제 오나요? {n}",
+                       "user": {"id": f"api-path-{n % visitors}", "name": f"Bench {n % visitors}"}})
+    return RawRequest(method="POST", url=f"http://bench/webhooks/api/{key}",
+                      headers={"authorization": f"Bearer {secret}",
+                               "content-type": "application/json"},
+                      query={}, body=body.encode(), received_at=utcnow())
+
+
+async def _api_run(args: argparse.Namespace) -> dict[str, Any]:
+    """Copy the demo, send API-channel messages with the bot off; return the figures."""
+    await bot_path_cpu._admin(f"DROP DATABASE IF EXISTS {API_RUN} WITH (FORCE)")
+    await bot_path_cpu._admin(f"CREATE DATABASE {API_RUN} TEMPLATE {bot_path_cpu.TEMPLATE}")
+    settings = bot_path_cpu._settings(API_RUN)
+    engine = create_engine(settings.database_url)
+    factory = create_session_factory(engine)
+    hub = Hub(build_broker(None))
+    await hub.start()
+    factory.kw["info"] = {"realtime": hub}
+    ws_id, key, secret = await _api_setup(factory)
+    hub.attach("bench", {supervisors_topic(ws_id)}, None, 0)  # one supervisor's screen
+    meter = bot_path_cpu.Meter()
+    event.listen(engine.sync_engine, "before_cursor_execute", meter.count)
+    dispatcher = Dispatcher(factory, build_registry(settings),
+                            DispatcherConfig(backoff_base_seconds=0))
+    meter.wrap(dispatcher)
+    adapter = build_adapters()[API.kind]
+    cipher = SettingsCipher(settings.effective_secret_key)
+    await dispatcher.drain(max_passes=1000)
+
+    async def one(n: int) -> None:
+        started = time.process_time()
+        async with factory() as session:
+            inbox = await get_inbox_by_key(session, kind=API.kind, key=key)
+            answer = await handle(session, adapter, inbox, _api_request(key, secret, n,
+                                                                        args.visitors), cipher)
+            assert answer.status_code == 200, answer.body
+        if meter.on:
+            meter.by_subscriber["(webhook store)"] += time.process_time() - started
+            meter.deliveries["(webhook store)"] += 1
+        await dispatcher.drain(max_passes=1000)
+
+    for n in range(args.visitors):  # first contacts: customers and conversations
+        await one(n)
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    meter.on = True
+    cpu = time.process_time()
+    if profiler:
+        profiler.enable()
+    for n in range(args.visitors, args.visitors + args.messages):
+        await one(n)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    cpu = time.process_time() - cpu
+    meter.on = False
+    async with factory() as session:
+        stored = await session.scalar(select(func.count()).select_from(Message).where(
+            Message.workspace_id == ws_id, Message.text.like("배송이 언제 오나요? %")))
+    await hub.stop()
+    await engine.dispose()
+    await bot_path_cpu._admin(f"DROP DATABASE IF EXISTS {API_RUN} WITH (FORCE)")
+    n = args.messages
+    return {"cpu_ms": cpu * 1000 / n, "statements": meter.statements / n, "texts": meter.texts,
+            "stored": stored, "subscribers": {k: (v * 1000 / n, meter.deliveries[k] / n)
+                                              for k, v in meter.by_subscriber.items()}}
+
+
+async def api_path(args: argparse.Namespace) -> None:
+    """Run `--api-path` `--runs` times and print each run's figures."""
+    if not await bot_path_cpu._template_exists():
+        await bot_path_cpu._build_template()
+    for r in range(args.runs):
+        res = await _api_run(args)
+        print(f"run {r + 1}: {res['cpu_ms']:.2f} ms CPU/msg  {res['statements']:.2f} stmt/msg  "
+              f"({res['stored']} messages stored of {args.visitors + args.messages})")
+        for name, (ms, count) in sorted(res["subscribers"].items(), key=lambda kv: -kv[1][0]):
+            print(f"    {name:<34} {ms:7.2f} ms CPU/msg  {count:5.2f} deliveries/msg")
+        if args.statements:
+            for text, count in sorted(res["texts"].items(), key=lambda kv: -kv[1]):
+                print(f"    {count / args.messages:6.2f}  {text}")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=3000)
@@ -188,7 +316,17 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16,
                         help="tasks pushing messages at once (1 = sequential only)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--api-path", action="store_true",
+                        help="the API channel's full path with the bot off (see above)")
+    parser.add_argument("--visitors", type=int, default=20, help="--api-path: customers")
+    parser.add_argument("--runs", type=int, default=1, help="--api-path: runs")
+    parser.add_argument("--statements", action="store_true",
+                        help="--api-path: list the statements per message")
+    parser.add_argument("--profile", help="--api-path: write a CPU-time cProfile here")
     args = parser.parse_args()
+    if args.api_path:
+        await api_path(args)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("sqlite", "postgresql"):
             if args.backend not in (name, "both"):

@@ -41,8 +41,8 @@ from omnidesk.domains.conversations.service import (
     latest_conversation_for_customer,
 )
 from omnidesk.domains.conversations.state_actions import do_open_conversation, do_reopen
-from omnidesk.domains.customers.actions import do_resolve_identity
-from omnidesk.domains.customers.service import get_customer
+from omnidesk.domains.customers.actions import do_resolve_customer_id
+from omnidesk.domains.customers.service import get_customer_id
 from omnidesk.domains.workspaces.service import get_workspace
 
 DEFAULT_REOPEN_WINDOW_HOURS = 72
@@ -163,9 +163,9 @@ async def do_receive_inbound(
         if existing is not None:
             return existing
     inbound, sealed = await _protect(session, workspace_id, inbound)
-    customer = await get_customer(
+    customer_id = await get_customer_id(
         session, workspace_id=workspace_id, customer_id=inbound.customer_id,
-    ) if inbound.customer_id is not None else await do_resolve_identity(
+    ) if inbound.customer_id is not None else await do_resolve_customer_id(
         session, workspace_id=workspace_id, kind=inbound.identity_kind,
         value=inbound.identity_value, verified=inbound.identity_verified,
         name=inbound.customer_name, email=inbound.customer_email, phone=inbound.customer_phone,
@@ -173,7 +173,7 @@ async def do_receive_inbound(
         inbox_id=inbound.inbox_id)
     # Auto-replies and bounces (RFC 3834) become a private system note: no reopen, no ack.
     automated = bool(inbound.meta.get("automated"))
-    conv = await _thread_for(session, workspace_id, customer.id, inbound, reopen=not automated)
+    conv = await _thread_for(session, workspace_id, customer_id, inbound, reopen=not automated)
     message = await do_add_message(
         session, conv=conv, text=inbound.text, author_kind="system" if automated else "customer",
         channel=inbound.channel, is_private=automated, content_type=inbound.content_type,

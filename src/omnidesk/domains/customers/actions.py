@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from functools import cache
+from typing import Any, cast
+
+from sqlalchemy import Table, Update, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from omnidesk.core.audit import audit
 from omnidesk.core.context import Actor
-from omnidesk.core.db import utcnow
+from omnidesk.core.db import flush_pending, utcnow
 from omnidesk.core.errors import Conflict
 from omnidesk.core.events import emit
 from omnidesk.domains.customers import events as ev
@@ -130,6 +135,77 @@ async def do_resolve_identity(
     customer.last_seen_at = utcnow()
     await session.flush()
     return customer
+
+
+async def do_resolve_customer_id(
+    session: AsyncSession, *, workspace_id: int, kind: str, value: str, verified: bool = False,
+    name: str | None = None, email: str | None = None, phone: str | None = None,
+    email_verified: bool = False, phone_verified: bool = False, inbox_id: int | None = None,
+) -> int:
+    """Return the id of the customer behind an inbound identity, as ``do_resolve_identity``
+    resolves it (the same writes), for a caller that needs only the id (intake).
+
+    A known identity without proven handles costs one Core statement and loads no customer.
+    """
+    proven = _proven_handles(email if email_verified else None,
+                             phone if phone_verified else None)
+    if verified or proven:
+        customer = await do_resolve_identity(
+            session, workspace_id=workspace_id, kind=kind, value=value, verified=verified,
+            name=name, email=email, phone=phone, email_verified=email_verified,
+            phone_verified=phone_verified, inbox_id=inbox_id)
+        return customer.id
+    found = await _touch_owner(session, workspace_id, kind, value, name, email, phone)
+    if found is not None:
+        return found
+    customer = await _create_for_identity(session, workspace_id, kind, value, verified,
+                                          name=name, email=email, phone=phone,
+                                          inbox_id=inbox_id)
+    return customer.id
+
+
+async def _touch_owner(session: AsyncSession, workspace_id: int, kind: str, value: str,
+                       name: str | None, email: str | None, phone: str | None) -> int | None:
+    """Stamp last_seen_at on the identity's owner and fill its empty name, email and phone (as
+    ``_fill_profile`` does) in one statement; return its id. A copy of the owner already in the
+    session gets the stored values, as an ORM update would have given it."""
+    await flush_pending(session)
+    now = utcnow()
+    row = (await (await session.connection()).execute(_touch_owner_query(), {
+        "scope_id": workspace_id, "kind": kind, "value": value, "now": now,
+        "new_name": name, "new_email": email, "new_phone": phone})).first()
+    if row is None:
+        return None
+    loaded = session.identity_map.get(identity_key(Customer, row.id))
+    if loaded is not None:
+        for key, stored in (("name", row.name), ("email", row.email), ("phone", row.phone),
+                            ("last_seen_at", now), ("updated_at", now)):
+            set_committed_value(loaded, key, stored)
+    return int(row.id)
+
+
+@cache
+def _touch_owner_query() -> Update:
+    """Build the owner's touch once (every message of a known sender runs it)."""
+    customers = cast(Table, Customer.__table__)
+    identities = cast(Table, CustomerIdentity.__table__)
+    owner_id = (select(identities.c.customer_id)
+                .where(identities.c.workspace_id == bindparam("scope_id"),
+                       identities.c.kind == bindparam("kind"),
+                       identities.c.value == bindparam("value"))
+                .scalar_subquery())
+
+    def filled(column: Any, param: str) -> Any:  # `stored or new`: NULL and '' are empty
+        return func.coalesce(func.nullif(column, ""), bindparam(param, type_=column.type))
+
+    now = bindparam("now", type_=customers.c.last_seen_at.type)
+    return (update(customers)
+            .where(customers.c.id == owner_id, customers.c.workspace_id == bindparam("scope_id"))
+            .values(last_seen_at=now, updated_at=now,
+                    name=filled(customers.c.name, "new_name"),
+                    email=filled(customers.c.email, "new_email"),
+                    phone=filled(customers.c.phone, "new_phone"))
+            .returning(customers.c.id, customers.c.name, customers.c.email, customers.c.phone))
 
 
 async def do_link_verified_visitor(session: AsyncSession, *, workspace_id: int, visitor_id: int,

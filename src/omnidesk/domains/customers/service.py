@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.db import get_in_workspace
+from omnidesk.core.db import flush_pending, get_in_workspace
 from omnidesk.core.errors import NotFound
 from omnidesk.core.pagination import paginate
 from omnidesk.core.security import constant_time_equals, hmac_sha256_hex
@@ -24,7 +25,7 @@ from omnidesk.domains.customers.schemas import MergeSuggestion
 
 # The contact masking rule (customers/contact.py) is read by other domains through this module.
 __all__ = ["PII_FIELDS", "SIGNABLE", "ContactView", "find_by_external_id", "find_by_identity",
-           "get_customer", "get_customers_by_ids", "get_visible_customer", "list_customers",
+           "get_customer", "get_customer_id", "get_customers_by_ids", "get_visible_customer", "list_customers",
            "list_merge_suggestions", "mask_identity", "masked_attributes", "masked_contact",
            "normalize_email", "profile_handle", "revealed_contact", "search_query",
            "signed_attributes", "signing_message"]
@@ -34,6 +35,24 @@ async def get_customer(session: AsyncSession, *, workspace_id: int, customer_id:
     """Return a customer of the workspace or raise NotFound."""
     return await get_in_workspace(session, Customer, workspace_id=workspace_id,
                                   object_id=customer_id, what="customer")
+
+
+async def get_customer_id(session: AsyncSession, *, workspace_id: int, customer_id: int) -> int:
+    """Return the id of a customer of the workspace (one narrow read, nothing loaded) or raise
+    NotFound: for a caller that only checks the customer is the workspace's (intake)."""
+    await flush_pending(session)
+    found = (await (await session.connection()).execute(_customer_id_query(), {
+        "customer_id": customer_id, "workspace_id": workspace_id})).scalar()
+    if found is None:
+        raise NotFound("customer not found")
+    return int(found)
+
+
+@cache
+def _customer_id_query() -> Select[int]:
+    """Build the narrow read once."""
+    return select(Customer.id).where(Customer.id == bindparam("customer_id"),
+                                     Customer.workspace_id == bindparam("workspace_id"))
 
 
 async def list_identity_handles(session: AsyncSession, *, workspace_id: int, customer_id: int,

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     public_url: str = Field("http://127.0.0.1:8000", description="Base URL used in links we send out.")
     run_dispatcher: bool = Field(True, description="Run the outbox dispatcher inside the web server.")
     dispatcher_poll_seconds: float = Field(1.0, description="Idle poll interval of the dispatcher.")
+    dispatcher_concurrency: int | None = Field(
+        None, ge=1, le=64, description="Deliveries each lane of a running dispatcher runs at "
+        "once, each of another conversation (one conversation's stay in order); unset = 4 on "
+        "PostgreSQL, 1 on SQLite (one writer at a time).")
     outbox_max_attempts: int = Field(6, description="Attempts before a delivery is dead-lettered.")
     outbox_lease_seconds: float = Field(
         120.0, gt=0, description="How long a claimed delivery stays with its process; one whose "

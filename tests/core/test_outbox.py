@@ -452,3 +452,92 @@ async def test_cancelling_a_running_dispatcher_ends_both_lanes(
         await asyncio.wait_for(running, timeout=5)
     await asyncio.sleep(0.1)
     assert len(asyncio.all_tasks()) <= lanes - 2  # neither lane is left running
+
+
+class NoteAdded(Event):
+    name: ClassVar[str] = "test.note_added"
+    example: ClassVar[dict[str, Any]] = {"conversation_id": 1, "n": 1}
+
+    conversation_id: int
+    n: int
+
+
+async def _until(condition: Any, *, seconds: float = 10) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+async def test_a_running_dispatcher_serves_other_conversations_while_one_waits_in_order(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """A slow turn (a model or a store that takes seconds) holds up its own conversation only;
+    each conversation's deliveries still run one at a time, in order, once each."""
+    ws_id = await _workspace(session)
+    ran: list[tuple[int, int, str]] = []
+    first_may_finish = asyncio.Event()
+    registry = SubscriberRegistry()
+
+    async def bot(event: DeliveredEvent[NoteAdded], _: AsyncSession) -> None:
+        data = event.data
+        ran.append((data.conversation_id, data.n, "start"))
+        if (data.conversation_id, data.n) == (1, 1):
+            await first_may_finish.wait()
+        ran.append((data.conversation_id, data.n, "end"))
+
+    registry.subscribe(NoteAdded, name="test.bot")(bot)
+    dispatcher = Dispatcher(session_factory, registry,
+                            DispatcherConfig(poll_seconds=0.05, concurrency=4))
+    dispatcher.session_factory.kw["info"] = {"wake": dispatcher.wake}
+    running = asyncio.create_task(dispatcher.run_forever())
+    try:
+        for n in (1, 2, 3):
+            for conversation in (1, 2, 3):
+                emit(session, NoteAdded(conversation_id=conversation, n=n), workspace_id=ws_id)
+        await session.commit()
+        await _until(lambda: sum(1 for c, _, s in ran if c != 1 and s == "end") == 6)
+        assert (1, 1, "end") not in ran and (1, 2, "start") not in ran, ran
+        first_may_finish.set()
+        await _until(lambda: len(ran) == 18)
+    finally:
+        first_may_finish.set()
+        dispatcher.stop()
+        await asyncio.wait_for(running, timeout=10)
+    for conversation in (1, 2, 3):
+        mine = [(n, step) for c, n, step in ran if c == conversation]
+        assert mine == [(1, "start"), (1, "end"), (2, "start"), (2, "end"),
+                        (3, "start"), (3, "end")], (conversation, ran)
+    done = await session.scalar(select(func.count()).select_from(EventDelivery)
+                                .where(EventDelivery.status == DONE))
+    assert done == 9
+
+
+async def test_stopping_a_running_dispatcher_finishes_what_it_claimed(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    ws_id = await _workspace(session)
+    ran: list[int] = []
+    started = asyncio.Event()
+    registry = SubscriberRegistry()
+
+    async def slow(event: DeliveredEvent[NoteAdded], _: AsyncSession) -> None:
+        started.set()
+        await asyncio.sleep(0.2)
+        ran.append(event.data.conversation_id)
+
+    registry.subscribe(NoteAdded, name="test.slow")(slow)
+    dispatcher = Dispatcher(session_factory, registry,
+                            DispatcherConfig(poll_seconds=0.05, concurrency=3))
+    for conversation in (1, 2, 3):
+        emit(session, NoteAdded(conversation_id=conversation, n=1), workspace_id=ws_id)
+    await session.commit()
+    running = asyncio.create_task(dispatcher.run_forever())
+    await asyncio.wait_for(started.wait(), timeout=10)
+    dispatcher.stop()
+    await asyncio.wait_for(running, timeout=10)
+    assert sorted(ran) == [1, 2, 3]  # claimed before the stop: run, not abandoned to the lease
+    pending = await session.scalar(select(func.count()).select_from(EventDelivery)
+                                   .where(EventDelivery.status != DONE))
+    assert pending == 0

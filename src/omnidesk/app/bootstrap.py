@@ -19,7 +19,7 @@ from omnidesk.channels.email.adapter import EmailAdapter
 from omnidesk.channels.email.receiving import start_smtp_receiver
 from omnidesk.config import Settings
 from omnidesk.core.db import create_engine, create_session_factory
-from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
+from omnidesk.core.dispatcher import DEFAULT_CONCURRENCY, Dispatcher, DispatcherConfig
 from omnidesk.core.events import SubscriberRegistry, install_commit_wakeup
 from omnidesk.realtime.broker import build_broker
 from omnidesk.realtime.hub import Hub
@@ -68,9 +68,11 @@ def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None
                            pool_timeout=settings.db_pool_timeout)
     session_factory = create_session_factory(engine)
     registry = registry or build_registry(settings)
+    concurrency = settings.dispatcher_concurrency or (
+        1 if engine.dialect.name == "sqlite" else DEFAULT_CONCURRENCY)
     dispatcher = Dispatcher(session_factory, registry, DispatcherConfig(
         max_attempts=settings.outbox_max_attempts, lease_seconds=settings.outbox_lease_seconds,
-        poll_seconds=settings.dispatcher_poll_seconds))
+        poll_seconds=settings.dispatcher_poll_seconds, concurrency=concurrency))
     realtime = Hub(build_broker(settings.redis_url, prefix=settings.realtime_channel_prefix),
                    heartbeat_seconds=settings.realtime_heartbeat_seconds)
     session_factory.kw["info"] = {"wake": dispatcher.wake, "realtime": realtime}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,24 @@ def event_payload(event: WebhookEvent) -> dict[str, Any]:
             "data": event.data}
 
 
+PARTITIONS = 1 << 16  # buckets of senders: coarse enough that a number names nobody
+
+
+def sender_partition(event: WebhookEvent) -> int | None:
+    """Return the partition of an event's sender (a hash bucket), so one sender's events are
+    processed in the order they came while other senders' run beside them; None when the
+    event names no sender (it then waits its turn with other such work)."""
+    if event.inbound is not None:
+        inbound = event.inbound
+        who = (f"customer:{inbound.customer_id}" if inbound.customer_id is not None
+               else f"{inbound.identity_kind}:{inbound.identity_value}")
+    elif event.delivery is not None:
+        who = f"sent:{event.delivery.channel}:{event.delivery.provider_message_id}"
+    else:
+        return None
+    return zlib.crc32(who.encode()) % PARTITIONS
+
+
 async def do_store_webhook(session: AsyncSession, *, inbox: Inbox, request: RawRequest,
                            parsed: ParsedWebhook) -> list[int]:
     """Store each event through intake's raw store (once per inbox); queue a job per new row."""
@@ -44,7 +63,8 @@ async def do_store_webhook(session: AsyncSession, *, inbox: Inbox, request: RawR
             continue
         stored.append(row_id)
         emit(session, ChannelEventReceived(inbound_event_id=row_id, channel=inbox.kind,
-                                           inbox_id=inbox.id, kind=event.kind),
+                                           inbox_id=inbox.id, kind=event.kind,
+                                           partition=sender_partition(event)),
              workspace_id=inbox.workspace_id, key=f"channel-event:{row_id}")
     return stored
 

@@ -19,6 +19,9 @@ class ChannelEventReceived(Event):
     channel: str
     inbox_id: int | None = None
     kind: str
+    # The same number for every event of one sender (or of one sent message's statuses), so a
+    # running dispatcher processes them in order; a hash bucket, naming nobody.
+    partition: int | None = None
 
 
 class ChannelMediaRequested(Event):

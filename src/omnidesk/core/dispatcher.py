@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -40,6 +41,9 @@ CLAIM_BATCH = 10  # small, so a slow handler cannot outlive the lease of deliver
 BACKGROUND_YIELD_SECONDS = 5.0
 # The lanes of a running dispatcher (``run_forever``): live deliveries (screens) and the rest.
 LIVE, MAIN = "live", "main"
+# Deliveries a running lane runs at once on a database with concurrent writers (PostgreSQL),
+# unless ``Settings.dispatcher_concurrency`` says otherwise; SQLite runs one at a time.
+DEFAULT_CONCURRENCY = 4
 # The dispatcher's own statements are Core statements on its tables, built once (see
 # ``Dispatcher._statement``): no ORM object is read or written, so the ORM's bulk-statement
 # machinery (autoflush, synchronisation, annotated copies re-keyed on every run) is skipped.
@@ -59,6 +63,9 @@ class DispatcherConfig:
     lease_seconds: float = 120.0
     batch_size: int = 100
     poll_seconds: float = 1.0
+    # Deliveries a running lane (``run_forever``) runs at once, each of another partition
+    # (``partition_of``: one conversation's, one sender's); 1 runs them one after another.
+    concurrency: int = 1
 
 
 class _EventRow(NamedTuple):
@@ -82,6 +89,65 @@ class _Claimed(NamedTuple):
     subscriber: str
     attempts: int
     event: _EventRow | None
+
+
+def partition_of(payload: Mapping[str, Any]) -> str:
+    """Name the partition of an event: its deliveries run in claim order within it.
+
+    One conversation's events form one partition, as do one sender's stored provider events
+    (``partition`` in their payload); every other event shares the one unnamed partition, so
+    such work keeps the one-at-a-time order it always had.
+    """
+    conversation = payload.get("conversation_id")
+    if conversation is not None:
+        return f"conversation:{conversation}"
+    partition = payload.get("partition")
+    return "" if partition is None else f"partition:{partition}"
+
+
+class _Partitions:
+    """Run claimed deliveries as tasks: up to ``limit`` at once, one at a time within a
+    partition and in the order they were submitted there (each waits for the one before)."""
+
+    def __init__(self, run: Callable[[_Claimed], Awaitable[None]], limit: int) -> None:
+        self._run = run
+        self._slots = asyncio.Semaphore(limit)
+        self._tails: dict[str, asyncio.Task[None]] = {}  # each partition's last task
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.finished = asyncio.Event()  # set whenever a task ends (room to claim more)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def submit(self, claimed: _Claimed) -> None:
+        """Run a delivery after the partition's earlier ones."""
+        key = "" if claimed.event is None else partition_of(claimed.event.payload)
+        task = asyncio.create_task(self._after(self._tails.get(key), claimed))
+        self._tails[key] = task
+        self._tasks.add(task)
+        task.add_done_callback(functools.partial(self._done, key))
+
+    async def _after(self, before: asyncio.Task[None] | None, claimed: _Claimed) -> None:
+        if before is not None:
+            await asyncio.wait((before,))  # its end, whatever its outcome
+        async with self._slots:
+            await self._run(claimed)
+
+    def _done(self, key: str, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if self._tails.get(key) is task:
+            del self._tails[key]
+        self.finished.set()
+
+    async def join(self) -> None:
+        """Wait until every submitted delivery has run."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
+
+    def cancel(self) -> None:
+        """Cancel what has not run (its leases expire and another pass runs it again)."""
+        for task in self._tasks:
+            task.cancel()
 
 
 class Dispatcher:
@@ -137,31 +203,57 @@ class Dispatcher:
 
     async def _run_lane(self, lane: str | None) -> None:
         wake = self._live_wake if lane == LIVE else self._wake
-        while not self._stopping:
-            try:
-                worked = await self.run_once(lane)
-            except Exception:  # keep the loop alive; the error is logged with context
-                log.exception("dispatcher pass failed", extra={"lane": lane or "all"})
-                worked = 0
-            if worked:
-                continue
-            wake.clear()
-            try:
-                await asyncio.wait_for(wake.wait(), timeout=self.config.poll_seconds)
-            except TimeoutError:
-                if lane != LIVE:
+        # Deliveries in flight, with ``concurrency`` > 1; passes called directly (tests, the
+        # CLI) run theirs one at a time before returning.
+        running = (_Partitions(self._run_isolated, self.config.concurrency)
+                   if self.config.concurrency > 1 else None)
+        try:
+            while not self._stopping:
+                if running is not None:
+                    running.finished.clear()
+                try:
+                    worked = await self._pass(lane, running)
+                except Exception:  # keep the loop alive; the error is logged with context
+                    log.exception("dispatcher pass failed", extra={"lane": lane or "all"})
+                    worked = 0
+                if worked:
+                    continue
+                wake.clear()
+                if not await self._idle(wake, running) and lane != LIVE:
                     self._background_maybe = True
+            if running is not None:  # stopped: what this lane claimed still runs
+                await running.join()
+        finally:
+            if running is not None:
+                running.cancel()  # cancelled: their leases expire; another pass runs them
+
+    async def _idle(self, wake: asyncio.Event, running: _Partitions | None) -> bool:
+        """Wait for a wake-up, or for a delivery in flight to end (room to claim more), at
+        most a poll interval; tell whether anything happened."""
+        waits = [asyncio.ensure_future(wake.wait())]
+        if running is not None and len(running):
+            waits.append(asyncio.ensure_future(running.finished.wait()))
+        try:
+            done, _ = await asyncio.wait(waits, timeout=self.config.poll_seconds,
+                                         return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        return bool(done)
 
     async def run_once(self, lane: str | None = None) -> int:
         """Fire due schedules, fan out new events and run due deliveries once (of one lane:
         ``LIVE`` fans out and runs live deliveries, ``MAIN`` the schedules and the rest; None,
         as tests and the CLI call it, everything)."""
+        return await self._pass(lane, None)
+
+    async def _pass(self, lane: str | None, running: _Partitions | None) -> int:
         if self.registry.schedules and lane != LIVE:
             await fire_due_schedules(self.session_factory, [
                 Schedule(name, seconds) for name, seconds in self.registry.schedules.items()],
                 self._next_runs)
         fanned = await self.fan_out(lane)
-        ran = await self.run_due(lane)
+        ran = await self._run_due(lane, running)
         return fanned + ran
 
     async def drain(self, *, max_passes: int = 100) -> None:
@@ -235,15 +327,27 @@ class Dispatcher:
 
     async def run_due(self, lane: str | None = None) -> int:
         """Claim due deliveries (of a lane) in small batches and run each in its own
-        transaction."""
+        transaction: one after another, or, in a running lane with ``concurrency`` > 1, as
+        tasks partitioned by conversation (``_Partitions``), returning once they are claimed."""
+        return await self._run_due(lane, None)
+
+    async def _run_due(self, lane: str | None, running: _Partitions | None) -> int:
         handled = 0
         wake = self._live_wake if lane == LIVE else self._wake
         while handled < self.config.batch_size:
-            claimed = await self._claim_batch(CLAIM_BATCH, lane)
+            size = CLAIM_BATCH
+            if running is not None:  # claim ahead of what runs, not more (leases are held)
+                size = min(size, 2 * self.config.concurrency - len(running))
+                if size <= 0:
+                    break  # the lane waits for a delivery in flight to end
+            claimed = await self._claim_batch(size, lane)
             for delivery in claimed:
-                await self._run_isolated(delivery)
+                if running is not None:
+                    running.submit(delivery)
+                else:
+                    await self._run_isolated(delivery)
             handled += len(claimed)
-            if len(claimed) < CLAIM_BATCH or wake.is_set():
+            if len(claimed) < size or wake.is_set():
                 break  # nothing more, or new events to fan out first (a customer's message)
         return handled
 

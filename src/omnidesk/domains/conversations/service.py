@@ -311,12 +311,19 @@ async def latest_conversation_for_customer(
     channel: str | None = None,
 ) -> Conversation | None:
     """Return the customer's most recent conversation on any channel (or on one)."""
-    query = select(Conversation).where(Conversation.workspace_id == workspace_id,
-                                       Conversation.customer_id == customer_id)
-    if channel is not None:
-        query = query.where(Conversation.channel == channel)
-    return await session.scalar(_without_labels(
-        query.order_by(Conversation.id.desc()).limit(1), load_labels))
+    return await session.scalar(_latest_query(channel is not None, load_labels), {
+        "workspace_id": workspace_id, "customer_id": customer_id, "channel": channel})
+
+
+@cache
+def _latest_query(by_channel: bool, load_labels: bool) -> Select[Conversation]:
+    """Build the latest-conversation read once per variant (intake runs it for every message;
+    building it cost as much as running it)."""
+    query = select(Conversation).where(Conversation.workspace_id == bindparam("workspace_id"),
+                                       Conversation.customer_id == bindparam("customer_id"))
+    if by_channel:
+        query = query.where(Conversation.channel == bindparam("channel"))
+    return _without_labels(query.order_by(Conversation.id.desc()).limit(1), load_labels)
 
 
 def was_sent(message: Message) -> bool:
@@ -354,13 +361,19 @@ async def find_message_by_provider_id(
     inbox_id: int | None,
 ) -> Message | None:
     """Return a message of an inbox by its provider id (dedupe of redelivered webhooks)."""
-    return await session.scalar(
-        select(Message).where(
-            Message.workspace_id == workspace_id,
-            Message.channel == channel,
-            Message.provider_message_id == provider_message_id,
-            Message.inbox_id.is_not_distinct_from(inbox_id),
-        )
+    return await session.scalar(_by_provider_id_query(), {
+        "workspace_id": workspace_id, "channel": channel,
+        "provider_message_id": provider_message_id, "inbox_id": inbox_id})
+
+
+@cache
+def _by_provider_id_query() -> Select[Message]:
+    """Build intake's dedupe read once (it runs for every message with a provider id)."""
+    return select(Message).where(
+        Message.workspace_id == bindparam("workspace_id"),
+        Message.channel == bindparam("channel"),
+        Message.provider_message_id == bindparam("provider_message_id"),
+        Message.inbox_id.is_not_distinct_from(bindparam("inbox_id", type_=Message.inbox_id.type)),
     )
 
 

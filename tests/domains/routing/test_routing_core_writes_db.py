@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from omnidesk.core.db import utcnow
@@ -214,3 +214,32 @@ async def test_a_claim_that_gets_no_capacity_assigns_nothing(
         ConversationEvent.conversation_id == conv_id,
         ConversationEvent.kind == "assigned")) is None
     assert "conversation.assigned" not in [name for name, _ in await events(session, conv_id)]
+
+
+async def test_the_entries_a_decision_returns_are_the_sessions_loaded_objects(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona
+) -> None:
+    """Entries come back as a read with populate_existing loads them (PostgreSQL builds them
+    from the Core statement's row): persistent, unchanged, one object per entry, columns as
+    stored, and changing one through the ORM is written by the next flush."""
+    ws = owner.workspace_id
+    queue = await make_queue(session, ws, "general", is_default=True)
+    agent = await make_agent(session, owner.admin, "kim")
+    conv, _ = await make_conversation(session, owner.admin)
+    await session.commit()
+
+    async with session_factory() as fresh:
+        entry = await do_enqueue(fresh, workspace_id=ws, conversation_id=conv)
+        assert entry is not None
+        assert inspect(entry).persistent and not fresh.is_modified(entry)
+        (assigned,) = await do_assign_next(fresh, workspace_id=ws, queue_id=queue)
+        assert assigned is entry and not fresh.is_modified(entry)
+        stored = (await fresh.execute(select(*QueueEntry.__table__.c).where(
+            QueueEntry.id == entry.id))).one()
+        assert {key: getattr(entry, key) for key in stored._fields} == stored._asdict()
+        assert (entry.status, entry.agent_id) == ("assigned", agent)
+        entry.rule_name = "changed by the ORM"
+        await fresh.commit()
+
+    reread = await session.scalar(select(QueueEntry.rule_name).where(QueueEntry.id == entry.id))
+    assert reread == "changed by the ORM"

@@ -329,6 +329,57 @@ async def test_routing_and_the_bot_call_the_same_customers_vip(
                             settings=settings) is expected
 
 
+async def test_a_change_of_the_workspaces_settings_or_hours_is_seen_by_the_next_decision(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession], owner: Persona
+) -> None:
+    """A decision parses the workspace's segments, tiers, VIP keys and hours once per version of
+    them (``routing.service.workspace_rules``, ``inbox_calendar``); a decision after a change,
+    in another transaction, routes, flags and times by the changed ones."""
+    from omnidesk.domains.routing.models import SlaPolicyRow
+    from omnidesk.domains.workspaces.models import Workspace
+
+    ws = owner.workspace_id
+    await make_queue(session, ws, "general", is_default=True)
+    care = await make_queue(session, ws, "care")
+    await make_rule(session, ws, care, {"segment": ["loyal"]})
+    session.add(SlaPolicyRow(workspace_id=ws, name="default", is_default=True,
+                             targets={"normal": {"first_response": 3600}}))
+    always = {"timezone": "UTC", "weekly": {day: [["00:00", "24:00"]] for day in
+              ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}}  # fmt: skip
+    workspace = await session.get(Workspace, ws)
+    assert workspace is not None
+    workspace.business_hours = always
+    workspace.settings = {**(workspace.settings or {}), "bot": {"vip_tiers": ["nobody"]},
+                          "segments": [{"key": "loyal", "rules": [
+                              {"field": "orders", "op": ">=", "value": 2}]}]}
+    first, customer = await make_conversation(session, owner.admin)
+    second, _ = await make_conversation(session, owner.admin, customer_id=customer)
+    session.add(Order(workspace_id=ws, customer_id=customer, external_id="LOYAL-1",
+                      status="delivered", total=Decimal(1000), placed_at=utcnow()))
+    await session.commit()
+    monday_ten = dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC)
+
+    async with session_factory() as fresh:
+        entry = await do_enqueue(fresh, workspace_id=ws, conversation_id=first, now=monday_ten)
+        assert entry is not None
+        assert (entry.queue_id != care, entry.vip) == (True, False)
+        assert entry.sla_due_at == monday_ten + dt.timedelta(hours=1)
+        await fresh.commit()
+
+    workspace.settings = {**workspace.settings, "bot": {"vip_tiers": ["loyal"]},
+                          "segments": [{"key": "loyal", "rules": [
+                              {"field": "orders", "op": ">=", "value": 1}]}]}
+    workspace.business_hours = {**always, "weekly": {**always["weekly"],
+                                                     "mon": [["11:00", "24:00"]]}}
+    await session.commit()
+
+    async with session_factory() as fresh:
+        entry = await do_enqueue(fresh, workspace_id=ws, conversation_id=second, now=monday_ten)
+        assert entry is not None
+        assert (entry.queue_id, entry.vip) == (care, True)
+        assert entry.sla_due_at == monday_ten + dt.timedelta(hours=2)  # opens at 11:00
+
+
 async def test_a_segment_rule_routes_by_the_conversations_customers_segments(
     session: AsyncSession, owner: Persona
 ) -> None:

@@ -8,12 +8,12 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, case, func, select
+from sqlalchemy import BindParameter, Select, bindparam, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.core.db import UTCDateTime, flush_pending, utcnow
 from omnidesk.domains.assist.segments import CustomerFacts
-from omnidesk.domains.assist.tiers import tier_progress, tiers_from_settings
+from omnidesk.domains.assist.tiers import Tier, tier_progress, tiers_from_settings
 from omnidesk.domains.commerce.service import (
     OrderStats,
     behaviour_counts_query,
@@ -58,6 +58,12 @@ def _facts_statement(dialect: str, shape: str) -> Select[Any]:
     return facts_query(dialect, ids)
 
 
+def _fixed(values: tuple[str, ...]) -> list[Any]:
+    """Return constant values for ``in_`` as one bound parameter each: SQL fixed once compiled,
+    where a list of plain values is an expanding parameter rewritten on every run."""
+    return [literal(value) for value in values]
+
+
 def facts_query(dialect: str, ids: BindParameter[Any] | list[Any] | None) -> Select[Any]:
     """Build the facts statement (bind parameters ``facts_params``) for the customers ``ids``
     names: an expanding bind parameter, a list of one expression (a bound id, or a scalar
@@ -79,7 +85,7 @@ def facts_query(dialect: str, ids: BindParameter[Any] | list[Any] | None) -> Sel
     channels = (func.array_to_string(func.array_agg(Conversation.channel.distinct()), ",")
                 if dialect == "postgresql" else func.group_concat(Conversation.channel.distinct()))
     convs = (select(Conversation.customer_id, func.count(Conversation.id).label("contacts"),
-                    func.coalesce(func.sum(case((Conversation.status.in_(OPEN_STATUSES), 1),
+                    func.coalesce(func.sum(case((Conversation.status.in_(_fixed(OPEN_STATUSES)), 1),
                                                 else_=0)), 0).label("open_issues"),
                     channels.label("channels"),
                     func.max(Conversation.created_at).label("last_contact"))
@@ -117,10 +123,14 @@ def facts_params(workspace_id: int, now: dt.datetime) -> dict[str, Any]:
     return {"facts_workspace_id": workspace_id, "facts_since": now - dt.timedelta(days=30)}
 
 
-def facts_of_row(row: Any, settings: dict[str, Any], now: dt.datetime) -> CustomerFacts | None:
+def facts_of_row(row: Any, settings: dict[str, Any], now: dt.datetime, *,
+                 tiers: list[Tier] | None = None) -> CustomerFacts | None:
     """Return a customer's facts from facts_query's columns read within another statement (an
-    outer join: None when the customer is not active)."""
-    return None if row[0] is None else _facts_of(row, tiers_from_settings(settings), now)
+    outer join: None when the customer is not active). ``tiers``: the settings' tier ladder
+    (``tiers_from_settings``) when the caller has it."""
+    if row[0] is None:
+        return None
+    return _facts_of(row, tiers_from_settings(settings) if tiers is None else tiers, now)
 
 
 def _facts_of(row: Any, tiers: list[Any], now: dt.datetime) -> CustomerFacts:

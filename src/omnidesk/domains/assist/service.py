@@ -33,8 +33,14 @@ from omnidesk.domains.assist.schemas import (
     NamedRead,
     RecognitionTemplate,
 )
-from omnidesk.domains.assist.segments import CustomerFacts, segments_for, segments_from_settings
+from omnidesk.domains.assist.segments import (
+    CustomerFacts,
+    Segment,
+    segments_for,
+    segments_from_settings,
+)
 from omnidesk.domains.assist.summary import summarize
+from omnidesk.domains.assist.tiers import Tier, tiers_from_settings
 from omnidesk.domains.assist.warnings import check_draft
 from omnidesk.domains.conversations.models import Conversation, Message
 from omnidesk.domains.conversations.service import access_conversation, list_messages
@@ -43,9 +49,11 @@ from omnidesk.domains.customers.service import get_customer
 from omnidesk.domains.workspaces.service import get_workspace
 
 log = logging.getLogger(__name__)
-__all__ = ["CustomerFacts", "build_assist", "build_profile", "canned_choices",
+# Segment, Tier, *_from_settings: routing parses a workspace's settings once per version of them
+__all__ = ["CustomerFacts", "Segment", "Tier", "build_assist", "build_profile", "canned_choices",
            "customer_segments", "facts_of_row", "facts_params", "facts_query", "intent_label",
-           "intent_named", "list_canned_responses", "recognition_messages"]
+           "intent_named", "list_canned_responses", "recognition_messages",
+           "segments_from_settings", "tiers_from_settings"]
 RESOLVED_POOL = 300
 
 
@@ -162,12 +170,16 @@ async def customer_standing(session: AsyncSession, *, workspace_id: int, custome
     return standing_of(facts.get(customer_id), settings)
 
 
-def standing_of(facts: CustomerFacts | None, settings: dict[str, Any]) -> tuple[str, list[str]]:
+def standing_of(facts: CustomerFacts | None, settings: dict[str, Any], *,
+                segments: list[Segment] | None = None) -> tuple[str, list[str]]:
     """Return the tier key and segment keys of a customer's facts (``customer_standing``; routing
-    reads the facts within its own statement: ``facts.facts_query``); None: ("", [])."""
+    reads the facts within its own statement: ``facts.facts_query``); None: ("", []).
+    ``segments``: the settings' segments (``segments_from_settings``) when the caller has them."""
     if facts is None:
         return "", []
-    return facts.tier, [s.key for s in segments_for(facts, segments_from_settings(settings))]
+    if segments is None:
+        segments = segments_from_settings(settings)
+    return facts.tier, [s.key for s in segments_for(facts, segments)]
 
 
 async def recognition_messages(session: AsyncSession, *, actor: Actor, conversation_id: int,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from omnidesk.domains.commerce.models import BehaviourEvent, Order, OrderItem, Product
@@ -189,7 +189,8 @@ def behaviour_counts_query(workspace_id: Any, since: Any, kinds: tuple[str, ...]
                     *(func.coalesce(func.sum(case((BehaviourEvent.kind == kind, 1), else_=0)),
                                     0).label(kind) for kind in kinds))
              .where(BehaviourEvent.workspace_id == workspace_id,
-                    BehaviourEvent.occurred_at >= since, BehaviourEvent.kind.in_(kinds))
+                    BehaviourEvent.occurred_at >= since,
+                    BehaviourEvent.kind.in_([literal(kind) for kind in kinds]))  # fixed SQL
              .group_by(BehaviourEvent.customer_id))
     if customer_ids is not None:
         query = query.where(BehaviourEvent.customer_id.in_(customer_ids))

@@ -19,7 +19,7 @@ from omnidesk.core.db import flush_pending, utcnow
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import emit, insert_outbox_rows, outbox_values
 from omnidesk.domains.agents.service import get_user
-from omnidesk.domains.assist.service import is_vip, standing_of, vip_keys
+from omnidesk.domains.assist.service import is_vip, standing_of
 from omnidesk.domains.conversations.actions import (
     assign_row_params,
     assignment_change,
@@ -67,7 +67,6 @@ from omnidesk.domains.routing.service import (
     list_decision_inputs,
     list_entries,
     queue_policy,
-    stacked_calendar,
     transaction_rows,
 )
 from omnidesk.domains.routing.sla.actions import first_response_due_at
@@ -98,10 +97,11 @@ async def do_enqueue(
         raise NotFound("conversation not found")
     if found.entry is not None and found.entry[1] in ACTIVE_ENTRY_STATUSES:
         return await get_entry(session, workspace_id=workspace_id, conversation_id=conversation_id)
-    conv, default, settings = found.conv, found.default_queue, found.settings
+    conv, default, workspace = found.conv, found.default_queue, found.workspace
     rows = transaction_rows(session)
     rows[ConversationRow, conv.id] = conv
-    standing = standing_of(found.customer_facts, settings)  # as customer_standing: one rule
+    standing = standing_of(found.customer_facts, workspace.settings,  # as customer_standing
+                           segments=workspace.segments)
     facts = routing_facts(conv, standing, found.tags, text, sentiment_label)
     rules = found.rules
     if any(rule.conditions.get("predicted_intent") for rule in rules):  # else it costs nothing
@@ -125,12 +125,10 @@ async def do_enqueue(
         sentiment=sentiment,
         priority=PRIORITY_LEVELS.get(decision.priority, PRIORITY_LEVELS["normal"]),
         vip=is_vip(tier=facts["tier"], segments=facts["segment"], tags=facts["tags"],
-                   keys=vip_keys(settings)),
+                   keys=workspace.vip_keys),
         enqueued_at=now,
         sla_due_at=first_response_due_at(
-            found.sla_targets,
-            stacked_calendar(found.business_hours, found.timezone, found.inbox_hours,
-                             queue.business_hours),
+            found.sla_targets, found.calendar.override(queue.business_hours),
             conv, decision.priority, now
         ),
         rule_name=decision.rule_name,

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BindParameter,
+    Float,
     Select,
     Text,
     bindparam,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     extract,
     func,
     join,
+    literal,
     null,
     select,
     union_all,
@@ -39,9 +41,14 @@ from omnidesk.core.errors import NotFound
 from omnidesk.domains.agents.models import Skill, TeamMember, User, UserSkill
 from omnidesk.domains.assist.service import (
     CustomerFacts,
+    Segment,
+    Tier,
     facts_of_row,
     facts_params,
     facts_query,
+    segments_from_settings,
+    tiers_from_settings,
+    vip_keys,
 )
 from omnidesk.domains.conversations.models import Conversation
 from omnidesk.domains.customers.models import Customer
@@ -261,13 +268,11 @@ class EnqueueFacts:
     columns (no ORM objects: loading them cost more than the rest of the read)."""
 
     conv: ConversationRow
-    settings: dict[str, Any]  # the workspace's (VIP keys, tiers, segments)
-    business_hours: dict[str, Any] | None  # the workspace's
-    timezone: str
+    workspace: WorkspaceRules  # what the workspace's settings say (VIP keys, tiers, segments)
+    calendar: Calendar  # the workspace's, with the conversation's inbox's override applied
     attributes: dict[str, Any]
     tags: list[Any]
     rules: tuple[RoutingRule, ...]  # the active rules, in evaluation order
-    inbox_hours: dict[str, Any] | None  # the conversation's inbox's calendar override
     entry: tuple[int, str] | None  # the conversation's queue entry: id and status
     default_queue: QueueRow | None
     sla_targets: dict[str, Any] | None  # None: the workspace has no default SLA policy
@@ -306,18 +311,48 @@ async def enqueue_facts(
     if row is None:
         return None
     conv = ConversationRow._make(row[:_CONV_END])
-    (settings, hours, timezone, customer_id, attributes, tags, inbox_hours, entry_id,
-     entry_status) = row[_CONV_END:_CONV_END + 9]
+    (settings_text, hours_text, timezone, customer_id, attributes, tags, inbox_hours_text,
+     entry_id, entry_status) = row[_CONV_END:_CONV_END + 9]
     queue = None if row[_CONV_END + 9] is None else QueueRow._make(row[_CONV_END + 9:_QUEUE_END])
     targets, rules, last_agent, last_assigned, last_finished = row[_QUEUE_END:_FACTS_START]
     if customer_id is None:
         raise NotFound("customer not found")
-    settings = settings or {}
+    workspace = workspace_rules(settings_text)
     sticky = None if last_agent is None else (last_agent, last_finished or last_assigned)
-    return EnqueueFacts(conv, settings, hours, timezone, attributes or {}, tags or [],
-                        rules_from_json(rules), inbox_hours,
+    return EnqueueFacts(conv, workspace, inbox_calendar(hours_text, timezone, inbox_hours_text),
+                        attributes or {}, tags or [], rules_from_json(rules),
                         None if entry_id is None else (entry_id, entry_status), queue, targets,
-                        sticky, facts_of_row(row[_FACTS_START:], settings, now))
+                        sticky, facts_of_row(row[_FACTS_START:], workspace.settings, now,
+                                             tiers=workspace.tiers))
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceRules:
+    """A workspace's settings as a decision uses them, parsed once per settings text. Shared by
+    every decision while the settings stay the same: read, never change, these values."""
+
+    settings: dict[str, Any]
+    tiers: list[Tier]  # assist's tier ladder (tiers_from_settings)
+    segments: list[Segment]  # assist's segments (segments_from_settings)
+    vip_keys: list[str]
+
+
+@lru_cache(maxsize=256)
+def workspace_rules(text: str | None) -> WorkspaceRules:
+    """Parse a workspace's settings as ``enqueue_facts`` reads them (JSON text) into what a
+    decision uses: cached by the text itself, as ``rules_from_json``, so a change (in any
+    process, by any path) is a different text, never a stale entry to invalidate."""
+    settings = (json.loads(text) if text else None) or {}
+    return WorkspaceRules(settings, tiers_from_settings(settings),
+                          segments_from_settings(settings), vip_keys(settings))
+
+
+@lru_cache(maxsize=256)
+def inbox_calendar(hours: str | None, timezone: str, inbox_hours: str | None) -> Calendar:
+    """Build the calendar of the workspace's hours and zone with an inbox's override (JSON texts,
+    as ``enqueue_facts`` reads them), cached by the texts themselves (see workspace_rules)."""
+    return stacked_calendar(json.loads(hours) if hours else None, timezone,
+                            json.loads(inbox_hours) if inbox_hours else None, None)
 
 
 async def get_conversation_row(
@@ -396,7 +431,7 @@ def _enqueue_facts_query(dialect: str) -> Select[Any]:
         .where(QueueEntry.workspace_id == WORKSPACE,
                QueueEntry.customer_id == Conversation.customer_id,
                QueueEntry.conversation_id != Conversation.id,
-               QueueEntry.status.in_(("assigned", "done")))
+               QueueEntry.status.in_([literal("assigned"), literal("done")]))  # not expanding
         .order_by(QueueEntry.assigned_at.desc())
         .limit(1)
         .correlate(Conversation)
@@ -425,8 +460,9 @@ def _enqueue_facts_query(dialect: str) -> Select[Any]:
         .scalar_subquery(), Conversation.customer_id.type)
     facts = facts_query(dialect, [the_customer]).subquery("customer_facts")
     return (
-        select(*CONVERSATION_COLUMNS, Workspace.settings, Workspace.business_hours,
-               Workspace.timezone, Customer.id, Customer.attributes, Customer.tags, Inbox.hours,
+        select(*CONVERSATION_COLUMNS, cast(Workspace.settings, Text),
+               cast(Workspace.business_hours, Text), Workspace.timezone, Customer.id,
+               Customer.attributes, Customer.tags, cast(Inbox.hours, Text),
                QueueEntry.id, QueueEntry.status,
                *(getattr(default_queue, name) for name in QueueRow._fields), sla_targets,
                _rules_json(dialect), previous.agent_id, previous.assigned_at,
@@ -513,9 +549,15 @@ def agent_state(row: Any) -> AgentState:
         skills={},
         capacity=dict(zip(CAPACITY_CLASSES, row[_CAPACITY_AT], strict=True)),
         load=dict(zip(CAPACITY_CLASSES, row[_LOAD_AT], strict=True)),
-        idle_since=to_seconds(row[2]) or 0.0,
-        last_assignment_at=to_seconds(row[3]) or float("-inf"),
+        idle_since=_seconds(row[2]) or 0.0,
+        last_assignment_at=_seconds(row[3]) or float("-inf"),
     )
+
+
+def _seconds(moment: dt.datetime | float | None) -> float | None:
+    """Return a time as epoch seconds: a datetime (SQLite) or already seconds (PostgreSQL's
+    decision statement reads the agents' times as epoch seconds)."""
+    return moment.timestamp() if isinstance(moment, dt.datetime) else moment
 
 
 @lru_cache(maxsize=256)
@@ -619,7 +661,9 @@ def _decision_inputs_query(by_team: bool, limit: int) -> Any:
     item = func.json_build_array(*list(waiting.c)[:-1])
     items = select(cast(func.json_agg(aggregate_order_by(item, waiting.c.at, waiting.c.id)),
                         Text)).scalar_subquery()
-    columns = list(locked.c)
+    columns: list[Any] = list(locked.c)
+    for at in (2, 3):  # idle_since, last_assignment_at (AGENT_COLUMNS) as epoch seconds:
+        columns[at] = cast(epoch(columns[at]), Float)  # no datetimes to build and convert back
     return union_all(
         select(*columns, null().label("items")),
         select(*(null() for _ in columns), items),

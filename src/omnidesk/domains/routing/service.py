@@ -32,7 +32,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 
 from omnidesk.core.channel_manifest import CAPACITY_CLASSES
@@ -300,7 +300,7 @@ async def enqueue_facts(
     exist.
     """
     now = now or utcnow()
-    connection = await session.connection()
+    connection = await transaction_connection(session)
     row = (
         await connection.execute(
             _enqueue_facts_query(connection.dialect.name),
@@ -359,7 +359,7 @@ async def get_conversation_row(
     session: AsyncSession, *, workspace_id: int, conversation_id: int
 ) -> ConversationRow:
     """Return a conversation's routing columns as a plain row (one Core read), or NotFound."""
-    connection = await session.connection()
+    connection = await transaction_connection(session)
     row = (await connection.execute(_conversation_row_query(), {
         "workspace_id": workspace_id, "conversation_id": conversation_id})).first()
     if row is None:
@@ -376,7 +376,7 @@ def _conversation_row_query() -> Select[Any]:
 
 async def get_queue_row(session: AsyncSession, *, workspace_id: int, queue_id: int) -> QueueRow:
     """Return a queue's decision columns as a plain row (one Core read), or NotFound."""
-    connection = await session.connection()
+    connection = await transaction_connection(session)
     row = (await connection.execute(_queue_row_query(), {
         "workspace_id": workspace_id, "queue_id": queue_id})).first()
     if row is None:
@@ -486,14 +486,29 @@ def _enqueue_facts_query(dialect: str) -> Select[Any]:
 def transaction_rows(session: AsyncSession) -> dict[tuple[type, int], Any]:
     """Return the plain rows routing read in the session's current transaction, by (row type,
     id): ``do_enqueue`` leaves the queue and conversation rows there so that ``do_assign_next``
-    in the same transaction does not read them again. A new transaction starts empty, and the
-    assignment that changes a conversation takes its row out."""
+    in the same transaction does not read them again (and ``transaction_connection`` keeps the
+    connection there). A new transaction starts empty, and the assignment that changes a
+    conversation takes its row out."""
     transaction = session.sync_session.get_transaction()
     held = session.info.get(HELD_KEY)
     if held is None or held[0] is not transaction:
         held = session.info[HELD_KEY] = (transaction, {})
     rows: dict[tuple[type, int], Any] = held[1]
     return rows
+
+
+async def transaction_connection(session: AsyncSession) -> AsyncConnection:
+    """Return the session's connection (``session.connection()``), asked of the session once per
+    transaction (kept in ``transaction_rows``): each ask costs a greenlet switch and the
+    session's bookkeeping, four times per decision."""
+    held = session.info.get(HELD_KEY)
+    if held is not None and held[0] is session.sync_session.get_transaction():
+        kept: AsyncConnection | None = held[1].get((AsyncConnection, 0))
+        if kept is not None:
+            return kept
+    connection = await session.connection()  # begins the transaction when none is open
+    transaction_rows(session)[AsyncConnection, 0] = connection
+    return connection
 
 
 AGENT_COLUMNS = (
@@ -522,7 +537,7 @@ async def list_candidate_agents(
     """
     params = {"workspace_id": workspace_id, "team_id": queue.team_id}
     query = _candidates_query(queue.team_id is not None, lock)
-    rows = (await (await session.connection()).execute(query, params)).all()  # Core: no ORM
+    rows = (await (await transaction_connection(session)).execute(query, params)).all()  # Core: no ORM
     agents: dict[int, AgentState] = {}
     for row in rows:
         agent = agents.get(row[0])
@@ -592,7 +607,7 @@ async def list_decision_inputs(
     """Return the online agents who may serve a queue, locked (``list_candidate_agents`` with
     ``lock``), and its waiting items (``list_waiting_items``): one statement on PostgreSQL (the
     items come as one JSON array in a row of their own), two elsewhere. No items when no agent."""
-    connection = await session.connection()
+    connection = await transaction_connection(session)
     if connection.dialect.name != "postgresql":
         candidates = await list_candidate_agents(session, workspace_id=workspace_id,
                                                  queue=queue, lock=True)
@@ -676,7 +691,7 @@ async def list_waiting_items(
     """Return a queue's waiting entries as engine items, oldest first, from plain rows (on the
     session's connection, as ``list_candidate_agents`` reads)."""
     params = {"workspace_id": workspace_id, "queue_id": queue_id}
-    rows = await (await session.connection()).execute(_waiting_query(limit), params)  # Core
+    rows = await (await transaction_connection(session)).execute(_waiting_query(limit), params)  # Core
     return [work_item(row) for row in rows.all()]
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_dict, instance_state, set_committed_value
 
 from omnidesk.core.db import rowcount
 from omnidesk.core.errors import NotFound
@@ -27,6 +27,7 @@ from omnidesk.core.events import OutboxEvent, insert_outbox_rows
 from omnidesk.domains.agents.models import User
 from omnidesk.domains.conversations.actions import assign_row_ctes
 from omnidesk.domains.routing.models import AgentStateRow, QueueEntry
+from omnidesk.domains.routing.service import transaction_connection
 
 RAW = {"synchronize_session": False}
 FRESH = {"populate_existing": True}
@@ -126,7 +127,7 @@ async def claim_waiting_entry_and_capacity(
               "b_now": now, **{f"new_{key}": value for key, value in values.items()},
               **(assignment or {})}
     statement = _claim_both_statement(tuple(values), channel, assignment is not None)
-    row = (await (await session.connection()).execute(statement, params)).first()  # Core
+    row = (await (await transaction_connection(session)).execute(statement, params)).first()
     if row is None:
         return None, False
     taken = row[ENTRY_WIDTH]
@@ -289,7 +290,7 @@ async def insert_entry(
     params = {**{f"v_{key}": value for key, value in values.items()},
               **{f"o_{key}": value for key, value in event.items()}}
     statement = _insert_entry_statement(tuple(values), tuple(event))
-    row = (await (await session.connection()).execute(statement, params)).first()  # Core
+    row = (await (await transaction_connection(session)).execute(statement, params)).first()
     return None if row is None else loaded_entry(session, row)
 
 
@@ -332,12 +333,15 @@ def loaded_entry(session: AsyncSession, row: Any) -> QueueEntry:
     values = dict(zip(_ENTRY_KEYS, row[:ENTRY_WIDTH], strict=True))
     entry = sync.identity_map.get(QueueEntry.__mapper__.identity_key_from_primary_key(
         (values["id"],)))
-    if entry is not None:
-        mirror(entry, values)
+    if entry is not None:  # what differs, is expired or was changed in the session
+        state = instance_state(entry)
+        held, changed = state.dict, state.committed_state
+        mirror(entry, {key: value for key, value in values.items()
+                       if key in changed or key not in held or held[key] != value})
         return cast(QueueEntry, entry)
     entry = QueueEntry.__mapper__.class_manager.new_instance()
-    mirror(entry, values)
-    make_transient_to_detached(entry)
+    instance_dict(entry).update(values)
+    make_transient_to_detached(entry)  # as loaded: no history
     sync.add(entry)
     return cast(QueueEntry, entry)
 

@@ -541,3 +541,52 @@ async def test_stopping_a_running_dispatcher_finishes_what_it_claimed(
     pending = await session.scalar(select(func.count()).select_from(EventDelivery)
                                    .where(EventDelivery.status != DONE))
     assert pending == 0
+
+
+@pytest.mark.parametrize("screens_finish", [True, False])
+async def test_the_bot_waits_for_the_screens_but_not_for_ever(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch, screens_finish: bool,
+) -> None:
+    """Side by side, a customer's message reaches the screens before the bot's turn starts;
+    screens that never finish hold the bot up only for the bounded wait."""
+    import omnidesk.core.dispatcher as dispatcher_module
+
+    monkeypatch.setattr(dispatcher_module, "YIELD_TO_LIVE_SECONDS", 60 if screens_finish else 0.05)
+    ws_id = await _workspace(session)
+    ran: list[str] = []
+    screens_started, screens_may_finish = asyncio.Event(), asyncio.Event()
+    registry = SubscriberRegistry()
+
+    async def screens(event: DeliveredEvent[TicketOpened], _: AsyncSession) -> None:
+        ran.append("screens start")
+        screens_started.set()
+        await screens_may_finish.wait()
+        ran.append("screens end")
+
+    async def bot(event: DeliveredEvent[TicketOpened], _: AsyncSession) -> None:
+        ran.append("bot")
+
+    registry.subscribe(TicketOpened, name="test.screens", live=True)(screens)
+    registry.subscribe(TicketOpened, name="test.bot")(bot)
+    dispatcher = Dispatcher(session_factory, registry,
+                            DispatcherConfig(poll_seconds=0.05, concurrency=2))
+    dispatcher.session_factory.kw["info"] = {"wake": dispatcher.wake}
+    running = asyncio.create_task(dispatcher.run_forever())
+    try:
+        emit(session, TicketOpened(id="a"), workspace_id=ws_id)
+        await session.commit()
+        await asyncio.wait_for(screens_started.wait(), timeout=10)
+        if screens_finish:
+            await asyncio.sleep(0.5)  # the bot's delivery is claimed and waiting meanwhile
+            assert ran == ["screens start"]
+            screens_may_finish.set()
+            await _until(lambda: "bot" in ran)
+            assert ran == ["screens start", "screens end", "bot"]
+        else:
+            await _until(lambda: "bot" in ran)
+            assert ran == ["screens start", "bot"]
+    finally:
+        screens_may_finish.set()
+        dispatcher.stop()
+        await asyncio.wait_for(running, timeout=10)

@@ -44,6 +44,9 @@ LIVE, MAIN = "live", "main"
 # Deliveries a running lane runs at once on a database with concurrent writers (PostgreSQL),
 # unless ``Settings.dispatcher_concurrency`` says otherwise; SQLite runs one at a time.
 DEFAULT_CONCURRENCY = 4
+# A main-lane delivery waits up to this long for the live lane's deliveries in flight to end
+# before it starts (screens first; bounded, so a stream of messages cannot starve the bot).
+YIELD_TO_LIVE_SECONDS = 0.1
 # The dispatcher's own statements are Core statements on its tables, built once (see
 # ``Dispatcher._statement``): no ORM object is read or written, so the ORM's bulk-statement
 # machinery (autoflush, synchronisation, annotated copies re-keyed on every run) is skipped.
@@ -109,12 +112,16 @@ class _Partitions:
     """Run claimed deliveries as tasks: up to ``limit`` at once, one at a time within a
     partition and in the order they were submitted there (each waits for the one before)."""
 
-    def __init__(self, run: Callable[[_Claimed], Awaitable[None]], limit: int) -> None:
+    def __init__(self, run: Callable[[_Claimed], Awaitable[None]], limit: int, *,
+                 yield_to: Callable[[], _Partitions | None] | None = None) -> None:
         self._run = run
         self._slots = asyncio.Semaphore(limit)
         self._tails: dict[str, asyncio.Task[None]] = {}  # each partition's last task
         self._tasks: set[asyncio.Task[None]] = set()
         self.finished = asyncio.Event()  # set whenever a task ends (room to claim more)
+        self.idle = asyncio.Event()  # set while nothing is in flight or fanned out for it
+        self.idle.set()
+        self._yield_to = yield_to  # the lane whose work goes first (the live one), if any
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -125,11 +132,16 @@ class _Partitions:
         task = asyncio.create_task(self._after(self._tails.get(key), claimed))
         self._tails[key] = task
         self._tasks.add(task)
+        self.idle.clear()
         task.add_done_callback(functools.partial(self._done, key))
 
     async def _after(self, before: asyncio.Task[None] | None, claimed: _Claimed) -> None:
         if before is not None:
             await asyncio.wait((before,))  # its end, whatever its outcome
+        first = self._yield_to() if self._yield_to is not None else None
+        if first is not None and not first.idle.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(first.idle.wait(), YIELD_TO_LIVE_SECONDS)
         async with self._slots:
             await self._run(claimed)
 
@@ -137,6 +149,8 @@ class _Partitions:
         self._tasks.discard(task)
         if self._tails.get(key) is task:
             del self._tails[key]
+        if not self._tasks:
+            self.idle.set()
         self.finished.set()
 
     async def join(self) -> None:
@@ -170,6 +184,7 @@ class Dispatcher:
         self._next_runs: dict[str, dt.datetime] = {}  # when each schedule is due, as last seen
         self._stopping = False
         self._statements: dict[tuple[Any, ...], Executable] = {}  # see _statement
+        self._lanes: dict[str | None, _Partitions] = {}  # running lanes' deliveries in flight
 
     def wake(self) -> None:
         """Ask the loops to look for work now (called after commits that wrote events)."""
@@ -205,8 +220,11 @@ class Dispatcher:
         wake = self._live_wake if lane == LIVE else self._wake
         # Deliveries in flight, with ``concurrency`` > 1; passes called directly (tests, the
         # CLI) run theirs one at a time before returning.
-        running = (_Partitions(self._run_isolated, self.config.concurrency)
-                   if self.config.concurrency > 1 else None)
+        running = None
+        if self.config.concurrency > 1:
+            running = self._lanes[lane] = _Partitions(
+                self._run_isolated, self.config.concurrency,
+                yield_to=None if lane == LIVE else functools.partial(self._lanes.get, LIVE))
         try:
             while not self._stopping:
                 if running is not None:
@@ -226,6 +244,7 @@ class Dispatcher:
         finally:
             if running is not None:
                 running.cancel()  # cancelled: their leases expire; another pass runs them
+                del self._lanes[lane]
 
     async def _idle(self, wake: asyncio.Event, running: _Partitions | None) -> bool:
         """Wait for a wake-up, or for a delivery in flight to end (room to claim more), at
@@ -292,6 +311,9 @@ class Dispatcher:
             await session.commit()
         if rows and lane is not None:  # the other lane's deliveries: tell it
             live = self.registry.live_names
+            live_lane = self._lanes.get(LIVE)
+            if live_lane is not None and any(r["subscriber"] in live for r in rows):
+                live_lane.idle.clear()  # due screens' work: the main lane's waits for it
             if any((r["subscriber"] in live) != (lane == LIVE) for r in rows):
                 (self._wake if lane == LIVE else self._live_wake).set()
         return len(claimed)
@@ -349,6 +371,8 @@ class Dispatcher:
             handled += len(claimed)
             if len(claimed) < size or wake.is_set():
                 break  # nothing more, or new events to fan out first (a customer's message)
+        if running is not None and not len(running):
+            running.idle.set()  # claimed all that was due, and it has run
         return handled
 
     async def _claim_batch(self, size: int, lane: str | None = None) -> list[_Claimed]:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
+from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from omnidesk.channels.manifests import is_realtime
-from omnidesk.core.db import utcnow
+from omnidesk.core.db import flush_pending, utcnow
 from omnidesk.core.errors import Conflict
 from omnidesk.core.events import emit
+from omnidesk.core.text import storable_json
 from omnidesk.domains.conversations import events as ev
 from omnidesk.domains.conversations.journal import check_channel, detect_sentiment, log_event
 from omnidesk.domains.conversations.models import (
@@ -40,15 +44,15 @@ async def do_add_message(
     inbound = author_kind == "customer"
     direction = "internal" if is_private else ("inbound" if inbound else "outbound")
     needs_delivery = direction == "outbound" and author_kind in {"agent", "bot"}
-    msg = Message(
-        workspace_id=conv.workspace_id, conversation_id=conv.id, channel=channel,
-        inbox_id=inbox_id, direction=direction, author_kind=author_kind, author_id=author_id, text=text,
-        content_type=content_type, attachments=attachments or [], is_private=is_private,
-        provider_message_id=provider_message_id, meta=meta or {}, created_at=now,
-        client_message_id=client_message_id,
-        delivery_status="pending" if needs_delivery and not is_realtime(channel) else None,
-    )
-    session.add(msg)
+    msg = await _insert_message(session, {
+        "workspace_id": conv.workspace_id, "conversation_id": conv.id, "channel": channel,
+        "inbox_id": inbox_id, "direction": direction, "author_kind": author_kind,
+        "author_id": author_id, "text": text, "content_type": content_type,
+        "attachments": attachments or [], "is_private": is_private,
+        "provider_message_id": provider_message_id, "meta": meta or {}, "created_at": now,
+        "client_message_id": client_message_id,
+        "delivery_status": "pending" if needs_delivery and not is_realtime(channel) else None,
+        "delivery_error": None})
     conv.message_count += 1
     if not is_private:
         conv.last_message_at = now
@@ -56,10 +60,32 @@ async def do_add_message(
             _on_customer_message(session, conv, now, channel, inbox_id)
         elif author_kind in {"agent", "bot"}:
             _on_reply(session, conv, now, author_kind, author_id)
-    await session.flush()
     sentiment = detect_sentiment(text) if inbound and not is_private else ev.DetectedSentiment()
     emit(session, ev.MessageCreated.of(msg, conv, sentiment), workspace_id=conv.workspace_id)
     return msg
+
+
+async def _insert_message(session: AsyncSession, values: dict[str, Any]) -> Message:
+    """INSERT a message with one Core statement built once and return it as a persistent object
+    of the session, every column loaded (the unit of work's flush cost twice the CPU).
+
+    The session's pending changes are flushed first, as before a query; the conversation's
+    changes that follow are flushed with the message's event.
+    """
+    await flush_pending(session)
+    values = {key: storable_json(value) for key, value in values.items()}  # as a flush would
+    found = await (await session.connection()).execute(_insert_message_statement(), values)
+    msg = Message(id=found.scalar_one(), **values)
+    make_transient_to_detached(msg)
+    session.add(msg)
+    return msg
+
+
+@cache
+def _insert_message_statement() -> Insert:
+    """Build the message INSERT once."""
+    table = cast(Table, Message.__table__)
+    return insert(table).returning(table.c.id)
 
 
 def _on_customer_message(session: AsyncSession, conv: Conversation, now: dt.datetime,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import random
@@ -28,7 +29,7 @@ import time
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from omnidesk.all_models import metadata
@@ -36,7 +37,7 @@ from omnidesk.core.db import create_engine, create_session_factory
 from omnidesk.demo.knowledge import DEMO_FOLDER
 from omnidesk.domains.knowledge.index.updates import IndexedArticle, index_article, index_articles
 from omnidesk.domains.knowledge.io.frontmatter import parse_markdown
-from omnidesk.domains.knowledge.models import PUBLISHED, KbArticle
+from omnidesk.domains.knowledge.models import PUBLISHED, KbArticle, KbPassage
 from omnidesk.domains.knowledge.search.evaluation import DEFAULT_QUERIES, read_queries
 from omnidesk.domains.knowledge.service import search
 from omnidesk.domains.workspaces.models import Workspace
@@ -122,6 +123,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+async def terms_digest(session: AsyncSession, workspace_id: int) -> str:
+    """Return a digest of every indexed passage's terms, to compare two analysers' output."""
+    digest = hashlib.sha256()
+    for row in await session.execute(select(
+            KbPassage.article_id, KbPassage.position, KbPassage.title_terms, KbPassage.body_terms)
+            .where(KbPassage.workspace_id == workspace_id)
+            .order_by(KbPassage.article_id, KbPassage.position)):
+        digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()[:16]
+
+
 async def time_queries(session: AsyncSession, workspace_id: int) -> dict[str, float]:
     """Time the labelled queries (after one warm-up pass) and return latency figures in ms."""
     queries = [q.query for q in read_queries(DEFAULT_QUERIES.read_text(encoding="utf-8"))]
@@ -163,13 +175,14 @@ async def run(backend: str, size: int, unique_lines: bool = False) -> dict[str, 
                 session.add(ws)
                 await session.commit()
                 rate, cpu_ms = await index_all(session, ws.id, articles)
+                digest = await terms_digest(session, ws.id)
                 latency = await time_queries(session, ws.id)
                 fresh = await publish_to_searchable(session, ws.id)
         finally:
             await engine.dispose()
     return {"backend": backend, "articles": size, "unique_lines": unique_lines,
             "index_articles_per_s": round(rate, 1), "index_cpu_ms_per_article": round(cpu_ms, 2),
-            **latency, "publish_to_searchable_ms": fresh}
+            **latency, "publish_to_searchable_ms": fresh, "terms_digest": digest}
 
 
 def main() -> None:

@@ -7,12 +7,14 @@ out as their parts); English is case-folded and lightly stemmed. The Kiwi model 
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import re
 import threading
 import unicodedata
 import warnings
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -152,18 +154,81 @@ def detect_language(text: str) -> str:
     return "ko" if hangul * 2 >= latin * 0.5 and hangul > 0 else "en"
 
 
-@lru_cache(maxsize=1)
-def _kiwi() -> Any:
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# A batch of this many distinct Korean lines or more (a reindex, an import, the message
+# indexer's backlog) is analysed by Kiwi's worker threads, one per core (at most 4), without the
+# GIL; fewer (a customer's message, a published article) one at a time on the caller's thread.
+BULK_MIN_LINES = 200
+BULK_WORKERS = min(_cores(), 4)
+
+
+class _Analyser:
+    """The process's Kiwi, and the process that built it with worker threads (None: without)."""
+
+    kiwi: Any = None
+    pool_pid: int | None = None
+
+
+_analyser = _Analyser()
+_build_lock = threading.Lock()
+
+
+def _build(workers: int) -> Any:
     from kiwipiepy import Kiwi
 
-    # One text at a time (tokenize on a string never uses Kiwi's pool): no worker threads, so a
-    # process that loaded it may fork servers from it (a preloading parent). Without the
-    # multi-word proper-noun dictionary: it cost 1.1 s of every start (building and the first
-    # analysis, 2.3 s -> 0.9 s) and changed none of the intent (kointent hold-outs) or
-    # knowledge-base search (the labelled query set) figures, measured 2026-12-06.
+    # Without the multi-word proper-noun dictionary: it cost 1.1 s of every start (building
+    # and the first analysis, 2.3 s -> 0.9 s) and changed none of the intent (kointent
+    # hold-outs) or knowledge-base search (the labelled query set) figures, measured 2026-12-06.
     with warnings.catch_warnings():  # it warns that 0 no longer means "every core"
         warnings.simplefilter("ignore", DeprecationWarning)
-        return Kiwi(num_workers=0, load_multi_dict=False)
+        return Kiwi(num_workers=workers, load_multi_dict=False)
+
+
+def _kiwi() -> Any:
+    """The process's analyser, built on first use: without worker threads (tokenize on a string
+    never uses them) unless a server's start (``warm_analyser``) or a bulk batch built it first
+    (``_pooled_kiwi``). One without them may be inherited by servers forked from a preloading
+    parent (the tests' zygotes, ``gunicorn --preload``)."""
+    kiwi = _analyser.kiwi
+    if kiwi is None:
+        with _build_lock:
+            if _analyser.kiwi is None:
+                _analyser.kiwi = _build(0)
+            kiwi = _analyser.kiwi
+    return kiwi
+
+
+def _pooled_kiwi() -> Any | None:
+    """The process's analyser if it has worker threads of this process (building it with them,
+    one per core, when nothing is built yet), else None: a batch is then analysed one text at
+    a time. It is never rebuilt: a second analyser costs 250 MB while both exist and about a
+    second of GIL-held loading, and an inherited one shares its parent's pages."""
+    if BULK_WORKERS < 2:
+        return None
+    pid = os.getpid()
+    if _analyser.pool_pid != pid:
+        with _build_lock:
+            if _analyser.kiwi is None:
+                _analyser.kiwi, _analyser.pool_pid = _build(BULK_WORKERS), pid
+    return _analyser.kiwi if _analyser.pool_pid == pid else None
+
+
+def _after_fork_in_child() -> None:
+    # A forked child has none of its parent's threads: an inherited analyser with worker
+    # threads still analyses single texts, but destroying it would wait forever for its
+    # threads at the child's exit. It is kept alive for good (one reference never released),
+    # and the child analyses its batches one text at a time.
+    if _analyser.pool_pid is not None and _analyser.pool_pid != os.getpid():
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(_analyser.kiwi))
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def stem_english(word: str) -> str:
@@ -186,8 +251,10 @@ def stem_english(word: str) -> str:
 
 def warm_analyser() -> None:
     """Build the Korean analyser and run a first analysis (which loads the rest of its model).
-    About a second of native code that releases the GIL: `omnidesk serve` runs it in a thread
-    beside the application's import (see app/asgi.py)."""
+    About a second of native code: `omnidesk serve` and `omnidesk worker` run it in a thread
+    beside the application's import (see app/asgi.py). Built here first, it has worker threads
+    for bulk batches (``korean_morphemes_many``); one inherited from a preloading parent is kept."""
+    _pooled_kiwi()
     korean_morphemes("주문 취소하고 싶어요")
 
 
@@ -198,9 +265,26 @@ def korean_morphemes(text: str) -> list[tuple[str, str]]:
     return [(tok.form, tok.tag.split("-")[0]) for tok in tokens]
 
 
-def _korean_terms(norm: str, keep_stopwords: bool) -> list[str]:
+def korean_morphemes_many(texts: Sequence[str]) -> list[list[tuple[str, str]]]:
+    """Return ``korean_morphemes`` of each text; a batch of ``BULK_MIN_LINES`` or more is
+    analysed on Kiwi's worker threads.
+
+    That batch does not take the analyser's lock: Kiwi analyses on its threads and a caller's
+    at the same time (its worker threads do so with each other), so a customer's message is
+    analysed beside the batch rather than after it. What it waits for is the GIL, which the
+    batch's thread gives up after each text's result (every 5 ms when asked)."""
+    kiwi = _pooled_kiwi() if len(texts) >= BULK_MIN_LINES else None
+    if kiwi is None:
+        return [korean_morphemes(text) for text in texts]
+    out: list[list[tuple[str, str]]] = []
+    for tokens in kiwi.tokenize(texts, split_complex=True):
+        out.append([(tok.form, tok.tag.split("-")[0]) for tok in tokens])
+    return out
+
+
+def _content_terms(morphemes: list[tuple[str, str]], keep_stopwords: bool) -> list[str]:
     terms: list[str] = []
-    for form, tag in korean_morphemes(norm):
+    for form, tag in morphemes:
         if tag not in CONTENT_TAGS:
             continue
         if tag == "SL":
@@ -212,17 +296,37 @@ def _korean_terms(norm: str, keep_stopwords: bool) -> list[str]:
     return terms
 
 
-def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Split text into search/NLU terms: Korean content morphemes, English stems, numbers."""
-    norm = normalize(text)
-    if HANGUL.search(norm):
-        return _korean_terms(norm, keep_stopwords)
+def _korean_terms(norm: str, keep_stopwords: bool) -> list[str]:
+    return _content_terms(korean_morphemes(norm), keep_stopwords)
+
+
+def _latin_terms(norm: str, keep_stopwords: bool) -> list[str]:
     terms: list[str] = []
     for word in WORD.findall(norm):
         if not keep_stopwords and word in EN_STOPWORDS:
             continue
         terms.append(stem_english(word) if word.isalpha() else word)
     return terms
+
+
+def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Split text into search/NLU terms: Korean content morphemes, English stems, numbers."""
+    norm = normalize(text)
+    if HANGUL.search(norm):
+        return _korean_terms(norm, keep_stopwords)
+    return _latin_terms(norm, keep_stopwords)
+
+
+def tokenize_many(texts: Sequence[str], *, keep_stopwords: bool = False) -> list[list[str]]:
+    """Return ``tokenize`` of each text; a big batch's Korean texts are analysed together on
+    Kiwi's worker threads (``korean_morphemes_many``), with the same terms."""
+    norms = [normalize(text) for text in texts]
+    korean = [norm for norm in norms if HANGUL.search(norm)]
+    if len(korean) < BULK_MIN_LINES:
+        return [tokenize(text, keep_stopwords=keep_stopwords) for text in texts]
+    analysed = iter(korean_morphemes_many(korean))
+    return [_content_terms(next(analysed), keep_stopwords) if HANGUL.search(norm)
+            else _latin_terms(norm, keep_stopwords) for norm in norms]
 
 
 # Content morphemes worth looking up in the language model's embedding space (nouns, stems, roots).

@@ -70,3 +70,15 @@ def test_the_query_is_analysed_as_the_index_is_a_line_at_a_time() -> None:
     planned = {t.term for t in plan_query(passage, vocabulary)}
     assert set(index_terms(passage)) <= planned
     assert {"발급", "request", "point", "checkout"} <= planned
+
+
+def test_a_bulk_batch_on_the_analyser_threads_indexes_the_same_rows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    one_by_one = [row for article in ARTICLES for row in build_rows([article])]
+    # A process whose analyser has worker threads (as `omnidesk serve` builds it); every
+    # batch of two Korean lines or more goes to them.
+    monkeypatch.setattr(text, "_analyser", text._Analyser())
+    monkeypatch.setattr(text, "BULK_MIN_LINES", 2)
+    monkeypatch.setattr(text, "BULK_WORKERS", 2)
+    text.warm_analyser()
+    assert build_rows(ARTICLES) == one_by_one

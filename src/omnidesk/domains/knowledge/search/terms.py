@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from omnidesk.core.text import tokenize
+from omnidesk.core import text as text_analysis
+from omnidesk.core.text import tokenize, tokenize_many
 
 HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
 HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]{2,}")
@@ -48,16 +49,20 @@ def index_terms(text: str) -> list[str]:
 
 def index_terms_many(texts: Sequence[str]) -> list[list[str]]:
     """Return ``index_terms`` of each text, analysing each distinct line of the batch once
-    (a section's heading starts each of its passages; help centers repeat boilerplate lines)."""
-    analysed: dict[str, list[str]] = {}
+    (a section's heading starts each of its passages; help centers repeat boilerplate lines),
+    a big batch's lines together on the analyser's worker threads (``tokenize_many``)."""
+    split = [text.splitlines() for text in texts]
+    lines = list(dict.fromkeys(line for text_lines in split for line in text_lines))
+    if len(lines) >= text_analysis.BULK_MIN_LINES:
+        found = tokenize_many(lines)
+    else:
+        found = [tokenize(line) for line in lines]
+    analysed = dict(zip(lines, map(expand_compounds, found), strict=True))
     out: list[list[str]] = []
-    for text in texts:
+    for text_lines in split:
         terms: list[str] = []
-        for line in text.splitlines():
-            found = analysed.get(line)
-            if found is None:
-                found = analysed[line] = index_terms(line)
-            terms += found
+        for line in text_lines:
+            terms += analysed[line]
         out.append(terms)
     return out
 

@@ -24,6 +24,7 @@ from omnidesk.core.events import (
     Subscriber,
     SubscriberRegistry,
     emit,
+    install_commit_wakeup,
 )
 from omnidesk.core.outbox import do_replay_delivery
 from omnidesk.domains.workspaces.models import Workspace
@@ -588,5 +589,40 @@ async def test_the_bot_waits_for_the_screens_but_not_for_ever(
             assert ran == ["screens start", "bot"]
     finally:
         screens_may_finish.set()
+        dispatcher.stop()
+        await asyncio.wait_for(running, timeout=10)
+
+
+async def test_a_message_committed_during_an_idle_pass_is_not_left_to_the_poll(
+    session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
+) -> None:
+    """A commit that lands while a pass finds nothing wakes the next pass, not the poll's."""
+    ws_id = await _workspace(session)
+    seen: list[int] = []
+    registry = SubscriberRegistry()
+
+    async def handle(event: DeliveredEvent[ThingHappened], _: AsyncSession) -> None:
+        seen.append(event.data.n)
+
+    registry.subscribe(ThingHappened, name="test.handle")(handle)
+    install_commit_wakeup()  # as every process does (app/bootstrap.py)
+    dispatcher = Dispatcher(session_factory, registry, DispatcherConfig(poll_seconds=60))
+    dispatcher.session_factory.kw["info"] = {"wake": dispatcher.wake}
+    claim, arrived = dispatcher._claim_batch, []
+
+    async def claim_while_a_message_arrives(size: int, lane: str | None = None) -> Any:
+        claimed = await claim(size, lane)
+        if not arrived:  # the first, empty pass: a customer's message commits meanwhile
+            arrived.append(1)
+            async with session_factory() as other:
+                emit(other, ThingHappened(n=1), workspace_id=ws_id)
+                await other.commit()
+        return claimed
+
+    dispatcher._claim_batch = claim_while_a_message_arrives  # type: ignore[method-assign]
+    running = asyncio.create_task(dispatcher.run_forever())
+    try:
+        await _until(lambda: seen == [1])  # long before the 60 s poll
+    finally:
         dispatcher.stop()
         await asyncio.wait_for(running, timeout=10)

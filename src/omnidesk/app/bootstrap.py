@@ -21,6 +21,7 @@ from omnidesk.config import Settings
 from omnidesk.core.db import create_engine, create_session_factory
 from omnidesk.core.dispatcher import DEFAULT_CONCURRENCY, Dispatcher, DispatcherConfig
 from omnidesk.core.events import SubscriberRegistry, install_commit_wakeup
+from omnidesk.core.wakeup import OutboxListener
 from omnidesk.realtime.broker import build_broker
 from omnidesk.realtime.hub import Hub
 
@@ -37,6 +38,18 @@ class Runtime:
     settings: Settings | None = None
     redis: Any | None = None  # shared counts (rate limits, presence) when several processes run
     smtp_server: asyncio.Server | None = field(default=None, repr=False)
+    listener: OutboxListener | None = None  # other processes' new events wake the dispatcher
+
+    async def run_dispatcher(self) -> None:
+        """Run the dispatcher until it is stopped, listening (PostgreSQL) for the events other
+        processes store, so it starts on them at once rather than at its next poll."""
+        if self.listener is not None:
+            self.listener.start()
+        try:
+            await self.dispatcher.run_forever()
+        finally:
+            if self.listener is not None:
+                await self.listener.stop()
 
     async def start(self) -> None:
         """Start the realtime hub and, when its port is set, the SMTP receiver."""
@@ -76,8 +89,10 @@ def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None
     realtime = Hub(build_broker(settings.redis_url, prefix=settings.realtime_channel_prefix),
                    heartbeat_seconds=settings.realtime_heartbeat_seconds)
     session_factory.kw["info"] = {"wake": dispatcher.wake, "realtime": realtime}
+    listener = (OutboxListener(engine.url, dispatcher.wake)
+                if engine.dialect.name == "postgresql" else None)
     return Runtime(engine, session_factory, registry, dispatcher, realtime, settings,
-                   redis=_redis_client(settings.redis_url))
+                   redis=_redis_client(settings.redis_url), listener=listener)
 
 
 def _redis_client(url: str | None) -> Any | None:

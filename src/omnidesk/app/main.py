@@ -259,7 +259,7 @@ def create_app(
         await runtime.start()
         if settings.run_dispatcher:
             app.state.bot_warm_up = start_warm_up(runtime.session_factory)  # the bot answers in this process
-            task = asyncio.create_task(runtime.dispatcher.run_forever())
+            task = asyncio.create_task(runtime.run_dispatcher())
         try:
             yield
         finally:

@@ -25,7 +25,7 @@ async def run_worker(settings: Settings) -> None:
     warm = start_warm_up(runtime.session_factory)  # the first customer's answer does not wait for the model
     log.info("worker started; subscribers: %s", ", ".join(runtime.registry.subscribers))
     try:
-        await runtime.dispatcher.run_forever()
+        await runtime.run_dispatcher()
     finally:
         warm.cancel()
         await runtime.stop()

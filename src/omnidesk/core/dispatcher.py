@@ -234,9 +234,10 @@ class Dispatcher:
                 except Exception:  # keep the loop alive; the error is logged with context
                     log.exception("dispatcher pass failed", extra={"lane": lane or "all"})
                     worked = 0
-                if worked:
+                if worked or self._stopping:
                     continue
-                wake.clear()
+                # Not cleared here: a commit during the pass (after fan-out cleared it) set it,
+                # and its events are not fanned out yet, so the wait ends at once.
                 if not await self._idle(wake, running) and lane != LIVE:
                     self._background_maybe = True
             if running is not None:  # stopped: what this lane claimed still runs

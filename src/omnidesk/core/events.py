@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from omnidesk.core.db import Base, IdMixin, IdType, utcnow
+from omnidesk.core.wakeup import drop_outbox_notify, ensure_outbox_notify
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 
@@ -40,6 +41,13 @@ class OutboxEvent(Base, IdMixin):
     key: Mapped[str | None] = mapped_column(String(200), unique=True)
     fanned_out: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# New events announce themselves to other processes' dispatchers (core/wakeup.py).
+event.listen(OutboxEvent.__table__, "after_create",
+             lambda _t, conn, **_: ensure_outbox_notify(conn))
+event.listen(OutboxEvent.__table__, "before_drop",
+             lambda _t, conn, **_: drop_outbox_notify(conn))
 
 
 class EventDelivery(Base, IdMixin):

@@ -1,0 +1,140 @@
+"""New events wake the dispatchers of other processes at once (PostgreSQL LISTEN/NOTIFY), so a
+worker starts on a message a web process stored without waiting for its next poll."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from omnidesk.app.bootstrap import build_runtime
+from omnidesk.config import Settings
+from omnidesk.core.db import create_engine, create_session_factory
+from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
+from omnidesk.core.events import DeliveredEvent, Event, SubscriberRegistry, emit
+from omnidesk.core.wakeup import OutboxListener
+from omnidesk.domains.workspaces.models import Workspace
+from tests.conftest import PG_URL
+
+
+class Pinged(Event):
+    name: ClassVar[str] = "test.pinged"
+    example: ClassVar[dict[str, Any]] = {"n": 1}
+
+    n: int
+
+
+@pytest.fixture
+def db_url() -> str:
+    """LISTEN/NOTIFY is PostgreSQL's (SQLite has one writing process): PostgreSQL only."""
+    return PG_URL
+
+
+@pytest.fixture
+def pg_url(db_url: str) -> str:
+    return db_url
+
+
+async def _workspace(factory: async_sessionmaker[AsyncSession]) -> int:
+    async with factory() as session:
+        ws = Workspace(slug="wakeup", name="wakeup")
+        session.add(ws)
+        await session.commit()
+        return ws.id
+
+
+async def _store(factory: async_sessionmaker[AsyncSession], ws_id: int, n: int, *,
+                 commit: bool = True) -> None:
+    async with factory() as session:  # another process's session: no in-process wake-up
+        emit(session, Pinged(n=n), workspace_id=ws_id)
+        await (session.commit() if commit else session.rollback())
+
+
+async def test_a_worker_starts_on_another_processes_event_without_waiting_for_its_poll(
+        pg_url: str, engine: AsyncEngine) -> None:
+    web = create_session_factory(engine)  # the web process: stores, does not dispatch
+    ws_id = await _workspace(web)
+    worker_engine = create_engine(pg_url)
+    seen: list[int] = []
+    registry = SubscriberRegistry()
+
+    async def handle(event: DeliveredEvent[Pinged], _: AsyncSession) -> None:
+        seen.append(event.data.n)
+
+    registry.subscribe(Pinged, name="test.handle")(handle)
+    dispatcher = Dispatcher(create_session_factory(worker_engine), registry,
+                            DispatcherConfig(poll_seconds=60, concurrency=2))
+    listener = OutboxListener(pg_url, dispatcher.wake)
+    listener.start()
+    running = asyncio.create_task(dispatcher.run_forever())
+    try:
+        await asyncio.wait_for(listener.listening.wait(), timeout=10)
+        await asyncio.sleep(0.2)  # the worker's first pass found nothing and waits its poll
+        await _store(web, ws_id, 1)
+        for _ in range(500):  # far less than the 60 s poll
+            if seen:
+                break
+            await asyncio.sleep(0.02)
+        assert seen == [1]
+        # the database drops the listening connection: it is opened again and still wakes
+        listener.retry_seconds = 0.1
+        async with engine.connect() as conn:
+            await conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"))
+        for _ in range(500):
+            await asyncio.sleep(0.02)
+            if not listener.listening.is_set():
+                break
+        await asyncio.wait_for(listener.listening.wait(), timeout=10)
+        await asyncio.sleep(0.2)
+        await _store(web, ws_id, 2)
+        for _ in range(500):
+            if len(seen) == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert seen == [1, 2]
+    finally:
+        dispatcher.stop()
+        await asyncio.wait_for(running, timeout=10)
+        await listener.stop()
+        await worker_engine.dispose()
+
+
+async def test_only_committed_events_wake_a_listener(pg_url: str, engine: AsyncEngine) -> None:
+    factory = create_session_factory(engine)
+    ws_id = await _workspace(factory)
+    wakes: list[int] = []
+    listener = OutboxListener(pg_url, lambda: wakes.append(1))
+    listener.start()
+    try:
+        await asyncio.wait_for(listener.listening.wait(), timeout=10)
+        await asyncio.sleep(0.1)
+        wakes.clear()  # the one call on connecting (events stored while not listening)
+        await _store(factory, ws_id, 1, commit=False)
+        await asyncio.sleep(0.5)
+        assert wakes == []
+        await _store(factory, ws_id, 2)
+        for _ in range(500):
+            if wakes:
+                break
+            await asyncio.sleep(0.02)
+        assert wakes == [1]
+    finally:
+        await listener.stop()
+
+
+async def test_a_postgresql_runtime_listens_and_a_sqlite_one_does_not() -> None:
+    sqlite = build_runtime(Settings(database_url="sqlite+aiosqlite:///:memory:"))
+    postgres = build_runtime(Settings(
+        database_url="postgresql+asyncpg://someone:secret@127.0.0.1:5432/desk"))
+    try:
+        assert sqlite.listener is None
+        assert postgres.listener is not None
+        assert postgres.listener.dsn == "postgresql://someone:secret@127.0.0.1:5432/desk"
+    finally:
+        await sqlite.engine.dispose()
+        await postgres.engine.dispose()

@@ -14,11 +14,11 @@ import uuid
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, Update, bindparam, update
+from sqlalchemy import Insert, Row, Table, Update, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from omnidesk.core.db import utcnow
+from omnidesk.core.db import flush_pending, utcnow
 from omnidesk.core.pii.keyring import pii_cipher
 from omnidesk.core.pii.policy import policy_from
 from omnidesk.core.pii.seal import Sealed, needs_protection, protect_text, scrub_text, scrub_value
@@ -80,17 +80,25 @@ async def do_store_raw_event(
 
 
 async def _insert_once(session: AsyncSession, values: dict[str, Any]) -> int | None:
-    dialect = session.get_bind().dialect.name
+    await flush_pending(session)
+    connection = await session.connection()
+    statement = _insert_once_statement(connection.dialect.name, values["inbox_id"] is not None)
+    return (await connection.execute(statement, values)).scalar_one_or_none()
+
+
+@cache
+def _insert_once_statement(dialect: str, in_inbox: bool) -> Insert:
+    """Build the raw event's INSERT … ON CONFLICT DO NOTHING once per dialect and partition
+    (``in_inbox``: the unique index of events with an inbox, else of inbox-less ones)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    in_inbox = values["inbox_id"] is not None  # the unique index of its partition
-    statement = (insert(InboundEvent).values(**values)
-                 .on_conflict_do_nothing(
-                     index_elements=["workspace_id", "inbox_id" if in_inbox else "channel",
-                                     "dedupe_key"],
-                     index_where=InboundEvent.inbox_id.isnot(None) if in_inbox
-                     else InboundEvent.inbox_id.is_(None))
-                 .returning(InboundEvent.id))
-    return (await session.execute(statement)).scalar_one_or_none()
+    table = cast(Table, InboundEvent.__table__)
+    return (insert(table)
+            .on_conflict_do_nothing(
+                index_elements=["workspace_id", "inbox_id" if in_inbox else "channel",
+                                "dedupe_key"],
+                index_where=table.c.inbox_id.isnot(None) if in_inbox
+                else table.c.inbox_id.is_(None))
+            .returning(table.c.id))
 
 
 async def do_claim_inbound_event(session: AsyncSession, *, event_id: int,

@@ -15,7 +15,7 @@ from omnidesk.config import Settings
 from omnidesk.core.db import create_engine, create_session_factory
 from omnidesk.core.dispatcher import Dispatcher, DispatcherConfig
 from omnidesk.core.events import DeliveredEvent, Event, SubscriberRegistry, emit
-from omnidesk.core.wakeup import OutboxListener
+from omnidesk.core.wakeup import OutboxListener, track_backends
 from omnidesk.domains.workspaces.models import Workspace
 from tests.conftest import PG_URL
 
@@ -138,3 +138,32 @@ async def test_a_postgresql_runtime_listens_and_a_sqlite_one_does_not() -> None:
     finally:
         await sqlite.engine.dispose()
         await postgres.engine.dispose()
+
+
+async def test_a_listener_ignores_what_its_own_process_stored(
+        pg_url: str, engine: AsyncEngine) -> None:
+    """Its own commits woke the dispatcher already; only other processes' events wake it."""
+    mine = create_engine(pg_url)
+    own = track_backends(mine)
+    factory, others = create_session_factory(mine), create_session_factory(engine)
+    ws_id = await _workspace(others)
+    wakes: list[int] = []
+    listener = OutboxListener(pg_url, lambda: wakes.append(1), own=own)
+    listener.start()
+    try:
+        await asyncio.wait_for(listener.listening.wait(), timeout=10)
+        await asyncio.sleep(0.1)
+        wakes.clear()
+        await _store(factory, ws_id, 1)
+        assert own  # the connection it stored through is known
+        await asyncio.sleep(0.5)
+        assert wakes == []
+        await _store(others, ws_id, 2)
+        for _ in range(500):
+            if wakes:
+                break
+            await asyncio.sleep(0.02)
+        assert wakes == [1]
+    finally:
+        await listener.stop()
+        await mine.dispose()

@@ -21,7 +21,7 @@ from omnidesk.config import Settings
 from omnidesk.core.db import create_engine, create_session_factory
 from omnidesk.core.dispatcher import DEFAULT_CONCURRENCY, Dispatcher, DispatcherConfig
 from omnidesk.core.events import SubscriberRegistry, install_commit_wakeup
-from omnidesk.core.wakeup import OutboxListener
+from omnidesk.core.wakeup import OutboxListener, track_backends
 from omnidesk.realtime.broker import build_broker
 from omnidesk.realtime.hub import Hub
 
@@ -89,7 +89,7 @@ def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None
     realtime = Hub(build_broker(settings.redis_url, prefix=settings.realtime_channel_prefix),
                    heartbeat_seconds=settings.realtime_heartbeat_seconds)
     session_factory.kw["info"] = {"wake": dispatcher.wake, "realtime": realtime}
-    listener = (OutboxListener(engine.url, dispatcher.wake)
+    listener = (OutboxListener(engine.url, dispatcher.wake, own=track_backends(engine))
                 if engine.dialect.name == "postgresql" else None)
     return Runtime(engine, session_factory, registry, dispatcher, realtime, settings,
                    redis=_redis_client(settings.redis_url), listener=listener)

@@ -18,11 +18,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger("omnidesk.wakeup")
 CHANNEL = "omnidesk_outbox"
@@ -53,14 +54,40 @@ def drop_outbox_notify(connection: Connection) -> None:
             connection.execute(text(statement))
 
 
+def track_backends(engine: AsyncEngine) -> set[int]:
+    """Return the (live) set of the server process ids of an engine's connections, so a
+    listener can ignore what its own process stored (its commits woke it already)."""
+    pids: set[int] = set()
+
+    def connected(dbapi_connection: Any, _record: Any) -> None:
+        pid = getattr(getattr(dbapi_connection, "driver_connection", None), "get_server_pid",
+                      None)
+        if pid is not None:
+            pids.add(int(pid()))
+
+    def closed(dbapi_connection: Any, _record: Any) -> None:
+        pid = getattr(getattr(dbapi_connection, "driver_connection", None), "get_server_pid",
+                      None)
+        if pid is not None:
+            pids.discard(int(pid()))
+
+    event.listen(engine.sync_engine, "connect", connected)
+    event.listen(engine.sync_engine, "close", closed)
+    return pids
+
+
 class OutboxListener:
-    """Hold a LISTEN connection and call ``wake`` for every announcement, reconnecting."""
+    """Hold a LISTEN connection and call ``wake`` for every announcement, reconnecting.
+
+    Announcements from ``own`` server processes (this process's connections, see
+    ``track_backends``) are ignored: the commit's own hook woke the dispatcher already.
+    """
 
     def __init__(self, url: str | URL, wake: Callable[[], None], *,
-                 retry_seconds: float = 5.0) -> None:
+                 own: Container[int] = frozenset(), retry_seconds: float = 5.0) -> None:
         self.dsn = make_url(url).set(drivername="postgresql").render_as_string(
             hide_password=False)
-        self.wake, self.retry_seconds = wake, retry_seconds
+        self.wake, self.own, self.retry_seconds = wake, own, retry_seconds
         self.listening = asyncio.Event()  # set while the connection listens (tests, health)
         self._task: asyncio.Task[None] | None = None
 
@@ -103,5 +130,6 @@ class OutboxListener:
             with contextlib.suppress(Exception):
                 await asyncio.shield(connection.close(timeout=2))
 
-    def _announced(self, *_: Any) -> None:
-        self.wake()
+    def _announced(self, _connection: Any, pid: int, *_: Any) -> None:
+        if pid not in self.own:
+            self.wake()

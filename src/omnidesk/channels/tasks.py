@@ -56,6 +56,7 @@ from omnidesk.domains.conversations.events import MessageCreated
 from omnidesk.domains.conversations.models import (
     IGNORED,
     PROCESSED,
+    RECEIVED,
     InboundEvent,
     Message,
 )
@@ -103,7 +104,7 @@ class ChannelJobs:
         # Turning a provider's stored event into the customer's message is the rest of intake:
         # the live lane, so the message reaches agents' screens without waiting for the bot.
         registry.subscribe(ChannelEventReceived, name=PROCESS_SUBSCRIBER, live=True,
-                           reads=("inbound_event_id",))(self.process_inbound_event)
+                           reads=("inbound_event_id", "kind"))(self.process_inbound_event)
         registry.subscribe(MessageCreated, name=DELIVER_SUBSCRIBER, when=self.sends,
                            reads=("direction", "is_private", "channel", "message_id"),
                            max_attempts=self.max_delivery_attempts)(self.deliver_message)
@@ -132,31 +133,44 @@ class ChannelJobs:
     ) -> None:
         """Hand a stored event to intake; statuses that beat our send record are retried.
 
-        The event is claimed (marked processed) first, in this transaction: a message needs no
-        other read or write of it; the other kinds load the row to record how they ended.
+        A message event is claimed (marked processed) first, in this transaction, by one
+        statement: a customer's message needs nothing else of the row. Other events load the
+        row and record how they ended.
         """
-        claimed = await do_claim_inbound_event(session, event_id=event.data.inbound_event_id,
-                                               workspace_id=event.workspace_id)
-        if claimed is None:  # gone, or processed already
-            return
-        parsed = claimed.parsed
+        data = event.data
+        if data.kind == "message":
+            claimed = await do_claim_inbound_event(session, event_id=data.inbound_event_id,
+                                                   workspace_id=event.workspace_id)
+            if claimed is None:  # gone, or processed already
+                return
+            if claimed.parsed.get("inbound"):
+                await self._take_message(session, claimed.parsed["inbound"],
+                                         workspace_id=claimed.workspace_id,
+                                         inbox_id=claimed.inbox_id, channel=claimed.channel)
+                return
+        row = await get_inbound_event(session, event_id=data.inbound_event_id,
+                                      workspace_id=event.workspace_id)
+        if row is None or (row.status != RECEIVED and data.kind != "message"):
+            return  # (a message event's row was claimed above)
+        parsed = row.parsed
         if parsed.get("inbound"):  # automated mail too: intake stores it as a private note
-            inbound = InboundMessage.model_validate({**parsed["inbound"],
-                                                     "inbox_id": claimed.inbox_id})
-            message = await do_receive_inbound(session, workspace_id=claimed.workspace_id,
-                                               inbound=inbound)
-            if self.upload_dir is not None and supports_media(self.adapters.get(claimed.channel)):
-                do_request_media(session, message=message)  # downloads run as their own job
-            return
-        row = await get_inbound_event(session, event_id=event.data.inbound_event_id)
-        if row is None:
-            return
-        if parsed.get("delivery"):
+            await self._take_message(session, parsed["inbound"], workspace_id=row.workspace_id,
+                                     inbox_id=row.inbox_id, channel=row.channel)
+            do_finish_event(row, status=PROCESSED)
+        elif parsed.get("delivery"):
             await self._apply_status(session, row)
         elif row.kind == "ivr_deflection":
             await self._deflect(session, row)
         else:
             do_finish_event(row, status=IGNORED, error=f"no handler for {row.kind}")
+
+    async def _take_message(self, session: AsyncSession, parsed: dict[str, Any], *,
+                            workspace_id: int, inbox_id: int | None, channel: str) -> None:
+        """Store a stored event's customer message through intake; queue its files' download."""
+        inbound = InboundMessage.model_validate({**parsed, "inbox_id": inbox_id})
+        message = await do_receive_inbound(session, workspace_id=workspace_id, inbound=inbound)
+        if self.upload_dir is not None and supports_media(self.adapters.get(channel)):
+            do_request_media(session, message=message)  # downloads run as their own job
 
     async def _apply_status(self, session: AsyncSession, row: InboundEvent) -> None:
         update = DeliveryUpdate.model_validate(row.parsed["delivery"])

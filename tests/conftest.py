@@ -227,7 +227,7 @@ async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         client.app = app  # type: ignore[attr-defined]
         yield client
-    await app.state.engine.dispose()
+    await app.state.runtime.dispose()
 
 
 # The files that take longest (a minute or more of one worker's time), started first: with

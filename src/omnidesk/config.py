@@ -72,7 +72,8 @@ class Settings(BaseSettings):
         60.0, gt=0, description="Refuse inbound messages (503, Retry-After 5 s) while the oldest "
         "due outbox work has waited longer than this: the bot, routing and agent screens are "
         "that far behind.")
-    db_pool_size: int = Field(10, gt=0, description="Database connections kept open per process.")
+    db_pool_size: int = Field(10, gt=0, description="Database connections kept open per process "
+                              "for requests (a running dispatcher has its own on PostgreSQL).")
     db_max_overflow: int = Field(
         20, ge=0, description="Extra database connections a process may open under load.")
     db_pool_timeout: float = Field(

@@ -42,10 +42,10 @@ async def test_the_dispatcher_runs_deliveries_side_by_side_on_postgresql_only() 
         try:
             assert runtime.dispatcher.config.concurrency == expected, url
         finally:
-            await runtime.engine.dispose()
+            await runtime.dispose()
     runtime = build_runtime(Settings(database_url="sqlite+aiosqlite:///:memory:",
                                      dispatcher_concurrency=3))
     try:
         assert runtime.dispatcher.config.concurrency == 3
     finally:
-        await runtime.engine.dispose()
+        await runtime.dispose()

@@ -136,8 +136,8 @@ async def test_a_postgresql_runtime_listens_and_a_sqlite_one_does_not() -> None:
         assert postgres.listener is not None
         assert postgres.listener.dsn == "postgresql://someone:secret@127.0.0.1:5432/desk"
     finally:
-        await sqlite.engine.dispose()
-        await postgres.engine.dispose()
+        await sqlite.dispose()
+        await postgres.dispose()
 
 
 async def test_a_listener_ignores_what_its_own_process_stored(
@@ -167,3 +167,27 @@ async def test_a_listener_ignores_what_its_own_process_stored(
     finally:
         await listener.stop()
         await mine.dispose()
+
+
+async def test_on_postgresql_the_dispatcher_has_a_pool_of_its_own(engine: AsyncEngine) -> None:
+    """Requests never wait for a connection behind the bot's turns, and the intake gate's pool
+    check counts requests only; on SQLite one engine serves both (one file, one writer)."""
+    postgres = build_runtime(Settings(database_url=PG_URL, dispatcher_concurrency=3))
+    sqlite = build_runtime(Settings(database_url="sqlite+aiosqlite:///:memory:"))
+    try:
+        assert postgres.dispatch_engine is not None
+        assert postgres.dispatch_engine is not postgres.engine
+        assert postgres.dispatcher.session_factory.kw["bind"] is postgres.dispatch_engine
+        assert postgres.session_factory.kw["bind"] is postgres.engine
+        assert postgres.dispatch_engine.pool.size() == 9  # type: ignore[attr-defined]
+        # the dispatcher's sessions still wake it and reach the screens
+        assert postgres.dispatcher.session_factory.kw["info"]["wake"] == postgres.dispatcher.wake
+        assert "realtime" in postgres.dispatcher.session_factory.kw["info"]
+        async with postgres.dispatcher.session_factory() as session:
+            assert (await session.execute(text("SELECT 1"))).scalar() == 1
+        assert postgres.dispatch_engine.pool.checkedin() == 1  # type: ignore[attr-defined]
+        assert postgres.engine.pool.checkedin() == 0  # type: ignore[attr-defined]
+        assert sqlite.dispatcher.session_factory is sqlite.session_factory
+    finally:
+        await postgres.dispose()
+        await sqlite.dispose()

@@ -137,7 +137,7 @@ async def test_a_logout_on_one_process_is_seen_by_another(
             await client.post("/logout", data={"csrf": csrf})
             assert (await other.get("/api/v1/conversations")).status_code == 401
     finally:
-        await other_app.state.engine.dispose()
+        await other_app.state.runtime.dispose()
 
 
 async def test_the_agents_socket_refuses_a_revoked_session(

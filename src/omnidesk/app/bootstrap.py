@@ -39,6 +39,13 @@ class Runtime:
     redis: Any | None = None  # shared counts (rate limits, presence) when several processes run
     smtp_server: asyncio.Server | None = field(default=None, repr=False)
     listener: OutboxListener | None = None  # other processes' new events wake the dispatcher
+    dispatch_engine: AsyncEngine | None = None  # the dispatcher's own pool (PostgreSQL)
+
+    async def dispose(self) -> None:
+        """Close the pools' connections (the requests' and the dispatcher's)."""
+        await self.engine.dispose()
+        if self.dispatch_engine is not None and self.dispatch_engine is not self.engine:
+            await self.dispatch_engine.dispose()
 
     async def run_dispatcher(self) -> None:
         """Run the dispatcher until it is stopped, listening (PostgreSQL) for the events other
@@ -81,18 +88,30 @@ def build_runtime(settings: Settings, registry: SubscriberRegistry | None = None
                            pool_timeout=settings.db_pool_timeout)
     session_factory = create_session_factory(engine)
     registry = registry or build_registry(settings)
-    concurrency = settings.dispatcher_concurrency or (
-        1 if engine.dialect.name == "sqlite" else DEFAULT_CONCURRENCY)
-    dispatcher = Dispatcher(session_factory, registry, DispatcherConfig(
+    sqlite = engine.dialect.name == "sqlite"
+    concurrency = settings.dispatcher_concurrency or (1 if sqlite else DEFAULT_CONCURRENCY)
+    # The dispatcher's own pool (not on SQLite: one file, one writer): requests never wait for
+    # a connection behind the bot's turns, nor the screens' pushes behind a flood of requests,
+    # and the intake gate's pool check counts requests only. Lazy: a web process that does not
+    # dispatch never opens it. Two lanes of `concurrency` deliveries, each lane's fan-out and
+    # claims, and the schedules.
+    dispatch_engine = engine if sqlite else create_engine(
+        settings.database_url, pool_size=2 * concurrency + 3, max_overflow=concurrency)
+    dispatch_factory = (session_factory if dispatch_engine is engine
+                        else create_session_factory(dispatch_engine))
+    dispatcher = Dispatcher(dispatch_factory, registry, DispatcherConfig(
         max_attempts=settings.outbox_max_attempts, lease_seconds=settings.outbox_lease_seconds,
         poll_seconds=settings.dispatcher_poll_seconds, concurrency=concurrency))
     realtime = Hub(build_broker(settings.redis_url, prefix=settings.realtime_channel_prefix),
                    heartbeat_seconds=settings.realtime_heartbeat_seconds)
     session_factory.kw["info"] = {"wake": dispatcher.wake, "realtime": realtime}
-    listener = (OutboxListener(engine.url, dispatcher.wake, own=track_backends(engine))
+    dispatch_factory.kw["info"] = session_factory.kw["info"]
+    listener = (OutboxListener(engine.url, dispatcher.wake,
+                               own=track_backends(engine, dispatch_engine))
                 if engine.dialect.name == "postgresql" else None)
     return Runtime(engine, session_factory, registry, dispatcher, realtime, settings,
-                   redis=_redis_client(settings.redis_url), listener=listener)
+                   redis=_redis_client(settings.redis_url), listener=listener,
+                   dispatch_engine=dispatch_engine)
 
 
 def _redis_client(url: str | None) -> Any | None:

@@ -268,12 +268,13 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await asyncio.wait_for(task, timeout=10)
             await runtime.stop()
-            await runtime.engine.dispose()
+            await runtime.dispose()
 
     app = FastAPI(title="omnidesk", version=__version__, docs_url=None,
                   openapi_url="/api/openapi.json", redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = runtime.engine
+    app.state.runtime = runtime  # its pools: `await app.state.runtime.dispose()`
     app.state.session_factory = runtime.session_factory
     app.state.dispatcher = runtime.dispatcher
     app.state.registry = runtime.registry

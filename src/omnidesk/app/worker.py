@@ -29,4 +29,4 @@ async def run_worker(settings: Settings) -> None:
     finally:
         warm.cancel()
         await runtime.stop()
-        await runtime.engine.dispose()
+        await runtime.dispose()

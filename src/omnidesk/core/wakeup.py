@@ -54,8 +54,8 @@ def drop_outbox_notify(connection: Connection) -> None:
             connection.execute(text(statement))
 
 
-def track_backends(engine: AsyncEngine) -> set[int]:
-    """Return the (live) set of the server process ids of an engine's connections, so a
+def track_backends(*engines: AsyncEngine) -> set[int]:
+    """Return the (live) set of the server process ids of the engines' connections, so a
     listener can ignore what its own process stored (its commits woke it already)."""
     pids: set[int] = set()
 
@@ -71,8 +71,9 @@ def track_backends(engine: AsyncEngine) -> set[int]:
         if pid is not None:
             pids.discard(int(pid()))
 
-    event.listen(engine.sync_engine, "connect", connected)
-    event.listen(engine.sync_engine, "close", closed)
+    for engine in dict.fromkeys(engines):
+        event.listen(engine.sync_engine, "connect", connected)
+        event.listen(engine.sync_engine, "close", closed)
     return pids
 
 

@@ -28,12 +28,15 @@ async def test_a_conversation_started_after_midnight_in_seoul_shows_that_day(
 
 
 async def test_a_last_issue_from_today_says_today_not_zero_days_ago(
-        client: httpx.AsyncClient, session: AsyncSession, owner: Persona) -> None:
+        client: httpx.AsyncClient, session: AsyncSession, owner: Persona,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     returning = await seed_returning(session, owner)
     past = await session.get(Conversation, returning.past_id)
     assert past is not None
-    past.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
-    await session.commit()
+    noon = dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC)  # 12:00 in Seoul: an hour ago is today
+    past.created_at = noon - dt.timedelta(hours=1)  # (with the real clock, at 00:00-00:59 in
+    await session.commit()  # Seoul an hour ago was yesterday and the test failed)
+    monkeypatch.setattr("omnidesk.domains.assist.customer360.utcnow", lambda: noon)
     await log_in(client, owner.agent_email, owner.password)
     html = (await client.get(f"/conversations/{returning.current_id}/panel/customer360")).text
     assert "오늘 ·" in html and "0일 전" not in html

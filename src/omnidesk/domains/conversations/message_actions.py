@@ -8,10 +8,9 @@ from typing import Any, cast
 
 from sqlalchemy import Insert, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
 
 from omnidesk.channels.manifests import is_realtime
-from omnidesk.core.db import flush_pending, utcnow
+from omnidesk.core.db import add_as_loaded, flush_pending, utcnow
 from omnidesk.core.errors import Conflict
 from omnidesk.core.events import emit
 from omnidesk.core.text import storable_json
@@ -75,10 +74,7 @@ async def _insert_message(session: AsyncSession, values: dict[str, Any]) -> Mess
     await flush_pending(session)
     values = {key: storable_json(value) for key, value in values.items()}  # as a flush would
     found = await (await session.connection()).execute(_insert_message_statement(), values)
-    msg = Message(id=found.scalar_one(), **values)
-    make_transient_to_detached(msg)
-    session.add(msg)
-    return msg
+    return add_as_loaded(session, Message, {"id": found.scalar_one(), **values})
 
 
 @cache

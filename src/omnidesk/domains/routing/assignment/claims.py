@@ -18,10 +18,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_dict, instance_state, set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
-from omnidesk.core.db import rowcount
+from omnidesk.core.db import add_as_loaded, rowcount
 from omnidesk.core.errors import NotFound
 from omnidesk.core.events import OutboxEvent, insert_outbox_rows
 from omnidesk.domains.agents.models import User
@@ -339,11 +338,7 @@ def loaded_entry(session: AsyncSession, row: Any) -> QueueEntry:
         mirror(entry, {key: value for key, value in values.items()
                        if key in changed or key not in held or held[key] != value})
         return cast(QueueEntry, entry)
-    entry = QueueEntry.__mapper__.class_manager.new_instance()
-    instance_dict(entry).update(values)
-    make_transient_to_detached(entry)  # as loaded: no history
-    sync.add(entry)
-    return cast(QueueEntry, entry)
+    return add_as_loaded(session, QueueEntry, values)
 
 
 def mirror(entry: QueueEntry, values: dict[str, Any]) -> None:

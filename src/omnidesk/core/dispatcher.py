@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
@@ -164,6 +165,23 @@ class _Partitions:
             task.cancel()
 
 
+@dataclass
+class _Look:
+    """What a running lane's next pass must look at (see ``Dispatcher._pass``)."""
+
+    fan_more: bool = False  # the last fan-out took a full batch: more events may wait
+    claim_more: bool = False  # the last claim found work, or the lane was full: more may be due
+    last_full: float = -1e9  # monotonic time of the last pass that looked at everything
+
+    def due(self, every: float) -> bool:
+        """Tell (and note) whether a pass that looks at everything is due."""
+        now = time.monotonic()
+        if now - self.last_full < every:
+            return False
+        self.last_full = now
+        return True
+
+
 class Dispatcher:
     """Deliver outbox events at least once; safe to run in several processes at once."""
 
@@ -185,16 +203,23 @@ class Dispatcher:
         self._stopping = False
         self._statements: dict[tuple[Any, ...], Executable] = {}  # see _statement
         self._lanes: dict[str | None, _Partitions] = {}  # running lanes' deliveries in flight
+        self._two_lanes = False  # running with a live lane: it alone fans out new events
 
     def wake(self) -> None:
-        """Ask the loops to look for work now (called after commits that wrote events)."""
-        self._wake.set()
+        """Ask the loops to look for work now (called after commits that wrote events).
+
+        With two lanes running, only the live one: it fans the events out and wakes the main
+        lane when some of their deliveries are the main lane's.
+        """
         self._live_wake.set()
+        if not self._two_lanes:
+            self._wake.set()
 
     def stop(self) -> None:
         """Ask the loops to finish their current pass and return."""
         self._stopping = True
-        self.wake()
+        self._wake.set()
+        self._live_wake.set()
 
     async def run_forever(self) -> None:
         """Process work until stopped, sleeping between idle polls.
@@ -206,9 +231,11 @@ class Dispatcher:
         """
         live = (asyncio.create_task(self._run_lane(LIVE)) if self.registry.live_names
                 else None)
+        self._two_lanes = live is not None
         try:
             await self._run_lane(MAIN if live is not None else None)
         finally:
+            self._two_lanes = False
             if live is not None:
                 if not self._stopping:  # cancelled rather than stopped: the live lane goes too
                     live.cancel()
@@ -225,12 +252,13 @@ class Dispatcher:
             running = self._lanes[lane] = _Partitions(
                 self._run_isolated, self.config.concurrency,
                 yield_to=None if lane == LIVE else functools.partial(self._lanes.get, LIVE))
+        look = _Look()
         try:
             while not self._stopping:
                 if running is not None:
                     running.finished.clear()
                 try:
-                    worked = await self._pass(lane, running)
+                    worked = await self._pass(lane, running, look)
                 except Exception:  # keep the loop alive; the error is logged with context
                     log.exception("dispatcher pass failed", extra={"lane": lane or "all"})
                     worked = 0
@@ -267,13 +295,33 @@ class Dispatcher:
         as tests and the CLI call it, everything)."""
         return await self._pass(lane, None)
 
-    async def _pass(self, lane: str | None, running: _Partitions | None) -> int:
+    async def _pass(self, lane: str | None, running: _Partitions | None,
+                    look: _Look | None = None) -> int:
+        """One pass of a lane; with ``look`` (a running lane's), only the statements that
+        can find something: new events after a wake-up (the live lane's job when there are
+        two), deliveries after a wake-up or while the last claim found some, and everything
+        once a poll interval (retries coming due, other processes' work)."""
         if self.registry.schedules and lane != LIVE:
             await fire_due_schedules(self.session_factory, [
                 Schedule(name, seconds) for name, seconds in self.registry.schedules.items()],
                 self._next_runs)
-        fanned = await self.fan_out(lane)
-        ran = await self._run_due(lane, running)
+        wake = self._live_wake if lane == LIVE else self._wake
+        woken = wake.is_set()
+        if lane == MAIN:
+            wake.clear()  # the live lane's fan-out set it; this pass claims what that made
+        full = look is None or look.due(self.config.poll_seconds)
+        fan_more, claim_more = (False, False) if look is None else (look.fan_more,
+                                                                    look.claim_more)
+        fanned = 0
+        if full or ((woken or fan_more) and lane != MAIN):
+            fanned = await self.fan_out(lane)
+        ran = 0
+        if full or woken or fanned or claim_more:
+            ran = await self._run_due(lane, running)
+        if look is not None:
+            look.fan_more = fanned >= self.config.batch_size
+            look.claim_more = bool(ran) or (
+                running is not None and len(running) >= 2 * self.config.concurrency)
         return fanned + ran
 
     async def drain(self, *, max_passes: int = 100) -> None:

@@ -25,6 +25,7 @@ import os
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -168,6 +169,25 @@ async def _send(factory: async_sessionmaker[AsyncSession], workspace: Workspace,
         return msg.id, token
 
 
+async def measured(meter: Meter, one: Callable[[int], Awaitable[None]], numbers: range,
+                   profile: str | None) -> tuple[float, float]:
+    """Send the numbered messages with the meter on (and a CPU-time cProfile written to
+    ``profile`` when given); return the CPU and wall seconds they took."""
+    profiler = cProfile.Profile(time.process_time) if profile else None
+    meter.on = True
+    cpu, wall = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for n in numbers:
+        await one(n)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    meter.on = False
+    return cpu, wall
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Copy the template, send the messages, return the figures."""
     await _admin(f"DROP DATABASE IF EXISTS {RUN} WITH (FORCE)")
@@ -207,18 +227,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     for n in range(args.warmup):  # models, caches, the first turn's imports
         await one(n)
     first_id = None
-    profiler = cProfile.Profile(time.process_time) if args.profile else None
-    meter.on = True
-    cpu, wall = time.process_time(), time.perf_counter()
-    if profiler:
-        profiler.enable()
-    for n in range(args.warmup, args.warmup + args.messages):
-        await one(n)
-    if profiler:
-        profiler.disable()
-        profiler.dump_stats(args.profile)
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    meter.on = False
+    cpu, wall = await measured(meter, one, range(args.warmup, args.warmup + args.messages),
+                               args.profile)
     async with factory() as session:
         replies = await session.scalar(select(func.count()).select_from(Message).where(
             Message.id > first_id, Message.author_kind == "bot", Message.is_private.is_(False)))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
 import datetime as dt
 import json
 import os
@@ -270,18 +269,8 @@ async def _api_run(args: argparse.Namespace) -> dict[str, Any]:
 
     for n in range(args.visitors):  # first contacts: customers and conversations
         await one(n)
-    profiler = cProfile.Profile(time.process_time) if args.profile else None
-    meter.on = True
-    cpu = time.process_time()
-    if profiler:
-        profiler.enable()
-    for n in range(args.visitors, args.visitors + args.messages):
-        await one(n)
-    if profiler:
-        profiler.disable()
-        profiler.dump_stats(args.profile)
-    cpu = time.process_time() - cpu
-    meter.on = False
+    cpu, _wall = await bot_path_cpu.measured(
+        meter, one, range(args.visitors, args.visitors + args.messages), args.profile)
     async with factory() as session:
         stored = await session.scalar(select(func.count()).select_from(Message).where(
             Message.workspace_id == ws_id, Message.text.like("배송이 언제 오나요? %")))

@@ -38,6 +38,21 @@ def pg_url(db_url: str) -> str:
     return db_url
 
 
+async def _until(condition: Any, *, seconds: float = 10) -> None:
+    """Wait (far less than the poll) until the condition holds."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("condition not met in time")
+
+
+async def _listening(listener: OutboxListener) -> None:
+    """Wait until the listener listens, then forget its wake-up on connecting."""
+    await asyncio.wait_for(listener.listening.wait(), timeout=10)
+    await asyncio.sleep(0.1)
+
+
 async def _workspace(factory: async_sessionmaker[AsyncSession]) -> int:
     async with factory() as session:
         ws = Workspace(slug="wakeup", name="wakeup")
@@ -74,29 +89,17 @@ async def test_a_worker_starts_on_another_processes_event_without_waiting_for_it
         await asyncio.wait_for(listener.listening.wait(), timeout=10)
         await asyncio.sleep(0.2)  # the worker's first pass found nothing and waits its poll
         await _store(web, ws_id, 1)
-        for _ in range(500):  # far less than the 60 s poll
-            if seen:
-                break
-            await asyncio.sleep(0.02)
-        assert seen == [1]
+        await _until(lambda: seen == [1])  # far less than the 60 s poll
         # the database drops the listening connection: it is opened again and still wakes
         listener.retry_seconds = 0.1
         async with engine.connect() as conn:
             await conn.execute(text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"))
-        for _ in range(500):
-            await asyncio.sleep(0.02)
-            if not listener.listening.is_set():
-                break
-        await asyncio.wait_for(listener.listening.wait(), timeout=10)
-        await asyncio.sleep(0.2)
+        await _until(lambda: not listener.listening.is_set())
+        await _listening(listener)
         await _store(web, ws_id, 2)
-        for _ in range(500):
-            if len(seen) == 2:
-                break
-            await asyncio.sleep(0.02)
-        assert seen == [1, 2]
+        await _until(lambda: seen == [1, 2])
     finally:
         dispatcher.stop()
         await asyncio.wait_for(running, timeout=10)
@@ -111,18 +114,13 @@ async def test_only_committed_events_wake_a_listener(pg_url: str, engine: AsyncE
     listener = OutboxListener(pg_url, lambda: wakes.append(1))
     listener.start()
     try:
-        await asyncio.wait_for(listener.listening.wait(), timeout=10)
-        await asyncio.sleep(0.1)
+        await _listening(listener)
         wakes.clear()  # the one call on connecting (events stored while not listening)
         await _store(factory, ws_id, 1, commit=False)
         await asyncio.sleep(0.5)
         assert wakes == []
         await _store(factory, ws_id, 2)
-        for _ in range(500):
-            if wakes:
-                break
-            await asyncio.sleep(0.02)
-        assert wakes == [1]
+        await _until(lambda: wakes == [1])
     finally:
         await listener.stop()
 
@@ -151,19 +149,14 @@ async def test_a_listener_ignores_what_its_own_process_stored(
     listener = OutboxListener(pg_url, lambda: wakes.append(1), own=own)
     listener.start()
     try:
-        await asyncio.wait_for(listener.listening.wait(), timeout=10)
-        await asyncio.sleep(0.1)
-        wakes.clear()
+        await _listening(listener)
+        wakes.clear()  # the one call on connecting (events stored while not listening)
         await _store(factory, ws_id, 1)
         assert own  # the connection it stored through is known
         await asyncio.sleep(0.5)
         assert wakes == []
         await _store(others, ws_id, 2)
-        for _ in range(500):
-            if wakes:
-                break
-            await asyncio.sleep(0.02)
-        assert wakes == [1]
+        await _until(lambda: wakes == [1])
     finally:
         await listener.stop()
         await mine.dispose()

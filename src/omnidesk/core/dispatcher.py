@@ -115,7 +115,7 @@ class _Partitions:
 
     def __init__(self, run: Callable[[_Claimed], Awaitable[None]], limit: int, *,
                  yield_to: Callable[[], _Partitions | None] | None = None) -> None:
-        self._run = run
+        self._run, self._limit = run, limit
         self._slots = asyncio.Semaphore(limit)
         self._tails: dict[str, asyncio.Task[None]] = {}  # each partition's last task
         self._tasks: set[asyncio.Task[None]] = set()
@@ -126,6 +126,12 @@ class _Partitions:
 
     def __len__(self) -> int:
         return len(self._tasks)
+
+    @property
+    def room(self) -> int:
+        """How many more deliveries may be claimed: twice the limit ahead of what runs, not
+        more (a claimed delivery holds its lease while it waits)."""
+        return 2 * self._limit - len(self._tasks)
 
     def submit(self, claimed: _Claimed) -> None:
         """Run a delivery after the partition's earlier ones."""
@@ -320,8 +326,7 @@ class Dispatcher:
             ran = await self._run_due(lane, running)
         if look is not None:
             look.fan_more = fanned >= self.config.batch_size
-            look.claim_more = bool(ran) or (
-                running is not None and len(running) >= 2 * self.config.concurrency)
+            look.claim_more = bool(ran) or (running is not None and running.room <= 0)
         return fanned + ran
 
     async def drain(self, *, max_passes: int = 100) -> None:
@@ -398,17 +403,19 @@ class Dispatcher:
 
     async def run_due(self, lane: str | None = None) -> int:
         """Claim due deliveries (of a lane) in small batches and run each in its own
-        transaction: one after another, or, in a running lane with ``concurrency`` > 1, as
-        tasks partitioned by conversation (``_Partitions``), returning once they are claimed."""
+        transaction, one after another."""
         return await self._run_due(lane, None)
 
     async def _run_due(self, lane: str | None, running: _Partitions | None) -> int:
+        """As ``run_due``; with ``running`` (a running lane's, ``concurrency`` > 1) the claimed
+        deliveries become its tasks, partitioned by conversation, and this returns once they
+        are claimed."""
         handled = 0
         wake = self._live_wake if lane == LIVE else self._wake
         while handled < self.config.batch_size:
             size = CLAIM_BATCH
-            if running is not None:  # claim ahead of what runs, not more (leases are held)
-                size = min(size, 2 * self.config.concurrency - len(running))
+            if running is not None:
+                size = min(size, running.room)
                 if size <= 0:
                     break  # the lane waits for a delivery in flight to end
             claimed = await self._claim_batch(size, lane)

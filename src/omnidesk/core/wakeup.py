@@ -60,21 +60,22 @@ def track_backends(*engines: AsyncEngine) -> set[int]:
     pids: set[int] = set()
 
     def connected(dbapi_connection: Any, _record: Any) -> None:
-        pid = getattr(getattr(dbapi_connection, "driver_connection", None), "get_server_pid",
-                      None)
-        if pid is not None:
-            pids.add(int(pid()))
+        pids.add(_server_pid(dbapi_connection))
 
     def closed(dbapi_connection: Any, _record: Any) -> None:
-        pid = getattr(getattr(dbapi_connection, "driver_connection", None), "get_server_pid",
-                      None)
-        if pid is not None:
-            pids.discard(int(pid()))
+        pids.discard(_server_pid(dbapi_connection))
 
     for engine in dict.fromkeys(engines):
         event.listen(engine.sync_engine, "connect", connected)
         event.listen(engine.sync_engine, "close", closed)
     return pids
+
+
+def _server_pid(dbapi_connection: Any) -> int:
+    """Return the server process id of a pooled asyncpg connection (-1 for other drivers)."""
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    pid = getattr(driver, "get_server_pid", None)
+    return -1 if pid is None else int(pid())
 
 
 class OutboxListener:

@@ -52,8 +52,10 @@ services:
 system-deps:
 	@bash scripts/system-deps.sh
 
+# with bytecode written (a machine may set PYTHONDONTWRITEBYTECODE): the suite starts dozens of
+# Python processes (servers, workers, CLI runs), each compiling the source again without it
 test: install-test system-deps services
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) omnidesk.db omnidesk.db-wal omnidesk.db-shm var test-artifacts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,19 +15,32 @@ ENTRY = {"omnidesk.all_models"}
 TOP_LEVEL = {"__init__.py", "config.py", "all_models.py"}
 
 
-def _modules() -> dict[str, set[str]]:
-    imports: dict[str, set[str]] = {}
-    for path in SRC.rglob("*.py"):
+@functools.cache
+def _sources() -> tuple[tuple[Path, tuple[ast.AST, ...]], ...]:
+    """Every source file with its syntax tree's nodes, parsed once for the module's tests."""
+    return tuple((path, tuple(ast.walk(ast.parse(path.read_text(encoding="utf-8")))))
+                 for path in sorted(SRC.rglob("*.py")))
+
+
+def _nodes(path: Path) -> tuple[ast.AST, ...]:
+    """The nodes of one source file's syntax tree."""
+    return dict(_sources())[path]
+
+
+@functools.cache
+def _modules() -> dict[str, frozenset[str]]:
+    imports: dict[str, frozenset[str]] = {}
+    for path, nodes in _sources():
         rel = path.relative_to(SRC.parent).with_suffix("")
         name = ".".join(p for p in rel.parts if p != "__init__")
         found: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in nodes:
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 found.add(node.module)
                 found.update(f"{node.module}.{a.name}" for a in node.names)
             elif isinstance(node, ast.Import):
                 found.update(a.name for a in node.names)
-        imports[name] = {m for m in found if m.startswith("omnidesk")}
+        imports[name] = frozenset(m for m in found if m.startswith("omnidesk"))
     return imports
 
 
@@ -117,8 +131,7 @@ def test_domains_do_not_depend_on_each_other_in_a_cycle() -> None:
 
 def test_web_pages_build_no_queries() -> None:
     for path in SRC.joinpath("web").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in _nodes(path):
             if isinstance(node, ast.ImportFrom) and node.module == "sqlalchemy":
                 names = {a.name for a in node.names}
                 assert not names & {"select", "update", "delete", "insert", "text"}, path
@@ -177,9 +190,9 @@ def test_no_channel_kind_is_named_outside_its_package() -> None:
     kinds = _kinds()
     assert len(kinds) >= 12, kinds
     found = []
-    for path in SRC.rglob("*.py"):
+    for path, nodes in _sources():
         rel = path.relative_to(SRC).as_posix()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in nodes:
             if (isinstance(node, ast.Constant) and node.value in kinds
                     and not _allowed(rel, node.value, kinds)):
                 found.append(f"{rel}:{node.lineno} {node.value!r}")
@@ -199,9 +212,9 @@ def _emits_here(rel: str) -> bool:
 
 def test_events_are_emitted_only_from_actions_and_jobs() -> None:
     found = []
-    for path in SRC.rglob("*.py"):
+    for path, nodes in _sources():
         rel = path.relative_to(SRC).as_posix()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in nodes:
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id == "emit" and not _emits_here(rel)):
                 found.append(f"{rel}:{node.lineno}")

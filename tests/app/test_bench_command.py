@@ -4,11 +4,13 @@ behind."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
@@ -88,3 +90,27 @@ def test_processes_need_postgresql_and_redis(monkeypatch: pytest.MonkeyPatch) ->
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 1 and "OMNIDESK_REDIS_URL" in result.output
+
+
+async def test_the_bench_waits_for_an_earlier_runs_backlog_to_be_worked_off(
+        engine: AsyncEngine) -> None:
+    from omnidesk.app.commands.bench import settle
+    from omnidesk.core.db import utcnow
+    from omnidesk.core.events import OutboxEvent
+
+    assert await settle(engine, 1.0) == 0.0  # nothing due: it starts at once
+    async with engine.begin() as conn:  # an event left un-fanned-out a minute ago
+        await conn.execute(insert(OutboxEvent).values(
+            name="message.created", payload={}, fanned_out=False,
+            created_at=utcnow() - dt.timedelta(minutes=1)))
+    assert await settle(engine, 0.6) is None  # still due: the run would start on a backlog
+
+    async def work_it_off() -> None:
+        await asyncio.sleep(0.7)
+        async with engine.begin() as conn:
+            await conn.execute(update(OutboxEvent).values(fanned_out=True))
+
+    worker = asyncio.create_task(work_it_off())
+    waited = await settle(engine, 10.0)
+    await worker
+    assert waited is not None and 0.5 <= waited < 10

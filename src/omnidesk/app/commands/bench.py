@@ -22,7 +22,9 @@ p50/p99, undelivered; the ratio says how far the product is from the reference.
 stops rising, refusals or failures appear, or messages go undelivered, and reports the best
 sustained step. Past capacity the figures show the back-pressure: refusals (503/429), how many
 carried Retry-After, and the longest wait. ``--processes N`` starts the multi-process set-up
-(``bench_processes``) and drives it instead of ``--url``.
+(``bench_processes``) and drives it instead of ``--url``; with ``--scaling`` it first drives one
+process the same way on the same database and compares the two, saying from where the CPU went
+(``bench_cpu``) why the set-up does not reach 1.6× when it does not.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ import typer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from omnidesk.app.commands.bench_cpu import CpuMeter, scaling
 from omnidesk.app.commands.bench_setup import Target, prepare_target, release_target
 from omnidesk.app.commands.runtime import fail, print_json, print_table
 from omnidesk.channels.signing import hmac_sha256_b64
@@ -59,6 +62,7 @@ REFERENCE_TABLES = (
      "name text NOT NULL, payload jsonb NOT NULL)"),
 )
 REFERENCE_COMMITTERS = 4
+SETTLED_LAG_SECONDS = 1.0  # the oldest due outbox work younger than this: nothing left behind
 REFERENCE_BATCH = 500
 
 
@@ -211,6 +215,30 @@ def line_sender(client: httpx.AsyncClient, target: Target, visitors: int, run: s
         return answer.status_code, "retry-after" in answer.headers
 
     return send
+
+
+async def settle(engine: AsyncEngine, timeout: float) -> float | None:
+    """Wait until the outbox has nothing due (the work of earlier messages, a bot's turns
+    behind their delivery to the sockets, done), at most ``timeout`` seconds; return how long
+    that took, or None when it did not settle (nobody dispatching, or too much left).
+
+    A run that starts on another run's backlog measures that backlog: the intake refuses
+    while the outbox lags (``IntakeGate``) and its dispatcher is busy with older work."""
+    from omnidesk.core.db import create_session_factory
+    from omnidesk.core.outbox import outbox_lag_seconds
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    factory = create_session_factory(engine)
+    while True:
+        async with factory() as session:
+            lag = await outbox_lag_seconds(session)
+        waited = loop.time() - started
+        if lag < SETTLED_LAG_SECONDS:
+            return round(waited, 1)
+        if waited >= timeout:
+            return None
+        await asyncio.sleep(0.5)
 
 
 async def run_messages(engine: AsyncEngine, run: str) -> list[tuple[int, int]]:
@@ -437,9 +465,13 @@ async def measure(step: Step, *, rate: float, seconds: float, saturate: bool,
 
 async def run_bench(url: str, database_url: str, *, slug: str, endpoint: str, rate: float,
                     seconds: float, visitors: int, sockets: int = 1, saturate: bool = False,
-                    max_rate: float = 4096.0, delivery_timeout: float = 20.0) -> dict[str, Any]:
-    """Drive the server through the endpoint with its sockets connected, then the reference
-    on its database with as many sockets."""
+                    max_rate: float = 4096.0, delivery_timeout: float = 20.0,
+                    groups: set[int] | None = None, reference: bool = True,
+                    settle_timeout: float = 120.0) -> dict[str, Any]:
+    """Wait for the outbox to settle, drive the server through the endpoint with its sockets
+    connected (noting the CPU spent meanwhile; the server's when its process ``groups`` are
+    known), then the reference on its database with as many sockets (unless ``reference`` is
+    false)."""
     from omnidesk.core.db import create_engine
 
     target = await prepare_target(database_url, slug, endpoint)
@@ -448,6 +480,11 @@ async def run_bench(url: str, database_url: str, *, slug: str, endpoint: str, ra
     result: dict[str, Any] = {"endpoint": endpoint, "workspace": slug, "rate": rate,
                               "seconds": seconds, "sockets": sockets, "saturate": saturate}
     try:
+        if settle_timeout:
+            result["settled_after_s"] = await settle(engine, settle_timeout)
+            if result["settled_after_s"] is None:
+                result["note"] = (f"the outbox still had work due after {settle_timeout:g} s: "
+                                  "the run starts on a backlog")
         async with contextlib.AsyncExitStack() as stack:
             client = await stack.enter_async_context(
                 httpx.AsyncClient(base_url=url, timeout=30, limits=limits))
@@ -456,13 +493,17 @@ async def run_bench(url: str, database_url: str, *, slug: str, endpoint: str, ra
                                              {"Authorization": f"Bearer {target.token}"})
             product = Product(client, engine, target, endpoint, slug, visitors, arrivals,
                               delivery_timeout)
+            meter = CpuMeter(groups or set())
             result["product"], product_steps = await measure(
                 product.step, rate=rate, seconds=seconds, saturate=saturate, max_rate=max_rate)
+            result["cpu"] = meter.figures()
     finally:
         await engine.dispose()
         await release_target(database_url, target)
     reference_steps = None
-    if database_url.startswith("postgresql"):
+    if not reference:
+        result["reference"] = result["ratio"] = None
+    elif database_url.startswith("postgresql"):
         async def work(reference: Reference) -> tuple[dict[str, Any], Any]:
             return await measure(reference.step, rate=rate, seconds=seconds, saturate=saturate,
                                  max_rate=max_rate)
@@ -471,7 +512,8 @@ async def run_bench(url: str, database_url: str, *, slug: str, endpoint: str, ra
         result["ratio"] = ratios(result["product"], result["reference"])
     else:
         result["reference"] = result["ratio"] = None
-        result["note"] = "the raw reference runs on PostgreSQL only"
+        note = "the raw reference runs on PostgreSQL only"
+        result["note"] = f"{result['note']}; {note}" if result.get("note") else note
     if saturate:
         result["steps"] = {"product": product_steps, "reference": reference_steps}
     return result
@@ -511,6 +553,37 @@ def print_result(result: dict[str, Any]) -> None:
             print_table(f"{side} steps", ["offered/s", "accepted/s", "refused", "failed",
                                           "HTTP p99 ms", "delivery p99 ms", "undelivered"],
                         [[s[k] for k in STEP_KEYS] for s in steps])
+    print_cpu(result)
+
+
+CPU_ROWS = (("wall s", "seconds"), ("machine busy", "busy_share"),
+            ("server CPU s", "server_cpu_s"), ("bench CPU s", "bench_cpu_s"))
+
+
+def print_cpu(result: dict[str, Any]) -> None:
+    """Print where the CPU went while the product was driven (beside one process's with
+    ``--scaling``) and the scaling verdict."""
+    sides = [("omnidesk", result.get("cpu") or {})]
+    layout = result.get("processes")
+    if layout:
+        sides[0] = (f"{layout['web']} web + {layout['workers']} workers", sides[0][1])
+    one = result.get("one_process")
+    if one:
+        sides.insert(0, ("1 process", one["cpu"]))
+    rows = [[label] + ["" if side.get(key) is None else side[key] for _, side in sides]
+            for label, key in CPU_ROWS]
+    if one:
+        rows[:0] = [[label] + [one["product"].get(key, ""), result["product"].get(key, "")]
+                    for label, key in (("accepted/s", "accepted_per_s"),
+                                       ("delivered/s (every socket)", "delivered_per_s"),
+                                       ("delivery p99 ms", "delivery_p99_ms"))]
+    cores = (result.get("cpu") or {}).get("cores", "")
+    print_table(f"CPU while driven ({cores} cores)", ["", *(name for name, _ in sides)], rows)
+    verdict = result.get("scaling")
+    if verdict:
+        typer.echo(f"scaling: delivered {verdict['delivered_ratio']}×, accepted "
+              f"{verdict['accepted_ratio']}× one process (target {verdict['target']}×): "
+              f"{verdict['why']}")
 
 
 def bench_command(
@@ -539,23 +612,44 @@ def bench_command(
     worker_processes: Annotated[int | None, typer.Option(
         min=1, help="How many `omnidesk worker` processes --processes starts (default N)")] =
         None,
+    settle_timeout: Annotated[float, typer.Option(
+        min=0, help="Seconds to wait first for the outbox to have nothing due (earlier "
+                    "messages' work done); 0 starts at once")] = 120.0,
+    compare_scaling: Annotated[bool, typer.Option(
+        "--scaling", help="With --processes: first drive one process (dispatcher inside) the "
+                          "same way and compare; say why when the set-up is below 1.6×")] =
+        False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
 ) -> None:
     """Benchmark an inbound endpoint up to the agents' sockets beside a raw reference."""
     if endpoint not in ENDPOINTS:
         fail(f"--endpoint must be one of {', '.join(ENDPOINTS)}")
-    with contextlib.ExitStack() as stack:
-        if processes:
-            from omnidesk.app.commands.bench_processes import serving
+    if compare_scaling and not processes:
+        fail("--scaling compares --processes N with one process: give --processes")
+    workers = worker_processes or processes
 
-            workers = worker_processes or processes
-            url = stack.enter_context(serving(processes, workers))
-        result = asyncio.run(run_bench(
-            url, get_settings().database_url, slug=workspace, endpoint=endpoint, rate=rate,
+    def drive(at: str, groups: set[int] | None, reference: bool = True) -> dict[str, Any]:
+        return asyncio.run(run_bench(
+            at, get_settings().database_url, slug=workspace, endpoint=endpoint, rate=rate,
             seconds=seconds, visitors=visitors, sockets=sockets, saturate=saturate,
-            max_rate=max_rate, delivery_timeout=delivery_timeout))
+            max_rate=max_rate, delivery_timeout=delivery_timeout, groups=groups,
+            reference=reference, settle_timeout=settle_timeout))
+
     if processes:
+        from omnidesk.app.commands.bench_processes import serving
+
+        one = None
+        if compare_scaling:
+            with serving(1, 0) as single:
+                one = drive(single.url, single.groups, reference=False)
+        with serving(processes, workers) as started:
+            result = drive(started.url, started.groups)
         result["processes"] = {"web": processes, "workers": workers}
+        if one is not None:
+            result["one_process"] = {"product": one["product"], "cpu": one["cpu"]}
+            result["scaling"] = scaling(one, result, web=processes, workers=workers)
+    else:
+        result = drive(url, None)
     if as_json:
         print_json(result)
     else:

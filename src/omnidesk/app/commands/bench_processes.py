@@ -4,7 +4,8 @@
 (``OMNIDESK_RUN_DISPATCHER=false``) plus ``--worker-processes`` ``omnidesk worker`` processes, on
 the configured PostgreSQL database and Redis, each in its own process group; stopped (SIGTERM,
 then SIGKILL after 10 s) when the bench ends. Their output goes to files in a temp directory,
-named when they fail to start.
+named when they fail to start. ``bench --processes N --scaling`` first starts one web process
+that runs the dispatcher itself (no worker), the plain `omnidesk serve`, to compare with.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -66,15 +68,24 @@ def _wait_ready(url: str, web: subprocess.Popen[bytes], log: Path) -> None:
     fail(f"`omnidesk serve` was not ready within {READY_SECONDS:g} s; see {log}")
 
 
+@dataclass(frozen=True)
+class Serving:
+    """The started set-up: its URL and the process groups its processes lead."""
+
+    url: str
+    groups: set[int]
+
+
 @contextlib.contextmanager
-def serving(processes: int, workers: int) -> Iterator[str]:
-    """Start ``processes`` web processes and ``workers`` workers; yield the web URL."""
+def serving(processes: int, workers: int) -> Iterator[Serving]:
+    """Start ``processes`` web processes and ``workers`` workers (none: the web process runs
+    the dispatcher itself, as `omnidesk serve` alone does); yield the web URL."""
     settings = get_settings()
     if not settings.database_url.startswith("postgresql") or not settings.redis_url:
         fail("--processes needs OMNIDESK_DATABASE_URL on PostgreSQL and OMNIDESK_REDIS_URL")
     logs = Path(tempfile.mkdtemp(prefix="omnidesk-bench-"))
     port = _free_port()
-    env = {**os.environ, "OMNIDESK_RUN_DISPATCHER": "false"}
+    env = {**os.environ, "OMNIDESK_RUN_DISPATCHER": "false" if workers else "true"}
     started: list[subprocess.Popen[bytes]] = []
     try:
         web = _start(["serve", "--host", "127.0.0.1", "--port", str(port), "--workers",
@@ -85,6 +96,6 @@ def serving(processes: int, workers: int) -> Iterator[str]:
                     for n in range(workers)]
         url = f"http://127.0.0.1:{port}"
         _wait_ready(url, web, logs / "web.log")
-        yield url
+        yield Serving(url, {process.pid for process in started})
     finally:
         _stop(started)

@@ -62,8 +62,8 @@ REFERENCE_TABLES = (
      "name text NOT NULL, payload jsonb NOT NULL)"),
 )
 REFERENCE_COMMITTERS = 4
-SETTLED_LAG_SECONDS = 1.0  # the oldest due outbox work younger than this: nothing left behind
 REFERENCE_BATCH = 500
+SETTLED_LAG_SECONDS = 1.0  # the oldest due outbox work younger than this: nothing left behind
 
 
 def percentile_ms(values: list[float], share: float) -> float | None:

@@ -79,7 +79,8 @@ class Serving:
 @contextlib.contextmanager
 def serving(processes: int, workers: int) -> Iterator[Serving]:
     """Start ``processes`` web processes and ``workers`` workers (none: the web process runs
-    the dispatcher itself, as `omnidesk serve` alone does); yield the web URL."""
+    the dispatcher itself, as `omnidesk serve` alone does); yield their URL and process
+    groups."""
     settings = get_settings()
     if not settings.database_url.startswith("postgresql") or not settings.redis_url:
         fail("--processes needs OMNIDESK_DATABASE_URL on PostgreSQL and OMNIDESK_REDIS_URL")

@@ -28,6 +28,7 @@ from omnidesk.core.events import (
 )
 from omnidesk.core.outbox import do_replay_delivery
 from omnidesk.domains.workspaces.models import Workspace
+from tests.waiting import until
 
 FAST = DispatcherConfig(backoff_base_seconds=0, backoff_cap_seconds=0, max_attempts=4)
 
@@ -463,13 +464,6 @@ class NoteAdded(Event):
     n: int
 
 
-async def _until(condition: Any, *, seconds: float = 10) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met in time")
-
 
 async def test_a_running_dispatcher_serves_other_conversations_while_one_waits_in_order(
     session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
@@ -498,10 +492,10 @@ async def test_a_running_dispatcher_serves_other_conversations_while_one_waits_i
             for conversation in (1, 2, 3):
                 emit(session, NoteAdded(conversation_id=conversation, n=n), workspace_id=ws_id)
         await session.commit()
-        await _until(lambda: sum(1 for c, _, s in ran if c != 1 and s == "end") == 6)
+        await until(lambda: sum(1 for c, _, s in ran if c != 1 and s == "end") == 6)
         assert (1, 1, "end") not in ran and (1, 2, "start") not in ran, ran
         first_may_finish.set()
-        await _until(lambda: len(ran) == 18)
+        await until(lambda: len(ran) == 18)
     finally:
         first_may_finish.set()
         dispatcher.stop()
@@ -582,10 +576,10 @@ async def test_the_bot_waits_for_the_screens_but_not_for_ever(
             await asyncio.sleep(0.5)  # the bot's delivery is claimed and waiting meanwhile
             assert ran == ["screens start"]
             screens_may_finish.set()
-            await _until(lambda: "bot" in ran)
+            await until(lambda: "bot" in ran)
             assert ran == ["screens start", "screens end", "bot"]
         else:
-            await _until(lambda: "bot" in ran)
+            await until(lambda: "bot" in ran)
             assert ran == ["screens start", "bot"]
     finally:
         screens_may_finish.set()
@@ -622,7 +616,7 @@ async def test_a_message_committed_during_an_idle_pass_is_not_left_to_the_poll(
     dispatcher._claim_batch = claim_while_a_message_arrives  # type: ignore[method-assign]
     running = asyncio.create_task(dispatcher.run_forever())
     try:
-        await _until(lambda: seen == [1])  # long before the 60 s poll
+        await until(lambda: seen == [1])  # long before the 60 s poll
     finally:
         dispatcher.stop()
         await asyncio.wait_for(running, timeout=10)
@@ -668,7 +662,7 @@ async def test_a_running_dispatcher_sends_only_the_statements_that_can_find_work
         async with session_factory() as other:
             emit(other, TicketOpened(id="a"), workspace_id=ws_id)
             await other.commit()
-        await _until(lambda: sorted(ran) == ["bot", "screens"])
+        await until(lambda: sorted(ran) == ["bot", "screens"])
         await asyncio.sleep(0.5)
         statements[:] = [s for s in statements if not s.startswith("INSERT INTO outbox_events")]
         fan_outs = [s for s in statements if "fanned_out" in s and s.lstrip().startswith("UPDATE")]

@@ -4,6 +4,8 @@ worker starts on a message a web process stored without waiting for its next pol
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, ClassVar
 
 import pytest
@@ -18,6 +20,7 @@ from omnidesk.core.events import DeliveredEvent, Event, SubscriberRegistry, emit
 from omnidesk.core.wakeup import OutboxListener, track_backends
 from omnidesk.domains.workspaces.models import Workspace
 from tests.conftest import PG_URL
+from tests.waiting import until
 
 
 class Pinged(Event):
@@ -36,15 +39,6 @@ def db_url() -> str:
 @pytest.fixture
 def pg_url(db_url: str) -> str:
     return db_url
-
-
-async def _until(condition: Any, *, seconds: float = 10) -> None:
-    """Wait (far less than the poll) until the condition holds."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met in time")
 
 
 async def _listening(listener: OutboxListener) -> None:
@@ -68,6 +62,23 @@ async def _store(factory: async_sessionmaker[AsyncSession], ws_id: int, n: int, 
         await (session.commit() if commit else session.rollback())
 
 
+async def _woken_by_the_second_only(listener: OutboxListener, wakes: list[int],
+                                    first: Callable[[], Awaitable[None]],
+                                    second: Callable[[], Awaitable[None]]) -> None:
+    """Listen; the first store wakes nobody (0.5 s), the second wakes the listener once."""
+    listener.start()
+    try:
+        await _listening(listener)
+        wakes.clear()  # the one call on connecting (events stored while not listening)
+        await first()
+        await asyncio.sleep(0.5)
+        assert wakes == []
+        await second()
+        await until(lambda: wakes == [1])
+    finally:
+        await listener.stop()
+
+
 async def test_a_worker_starts_on_another_processes_event_without_waiting_for_its_poll(
         pg_url: str, engine: AsyncEngine) -> None:
     web = create_session_factory(engine)  # the web process: stores, does not dispatch
@@ -89,17 +100,17 @@ async def test_a_worker_starts_on_another_processes_event_without_waiting_for_it
         await asyncio.wait_for(listener.listening.wait(), timeout=10)
         await asyncio.sleep(0.2)  # the worker's first pass found nothing and waits its poll
         await _store(web, ws_id, 1)
-        await _until(lambda: seen == [1])  # far less than the 60 s poll
+        await until(lambda: seen == [1])  # far less than the 60 s poll
         # the database drops the listening connection: it is opened again and still wakes
         listener.retry_seconds = 0.1
         async with engine.connect() as conn:
             await conn.execute(text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"))
-        await _until(lambda: not listener.listening.is_set())
+        await until(lambda: not listener.listening.is_set())
         await _listening(listener)
         await _store(web, ws_id, 2)
-        await _until(lambda: seen == [1, 2])
+        await until(lambda: seen == [1, 2])
     finally:
         dispatcher.stop()
         await asyncio.wait_for(running, timeout=10)
@@ -112,17 +123,9 @@ async def test_only_committed_events_wake_a_listener(pg_url: str, engine: AsyncE
     ws_id = await _workspace(factory)
     wakes: list[int] = []
     listener = OutboxListener(pg_url, lambda: wakes.append(1))
-    listener.start()
-    try:
-        await _listening(listener)
-        wakes.clear()  # the one call on connecting (events stored while not listening)
-        await _store(factory, ws_id, 1, commit=False)
-        await asyncio.sleep(0.5)
-        assert wakes == []
-        await _store(factory, ws_id, 2)
-        await _until(lambda: wakes == [1])
-    finally:
-        await listener.stop()
+    await _woken_by_the_second_only(
+        listener, wakes, partial(_store, factory, ws_id, 1, commit=False),
+        partial(_store, factory, ws_id, 2))
 
 
 async def test_a_postgresql_runtime_listens_and_a_sqlite_one_does_not() -> None:
@@ -147,18 +150,11 @@ async def test_a_listener_ignores_what_its_own_process_stored(
     ws_id = await _workspace(others)
     wakes: list[int] = []
     listener = OutboxListener(pg_url, lambda: wakes.append(1), own=own)
-    listener.start()
     try:
-        await _listening(listener)
-        wakes.clear()  # the one call on connecting (events stored while not listening)
-        await _store(factory, ws_id, 1)
+        await _woken_by_the_second_only(listener, wakes, partial(_store, factory, ws_id, 1),
+                                        partial(_store, others, ws_id, 2))
         assert own  # the connection it stored through is known
-        await asyncio.sleep(0.5)
-        assert wakes == []
-        await _store(others, ws_id, 2)
-        await _until(lambda: wakes == [1])
     finally:
-        await listener.stop()
         await mine.dispose()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 from sqlalchemy import (
@@ -17,10 +17,11 @@ from sqlalchemy import (
     Table,
     event,
     select,
+    text,
 )
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import CursorResult, Result
+from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -161,6 +162,13 @@ def add_as_loaded(session: AsyncSession, model: type[T], values: dict[str, Any])
     make_transient_to_detached(row)  # as loaded: no history
     session.sync_session.add(row)
     return cast(T, row)
+
+
+def run_ddl(connection: Connection, statements: Mapping[str, Sequence[str]]) -> None:
+    """Run the DDL statements written for this connection's dialect (none for the others):
+    the full-text indexes' and the outbox trigger's, in migrations and ``create_all``."""
+    for statement in statements.get(connection.dialect.name, ()):
+        connection.execute(text(statement))
 
 
 def rowcount(result: Result[*tuple[Any, ...]]) -> int:

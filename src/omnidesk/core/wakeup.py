@@ -21,9 +21,11 @@ import logging
 from collections.abc import Callable, Container
 from typing import Any
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from omnidesk.core.db import run_ddl
 
 log = logging.getLogger("omnidesk.wakeup")
 CHANNEL = "omnidesk_outbox"
@@ -42,16 +44,12 @@ POSTGRES_DROP = (
 
 def ensure_outbox_notify(connection: Connection) -> None:
     """Create the trigger that announces new outbox events (PostgreSQL; idempotent)."""
-    if connection.dialect.name == "postgresql":
-        for statement in POSTGRES_DDL:
-            connection.execute(text(statement))
+    run_ddl(connection, {"postgresql": POSTGRES_DDL})
 
 
 def drop_outbox_notify(connection: Connection) -> None:
     """Drop the trigger and its function (PostgreSQL)."""
-    if connection.dialect.name == "postgresql":
-        for statement in POSTGRES_DROP:
-            connection.execute(text(statement))
+    run_ddl(connection, {"postgresql": POSTGRES_DROP})
 
 
 def track_backends(*engines: AsyncEngine) -> set[int]:

@@ -44,7 +44,7 @@ import typer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from omnidesk.app.commands.bench_cpu import CpuMeter, scaling
+from omnidesk.app.commands.bench_cpu import CpuMeter, ratio, scaling
 from omnidesk.app.commands.bench_setup import Target, prepare_target, release_target
 from omnidesk.app.commands.runtime import fail, print_json, print_table
 from omnidesk.channels.signing import hmac_sha256_b64
@@ -442,11 +442,7 @@ async def ramp(step: Step, *, rate: float, seconds: float, max_rate: float,
 
 def ratios(product: dict[str, Any], reference: dict[str, Any]) -> dict[str, float | None]:
     """Product over reference: throughput (below 1 is slower) and latencies (above 1)."""
-    def ratio(key: str) -> float | None:
-        mine, theirs = product.get(key), reference.get(key)
-        return round(mine / theirs, 3) if mine is not None and theirs else None
-
-    return {key: ratio(key) for key in ("accepted_per_s", "p50_ms", "p99_ms",
+    return {key: ratio(product, reference, key) for key in ("accepted_per_s", "p50_ms", "p99_ms",
                                         "delivery_p50_ms", "delivery_p99_ms")}
 
 

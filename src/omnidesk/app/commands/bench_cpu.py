@@ -86,6 +86,13 @@ class CpuMeter:
                 "bench_cpu_s": round(own_cpu_seconds() - self.own, 1)}
 
 
+def ratio(mine: dict[str, Any], base: dict[str, Any], key: str, *,
+          digits: int = 3) -> float | None:
+    """``mine[key] / base[key]``, rounded (None when either is missing or the base is 0)."""
+    value, of = mine.get(key), base.get(key)
+    return round(value / of, digits) if value is not None and of else None
+
+
 def _cpu_ms_per_message(side: dict[str, Any]) -> float | None:
     """The server's CPU milliseconds per message delivered everywhere in a run."""
     cpu = (side.get("cpu") or {}).get("server_cpu_s")
@@ -126,11 +133,8 @@ def scaling(one: dict[str, Any], many: dict[str, Any], *, web: int,
             workers: int) -> dict[str, Any]:
     """Compare the multi-process run with one process on the same machine: throughput ratios
     and, below the target, why (from where the CPU went in each run)."""
-    def ratio(key: str) -> float | None:
-        mine, base = many["product"].get(key), one["product"].get(key)
-        return round(mine / base, 2) if mine is not None and base else None
-
-    accepted, delivered = ratio("accepted_per_s"), ratio("delivered_per_s")
+    accepted, delivered = (ratio(many["product"], one["product"], key, digits=2)
+                           for key in ("accepted_per_s", "delivered_per_s"))
     layout = f"{web} web + {workers} worker processes"
     base = one["product"]
     offered = base.get("offered_per_s") or 0

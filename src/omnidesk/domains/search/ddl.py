@@ -7,7 +7,9 @@ index (``domains/knowledge/ddl.py``). The terms come from the knowledge base's a
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
+
+from omnidesk.core.db import run_ddl
 
 SQLITE_DDL = (
     ("CREATE VIRTUAL TABLE IF NOT EXISTS search_messages_fts USING fts5(terms, "
@@ -38,13 +40,9 @@ POSTGRES_DDL = (
 
 def ensure_search_index(connection: Connection) -> None:
     """Create the message full-text index on this connection's database (idempotent)."""
-    statements = SQLITE_DDL if connection.dialect.name == "sqlite" else POSTGRES_DDL
-    for statement in statements:
-        connection.execute(text(statement))
+    run_ddl(connection, {"sqlite": SQLITE_DDL, "postgresql": POSTGRES_DDL})
 
 
 def drop_search_index(connection: Connection) -> None:
     """Drop the index objects (the PostgreSQL column goes with its table)."""
-    if connection.dialect.name == "sqlite":
-        for statement in SQLITE_DROP:
-            connection.execute(text(statement))
+    run_ddl(connection, {"sqlite": SQLITE_DROP})

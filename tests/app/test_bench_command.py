@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
@@ -46,10 +47,14 @@ async def test_the_reference_stores_every_message_and_leaves_no_table(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A live server on SQLite whose widget takes every message of the bench (one for the
-    module: each run has its own messages)."""
+    """A live server on SQLite whose widget takes every message of the bench, its bot on (one
+    for the module: each run has its own messages)."""
     tmp_path = tmp_path_factory.mktemp("bench")
     url = prepared_database(tmp_path / "bench.db")
+    with sqlite3.connect(tmp_path / "bench.db") as db:
+        db.execute("UPDATE workspaces SET settings = json_set(coalesce(settings, '{}'), "
+                   "'$.bot', json('{\"enabled\": true, \"handoff_vip\": false}')) "
+                   "WHERE slug = 'hanbit'")
     env = {**server_env(tmp_path, url), "OMNIDESK_WIDGET_RATE_LIMIT": "100000"}
     live = LiveServer(free_port(), env, tmp_path / "server.log")
     live.start()
@@ -74,8 +79,10 @@ def test_the_command_delivers_every_accepted_message_to_every_socket(
     product = figures["product"]
     assert figures["endpoint"] == endpoint and figures["sockets"] == product["sockets"] == 2
     assert product["sent"] == product["accepted"] == product["stored"] == 10
-    assert (product["lost"], product["duplicated"]) == (0, 0)
+    assert (product["lost"], product["duplicated"], product["unprocessed"]) == (0, 0, 0)
     assert product["delivered_everywhere"] == 10 and product["delivered"] == 20
+    if endpoint != "widget":  # the bot's answers reached the provider's side (the sink)
+        assert product["replies"] >= 3 and product["replies_per_s"] > 0  # each customer
     assert product["undelivered"] == 0
     assert product["delivery_p50_ms"] is not None and product["p99_ms"] is not None
     assert figures["reference"] is None and "PostgreSQL" in figures["note"]

@@ -9,7 +9,11 @@ sockets (``/ws``, authenticated with an API token of the workspace's first admin
 the supervisors' topic) are connected before the run; each message's delivery latency is the
 time from its request leaving to its ``message.created`` arriving on a socket, per socket. The
 run's messages are read back from the database (``OMNIDESK_DATABASE_URL``, the server's) to map
-message ids to requests and to count stored, lost and duplicated messages.
+message ids to requests and to count stored, lost and duplicated messages (a provider event
+stored whose message the intake job has not made yet is "not yet processed", not lost). The
+server's replies to the run's customers (API channel, LINE) go to a sink in this process that
+answers as the provider does (``bench_sink``); the run waits, within ``--delivery-timeout``, for
+the outbox to settle and counts them.
 
 The reference side runs the least the same work needs on the same PostgreSQL database with raw
 asyncpg: requests queue for a few committers that store each batch of messages and their outbox
@@ -46,6 +50,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from omnidesk.app.commands.bench_cpu import CpuMeter, ratio, scaling
 from omnidesk.app.commands.bench_setup import Target, prepare_target, release_target
+from omnidesk.app.commands.bench_sink import ReplySink, reply_sink
 from omnidesk.app.commands.runtime import fail, print_json, print_table
 from omnidesk.channels.signing import hmac_sha256_b64
 from omnidesk.config import get_settings
@@ -54,6 +59,7 @@ Send = Callable[[int], Awaitable[tuple[int, bool]]]  # status, whether Retry-Aft
 Arrivals = dict[int, float]  # message id -> when its message.created reached one socket
 ENDPOINTS = ("widget", "api", "webhook")
 TEXT = "배송은 언제 오나요?"
+CLIENTS, CLIENT_CONNECTIONS = 16, 16  # HTTP clients used in turn, connections each (Clients)
 REFERENCE_TABLES = (
     ("CREATE TEMP TABLE IF NOT EXISTS bench_messages (id bigserial PRIMARY KEY, "
      "conversation_id bigint NOT NULL, seq bigint NOT NULL, text text NOT NULL, "
@@ -168,8 +174,36 @@ async def connect_sockets(stack: contextlib.AsyncExitStack, ws_url: str, count: 
     return arrivals
 
 
-async def widget_sender(client: httpx.AsyncClient, slug: str, visitors: int,
-                        run: str) -> Send:
+class Clients:
+    """Several HTTP clients, used in turn, as the senders' one client.
+
+    httpcore's connection pool, on every request started or finished, scans all its waiting
+    requests against all its connections (quadratic in what is in flight). One client with
+    200 connections spent most of the bench's CPU there once a few hundred requests were in
+    flight (py-spy: 2.5-4x the bench's CPU of a quiet run), fell behind its own schedule
+    (sending 50-90 msg/s of the 150 asked) and reported its own waits, seconds, as the
+    server's (the server answered p99 0.5 s by its own clock meanwhile). Small pools in turn
+    keep each scan short; connections are all kept alive (no reconnect per request)."""
+
+    def __init__(self, clients: list[httpx.AsyncClient]) -> None:
+        self.clients, self.turn = clients, 0
+
+    async def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        """POST through the next client."""
+        client = self.clients[self.turn % len(self.clients)]
+        self.turn += 1
+        return await client.post(url, **kwargs)
+
+
+async def open_clients(stack: contextlib.AsyncExitStack, url: str) -> Clients:
+    """Open the bench's HTTP clients (closed with ``stack``)."""
+    limits = httpx.Limits(max_connections=CLIENT_CONNECTIONS,
+                          max_keepalive_connections=CLIENT_CONNECTIONS)
+    return Clients([await stack.enter_async_context(
+        httpx.AsyncClient(base_url=url, timeout=30, limits=limits)) for _ in range(CLIENTS)])
+
+
+async def widget_sender(client: Clients, slug: str, visitors: int, run: str) -> Send:
     """Open the visitors' widget sessions; return a sender of one customer message."""
     headers = []
     for _ in range(visitors):
@@ -187,7 +221,7 @@ async def widget_sender(client: httpx.AsyncClient, slug: str, visitors: int,
     return send
 
 
-def api_sender(client: httpx.AsyncClient, target: Target, visitors: int, run: str) -> Send:
+def api_sender(client: Clients, target: Target, visitors: int, run: str) -> Send:
     """Return a sender of one customer message through the API channel (bearer token)."""
     headers = {"Authorization": f"Bearer {target.secret}"}
 
@@ -200,7 +234,7 @@ def api_sender(client: httpx.AsyncClient, target: Target, visitors: int, run: st
     return send
 
 
-def line_sender(client: httpx.AsyncClient, target: Target, visitors: int, run: str) -> Send:
+def line_sender(client: Clients, target: Target, visitors: int, run: str) -> Send:
     """Return a sender of one customer message as a signed LINE webhook."""
     async def send(n: int) -> tuple[int, bool]:
         body = json.dumps({"destination": "U" + "0" * 32, "events": [{
@@ -242,11 +276,26 @@ async def settle(engine: AsyncEngine, timeout: float) -> float | None:
 
 
 async def run_messages(engine: AsyncEngine, run: str) -> list[tuple[int, int]]:
-    """Return the run's stored messages as (message id, request number)."""
+    """Return the run's stored customer messages as (message id, request number) (a bot's
+    handoff note may quote a customer's words: it is not the customer's message)."""
     async with engine.connect() as conn:
-        rows = (await conn.execute(text("SELECT id, text FROM messages WHERE text LIKE :marker"),
-                                   {"marker": f"%bench-{run}-%"})).all()
+        rows = (await conn.execute(text(
+            "SELECT id, text FROM messages WHERE text LIKE :marker AND author_kind = 'customer'"),
+            {"marker": f"%bench-{run}-%"})).all()
     return [(int(str(mid)), int(str(body).rsplit("-", 1)[1])) for mid, body in rows]
+
+
+async def run_inbound_events(engine: AsyncEngine, run: str) -> set[int]:
+    """Return the request numbers of the run's stored provider events (API channel, webhook).
+
+    A provider's request is answered once its raw event is stored; the message is made from it
+    by the intake job, behind whatever else the outbox holds. A request whose event is stored
+    and whose message is not (yet) is behind, not lost."""
+    async with engine.connect() as conn:
+        keys = (await conn.scalars(text(
+            "SELECT dedupe_key FROM channel_inbound_events WHERE dedupe_key LIKE :marker"),
+            {"marker": f"bench-{run}-%"})).all()
+    return {int(str(key).rsplit("-", 1)[1]) for key in keys}
 
 
 async def await_delivery(expected: Callable[[], Awaitable[dict[int, int]]], accepted: int,
@@ -266,7 +315,7 @@ async def await_delivery(expected: Callable[[], Awaitable[dict[int, int]]], acce
 class Product:
     """The running server driven through one endpoint, its agent sockets connected."""
 
-    client: httpx.AsyncClient
+    client: Clients
     engine: AsyncEngine
     target: Target
     endpoint: str
@@ -274,10 +323,12 @@ class Product:
     visitors: int
     arrivals: list[Arrivals]
     delivery_timeout: float
+    sink: ReplySink | None = None
 
     async def step(self, rate: float, seconds: float) -> dict[str, Any]:
-        """Offer ``rate`` msg/s for ``seconds``; HTTP, stored and delivery figures."""
-        run = f"{time.time_ns():x}"
+        """Offer ``rate`` msg/s for ``seconds``; HTTP, stored, delivery and reply figures."""
+        loop = asyncio.get_running_loop()
+        started, run = loop.time(), f"{time.time_ns():x}"
         if self.endpoint == "widget":
             send = await widget_sender(self.client, self.slug, self.visitors, run)
         elif self.endpoint == "api":
@@ -294,11 +345,30 @@ class Product:
 
         ids = await await_delivery(expected, figures["accepted"], self.arrivals,
                                    self.delivery_timeout)
-        distinct = len({n for _, n in rows})
-        figures.update({"stored": len(rows), "duplicated": len(rows) - distinct,
-                        "lost": max(0, figures["accepted"] - distinct)})
         figures.update(delivery_figures(ids, sent, self.arrivals))
+        if self.endpoint != "widget" and self.sink is not None:
+            # the bot's answers leave after the messages reach the screens: wait (within the
+            # delivery timeout) for the outbox to settle, then count this run's replies
+            await settle(self.engine, max(0.0, started + seconds + self.delivery_timeout
+                                          - loop.time()))
+            figures.update(reply_figures(self.sink, run, started))
+        await expected()  # read again: messages made while the replies were awaited count
+        numbers = [n for _, n in rows]
+        made = set(numbers)
+        received = made | (await run_inbound_events(self.engine, run)
+                           if self.endpoint != "widget" else set())
+        figures.update({"stored": len(numbers), "duplicated": len(numbers) - len(made),
+                        "unprocessed": len(received - made),
+                        "lost": max(0, figures["accepted"] - len(received))})
         return figures
+
+
+def reply_figures(sink: ReplySink, run: str, started: float) -> dict[str, Any]:
+    """How many replies to the run's customers reached the provider's side (the sink), and
+    at what rate from the run's start to the last of them."""
+    times = sink.count((f"bench-{run}-".encode(), f"Ubench{run}".encode()), since=started)
+    span = (max(times) - started) if times else 0.0
+    return {"replies": len(times), "replies_per_s": round(len(times) / span, 1) if span else 0.0}
 
 
 @dataclass
@@ -470,32 +540,31 @@ async def run_bench(url: str, database_url: str, *, slug: str, endpoint: str, ra
     false)."""
     from omnidesk.core.db import create_engine
 
-    target = await prepare_target(database_url, slug, endpoint)
-    engine = create_engine(database_url)
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
     result: dict[str, Any] = {"endpoint": endpoint, "workspace": slug, "rate": rate,
                               "seconds": seconds, "sockets": sockets, "saturate": saturate}
-    try:
-        if settle_timeout:
-            result["settled_after_s"] = await settle(engine, settle_timeout)
-            if result["settled_after_s"] is None:
-                result["note"] = (f"the outbox still had work due after {settle_timeout:g} s: "
-                                  "the run starts on a backlog")
-        async with contextlib.AsyncExitStack() as stack:
-            client = await stack.enter_async_context(
-                httpx.AsyncClient(base_url=url, timeout=30, limits=limits))
+    async with contextlib.AsyncExitStack() as stack:
+        sink = await stack.enter_async_context(reply_sink())
+        target = await prepare_target(database_url, slug, endpoint, sink.url)
+        engine = create_engine(database_url)
+        try:
+            if settle_timeout:
+                result["settled_after_s"] = await settle(engine, settle_timeout)
+                if result["settled_after_s"] is None:
+                    result["note"] = (f"the outbox still had work due after {settle_timeout:g}"
+                                      " s: the run starts on a backlog")
+            client = await open_clients(stack, url)
             ws_url = "ws" + url.removeprefix("http").rstrip("/") + "/ws"
             arrivals = await connect_sockets(stack, ws_url, sockets,
                                              {"Authorization": f"Bearer {target.token}"})
             product = Product(client, engine, target, endpoint, slug, visitors, arrivals,
-                              delivery_timeout)
+                              delivery_timeout, sink)
             meter = CpuMeter(groups or set())
             result["product"], product_steps = await measure(
                 product.step, rate=rate, seconds=seconds, saturate=saturate, max_rate=max_rate)
             result["cpu"] = meter.figures()
-    finally:
-        await engine.dispose()
-        await release_target(database_url, target)
+        finally:
+            await engine.dispose()
+            await release_target(database_url, target)
     reference_steps = None
     if not reference:
         result["reference"] = result["ratio"] = None
@@ -524,7 +593,9 @@ ROWS = (("offered/s", "offered_per_s", None), ("accepted/s", "accepted_per_s", "
         ("delivery p50 ms", "delivery_p50_ms", "delivery_p50_ms"),
         ("delivery p99 ms", "delivery_p99_ms", "delivery_p99_ms"),
         ("undelivered (message × socket)", "undelivered", None),
-        ("stored", "stored", None), ("lost", "lost", None), ("twice", "duplicated", None))
+        ("stored", "stored", None), ("not yet processed", "unprocessed", None),
+        ("lost", "lost", None), ("twice", "duplicated", None),
+        ("bot replies at the provider", "replies", None), ("  replies/s", "replies_per_s", None))
 
 
 def print_result(result: dict[str, Any]) -> None:

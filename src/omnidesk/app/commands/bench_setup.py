@@ -3,8 +3,10 @@
 An API token of the workspace's first active admin (its sockets hear every new message on the
 supervisors' topic) and, for ``--endpoint api`` or ``webhook``, an inbox named "omnidesk bench"
 of that kind (API channel, or LINE for the signed webhook), created once and given fresh
-secrets on every run. Replies to the bench's customers go to an unreachable loopback address.
-The token is revoked when the run ends.
+secrets on every run. Replies to the bench's customers go to the run's reply sink
+(``bench_sink``), which answers as the provider does; without one, to an unreachable loopback
+address (each reply then fails and is retried, as in a provider outage). The token is revoked
+when the run ends.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from omnidesk.domains.inboxes.models import Inbox
 from omnidesk.domains.workspaces.service import get_workspace_by_slug
 
 BENCH_NAME = "omnidesk bench"
-NOWHERE = "https://127.0.0.1:9"  # replies to the bench's customers fail at once, offline
+NOWHERE = "https://127.0.0.1:9"  # without a sink: replies fail at once, offline
 ENDPOINT_KINDS = {API.kind: API.kind, "webhook": LINE.kind}  # --endpoint -> its inbox kind
 
 
@@ -51,16 +53,16 @@ class Target:
     secret: str | None = None  # the API channel's bearer token, or LINE's channel secret
 
 
-def _inbox_settings(kind: str, secret: str) -> dict[str, Any]:
+def _inbox_settings(kind: str, secret: str, replies_to: str) -> dict[str, Any]:
     if kind == API.kind:
         return {"inbound_token_sha256": hashlib.sha256(secret.encode()).hexdigest(),
-                "webhook_url": f"{NOWHERE}/omnidesk-bench", "allow_private_network": True,
+                "webhook_url": f"{replies_to}/omnidesk-bench", "allow_private_network": True,
                 "signing_secret": secrets.token_urlsafe(24)}
     return {"channel_secret": secret, "channel_access_token": secrets.token_urlsafe(24),
-            "api_base_url": NOWHERE, "data_api_base_url": NOWHERE}
+            "api_base_url": replies_to, "data_api_base_url": replies_to}
 
 
-async def _prepare(session: AsyncSession, slug: str, endpoint: str) -> Target:
+async def _prepare(session: AsyncSession, slug: str, endpoint: str, replies_to: str) -> Target:
     workspace = await get_workspace_by_slug(session, slug=slug)
     if workspace is None:
         fail(f"no workspace with slug {slug!r} (see `omnidesk admin workspaces`)")
@@ -83,20 +85,22 @@ async def _prepare(session: AsyncSession, slug: str, endpoint: str) -> Target:
         target.secret = secrets.token_urlsafe(24)
         inbox = await check_connect_by_kind(
             session, actor=actor, kind=kind, port=port,
-            connect_in=ChannelConnect(name=BENCH_NAME, settings=_inbox_settings(kind,
-                                                                                target.secret)),
+            connect_in=ChannelConnect(name=BENCH_NAME, settings=_inbox_settings(
+                kind, target.secret, replies_to)),
             inbox_id=found.id if found is not None else None, new=found is None)
         target.path = f"/webhooks/{kind}/{inbox.public_key}"
     await session.commit()
     return target
 
 
-async def prepare_target(database_url: str, slug: str, endpoint: str) -> Target:
-    """Create the run's token (and the endpoint's inbox, once) on the database."""
+async def prepare_target(database_url: str, slug: str, endpoint: str,
+                         replies_to: str = NOWHERE) -> Target:
+    """Create the run's token (and the endpoint's inbox, once) on the database; the inbox's
+    replies go to ``replies_to`` (the base URL of the run's reply sink)."""
     engine = create_engine(database_url)
     try:
         async with create_session_factory(engine)() as session:
-            return await _prepare(session, slug, endpoint)
+            return await _prepare(session, slug, endpoint, replies_to)
     finally:
         await engine.dispose()
 

@@ -45,7 +45,7 @@ from typing import Annotated, Any
 
 import httpx
 import typer
-from sqlalchemy import text
+from sqlalchemy import and_, exists, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from omnidesk.app.commands.bench_cpu import CpuMeter, ratio, scaling
@@ -348,9 +348,9 @@ class Product:
         figures.update(delivery_figures(ids, sent, self.arrivals))
         if self.endpoint != "widget" and self.sink is not None:
             # the bot's answers leave after the messages reach the screens: wait (within the
-            # delivery timeout) for the outbox to settle, then count this run's replies
-            await settle(self.engine, max(0.0, started + seconds + self.delivery_timeout
-                                          - loop.time()))
+            # delivery timeout) until the outbox has nothing due or running, then count this
+            # run's replies
+            await until_idle(self.engine, started + seconds + self.delivery_timeout)
             figures.update(reply_figures(self.sink, run, started))
         await expected()  # read again: messages made while the replies were awaited count
         numbers = [n for _, n in rows]
@@ -361,6 +361,31 @@ class Product:
                         "unprocessed": len(received - made),
                         "lost": max(0, figures["accepted"] - len(received))})
         return figures
+
+
+async def until_idle(engine: AsyncEngine, deadline: float) -> bool:
+    """Wait until the outbox has no event to fan out, no delivery due and none running (a
+    claimed attempt holds its lease), or the loop's clock reaches ``deadline``; say which.
+
+    Stricter than ``settle`` (which lets a run start while work younger than a second is
+    due): a bot's answer is claimed ("running") while its reply is being made and sent."""
+    from omnidesk.core.db import utcnow
+    from omnidesk.core.events import PENDING, RUNNING, EventDelivery, OutboxEvent
+
+    loop = asyncio.get_running_loop()
+    while True:
+        now = utcnow()
+        busy = select(or_(
+            exists().where(OutboxEvent.fanned_out.is_(False)),
+            exists().where(or_(
+                and_(EventDelivery.status == PENDING, EventDelivery.next_attempt_at <= now),
+                and_(EventDelivery.status == RUNNING, EventDelivery.locked_until > now)))))
+        async with engine.connect() as conn:
+            if not await conn.scalar(busy):
+                return True
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(0.2)
 
 
 def reply_figures(sink: ReplySink, run: str, started: float) -> dict[str, Any]:

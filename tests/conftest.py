@@ -210,11 +210,12 @@ async def outsider(session: AsyncSession, owner: Persona) -> Persona:
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
     """Settings for an app on the test database, dispatcher off (tests drive it). With no
-    dispatcher the outbox only grows, so intake's outbox-lag refusal (503 after a minute) is set
+    dispatcher the outbox only grows, so intake's outbox-lag and live-backlog refusals are set
     out of reach: a long test (the OpenAPI fuzz on a busy machine) is not refused for it
     (tests/web/test_back_pressure.py tests that refusal with its own settings)."""
     return Settings(database_url=db_url, secret_key="test-secret", run_dispatcher=False,
-                    upload_dir=tmp_path / "uploads", intake_max_outbox_lag_seconds=86_400)
+                    upload_dir=tmp_path / "uploads", intake_max_outbox_lag_seconds=86_400,
+                    intake_max_live_backlog=1_000_000)
 
 
 @pytest.fixture

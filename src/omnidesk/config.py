@@ -72,6 +72,10 @@ class Settings(BaseSettings):
         60.0, gt=0, description="Refuse inbound messages (503, Retry-After 5 s) while the oldest "
         "due outbox work has waited longer than this: the bot, routing and agent screens are "
         "that far behind.")
+    intake_max_live_backlog: int = Field(
+        50, gt=0, description="Refuse inbound messages (503, Retry-After 1 s) while more than "
+        "this many events, intake jobs and screen updates wait for the dispatcher's live lane: "
+        "the requests are taking the process from the work that shows their messages.")
     db_pool_size: int = Field(10, gt=0, description="Database connections kept open per process "
                               "for requests (a running dispatcher has its own on PostgreSQL).")
     db_max_overflow: int = Field(

@@ -206,3 +206,58 @@ async def test_a_delivery_retrying_a_failing_provider_does_not_refuse_customers(
         taken = await client.post("/widget/api/messages", headers=headers,
                                   json={"text": "다음 문의", "client_message_id": "retry-0002"})
         assert taken.status_code == 201, taken.text
+
+
+async def test_inbound_messages_are_refused_while_the_screens_work_piles_up(
+    db_url: str, tmp_path: Path, session: AsyncSession, owner: Persona
+) -> None:
+    # nothing dispatches here: the first message's events wait to be fanned out to the screens
+    client = await _client(_settings(db_url, tmp_path, intake_max_live_backlog=1))
+    async with client:
+        headers = await _first_message(client, owner)
+        gate = client.app.state.intake_gate  # type: ignore[attr-defined]
+        await gate.read_outbox_lag()
+        assert gate.live_backlog > 1 and gate.outbox_lag < 60  # counted, long before it ages
+        refused = await client.post("/widget/api/messages", headers=headers,
+                                    json={"text": "밀린 문의", "client_message_id": "pile-0002"})
+        assert_busy(refused)
+        assert refused.headers["Retry-After"] == "1" and gate.refused["live_backlog"] == 1
+        # the live lane works it off: the next message is taken
+        await session.execute(update(OutboxEvent).values(fanned_out=True))
+        await session.commit()
+        await gate.read_outbox_lag()
+        assert gate.live_backlog == 0
+        taken = await client.post("/widget/api/messages", headers=headers,
+                                  json={"text": "밀린 문의", "client_message_id": "pile-0002"})
+        assert taken.status_code == 201, taken.text
+    assert await _stored(session, "밀린 문의") == 1
+
+
+async def test_the_live_backlog_counts_the_screens_work_not_the_bot_or_retries(
+    session: AsyncSession, owner: Persona
+) -> None:
+    from omnidesk.core.outbox import live_backlog
+
+    live = {"realtime.fanout", "channels.process_inbound_event", "realtime.message_changes",
+            "realtime.conversations"}
+    before = await live_backlog(session, live)  # the persona's own events, not fanned out
+    event = OutboxEvent(name="message.created", payload={}, fanned_out=True,
+                        workspace_id=owner.workspace_id)
+    session.add(event)
+    await session.flush()
+    due = utcnow() - dt.timedelta(seconds=1)
+    for subscriber, attempts, at in (
+            ("realtime.fanout", 0, due),  # counts: a screen waits
+            ("channels.process_inbound_event", 0, due),  # counts: a message to be made
+            ("bot.answer", 0, due),  # the main lane's
+            ("realtime.message_changes", 2, due),  # a retry
+            ("realtime.conversations", 0, utcnow() + dt.timedelta(minutes=5))):  # not due
+        session.add(EventDelivery(event_id=event.id, workspace_id=owner.workspace_id,
+                                  subscriber=subscriber, status="pending", attempts=attempts,
+                                  next_attempt_at=at))
+    session.add(OutboxEvent(name="message.created", payload={}, fanned_out=False,
+                            workspace_id=owner.workspace_id))  # counts: not fanned out yet
+    await session.commit()
+    assert await live_backlog(session, live) == before + 3
+    assert await live_backlog(session, live, cap=2) == 2
+    assert await live_backlog(session, set()) == before + 1  # no live lane: the events alone

@@ -36,7 +36,7 @@ from omnidesk.core.body_limit import BodyLimitMiddleware
 from omnidesk.core.events import SubscriberRegistry
 from omnidesk.core.http import install_error_handlers
 from omnidesk.core.limits import build_rate_limiter
-from omnidesk.core.outbox import outbox_lag_seconds
+from omnidesk.core.outbox import live_backlog, outbox_lag_seconds
 from omnidesk.demo import store as demo_store
 from omnidesk.domains.agents.models import SESSION_LIFETIME
 from omnidesk.domains.agents.views import router as agents_router
@@ -171,17 +171,26 @@ log = logging.getLogger("omnidesk")
 
 
 def build_intake_gate(settings: Settings, engine: AsyncEngine,
-                      session_factory: async_sessionmaker[AsyncSession]) -> IntakeGate:
-    """Build this process's admission control for inbound messages (core.admission)."""
+                      session_factory: async_sessionmaker[AsyncSession],
+                      registry: SubscriberRegistry) -> IntakeGate:
+    """Build this process's admission control for inbound messages (core.admission); the
+    backlog of the registry's live subscribers (the dispatcher's live lane) counts."""
     async def read_lag() -> float:
         async with session_factory() as session:
             return await outbox_lag_seconds(session)
+
+    async def read_backlog() -> int:
+        async with session_factory() as session:
+            return await live_backlog(session, registry.live_names,
+                                      cap=settings.intake_max_live_backlog + 1)
 
     return IntakeGate(max_in_flight=settings.max_inflight_intake,
                       latency_target=settings.intake_latency_target_seconds,
                       max_outbox_lag=settings.intake_max_outbox_lag_seconds,
                       lag_reader=read_lag, pool=engine.pool,
-                      max_connections=settings.db_pool_size + settings.db_max_overflow)
+                      max_connections=settings.db_pool_size + settings.db_max_overflow,
+                      backlog_reader=read_backlog,
+                      max_live_backlog=settings.intake_max_live_backlog)
 
 
 def add_routers(app: FastAPI, routers: Iterable[APIRouter]) -> None:
@@ -284,7 +293,8 @@ def create_app(
     app.state.csrf_check = csrf_ok
     app.state.settings_checks = build_settings_checks()
     app.state.redis = runtime.redis
-    app.state.intake_gate = build_intake_gate(settings, runtime.engine, runtime.session_factory)
+    app.state.intake_gate = build_intake_gate(settings, runtime.engine, runtime.session_factory,
+                                              runtime.registry)
     for name, limit, window in (
             ("login", settings.login_rate_limit, WINDOW_SECONDS),
             ("widget", settings.widget_rate_limit, 60),

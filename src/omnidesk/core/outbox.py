@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,3 +65,22 @@ async def outbox_lag_seconds(session: AsyncSession) -> float:
     now = utcnow()
     waits = [(now - at).total_seconds() for at in (oldest_event, oldest_due) if at is not None]
     return max([0.0, *waits])
+
+
+async def live_backlog(session: AsyncSession, live_names: Collection[str], *,
+                       cap: int = 10_000) -> int:
+    """Return how much screen work waits: events not fanned out yet and due first attempts of
+    the live subscribers (intake jobs, screens' pushes), counted up to ``cap``. Under
+    overload the requests and the live lane share one event loop: the count tells, before the
+    wait has grown to seconds, that the screens are falling behind."""
+    now = utcnow()
+    waiting = (select(EventDelivery.id).where(
+        EventDelivery.status == PENDING, EventDelivery.attempts == 0,
+        EventDelivery.next_attempt_at <= now, EventDelivery.subscriber.in_(sorted(live_names)))
+        .limit(cap) if live_names else None)
+    unfanned = select(OutboxEvent.id).where(OutboxEvent.fanned_out.is_(False)).limit(cap)
+    count = int(await session.scalar(select(func.count()).select_from(unfanned.subquery())) or 0)
+    if waiting is not None:
+        count += int(await session.scalar(select(func.count()).select_from(waiting.subquery()))
+                     or 0)
+    return min(count, cap)

@@ -75,7 +75,8 @@ class Settings(BaseSettings):
     intake_max_live_backlog: int = Field(
         50, gt=0, description="Refuse inbound messages (503, Retry-After 1 s) while more than "
         "this many events, intake jobs and screen updates wait for the dispatcher's live lane: "
-        "the requests are taking the process from the work that shows their messages.")
+        "the requests are taking the process from the work that shows their messages. Applies "
+        "in a process that runs the dispatcher (OMNIDESK_RUN_DISPATCHER, the default).")
     db_pool_size: int = Field(10, gt=0, description="Database connections kept open per process "
                               "for requests (a running dispatcher has its own on PostgreSQL).")
     db_max_overflow: int = Field(

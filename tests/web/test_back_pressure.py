@@ -211,8 +211,10 @@ async def test_a_delivery_retrying_a_failing_provider_does_not_refuse_customers(
 async def test_inbound_messages_are_refused_while_the_screens_work_piles_up(
     db_url: str, tmp_path: Path, session: AsyncSession, owner: Persona
 ) -> None:
-    # nothing dispatches here: the first message's events wait to be fanned out to the screens
-    client = await _client(_settings(db_url, tmp_path, intake_max_live_backlog=1))
+    # a process that runs the dispatcher (no lifespan here, so none actually runs): the first
+    # message's events wait to be fanned out to the screens
+    client = await _client(Settings(database_url=db_url, secret_key="test-secret",
+                                    upload_dir=tmp_path / "uploads", intake_max_live_backlog=1))
     async with client:
         headers = await _first_message(client, owner)
         gate = client.app.state.intake_gate  # type: ignore[attr-defined]
@@ -261,3 +263,17 @@ async def test_the_live_backlog_counts_the_screens_work_not_the_bot_or_retries(
     assert await live_backlog(session, live) == before + 3
     assert await live_backlog(session, live, cap=2) == 2
     assert await live_backlog(session, set()) == before + 1  # no live lane: the events alone
+
+
+async def test_a_web_process_beside_workers_does_not_refuse_for_their_backlog(
+    db_url: str, tmp_path: Path, session: AsyncSession, owner: Persona
+) -> None:
+    client = await _client(_settings(db_url, tmp_path, intake_max_live_backlog=1))
+    async with client:
+        headers = await _first_message(client, owner)
+        gate = client.app.state.intake_gate  # type: ignore[attr-defined]
+        await gate.read_outbox_lag()
+        assert gate.live_backlog == 0 and gate.max_live_backlog is None  # not read here
+        taken = await client.post("/widget/api/messages", headers=headers,
+                                  json={"text": "워커 뒤 문의", "client_message_id": "pile-0003"})
+        assert taken.status_code == 201, taken.text

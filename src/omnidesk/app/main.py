@@ -173,8 +173,11 @@ log = logging.getLogger("omnidesk")
 def build_intake_gate(settings: Settings, engine: AsyncEngine,
                       session_factory: async_sessionmaker[AsyncSession],
                       registry: SubscriberRegistry) -> IntakeGate:
-    """Build this process's admission control for inbound messages (core.admission); the
-    backlog of the registry's live subscribers (the dispatcher's live lane) counts."""
+    """Build this process's admission control for inbound messages (core.admission). The
+    backlog of the registry's live subscribers counts where this process runs the dispatcher:
+    there its requests take the event loop from the live lane. A web process beside workers
+    (``run_dispatcher`` off) does not starve them, and refusing there would turn a worker
+    outage into refused customers within seconds (the outbox-lag rule still applies)."""
     async def read_lag() -> float:
         async with session_factory() as session:
             return await outbox_lag_seconds(session)
@@ -189,8 +192,10 @@ def build_intake_gate(settings: Settings, engine: AsyncEngine,
                       max_outbox_lag=settings.intake_max_outbox_lag_seconds,
                       lag_reader=read_lag, pool=engine.pool,
                       max_connections=settings.db_pool_size + settings.db_max_overflow,
-                      backlog_reader=read_backlog,
-                      max_live_backlog=settings.intake_max_live_backlog)
+                      # only where the live lane shares this process's loop with the requests
+                      backlog_reader=read_backlog if settings.run_dispatcher else None,
+                      max_live_backlog=(settings.intake_max_live_backlog
+                                        if settings.run_dispatcher else None))
 
 
 def add_routers(app: FastAPI, routers: Iterable[APIRouter]) -> None:

@@ -73,14 +73,14 @@ async def live_backlog(session: AsyncSession, live_names: Collection[str], *,
     the live subscribers (intake jobs, screens' pushes), counted up to ``cap``. Under
     overload the requests and the live lane share one event loop: the count tells, before the
     wait has grown to seconds, that the screens are falling behind."""
-    now = utcnow()
-    waiting = (select(EventDelivery.id).where(
-        EventDelivery.status == PENDING, EventDelivery.attempts == 0,
-        EventDelivery.next_attempt_at <= now, EventDelivery.subscriber.in_(sorted(live_names)))
-        .limit(cap) if live_names else None)
-    unfanned = select(OutboxEvent.id).where(OutboxEvent.fanned_out.is_(False)).limit(cap)
-    count = int(await session.scalar(select(func.count()).select_from(unfanned.subquery())) or 0)
-    if waiting is not None:
-        count += int(await session.scalar(select(func.count()).select_from(waiting.subquery()))
-                     or 0)
+    waiting = [select(OutboxEvent.id).where(OutboxEvent.fanned_out.is_(False))]
+    if live_names:
+        waiting.append(select(EventDelivery.id).where(
+            EventDelivery.status == PENDING, EventDelivery.attempts == 0,
+            EventDelivery.next_attempt_at <= utcnow(),
+            EventDelivery.subscriber.in_(sorted(live_names))))
+    count = 0
+    for rows in waiting:
+        count += int(await session.scalar(
+            select(func.count()).select_from(rows.limit(cap).subquery())) or 0)
     return min(count, cap)

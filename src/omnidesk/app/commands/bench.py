@@ -261,18 +261,28 @@ async def settle(engine: AsyncEngine, timeout: float) -> float | None:
     from omnidesk.core.db import create_session_factory
     from omnidesk.core.outbox import outbox_lag_seconds
 
+    factory = create_session_factory(engine)
+
+    async def settled() -> bool:
+        async with factory() as session:
+            return await outbox_lag_seconds(session) < SETTLED_LAG_SECONDS
+
+    waited = await poll(settled, timeout, every=0.5)
+    return None if waited is None else round(waited, 1)
+
+
+async def poll(ready: Callable[[], Awaitable[bool]], timeout: float, *,
+               every: float = 0.2) -> float | None:
+    """Ask ``ready`` every ``every`` seconds until it says yes (return how long that took) or
+    ``timeout`` seconds have passed (None); it is asked at least once."""
     loop = asyncio.get_running_loop()
     started = loop.time()
-    factory = create_session_factory(engine)
     while True:
-        async with factory() as session:
-            lag = await outbox_lag_seconds(session)
-        waited = loop.time() - started
-        if lag < SETTLED_LAG_SECONDS:
-            return round(waited, 1)
-        if waited >= timeout:
+        if await ready():
+            return loop.time() - started
+        if loop.time() - started >= timeout:
             return None
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(every)
 
 
 async def run_messages(engine: AsyncEngine, run: str) -> list[tuple[int, int]]:
@@ -301,14 +311,14 @@ async def run_inbound_events(engine: AsyncEngine, run: str) -> set[int]:
 async def await_delivery(expected: Callable[[], Awaitable[dict[int, int]]], accepted: int,
                          arrivals: list[Arrivals], timeout: float) -> dict[int, int]:
     """Wait until every accepted message reached every socket, or ``timeout`` passes."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        ids = await expected()
-        done = len(ids) >= accepted and all(mid in got for mid in ids for got in arrivals)
-        if done or loop.time() >= deadline:
-            return ids
-        await asyncio.sleep(0.2)
+    ids: dict[int, int] = {}
+
+    async def delivered() -> bool:
+        ids.update(await expected())
+        return len(ids) >= accepted and all(mid in got for mid in ids for got in arrivals)
+
+    await poll(delivered, timeout)
+    return ids
 
 
 @dataclass
@@ -350,7 +360,8 @@ class Product:
             # the bot's answers leave after the messages reach the screens: wait (within the
             # delivery timeout) until the outbox has nothing due or running, then count this
             # run's replies
-            await until_idle(self.engine, started + seconds + self.delivery_timeout)
+            await until_idle(self.engine, max(0.0, started + seconds + self.delivery_timeout
+                                              - loop.time()))
             figures.update(reply_figures(self.sink, run, started))
         await expected()  # read again: messages made while the replies were awaited count
         numbers = [n for _, n in rows]
@@ -363,17 +374,16 @@ class Product:
         return figures
 
 
-async def until_idle(engine: AsyncEngine, deadline: float) -> bool:
+async def until_idle(engine: AsyncEngine, timeout: float) -> bool:
     """Wait until the outbox has no event to fan out, no delivery due and none running (a
-    claimed attempt holds its lease), or the loop's clock reaches ``deadline``; say which.
+    claimed attempt holds its lease), at most ``timeout`` seconds; say which.
 
     Stricter than ``settle`` (which lets a run start while work younger than a second is
     due): a bot's answer is claimed ("running") while its reply is being made and sent."""
     from omnidesk.core.db import utcnow
     from omnidesk.core.events import PENDING, RUNNING, EventDelivery, OutboxEvent
 
-    loop = asyncio.get_running_loop()
-    while True:
+    async def idle() -> bool:
         now = utcnow()
         busy = select(or_(
             exists().where(OutboxEvent.fanned_out.is_(False)),
@@ -381,11 +391,9 @@ async def until_idle(engine: AsyncEngine, deadline: float) -> bool:
                 and_(EventDelivery.status == PENDING, EventDelivery.next_attempt_at <= now),
                 and_(EventDelivery.status == RUNNING, EventDelivery.locked_until > now)))))
         async with engine.connect() as conn:
-            if not await conn.scalar(busy):
-                return True
-        if loop.time() >= deadline:
-            return False
-        await asyncio.sleep(0.2)
+            return not await conn.scalar(busy)
+
+    return await poll(idle, timeout) is not None
 
 
 def reply_figures(sink: ReplySink, run: str, started: float) -> dict[str, Any]:
